@@ -1,0 +1,5 @@
+"""`python -m jukiaudit_desktop` runs the same entry point as `jukiaudit`."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,92 @@
+"""The headless command line: `jukiaudit [--db PATH] [--passphrase-env VAR] COMMAND …`.
+
+With no command it starts the GUI. Exit codes: 0 success, 2 usage error, 3 bad input or wrong key.
+Each area of the product adds its commands in its own module here (a `register(subparsers)` function).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from .. import __version__
+from ..core.errors import JukiAuditError
+from ..services.database_access import default_database_path, open_app_database
+from ..storage.database import Database
+from . import master
+
+EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
+
+AREAS = [master]
+
+
+class CliContext:
+    """What a command needs: the parsed options and the database, opened on first use."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.db_path = Path(args.db) if args.db else default_database_path()
+        self._db: Database | None = None
+
+    def passphrase(self) -> str | None:
+        var = self.args.passphrase_env
+        if var is None:
+            return None
+        value = os.environ.get(var)
+        if value is None:
+            raise JukiAuditError(f"環境変数 {var} が設定されていません(--passphrase-env で指定)。")
+        return value
+
+    def db(self, *, create: bool = True) -> Database:
+        if self._db is None:
+            self._db = open_app_database(self.db_path, self.passphrase(), create=create)
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jukiaudit", description="JukiAudit Desktop — 住基ネット監査支援ツール")
+    parser.add_argument("--version", action="version", version=f"jukiaudit {__version__}")
+    parser.add_argument("--db", metavar="PATH", help="データベースファイル(既定: ユーザーデータフォルダ)")
+    parser.add_argument("--passphrase-env", metavar="VAR", help="パスフレーズを読む環境変数の名前")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for area in AREAS:
+        area.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits 2 on a usage error
+    if args.command is None:
+        from ..gui.app import run_gui  # only the GUI path imports Qt
+
+        return run_gui(args)
+    ctx = CliContext(args)
+    try:
+        return int(args.func(args, ctx) or EXIT_OK)
+    except JukiAuditError as exc:
+        print(f"jukiaudit: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("jukiaudit: 中断しました。変更は保存されていません。", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception:
+        print("jukiaudit: 内部エラーです(不具合)。以下の詳細を開発者に知らせてください。", file=sys.stderr)
+        traceback.print_exc()
+        return EXIT_BUG
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The domain in plain Python: dataclasses, enums, date and identifier helpers. No Qt, no SQL, no files."""

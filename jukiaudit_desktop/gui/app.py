@@ -1,0 +1,122 @@
+"""Starting the GUI: the Japanese font, the database (keyring or passphrase), the main window."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from .. import APP_NAME
+from ..core.errors import JukiAuditError
+from ..paths import resource
+from ..security import keys
+from ..services.database_access import default_database_path, open_app_database
+from ..storage.database import Database
+from .errors import show_error
+from .main_window import MainWindow
+from .tasks import DbRunner
+
+FONT_FILE = ("fonts", "ipaexg.ttf")
+
+
+def install_japanese_font(app: QApplication) -> str:
+    """Register the bundled IPAex Gothic so Japanese renders on machines without Japanese fonts."""
+    font_id = QFontDatabase.addApplicationFont(str(resource(*FONT_FILE)))
+    if font_id < 0:
+        raise RuntimeError(f"cannot load the bundled font {resource(*FONT_FILE)}")
+    family = QFontDatabase.applicationFontFamilies(font_id)[0]
+    app.setFont(QFont(family, 10))
+    return family
+
+
+def ask_passphrase(parent: QWidget | None, path: Path, *, new: bool) -> str | None:
+    """Ask for the passphrase of `path` (twice when creating). None if the user cancels."""
+    prompt = ("安全なキーリングが使えないため、データベースをパスフレーズで暗号化します。\n"
+              "新しいパスフレーズを入力してください(12文字以上を推奨):" if new
+              else f"{path}\nのパスフレーズを入力してください:")
+    while True:
+        text, ok = QInputDialog.getText(parent, APP_NAME, prompt, QLineEdit.EchoMode.Password)
+        if not ok:
+            return None
+        if not text:
+            continue
+        if not new:
+            return text
+        again, ok = QInputDialog.getText(parent, APP_NAME, "確認のため、もう一度入力してください:",
+                                         QLineEdit.EchoMode.Password)
+        if not ok:
+            return None
+        if again == text:
+            return text
+        QMessageBox.warning(parent, APP_NAME, "2回の入力が一致しません。もう一度入力してください。")
+
+
+def choose_passphrase(parent: QWidget | None, path: Path) -> tuple[str | None, bool]:
+    """(passphrase or None for keyring mode, cancelled?) for opening or creating `path`."""
+    if path.exists():
+        if not keys.uses_passphrase(path):
+            return None, False
+        passphrase = ask_passphrase(parent, path, new=False)
+        return passphrase, passphrase is None
+    try:
+        keys.secure_keyring()
+        return None, False
+    except keys.KeyringUnavailableError:
+        passphrase = ask_passphrase(parent, path, new=True)
+        return passphrase, passphrase is None
+
+
+class Application:
+    """Wires the runner, the window and the unlock flow together."""
+
+    def __init__(self, db_path: Path, passphrase: str | None = None) -> None:
+        self.db_path = db_path
+        self.runner = DbRunner()
+        self.window = MainWindow(self.runner)
+        self.runner.parent_widget = self.window
+        self.created = False
+        self._fixed_passphrase = passphrase
+
+    def start(self) -> None:
+        self.window.show()
+        self.unlock()
+
+    def unlock(self) -> None:
+        if self._fixed_passphrase is not None:
+            passphrase, cancelled = self._fixed_passphrase, False
+        else:
+            passphrase, cancelled = choose_passphrase(self.window, self.db_path)
+        if cancelled:
+            self.window.statusBar().showMessage("データベースを開いていません。", 0)
+            return
+        self.created = not self.db_path.exists()
+        mode = "passphrase" if passphrase is not None else "keyring"
+
+        def opened(_db: Database) -> None:
+            self.window.show_database(self.db_path, mode)
+            self.window.database_opened()
+            if self.created:
+                self.window.statusBar().showMessage("新しい暗号化データベースを作成しました。", 10000)
+
+        def failed(exc: BaseException) -> None:
+            show_error(self.window, exc)
+            if isinstance(exc, JukiAuditError) and passphrase is not None and self._fixed_passphrase is None:
+                self.unlock()  # wrong passphrase: ask again
+
+        self.runner.open_database(lambda: open_app_database(self.db_path, passphrase, create=True),
+                                  opened, failed)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    install_japanese_font(app)
+    db_path = Path(args.db) if getattr(args, "db", None) else default_database_path()
+    passphrase = os.environ.get(args.passphrase_env) if getattr(args, "passphrase_env", None) else None
+    application = Application(db_path, passphrase)
+    application.start()
+    return int(app.exec())

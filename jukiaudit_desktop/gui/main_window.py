@@ -1,0 +1,95 @@
+"""The main window: navigation on the left, one page per area, the open database in the status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from .. import APP_NAME, __version__
+from .pages import Page
+from .pages.audits import AuditsPage
+from .pages.findings import FindingsPage
+from .pages.master import MasterPage
+from .pages.planning import PlanningPage
+from .pages.reconcile import ReconcilePage
+from .pages.settings import SettingsPage
+from .tasks import DbRunner
+
+PAGE_CLASSES: list[type[Page]] = [PlanningPage, AuditsPage, ReconcilePage, FindingsPage, MasterPage, SettingsPage]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, runner: DbRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.setObjectName("main_window")
+        self.setWindowTitle(f"{APP_NAME} {__version__}")
+        self.resize(1280, 800)
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setMaximumWidth(180)
+        self.pages = QStackedWidget()
+        self.page_widgets: list[Page] = []
+        for page_class in PAGE_CLASSES:
+            page = page_class(runner)
+            self.page_widgets.append(page)
+            self.pages.addWidget(page)
+            QListWidgetItem(page.title, self.navigation)
+        self.navigation.currentRowChanged.connect(self._show_page)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.navigation)
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(splitter)
+
+        self.database_label = QLabel("データベース未接続")
+        self.database_label.setObjectName("database_label")
+        self.statusBar().addPermanentWidget(self.database_label)
+        self._build_menus()
+        self.navigation.setCurrentRow(0)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("ファイル(&F)")
+        quit_action = QAction("終了(&Q)", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        self.file_menu = file_menu
+        for row, page in enumerate(self.page_widgets):
+            action = QAction(page.title, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
+            action.triggered.connect(lambda _checked=False, r=row: self.navigation.setCurrentRow(r))
+            self.addAction(action)
+
+    def page(self, page_class: type[Page]) -> Page:
+        return next(p for p in self.page_widgets if isinstance(p, page_class))
+
+    def show_database(self, path: Path, mode: str) -> None:
+        mode_text = "キーリング鍵" if mode == "keyring" else "パスフレーズ"
+        self.database_label.setText(f"暗号化済み(SQLCipher・{mode_text}): {path}")
+
+    def database_opened(self) -> None:
+        for page in self.page_widgets:
+            page.refresh()
+
+    def _show_page(self, row: int) -> None:
+        self.pages.setCurrentIndex(row)
+        if 0 <= row < len(self.page_widgets):
+            self.page_widgets[row].refresh()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.runner.close()
+        super().closeEvent(event)

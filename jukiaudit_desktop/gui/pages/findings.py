@@ -1,0 +1,17 @@
+"""The 指摘事項 page (placeholder until its area is built)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ..tasks import DbRunner
+from . import Page
+
+
+class FindingsPage(Page):
+    title = "指摘事項"
+
+    def __init__(self, runner: DbRunner, parent: QWidget | None = None) -> None:
+        super().__init__(runner, parent)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("指摘事項(準備中)"))

@@ -1,0 +1,17 @@
+"""The 設定 page (placeholder until its area is built)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ..tasks import DbRunner
+from . import Page
+
+
+class SettingsPage(Page):
+    title = "設定"
+
+    def __init__(self, runner: DbRunner, parent: QWidget | None = None) -> None:
+        super().__init__(runner, parent)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("設定(準備中)"))

@@ -1,0 +1,1 @@
+"""Keys, the tamper-evident trail, atomic file writes and sealed packages."""

@@ -1,0 +1,1 @@
+"""The only code that speaks SQL: the encrypted database, its schema, migrations and repositories."""

@@ -1,0 +1,239 @@
+"""Opening the encrypted SQLCipher database: key first, then verify, then schema version and migrations."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from ..core.errors import JukiAuditError
+from ..paths import schema_file
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_SCHEMA_VERSION_LINE = re.compile(r"PRAGMA\s+user_version\s*=\s*(\d+)", re.IGNORECASE)
+
+
+class WrongKeyError(JukiAuditError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path}: パスフレーズが違うか、JukiAudit のデータベースではありません。"
+            "(wrong passphrase or not a JukiAudit database)"
+        )
+
+
+class NewerSchemaError(JukiAuditError):
+    def __init__(self, path: Path, found: int, supported: int) -> None:
+        super().__init__(
+            f"{path}: このデータベースは新しい版の JukiAudit で作成されています(スキーマ {found}、"
+            f"この版が扱えるのは {supported} まで)。アプリを更新してから開いてください。"
+        )
+
+
+class DatabaseMissingError(JukiAuditError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path}: データベースがありません。先に init で作成してください。")
+
+
+class StorageError(JukiAuditError):
+    """Locked database, full disk and similar conditions, said in words a person understands."""
+
+
+def schema_version() -> int:
+    """The schema version that db_schema.sql creates (its `PRAGMA user_version = N` line)."""
+    match = _SCHEMA_VERSION_LINE.search(schema_file().read_text(encoding="utf-8"))
+    if match is None:
+        raise RuntimeError("db_schema.sql does not set PRAGMA user_version")
+    return int(match.group(1))
+
+
+def explain_sqlite_error(exc: Exception, path: Path) -> JukiAuditError:
+    """Turn the SQLite errors a user can meet into known errors; anything else stays a bug."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return StorageError(
+            f"{path}: データベースが他のプログラムで使用中です。JukiAudit を二重に起動していないか確認してください。"
+        )
+    if "full" in text or "disk i/o" in text:
+        return StorageError(f"{path}: ディスクの空き容量が不足しているか、書き込みに失敗しました。空きを作ってやり直してください。")
+    if "readonly" in text or "read-only" in text:
+        return StorageError(f"{path}: データベースに書き込めません(読み取り専用)。保存場所の権限を確認してください。")
+    if "not a database" in text:
+        return WrongKeyError(path)
+    raise exc
+
+
+@dataclass(frozen=True)
+class Migration:
+    target_version: int
+    path: Path
+
+
+def find_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """Migration files are named NNNN_what.sql; NNNN is the schema version the step produces."""
+    steps = []
+    for path in sorted(directory.glob("[0-9][0-9][0-9][0-9]_*.sql")):
+        steps.append(Migration(int(path.name[:4]), path))
+    return steps
+
+
+class Database:
+    """One open, unlocked database. Not thread-safe: one thread owns it (the GUI's worker, or the CLI)."""
+
+    def __init__(self, conn: sqlcipher3.Connection, path: Path, key: bytes) -> None:
+        self.conn = conn
+        self.path = path
+        self._key = key
+        self._depth = 0
+
+    @property
+    def key(self) -> bytes:
+        return self._key
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception. Nested use joins the outer transaction."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlcipher3.OperationalError as exc:
+            raise explain_sqlite_error(exc, self.path) from exc
+        self._depth = 1
+        try:
+            yield self
+        except BaseException:
+            self._depth = 0
+            self.conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        try:
+            self.conn.execute("COMMIT")
+        except sqlcipher3.OperationalError as exc:
+            self.conn.execute("ROLLBACK")
+            raise explain_sqlite_error(exc, self.path) from exc
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlcipher3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.close()
+
+
+def _connect(path: Path, key: bytes) -> sqlcipher3.Connection:
+    conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=2.0, check_same_thread=True)
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    conn.execute("PRAGMA cipher_memory_security = ON")
+    return conn
+
+
+def open_database(
+    path: Path,
+    key: bytes,
+    *,
+    create: bool = False,
+    migrations: Sequence[Migration] | None = None,
+) -> Database:
+    """Open (or, with create=True and no file yet, create) the database at `path` with a 32-byte raw key.
+
+    A wrong key raises WrongKeyError and leaves the file untouched; nothing is ever created over an
+    existing file.
+    """
+    path = Path(path)
+    if len(key) != 32:
+        raise ValueError("the database key must be 32 bytes")
+    is_new = not path.exists()
+    if is_new and not create:
+        raise DatabaseMissingError(path)
+    if is_new:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = _connect(path, key)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError as exc:
+        conn.close()
+        raise explain_sqlite_error(exc, path) from exc
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        db = Database(conn, path, key)
+        if is_new:
+            _create_schema(db)
+        else:
+            _check_and_migrate(db, find_migrations() if migrations is None else migrations)
+    except BaseException:
+        conn.close()
+        if is_new:
+            _remove_database_files(path)
+        raise
+    return db
+
+
+def _remove_database_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(str(path) + suffix).unlink()
+
+
+def _create_schema(db: Database) -> None:
+    script = schema_file().read_text(encoding="utf-8")
+    db.conn.executescript("BEGIN;\n" + script + "\nCOMMIT;")
+
+
+def _check_and_migrate(db: Database, migrations: Sequence[Migration]) -> None:
+    found = int(db.scalar("PRAGMA user_version"))
+    target = max([schema_version(), *(m.target_version for m in migrations)])
+    if found > target:
+        raise NewerSchemaError(db.path, found, target)
+    pending = [m for m in migrations if m.target_version > found]
+    if pending:
+        backup_path = backup_before_migration(db, found)
+        for step in sorted(pending, key=lambda m: m.target_version):
+            if step.target_version != found + 1:
+                raise RuntimeError(f"migration gap: at version {found}, next step is {step.path.name}")
+            sql = step.path.read_text(encoding="utf-8")
+            try:
+                db.conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {step.target_version};\nCOMMIT;")
+            except Exception:
+                if db.conn.in_transaction:
+                    db.conn.execute("ROLLBACK")
+                raise JukiAuditError(
+                    f"{db.path}: データベースの更新({step.path.name})に失敗しました。"
+                    f"更新前のバックアップ: {backup_path}"
+                ) from None
+            found = step.target_version
+
+
+def backup_before_migration(db: Database, version: int) -> Path:
+    """Copy the (still encrypted) database file aside before a migration step changes it."""
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    backup = db.path.with_name(f"{db.path.name}.v{version}-{stamp}.bak")
+    shutil.copy2(db.path, backup)
+    return backup
