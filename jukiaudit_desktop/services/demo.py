@@ -1,0 +1,35 @@
+"""Demo data, one click away: the seed's real lists plus a worked audit year, loaded in one transaction.
+
+Each area contributes a step `load(db)` (its own module) to DEMO_STEPS, in dependency order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..core.errors import JukiAuditError
+from ..core.progress import NO_PROGRESS, Progress
+from ..storage import trail
+from ..storage.database import Database
+
+DemoStep = tuple[str, Callable[[Database], None]]
+
+DEMO_STEPS: list[DemoStep] = [
+    # ("マスタデータ", master_demo.load), …  — each area appends its step here
+]
+
+
+def has_data(db: Database) -> bool:
+    return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM agency)"))
+
+
+def load_demo(db: Database, progress: Progress = NO_PROGRESS) -> None:
+    """Load every demo step into an empty database, all or nothing."""
+    if has_data(db):
+        raise JukiAuditError("データベースに既にデータがあります。デモデータは空のデータベースにだけ読み込めます。")
+    with db.transaction():
+        for done, (label, step) in enumerate(DEMO_STEPS):
+            progress.update(done, len(DEMO_STEPS), label)
+            step(db)
+        trail.record(db, "demo.load", steps=[label for label, _ in DEMO_STEPS])
+    progress.update(len(DEMO_STEPS), len(DEMO_STEPS), "完了")
