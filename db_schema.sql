@@ -34,20 +34,24 @@ CREATE TABLE agency (
 
 CREATE TABLE jimu (                  -- one 事務; its legal basis may change over time (see jimu_basis)
     id             INTEGER PRIMARY KEY,
-    code           TEXT NOT NULL UNIQUE,  -- code used in operation logs, e.g. 別表5-10, 条例3-2
+    code           TEXT NOT NULL UNIQUE,  -- catalogue code: the log code of its first basis, e.g. 別表5-10
     name           TEXT NOT NULL,
-    division       TEXT              -- 担当課
+    division       TEXT,             -- 担当課, as the 事務 list writes it
+    summary        TEXT              -- 利用事務の概要
 );
 
 CREATE TABLE jimu_basis (            -- 法 別表第五/第六 or 条例 別表, with validity dates
     id          INTEGER PRIMARY KEY,
     jimu_id     INTEGER NOT NULL REFERENCES jimu(id) ON DELETE CASCADE,
+    code        TEXT NOT NULL,       -- code operation logs use under this basis: 別表5-10, 別表6-3, 条例3-2
     basis       TEXT NOT NULL CHECK (basis IN ('法', '条例')),
-    table_name  TEXT NOT NULL,       -- 別表第五, 別表第六, 条例別表第一 …
-    number      TEXT NOT NULL,       -- 第十号, 3-2 …
+    table_name  TEXT NOT NULL,       -- 別表第五, 別表第六, 第3条別表
+    number      TEXT NOT NULL,       -- 第十号, 第2号
     valid_from  TEXT,                -- NULL = since ever
-    valid_to    TEXT                 -- NULL = still valid; inclusive
+    valid_to    TEXT,                -- NULL = still valid; inclusive
+    UNIQUE (code, valid_from)
 );
+CREATE INDEX jimu_basis_by_code ON jimu_basis (code);
 
 CREATE TABLE jimu_agency (           -- which agencies may use which 事務 (authorised 事務 list)
     jimu_id    INTEGER NOT NULL REFERENCES jimu(id) ON DELETE CASCADE,
@@ -159,6 +163,8 @@ CREATE TABLE checklist_template (
     name        TEXT NOT NULL,
     version     INTEGER NOT NULL,
     target      TEXT NOT NULL DEFAULT '県' CHECK (target IN ('県', '市町村')),
+    scoring     TEXT NOT NULL,       -- JSON: {"labels": {"3": "…", "2": "…", "1": "…"}, "na_label": "該当なし"}
+    description TEXT,
     created_at  TEXT NOT NULL,
     UNIQUE (name, version)
 );
@@ -193,6 +199,8 @@ CREATE TABLE audit (
     previous_id     INTEGER REFERENCES audit(id),
     is_history      INTEGER NOT NULL DEFAULT 0   -- entered for years before the app was used
 );
+CREATE INDEX audit_by_year ON audit (fiscal_year, audit_type);
+CREATE INDEX audit_by_agency ON audit (agency_id, fiscal_year);
 
 CREATE TABLE audit_score (
     audit_id     INTEGER NOT NULL REFERENCES audit(id) ON DELETE CASCADE,
@@ -212,9 +220,12 @@ CREATE TABLE evidence (
     file_name   TEXT NOT NULL,
     mime        TEXT,
     sha256      TEXT NOT NULL,
-    content     BLOB NOT NULL,
+    size        INTEGER NOT NULL,
+    note        TEXT,
+    content     BLOB NOT NULL,       -- inside the SQLCipher file, so encrypted at rest with the database
     added_at    TEXT NOT NULL
 );
+CREATE INDEX evidence_by_audit ON evidence (audit_id, item_id);
 
 CREATE TABLE finding (
     id              INTEGER PRIMARY KEY,
@@ -234,12 +245,14 @@ CREATE TABLE finding (
                     CHECK (status IN ('未着手', '対応中', '改善に向けて取り組んだ', '改善が進んだ', '概ね改善済み', '完了')),
     created_at      TEXT NOT NULL
 );
+CREATE INDEX finding_by_audit ON finding (audit_id);
 
 CREATE TABLE followup (              -- 改善報告
     id           INTEGER PRIMARY KEY,
     finding_id   INTEGER NOT NULL REFERENCES finding(id) ON DELETE CASCADE,
     reported_on  TEXT NOT NULL,
-    status       TEXT NOT NULL,
+    status       TEXT NOT NULL
+                 CHECK (status IN ('未着手', '対応中', '改善に向けて取り組んだ', '改善が進んだ', '概ね改善済み', '完了')),
     note         TEXT
 );
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, timedelta
 
 from ..core.errors import InputError
-from ..core.master import Agency, AgencyKind
-from ..storage import agencies, trail
+from ..core.master import Agency, AgencyKind, Jimu, JimuBasis, Operator, Terminal, basis_from_code
+from ..storage import agencies, jimu, operators, terminals, trail
 from ..storage.database import Database
 
 
@@ -18,16 +19,25 @@ def parse_agency_kind(text: str) -> AgencyKind:
         raise InputError(f"機関の種別「{text}」は使えません。次のいずれかです: {allowed}") from None
 
 
+def _required(value: str, what: str) -> str:
+    if not value.strip():
+        raise InputError(f"{what}は必須です。")
+    return value.strip()
+
+
+# --- agencies ---
+
+
 def add_agency(db: Database, agency: Agency) -> Agency:
-    if not agency.code.strip() or not agency.name.strip():
-        raise InputError("機関コードと機関名は必須です。")
+    agency = replace(agency, code=_required(agency.code, "機関コード"), name=_required(agency.name, "機関名"))
     with db.transaction():
-        added = agencies.insert(db, replace(agency, code=agency.code.strip(), name=agency.name.strip()))
+        added = agencies.insert(db, agency)
         trail.record(db, "agency.add", code=added.code, name=added.name)
     return added
 
 
 def update_agency(db: Database, agency: Agency) -> None:
+    agency = replace(agency, code=_required(agency.code, "機関コード"), name=_required(agency.name, "機関名"))
     with db.transaction():
         agencies.update(db, agency)
         trail.record(db, "agency.update", id=agency.id, code=agency.code, name=agency.name)
@@ -42,3 +52,138 @@ def require_agency(db: Database, code: str) -> Agency:
     if agency is None:
         raise InputError(f"機関コード {code} は登録されていません。`jukiaudit agency add` で登録してください。")
     return agency
+
+
+def _agency_id(db: Database, code: str) -> int:
+    agency_id = require_agency(db, code).id
+    assert agency_id is not None
+    return agency_id
+
+
+# --- 事務 catalogue ---
+
+
+def list_jimu(db: Database) -> list[Jimu]:
+    return jimu.list_jimu(db)
+
+
+def require_jimu(db: Database, code: str) -> Jimu:
+    found = jimu.get_by_code(db, code)
+    if found is None:
+        raise InputError(f"事務コード {code} は登録されていません。`jukiaudit jimu list` で確認してください。")
+    return found
+
+
+def add_jimu(db: Database, code: str, name: str, *, division: str | None = None, summary: str | None = None,
+             agency_codes: list[str] | tuple[str, ...] = (), valid_from: date | None = None,
+             valid_to: date | None = None) -> Jimu:
+    """A new 事務 whose first basis follows from its code (別表5-10 → 法 別表第五第十号)."""
+    basis = basis_from_code(_required(code, "事務コード"), valid_from, valid_to)
+    with db.transaction():
+        jimu_id = jimu.insert(db, Jimu(basis.code, _required(name, "事務名"), division, summary, (basis,)))
+        jimu.set_agencies(db, jimu_id, [_agency_id(db, c) for c in agency_codes])
+        trail.record(db, "jimu.add", code=basis.code, name=name, agencies=list(agency_codes))
+    return require_jimu(db, basis.code)
+
+
+def update_jimu(db: Database, code: str, *, name: str, division: str | None, summary: str | None,
+                agency_codes: list[str] | tuple[str, ...]) -> None:
+    current = require_jimu(db, code)
+    assert current.id is not None
+    with db.transaction():
+        jimu.update(db, current.id, _required(name, "事務名"), division, summary)
+        jimu.set_agencies(db, current.id, [_agency_id(db, c) for c in agency_codes])
+        trail.record(db, "jimu.update", code=code, name=name, agencies=list(agency_codes))
+
+
+def change_basis(db: Database, code: str, new_code: str, effective: date) -> Jimu:
+    """The 事務 `code` takes the basis `new_code` from `effective` on (e.g. 条例 → 法 on the 公布日).
+
+    The basis in force the day before ends that day; the history stays, so older logs keep their meaning.
+    """
+    current = require_jimu(db, code)
+    assert current.id is not None
+    new_basis = basis_from_code(new_code, valid_from=effective)
+    in_force = current.basis_on(effective)
+    if in_force is not None and in_force.code == new_basis.code:
+        raise InputError(f"事務 {code} は {effective.isoformat()} 時点で既に {new_code} を根拠としています。")
+    with db.transaction():
+        for basis in current.bases:
+            if basis.valid_from is not None and basis.valid_from >= effective:
+                raise InputError(f"事務 {code}: {effective.isoformat()} 以後に始まる根拠 {basis.code} が既にあります。")
+            if basis.valid_on(effective):
+                assert basis.id is not None
+                jimu.end_basis(db, basis.id, effective - timedelta(days=1))
+        jimu.insert_basis(db, current.id, new_basis)
+        trail.record(db, "jimu.change_basis", code=code, new_code=new_code, effective=effective.isoformat())
+    return require_jimu(db, code)
+
+
+def authorised_jimu_codes(db: Database, agency_code: str, on: date | None = None) -> set[str]:
+    """The log codes the agency may use (on a given day, if given): what `unauthorized_jimu` checks against."""
+    return jimu.authorised_codes(db, _agency_id(db, agency_code), on)
+
+
+def jimu_bases(db: Database, code: str) -> tuple[JimuBasis, ...]:
+    return require_jimu(db, code).bases
+
+
+# --- terminals ---
+
+
+def list_terminals(db: Database, agency_code: str | None = None) -> list[Terminal]:
+    return terminals.list_terminals(db, None if agency_code is None else _agency_id(db, agency_code))
+
+
+def add_terminal(db: Database, terminal: Terminal) -> Terminal:
+    terminal = replace(terminal, code=_required(terminal.code, "端末ID"))
+    with db.transaction():
+        added = terminals.insert(db, _agency_id(db, terminal.agency_code), terminal)
+        trail.record(db, "terminal.add", agency=added.agency_code, code=added.code)
+    return added
+
+
+def update_terminal(db: Database, terminal: Terminal) -> None:
+    terminal = replace(terminal, code=_required(terminal.code, "端末ID"))
+    with db.transaction():
+        terminals.update(db, terminal)
+        trail.record(db, "terminal.update", id=terminal.id, agency=terminal.agency_code, code=terminal.code)
+
+
+# --- operators ---
+
+
+def _check_operator_dates(operator: Operator) -> None:
+    if operator.registered_on and operator.revoked_on and operator.revoked_on < operator.registered_on:
+        raise InputError(f"操作者ID {operator.operator_code}: 失効日が登録日より前です。")
+
+
+def list_operators(db: Database, agency_code: str | None = None) -> list[Operator]:
+    return operators.list_operators(db, None if agency_code is None else _agency_id(db, agency_code))
+
+
+def add_operator(db: Database, operator: Operator) -> Operator:
+    operator = replace(operator, operator_code=_required(operator.operator_code, "操作者ID"))
+    _check_operator_dates(operator)
+    with db.transaction():
+        added = operators.insert(db, _agency_id(db, operator.agency_code), operator)
+        trail.record(db, "operator.add", agency=added.agency_code, code=added.operator_code)
+    return added
+
+
+def update_operator(db: Database, operator: Operator) -> None:
+    operator = replace(operator, operator_code=_required(operator.operator_code, "操作者ID"))
+    _check_operator_dates(operator)
+    with db.transaction():
+        operators.update(db, operator)
+        trail.record(db, "operator.update", id=operator.id, agency=operator.agency_code,
+                     code=operator.operator_code, revoked_on=operator.revoked_on)
+
+
+def revoke_operator(db: Database, agency_code: str, operator_code: str, revoked_on: date) -> Operator:
+    current = next((o for o in list_operators(db, agency_code) if o.operator_code == operator_code), None)
+    if current is None:
+        raise InputError(f"操作者ID {operator_code} は機関 {agency_code} に登録されていません。")
+    revoked = replace(current, revoked_on=revoked_on)
+    update_operator(db, revoked)
+    return revoked
