@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import qrcode
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -62,13 +63,15 @@ class Styles:
 
 
 def styles() -> Styles:
+    """Running text keeps one character of room on the right: CJK wrapping lets a small kana or a closing
+    mark hang past the line end (ぶら下げ), and it must not cross a table rule or the margin."""
     register_japanese_font()
     return Styles(
         title=_style("title", 16, 22, alignment=TA_CENTER, spaceAfter=4 * mm),
         heading=_style("heading", 11, 15, spaceBefore=4 * mm, spaceAfter=1.5 * mm),
-        body=_style("body", 9.5, 14),
-        small=_style("small", 7.5, 10),
-        cell=_style("cell", 8.5, 11.5),
+        body=_style("body", 9.5, 14, rightIndent=9.5),
+        small=_style("small", 7.5, 10, rightIndent=7.5),
+        cell=_style("cell", 8.5, 11.5, rightIndent=8.5),
         cell_header=_style("cell_header", 8.5, 11.5, alignment=TA_CENTER),
         cell_right=_style("cell_right", 8.5, 11.5, alignment=TA_RIGHT),
         right=_style("right", 9.5, 14, alignment=TA_RIGHT),
@@ -77,7 +80,8 @@ def styles() -> Styles:
 
 def grid_table(rows: Sequence[Sequence[Any]], col_widths: Sequence[float], *, header_rows: int = 1,
                header_column: bool = False, extra_style: Sequence[tuple[Any, ...]] = ()) -> Table:
-    """A ruled table in the form's style; header rows are shaded and repeated on every page it spans."""
+    """A ruled table in the form's style; header rows are shaded and repeated on every page it spans, and a
+    row taller than the room left on a page is split inside the row rather than overflowing."""
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT_NAME),
         ("FONTSIZE", (0, 0), (-1, -1), 8.5),
@@ -92,7 +96,8 @@ def grid_table(rows: Sequence[Sequence[Any]], col_widths: Sequence[float], *, he
     if header_column:
         commands.append(("BACKGROUND", (0, 0), (0, -1), HEADER_FILL))
     commands.extend(extra_style)
-    table = Table([list(r) for r in rows], colWidths=list(col_widths), repeatRows=header_rows, hAlign="LEFT")
+    table = Table([list(r) for r in rows], colWidths=list(col_widths), repeatRows=header_rows, hAlign="LEFT",
+                  splitInRow=1)
     table.setStyle(TableStyle(commands))
     return table
 
@@ -178,3 +183,28 @@ def paragraph(text: str, style: ParagraphStyle) -> Paragraph:
     """A Paragraph of plain text (escaped: user text never becomes markup); newlines kept."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return Paragraph(escaped.replace("\n", "<br/>"), style)
+
+
+class QrFlowable(Flowable):
+    """A QR code drawn as plain filled squares (no font, no image): crisp in print and deterministic."""
+
+    def __init__(self, payload: str, size: float) -> None:
+        super().__init__()
+        code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+        code.add_data(payload)
+        code.make(fit=True)
+        self.matrix: list[list[bool]] = code.get_matrix()
+        self.size = size
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        cells = len(self.matrix)
+        cell = self.size / cells
+        self.canv.setFillColor(colors.black)
+        for row_index, row in enumerate(self.matrix):
+            y = self.size - (row_index + 1) * cell
+            for col_index, dark in enumerate(row):
+                if dark:
+                    self.canv.rect(col_index * cell, y, cell, cell, stroke=0, fill=1)
