@@ -15,13 +15,14 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.errors import JukiAuditError
+from ..security import app_log, integrity, no_network
 from ..services.database_access import default_database_path, open_app_database
 from ..storage.database import Database
-from . import master
+from . import master, security
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
 
-AREAS = [master]
+AREAS = [master, security]
 
 
 class CliContext:
@@ -31,6 +32,7 @@ class CliContext:
         self.args = args
         self.db_path = Path(args.db) if args.db else default_database_path()
         self._db: Database | None = None
+        self.integrity: integrity.IntegrityReport | None = None
 
     def passphrase(self) -> str | None:
         var = self.args.passphrase_env
@@ -44,7 +46,14 @@ class CliContext:
     def db(self, *, create: bool = True) -> Database:
         if self._db is None:
             self._db = open_app_database(self.db_path, self.passphrase(), create=create)
+            self.integrity = integrity.check(self._db)  # start-up check: the trail chain and page HMACs
+            if not self.integrity.ok:
+                print(f"jukiaudit: {self.integrity.warning(self.db_path)}", file=sys.stderr)
         return self._db
+
+    def replace_db(self, db: Database) -> None:
+        """Take over a database reopened by a command (after restore or rekey)."""
+        self._db = db
 
     def close(self) -> None:
         if self._db is not None:
@@ -65,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    no_network.install()
+    app_log.configure_logging()
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on a usage error
     if args.command is None:

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
-def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Write `data` to `path` so that a crash leaves either the old file or the new one, never half."""
+@contextlib.contextmanager
+def _atomic_handle(path: Path, mode: int) -> Iterator[BinaryIO]:
+    """A handle on a private temp file beside `path`; on success it replaces `path`, else it is removed."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         if hasattr(os, "fchmod"):  # restrictive permissions before any data is written
             os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -24,8 +28,25 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    fsync_directory(path.parent)
+
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Write `data` to `path` so that a crash leaves either the old file or the new one, never half."""
+    with _atomic_handle(path, mode) as handle:
+        handle.write(data)
+
+
+def copy_atomic(source: Path, target: Path, mode: int = 0o600) -> None:
+    """Copy `source` to `target` with the same guarantee as write_atomic, streaming (large files)."""
+    with open(source, "rb") as src, _atomic_handle(target, mode) as handle:
+        shutil.copyfileobj(src, handle, 1024 * 1024)
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make a rename in `directory` durable (POSIX; Windows has no directory handles to sync)."""
     if hasattr(os, "O_DIRECTORY"):
-        dir_fd = os.open(path.parent, os.O_DIRECTORY)
+        dir_fd = os.open(directory, os.O_DIRECTORY)
         try:
             os.fsync(dir_fd)
         finally:

@@ -85,11 +85,16 @@ def keyring_key(db_path: Path, *, create: bool) -> bytes:
             "鍵が削除されています。"
         )
     key = secrets.token_bytes(KEY_BYTES)
+    store_keyring_key(db_path, key)
+    return key
+
+
+def store_keyring_key(db_path: Path, key: bytes) -> None:
+    """Put `key` in the keyring as the key of `db_path` (a new database, or after a rekey)."""
     try:
-        backend.set_password(KEYRING_SERVICE, _account(db_path), base64.b64encode(key).decode("ascii"))
+        secure_keyring().set_password(KEYRING_SERVICE, _account(db_path), base64.b64encode(key).decode("ascii"))
     except keyring.errors.KeyringError as exc:
         raise KeyringUnavailableError(f"キーリングに鍵を保存できませんでした: {exc}") from exc
-    return key
 
 
 def forget_keyring_key(db_path: Path) -> None:

@@ -26,8 +26,23 @@ class TrailHead:
         return f"{self.seq}:{self.mac[:16]}"
 
 
+# After a key change (rekey) the chain must still verify, so the MAC key is then kept inside the encrypted
+# database, as it was derived from the first key.
+_PINNED_KEY_SETTING = "security.trail_key"
+
+
 def _trail_key(db: Database) -> bytes:
+    pinned = db.scalar("SELECT value FROM setting WHERE name = ?", (_PINNED_KEY_SETTING,))
+    if pinned is not None:
+        return bytes.fromhex(json.loads(pinned))
     return hmac.new(db.key, b"jukiaudit-trail-v1", hashlib.sha256).digest()
+
+
+def pin_key(db: Database) -> None:
+    """Keep the chain's MAC key independent of the database key (before the first rekey). Idempotent."""
+    with db.transaction():
+        db.execute("INSERT OR IGNORE INTO setting (name, value) VALUES (?, ?)",
+                   (_PINNED_KEY_SETTING, json.dumps(_trail_key(db).hex())))
 
 
 def _mac(key: bytes, prev_mac: str, seq: int, at: str, action: str, detail: str) -> str:
@@ -74,3 +89,17 @@ def verify(db: Database) -> list[TrailProblem]:
             problems.append(TrailProblem(seq, "記録が改ざんされているか、順序が入れ替えられています"))
         prev_mac, expected_seq = mac, seq + 1
     return problems
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    seq: int
+    at: str
+    action: str
+    detail: str
+
+
+def entries(db: Database, *, limit: int = 1000) -> list[TrailEntry]:
+    """The newest `limit` entries, newest first (for the trail viewer)."""
+    rows = db.query("SELECT seq, at, action, detail FROM trail ORDER BY seq DESC LIMIT ?", (limit,))
+    return [TrailEntry(int(seq), str(at), str(action), str(detail)) for seq, at, action, detail in rows]

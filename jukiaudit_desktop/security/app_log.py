@@ -1,0 +1,62 @@
+"""The app's own log: a rotating file in the user log folder, with keys, passphrases and identifiers masked."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import re
+from pathlib import Path
+
+import platformdirs
+
+LOG_FILE_NAME = "jukiaudit.log"
+MAX_BYTES = 1_000_000
+BACKUP_COUNT = 3
+
+# 住民票コード (11 digits) and 個人番号 (12 digits), not part of a longer number.
+_IDENTIFIER = re.compile(r"(?<!\d)(\d{11,12})(?!\d)")
+# Raw keys, MACs and hashes: 32 or more hex digits (the key appears as x'…' in PRAGMA key).
+_HEX_KEY = re.compile(r"(?i)(?<![0-9a-f])[0-9a-f]{32,}(?![0-9a-f])")
+_SECRET_ASSIGNMENT = re.compile(r"(?i)\b(passphrase|password|key|パスフレーズ)(\s*[=:]\s*)(\S+)")
+
+
+def redact(text: str) -> str:
+    """Mask identifiers, hex keys and `passphrase=…`-style values in one line of log text."""
+    text = _SECRET_ASSIGNMENT.sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
+    text = _HEX_KEY.sub("<key>", text)
+    return _IDENTIFIER.sub(lambda m: "*" * len(m.group(1)), text)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites every record's final text through `redact` (arguments included, tracebacks too)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        record.msg, record.args = redact(message), None
+        return True
+
+
+def log_directory() -> Path:
+    return Path(platformdirs.user_log_dir("JukiAudit", appauthor=False))
+
+
+def configure_logging() -> Path:
+    """Send the `jukiaudit` loggers to the rotating, redacted log file (once per process); its path."""
+    logger = logging.getLogger("jukiaudit")
+    for handler in logger.handlers:
+        if isinstance(handler, logging.handlers.RotatingFileHandler):
+            return Path(handler.baseFilename)
+    directory = log_directory()
+    directory.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        directory / LOG_FILE_NAME, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter())
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    return Path(handler.baseFilename)
