@@ -22,6 +22,8 @@ PROGRESS_DELAY_MS = 600
 
 DbOpener = Callable[[], Database]
 Work = Callable[[Database, Progress], Any]
+# Work that replaces the worker's connection: gets the current one (None when closed), returns the next one.
+DbReplacer = Callable[[Database | None], Database | None]
 
 
 @dataclass(eq=False)
@@ -31,7 +33,7 @@ class Task:
     on_done: Callable[[Any], None] | None
     on_error: Callable[[BaseException], None] | None
     label: str | None
-    opens_database: bool = False
+    replaces_database: bool = False
     progress: Progress = field(default_factory=Progress)
 
 
@@ -47,10 +49,8 @@ class _Worker(QObject):
     @Slot(object)
     def run(self, task: Task) -> None:
         try:
-            if task.opens_database:
-                if self.db is not None:
-                    self.db.close()
-                self.db = task.work(None, task.progress)  # type: ignore[arg-type]
+            if task.replaces_database:
+                self.db = task.work(self.db, task.progress)  # type: ignore[arg-type]
                 result = self.db
             elif self.db is None:
                 raise RuntimeError("the database is not open")
@@ -105,8 +105,30 @@ class DbRunner(QObject):
     def open_database(self, opener: DbOpener, on_done: Callable[[Any], None] | None = None,
                       on_error: Callable[[BaseException], None] | None = None) -> Task:
         """Open the database on the worker thread, which then owns the connection."""
-        task = Task(next(self._ids), lambda _db, _progress: opener(), on_done, on_error, None,
-                    opens_database=True)
+
+        def reopen(current: Database | None) -> Database:
+            if current is not None:
+                current.close()
+            return opener()
+
+        return self.replace_database(reopen, on_done, on_error)
+
+    def close_database(self, on_done: Callable[[Any], None] | None = None) -> Task:
+        """Close the connection on the worker thread, after the work queued before; the thread stays."""
+
+        def close(current: Database | None) -> None:
+            if current is not None:
+                current.close()
+
+        return self.replace_database(close, on_done)
+
+    def replace_database(self, replacer: DbReplacer, on_done: Callable[[Any], None] | None = None,
+                         on_error: Callable[[BaseException], None] | None = None, *,
+                         label: str | None = None) -> Task:
+        """Run `replacer(current)` on the worker; what it returns becomes the worker's connection
+        (open, close, restore, rekey)."""
+        task = Task(next(self._ids), lambda db, _progress: replacer(db), on_done, on_error, label,
+                    replaces_database=True)
         return self._enqueue(task)
 
     def _enqueue(self, task: Task) -> Task:

@@ -18,3 +18,9 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         """Reload what the page shows from the database (through the runner)."""
+
+    def clear(self) -> None:
+        """Drop every decrypted value the page holds (models, fields); called when the app locks.
+
+        Pages that show data override this and reset their models; `refresh()` fills them again on unlock.
+        """
