@@ -1,0 +1,206 @@
+"""Audits in plain Python: checklist templates and items, audits, item scores, findings and follow-ups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+NOT_APPLICABLE = 0
+"""The stored value of 該当なし: it is recorded but never counted in an average."""
+NOT_APPLICABLE_LABEL = "該当なし"
+
+
+class AuditType(StrEnum):
+    SELF_CHECK = "自己点検"
+    INTERNAL = "内部監査"
+    EXTERNAL = "外部監査"
+
+
+class AuditStatus(StrEnum):
+    PLANNED = "計画"
+    NOTIFIED = "通知済"
+    IN_PROGRESS = "実施中"
+    RESULT_NOTIFIED = "結果通知済"
+    FOLLOWING_UP = "改善確認中"
+    DONE = "完了"
+
+
+# Forward one step at a time; 通知済 may go back to 計画 (notice withdrawn); an audit without findings may
+# close straight after its result notice.
+ALLOWED_TRANSITIONS: dict[AuditStatus, frozenset[AuditStatus]] = {
+    AuditStatus.PLANNED: frozenset({AuditStatus.NOTIFIED}),
+    AuditStatus.NOTIFIED: frozenset({AuditStatus.IN_PROGRESS, AuditStatus.PLANNED}),
+    AuditStatus.IN_PROGRESS: frozenset({AuditStatus.RESULT_NOTIFIED}),
+    AuditStatus.RESULT_NOTIFIED: frozenset({AuditStatus.FOLLOWING_UP, AuditStatus.DONE}),
+    AuditStatus.FOLLOWING_UP: frozenset({AuditStatus.DONE}),
+    AuditStatus.DONE: frozenset(),
+}
+
+# Once the result is notified the scores are what the agency was told: they no longer change.
+SCORES_LOCKED = frozenset({AuditStatus.RESULT_NOTIFIED, AuditStatus.FOLLOWING_UP, AuditStatus.DONE})
+
+
+class ChecklistTarget(StrEnum):
+    PREFECTURE = "県"
+    MUNICIPALITY = "市町村"
+
+
+class VerificationMethod(StrEnum):
+    HEARING = "聞き取り"
+    DOCUMENTS = "書類確認"
+    ON_SITE = "現地確認"
+    LOG_ANALYSIS = "ログ解析"
+
+
+class FindingClass(StrEnum):
+    """指摘事項 are the first two; 注意事項 and 意見 are lighter."""
+
+    IMPROPER = "不適切事項"
+    NEEDS_IMPROVEMENT = "要改善事項"
+    CAUTION = "注意事項"
+    OPINION = "意見"
+
+
+class Severity(StrEnum):
+    HIGH = "高"
+    MEDIUM = "中"
+    LOW = "低"
+
+
+class FollowupStatus(StrEnum):
+    NOT_STARTED = "未着手"
+    IN_PROGRESS = "対応中"
+    WORKED_ON = "改善に向けて取り組んだ"
+    PROGRESSED = "改善が進んだ"
+    MOSTLY_DONE = "概ね改善済み"
+    DONE = "完了"
+
+
+@dataclass(frozen=True)
+class ScoringScheme:
+    """Labels of the points an item can get; 該当なし (stored as 0) is always allowed and never counted."""
+
+    labels: dict[int, str] = field(
+        default_factory=lambda: {3: "できている", 2: "一部できていない", 1: "できていない"}
+    )
+    na_label: str = NOT_APPLICABLE_LABEL
+
+    @property
+    def points(self) -> list[int]:
+        return sorted(self.labels, reverse=True)
+
+    @property
+    def max_points(self) -> int:
+        return max(self.labels)
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    code: str
+    category: str
+    question: str
+    viewpoint: str = ""
+    method: str = ""  # one or more VerificationMethod values joined by "・"
+    evidence: str = ""  # expected evidence
+    criteria: str = ""  # criteria reference (規程, 要綱 …)
+    ordinal: int = 0
+    id: int | None = None
+    template_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ChecklistTemplate:
+    name: str
+    version: int
+    target: ChecklistTarget = ChecklistTarget.PREFECTURE
+    scoring: ScoringScheme = field(default_factory=ScoringScheme)
+    description: str = ""
+    items: tuple[ChecklistItem, ...] = ()
+    created_at: str = ""
+    id: int | None = None
+
+    @property
+    def categories(self) -> list[str]:
+        return list(dict.fromkeys(item.category for item in self.items))
+
+
+@dataclass(frozen=True)
+class Audit:
+    agency_id: int
+    fiscal_year: int
+    audit_type: AuditType
+    template_id: int | None
+    status: AuditStatus = AuditStatus.PLANNED
+    start_date: date | None = None
+    end_date: date | None = None
+    place: str = ""
+    auditors: tuple[str, ...] = ()
+    attendees: tuple[str, ...] = ()
+    previous_id: int | None = None
+    is_history: bool = False
+    id: int | None = None
+    agency_code: str = ""  # filled in by the repository for display
+    agency_name: str = ""
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    """One checklist item in one audit: its self score and the auditor's verified score side by side.
+
+    Scores are 1..3, NOT_APPLICABLE (0) for 該当なし, or None while not yet scored. The previous_* fields
+    carry the agency's last audit for reference (matched by item code).
+    """
+
+    item: ChecklistItem
+    self_score: int | None = None
+    verified: int | None = None
+    note: str = ""
+    self_comment: str = ""
+    updated_at: str = ""
+    previous_self: int | None = None
+    previous_verified: int | None = None
+    previous_note: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    audit_id: int
+    finding_class: FindingClass
+    title: str
+    severity: Severity = Severity.MEDIUM
+    condition: str = ""
+    criteria: str = ""
+    cause: str = ""
+    effect: str = ""
+    recommendation: str = ""
+    due_date: date | None = None
+    status: FollowupStatus = FollowupStatus.NOT_STARTED
+    item_id: int | None = None
+    discrepancy_id: int | None = None
+    created_at: str = ""
+    id: int | None = None
+    item_code: str = ""  # filled in by the repository for display
+    agency_code: str = ""
+    agency_name: str = ""
+    fiscal_year: int = 0
+    audit_type: AuditType | None = None
+
+    @property
+    def is_shiteki(self) -> bool:
+        """True for 指摘事項 (不適切事項 / 要改善事項), which need an improvement report."""
+        return self.finding_class in (FindingClass.IMPROPER, FindingClass.NEEDS_IMPROVEMENT)
+
+    def is_overdue(self, today: date) -> bool:
+        return self.due_date is not None and self.due_date < today and self.status is not FollowupStatus.DONE
+
+
+@dataclass(frozen=True)
+class Followup:
+    """One 改善報告: what the agency reported on a date, and the status it brings the finding to."""
+
+    finding_id: int
+    reported_on: date
+    status: FollowupStatus
+    note: str = ""
+    id: int | None = None

@@ -1,0 +1,203 @@
+"""Findings (指摘事項 / 注意事項 / 意見): raise, edit, raise from a reconciliation discrepancy, follow up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from typing import Any
+
+from ..core.audit import Finding, FindingClass, Followup, FollowupStatus, Severity
+from ..core.errors import InputError
+from ..storage import audits_repo as repo
+from ..storage import trail
+from ..storage.database import Database
+from .audits import now_text, require_audit
+
+EDITABLE_FIELDS = ("finding_class", "severity", "title", "condition", "criteria", "cause", "effect",
+                   "recommendation", "due_date", "item_id")
+
+DISCREPANCY_TITLES = {
+    "unregistered_operation": "業務端末使用管理簿に記載のない照会(無記帳照会)があった",
+    "unused_register_entry": "業務端末使用管理簿の記載に対応する操作ログがなかった",
+    "operator_mismatch": "業務端末使用管理簿の使用者と操作ログの操作者が一致しなかった",
+    "purpose_mismatch": "業務端末使用管理簿の利用事務と操作ログの利用事務が一致しなかった",
+    "count_mismatch": "業務端末使用管理簿の照会件数と操作ログの件数が一致しなかった",
+    "off_hours": "業務時間外に照会が行われていた",
+    "unauthorized_jimu": "利用が認められていない事務で照会が行われていた",
+    "unknown_operator": "登録されていない操作者IDで照会が行われていた",
+    "concurrent_session": "同一の操作者IDが複数の端末で同時に使用されていた",
+}
+
+
+def parse_finding_class(text: str) -> FindingClass:
+    try:
+        return FindingClass(text.strip())
+    except ValueError:
+        allowed = " / ".join(c.value for c in FindingClass)
+        raise InputError(f"指摘の区分「{text}」は使えません。次のいずれかです: {allowed}") from None
+
+
+def parse_severity(text: str) -> Severity:
+    try:
+        return Severity(text.strip())
+    except ValueError:
+        raise InputError(f"重要度「{text}」は使えません。高 / 中 / 低 のいずれかです。") from None
+
+
+def parse_followup_status(text: str) -> FollowupStatus:
+    try:
+        return FollowupStatus(text.strip())
+    except ValueError:
+        allowed = " / ".join(s.value for s in FollowupStatus)
+        raise InputError(f"改善状況「{text}」は使えません。次のいずれかです: {allowed}") from None
+
+
+def require_finding(db: Database, finding_id: int) -> Finding:
+    finding = repo.get_finding(db, finding_id)
+    if finding is None:
+        raise InputError(f"指摘事項 ID {finding_id} はありません。`jukiaudit finding list` で確認してください。")
+    return finding
+
+
+def _item_id_for_code(db: Database, audit_id: int, item_code: str) -> int:
+    audit = require_audit(db, audit_id)
+    item_id = db.scalar("SELECT id FROM checklist_item WHERE template_id = ? AND code = ?",
+                        (audit.template_id, item_code))
+    if item_id is None:
+        raise InputError(f"項目コード {item_code} は監査 {audit_id} のチェックリストにありません。")
+    return int(item_id)
+
+
+def _validated(finding: Finding) -> Finding:
+    if not finding.title.strip():
+        raise InputError("指摘事項の件名(title)は必須です。")
+    return replace(finding, title=finding.title.strip())
+
+
+def add_finding(db: Database, audit_id: int, finding_class: FindingClass, title: str, *,
+                item_code: str | None = None, severity: Severity = Severity.MEDIUM, condition: str = "",
+                criteria: str = "", cause: str = "", effect: str = "", recommendation: str = "",
+                due_date: date | None = None) -> Finding:
+    """Raise a finding on the audit, from a checklist item (item_code) or free."""
+    audit = require_audit(db, audit_id)
+    item_id = _item_id_for_code(db, audit_id, item_code) if item_code else None
+    finding = _validated(Finding(audit_id, finding_class, title, severity, condition, criteria, cause, effect,
+                                 recommendation, due_date, item_id=item_id))
+    with db.transaction():
+        finding_id = repo.insert_finding(db, finding, now_text())
+        trail.record(db, "finding.add", finding_id=finding_id, audit_id=audit.id, item=item_code,
+                     finding_class=finding_class.value)
+    return require_finding(db, finding_id)
+
+
+def update_finding(db: Database, finding_id: int, **changes: Any) -> Finding:
+    """Change any of EDITABLE_FIELDS (the status changes only through follow-up reports)."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InputError(f"指摘事項の項目 {', '.join(sorted(unknown))} は変更できません。")
+    finding = _validated(replace(require_finding(db, finding_id), **changes))
+    with db.transaction():
+        repo.update_finding(db, finding)
+        trail.record(db, "finding.update", finding_id=finding_id, fields=sorted(changes))
+    return require_finding(db, finding_id)
+
+
+@dataclass(frozen=True)
+class DiscrepancyEvidence:
+    """What a finding raised from a reconciliation carries: the discrepancy and its log lines and register
+    entries."""
+
+    discrepancy_id: int
+    kind: str
+    detail: dict[str, Any]
+    operations: list[dict[str, Any]]
+    register_entries: list[dict[str, Any]]
+
+
+def discrepancy_evidence(db: Database, discrepancy_id: int) -> DiscrepancyEvidence:
+    ref = repo.get_discrepancy(db, discrepancy_id)
+    if ref is None:
+        raise InputError(f"差異 ID {discrepancy_id} はありません。")
+    return DiscrepancyEvidence(ref.id, ref.kind, ref.detail, repo.operation_lines(db, ref.operation_ids),
+                               repo.register_lines(db, ref.register_ids))
+
+
+def _lines_text(evidence: DiscrepancyEvidence) -> str:
+    parts = [f"操作ログ {o['file']} {o['line']}行目 {o['at']} 端末{o['terminal']} 操作者{o['operator']} "
+             f"事務{o['jimu_code'] or '-'} {o['count']}件" for o in evidence.operations]
+    parts += [f"業務端末使用管理簿 {r['file'] or '手入力'} {r['line'] or '-'}行目 {r['start_at']}〜{r['end_at']} "
+              f"端末{r['terminal']} 使用者{r['operator']} 事務{r['jimu_code'] or '-'} {r['count'] or '-'}件"
+              for r in evidence.register_entries]
+    return "\n".join(parts)
+
+
+def raise_from_discrepancy(db: Database, audit_id: int, discrepancy_id: int, **fields_: Any) -> Finding:
+    """Raise a finding from a reconciliation discrepancy of the audited agency. The condition quotes the log
+    lines and register entries; the discrepancy is marked 'raised'."""
+    audit = require_audit(db, audit_id)
+    ref = repo.get_discrepancy(db, discrepancy_id)
+    if ref is None:
+        raise InputError(f"差異 ID {discrepancy_id} はありません。")
+    if ref.agency_id != audit.agency_id:
+        raise InputError(f"差異 ID {discrepancy_id} は監査 {audit_id} の機関({audit.agency_name})のものではありません。")
+    evidence = discrepancy_evidence(db, discrepancy_id)
+    item_code = fields_.pop("item_code", None)
+    values: dict[str, Any] = {
+        "finding_class": FindingClass.NEEDS_IMPROVEMENT,
+        "title": DISCREPANCY_TITLES.get(ref.kind, f"突合で差異({ref.kind})が見つかった"),
+        "condition": _lines_text(evidence),
+        "criteria": "業務端末使用管理簿への記載と操作ログとの突合(住基ネットセキュリティ要綱)",
+    }
+    values.update(fields_)
+    allowed = {f.name for f in fields(Finding)} & set(EDITABLE_FIELDS)
+    unknown = set(values) - allowed
+    if unknown:
+        raise InputError(f"指摘事項の項目 {', '.join(sorted(unknown))} は指定できません。")
+    if item_code:
+        values["item_id"] = _item_id_for_code(db, audit_id, item_code)
+    finding = _validated(Finding(audit_id, discrepancy_id=discrepancy_id, **values))
+    with db.transaction():
+        finding_id = repo.insert_finding(db, finding, now_text())
+        repo.mark_discrepancy_raised(db, discrepancy_id)
+        trail.record(db, "finding.from_discrepancy", finding_id=finding_id, audit_id=audit_id,
+                     discrepancy_id=discrepancy_id, kind=ref.kind)
+    return require_finding(db, finding_id)
+
+
+def list_findings(db: Database, audit_id: int | None = None, overdue_only: bool = False,
+                  today: date | None = None) -> list[Finding]:
+    """Findings of one audit or of all; overdue_only: due date passed and not 完了."""
+    findings = repo.list_findings(db, audit_id)
+    if overdue_only:
+        day = today or date.today()
+        findings = [f for f in findings if f.is_overdue(day)]
+    return findings
+
+
+def get_finding(db: Database, finding_id: int) -> Finding:
+    return require_finding(db, finding_id)
+
+
+def add_followup(db: Database, finding_id: int, reported_on: date, status: FollowupStatus, note: str = "") -> Followup:
+    """Record an improvement report (改善報告); the finding takes its status."""
+    finding = require_finding(db, finding_id)
+    with db.transaction():
+        followup_id = repo.insert_followup(db, Followup(finding_id, reported_on, status, note))
+        repo.set_finding_status(db, finding_id, status)
+        trail.record(db, "finding.followup", finding_id=finding_id, followup_id=followup_id,
+                     old=finding.status.value, new=status.value)
+    return Followup(finding_id, reported_on, status, note, followup_id)
+
+
+def list_followups(db: Database, finding_id: int) -> list[Followup]:
+    require_finding(db, finding_id)
+    return repo.list_followups(db, finding_id)
+
+
+def open_findings_from_previous(db: Database, audit_id: int) -> list[Finding]:
+    """Findings of the agency's earlier audits that are not 完了: the next audit opens with them."""
+    audit = require_audit(db, audit_id)
+    earlier = repo.earlier_audit_ids(db, audit)
+    if not earlier:
+        return []
+    return [f for f in repo.list_findings(db, audit_ids=earlier) if f.status is not FollowupStatus.DONE]
