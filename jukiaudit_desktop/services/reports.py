@@ -1,0 +1,184 @@
+"""Findings sheets: gather the content from the database, issue (or reprint) it, render it, verify a PDF."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from ..core.errors import InputError, JukiAuditError
+from ..reports.findings_sheet import (
+    FindingLine,
+    FindingsSheet,
+    Issue,
+    ReconciliationLine,
+    ReconciliationSummary,
+    ScoreLine,
+    content_sha256,
+)
+from ..reports.findings_sheet_pdf import KEYWORD_PREFIX, render_findings_sheet
+from ..storage import reports_repo, trail
+from ..storage.database import Database
+from . import settings
+from .audits import get_audit, score_summary
+from .findings import list_findings
+
+FINDINGS_SHEET = "findings_sheet"
+ISSUER_SETTING = "reports.issuer"
+DEFAULT_ISSUER = "住民基本台帳ネットワークシステム セキュリティ責任者"
+
+DISCREPANCY_LABELS = {
+    "unregistered_operation": "無記帳照会(管理簿に記載のない操作)",
+    "unused_register_entry": "操作のない管理簿記載",
+    "operator_mismatch": "操作者の不一致",
+    "purpose_mismatch": "利用事務の不一致",
+    "count_mismatch": "照会件数の不一致",
+    "off_hours": "業務時間外の操作",
+    "unauthorized_jimu": "利用が認められていない事務",
+    "unknown_operator": "未登録の操作者ID",
+    "concurrent_session": "同一IDの同時使用",
+}
+
+
+def _date(text: str | None) -> date | None:
+    return None if not text else date.fromisoformat(text[:10])
+
+
+def _reconciliation(db: Database, agency_id: int) -> ReconciliationSummary | None:
+    """The agency's latest reconciliation run: counts per kind, how many explained, how many raised."""
+    run = reports_repo.latest_reconciliation(db, agency_id)
+    if run is None:
+        return None
+    lines = tuple(ReconciliationLine(kind, DISCREPANCY_LABELS.get(kind, kind), n, explained, raised)
+                  for kind, n, explained, raised in reports_repo.discrepancy_counts(db, run.id))
+    return ReconciliationSummary(_date(run.period_from), _date(run.period_to), date.fromisoformat(run.run_at[:10]),
+                                 lines)
+
+
+def build_findings_sheet(db: Database, audit_id: int) -> FindingsSheet:
+    """What the sheet for `audit_id` says, from the database as it is now."""
+    audit = get_audit(db, audit_id)
+    summary = score_summary(db, audit_id)
+    findings = list_findings(db, audit_id)
+    return FindingsSheet(
+        audit_id=audit_id,
+        issuer=str(settings.get(db, ISSUER_SETTING, DEFAULT_ISSUER)),
+        agency_code=audit.agency_code,
+        agency_name=audit.agency_name,
+        audit_type=audit.audit_type.value,
+        fiscal_year=audit.fiscal_year,
+        start_date=audit.start_date,
+        end_date=audit.end_date,
+        place=audit.place,
+        auditors=audit.auditors,
+        attendees=audit.attendees,
+        scores=tuple(ScoreLine(c.category, c.self_average, c.verified_average, c.items) for c in summary.categories),
+        overall_self=summary.self_average,
+        overall_verified=summary.verified_average,
+        findings=tuple(
+            FindingLine(number, f.finding_class.value, f.severity.value, f.title, f.condition, f.criteria,
+                        f.recommendation, f.due_date)
+            for number, f in enumerate(findings, start=1)
+        ),
+        reconciliation=_reconciliation(db, audit.agency_id),
+    )
+
+
+def _next_doc_number(db: Database, sheet: FindingsSheet) -> str:
+    edition = len(reports_repo.issued_for_audit(db, FINDINGS_SHEET, sheet.audit_id)) + 1
+    return f"JKA-{sheet.fiscal_year}-{sheet.audit_id:04d}-{edition:02d}"
+
+
+def issue_findings_sheet(db: Database, audit_id: int) -> tuple[FindingsSheet, Issue]:
+    """Issue the sheet, or reprint it when the same content was issued before (same number, hash and date).
+
+    A changed content gets the next edition number; the earlier editions stay on record. Either way the
+    print is written to the trail (sheet.issue / sheet.reprint).
+    """
+    with db.transaction():
+        sheet = build_findings_sheet(db, audit_id)
+        digest = content_sha256(sheet)
+        issued = reports_repo.find_issued(db, FINDINGS_SHEET, audit_id, digest)
+        if issued is None:
+            head = str(trail.current_head(db))
+            issued = reports_repo.insert_issued(db, _next_doc_number(db, sheet), FINDINGS_SHEET, audit_id, digest,
+                                                head, datetime.now().astimezone().isoformat(timespec="seconds"))
+            trail.record(db, "sheet.issue", doc_number=issued.doc_number, audit_id=audit_id, sha256=digest)
+            reprint = False
+        else:
+            trail.record(db, "sheet.reprint", doc_number=issued.doc_number, audit_id=audit_id, sha256=digest)
+            reprint = True
+    return sheet, _issue_of(issued, reprint)
+
+
+def _issue_of(issued: reports_repo.IssuedDocument, reprint: bool = False) -> Issue:
+    return Issue(issued.doc_number, date.fromisoformat(issued.issued_at[:10]), issued.trail_head,
+                 issued.content_sha256, reprint)
+
+
+def findings_sheet_pdf(db: Database, audit_id: int) -> tuple[bytes, Issue]:
+    """Issue (or reprint) and render: the PDF bytes and how it was issued."""
+    sheet, issue = issue_findings_sheet(db, audit_id)
+    return render_findings_sheet(sheet, issue), issue
+
+
+# ---------------------------------------------------------------- verification
+
+_KEYWORD = re.compile(rf"{KEYWORD_PREFIX}; doc=(?P<doc>[^;]+); sha256=(?P<sha>[0-9a-f]{{64}})")
+
+
+@dataclass(frozen=True)
+class SheetVerification:
+    doc_number: str
+    sheet_sha256: str            # the hash the PDF carries
+    issued_sha256: str           # the hash recorded when the number was issued
+    current_sha256: str          # the hash of the database's content now
+    file_as_issued: bool | None  # the PDF's bytes are what the app renders for this issue (signed: as a
+                                 # prefix); None when the content changed and the issued file can't be rebuilt
+
+    @property
+    def matches(self) -> bool:
+        return self.sheet_sha256 == self.issued_sha256 == self.current_sha256 and self.file_as_issued is True
+
+    def explain(self) -> list[str]:
+        """What differs, in words, for the user."""
+        problems = []
+        if self.sheet_sha256 != self.issued_sha256:
+            problems.append("PDF のハッシュが発行記録と一致しません(別の文書か、改ざんされています)。")
+        if self.issued_sha256 != self.current_sha256:
+            problems.append("発行後にデータベースの監査内容(評価・指摘事項・突合結果など)が変更されています。")
+        if self.file_as_issued is False:
+            problems.append("PDF ファイルの中身が発行時のものと異なります(編集・改ざんの可能性)。")
+        return problems
+
+
+def _read_tags(pdf: bytes, name: str) -> tuple[str, str]:
+    from pyhanko.pdf_utils.reader import PdfFileReader  # pyhanko's reader: no extra dependency
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        keywords = str(reader.trailer_view["/Info"].get("/Keywords", ""))
+    except Exception as exc:  # any parse failure means: not a sheet this app can read
+        raise InputError(f"PDF として読めません({exc})。", name) from None
+    match = _KEYWORD.search(keywords)
+    if match is None:
+        raise InputError("JukiAudit が発行した指摘事項票ではありません(文書番号とハッシュの記録がありません)。", name)
+    return match["doc"], match["sha"]
+
+
+def verify_sheet(db: Database, path: Path) -> SheetVerification:
+    """Compare a sheet PDF with the issue record and with what the database says now."""
+    pdf = path.read_bytes()
+    doc_number, sheet_sha = _read_tags(pdf, path.name)
+    issued = reports_repo.issued_by_number(db, doc_number)
+    if issued is None or issued.audit_id is None:
+        raise JukiAuditError(f"{path.name}: 文書番号 {doc_number} の発行記録がこのデータベースにありません。")
+    sheet = build_findings_sheet(db, issued.audit_id)
+    current = content_sha256(sheet)
+    file_as_issued = None
+    if current == issued.content_sha256:
+        expected = render_findings_sheet(sheet, _issue_of(issued))
+        file_as_issued = pdf.startswith(expected)
+    return SheetVerification(doc_number, sheet_sha, issued.content_sha256, current, file_as_issued)

@@ -1,0 +1,106 @@
+"""SQL for reports: issued documents (numbers, hashes, reprints) and the figures the reports summarise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .database import Database
+
+
+@dataclass(frozen=True)
+class IssuedDocument:
+    id: int
+    doc_number: str
+    kind: str
+    audit_id: int | None
+    content_sha256: str
+    trail_head: str
+    issued_at: str
+
+
+_ISSUED_COLUMNS = "id, doc_number, kind, audit_id, content_sha256, trail_head, issued_at"
+
+
+def _issued(row: tuple[Any, ...]) -> IssuedDocument:
+    return IssuedDocument(int(row[0]), str(row[1]), str(row[2]), row[3], str(row[4]), str(row[5]), str(row[6]))
+
+
+def find_issued(db: Database, kind: str, audit_id: int | None, content_sha256: str) -> IssuedDocument | None:
+    row = db.execute(
+        f"SELECT {_ISSUED_COLUMNS} FROM issued_document WHERE kind = ? AND audit_id IS ? AND content_sha256 = ?",
+        (kind, audit_id, content_sha256),
+    ).fetchone()
+    return None if row is None else _issued(row)
+
+
+def issued_by_number(db: Database, doc_number: str) -> IssuedDocument | None:
+    row = db.execute(f"SELECT {_ISSUED_COLUMNS} FROM issued_document WHERE doc_number = ?", (doc_number,)).fetchone()
+    return None if row is None else _issued(row)
+
+
+def issued_for_audit(db: Database, kind: str, audit_id: int) -> list[IssuedDocument]:
+    rows = db.query(f"SELECT {_ISSUED_COLUMNS} FROM issued_document WHERE kind = ? AND audit_id = ? ORDER BY id",
+                    (kind, audit_id))
+    return [_issued(r) for r in rows]
+
+
+def insert_issued(db: Database, doc_number: str, kind: str, audit_id: int | None, content_sha256: str,
+                  trail_head: str, issued_at: str) -> IssuedDocument:
+    cursor = db.execute(
+        "INSERT INTO issued_document (doc_number, kind, audit_id, content_sha256, trail_head, issued_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (doc_number, kind, audit_id, content_sha256, trail_head, issued_at),
+    )
+    return IssuedDocument(int(cursor.lastrowid), doc_number, kind, audit_id, content_sha256, trail_head, issued_at)
+
+
+@dataclass(frozen=True)
+class ReconciliationRun:
+    id: int
+    period_from: str | None
+    period_to: str | None
+    run_at: str
+
+
+def latest_reconciliation(db: Database, agency_id: int) -> ReconciliationRun | None:
+    row = db.execute(
+        "SELECT id, period_from, period_to, run_at FROM reconciliation WHERE agency_id = ? "
+        "ORDER BY run_at DESC, id DESC LIMIT 1", (agency_id,)).fetchone()
+    return None if row is None else ReconciliationRun(int(row[0]), row[1], row[2], str(row[3]))
+
+
+def discrepancy_counts(db: Database, reconciliation_id: int) -> list[tuple[str, int, int, int]]:
+    """(kind, count, explained, raised) per kind found in one reconciliation run, by kind."""
+    rows = db.query(
+        "SELECT kind, count(*), sum(status = 'explained'), sum(status = 'raised') FROM discrepancy "
+        "WHERE reconciliation_id = ? GROUP BY kind ORDER BY kind", (reconciliation_id,))
+    return [(str(k), int(n), int(e), int(r)) for k, n, e, r in rows]
+
+
+def usage_by_jimu(db: Database, fiscal_year: int) -> list[tuple[str, str, str, int]]:
+    """(code, name, 担当課, count) of every 事務 for one year; entered figures win over log-derived ones."""
+    rows = db.query(
+        "SELECT j.code, j.name, coalesce(j.division, ''), coalesce("
+        "  (SELECT count FROM jimu_usage u WHERE u.jimu_id = j.id AND u.fiscal_year = ? AND u.source = 'entered'),"
+        "  (SELECT count FROM jimu_usage u WHERE u.jimu_id = j.id AND u.fiscal_year = ? AND u.source = 'oplog'), 0)"
+        " FROM jimu j ORDER BY j.code", (fiscal_year, fiscal_year))
+    return [(str(c), str(n), str(d), int(k)) for c, n, d, k in rows]
+
+
+def usage_totals_by_year(db: Database) -> list[tuple[int, int]]:
+    """(fiscal year, total uses) for every year with figures; per 事務, entered figures win over log-derived."""
+    rows = db.query(
+        "SELECT fiscal_year, sum(count) FROM jimu_usage u WHERE source = 'entered' OR NOT EXISTS ("
+        "  SELECT 1 FROM jimu_usage e WHERE e.jimu_id = u.jimu_id AND e.fiscal_year = u.fiscal_year"
+        "  AND e.source = 'entered') GROUP BY fiscal_year ORDER BY fiscal_year")
+    return [(int(y), int(n)) for y, n in rows]
+
+
+def plan_entries(db: Database, fiscal_year: int) -> list[tuple[str, str, str, str]]:
+    """(audit type, agency code, agency name, reason) of next year's plan, by type then agency code."""
+    rows = db.query(
+        "SELECT p.audit_type, a.code, a.name, coalesce(p.reason, '') FROM plan_entry p "
+        "JOIN agency a ON a.id = p.agency_id WHERE p.fiscal_year = ? ORDER BY p.audit_type, a.code",
+        (fiscal_year,))
+    return [(str(t), str(c), str(n), str(r)) for t, c, n, r in rows]
