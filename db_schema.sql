@@ -286,3 +286,9 @@ CREATE TABLE plan_entry (
     reason       TEXT,
     UNIQUE (fiscal_year, agency_id)
 );
+
+CREATE TABLE plan_year (             -- the parameters a year's plan was made with (checked against later)
+    fiscal_year      INTEGER PRIMARY KEY,
+    external_budget  INTEGER NOT NULL CHECK (external_budget >= 0),   -- 外部監査の機関数/年
+    saved_at         TEXT NOT NULL
+);

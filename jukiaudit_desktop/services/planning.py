@@ -1,0 +1,154 @@
+"""Use cases of the audit plan: periods, proposing and saving a year's plan, pinning, checking, the matrix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ..core.errors import InputError
+from ..core.planning import AuditKind, Period, PlanEntry, Situation, Violation
+from ..core.wareki import fiscal_year, format_fiscal_year
+from ..planning.generator import PlanRefusedError, generate_plan
+from ..planning.matrix import CoverageMatrix, build_matrix
+from ..planning.rules import check_plan
+from ..storage import planning_repo, trail
+from ..storage.database import Database
+from . import master_data
+
+DEFAULT_EXTERNAL_BUDGET = 2  # the seed's R7 and R8 external audits: two agencies a year
+
+
+@dataclass(frozen=True)
+class PlanProposal:
+    """A plan for situation.plan_years, as generated (or as stored), with the rules it breaks."""
+
+    situation: Situation
+    entries: list[PlanEntry]
+    violations: list[Violation]
+
+    def entries_in(self, fiscal_year: int) -> list[PlanEntry]:
+        return [e for e in self.entries if e.fiscal_year == fiscal_year]
+
+
+def list_periods(db: Database) -> list[Period]:
+    return planning_repo.list_periods(db)
+
+
+def add_period(db: Database, name: str, first_year: int, last_year: int) -> Period:
+    name = name.strip()
+    if not name or last_year < first_year:
+        raise InputError("期の名前と、開始年度 ≦ 終了年度 の年度(西暦)を指定してください。")
+    overlapping = [p.name for p in list_periods(db) if p.first_year <= last_year and first_year <= p.last_year]
+    if overlapping:
+        raise InputError(f"期「{name}」の年度が既存の期({'、'.join(overlapping)})と重なります。")
+    period = Period(name, first_year, last_year)
+    with db.transaction():
+        planning_repo.insert_period(db, period)
+        trail.record(db, "plan.period_add", name=name, first_year=first_year, last_year=last_year)
+    return period
+
+
+def period_of_year(db: Database, year: int) -> Period:
+    for period in list_periods(db):
+        if period.contains(year):
+            return period
+    raise InputError(f"{format_fiscal_year(year)}({year}年度)を含む期が登録されていません。"
+                     "`jukiaudit plan period --name 第7期 --first-year 2026 --last-year 2028` で登録してください。")
+
+
+def period_by_name(db: Database, name: str) -> Period:
+    for period in list_periods(db):
+        if period.name == name:
+            return period
+    names = "、".join(p.name for p in list_periods(db)) or "なし"
+    raise InputError(f"期「{name}」は登録されていません(登録済み: {names})。")
+
+
+def external_budget(db: Database, year: int) -> int:
+    """The budget the year's plan was saved with, or the default."""
+    stored = planning_repo.external_budget(db, year)
+    return DEFAULT_EXTERNAL_BUDGET if stored is None else stored
+
+
+def situation(db: Database, year: int, budget: int | None = None, as_of: date | None = None) -> Situation:
+    """What a plan for `year` depends on; findings count as overdue when past due on `as_of` (today)."""
+    if budget is not None and budget < 0:
+        raise InputError(f"外部監査の枠は0以上で指定してください(指定: {budget})。")
+    return Situation(
+        period=period_of_year(db, year),
+        year=year,
+        agencies=tuple(planning_repo.plan_agencies(db, as_of or date.today())),
+        recorded=tuple(planning_repo.recorded_audits(db)),
+        external_budget=external_budget(db, year) if budget is None else budget,
+    )
+
+
+def propose_plan(db: Database, year: int, budget: int | None = None, as_of: date | None = None) -> PlanProposal:
+    """A new plan for `year` and the rest of its period, keeping the pinned entries stored for those years."""
+    current = situation(db, year, budget, as_of)
+    pins = [e for e in planning_repo.plan_entries(db, year, current.period.last_year) if e.pinned]
+    return PlanProposal(current, generate_plan(current, pins), [])
+
+
+def save_plan(db: Database, proposal: PlanProposal) -> None:
+    """Store the plan for its years (replacing what was planned there); a plan that breaks a rule is refused."""
+    current = proposal.situation
+    violations = check_plan(current, proposal.entries)
+    if violations:
+        raise PlanRefusedError(violations)
+    with db.transaction():
+        planning_repo.replace_plan_entries(db, current.year, current.period.last_year, proposal.entries)
+        planning_repo.save_plan_year(db, current.year, current.external_budget,
+                                     datetime.now().astimezone().isoformat(timespec="seconds"))
+        trail.record(db, "plan.save", fiscal_year=current.year, period=current.period.name,
+                     entries=len(proposal.entries), external_budget=current.external_budget)
+
+
+def generate_and_save(db: Database, year: int, budget: int | None = None) -> PlanProposal:
+    proposal = propose_plan(db, year, budget)
+    save_plan(db, proposal)
+    return proposal
+
+
+def stored_plan(db: Database, year: int, as_of: date | None = None) -> PlanProposal:
+    """The plan stored for `year` and the rest of its period, checked against every rule."""
+    current = situation(db, year, None, as_of)
+    entries = planning_repo.plan_entries(db, year, current.period.last_year)
+    return PlanProposal(current, entries, check_plan(current, entries))
+
+
+def pin_agency(db: Database, agency_code: str, year: int, kind: AuditKind) -> None:
+    """Put the agency's audit of the period in `year` as `kind`, pinned: later plans keep it there."""
+    agency = master_data.require_agency(db, agency_code)
+    assert agency.id is not None
+    period = period_of_year(db, year)
+    with db.transaction():
+        planning_repo.pin_entry(db, PlanEntry(agency.id, year, kind, True, "担当者が固定"), period)
+        trail.record(db, "plan.pin", agency=agency.code, fiscal_year=year, audit_type=kind.value)
+
+
+def unpin_agency(db: Database, agency_code: str, year: int) -> int:
+    """Release the agency's pinned entries in the period of `year`; the next plan may move them."""
+    agency = master_data.require_agency(db, agency_code)
+    assert agency.id is not None
+    period = period_of_year(db, year)
+    with db.transaction():
+        released = planning_repo.unpin_entries(db, agency.id, period)
+        trail.record(db, "plan.unpin", agency=agency.code, period=period.name, released=released)
+    return released
+
+
+def matrix_plan_year(db: Database, period: Period) -> int:
+    """The year whose plan the matrix checks: the first planned year of the period, else this year (within
+    the period)."""
+    planned = planning_repo.plan_entries(db, period.first_year, period.last_year)
+    if planned:
+        return min(e.fiscal_year for e in planned)
+    return min(max(fiscal_year(date.today()), period.first_year), period.last_year)
+
+
+def coverage_matrix(db: Database, period: Period, year: int | None = None) -> CoverageMatrix:
+    """Agencies × years of the period with recorded and planned audits and every rule the plan breaks."""
+    plan = stored_plan(db, matrix_plan_year(db, period) if year is None else year)
+    current = plan.situation
+    return build_matrix(period, current.agencies, current.recorded, plan.entries, plan.violations)
