@@ -104,3 +104,16 @@ def plan_entries(db: Database, fiscal_year: int) -> list[tuple[str, str, str, st
         "JOIN agency a ON a.id = p.agency_id WHERE p.fiscal_year = ? ORDER BY p.audit_type, a.code",
         (fiscal_year,))
     return [(str(t), str(c), str(n), str(r)) for t, c, n, r in rows]
+
+
+def discrepancy_rows(db: Database, reconciliation_id: int | None = None) -> list[tuple[Any, ...]]:
+    """Every discrepancy (or one run's): run id, agency code and name, ordinal, kind, status, explanation,
+    detail JSON, operation ids JSON, register ids JSON — in run and ordinal order."""
+    sql = ("SELECT r.id, a.code, a.name, d.ordinal, d.kind, d.status, coalesce(d.explanation, ''), d.detail, "
+           "d.operation_ids, d.register_ids FROM discrepancy d JOIN reconciliation r ON r.id = d.reconciliation_id "
+           "JOIN agency a ON a.id = r.agency_id")
+    params: tuple[Any, ...] = ()
+    if reconciliation_id is not None:
+        sql += " WHERE r.id = ?"
+        params = (reconciliation_id,)
+    return db.query(sql + " ORDER BY r.id, d.ordinal", params)

@@ -1,0 +1,88 @@
+"""Tables to .xlsx and CSV (UTF-8 with BOM, for Excel), with spreadsheet formula injection neutralised.
+
+OWASP CSV injection: a text cell starting with = + - @, a tab or a carriage return is prefixed with an
+apostrophe, so Excel shows it as text instead of running it. Numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ..core.errors import InputError
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+Cell = str | int | float | date | None
+
+
+def neutralise(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def _cell(value: Cell) -> Cell:
+    return neutralise(value) if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One table: a title (the sheet's name in .xlsx), column headers, rows."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+
+
+def csv_bytes(sheet: Sheet) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_cell(h) for h in sheet.headers])
+    for row in sheet.rows:
+        writer.writerow(["" if v is None else _cell(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """A workbook with one worksheet per table; header row bold, shaded and frozen; every text cell as text."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for sheet in sheets:
+        ws = workbook.create_sheet(sheet.title[:31])
+        ws.append([_cell(h) for h in sheet.headers])
+        for row in sheet.rows:
+            ws.append([_cell(v) for v in row])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="E6E6E6")
+            cell.alignment = Alignment(horizontal="center")
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for index, header in enumerate(sheet.headers, start=1):
+            longest = max([len(str(header)), *(len(str(r[index - 1] or "")) for r in sheet.rows)])
+            ws.column_dimensions[get_column_letter(index)].width = min(60, max(8, longest * 2 + 2))
+        ws.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def table_bytes(path: Path, sheets: Sequence[Sheet]) -> bytes:
+    """The file content for `path`: .xlsx (all tables) or .csv (exactly one table)."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return xlsx_bytes(sheets)
+    if suffix == ".csv":
+        if len(sheets) != 1:
+            raise InputError("CSV には表を1つしか書けません。.xlsx を指定してください。", str(path))
+        return csv_bytes(sheets[0])
+    raise InputError("出力ファイルの拡張子は .xlsx か .csv にしてください。", str(path))

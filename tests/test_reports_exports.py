@@ -1,0 +1,75 @@
+"""Exports: real .xlsx and CSV files read back; formula injection neutralised in every text cell."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from jukiaudit_desktop.core.audit import FindingClass
+from jukiaudit_desktop.core.errors import InputError
+from jukiaudit_desktop.reports.spreadsheet import neutralise
+from jukiaudit_desktop.services import exports, findings
+from jukiaudit_desktop.storage.database import Database
+
+from test_reports_sheet import make_audit
+
+NASTY = {"title": "=HYPERLINK(\"http://x\",\"押して\")", "condition": "+1+1", "criteria": "-2+3",
+         "cause": "@SUM(A1)", "effect": "\tタブ", "recommendation": "\r改行"}
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@A1", "\tx", "\rx"])
+def test_neutralise_prefixes_an_apostrophe(text: str) -> None:
+    assert neutralise(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["管理簿", "1=1", " =1", "", "'=1"])
+def test_neutralise_leaves_plain_text(text: str) -> None:
+    assert neutralise(text) == text
+
+
+def add_nasty_finding(db: Database) -> int:
+    audit_id = make_audit(db)
+    findings.add_finding(db, audit_id, FindingClass.OPINION, NASTY["title"], condition=NASTY["condition"],
+                         criteria=NASTY["criteria"], cause=NASTY["cause"], effect=NASTY["effect"],
+                         recommendation=NASTY["recommendation"])
+    return audit_id
+
+
+def test_findings_csv_has_bom_and_no_live_formula(db: Database, tmp_path: Path) -> None:
+    add_nasty_finding(db)
+    path = tmp_path / "findings.csv"
+    assert exports.export_findings(db, path) == 3
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert rows[0] == list(exports.FINDING_HEADERS)
+    nasty = next(r for r in rows if "HYPERLINK" in "".join(r))
+    for value in NASTY.values():
+        assert "'" + value in nasty
+    for row in rows[1:]:
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
+
+
+def test_findings_xlsx_keeps_text_as_text(db: Database, tmp_path: Path) -> None:
+    add_nasty_finding(db)
+    path = tmp_path / "findings.xlsx"
+    exports.export_findings(db, path, fiscal_year=2025)
+    ws = openpyxl.load_workbook(path)["指摘事項"]
+    cells = [c for row in ws.iter_rows(min_row=2) for c in row if c.value is not None]
+    assert any(c.value == "'" + NASTY["title"] for c in cells)
+    assert all(c.data_type != "f" for c in cells)
+    assert ws["A2"].value == "令和7年度"
+
+
+def test_findings_export_filters_by_year(db: Database, tmp_path: Path) -> None:
+    add_nasty_finding(db)
+    assert exports.export_findings(db, tmp_path / "none.csv", fiscal_year=2030) == 0
+
+
+def test_export_refuses_an_unknown_suffix(db: Database, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"\.xlsx"):
+        exports.export_findings(db, tmp_path / "findings.txt")
