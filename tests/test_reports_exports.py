@@ -8,14 +8,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from test_reports_sheet import make_audit
 
 from jukiaudit_desktop.core.audit import FindingClass
 from jukiaudit_desktop.core.errors import InputError
 from jukiaudit_desktop.reports.spreadsheet import neutralise
 from jukiaudit_desktop.services import exports, findings
 from jukiaudit_desktop.storage.database import Database
-
-from test_reports_sheet import make_audit
 
 NASTY = {"title": "=HYPERLINK(\"http://x\",\"押して\")", "condition": "+1+1", "criteria": "-2+3",
          "cause": "@SUM(A1)", "effect": "\tタブ", "recommendation": "\r改行"}
