@@ -11,13 +11,14 @@ from ..core.errors import JukiAuditError
 from ..core.progress import NO_PROGRESS, Progress
 from ..storage import trail
 from ..storage.database import Database
-from . import master_demo, planning_demo
+from . import audits_demo, master_demo, planning_demo
 
 DemoStep = tuple[str, Callable[[Database], None]]
 
 DEMO_STEPS: list[DemoStep] = [
     ("マスタデータ", master_demo.load),
     ("監査計画(第6期の履歴)", planning_demo.load),
+    ("監査(令和7年度)", audits_demo.load),
     # … each area appends its step here
 ]
 

@@ -1,0 +1,187 @@
+"""Demo step 「監査(令和7年度)」: the default checklists and the R7 audit year, built from item scores.
+
+Seed 資料2 【令和7年度監査結果】: 自己点検 2.99, 内部監査 2.95 (10 named agencies), 外部監査 3.00 (2 named).
+Every figure comes out of annual_aggregate from the item scores stored here:
+- 自己点検 for every agency using 住基ネット in R7 (first_use_year before 2026); 委託管理 is 該当なし except for
+  the 運用機関; one point (3 → 2) is taken off a typical weak item per agency, agency by agency (those not
+  audited on site in R7 first), until the average of agency averages rounds to the seed's figure.
+  Externally audited agencies scored all 3 (their audit confirmed 3.00).
+- 内部監査 verifies the self scores; the seed's findings lower the verified score of their items to 1:
+  管理帳票(ドキュメント管理簿、帳票管理簿)を作成していなかった (4 本庁 agencies) and 業務端末使用管理簿の
+  作成及び操作ログとの突合ができていなかった (2). Further points come off only if needed to reach 2.95.
+Which agencies had which finding is not in the seed: 県庁 agencies from the internal list are chosen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from ..core.audit import AuditStatus, AuditType, FindingClass, FollowupStatus, Severity
+from ..core.errors import JukiAuditError
+from ..core.scoring import counted, exact_mean, round_two
+from ..storage import trail
+from ..storage.agencies import list_agencies
+from ..storage.database import Database
+from . import audits, checklists, findings
+
+FISCAL_YEAR = 2025
+SELF_CHECK_TARGET, INTERNAL_TARGET, EXTERNAL_TARGET = "2.99", "2.95", "3.00"
+INTERNAL = ("こども・家庭課", "県民の学び支援課", "食品・生活衛生課", "農業政策課", "交通指導課", "監査委員事務局",
+            "国際交流課", "佐久地域振興局", "松本地域振興局", "北アルプス地域振興局")
+EXTERNAL = ("山岳高原観光課", "長野地域振興局")
+REGISTERS_MISSING = ("こども・家庭課", "食品・生活衛生課", "農業政策課", "国際交流課")
+RECONCILIATION_MISSING = ("県民の学び支援課", "交通指導課")
+OUTSOURCING_CATEGORY = "委託管理"
+WEAK_ITEMS = ("L-3", "C-2", "E-6", "M-3", "D-3", "I-2", "C-4", "H-3")  # where self-checks typically lose a point
+INTERNAL_AUDITORS = ("市町村課 住基ネット担当", "デジタルインフラ整備室 担当")
+EXTERNAL_AUDITORS = ("外部監査人((株)インテック)",)
+DUE = date(2026, 1, 30)
+
+
+@dataclass(frozen=True)
+class DemoFinding:
+    agencies: tuple[str, ...]
+    item_codes: tuple[str, ...]
+    title: str
+    condition: str
+    cause: str
+    effect: str
+    recommendation: str
+    criteria: str
+    statuses: tuple[tuple[FollowupStatus, ...], ...]  # follow-up reports per agency, in order
+
+
+FINDINGS = (
+    DemoFinding(
+        REGISTERS_MISSING, ("J-1", "H-1"),
+        "管理帳票(ドキュメント管理簿、帳票管理簿)を作成していなかった",
+        "住基ネット関係のマニュアル・通知等及び本人確認情報を出力した帳票について、ドキュメント管理簿及び"
+        "帳票管理簿が作成されておらず、保管状況・廃棄状況を確認できなかった。",
+        "担当者の異動の際に管理簿の作成が引き継がれていなかった。",
+        "出力帳票や文書の紛失・不適切な廃棄があっても発見できないおそれがある。",
+        "ドキュメント管理簿及び帳票管理簿を作成し、保管・持出し・廃棄を記録すること。責任者が定期的に確認すること。",
+        "県住基ネットセキュリティ要綱(帳票・ドキュメントの管理)",
+        ((FollowupStatus.IN_PROGRESS, FollowupStatus.DONE), (FollowupStatus.WORKED_ON, FollowupStatus.MOSTLY_DONE),
+         (FollowupStatus.PROGRESSED,), (FollowupStatus.DONE,)),
+    ),
+    DemoFinding(
+        RECONCILIATION_MISSING, ("G-3", "E-5"),
+        "業務端末使用管理簿の作成及び操作ログとの突合ができていなかった",
+        "業務端末使用管理簿が作成されておらず、操作ログ(操作履歴)との突合が行われていなかったため、"
+        "照会が業務上必要なものであったか確認できなかった。",
+        "突合の手順と担当者が所属内で定められていなかった。",
+        "目的外の照会や照合IDの不正使用があっても発見できないおそれがある。",
+        "業務端末使用管理簿を備えて使用の都度記録し、少なくとも月1回操作ログと突合して結果を記録すること。",
+        "県住基ネットセキュリティ要綱(業務端末の使用記録と確認)",
+        ((FollowupStatus.WORKED_ON,), ()),
+    ),
+)
+
+
+def load(db: Database) -> None:
+    """Insert the R7 audit year. Runs inside the demo loader's transaction."""
+    checklists.install_default_templates(db)
+    in_use = [a for a in list_agencies(db)
+              if a.active and a.kind.value != "市町村" and (a.first_use_year or 0) <= FISCAL_YEAR]
+    by_name = {a.name: a for a in in_use}
+    missing = [n for n in INTERNAL + EXTERNAL if n not in by_name]
+    if missing:
+        raise JukiAuditError(f"デモの監査対象機関がマスタにありません: {'、'.join(missing)}")
+    self_checks = {a.name: _self_check(db, a.code, a.kind.value == "運用機関") for a in in_use}
+    not_audited_first = sorted((a for a in in_use if a.name not in EXTERNAL), key=lambda a: a.name in INTERNAL)
+    _deduct_until(db, [self_checks[a.name] for a in not_audited_first], SELF_CHECK_TARGET,
+                  list(self_checks.values()), audits.set_self_score, "self_score")
+    for audit_id in self_checks.values():
+        _walk(db, audit_id, AuditStatus.DONE)
+    internal = {name: _verification(db, by_name[name].code, AuditType.INTERNAL, date(2025, 10, 15) if i < 5
+                                     else date(2025, 11, 12), INTERNAL_AUDITORS) for i, name in enumerate(INTERNAL)}
+    for finding in FINDINGS:
+        for name in finding.agencies:
+            for code in finding.item_codes:
+                audits.set_verified_score(db, internal[name], code, 1)
+    _deduct_until(db, list(internal.values()), INTERNAL_TARGET, list(internal.values()),
+                  audits.set_verified_score, "verified")
+    external = {name: _verification(db, by_name[name].code, AuditType.EXTERNAL, date(2025, 11, 20),
+                                     EXTERNAL_AUDITORS) for name in EXTERNAL}
+    for finding in FINDINGS:
+        for name, statuses in zip(finding.agencies, finding.statuses, strict=True):
+            _raise(db, internal[name], finding, statuses)
+    for audit_id in [*internal.values(), *external.values()]:
+        has_open = any(f.status is not FollowupStatus.DONE for f in findings.list_findings(db, audit_id))
+        has_any = bool(findings.list_findings(db, audit_id))
+        _walk(db, audit_id, AuditStatus.FOLLOWING_UP if has_open else AuditStatus.DONE, via_followup=has_any)
+    trail.record(db, "audit.demo", fiscal_year=FISCAL_YEAR, self_checks=len(self_checks), internal=len(internal),
+                 external=len(external))
+
+
+def _self_check(db: Database, agency_code: str, outsources: bool) -> int:
+    audit = audits.create_audit(db, agency_code, FISCAL_YEAR, AuditType.SELF_CHECK, start_date=date(2025, 6, 2),
+                                end_date=date(2025, 7, 31), auditors=("各機関責任者",))
+    assert audit.id is not None
+    for row in audits.audit_items(db, audit.id):
+        na = row.item.category == OUTSOURCING_CATEGORY and not outsources
+        audits.set_self_score(db, audit.id, row.item.code, 0 if na else 3)
+    return audit.id
+
+
+def _verification(db: Database, agency_code: str, audit_type: AuditType, day: date,
+                  auditors: tuple[str, ...]) -> int:
+    """An on-site audit: self scores come from the R7 self-check; the auditor confirms them."""
+    audit = audits.create_audit(db, agency_code, FISCAL_YEAR, audit_type, start_date=day, end_date=day,
+                                place="執務室", auditors=auditors)
+    assert audit.id is not None
+    for row in audits.audit_items(db, audit.id):
+        audits.set_verified_score(db, audit.id, row.item.code, row.self_score)
+    return audit.id
+
+
+def _aggregate(db: Database, audit_ids: list[int], field: str) -> Decimal:
+    """The average of the audits' averages of `field`, as annual_aggregate computes it."""
+    means = [exact_mean(counted(getattr(s, field) for s in audits.audit_items(db, audit_id))) for audit_id in audit_ids]
+    total = exact_mean([m for m in means if m is not None])
+    return Decimal(0) if total is None else round_two(total)
+
+
+ScoreSetter = Callable[[Database, int, str, "int | None"], None]
+
+
+def _deduct_until(db: Database, candidates: list[int], target: str, population: list[int], setter: ScoreSetter,
+                  field: str) -> None:
+    """Take one point off a weak item of each candidate audit in turn until the population rounds to target."""
+    goal = Decimal(target)
+    for code in WEAK_ITEMS:
+        for audit_id in candidates:
+            reached = _aggregate(db, population, field)
+            if reached <= goal:
+                if reached < goal:
+                    raise JukiAuditError(f"デモの点数が {target} になりません(現在 {reached})。")
+                return
+            current = next(getattr(s, field) for s in audits.audit_items(db, audit_id) if s.item.code == code)
+            if current and current > 1:
+                setter(db, audit_id, code, current - 1)
+    if _aggregate(db, population, field) != goal:
+        raise JukiAuditError(f"デモの点数が {target} になりません(現在 {_aggregate(db, population, field)})。")
+
+
+def _walk(db: Database, audit_id: int, final: AuditStatus, via_followup: bool = False) -> None:
+    path = [AuditStatus.NOTIFIED, AuditStatus.IN_PROGRESS, AuditStatus.RESULT_NOTIFIED]
+    if via_followup:
+        path.append(AuditStatus.FOLLOWING_UP)
+    if final is AuditStatus.DONE:
+        path.append(AuditStatus.DONE)
+    for status in path:
+        audits.set_status(db, audit_id, status)
+
+
+def _raise(db: Database, audit_id: int, finding: DemoFinding, statuses: tuple[FollowupStatus, ...]) -> None:
+    raised = findings.add_finding(
+        db, audit_id, FindingClass.NEEDS_IMPROVEMENT, finding.title, item_code=finding.item_codes[0],
+        severity=Severity.MEDIUM, condition=finding.condition, criteria=finding.criteria, cause=finding.cause,
+        effect=finding.effect, recommendation=finding.recommendation, due_date=DUE)
+    assert raised.id is not None
+    for number, status in enumerate(statuses):
+        reported = date(2026, 1, 20) if number == 0 else date(2026, 3, 13)
+        findings.add_followup(db, raised.id, reported, status, f"改善報告(第{number + 1}回)")

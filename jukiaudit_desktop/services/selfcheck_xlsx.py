@@ -1,0 +1,215 @@
+"""The self-check form as .xlsx: export a protected blank form for an agency, import the filled form strictly."""
+
+from __future__ import annotations
+
+import io
+import secrets
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..core.audit import NOT_APPLICABLE_LABEL, SCORES_LOCKED, Audit
+from ..core.errors import InputError
+from ..core.wareki import format_fiscal_year
+from ..security.atomic import write_atomic
+from ..storage import audits_repo as repo
+from ..storage import trail
+from ..storage.database import Database
+from .audits import audit_items, now_text, parse_score, require_audit, score_label
+
+SHEET = "自己点検"
+MARKER_SHEET = "_jukiaudit"
+MARKER = "jukiaudit-selfcheck"
+MARKER_FORMAT = 1
+HEADER_ROW = 5
+FIRST_ITEM_ROW = HEADER_ROW + 1
+HEADERS = ("番号", "項目コード", "分類", "点検項目", "着眼点", "確認方法", "点数", "コメント")
+WIDTHS = (6, 10, 16, 52, 34, 14, 10, 36)
+SCORE_COL, COMMENT_COL = "G", "H"
+LOCKED_COLUMNS = ("A", "B", "C", "D")  # what the import checks against the checklist
+MAX_ERRORS_SHOWN = 20
+
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+
+
+def export_form(db: Database, audit_id: int, path: Path) -> Path:
+    """Write the blank self-check form of the audit: items locked, only 点数 and コメント cells editable."""
+    audit = require_audit(db, audit_id)
+    template = repo.get_template(db, audit.template_id) if audit.template_id else None
+    if template is None:
+        raise InputError(f"監査 {audit_id} にチェックリストがありません。")
+    items = [s.item for s in audit_items(db, audit_id)]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    last_col = chr(ord("A") + len(HEADERS) - 1)
+    ws["A1"] = f"{format_fiscal_year(audit.fiscal_year)} 住民基本台帳ネットワークシステム 自己点検表"
+    ws["A1"].font = Font(size=14, bold=True)
+    ws["A2"] = f"機関: {audit.agency_code} {audit.agency_name}    チェックリスト: {template.name} 第{template.version}版"
+    points = " / ".join(f"{p}点: {template.scoring.labels[p]}" for p in template.scoring.points)
+    ws["A3"] = (f"「点数」欄に {', '.join(map(str, template.scoring.points))} または {NOT_APPLICABLE_LABEL} を選び、"
+                f"必要に応じて「コメント」欄に記入してください({points})。他の欄は変更しないでください。")
+    for row in (1, 2, 3):
+        ws.merge_cells(f"A{row}:{last_col}{row}")
+        ws[f"A{row}"].alignment = Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[3].height = 32
+    for col, (title, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
+        cell = ws.cell(HEADER_ROW, col, title)
+        cell.font, cell.fill, cell.border = Font(bold=True), _HEADER_FILL, _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        ws.column_dimensions[cell.column_letter].width = width
+    validation = DataValidation(type="list", formula1=f'"3,2,1,{NOT_APPLICABLE_LABEL}"', allow_blank=True,
+                                showErrorMessage=True, errorTitle="点数",
+                                error=f"3、2、1 または {NOT_APPLICABLE_LABEL} を選んでください。")
+    ws.add_data_validation(validation)
+    for offset, item in enumerate(items):
+        row = FIRST_ITEM_ROW + offset
+        values = (offset + 1, item.code, item.category, item.question, item.viewpoint, item.method, None, None)
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row, col, value)
+            cell.border = _BORDER
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for col in (SCORE_COL, COMMENT_COL):
+            ws[f"{col}{row}"].protection = Protection(locked=False)
+            ws[f"{col}{row}"].fill = _INPUT_FILL
+        ws[f"{SCORE_COL}{row}"].alignment = Alignment(horizontal="center", vertical="top")
+    if items:
+        last = FIRST_ITEM_ROW + len(items) - 1
+        validation.add(f"{SCORE_COL}{FIRST_ITEM_ROW}:{SCORE_COL}{last}")
+    ws.freeze_panes = f"A{FIRST_ITEM_ROW}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    password = secrets.token_hex(8)  # nobody needs to unprotect the form: the layout is ours
+    ws.protection.password = password
+    ws.protection.sheet = True
+    _write_marker(wb.create_sheet(MARKER_SHEET), audit, template.version, len(items))
+    wb.security = WorkbookProtection(workbookPassword=password, lockStructure=True)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_atomic(Path(path), buffer.getvalue(), mode=0o644)
+    with db.transaction():
+        trail.record(db, "selfcheck.export", audit_id=audit_id, file=Path(path).name, items=len(items))
+    return Path(path)
+
+
+def _write_marker(ws: Worksheet, audit: Audit, template_version: int, item_count: int) -> None:
+    rows = (("marker", MARKER), ("format", MARKER_FORMAT), ("audit_id", audit.id),
+            ("template_id", audit.template_id), ("template_version", template_version), ("items", item_count))
+    for row, (key, value) in enumerate(rows, start=1):
+        ws.cell(row, 1, key)
+        ws.cell(row, 2, value)
+    ws.sheet_state = "veryHidden"
+    ws.protection.sheet = True
+
+
+@dataclass(frozen=True)
+class FilledItem:
+    code: str
+    score: int
+    comment: str
+
+
+@dataclass(frozen=True)
+class SelfcheckImport:
+    audit_id: int
+    items: int
+    not_applicable: int
+
+
+def read_form(db: Database, path: Path, audit_id: int | None = None) -> tuple[Audit, list[FilledItem]]:
+    """Read and check a filled form completely; every problem is reported with its sheet and cell."""
+    path = Path(path)
+    try:
+        wb = load_workbook(path, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise InputError(f"Excel ファイル(.xlsx)として読めません({exc})。", str(path)) from None
+    marker = _read_marker(wb, path)
+    form_audit_id = marker.get("audit_id")
+    if not isinstance(form_audit_id, int):
+        raise InputError(f"シート {MARKER_SHEET}: 監査 ID の記録が壊れています。", str(path))
+    if audit_id is not None and form_audit_id != audit_id:
+        raise InputError(f"この様式は監査 {form_audit_id} のものです(取り込み先は監査 {audit_id})。", str(path))
+    audit = require_audit(db, form_audit_id)
+    template = repo.get_template(db, audit.template_id) if audit.template_id else None
+    if template is None or marker.get("template_id") != template.id or marker.get("template_version") != template.version:
+        raise InputError(f"この様式のチェックリスト(ID {marker.get('template_id')}、第{marker.get('template_version')}版)は"
+                         f"監査 {audit.id} のチェックリストと違います。最新の様式を出力し直してください。", str(path))
+    if SHEET not in wb.sheetnames:
+        raise InputError(f"シート「{SHEET}」がありません。", str(path))
+    ws = wb[SHEET]
+    errors: list[str] = []
+    for col, title in enumerate(HEADERS, start=1):
+        cell = ws.cell(HEADER_ROW, col)
+        if cell.value != title:
+            errors.append(f"シート {SHEET} セル {cell.coordinate}: 見出しが変更されています(正: {title})")
+    filled = []
+    for offset, item in enumerate(template.items):
+        row = FIRST_ITEM_ROW + offset
+        expected = (offset + 1, item.code, item.category, item.question)
+        for col, value in zip(LOCKED_COLUMNS, expected, strict=True):
+            actual = ws[f"{col}{row}"].value
+            if _normalized(actual) != _normalized(value):
+                what = {"A": "番号", "B": "項目コード", "C": "分類", "D": "点検項目"}[col]
+                errors.append(f"シート {SHEET} セル {col}{row}: {what}が変更されています(正: {value})")
+        try:
+            score = parse_score(ws[f"{SCORE_COL}{row}"].value, f"シート {SHEET} セル {SCORE_COL}{row}")
+        except InputError as exc:
+            errors.append(f"{exc}(項目 {item.code})")
+            continue
+        comment = ws[f"{COMMENT_COL}{row}"].value
+        filled.append(FilledItem(item.code, score, "" if comment is None else str(comment).strip()))
+    after = FIRST_ITEM_ROW + len(template.items)
+    for row in range(after, max(ws.max_row, after) + 1):
+        used = [c.coordinate for c in ws[row][: len(HEADERS)] if c.value not in (None, "")]
+        if used:
+            errors.append(f"シート {SHEET} セル {used[0]}: 様式にない行が追加されています")
+    if errors:
+        shown = "\n".join(errors[:MAX_ERRORS_SHOWN])
+        more = f"\n…ほか {len(errors) - MAX_ERRORS_SHOWN} 件" if len(errors) > MAX_ERRORS_SHOWN else ""
+        raise InputError(f"自己点検表に {len(errors)} 件の誤りがあります。何も取り込んでいません。\n{shown}{more}", str(path))
+    return audit, filled
+
+
+def _normalized(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _read_marker(wb: Workbook, path: Path) -> dict[str, object]:
+    if MARKER_SHEET not in wb.sheetnames:
+        raise InputError("JukiAudit が出力した自己点検表ではありません(識別情報がありません)。"
+                         "`selfcheck export` で出力した様式に記入してください。", str(path))
+    ws = wb[MARKER_SHEET]
+    marker = {str(row[0]): row[1] for row in ws.iter_rows(min_col=1, max_col=2, values_only=True) if row[0]}
+    if marker.get("marker") != MARKER or marker.get("format") != MARKER_FORMAT:
+        raise InputError(f"シート {MARKER_SHEET}: 識別情報が壊れているか、対応していない版の様式です。", str(path))
+    return marker
+
+
+def import_form(db: Database, path: Path, audit_id: int | None = None) -> SelfcheckImport:
+    """Import a filled form: every self score and comment of the audit, all or nothing."""
+    audit, filled = read_form(db, path, audit_id)
+    if audit.status in SCORES_LOCKED:
+        raise InputError(f"監査 {audit.id} は「{audit.status.value}」のため、自己点検の結果を取り込めません。", str(path))
+    item_ids = {item.code: item.id for item in repo.template_items(db, audit.template_id)}  # type: ignore[arg-type]
+    stamp = now_text()
+    with db.transaction():
+        for entry in filled:
+            repo.upsert_score_field(db, audit.id, item_ids[entry.code], "self_score", entry.score, stamp)  # type: ignore[arg-type]
+            repo.upsert_score_field(db, audit.id, item_ids[entry.code], "self_comment", entry.comment, stamp)  # type: ignore[arg-type]
+        not_applicable = sum(1 for e in filled if score_label(e.score) == NOT_APPLICABLE_LABEL)
+        trail.record(db, "selfcheck.import", audit_id=audit.id, file=Path(path).name, items=len(filled),
+                     not_applicable=not_applicable)
+    return SelfcheckImport(audit.id, len(filled), not_applicable)  # type: ignore[arg-type]
