@@ -1,0 +1,1 @@
+"""The reconciliation rules, one module per group of discrepancy kinds; each returns Discrepancy objects."""

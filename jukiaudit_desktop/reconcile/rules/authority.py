@@ -1,0 +1,104 @@
+"""unknown_operator and unauthorized_jimu: checked against the agency's operator list and 事務 list."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..columns import (
+    DAY,
+    NONE,
+    AgencyLists,
+    IntArray,
+    JimuValidity,
+    Operations,
+    OperatorValidity,
+    Vocabulary,
+    iso,
+)
+from ..model import Discrepancy, Kind, SkippedCheck
+
+
+def skipped_checks(lists: AgencyLists) -> list[SkippedCheck]:
+    skipped = []
+    if lists.jimu is None:
+        skipped.append(SkippedCheck(Kind.UNAUTHORIZED_JIMU, "この機関の利用できる事務が登録されていません"))
+    if lists.operators is None:
+        skipped.append(SkippedCheck(Kind.UNKNOWN_OPERATOR, "この機関の操作者一覧が登録されていません"))
+    return skipped
+
+
+def check_authority(ops: Operations, lists: AgencyLists, names: Vocabulary) -> list[Discrepancy]:
+    found: list[Discrepancy] = []
+    if lists.jimu is not None:
+        found += _unauthorized_jimu(ops, lists, names)
+    if lists.operators is not None:
+        found += _unknown_operators(ops, lists, names)
+    return found
+
+
+def _per_name_and_day(ops: Operations, names_of_ops: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+    """Unique (name code, day) pairs of the operations, and for each operation the index of its pair."""
+    pairs = np.stack([names_of_ops, ops.at // DAY], axis=1)
+    unique, index = np.unique(pairs, axis=0, return_inverse=True)
+    return unique[:, 0], unique[:, 1], index.reshape(-1)
+
+
+def _unauthorized_jimu(ops: Operations, lists: AgencyLists, names: Vocabulary) -> list[Discrepancy]:
+    """A 事務 code is authorised on a day when one of the agency's bases with that code is valid then."""
+    assert lists.jimu is not None
+    codes, days, index = _per_name_and_day(ops, ops.jimu)
+    by_code: dict[int, list[JimuValidity]] = {}
+    for validity in lists.jimu:
+        by_code.setdefault(validity.jimu, []).append(validity)
+    reasons: list[str | None] = []
+    for code, day in zip(codes.tolist(), days.tolist(), strict=True):
+        ranges = by_code.get(code, [])
+        if code == NONE:
+            reasons.append(None)
+        elif not ranges:
+            reasons.append("この機関に認められていない事務です")
+        elif any((j.first_day is None or j.first_day <= day) and (j.last_day is None or day <= j.last_day)
+                 for j in ranges):
+            reasons.append(None)
+        else:
+            reasons.append("根拠の有効期間外です")
+    return _report(ops, Kind.UNAUTHORIZED_JIMU, reasons, index, names)
+
+
+def _unknown_operators(ops: Operations, lists: AgencyLists, names: Vocabulary) -> list[Discrepancy]:
+    """Known and valid: registered on or before the day, and not yet revoked (revoked_on is the first
+    invalid day)."""
+    assert lists.operators is not None
+    codes, days, index = _per_name_and_day(ops, ops.operator)
+    by_code: dict[int, list[OperatorValidity]] = {}
+    for validity in lists.operators:
+        by_code.setdefault(validity.operator, []).append(validity)
+    reasons: list[str | None] = []
+    for code, day in zip(codes.tolist(), days.tolist(), strict=True):
+        entries = by_code.get(code, [])
+        if not entries:
+            reasons.append("操作者一覧にない操作者IDです")
+        elif any((o.first_day is None or o.first_day <= day) and (o.end_day is None or day < o.end_day)
+                 for o in entries):
+            reasons.append(None)
+        elif all(o.first_day is not None and day < o.first_day for o in entries):
+            reasons.append("登録日より前の操作です")
+        else:
+            reasons.append("失効(異動・退職)後の操作です")
+    return _report(ops, Kind.UNKNOWN_OPERATOR, reasons, index, names)
+
+
+def _report(ops: Operations, kind: Kind, reasons: list[str | None], index: IntArray,
+            names: Vocabulary) -> list[Discrepancy]:
+    bad = np.array([r is not None for r in reasons], dtype=np.bool_)
+    found = []
+    for i in np.flatnonzero(bad[index]):
+        detail = {
+            "at": iso(ops.at[i]),
+            "terminal": names.name(int(ops.terminal[i])),
+            "operator": names.name(int(ops.operator[i])),
+            "jimu_code": names.name(int(ops.jimu[i])),
+            "reason": reasons[index[i]],
+        }
+        found.append(Discrepancy(kind, (int(ops.id[i]),), (), detail, int(ops.at[i])))
+    return found

@@ -1,0 +1,101 @@
+"""Register against log: unregistered operations, unused entries, operator / purpose / count mismatches."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..columns import NONE, IntArray, Operations, RegisterEntries, Vocabulary, iso
+from ..model import Discrepancy, Kind
+
+
+def check_register(ops: Operations, entries: RegisterEntries, owner: IntArray,
+                   names: Vocabulary) -> list[Discrepancy]:
+    """`owner[i]` is the index of the entry operation i belongs to (-1: none), from attribution.attribute."""
+    found: list[Discrepancy] = []
+    found += _unregistered(ops, owner, names)
+    found += _mismatches(ops, entries, owner, names)
+    found += _entry_checks(ops, entries, owner, names)
+    return found
+
+
+def _operation_detail(ops: Operations, i: int, names: Vocabulary) -> dict[str, object]:
+    return {
+        "at": iso(ops.at[i]),
+        "terminal": names.name(int(ops.terminal[i])),
+        "operator": names.name(int(ops.operator[i])),
+        "jimu_code": names.name(int(ops.jimu[i])),
+        "count": int(ops.count[i]),
+    }
+
+
+def _entry_detail(entries: RegisterEntries, e: int, names: Vocabulary) -> dict[str, object]:
+    return {
+        "terminal": names.name(int(entries.terminal[e])),
+        "operator": names.name(int(entries.operator[e])),
+        "start": iso(entries.start[e])[:16],
+        "end": iso(entries.end[e])[:16],
+        "jimu_code": names.name(int(entries.jimu[e])),
+        "count": None if entries.count[e] == NONE else int(entries.count[e]),
+    }
+
+
+def _unregistered(ops: Operations, owner: IntArray, names: Vocabulary) -> list[Discrepancy]:
+    return [
+        Discrepancy(Kind.UNREGISTERED_OPERATION, (int(ops.id[i]),), (), _operation_detail(ops, i, names),
+                    int(ops.at[i]))
+        for i in np.flatnonzero(owner < 0)
+    ]
+
+
+def _mismatches(ops: Operations, entries: RegisterEntries, owner: IntArray,
+                names: Vocabulary) -> list[Discrepancy]:
+    """Per operation: made by another operator ID, or for another 事務, than its entry says."""
+    found: list[Discrepancy] = []
+    attributed = np.flatnonzero(owner >= 0)
+    entry = owner[attributed]
+    other_operator = attributed[ops.operator[attributed] != entries.operator[entry]]
+    both_jimu = (ops.jimu[attributed] != NONE) & (entries.jimu[entry] != NONE)
+    other_jimu = attributed[both_jimu & (ops.jimu[attributed] != entries.jimu[entry])]
+    for kind, indices, field, name in (
+        (Kind.OPERATOR_MISMATCH, other_operator, "register_operator", entries.operator),
+        (Kind.PURPOSE_MISMATCH, other_jimu, "register_jimu_code", entries.jimu),
+    ):
+        for i in indices:
+            e = int(owner[i])
+            detail = _operation_detail(ops, i, names)
+            detail[field] = names.name(int(name[e]))
+            found.append(Discrepancy(kind, (int(ops.id[i]),), (int(entries.id[e]),), detail, int(ops.at[i])))
+    return found
+
+
+def _entry_checks(ops: Operations, entries: RegisterEntries, owner: IntArray,
+                  names: Vocabulary) -> list[Discrepancy]:
+    """Per entry: no operation inside it; its 照会件数 differs from the sum over its operations."""
+    attributed = owner >= 0
+    n_ops = np.bincount(owner[attributed], minlength=len(entries))
+    logged = np.bincount(owner[attributed], weights=ops.count[attributed], minlength=len(entries))
+    logged = logged.astype(np.int64)
+    found: list[Discrepancy] = []
+    for e in np.flatnonzero(n_ops == 0):
+        found.append(Discrepancy(Kind.UNUSED_REGISTER_ENTRY, (), (int(entries.id[e]),),
+                                 _entry_detail(entries, e, names), int(entries.start[e])))
+    wrong = np.flatnonzero((entries.count != NONE) & (entries.count != logged))
+    if len(wrong):
+        members = _operations_by_entry(owner, ops, wrong)
+        for e in wrong:
+            detail = _entry_detail(entries, e, names)
+            detail["logged_count"] = int(logged[e])
+            detail["operations"] = int(n_ops[e])
+            found.append(Discrepancy(Kind.COUNT_MISMATCH, members.get(int(e), ()), (int(entries.id[e]),),
+                                     detail, int(entries.start[e])))
+    return found
+
+
+def _operations_by_entry(owner: IntArray, ops: Operations, wanted: IntArray) -> dict[int, tuple[int, ...]]:
+    """Operation ids, in time order, of each wanted entry index."""
+    picked = np.flatnonzero(np.isin(owner, wanted))
+    order = picked[np.lexsort((ops.id[picked], ops.at[picked], owner[picked]))]
+    groups: dict[int, list[int]] = {}
+    for e, op_id in zip(owner[order].tolist(), ops.id[order].tolist(), strict=True):
+        groups.setdefault(e, []).append(op_id)
+    return {e: tuple(ids) for e, ids in groups.items()}

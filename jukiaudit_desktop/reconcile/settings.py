@@ -1,0 +1,104 @@
+"""Settings of one reconciliation run: tolerance, business hours, closed days; and the business calendar."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import Any
+
+import holidays
+
+from ..core.errors import InputError
+
+_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–〜~]\s*(\d{1,2}):(\d{2})\s*$")
+_MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
+
+
+@dataclass(frozen=True)
+class ReconcileSettings:
+    """Defaults follow the domain notes: 5 minutes tolerance, 08:30–17:30 on weekdays that are not holidays.
+
+    `closed_days` adds closed days beyond national holidays: "12-29" (every year) or "2025-12-29".
+    `session_gap_minutes`: an operator's operations on one terminal at most this far apart form one
+    continuous use of that terminal (for concurrent_session).
+    """
+
+    tolerance_minutes: int = 5
+    hours_start: time = time(8, 30)
+    hours_end: time = time(17, 30)
+    closed_days: tuple[str, ...] = ()
+    session_gap_minutes: int = 30
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.tolerance_minutes <= 24 * 60:
+            raise InputError(f"許容時間 {self.tolerance_minutes} 分は範囲外です(0〜1440 分)。")
+        if self.hours_start >= self.hours_end:
+            raise InputError("業務時間の開始は終了より前にしてください(例: 08:30-17:30)。")
+        if self.session_gap_minutes < 0:
+            raise InputError("連続使用とみなす間隔は 0 分以上にしてください。")
+        for text in self.closed_days:
+            parse_closed_day(text)
+
+    @property
+    def tolerance_seconds(self) -> int:
+        return self.tolerance_minutes * 60
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "tolerance_minutes": self.tolerance_minutes,
+            "business_hours": format_hours(self.hours_start, self.hours_end),
+            "closed_days": list(self.closed_days),
+            "session_gap_minutes": self.session_gap_minutes,
+        }
+
+
+def parse_hours(text: str) -> tuple[time, time]:
+    """"08:30-17:30" → (08:30, 17:30)."""
+    match = _HOURS.match(text)
+    if match is None:
+        raise InputError(f"業務時間「{text}」を読めません。08:30-17:30 の形で書いてください。")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    try:
+        return time(h1, m1), time(h2, m2)
+    except ValueError:
+        raise InputError(f"業務時間「{text}」の時刻が正しくありません。") from None
+
+
+def format_hours(start: time, end: time) -> str:
+    return f"{start:%H:%M}-{end:%H:%M}"
+
+
+def parse_closed_day(text: str) -> tuple[int | None, int, int]:
+    """"12-29" → (None, 12, 29) for every year; "2025-12-29" → (2025, 12, 29)."""
+    value = text.strip()
+    try:
+        if match := _MONTH_DAY.match(value):
+            month, day = int(match[1]), int(match[2])
+            date(2024, month, day)  # validates (2024 is a leap year, so 02-29 is allowed)
+            return None, month, day
+        day_ = date.fromisoformat(value)
+        return day_.year, day_.month, day_.day
+    except ValueError:
+        raise InputError(f"休業日「{text}」を読めません。12-29(毎年)か 2025-12-29 の形で書いてください。") from None
+
+
+@dataclass
+class BusinessCalendar:
+    """Says why a day is closed: weekend, national holiday (振替休日 included), or an extra closed day."""
+
+    settings: ReconcileSettings
+    _national: dict[int, Any] = field(default_factory=dict, init=False)
+
+    def closed_reason(self, day: date) -> str | None:
+        if day.year not in self._national:
+            self._national[day.year] = holidays.Japan(years=day.year, language="ja")
+        name = self._national[day.year].get(day)
+        if name is not None:
+            return f"祝日({name})"
+        for year, month, dom in map(parse_closed_day, self.settings.closed_days):
+            if (year is None or year == day.year) and (month, dom) == (day.month, day.day):
+                return "休業日"
+        if day.weekday() >= 5:
+            return "土曜日" if day.weekday() == 5 else "日曜日"
+        return None

@@ -1,0 +1,125 @@
+"""Use cases of log reconciliation (ログ突合): run and store a reconciliation, export it, explain a result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.errors import InputError
+from ..core.progress import NO_PROGRESS, Progress
+from ..reconcile.columns import Vocabulary
+from ..reconcile.engine import reconcile
+from ..reconcile.model import Kind, Outcome
+from ..reconcile.settings import ReconcileSettings
+from ..storage import reconcile_repo as repo
+from ..storage import trail
+from ..storage.database import Database
+from ..storage.reconcile_repo import Period, RunInfo, StoredDiscrepancy
+from .master_data import require_agency
+
+OPEN, EXPLAINED, RAISED = "open", "explained", "raised"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run_id: int
+    outcome: Outcome
+
+
+def run_reconciliation(db: Database, agency_code: str, settings: ReconcileSettings, period: Period = Period(),
+                       progress: Progress = NO_PROGRESS) -> RunResult:
+    """Reconcile the agency's imported operation logs with its register and store the run."""
+    if period.first is not None and period.last is not None and period.first > period.last:
+        raise InputError("期間の開始日が終了日より後です。")
+    agency = require_agency(db, agency_code)
+    assert agency.id is not None
+    steps = 4
+    names = Vocabulary()
+    progress.update(0, steps, "操作ログを読み込んでいます")
+    ops = repo.load_operations(db, agency.id, period, names)
+    progress.update(1, steps, "業務端末使用管理簿を読み込んでいます")
+    entries = repo.load_register(db, agency.id, period, names)
+    lists = repo.load_agency_lists(db, agency.id, names)
+    progress.update(2, steps, f"突合しています(操作 {len(ops):,} 件、記帳 {len(entries):,} 件)")
+    outcome = reconcile(ops, entries, lists, names, settings)
+    progress.update(3, steps, f"結果を保存しています({len(outcome.discrepancies):,} 件)")
+    with db.transaction():
+        run_id = repo.insert_run(db, agency.id, period, settings, outcome)
+        trail.record(db, "reconcile.run", agency=agency.code, run_id=run_id, operations=len(ops),
+                     register_entries=len(entries), summary=outcome.summary())
+    progress.update(steps, steps, "")
+    return RunResult(run_id, outcome)
+
+
+def require_run(db: Database, run_id: int) -> RunInfo:
+    run = repo.get_run(db, run_id)
+    if run is None:
+        raise InputError(f"突合結果 {run_id} は見つかりません。")
+    return run
+
+
+def export_run(db: Database, run_id: int) -> dict[str, Any]:
+    """The run as the CLI writes it: summary per checked kind, skipped checks, every discrepancy with the
+    file and physical line of each operation and register entry."""
+    run = require_run(db, run_id)
+    found = repo.list_discrepancies(db, run_id)
+    op_sources = repo.operation_sources(db, (i for d in found for i in d.operation_ids))
+    reg_sources = repo.register_sources(db, (i for d in found for i in d.register_ids))
+    skipped_kinds = {s["kind"] for s in run.skipped}
+    summary = {kind.value: 0 for kind in Kind if kind.value not in skipped_kinds}
+    for d in found:
+        summary[d.kind.value] += 1
+
+    def refs(ids: tuple[int, ...], sources: dict[int, Any]) -> list[dict[str, Any]]:
+        return [{"file": sources[i][0], "line": sources[i][1]} for i in ids]
+
+    return {
+        "summary": summary,
+        "skipped": run.skipped,
+        "discrepancies": [
+            {"kind": d.kind.value, "oplog": refs(d.operation_ids, op_sources),
+             "register": refs(d.register_ids, reg_sources), "detail": d.detail}
+            for d in found
+        ],
+    }
+
+
+def list_discrepancies(db: Database, run_id: int) -> list[StoredDiscrepancy]:
+    return repo.list_discrepancies(db, run_id)
+
+
+def latest_run(db: Database, agency_code: str) -> RunInfo | None:
+    agency = require_agency(db, agency_code)
+    assert agency.id is not None
+    return repo.latest_run(db, agency.id)
+
+
+def _require_discrepancy(db: Database, discrepancy_id: int) -> StoredDiscrepancy:
+    found = repo.get_discrepancy(db, discrepancy_id)
+    if found is None:
+        raise InputError(f"差異 {discrepancy_id} は見つかりません。")
+    return found
+
+
+def mark_explained(db: Database, discrepancy_id: int, reason: str) -> StoredDiscrepancy:
+    """The auditor accepts the agency's explanation (e.g. 「システム障害時の再照会」)."""
+    if not reason.strip():
+        raise InputError("説明済みにする理由を入力してください。")
+    found = _require_discrepancy(db, discrepancy_id)
+    if found.status == RAISED:
+        raise InputError("この差異は既に指摘事項になっています。説明済みにはできません。")
+    with db.transaction():
+        repo.set_status(db, discrepancy_id, EXPLAINED, reason.strip())
+        trail.record(db, "reconcile.explain", discrepancy_id=discrepancy_id, kind=found.kind.value)
+    return _require_discrepancy(db, discrepancy_id)
+
+
+def reopen(db: Database, discrepancy_id: int) -> StoredDiscrepancy:
+    """Undo mark_explained: the discrepancy is open again and its reason is removed."""
+    found = _require_discrepancy(db, discrepancy_id)
+    if found.status != EXPLAINED:
+        raise InputError("説明済みの差異だけを元に戻せます。")
+    with db.transaction():
+        repo.set_status(db, discrepancy_id, OPEN, None)
+        trail.record(db, "reconcile.reopen", discrepancy_id=discrepancy_id, kind=found.kind.value)
+    return _require_discrepancy(db, discrepancy_id)

@@ -1,0 +1,42 @@
+"""The shared samples reconcile to exactly expected_discrepancies.json, and runs are repeatable."""
+
+from __future__ import annotations
+
+import json
+
+from test_reconcile_helpers import SAMPLES, ensure_agency, lines_by_kind, load_oplog, load_register
+
+from jukiaudit_desktop.reconcile.settings import ReconcileSettings
+from jukiaudit_desktop.services.reconciliation import export_run, run_reconciliation
+from jukiaudit_desktop.storage import trail
+
+
+def _expected() -> dict[str, list[int]]:
+    raw = json.loads((SAMPLES / "expected_discrepancies.json").read_text(encoding="utf-8"))
+    return {k: sorted(v) for k, v in raw.items() if isinstance(v, list) and v}
+
+
+def test_samples_reconcile_to_exactly_the_expected_discrepancies(db) -> None:
+    agency_id = ensure_agency(db)
+    load_oplog(db, agency_id, SAMPLES / "oplog_cp932.csv")
+    load_register(db, agency_id, SAMPLES / "register_cp932.csv")
+
+    result = run_reconciliation(db, "C09", ReconcileSettings())
+    exported = export_run(db, result.run_id)
+
+    assert lines_by_kind(exported) == _expected()
+    assert {d["oplog"][0]["file"] for d in exported["discrepancies"] if d["oplog"]} == {"oplog_cp932.csv"}
+    assert exported["summary"]["concurrent_session"] == 0
+    assert [s["kind"] for s in exported["skipped"]] == ["unauthorized_jimu", "unknown_operator"]
+    assert not trail.verify(db)
+    assert db.scalar("SELECT action FROM trail ORDER BY seq DESC LIMIT 1") == "reconcile.run"
+
+
+def test_same_input_gives_the_same_output_in_the_same_order(db) -> None:
+    agency_id = ensure_agency(db)
+    load_oplog(db, agency_id, SAMPLES / "oplog_cp932.csv")
+    load_register(db, agency_id, SAMPLES / "register_cp932.csv")
+    first = export_run(db, run_reconciliation(db, "C09", ReconcileSettings()).run_id)
+    second = export_run(db, run_reconciliation(db, "C09", ReconcileSettings()).run_id)
+    assert json.dumps(first, ensure_ascii=False) == json.dumps(second, ensure_ascii=False)
+    assert len(first["discrepancies"]) == 39
