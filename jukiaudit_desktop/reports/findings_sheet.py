@@ -50,7 +50,8 @@ class ReconciliationSummary:
     period_from: date | None
     period_to: date | None
     run_on: date
-    lines: tuple[ReconciliationLine, ...]
+    lines: tuple[ReconciliationLine, ...]   # the kinds checked, zero counts included
+    skipped: tuple[str, ...] = ()           # labels of the kinds not checked (no operator / 事務 list)
 
 
 @dataclass(frozen=True)

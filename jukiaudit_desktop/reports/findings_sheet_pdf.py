@@ -147,7 +147,10 @@ def _reconciliation(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
                                              for n in (*totals, totals[0] - totals[1] - totals[2])])
     widths = [CONTENT_WIDTH - 4 * 24 * mm] + [24 * mm] * 4
     table = grid_table(rows, widths, extra_style=[("LINEABOVE", (0, -1), (-1, -1), 1.0, RULE_COLOUR)])
-    return [heading, intro, Spacer(1, 1 * mm), table]
+    story = [heading, intro, Spacer(1, 1 * mm), table]
+    if rec.skipped:
+        story.append(paragraph(f"確認できなかった項目(名簿・事務一覧の登録なし): {'、'.join(rec.skipped)}", s.small))
+    return story
 
 
 def _signature_box(role: str, name: str, s: Styles) -> Table:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..core.errors import InputError, JukiAuditError
+from ..reconcile.model import Kind
 from ..reports.findings_sheet import (
     FindingLine,
     FindingsSheet,
@@ -21,7 +22,7 @@ from ..reports.findings_sheet import (
 from ..reports.findings_sheet_pdf import KEYWORD_PREFIX, render_findings_sheet
 from ..storage import reports_repo, trail
 from ..storage.database import Database
-from . import settings
+from . import reconciliation, settings
 from .audits import get_audit, score_summary
 from .findings import list_findings
 
@@ -29,32 +30,21 @@ FINDINGS_SHEET = "findings_sheet"
 ISSUER_SETTING = "reports.issuer"
 DEFAULT_ISSUER = "住民基本台帳ネットワークシステム セキュリティ責任者"
 
-DISCREPANCY_LABELS = {
-    "unregistered_operation": "無記帳照会(管理簿に記載のない操作)",
-    "unused_register_entry": "操作のない管理簿記載",
-    "operator_mismatch": "操作者の不一致",
-    "purpose_mismatch": "利用事務の不一致",
-    "count_mismatch": "照会件数の不一致",
-    "off_hours": "業務時間外の操作",
-    "unauthorized_jimu": "利用が認められていない事務",
-    "unknown_operator": "未登録の操作者ID",
-    "concurrent_session": "同一IDの同時使用",
-}
-
-
-def _date(text: str | None) -> date | None:
-    return None if not text else date.fromisoformat(text[:10])
-
-
-def _reconciliation(db: Database, agency_id: int) -> ReconciliationSummary | None:
-    """The agency's latest reconciliation run: counts per kind, how many explained, how many raised."""
-    run = reports_repo.latest_reconciliation(db, agency_id)
+def _reconciliation(db: Database, agency_code: str) -> ReconciliationSummary | None:
+    """The agency's latest reconciliation run: per checked kind the count, how many explained and raised."""
+    run = reconciliation.latest_run(db, agency_code)
     if run is None:
         return None
-    lines = tuple(ReconciliationLine(kind, DISCREPANCY_LABELS.get(kind, kind), n, explained, raised)
-                  for kind, n, explained, raised in reports_repo.discrepancy_counts(db, run.id))
-    return ReconciliationSummary(_date(run.period_from), _date(run.period_to), date.fromisoformat(run.run_at[:10]),
-                                 lines)
+    skipped = {str(s.get("kind")) for s in run.skipped}
+    found = reconciliation.list_discrepancies(db, run.id)
+    lines = tuple(
+        ReconciliationLine(kind.value, kind.label, sum(1 for d in found if d.kind is kind),
+                           sum(1 for d in found if d.kind is kind and d.status == reconciliation.EXPLAINED),
+                           sum(1 for d in found if d.kind is kind and d.status == reconciliation.RAISED))
+        for kind in Kind if kind.value not in skipped
+    )
+    return ReconciliationSummary(run.period.first, run.period.last, date.fromisoformat(run.run_at[:10]), lines,
+                                 tuple(kind.label for kind in Kind if kind.value in skipped))
 
 
 def build_findings_sheet(db: Database, audit_id: int) -> FindingsSheet:
@@ -82,7 +72,7 @@ def build_findings_sheet(db: Database, audit_id: int) -> FindingsSheet:
                         f.recommendation, f.due_date)
             for number, f in enumerate(findings, start=1)
         ),
-        reconciliation=_reconciliation(db, audit.agency_id),
+        reconciliation=_reconciliation(db, audit.agency_code),
     )
 
 

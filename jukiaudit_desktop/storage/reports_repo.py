@@ -55,29 +55,6 @@ def insert_issued(db: Database, doc_number: str, kind: str, audit_id: int | None
     return IssuedDocument(int(cursor.lastrowid), doc_number, kind, audit_id, content_sha256, trail_head, issued_at)
 
 
-@dataclass(frozen=True)
-class ReconciliationRun:
-    id: int
-    period_from: str | None
-    period_to: str | None
-    run_at: str
-
-
-def latest_reconciliation(db: Database, agency_id: int) -> ReconciliationRun | None:
-    row = db.execute(
-        "SELECT id, period_from, period_to, run_at FROM reconciliation WHERE agency_id = ? "
-        "ORDER BY run_at DESC, id DESC LIMIT 1", (agency_id,)).fetchone()
-    return None if row is None else ReconciliationRun(int(row[0]), row[1], row[2], str(row[3]))
-
-
-def discrepancy_counts(db: Database, reconciliation_id: int) -> list[tuple[str, int, int, int]]:
-    """(kind, count, explained, raised) per kind found in one reconciliation run, by kind."""
-    rows = db.query(
-        "SELECT kind, count(*), sum(status = 'explained'), sum(status = 'raised') FROM discrepancy "
-        "WHERE reconciliation_id = ? GROUP BY kind ORDER BY kind", (reconciliation_id,))
-    return [(str(k), int(n), int(e), int(r)) for k, n, e, r in rows]
-
-
 def usage_by_jimu(db: Database, fiscal_year: int) -> list[tuple[str, str, str, int]]:
     """(code, name, 担当課, count) of every 事務 for one year; entered figures win over log-derived ones."""
     rows = db.query(
