@@ -1,0 +1,148 @@
+"""A read-only table model over a list of row objects, with columns declared once, and a filter proxy.
+
+Each column says how to show a row (display text) and how to sort it (a raw value), so tables sort on
+raw values, never on display strings. The proxy filters by free text and by exact per-column values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+RowT = TypeVar("RowT")
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+@dataclass(frozen=True)
+class Column(Generic[RowT]):
+    header: str
+    display: Callable[[RowT], str]
+    sort_key: Callable[[RowT], Any] | None = None  # raw value; defaults to the display text
+    align_right: bool = False
+    tooltip: bool = False  # show the full text as a tooltip (long text columns)
+
+
+Colouring = Callable[[RowT, int], "QColor | None"]
+
+
+class RowTableModel(QAbstractTableModel, Generic[RowT]):
+    """Rows are plain objects; `columns` decides what each cell shows and how it sorts."""
+
+    def __init__(self, columns: Sequence[Column[RowT]], *, background: Colouring[RowT] | None = None,
+                 foreground: Colouring[RowT] | None = None) -> None:
+        super().__init__()
+        self.columns = list(columns)
+        self.rows: list[RowT] = []
+        self._background = background
+        self._foreground = foreground
+
+    def set_rows(self, rows: Sequence[RowT]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def replace_row(self, row_number: int, row: RowT) -> None:
+        self.rows[row_number] = row
+        self.dataChanged.emit(self.index(row_number, 0), self.index(row_number, len(self.columns) - 1))
+
+    def row_at(self, index: AnyIndex) -> RowT:
+        return self.rows[index.row()]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802 (Qt's name)
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].header
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = self.columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, FILTER_ROLE):
+            return column.display(row)
+        if role == SORT_ROLE:
+            return column.sort_key(row) if column.sort_key else column.display(row)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
+            return column.display(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and self._background:
+            colour = self._background(row, index.column())
+            return QBrush(colour) if colour else None
+        if role == Qt.ItemDataRole.ForegroundRole and self._foreground:
+            colour = self._foreground(row, index.column())
+            return QBrush(colour) if colour else None
+        return None
+
+
+class RowFilterProxy(QSortFilterProxyModel):
+    """Sorts on SORT_ROLE (None last) and keeps rows matching the free text and every column filter."""
+
+    def __init__(self, source: RowTableModel[Any]) -> None:
+        super().__init__()
+        self.setSourceModel(source)
+        self.setSortRole(SORT_ROLE)
+        self._text = ""
+        self._exact: dict[int, str] = {}
+        self._predicate: Callable[[Any], bool] | None = None
+
+    def set_text(self, text: str) -> None:
+        self._text = text.strip().casefold()
+        self.invalidateFilter()
+
+    def set_column_value(self, column: int, value: str | None) -> None:
+        """Keep only rows whose display text in `column` equals `value` (None: no filter on it)."""
+        if value is None:
+            self._exact.pop(column, None)
+        else:
+            self._exact[column] = value
+        self.invalidateFilter()
+
+    def set_predicate(self, predicate: Callable[[Any], bool] | None) -> None:
+        self._predicate = predicate
+        self.invalidateFilter()
+
+    def source_row(self, proxy_index: AnyIndex) -> Any:
+        source: RowTableModel[Any] = self.sourceModel()  # type: ignore[assignment]
+        return source.row_at(self.mapToSource(proxy_index))
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        texts = [str(model.data(model.index(source_row, c, source_parent), FILTER_ROLE) or "")
+                 for c in range(model.columnCount())]
+        if any(texts[c] != value for c, value in self._exact.items()):
+            return False
+        if self._predicate is not None:
+            source: RowTableModel[Any] = model  # type: ignore[assignment]
+            if not self._predicate(source.rows[source_row]):
+                return False
+        return not self._text or any(self._text in t.casefold() for t in texts)
+
+    def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:  # noqa: N802
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        if a is None or b is None:
+            return a is not None and b is None
+        try:
+            return bool(a < b)
+        except TypeError:
+            return str(a) < str(b)
