@@ -13,11 +13,13 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 from .. import APP_NAME
 from ..core.errors import JukiAuditError
 from ..paths import resource
-from ..security import keys
+from ..security import app_log, integrity, keys, no_network
 from ..services.database_access import default_database_path, open_app_database
 from ..storage.database import Database
 from .errors import show_error
+from .lock import LockController
 from .main_window import MainWindow
+from .pages.settings import SettingsPage
 from .tasks import DbRunner
 
 FONT_FILE = ("fonts", "ipaexg.ttf")
@@ -33,9 +35,9 @@ def install_japanese_font(app: QApplication) -> str:
     return family
 
 
-def ask_passphrase(parent: QWidget | None, path: Path, *, new: bool) -> str | None:
+def ask_passphrase(parent: QWidget | None, path: Path, *, new: bool, prompt: str | None = None) -> str | None:
     """Ask for the passphrase of `path` (twice when creating). None if the user cancels."""
-    prompt = ("安全なキーリングが使えないため、データベースをパスフレーズで暗号化します。\n"
+    prompt = prompt or ("安全なキーリングが使えないため、データベースをパスフレーズで暗号化します。\n"
               "新しいパスフレーズを入力してください(12文字以上を推奨):" if new
               else f"{path}\nのパスフレーズを入力してください:")
     while True:
@@ -80,6 +82,10 @@ class Application:
         self.runner.parent_widget = self.window
         self.created = False
         self._fixed_passphrase = passphrase
+        self.lock = LockController(self.window, self.runner, db_path)
+        settings_page = self.window.page(SettingsPage)
+        settings_page.auto_lock_changed.connect(self.lock.set_minutes)
+        settings_page.database_replaced.connect(self.window.database_opened)
 
     def start(self) -> None:
         self.window.show()
@@ -99,6 +105,8 @@ class Application:
         def opened(_db: Database) -> None:
             self.window.show_database(self.db_path, mode)
             self.window.database_opened()
+            self.lock.start(passphrase_mode=passphrase is not None)
+            self.runner.submit(lambda db, _p: integrity.check(db), self._warn_if_damaged)
             if self.created:
                 self.window.statusBar().showMessage("新しい暗号化データベースを作成しました。", 10000)
 
@@ -110,8 +118,15 @@ class Application:
         self.runner.open_database(lambda: open_app_database(self.db_path, passphrase, create=True),
                                   opened, failed)
 
+    def _warn_if_damaged(self, report: integrity.IntegrityReport) -> None:
+        """The start-up check failed: say so loudly, before any work is done on the data."""
+        if not report.ok:
+            QMessageBox.critical(self.window, "改ざん・破損の検出", report.warning(self.db_path))
+
 
 def run_gui(args: argparse.Namespace) -> int:
+    no_network.install()
+    app_log.configure_logging()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     install_japanese_font(app)
