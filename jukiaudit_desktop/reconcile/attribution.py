@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .columns import IntArray, Operations, RegisterEntries
+from .columns import BoolArray, IntArray, Operations, RegisterEntries
 
 _SPAN = np.int64(1) << 40  # separates terminals in a combined (terminal, time) key; > any time range
 
@@ -57,14 +57,14 @@ def attribute(ops: Operations, entries: RegisterEntries, tolerance_seconds: int)
     return best
 
 
-def _better(distance: IntArray, other: IntArray, candidate: IntArray, best_distance: IntArray,
-            best_other: IntArray, current: IntArray, entries: RegisterEntries) -> IntArray:
+def _better(distance: IntArray, other: BoolArray, candidate: IntArray, best_distance: IntArray,
+            best_other: BoolArray, current: IntArray, entries: RegisterEntries) -> BoolArray:
     """True where the candidate beats the current choice under the rule in the module docstring."""
     none_yet = current < 0
     safe = np.where(none_yet, candidate, current)
     start, best_start = entries.start[candidate], entries.start[safe]
     ident, best_ident = entries.id[candidate], entries.id[safe]
-    result: IntArray = none_yet | (distance < best_distance) | (
+    result: BoolArray = none_yet | (distance < best_distance) | (
         (distance == best_distance)
         & ((other < best_other) | ((other == best_other)
                                    & ((start < best_start) | ((start == best_start) & (ident < best_ident))))))

@@ -92,7 +92,7 @@ class BusinessCalendar:
 
     def closed_reason(self, day: date) -> str | None:
         if day.year not in self._national:
-            self._national[day.year] = holidays.Japan(years=day.year, language="ja")
+            self._national[day.year] = holidays.Japan(years=day.year, language="ja")  # type: ignore[attr-defined]
         name = self._national[day.year].get(day)
         if name is not None:
             return f"祝日({name})"

@@ -14,7 +14,7 @@ from ..reconcile.settings import ReconcileSettings
 from ..storage import reconcile_repo as repo
 from ..storage import trail
 from ..storage.database import Database
-from ..storage.reconcile_repo import Period, RunInfo, StoredDiscrepancy
+from ..storage.reconcile_repo import ALL_TIME, Period, RunInfo, StoredDiscrepancy
 from .master_data import require_agency
 
 OPEN, EXPLAINED, RAISED = "open", "explained", "raised"
@@ -26,7 +26,7 @@ class RunResult:
     outcome: Outcome
 
 
-def run_reconciliation(db: Database, agency_code: str, settings: ReconcileSettings, period: Period = Period(),
+def run_reconciliation(db: Database, agency_code: str, settings: ReconcileSettings, period: Period = ALL_TIME,
                        progress: Progress = NO_PROGRESS) -> RunResult:
     """Reconcile the agency's imported operation logs with its register and store the run."""
     if period.first is not None and period.last is not None and period.first > period.last:

@@ -52,6 +52,9 @@ class Period:
         return "".join(clauses), params
 
 
+ALL_TIME = Period()
+
+
 def _numbers(text: str | None, size: int) -> Any:
     if not text:
         return np.zeros(0, dtype=np.int64)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..columns import NONE, IntArray, Operations, RegisterEntries, Vocabulary, iso
@@ -18,7 +20,7 @@ def check_register(ops: Operations, entries: RegisterEntries, owner: IntArray,
     return found
 
 
-def _operation_detail(ops: Operations, i: int, names: Vocabulary) -> dict[str, object]:
+def _operation_detail(ops: Operations, i: Any, names: Vocabulary) -> dict[str, object]:
     return {
         "at": iso(ops.at[i]),
         "terminal": names.name(int(ops.terminal[i])),
@@ -28,7 +30,7 @@ def _operation_detail(ops: Operations, i: int, names: Vocabulary) -> dict[str, o
     }
 
 
-def _entry_detail(entries: RegisterEntries, e: int, names: Vocabulary) -> dict[str, object]:
+def _entry_detail(entries: RegisterEntries, e: Any, names: Vocabulary) -> dict[str, object]:
     return {
         "terminal": names.name(int(entries.terminal[e])),
         "operator": names.name(int(entries.operator[e])),

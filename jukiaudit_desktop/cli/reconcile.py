@@ -1,0 +1,72 @@
+"""CLI commands: reconcile (operation log × 業務端末使用管理簿), discrepancy explain / reopen."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from ..core.wareki import parse_date
+from ..reconcile.settings import ReconcileSettings, parse_hours
+from ..security.atomic import write_atomic
+from ..services import reconciliation
+from ..storage.reconcile_repo import Period
+
+
+def register(subparsers: Any) -> None:
+    run = subparsers.add_parser("reconcile", help="操作ログと業務端末使用管理簿を突合し、結果を JSON に書き出す")
+    run.add_argument("--agency", required=True, metavar="CODE", help="機関コード")
+    run.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help="期間の開始日(含む)")
+    run.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help="期間の終了日(含む)")
+    run.add_argument("--tolerance", type=int, default=5, metavar="MINUTES", help="記帳時刻の許容幅(分、既定 5)")
+    run.add_argument("--hours", default="08:30-17:30", metavar="HH:MM-HH:MM", help="業務時間(既定 08:30-17:30)")
+    run.add_argument("--closed-days", default="", metavar="LIST",
+                     help="祝日以外の休業日、カンマ区切り: 12-29(毎年)や 2025-12-29(既定 なし)")
+    run.add_argument("--session-gap", type=int, default=30, metavar="MINUTES",
+                     help="同一端末の操作をひと続きの使用とみなす間隔(分、既定 30、同時使用の判定)")
+    run.add_argument("--json", required=True, type=Path, metavar="OUT", help="結果を書き出す JSON ファイル")
+    run.set_defaults(func=cmd_reconcile)
+
+    discrepancy = subparsers.add_parser("discrepancy", help="突合の差異を説明済みにする / 元に戻す")
+    sub = discrepancy.add_subparsers(dest="discrepancy_command", metavar="SUBCOMMAND", required=True)
+    explain = sub.add_parser("explain", help="差異を説明済みにする(理由を記録)")
+    explain.add_argument("--id", type=int, required=True, help="差異 ID")
+    explain.add_argument("--reason", required=True, help="説明の内容")
+    explain.set_defaults(func=cmd_explain)
+    reopen = sub.add_parser("reopen", help="説明済みを取り消して未対応に戻す")
+    reopen.add_argument("--id", type=int, required=True, help="差異 ID")
+    reopen.set_defaults(func=cmd_reopen)
+
+
+def settings_from(args: argparse.Namespace) -> ReconcileSettings:
+    start, end = parse_hours(args.hours)
+    closed = tuple(part.strip() for part in args.closed_days.split(",") if part.strip())
+    return ReconcileSettings(tolerance_minutes=args.tolerance, hours_start=start, hours_end=end,
+                             closed_days=closed, session_gap_minutes=args.session_gap)
+
+
+def cmd_reconcile(args: argparse.Namespace, ctx: Any) -> int:
+    period = Period(None if args.first is None else parse_date(args.first, "--from"),
+                    None if args.last is None else parse_date(args.last, "--to"))
+    db = ctx.db(create=False)
+    result = reconciliation.run_reconciliation(db, args.agency, settings_from(args), period)
+    exported = reconciliation.export_run(db, result.run_id)
+    write_atomic(args.json, (json.dumps(exported, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    counts = "、".join(f"{kind} {n}" for kind, n in exported["summary"].items())
+    print(f"突合 {result.run_id}: {counts} → {args.json}")
+    for skipped in exported["skipped"]:
+        print(f"  未確認: {skipped['kind']}({skipped['reason']})")
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace, ctx: Any) -> int:
+    found = reconciliation.mark_explained(ctx.db(create=False), args.id, args.reason)
+    print(f"説明済みにしました: 差異 {found.id}({found.kind.label})")
+    return 0
+
+
+def cmd_reopen(args: argparse.Namespace, ctx: Any) -> int:
+    found = reconciliation.reopen(ctx.db(create=False), args.id)
+    print(f"未対応に戻しました: 差異 {found.id}({found.kind.label})")
+    return 0
