@@ -268,6 +268,12 @@ CREATE TABLE issued_document (       -- every printed / saved sheet: reprints ke
     issued_at    TEXT NOT NULL
 );
 
+CREATE TABLE usage_year_total (      -- yearly total uses as reported to the council (seed 資料1), where
+    fiscal_year  INTEGER PRIMARY KEY,-- no per-事務 figures exist or the reported total is the official one
+    total        INTEGER NOT NULL CHECK (total >= 0),
+    source       TEXT NOT NULL       -- where the figure comes from, e.g. 資料1(令和8年1月21日審議会)
+);
+
 -- ===== planning =====
 
 CREATE TABLE audit_period (          -- 期: 第6期 R5–R7 …

@@ -1,4 +1,4 @@
-"""CLI commands: findings-pdf, verify-sheet, export-findings, export-discrepancies (reports and exports)."""
+"""CLI commands: findings-pdf, verify-sheet, annual-report, export-findings, export-discrepancies."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..security.atomic import write_atomic
-from ..services import exports, reports
+from ..services import exports, reports, reports_annual
 
 EXIT_MISMATCH = 4
 
@@ -21,6 +21,11 @@ def register(subparsers: Any) -> None:
     verify = subparsers.add_parser("verify-sheet", help="指摘事項票の PDF がデータベースの内容と一致するか確かめる")
     verify.add_argument("file", type=Path, metavar="FILE")
     verify.set_defaults(func=cmd_verify_sheet)
+
+    annual = subparsers.add_parser("annual-report", help="審議会向けの年次報告を .pdf / .xlsx で作成する")
+    annual.add_argument("--year", type=int, required=True, metavar="YYYY", help="年度(西暦)")
+    annual.add_argument("--out", type=Path, required=True, metavar="FILE", help=".pdf または .xlsx")
+    annual.set_defaults(func=cmd_annual_report)
 
     findings = subparsers.add_parser("export-findings", help="指摘事項の一覧を .xlsx / .csv に書き出す")
     findings.add_argument("--out", type=Path, required=True, metavar="FILE", help=".xlsx または .csv")
@@ -53,6 +58,15 @@ def cmd_verify_sheet(args: argparse.Namespace, ctx: Any) -> int:
     for problem in result.explain():
         print(f"不一致: {problem}")
     return EXIT_MISMATCH
+
+
+def cmd_annual_report(args: argparse.Namespace, ctx: Any) -> int:
+    report = reports_annual.write_annual_report(ctx.db(create=False), args.year, args.out)
+    for line in report.results:
+        average = "—" if line.average is None else f"{line.average:.2f}点"
+        print(f"{line.audit_type}\t{line.agency_count}機関\t{average}")
+    print(f"作成しました: {args.out}")
+    return 0
 
 
 def cmd_export_findings(args: argparse.Namespace, ctx: Any) -> int:

@@ -56,31 +56,42 @@ def insert_issued(db: Database, doc_number: str, kind: str, audit_id: int | None
 
 
 def usage_by_jimu(db: Database, fiscal_year: int) -> list[tuple[str, str, str, int]]:
-    """(code, name, 担当課, count) of every 事務 for one year; entered figures win over log-derived ones."""
+    """(code, name, 担当課, count) of every 事務 for one year, in catalogue order; entered figures win over
+    log-derived ones."""
     rows = db.query(
         "SELECT j.code, j.name, coalesce(j.division, ''), coalesce("
         "  (SELECT count FROM jimu_usage u WHERE u.jimu_id = j.id AND u.fiscal_year = ? AND u.source = 'entered'),"
         "  (SELECT count FROM jimu_usage u WHERE u.jimu_id = j.id AND u.fiscal_year = ? AND u.source = 'oplog'), 0)"
-        " FROM jimu j ORDER BY j.code", (fiscal_year, fiscal_year))
+        " FROM jimu j ORDER BY j.id", (fiscal_year, fiscal_year))
     return [(str(c), str(n), str(d), int(k)) for c, n, d, k in rows]
 
 
 def usage_totals_by_year(db: Database) -> list[tuple[int, int]]:
-    """(fiscal year, total uses) for every year with figures; per 事務, entered figures win over log-derived."""
+    """(fiscal year, total uses) for every year with figures: the reported total where one is recorded, else
+    the sum over 事務 (entered figures winning over log-derived ones)."""
     rows = db.query(
-        "SELECT fiscal_year, sum(count) FROM jimu_usage u WHERE source = 'entered' OR NOT EXISTS ("
-        "  SELECT 1 FROM jimu_usage e WHERE e.jimu_id = u.jimu_id AND e.fiscal_year = u.fiscal_year"
-        "  AND e.source = 'entered') GROUP BY fiscal_year ORDER BY fiscal_year")
+        "WITH per_jimu AS (SELECT fiscal_year, sum(count) AS total FROM jimu_usage u WHERE source = 'entered' "
+        "  OR NOT EXISTS (SELECT 1 FROM jimu_usage e WHERE e.jimu_id = u.jimu_id AND e.fiscal_year = u.fiscal_year"
+        "  AND e.source = 'entered') GROUP BY fiscal_year) "
+        "SELECT fiscal_year, total FROM usage_year_total "
+        "UNION ALL SELECT fiscal_year, total FROM per_jimu "
+        "WHERE fiscal_year NOT IN (SELECT fiscal_year FROM usage_year_total) ORDER BY fiscal_year")
     return [(int(y), int(n)) for y, n in rows]
 
 
-def plan_entries(db: Database, fiscal_year: int) -> list[tuple[str, str, str, str]]:
-    """(audit type, agency code, agency name, reason) of next year's plan, by type then agency code."""
-    rows = db.query(
-        "SELECT p.audit_type, a.code, a.name, coalesce(p.reason, '') FROM plan_entry p "
-        "JOIN agency a ON a.id = p.agency_id WHERE p.fiscal_year = ? ORDER BY p.audit_type, a.code",
-        (fiscal_year,))
-    return [(str(t), str(c), str(n), str(r)) for t, c, n, r in rows]
+def latest_usage_detail_year(db: Database, up_to: int) -> int | None:
+    year = db.scalar("SELECT max(fiscal_year) FROM jimu_usage WHERE fiscal_year <= ?", (up_to,))
+    return None if year is None else int(year)
+
+
+def stated_total(db: Database, fiscal_year: int) -> int | None:
+    total = db.scalar("SELECT total FROM usage_year_total WHERE fiscal_year = ?", (fiscal_year,))
+    return None if total is None else int(total)
+
+
+def set_stated_total(db: Database, fiscal_year: int, total: int, source: str) -> None:
+    db.execute("INSERT INTO usage_year_total (fiscal_year, total, source) VALUES (?, ?, ?) ON CONFLICT (fiscal_year) "
+               "DO UPDATE SET total = excluded.total, source = excluded.source", (fiscal_year, total, source))
 
 
 def discrepancy_rows(db: Database, reconciliation_id: int | None = None) -> list[tuple[Any, ...]]:
