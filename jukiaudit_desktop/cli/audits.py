@@ -358,8 +358,8 @@ def cmd_selfcheck_import(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_checklist_list(args: argparse.Namespace, ctx: Any) -> int:
-    for id_, name, version, target, count in checklists.list_templates(ctx.db()):
-        print(f"{id_}\t{name}\t第{version}版\t{target}\t{count}項目")
+    for t in checklists.list_templates(ctx.db()):
+        print(f"{t.id}\t{t.name}\t第{t.version}版\t{t.target}\t{t.items}項目")
     return 0
 
 

@@ -25,8 +25,8 @@ from ..core.audit import (
 )
 from ..core.errors import InputError, JukiAuditError
 from ..core.master import AgencyKind
-from ..core.wareki import normalize_text
 from ..core.scoring import ScoreSummary, exact_mean, round_two, summarize
+from ..core.wareki import normalize_text
 from ..storage import audits_repo as repo
 from ..storage import trail
 from ..storage.agencies import get_by_code

@@ -20,6 +20,7 @@ from ..paths import resource
 from ..security.atomic import write_atomic
 from ..storage import audits_repo as repo
 from ..storage import trail
+from ..storage.audits_repo import TemplateInfo
 from ..storage.database import Database
 from .audits import now_text
 
@@ -29,8 +30,8 @@ DEFAULT_FILES = ("prefecture_default.json", "municipality_default.json")
 METHOD_SEPARATOR = "・"
 
 
-def list_templates(db: Database) -> list[tuple[int, str, int, str, int]]:
-    """(id, name, version, target, item count) of every stored template version."""
+def list_templates(db: Database) -> list[TemplateInfo]:
+    """Every stored template version (id, name, version, target, item count)."""
     return repo.list_templates(db)
 
 

@@ -79,9 +79,9 @@ def export_form(db: Database, audit_id: int, path: Path) -> Path:
             cell = ws.cell(row, col, value)
             cell.border = _BORDER
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for col in (SCORE_COL, COMMENT_COL):
-            ws[f"{col}{row}"].protection = Protection(locked=False)
-            ws[f"{col}{row}"].fill = _INPUT_FILL
+        for letter in (SCORE_COL, COMMENT_COL):
+            ws[f"{letter}{row}"].protection = Protection(locked=False)
+            ws[f"{letter}{row}"].fill = _INPUT_FILL
         ws[f"{SCORE_COL}{row}"].alignment = Alignment(horizontal="center", vertical="top")
     if items:
         last = FIRST_ITEM_ROW + len(items) - 1
@@ -159,11 +159,10 @@ def read_form(db: Database, path: Path, audit_id: int | None = None) -> tuple[Au
     for offset, item in enumerate(template.items):
         row = FIRST_ITEM_ROW + offset
         expected = (offset + 1, item.code, item.category, item.question)
-        for col, value in zip(LOCKED_COLUMNS, expected, strict=True):
-            actual = ws[f"{col}{row}"].value
-            if _normalized(actual) != _normalized(value):
-                what = {"A": "番号", "B": "項目コード", "C": "分類", "D": "点検項目"}[col]
-                errors.append(f"シート {SHEET} セル {col}{row}: {what}が変更されています(正: {value})")
+        for letter, value in zip(LOCKED_COLUMNS, expected, strict=True):
+            if _normalized(ws[f"{letter}{row}"].value) != _normalized(value):
+                what = HEADERS[LOCKED_COLUMNS.index(letter)]
+                errors.append(f"シート {SHEET} セル {letter}{row}: {what}が変更されています(正: {value})")
         try:
             score = parse_score(ws[f"{SCORE_COL}{row}"].value, f"シート {SHEET} セル {SCORE_COL}{row}")
         except InputError as exc:

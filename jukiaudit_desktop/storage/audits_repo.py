@@ -81,11 +81,21 @@ def template_items(db: Database, template_id: int) -> list[ChecklistItem]:
         f"SELECT {_ITEM_COLUMNS} FROM checklist_item WHERE template_id = ? ORDER BY ordinal", (template_id,))]
 
 
-def list_templates(db: Database) -> list[tuple[int, str, int, str, int]]:
-    """(id, name, version, target, item count) of every template version, newest version first per name."""
-    return [tuple(r) for r in db.query(  # type: ignore[misc]
-        "SELECT t.id, t.name, t.version, t.target, (SELECT count(*) FROM checklist_item i WHERE i.template_id = t.id) "
-        "FROM checklist_template t ORDER BY t.name, t.version DESC")]
+@dataclass(frozen=True)
+class TemplateInfo:
+    id: int
+    name: str
+    version: int
+    target: str
+    items: int
+    created_at: str
+
+
+def list_templates(db: Database) -> list[TemplateInfo]:
+    """Every stored template version, newest version first per name."""
+    return [TemplateInfo(*r) for r in db.query(
+        "SELECT t.id, t.name, t.version, t.target, (SELECT count(*) FROM checklist_item i WHERE i.template_id = t.id), "
+        "t.created_at FROM checklist_template t ORDER BY t.name, t.version DESC")]
 
 
 def latest_template_id(db: Database, name: str | None = None, target: str | None = None) -> int | None:
