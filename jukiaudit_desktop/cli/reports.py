@@ -1,13 +1,16 @@
-"""CLI commands: findings-pdf, verify-sheet, annual-report, export-findings, export-discrepancies."""
+"""CLI commands: findings-pdf, verify-sheet, annual-report, export-findings, export-discrepancies,
+make-signing-key, sign-pdf, verify-signature."""
 
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import JukiAuditError
 from ..security.atomic import write_atomic
-from ..services import exports, reports, reports_annual
+from ..services import exports, reports, reports_annual, signing
 
 EXIT_MISMATCH = 4
 
@@ -36,6 +39,27 @@ def register(subparsers: Any) -> None:
     discrepancies.add_argument("--out", type=Path, required=True, metavar="FILE", help=".xlsx または .csv")
     discrepancies.add_argument("--run", type=int, metavar="ID", help="突合 ID で絞り込む")
     discrepancies.set_defaults(func=cmd_export_discrepancies)
+
+    make_key = subparsers.add_parser("make-signing-key", help="監査人の署名鍵(自己署名証明書、.p12)を作る")
+    make_key.add_argument("--name", required=True, help="署名者の氏名")
+    make_key.add_argument("--org", default="", help="所属")
+    make_key.add_argument("--out", type=Path, required=True, metavar="KEY.p12")
+    make_key.add_argument("--key-passphrase-env", required=True, metavar="VAR", help="署名鍵のパスフレーズを読む環境変数")
+    make_key.set_defaults(func=cmd_make_signing_key)
+
+    sign = subparsers.add_parser("sign-pdf", help="PDF に電子署名(PAdES)を付け、その場で検証する")
+    sign.add_argument("file", type=Path, metavar="FILE")
+    sign.add_argument("--key", type=Path, required=True, metavar="KEY.p12")
+    sign.add_argument("--key-passphrase-env", required=True, metavar="VAR", help="署名鍵のパスフレーズを読む環境変数")
+    sign.add_argument("--out", type=Path, required=True, metavar="SIGNED.pdf")
+    sign.add_argument("--reason", default="監査結果の確認")
+    sign.add_argument("--location", default="")
+    sign.set_defaults(func=cmd_sign_pdf)
+
+    check = subparsers.add_parser("verify-signature", help="PDF の電子署名を検証する(オフライン)")
+    check.add_argument("file", type=Path, metavar="FILE")
+    check.add_argument("--cert", type=Path, metavar="CERT.pem", help="信頼する署名者の証明書")
+    check.set_defaults(func=cmd_verify_signature)
 
 
 def cmd_findings_pdf(args: argparse.Namespace, ctx: Any) -> int:
@@ -79,3 +103,32 @@ def cmd_export_discrepancies(args: argparse.Namespace, ctx: Any) -> int:
     rows = exports.export_discrepancies(ctx.db(create=False), args.out, args.run)
     print(f"不一致 {rows} 件を書き出しました: {args.out}")
     return 0
+
+
+def _key_passphrase(var: str) -> str:
+    value = os.environ.get(var)
+    if value is None:
+        raise JukiAuditError(f"環境変数 {var} が設定されていません(--key-passphrase-env で指定)。")
+    return value
+
+
+def cmd_make_signing_key(args: argparse.Namespace, ctx: Any) -> int:
+    cert = signing.create_signing_key(args.out, args.name, args.org, _key_passphrase(args.key_passphrase_env))
+    print(f"署名鍵を作成しました: {args.out}(パスフレーズで保護)  証明書: {cert}")
+    return 0
+
+
+def cmd_sign_pdf(args: argparse.Namespace, ctx: Any) -> int:
+    check = signing.sign_file(args.file, args.out, args.key, _key_passphrase(args.key_passphrase_env),
+                              reason=args.reason, location=args.location)
+    print(f"署名しました: {args.out}  署名者 {check.signer}")
+    print(f"検証: {check.message}")
+    return 0
+
+
+def cmd_verify_signature(args: argparse.Namespace, ctx: Any) -> int:
+    check = signing.check_signature(args.file, args.cert)
+    if check.signer:
+        print(f"署名者 {check.signer}")
+    print(check.message)
+    return 0 if check.valid and (args.cert is None or check.trusted) else EXIT_MISMATCH
