@@ -30,7 +30,7 @@ class PlanRefusedError(JukiAuditError):
     def __init__(self, violations: Sequence[Violation]) -> None:
         self.violations = list(violations)
         lines = "\n".join(v.message for v in self.violations)
-        super().__init__(f"規則を守る計画を作れません。固定した機関や記録を見直してください。\n{lines}")
+        super().__init__(f"計画が規則を守れません。固定した機関や監査の記録を見直してください。\n{lines}")
 
 
 def generate_plan(situation: Situation, pins: Sequence[PlanEntry] = ()) -> list[PlanEntry]:
@@ -51,7 +51,8 @@ def generate_plan(situation: Situation, pins: Sequence[PlanEntry] = ()) -> list[
     violations = check_plan(situation, entries)
     if violations:
         raise PlanRefusedError(violations)
-    return sorted(entries, key=lambda e: (e.fiscal_year, e.kind != AuditKind.INTERNAL, e.agency_id))
+    codes = {a.id: a.code for a in situation.agencies}
+    return sorted(entries, key=lambda e: (e.fiscal_year, e.kind != AuditKind.INTERNAL, codes[e.agency_id]))
 
 
 def _new_agency_entry(agency: PlanAgency) -> PlanEntry:

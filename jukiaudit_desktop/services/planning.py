@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 from ..core.errors import InputError
 from ..core.planning import AuditKind, Period, PlanEntry, Situation, Violation
 from ..core.wareki import fiscal_year, format_fiscal_year
+from ..planning.document import PlanDocument, plan_document
 from ..planning.generator import PlanRefusedError, generate_plan
 from ..planning.matrix import CoverageMatrix, build_matrix
 from ..planning.rules import check_plan
-from ..storage import planning_repo, trail
+from ..reports.plan_pdf import render_matrix, render_plan_document
+from ..reports.plan_xlsx import matrix_xlsx
+from ..security.atomic import write_atomic
+from ..storage import planning_repo, reports_repo, trail
 from ..storage.database import Database
 from . import master_data
 
 DEFAULT_EXTERNAL_BUDGET = 2  # the seed's R7 and R8 external audits: two agencies a year
+PLAN_DOCUMENT = "plan"       # issued_document.kind of the year's plan
 
 
 @dataclass(frozen=True)
@@ -152,3 +161,59 @@ def coverage_matrix(db: Database, period: Period, year: int | None = None) -> Co
     plan = stored_plan(db, matrix_plan_year(db, period) if year is None else year)
     current = plan.situation
     return build_matrix(period, current.agencies, current.recorded, plan.entries, plan.violations)
+
+
+def document_of_stored_plan(db: Database, year: int) -> PlanDocument:
+    plan = stored_plan(db, year)
+    if not plan.entries_in(year):
+        raise InputError(f"{format_fiscal_year(year)}の計画が保存されていません。"
+                         f"`jukiaudit plan --year {year} --save` か監査計画画面の「計画を作成」で作成してください。")
+    if plan.violations:
+        raise PlanRefusedError(plan.violations)
+    return plan_document(plan.situation, plan.entries)
+
+
+def plan_pdf(db: Database, year: int) -> tuple[bytes, str]:
+    """The year's plan for the council as PDF, and its document number. The same plan printed again keeps
+    its number and date (a reprint); a changed plan is issued as the next edition."""
+    document = document_of_stored_plan(db, year)
+    digest = hashlib.sha256(json.dumps(dataclasses.asdict(document), ensure_ascii=False, sort_keys=True)
+                            .encode("utf-8")).hexdigest()
+    with db.transaction():
+        issued = reports_repo.find_issued(db, PLAN_DOCUMENT, None, digest)
+        if issued is None:
+            edition = 1
+            while reports_repo.issued_by_number(db, _plan_doc_number(year, edition)) is not None:
+                edition += 1
+            issued = reports_repo.insert_issued(db, _plan_doc_number(year, edition), PLAN_DOCUMENT, None, digest,
+                                                str(trail.current_head(db)),
+                                                datetime.now().astimezone().isoformat(timespec="seconds"))
+        trail.record(db, "plan.print", doc_number=issued.doc_number, fiscal_year=year, sha256=digest)
+    pdf = render_plan_document(document, issued.doc_number, date.fromisoformat(issued.issued_at[:10]))
+    return pdf, issued.doc_number
+
+
+def _plan_doc_number(year: int, edition: int) -> str:
+    return f"JKA-PLAN-{year}-{edition:02d}"
+
+
+def write_plan_pdf(db: Database, year: int, path: Path) -> str:
+    data, doc_number = plan_pdf(db, year)
+    write_atomic(path, data)
+    return doc_number
+
+
+def write_matrix(db: Database, period: Period, path: Path) -> CoverageMatrix:
+    """The period's coverage matrix to `path`: .xlsx (coloured cells, a sheet of rule breaches) or .pdf."""
+    matrix = coverage_matrix(db, period)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        data = matrix_xlsx(matrix)
+    elif suffix == ".pdf":
+        data = render_matrix(matrix, f"JKA-MATRIX-{period.name}", date.today())
+    else:
+        raise InputError("出力ファイルの拡張子は .xlsx か .pdf にしてください。", str(path))
+    write_atomic(path, data)
+    with db.transaction():
+        trail.record(db, "plan.matrix_export", file=path.name, period=period.name, rows=len(matrix.rows))
+    return matrix
