@@ -1,0 +1,90 @@
+"""Audits on the command line: audit new/list/show, score, finding, followup, selfcheck and checklist."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from jukiaudit_desktop.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, main
+
+
+@pytest.fixture
+def run(db_path: Path, capsys):
+    def run(*argv: str) -> tuple[int, str, str]:
+        try:
+            code = main(["--db", str(db_path), *argv])
+        except SystemExit as exc:  # argparse usage errors
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert run("init")[0] == EXIT_OK
+    assert run("agency", "add", "--code", "K15", "--name", "こども・家庭課")[0] == EXIT_OK
+    return run
+
+
+def test_an_audit_from_creation_to_findings(run, tmp_path: Path) -> None:
+    code, out, _ = run("audit", "new", "--agency", "K15", "--year", "2025", "--type", "内部監査", "--start",
+                       "R7.10.15", "--auditor", "市町村課 山田", "--auditor", "デジタルインフラ整備室 佐藤")
+    assert code == EXIT_OK and "監査 1(令和7年度 内部監査 こども・家庭課)" in out
+    assert run("score", "--audit", "1", "--item", "H-1", "--self", "3", "--verified", "1", "--note", "帳票管理簿なし")[0] == 0
+    assert run("score", "--audit", "1", "--item", "A-1", "--verified", "na")[0] == EXIT_OK
+    assert run("score", "--audit", "1", "--item", "A-2", "--verified", "3")[0] == EXIT_OK
+    code, out, _ = run("finding", "add", "--audit", "1", "--class", "要改善事項", "--title", "帳票管理簿を作成していなかった",
+                       "--item", "H-1", "--due", "令和8年1月30日", "--recommendation", "帳票管理簿を作成すること")
+    assert code == EXIT_OK and "指摘事項 1 要改善事項" in out
+    code, out, _ = run("audit", "show", "1", "--json")
+    shown = json.loads(out)
+    assert shown["audit"]["auditors"] == ["市町村課 山田", "デジタルインフラ整備室 佐藤"]
+    assert shown["audit"]["start_date"] == "2025-10-15"
+    items = {i["code"]: i for i in shown["items"]}
+    assert (items["H-1"]["self"], items["H-1"]["verified"], items["H-1"]["note"]) == ("3", "1", "帳票管理簿なし")
+    assert items["A-1"]["verified"] == "該当なし"
+    assert shown["summary"]["verified_average"] == "2.00"  # (1 + 3) / 2, 該当なし left out
+    assert shown["findings"][0]["due_date"] == "2026-01-30" and shown["findings"][0]["item_code"] == "H-1"
+    code, out, _ = run("audit", "list", "--json")
+    assert [a["id"] for a in json.loads(out)] == [1]
+    code, out, _ = run("finding", "list", "--overdue")
+    assert "帳票管理簿を作成していなかった" in out  # due 令和8年1月30日: today is later
+    assert run("followup", "add", "--finding", "1", "--status", "完了", "--date", "2026/01/20")[0] == EXIT_OK
+    code, out, _ = run("finding", "list", "--overdue")
+    assert out == ""
+
+
+def test_bad_input_exits_3_with_a_japanese_message(run) -> None:
+    run("audit", "new", "--agency", "K15", "--year", "2025", "--type", "自己点検")
+    code, _, err = run("score", "--audit", "1", "--item", "A-1", "--self", "5")
+    assert code == EXIT_BAD_INPUT and "点数「5」は使えません" in err
+    code, _, err = run("audit", "new", "--agency", "K15", "--year", "2025", "--type", "臨時監査")
+    assert code == EXIT_BAD_INPUT and "監査の種別「臨時監査」" in err
+    code, _, err = run("audit", "status", "1", "完了")
+    assert code == EXIT_BAD_INPUT and "「計画」から「完了」には変更できません" in err
+    code, _, err = run("finding", "add", "--audit", "1", "--class", "重大", "--title", "x")
+    assert code == EXIT_BAD_INPUT and "指摘の区分「重大」" in err
+    assert run("finding", "add", "--audit", "1", "--class", "意見", "--item", "A-1", "--discrepancy", "3")[0] == EXIT_USAGE
+
+
+def test_selfcheck_and_checklist_files_round_trip(run, tmp_path: Path) -> None:
+    run("audit", "new", "--agency", "K15", "--year", "2025", "--type", "自己点検")
+    form = tmp_path / "form.xlsx"
+    assert run("selfcheck", "export", "--audit", "1", "--out", str(form))[0] == EXIT_OK
+    wb = load_workbook(form)
+    ws = wb["自己点検"]
+    for row in range(6, ws.max_row + 1):
+        ws[f"G{row}"] = 3
+    ws["G6"] = 2
+    wb.save(form)
+    code, out, _ = run("selfcheck", "import", str(form), "--audit", "1")
+    assert code == EXIT_OK and "取り込みました: 監査 1" in out
+    code, out, _ = run("audit", "aggregate", "--year", "2025", "--json")
+    (row,) = json.loads(out)
+    assert (row["audit_type"], row["agency_count"]) == ("自己点検", 1) and row["average"] == "2.98"  # 152 / 51
+    exported = tmp_path / "checklist.json"
+    assert run("checklist", "export", "1", "--out", str(exported))[0] == EXIT_OK
+    code, out, _ = run("checklist", "import", str(exported))
+    assert code == EXIT_OK and "第2版(51項目)" in out
+    code, out, _ = run("checklist", "list")
+    assert "第2版" in out and "第1版" in out
