@@ -8,11 +8,14 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import keyring
 import pytest
+from conftest import MemoryKeyring
 
 from jukiaudit_desktop.core.audit import AuditStatus, AuditType, FollowupStatus
 from jukiaudit_desktop.core.scoring import counted
 from jukiaudit_desktop.services import audits, demo, findings
+from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.storage import trail
 from jukiaudit_desktop.storage.database import Database
 
@@ -39,11 +42,7 @@ def seed_findings() -> list[tuple[str, int]]:
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
-    import keyring
-
-    from conftest import MemoryKeyring
-    from jukiaudit_desktop.services.database_access import open_app_database
-
+    """One demo database for the module (loading takes a few seconds), with its own in-memory keyring."""
     previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
     database = open_app_database(tmp_path_factory.mktemp("demo") / "demo.db", create=True)

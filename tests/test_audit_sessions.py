@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
