@@ -125,3 +125,14 @@ def test_verify_sheet_rejects_a_foreign_pdf(db: Database, tmp_path: Path) -> Non
     path.write_bytes(b"%PDF-1.4\nnot really\n")
     with pytest.raises(InputError, match="other.pdf"):
         reports.verify_sheet(db, path)
+
+
+def test_preview_records_nothing_and_equals_the_issued_sheet(db: Database) -> None:
+    audit_id = make_audit(db)
+    head = trail.current_head(db)
+    preview, provisional = reports.preview_findings_sheet(db, audit_id)
+    assert trail.current_head(db) == head and db.scalar("SELECT count(*) FROM issued_document") == 0
+    issued, issue = reports.findings_sheet_pdf(db, audit_id)
+    assert issued == preview and issue.doc_number == provisional.doc_number
+    again, reprint = reports.preview_findings_sheet(db, audit_id)
+    assert again == issued and reprint.reprint

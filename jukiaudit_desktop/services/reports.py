@@ -108,6 +108,20 @@ def _issue_of(issued: reports_repo.IssuedDocument, reprint: bool = False) -> Iss
                  issued.content_sha256, reprint)
 
 
+def preview_findings_sheet(db: Database, audit_id: int) -> tuple[bytes, Issue]:
+    """The sheet as it would be issued now, without recording anything. Already issued content shows as its
+    reprint; new content shows the number, date and trail head an issue right now would give it, so the
+    printed sheet is byte-identical to the preview unless the data changes in between."""
+    sheet = build_findings_sheet(db, audit_id)
+    digest = content_sha256(sheet)
+    issued = reports_repo.find_issued(db, FINDINGS_SHEET, audit_id, digest)
+    if issued is not None:
+        issue = _issue_of(issued, reprint=True)
+    else:
+        issue = Issue(_next_doc_number(db, sheet), date.today(), str(trail.current_head(db)), digest)
+    return render_findings_sheet(sheet, issue), issue
+
+
 def findings_sheet_pdf(db: Database, audit_id: int) -> tuple[bytes, Issue]:
     """Issue (or reprint) and render: the PDF bytes and how it was issued."""
     sheet, issue = issue_findings_sheet(db, audit_id)
