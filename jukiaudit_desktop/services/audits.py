@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import mimetypes
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -30,16 +29,14 @@ from ..core.wareki import normalize_text
 from ..storage import audits_repo as repo
 from ..storage import trail
 from ..storage.agencies import get_by_code
-from ..storage.audits_repo import EvidenceInfo
+from ..storage.audits_repo import EvidenceInfo, now_text
 from ..storage.database import Database
+from . import settings
+from .checklists import install_default_templates
 
 EVIDENCE_LIMIT_SETTING = "audit.evidence_max_bytes"
 DEFAULT_EVIDENCE_LIMIT = 20 * 1024 * 1024
 NA_WORDS = ("該当なし", "na", "n/a", "-", "なし")
-
-
-def now_text() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 # ---------------------------------------------------------------- parsing user input
@@ -103,8 +100,6 @@ def get_audit(db: Database, audit_id: int) -> Audit:
 
 
 def _default_template_id(db: Database, agency_id: int) -> int:
-    from .checklists import install_default_templates
-
     kind = db.scalar("SELECT kind FROM agency WHERE id = ?", (agency_id,))
     target = ChecklistTarget.MUNICIPALITY if kind == AgencyKind.SHICHOSON.value else ChecklistTarget.PREFECTURE
     template_id = repo.latest_template_id(db, target=target.value)
@@ -281,17 +276,14 @@ def score_summary(db: Database, audit_id: int) -> ScoreSummary:
 
 
 def evidence_limit(db: Database) -> int:
-    value = db.scalar("SELECT value FROM setting WHERE name = ?", (EVIDENCE_LIMIT_SETTING,))
-    return DEFAULT_EVIDENCE_LIMIT if value is None else int(json.loads(value))
+    """The largest attachment accepted, in bytes (setting audit.evidence_max_bytes, default 20 MB)."""
+    return int(settings.get(db, EVIDENCE_LIMIT_SETTING, DEFAULT_EVIDENCE_LIMIT))
 
 
 def set_evidence_limit(db: Database, max_bytes: int) -> None:
     if max_bytes <= 0:
         raise InputError("添付ファイルの上限は 1 バイト以上にしてください。")
-    with db.transaction():
-        db.execute("INSERT INTO setting (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = "
-                   "excluded.value", (EVIDENCE_LIMIT_SETTING, json.dumps(max_bytes)))
-        trail.record(db, "setting.evidence_limit", max_bytes=max_bytes)
+    settings.set_value(db, EVIDENCE_LIMIT_SETTING, max_bytes)
 
 
 def add_evidence(db: Database, audit_id: int, path: Path, *, item_code: str | None = None, note: str = "",

@@ -20,9 +20,8 @@ from ..paths import resource
 from ..security.atomic import write_atomic
 from ..storage import audits_repo as repo
 from ..storage import trail
-from ..storage.audits_repo import TemplateInfo
+from ..storage.audits_repo import TemplateInfo, now_text
 from ..storage.database import Database
-from .audits import now_text
 
 FILE_FORMAT = "jukiaudit-checklist"
 FILE_FORMAT_VERSION = 1

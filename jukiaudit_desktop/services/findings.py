@@ -10,8 +10,9 @@ from ..core.audit import Finding, FindingClass, Followup, FollowupStatus, Severi
 from ..core.errors import InputError
 from ..storage import audits_repo as repo
 from ..storage import trail
+from ..storage.audits_repo import now_text
 from ..storage.database import Database
-from .audits import now_text, require_audit
+from .audits import require_audit
 
 EDITABLE_FIELDS = ("finding_class", "severity", "title", "condition", "criteria", "cause", "effect",
                    "recommendation", "due_date", "item_id")

@@ -21,8 +21,9 @@ from ..core.wareki import format_fiscal_year
 from ..security.atomic import write_atomic
 from ..storage import audits_repo as repo
 from ..storage import trail
+from ..storage.audits_repo import now_text
 from ..storage.database import Database
-from .audits import audit_items, now_text, parse_score, require_audit, score_label
+from .audits import audit_items, parse_score, require_audit, score_label
 
 SHEET = "自己点検"
 MARKER_SHEET = "_jukiaudit"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ..core.audit import (
@@ -23,6 +23,12 @@ from ..core.audit import (
     Severity,
 )
 from .database import Database
+
+
+def now_text() -> str:
+    """The local time as stored in created_at / updated_at columns."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
 
 # ---------------------------------------------------------------- checklist templates
 
