@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import platformdirs
+import sqlcipher3
 
 from ..security import keys
 from ..storage import trail
-from ..storage.database import Database, DatabaseMissingError, open_database
+from ..storage.database import Database, DatabaseMissingError, explain_sqlite_error, open_database
 
 DATABASE_FILE_NAME = "jukiaudit.db"
 
@@ -44,8 +45,12 @@ def open_app_database(path: Path, passphrase: str | None = None, *, create: bool
         if not exists:
             _forget_new_key(path, passphrase)
         raise
-    with db.transaction():
-        trail.record(db, "database.create" if not exists else "database.open", mode=_mode(passphrase))
+    try:
+        with db.transaction():
+            trail.record(db, "database.create" if not exists else "database.open", mode=_mode(passphrase))
+    except sqlcipher3.DatabaseError as exc:  # a damaged or tampered page on the way in
+        db.close()
+        raise explain_sqlite_error(exc, path) from exc
     return db
 
 

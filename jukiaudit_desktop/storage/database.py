@@ -66,6 +66,11 @@ def explain_sqlite_error(exc: Exception, path: Path) -> JukiAuditError:
         return StorageError(f"{path}: データベースに書き込めません(読み取り専用)。保存場所の権限を確認してください。")
     if "not a database" in text:
         return WrongKeyError(path)
+    if "malformed" in text:
+        return StorageError(
+            f"{path}: データベースが壊れているか改ざんされています(暗号化ページの検証に失敗)。"
+            "バックアップから復元してください(設定 → バックアップから復元、または jukiaudit restore)。"
+        )
     raise exc
 
 
