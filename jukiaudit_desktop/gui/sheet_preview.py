@@ -1,0 +1,171 @@
+"""The findings sheet preview: the PDF shown in the app (QPdfView), printed through the system print dialog, or
+saved. Printing or saving issues the sheet; doing it again is a reprint of the same document (same number and
+hash), recorded as such in the trail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
+from PySide6.QtGui import QKeySequence, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.errors import JukiAuditError
+from ..reports.findings_sheet import Issue
+from ..security.atomic import write_atomic
+from ..services import reports
+from .tasks import DbRunner
+
+
+def print_pdf(document: QPdfDocument, printer: QPrinter) -> int:
+    """Render every page at the printer's resolution onto `printer`, fitted to the page; returns pages printed."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise JukiAuditError("プリンターを開けませんでした。プリンターの設定を確認してください。")
+    try:
+        dpi = printer.resolution()
+        for page in range(document.pageCount()):
+            if page:
+                printer.newPage()
+            points = document.pagePointSize(page)
+            size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+            image = document.render(page, size)
+            target = painter.viewport()
+            scaled = size.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(target.x(), target.y(), image.scaled(scaled, Qt.AspectRatioMode.KeepAspectRatio,
+                                                                   Qt.TransformationMode.SmoothTransformation))
+    finally:
+        painter.end()
+    return document.pageCount()
+
+
+class SheetPreviewDialog(QDialog):
+    """Shows one audit's sheet; 印刷 / PDF保存 issue it (or reprint it) through the runner."""
+
+    def __init__(self, runner: DbRunner, audit_id: int, pdf: bytes, issue: Issue,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.audit_id = audit_id
+        self.setObjectName("sheet_preview")
+        self.setWindowTitle("指摘事項票のプレビュー")
+        self.resize(820, 960)
+        self.document = QPdfDocument(self)
+        self._buffer = QBuffer(self)
+        self.view = QPdfView(self)
+        self.view.setObjectName("pdf_view")
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setDocument(self.document)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("status_label")
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        buttons = QDialogButtonBox()
+        buttons.addButton(QPushButton("閉じる"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.print_button = QPushButton("印刷(&P)…")
+        self.print_button.setObjectName("print_button")
+        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
+        self.save_button = QPushButton("PDF として保存(&S)…")
+        self.save_button.setObjectName("save_button")
+        buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        self.print_button.clicked.connect(self.print_sheet)
+        self.save_button.clicked.connect(self.save_sheet)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(buttons)
+        self.show_pdf(pdf, issue)
+
+    @property
+    def pdf(self) -> bytes:
+        return self._pdf
+
+    def show_pdf(self, pdf: bytes, issue: Issue) -> None:
+        self._pdf, self.issue = pdf, issue
+        self.document.close()
+        self._buffer.close()
+        self._buffer.setData(QByteArray(pdf))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._buffer)
+        state = "発行済み(印刷・保存は再発行として記録されます)" if issue.reprint else "未発行(印刷・保存で発行されます)"
+        self.status_label.setText(f"文書番号 {issue.doc_number}  {state}\nSHA-256 {issue.content_sha256}")
+
+    def ask_printer(self) -> QPrinter | None:
+        """The system print dialog; None when the user cancels."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("指摘事項票の印刷")
+        return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def ask_save_path(self) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(self, "指摘事項票を保存", f"{self.issue.doc_number}.pdf", "PDF (*.pdf)")
+        return Path(name) if name else None
+
+    def _issue(self, then: Callable[[bytes, Issue], None]) -> None:
+        """Issue (or reprint) on the worker, then continue with `then(pdf, issue)` on the GUI thread."""
+        self.runner.submit(lambda db, _p: reports.findings_sheet_pdf(db, self.audit_id),
+                           lambda result: self._issued(result, then), label="指摘事項票を発行しています")
+
+    def _issued(self, result: tuple[bytes, Issue], then: Callable[[bytes, Issue], None]) -> None:
+        pdf, issue = result
+        changed = pdf != self._pdf
+        self.show_pdf(pdf, issue)
+        if changed:
+            QMessageBox.information(self, "内容が更新されました",
+                                    "プレビューの後に監査の内容が変わったため、最新の内容で発行しました。"
+                                    "表示を更新しました。")
+        then(pdf, issue)
+
+    def print_sheet(self) -> None:
+        printer = self.ask_printer()
+        if printer is None:
+            return
+        self._issue(lambda _pdf, issue: self._print_issued(printer, issue))
+
+    def _print_issued(self, printer: QPrinter, issue: Issue) -> None:
+        pages = print_pdf(self.document, printer)
+        what = "再印刷" if issue.reprint else "印刷"
+        self.status_label.setText(f"{self.status_label.text()}\n{what}しました({pages} ページ)。")
+
+    def save_sheet(self) -> None:
+        path = self.ask_save_path()
+        if path is None:
+            return
+        self._issue(lambda pdf, issue: self._save_issued(path, pdf, issue))
+
+    def _save_issued(self, path: Path, pdf: bytes, issue: Issue) -> None:
+        write_atomic(path, pdf, mode=0o644)
+        self.status_label.setText(f"{self.status_label.text()}\n保存しました: {path}")
+
+
+_open_previews: set[SheetPreviewDialog] = set()  # keeps parentless previews alive while they are shown
+
+
+def open_sheet_preview(runner: DbRunner, audit_id: int, parent: QWidget | None = None) -> None:
+    """Render the audit's sheet on the worker and open the preview when it is ready (「指摘事項票を印刷」)."""
+
+    def opened(result: tuple[bytes, Issue]) -> None:
+        dialog = SheetPreviewDialog(runner, audit_id, *result, parent=parent)
+        _open_previews.add(dialog)
+        dialog.finished.connect(lambda _code: _open_previews.discard(dialog))
+        dialog.open()
+
+    runner.submit(lambda db, _p: reports.preview_findings_sheet(db, audit_id), opened,
+                  label="指摘事項票を作成しています")

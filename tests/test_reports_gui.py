@@ -1,0 +1,120 @@
+"""The sheet preview: a real QPdfView on the worker-rendered sheet; printing to a PDF printer and saving issue
+the sheet once, then reprint the same document."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication
+from test_reports_sheet import make_audit
+
+from jukiaudit_desktop.gui.sheet_preview import SheetPreviewDialog, open_sheet_preview
+from jukiaudit_desktop.gui.tasks import DbRunner
+from jukiaudit_desktop.services import reports
+from jukiaudit_desktop.services.database_access import open_app_database
+from jukiaudit_desktop.storage import trail
+
+SHOTS = Path("/tmp/shots")
+
+
+@pytest.fixture
+def runner_and_audit(qtbot, db_path: Path):
+    runner = DbRunner()
+    audit_ids: list[int] = []
+
+    def open_with_audit():
+        db = open_app_database(db_path, create=True)
+        audit_ids.append(make_audit(db))
+        return db
+
+    opened: list[object] = []
+    runner.open_database(open_with_audit, opened.append)
+    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
+    yield runner, audit_ids[0]
+    runner.close()
+
+
+def in_db(qtbot, runner, work):
+    results = []
+    runner.submit(lambda db, _p: work(db), results.append)
+    qtbot.waitUntil(lambda: bool(results), timeout=10000)
+    return results[0]
+
+
+def open_preview(qtbot, runner, audit_id) -> SheetPreviewDialog:
+    open_sheet_preview(runner, audit_id)
+
+    def dialog() -> SheetPreviewDialog | None:
+        found = [w for w in QApplication.topLevelWidgets() if isinstance(w, SheetPreviewDialog) and w.isVisible()]
+        return found[0] if found else None
+
+    qtbot.waitUntil(lambda: dialog() is not None, timeout=10000)
+    preview = dialog()
+    assert preview is not None
+    qtbot.addWidget(preview)
+    qtbot.waitUntil(lambda: preview.document.status() == QPdfDocument.Status.Ready, timeout=5000)
+    return preview
+
+
+def pdf_printer(path: Path) -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    printer.setResolution(150)
+    return printer
+
+
+def test_preview_shows_the_sheet_and_records_nothing(qtbot, runner_and_audit) -> None:
+    runner, audit_id = runner_and_audit
+    head = in_db(qtbot, runner, trail.current_head)
+    preview = open_preview(qtbot, runner, audit_id)
+    assert preview.document.pageCount() >= 2
+    assert "未発行" in preview.status_label.text() and preview.issue.doc_number in preview.status_label.text()
+    assert in_db(qtbot, runner, trail.current_head) == head
+    SHOTS.mkdir(exist_ok=True)
+    preview.grab().save(str(SHOTS / "sheet_preview.png"))
+
+
+def test_print_twice_is_one_document_and_a_reprint(qtbot, runner_and_audit, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    runner, audit_id = runner_and_audit
+    preview = open_preview(qtbot, runner, audit_id)
+    outputs = iter([tmp_path / "print1.pdf", tmp_path / "print2.pdf"])
+    monkeypatch.setattr(preview, "ask_printer", lambda: pdf_printer(next(outputs)))
+
+    qtbot.mouseClick(preview.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "印刷しました" in preview.status_label.text(), timeout=15000)
+    qtbot.mouseClick(preview.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "再印刷しました" in preview.status_label.text(), timeout=15000)
+
+    for printed in (tmp_path / "print1.pdf", tmp_path / "print2.pdf"):
+        info = subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True, check=True).stdout
+        assert int(info.split("Pages:")[1].split()[0]) == preview.document.pageCount()
+    actions = [e.action for e in in_db(qtbot, runner, trail.entries)]
+    assert actions[:2] == ["sheet.reprint", "sheet.issue"]
+    assert in_db(qtbot, runner, lambda db: db.scalar("SELECT count(*) FROM issued_document")) == 1
+
+
+def test_save_writes_the_issued_sheet(qtbot, runner_and_audit, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    runner, audit_id = runner_and_audit
+    preview = open_preview(qtbot, runner, audit_id)
+    target = tmp_path / "saved.pdf"
+    monkeypatch.setattr(preview, "ask_save_path", lambda: target)
+    qtbot.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "保存しました" in preview.status_label.text(), timeout=15000)
+    assert target.read_bytes() == preview.pdf
+    assert in_db(qtbot, runner, lambda db: reports.verify_sheet(db, target)).matches
+
+
+def test_cancelled_print_dialog_issues_nothing(qtbot, runner_and_audit, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner, audit_id = runner_and_audit
+    preview = open_preview(qtbot, runner, audit_id)
+    monkeypatch.setattr(preview, "ask_printer", lambda: None)
+    qtbot.mouseClick(preview.print_button, Qt.MouseButton.LeftButton)
+    assert in_db(qtbot, runner, lambda db: db.scalar("SELECT count(*) FROM issued_document")) == 0
