@@ -67,6 +67,19 @@ def test_bad_input_exits_3_with_a_japanese_message(run) -> None:
     assert run("finding", "add", "--audit", "1", "--class", "意見", "--item", "A-1", "--discrepancy", "3")[0] == EXIT_USAGE
 
 
+def test_forms_for_every_agency_of_a_year(run, tmp_path: Path) -> None:
+    assert run("agency", "add", "--code", "C01", "--name", "佐久地域振興局", "--kind", "地域振興局")[0] == EXIT_OK
+    assert run("agency", "add", "--code", "K13", "--name", "水道事業課", "--first-use-year", "2026")[0] == EXIT_OK
+    code, out, _ = run("selfcheck", "export-all", "--year", "2025", "--dir", str(tmp_path / "forms"))
+    assert code == EXIT_OK and "2 機関" in out
+    assert sorted(p.name for p in (tmp_path / "forms").iterdir()) == [
+        "自己点検_令和7年度_C01_佐久地域振興局.xlsx", "自己点検_令和7年度_K15_こども・家庭課.xlsx"]
+    code, out, _ = run("selfcheck", "export", "--agency", "K15", "--year", "2025", "--out", str(tmp_path / "k15.xlsx"))
+    assert code == EXIT_OK and "(監査 2)" in out  # the self-check export-all created, not a new one
+    code, out, _ = run("audit", "list", "--type", "自己点検", "--json")
+    assert sorted((a["agency_code"], a["fiscal_year"]) for a in json.loads(out)) == [("C01", 2025), ("K15", 2025)]
+
+
 def test_selfcheck_and_checklist_files_round_trip(run, tmp_path: Path) -> None:
     run("audit", "new", "--agency", "K15", "--year", "2025", "--type", "自己点検")
     form = tmp_path / "form.xlsx"
@@ -84,7 +97,12 @@ def test_selfcheck_and_checklist_files_round_trip(run, tmp_path: Path) -> None:
     assert (row["audit_type"], row["agency_count"]) == ("自己点検", 1) and row["average"] == "2.98"  # 152 / 51
     exported = tmp_path / "checklist.json"
     assert run("checklist", "export", "1", "--out", str(exported))[0] == EXIT_OK
+    code, _, err = run("checklist", "import", str(exported))
+    assert code == EXIT_BAD_INPUT and "第1版と同じ内容です" in err
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    data["items"] = data["items"][:-1]
+    exported.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     code, out, _ = run("checklist", "import", str(exported))
-    assert code == EXIT_OK and "第2版(51項目)" in out
+    assert code == EXIT_OK and "第2版(50項目)" in out
     code, out, _ = run("checklist", "list")
     assert "第2版" in out and "第1版" in out

@@ -174,3 +174,13 @@ def test_annual_aggregate_averages_agency_averages_per_type_and_scope(agencies: 
     assert prefecture.average == Decimal("2.55")  # (2.5 + 2.6) / 2; all items pooled would be 2.57
     assert rows[("市町村", AuditType.SELF_CHECK)].average == Decimal("2.00")
     assert audits.annual_aggregate(agencies, 2024) == []
+
+
+def test_self_check_for_a_year_is_found_or_started_from_last_year(agencies: Database) -> None:
+    r6 = audits.self_check_for(agencies, "K15", 2024)
+    audits.set_self_score(agencies, r6.id, "L-3", 2)
+    assert audits.self_check_for(agencies, "K15", 2024).id == r6.id
+    r7 = audits.self_check_for(agencies, "K15", 2025)
+    assert r7.id != r6.id and r7.previous_id == r6.id
+    row = next(r for r in audits.audit_items(agencies, r7.id) if r.item.code == "L-3")
+    assert (row.self_score, row.previous_self) == (None, 2)

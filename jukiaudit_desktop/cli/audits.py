@@ -121,10 +121,16 @@ def _register_followup(subparsers: Any) -> None:
 def _register_selfcheck(subparsers: Any) -> None:
     selfcheck = subparsers.add_parser("selfcheck", help="自己点検表(.xlsx)")
     sub = selfcheck.add_subparsers(dest="selfcheck_command", metavar="SUBCOMMAND", required=True)
-    export = sub.add_parser("export", help="記入用の自己点検表を出力する")
-    export.add_argument("--audit", type=int, required=True)
+    export = sub.add_parser("export", help="記入用の自己点検表を出力する(--audit、または --agency と --year)")
+    export.add_argument("--audit", type=int)
+    export.add_argument("--agency", help="機関コード(その年度の自己点検がなければ作成)")
+    export.add_argument("--year", type=int, help="年度(西暦)")
     export.add_argument("--out", type=Path, required=True)
     export.set_defaults(func=cmd_selfcheck_export)
+    export_all = sub.add_parser("export-all", help="年度の全機関の自己点検表をフォルダに出力する")
+    export_all.add_argument("--year", type=int, required=True)
+    export_all.add_argument("--dir", type=Path, required=True)
+    export_all.set_defaults(func=cmd_selfcheck_export_all)
     import_ = sub.add_parser("import", help="記入済みの自己点検表を取り込む")
     import_.add_argument("file", type=Path)
     import_.add_argument("--audit", type=int, help="取り込み先の監査 ID(様式の記録と照合)")
@@ -346,8 +352,21 @@ def cmd_followup_add(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_selfcheck_export(args: argparse.Namespace, ctx: Any) -> int:
-    path = selfcheck_xlsx.export_form(ctx.db(), args.audit, args.out)
-    print(f"出力しました: {path}")
+    db = ctx.db()
+    if args.audit is not None:
+        audit_id = args.audit
+    elif args.agency and args.year:
+        audit_id = audits.self_check_for(db, args.agency, args.year).id
+    else:
+        raise InputError("--audit、または --agency と --year を指定してください。")
+    path = selfcheck_xlsx.export_form(db, audit_id, args.out)
+    print(f"出力しました: {path}(監査 {audit_id})")
+    return 0
+
+
+def cmd_selfcheck_export_all(args: argparse.Namespace, ctx: Any) -> int:
+    paths = selfcheck_xlsx.export_forms(ctx.db(), args.year, args.dir)
+    print(f"出力しました: {len(paths)} 機関 → {args.dir}")
     return 0
 
 

@@ -160,8 +160,9 @@ def _copy_self_scores_from_self_check(db: Database, audit: Audit) -> int:
     return copied
 
 
-def start_from_previous(db: Database, previous_id: int, fiscal_year: int, audit_type: AuditType | None = None,
-                        **details: object) -> Audit:
+def start_from_previous(db: Database, previous_id: int, fiscal_year: int, audit_type: AuditType | None = None, *,
+                        start_date: date | None = None, end_date: date | None = None, place: str = "",
+                        auditors: Sequence[str] = (), attendees: Sequence[str] = ()) -> Audit:
     """Start the agency's next audit from `previous_id`: latest version of the same checklist, scores cleared;
     the previous scores and notes are shown beside each item (audit_items → previous_*)."""
     previous = require_audit(db, previous_id)
@@ -171,7 +172,23 @@ def start_from_previous(db: Database, previous_id: int, fiscal_year: int, audit_
         if old is not None:
             template_id = repo.latest_template_id(db, name=old.name) or template_id
     return create_audit(db, previous.agency_code, fiscal_year, audit_type or previous.audit_type,
-                        template_id=template_id, previous_id=previous_id, **details)  # type: ignore[arg-type]
+                        template_id=template_id, previous_id=previous_id, start_date=start_date, end_date=end_date,
+                        place=place, auditors=auditors, attendees=attendees)
+
+
+def self_check_for(db: Database, agency_code: str, fiscal_year: int) -> Audit:
+    """The agency's 自己点検 of the fiscal year, created (from its last one, if any) when there is none yet."""
+    agency = get_by_code(db, agency_code)
+    if agency is None:
+        raise InputError(f"機関コード {agency_code} は登録されていません。")
+    existing = repo.list_audits(db, fiscal_year, agency.id, AuditType.SELF_CHECK)
+    if existing:
+        return existing[0]
+    earlier = [a for a in repo.list_audits(db, agency_id=agency.id, audit_type=AuditType.SELF_CHECK)
+               if a.fiscal_year < fiscal_year and a.template_id is not None]
+    if earlier:
+        return start_from_previous(db, earlier[0].id, fiscal_year)  # type: ignore[arg-type]
+    return create_audit(db, agency_code, fiscal_year, AuditType.SELF_CHECK)
 
 
 def update_details(db: Database, audit_id: int, *, start_date: date | None, end_date: date | None, place: str,

@@ -173,7 +173,18 @@ def _store(db: Database, template: ChecklistTemplate, action: str, **detail: Any
 def import_template(db: Database, path: Path) -> ChecklistTemplate:
     """Import a template file; it becomes the next version of the template with its name."""
     template = read_template_file(path)
+    latest_id = repo.latest_template_id(db, name=template.name)
+    latest = repo.get_template(db, latest_id) if latest_id is not None else None
+    if latest is not None and _content(latest) == _content(template):
+        raise InputError(f"「{template.name}」第{latest.version}版と同じ内容です。新しい版は作りませんでした。", str(path))
     return _store(db, template, "checklist.import", file=Path(path).name)
+
+
+def _content(template: ChecklistTemplate) -> dict[str, Any]:
+    """What a template says, without its id, version and dates (to recognise an unchanged file)."""
+    data = template_to_dict(template)
+    del data["version"]
+    return data
 
 
 def export_template(db: Database, template_id: int, path: Path) -> Path:

@@ -17,13 +17,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.audit import NOT_APPLICABLE_LABEL, SCORES_LOCKED, Audit
 from ..core.errors import InputError
+from ..core.progress import NO_PROGRESS, Progress
 from ..core.wareki import format_fiscal_year
 from ..security.atomic import write_atomic
 from ..storage import audits_repo as repo
 from ..storage import trail
+from ..storage.agencies import list_agencies
 from ..storage.audits_repo import now_text
 from ..storage.database import Database
-from .audits import audit_items, parse_score, require_audit, score_label
+from .audits import audit_items, parse_score, require_audit, score_label, self_check_for
 
 SHEET = "自己点検"
 MARKER_SHEET = "_jukiaudit"
@@ -104,6 +106,29 @@ def export_form(db: Database, audit_id: int, path: Path) -> Path:
     with db.transaction():
         trail.record(db, "selfcheck.export", audit_id=audit_id, file=Path(path).name, items=len(items))
     return Path(path)
+
+
+def export_forms(db: Database, fiscal_year: int, folder: Path, progress: Progress = NO_PROGRESS) -> list[Path]:
+    """One form per agency using 住基ネット in the fiscal year, creating its 自己点検 where missing.
+
+    Files are named 自己点検_<年度>_<code>_<name>.xlsx; the audits created stay if the user cancels.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    agencies = [a for a in list_agencies(db) if a.active and (a.first_use_year or 0) <= fiscal_year]
+    written = []
+    for done, agency in enumerate(agencies):
+        progress.update(done, len(agencies), f"{agency.name} の自己点検表")
+        audit = self_check_for(db, agency.code, fiscal_year)
+        name = f"自己点検_{format_fiscal_year(fiscal_year)}_{agency.code}_{_safe(agency.name)}.xlsx"
+        written.append(export_form(db, audit.id, folder / name))  # type: ignore[arg-type]
+    progress.update(len(agencies), len(agencies), "完了")
+    return written
+
+
+def _safe(name: str) -> str:
+    """A file-name-safe form of an agency name (Windows forbids \\ / : * ? " < > |)."""
+    return "".join("_" if c in '\\/:*?"<>|' else c for c in name)
 
 
 def _write_marker(ws: Worksheet, audit: Audit, template_version: int, item_count: int) -> None:
