@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
@@ -122,9 +123,8 @@ def _findings(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
         for i, (label, text) in enumerate(fields):
             rows.append([paragraph(str(f.number) if i == 0 else "", s.cell_header),
                          paragraph(label, s.cell), paragraph(text, s.cell)])
-    style = [("LINEABOVE", (0, start), (-1, start), 1.2, RULE_COLOUR) for start in block_starts]
-    style += [("LINEBELOW", (0, start + i), (0, start + i), 0, RULE_COLOUR)
-              for start in block_starts for i in range(5)]
+    style: list[tuple[Any, ...]] = [("LINEABOVE", (0, start), (-1, start), 1.2, RULE_COLOUR)
+                                    for start in block_starts]
     style.append(("VALIGN", (0, 1), (-1, -1), "TOP"))
     table = grid_table(rows, [12 * mm, 30 * mm, CONTENT_WIDTH - 42 * mm], extra_style=style)
     return [heading, table]

@@ -67,7 +67,7 @@ def sign_pdf(pdf: bytes, p12: bytes, passphrase: str, *, reason: str, location: 
     from pyhanko.sign.fields import SigSeedSubFilter
 
     try:
-        signer = signers.SimpleSigner.load_pkcs12_data(p12, other_certs=None,
+        signer = signers.SimpleSigner.load_pkcs12_data(p12, other_certs=(),
                                                        passphrase=passphrase.encode("utf-8"))
     except (ValueError, TypeError):
         signer = None
@@ -77,7 +77,7 @@ def sign_pdf(pdf: bytes, p12: bytes, passphrase: str, *, reason: str, location: 
     meta = signers.PdfSignatureMetadata(field_name="JukiAuditSignature", reason=reason, location=location,
                                         subfilter=SigSeedSubFilter.PADES)
     output = signers.sign_pdf(writer, meta, signer=signer)
-    return output.getvalue()
+    return bytes(output.getvalue())
 
 
 @dataclass(frozen=True)
