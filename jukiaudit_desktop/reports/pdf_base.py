@@ -120,7 +120,7 @@ def _numbered_canvas_class(info: DocumentInfo) -> type[Canvas]:
     """A canvas that holds pages back until the end, so each can say `n / N`."""
     pdf_date = f"D:{info.issued_on:%Y%m%d}000000+09'00'"
 
-    class NumberedCanvas(Canvas):  # type: ignore[misc]  (reportlab has no type hints)
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hints
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs.update(invariant=1, initialFontName=FONT_NAME, initialFontSize=9)
             super().__init__(*args, **kwargs)
@@ -185,7 +185,7 @@ def paragraph(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escaped.replace("\n", "<br/>"), style)
 
 
-class QrFlowable(Flowable):  # type: ignore[misc]  (reportlab has no type hints)
+class QrFlowable(Flowable):  # type: ignore[misc]  # reportlab has no type hints
     """A QR code drawn as plain filled squares (no font, no image): crisp in print and deterministic."""
 
     def __init__(self, payload: str, size: float) -> None:
