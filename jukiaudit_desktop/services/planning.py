@@ -156,6 +156,30 @@ def matrix_plan_year(db: Database, period: Period) -> int:
     return min(max(fiscal_year(date.today()), period.first_year), period.last_year)
 
 
+@dataclass(frozen=True)
+class PlanningView:
+    """What the 監査計画 page shows: the periods, the one chosen, the plan year and its matrix."""
+
+    periods: list[Period]
+    period: Period | None = None
+    year: int | None = None
+    external_budget: int = DEFAULT_EXTERNAL_BUDGET
+    matrix: CoverageMatrix | None = None
+
+
+def planning_view(db: Database, period_name: str | None = None, year: int | None = None) -> PlanningView:
+    """The named period (default: the one holding today, else the latest) and the plan of `year` in it."""
+    periods = list_periods(db)
+    if not periods:
+        return PlanningView([])
+    today = fiscal_year(date.today())
+    chosen = [p for p in periods if p.name == period_name] or [p for p in periods if p.contains(today)]
+    period = chosen[0] if chosen else periods[-1]
+    if year is None or not period.contains(year):
+        year = matrix_plan_year(db, period)
+    return PlanningView(periods, period, year, external_budget(db, year), coverage_matrix(db, period, year))
+
+
 def coverage_matrix(db: Database, period: Period, year: int | None = None) -> CoverageMatrix:
     """Agencies × years of the period with recorded and planned audits and every rule the plan breaks."""
     plan = stored_plan(db, matrix_plan_year(db, period) if year is None else year)

@@ -1,0 +1,133 @@
+"""The 監査計画 page: the coverage matrix of 第7期, generating the plan, pinning by keyboard and context menu."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMenu
+
+from jukiaudit_desktop.core.planning import AuditKind
+from jukiaudit_desktop.gui.pages.planning import KIND_COLOURS, MatrixColumn, PlanningPage
+from jukiaudit_desktop.gui.tasks import DbRunner
+from jukiaudit_desktop.services import demo, planning
+from jukiaudit_desktop.services.database_access import open_app_database
+
+R8_COLUMN = MatrixColumn.FIRST_YEAR  # 第7期 starts with 令和8年度
+
+
+@pytest.fixture
+def runner(qtbot, db_path: Path):
+    runner = DbRunner()
+
+    def open_with_demo():
+        db = open_app_database(db_path, create=True)
+        demo.load_demo(db)
+        return db
+
+    opened = []
+    runner.open_database(open_with_demo, opened.append)
+    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
+    yield runner
+    runner.close()
+
+
+@pytest.fixture
+def page(qtbot, runner):
+    page = PlanningPage(runner)
+    qtbot.addWidget(page)
+    page.resize(1280, 760)
+    page.show()
+    page.refresh()
+    qtbot.waitUntil(lambda: page.period_combo.count() == 2, timeout=5000)
+    choose(qtbot, page, page.period_combo, "第7期")
+    choose(qtbot, page, page.year_combo, "令和8年度")
+    return page
+
+
+def choose(qtbot, page: PlanningPage, combo, text: str) -> None:
+    """Pick an entry as a user does (the page reacts to `activated`) and wait for the matrix to follow."""
+    index = combo.findText(text)
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+
+    def shown() -> bool:
+        if combo is page.period_combo:
+            return page.view.period is not None and page.view.period.name == text
+        return page.view.year == combo.itemData(index)
+
+    qtbot.waitUntil(shown, timeout=5000)
+
+
+def column_texts(page: PlanningPage, column: int) -> list[str]:
+    return [page.proxy.index(r, column).data() for r in range(page.proxy.rowCount())]
+
+
+def row_of(page: PlanningPage, code: str) -> int:
+    return column_texts(page, MatrixColumn.CODE).index(code)
+
+
+def test_matrix_shows_gaps_then_a_generated_plan_then_a_pin_breaking_the_budget(qtbot, page: PlanningPage,
+                                                                                 runner) -> None:
+    # Nothing planned in 第7期 yet: every agency is a gap, and the three new agencies lack their audit.
+    assert page.model.rowCount() == 37
+    assert set(column_texts(page, len(page.model.columns) - 3)) == {"未計画"}
+    assert page.violations.count() == 37 + 3
+    assert page.model.data(page.model.index(0, MatrixColumn.CODE), Qt.ItemDataRole.BackgroundRole) is not None
+
+    page.budget_spin.setValue(2)
+    qtbot.mouseClick(page.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "作成しました" in page.status_label.text(), timeout=10000)
+    assert "規則違反はありません" in page.status_label.text()
+    assert page.violations.count() == 0
+    r8 = column_texts(page, R8_COLUMN)
+    assert r8.count("外部監査・計画") == 2
+    for code in ("K13", "K22", "K23"):  # new in R8: internal audit in their first year
+        assert r8[row_of(page, code)] == "内部監査・計画"
+    external_row = r8.index("外部監査・計画")
+    brush = page.proxy.index(external_row, R8_COLUMN).data(Qt.ItemDataRole.BackgroundRole)
+    assert brush.color() == KIND_COLOURS[AuditKind.EXTERNAL]
+
+    # Pin 税務課 (by rotation an R9 agency) into R8 as external, from the keyboard: the budget breaks.
+    tax_row = row_of(page, "K02")
+    assert r8[tax_row] == ""
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.proxy.index(tax_row, R8_COLUMN))
+    qtbot.keyClick(page.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "固定しました" in page.status_label.text(), timeout=5000)
+    assert column_texts(page, R8_COLUMN)[row_of(page, "K02")] == "外部監査・固定 !"
+    messages = [page.violations.item(i).text() for i in range(page.violations.count())]
+    assert len(messages) == 1 and "外部監査の年間枠" in messages[0] and "K02 税務課" in messages[0]
+    page.problems_only.setChecked(True)
+    assert page.proxy.rowCount() == 3  # 税務課 and the two agencies the generator sent to external audit
+    page.grab().save("/tmp/shots/planning_matrix_pinned.png")
+    page.problems_only.setChecked(False)
+
+    # 計画を作成 again keeps the pin and gives the budget's other place to one agency only.
+    qtbot.mouseClick(page.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "作成しました" in page.status_label.text(), timeout=10000)
+    r8 = column_texts(page, R8_COLUMN)
+    assert r8[row_of(page, "K02")] == "外部監査・固定"
+    assert r8.count("外部監査・計画") == 1 and page.violations.count() == 0
+    stored = []
+    runner.submit(lambda db, _p: planning.stored_plan(db, 2026), stored.append)
+    qtbot.waitUntil(lambda: bool(stored), timeout=5000)
+    assert stored[0].violations == [] and len(stored[0].entries) == 37
+    page.grab().save("/tmp/shots/planning_matrix.png")
+
+
+def test_context_menu_offers_pins_for_plan_years_only(qtbot, page: PlanningPage) -> None:
+    choose(qtbot, page, page.year_combo, "令和9年度")
+    row = row_of(page, "C01")
+    for column, enabled in ((R8_COLUMN, False), (R8_COLUMN + 1, True)):
+        rect = page.table.visualRect(page.proxy.index(row, column))
+        page.table.customContextMenuRequested.emit(rect.center())
+        menu = page.table.findChild(QMenu, "planning_cell_menu")
+        qtbot.waitUntil(menu.isVisible, timeout=3000)
+        texts = [a.text() for a in menu.actions()]
+        assert texts[0].startswith("佐久地域振興局を令和") and texts[0].endswith("内部監査で固定")
+        assert menu.actions()[0].isEnabled() is enabled
+        menu.close()
+        menu.deleteLater()
+        qtbot.waitUntil(lambda: page.table.findChild(QMenu, "planning_cell_menu") is None, timeout=3000)
