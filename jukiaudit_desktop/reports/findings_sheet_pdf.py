@@ -135,7 +135,10 @@ def _reconciliation(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
     rec = sheet.reconciliation
     if rec is None:
         return [heading, paragraph("この監査では突合を実施していません。", s.body)]
-    period = f"{_wareki_or_dash(rec.period_from)} ～ {_wareki_or_dash(rec.period_to)}"
+    if rec.period_from is None and rec.period_to is None:
+        period = "取り込んだ記録の全期間"
+    else:
+        period = f"{_wareki_or_dash(rec.period_from)} ～ {_wareki_or_dash(rec.period_to)}"
     intro = paragraph(f"対象期間 {period}(突合実施日 {format_wareki(rec.run_on)})", s.body)
     rows = [[paragraph(t, s.cell_header) for t in ("不一致の種類", "件数", "説明済み", "指摘として提起", "未処理")]]
     for line in rec.lines:
@@ -162,7 +165,7 @@ def _signature_box(role: str, name: str, s: Styles) -> Table:
         [paragraph("署名または押印", s.cell), ""],
     ]
     width = (CONTENT_WIDTH - 6 * mm) / 2
-    table = Table(rows, colWidths=[26 * mm, width - 26 * mm], rowHeights=[7 * mm, 9 * mm, 9 * mm, 9 * mm, 26 * mm])
+    table = Table(rows, colWidths=[30 * mm, width - 30 * mm], rowHeights=[7 * mm, 9 * mm, 9 * mm, 9 * mm, 26 * mm])
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT_NAME),
         ("FONTSIZE", (0, 0), (-1, -1), 8.5),
