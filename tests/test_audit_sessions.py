@@ -184,3 +184,16 @@ def test_self_check_for_a_year_is_found_or_started_from_last_year(agencies: Data
     assert r7.id != r6.id and r7.previous_id == r6.id
     row = next(r for r in audits.audit_items(agencies, r7.id) if r.item.code == "L-3")
     assert (row.self_score, row.previous_self) == (None, 2)
+
+
+def test_aggregate_leaves_out_unscored_audits_but_counts_history(agencies: Database) -> None:
+    scored_audit = audits.create_audit(agencies, "K15", 2025, AuditType.INTERNAL)
+    audits.set_verified_score(agencies, scored_audit.id, "A-1", 2)
+    audits.create_audit(agencies, "C01", 2025, AuditType.INTERNAL)  # planned, nothing scored yet
+    with agencies.transaction():
+        agencies.execute("INSERT INTO audit (agency_id, fiscal_year, audit_type, status, is_history) "
+                         "SELECT id, 2023, '内部監査', '完了', 1 FROM agency WHERE code = 'C01'")
+    (r7,) = audits.annual_aggregate(agencies, 2025)
+    assert (r7.agency_count, r7.average) == (1, Decimal("2.00"))
+    (r5,) = audits.annual_aggregate(agencies, 2023)
+    assert (r5.agency_count, r5.average) == (1, None)

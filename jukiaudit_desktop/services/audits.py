@@ -383,7 +383,8 @@ def annual_aggregate(db: Database, fiscal_year: int) -> list[AggregateRow]:
     The seed reports one figure per audit type with the number of agencies (「40機関 2.99点」), so each
     agency counts once, whatever its number of applicable items. An agency's average is over its counted
     items (該当なし excluded): self scores for 自己点検, the auditor's verified scores for 内部/外部監査.
-    Agency averages enter unrounded; only the final figure is rounded.
+    Agency averages enter unrounded; only the final figure is rounded. An audit counts once it has a score;
+    an audit recorded as history (is_history, no scores known) counts as done with an unknown score.
     """
     rows = []
     kinds = {a[0]: a[1] for a in db.query("SELECT id, kind FROM agency")}
@@ -396,6 +397,8 @@ def annual_aggregate(db: Database, fiscal_year: int) -> list[AggregateRow]:
                     continue
                 summary = score_summary(db, audit.id)  # type: ignore[arg-type]
                 exact = summary.self_exact if audit_type is AuditType.SELF_CHECK else summary.verified_exact
+                if exact is None and not audit.is_history:
+                    continue  # planned or not yet scored: not part of the year's results
                 scores.append(AgencyScore(audit.id, audit.agency_code, audit.agency_name,  # type: ignore[arg-type]
                                           None if exact is None else round_two(exact), exact))
             if scores:
