@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from jukiaudit_desktop.core.errors import InputError
-from jukiaudit_desktop.services import demo, reports_annual
+from jukiaudit_desktop.services import demo, planning, reports_annual
 from jukiaudit_desktop.storage.database import Database
 
 SEED_RESULTS = {"自己点検": Decimal("2.99"), "内部監査": Decimal("2.95"), "外部監査": Decimal("3.00")}
@@ -72,3 +72,25 @@ def test_a_year_without_data_still_renders(db: Database, tmp_path: Path) -> None
 def test_annual_report_refuses_other_suffixes(db: Database, tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"\.pdf"):
         reports_annual.write_annual_report(db, 2025, tmp_path / "annual.docx")
+
+
+def test_next_years_plan_is_listed(demo_db: Database, tmp_path: Path) -> None:
+    proposal = planning.generate_and_save(demo_db, 2026)
+    planned = proposal.entries_in(2026)
+    report = reports_annual.build_annual_report(demo_db, 2025)
+    listed = {name for line in report.plan for name in line.agencies}
+    assert planned and len(listed) == len(planned)
+    assert {line.audit_type for line in report.plan} <= {"内部監査", "外部監査"}
+    path = tmp_path / "annual.pdf"
+    reports_annual.write_annual_report(demo_db, 2025, path)
+    text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                                  check=True).stdout.split())
+    assert "未作成" not in text and all(name in text for name in listed)
+
+
+def test_usage_table_is_the_seeds_r6_detail(demo_db: Database) -> None:
+    report = reports_annual.build_annual_report(demo_db, 2025)
+    by_name = {u.name: u.count for u in report.usage}
+    assert by_name["難病法"] == 67_331 and by_name["障害自立支援法"] == 190_333
+    assert "採石法" not in by_name  # an R8 addition has no R6 figure
+    assert report.stated_total == 602_716

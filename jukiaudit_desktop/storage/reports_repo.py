@@ -56,13 +56,14 @@ def insert_issued(db: Database, doc_number: str, kind: str, audit_id: int | None
 
 
 def usage_by_jimu(db: Database, fiscal_year: int) -> list[tuple[str, str, str, int]]:
-    """(code, name, 担当課, count) of every 事務 for one year, in catalogue order; entered figures win over
-    log-derived ones."""
+    """(code, name, 担当課, count) of each 事務 with figures for one year, in catalogue order; entered figures
+    win over log-derived ones."""
     rows = db.query(
         "SELECT j.code, j.name, coalesce(j.division, ''), coalesce("
         "  (SELECT count FROM jimu_usage u WHERE u.jimu_id = j.id AND u.fiscal_year = ? AND u.source = 'entered'),"
-        "  (SELECT count FROM jimu_usage u WHERE u.jimu_id = j.id AND u.fiscal_year = ? AND u.source = 'oplog'), 0)"
-        " FROM jimu j ORDER BY j.id", (fiscal_year, fiscal_year))
+        "  (SELECT count FROM jimu_usage u WHERE u.jimu_id = j.id AND u.fiscal_year = ? AND u.source = 'oplog'))"
+        " FROM jimu j WHERE EXISTS (SELECT 1 FROM jimu_usage u WHERE u.jimu_id = j.id AND u.fiscal_year = ?)"
+        " ORDER BY j.id", (fiscal_year, fiscal_year, fiscal_year))
     return [(str(c), str(n), str(d), int(k)) for c, n, d, k in rows]
 
 
