@@ -145,7 +145,7 @@ CREATE TABLE reconciliation (
 
 CREATE TABLE discrepancy (
     id                 INTEGER PRIMARY KEY,
-    reconciliation_id  INTEGER NOT NULL REFERENCES reconciliation(id) ON DELETE CASCADE,
+    reconciliation_id  INTEGER NOT NULL,   -- reconciliation(id); deleted with it by the trigger below
     ordinal            INTEGER NOT NULL,   -- deterministic order within the run
     kind               TEXT NOT NULL,
     operation_ids      TEXT NOT NULL,      -- JSON list of operation.id
@@ -156,6 +156,12 @@ CREATE TABLE discrepancy (
     explanation        TEXT
 );
 CREATE INDEX discrepancy_by_run ON discrepancy (reconciliation_id, kind);
+-- A trigger instead of a foreign key: a run stores up to ~10^5 rows at once and the per-row parent lookup
+-- costs a quarter of the time of storing it.
+CREATE TRIGGER reconciliation_deletes_discrepancies AFTER DELETE ON reconciliation
+BEGIN
+    DELETE FROM discrepancy WHERE reconciliation_id = old.id;
+END;
 
 -- ===== audits: checklists, sessions, scores, evidence, findings =====
 

@@ -17,8 +17,8 @@ def reconcile(ops: Operations, entries: RegisterEntries, lists: AgencyLists, nam
     """Order: by kind (as listed in model.Kind), then time, then operation id, then register entry id."""
     owner = attribute(ops, entries, settings.tolerance_seconds)
     found = check_register(ops, entries, owner, names)
-    found += check_hours(ops, settings, names)
-    found += check_authority(ops, lists, names)
+    found += check_hours(ops, settings)
+    found += check_authority(ops, lists)
     found += check_concurrent(ops, settings.session_gap_minutes * 60, names)
     found.sort(key=lambda d: d.sort_key())
     return Outcome(found, skipped_checks(lists))

@@ -26,8 +26,11 @@ class Kind(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Kind).index(self)
+        return _RANK[self]
 
+
+_RANK = {kind: rank for rank, kind in enumerate(Kind)}
+REGISTER_KINDS = frozenset({Kind.UNUSED_REGISTER_ENTRY, Kind.COUNT_MISMATCH})  # about an entry, not an operation
 
 KIND_LABELS = {
     Kind.UNREGISTERED_OPERATION: "無記帳照会",
@@ -44,7 +47,11 @@ KIND_LABELS = {
 
 @dataclass(frozen=True)
 class Discrepancy:
-    """One finding of the engine. `at` (seconds, local time) and the first id give its place in the order."""
+    """One finding of the engine. `at` (seconds, local time) and the first id give its place in the order.
+
+    `detail` holds only what the referenced operation and entry rows do not say (reason, the entry's
+    operator …); exports add those rows' fields.
+    """
 
     kind: Kind
     operation_ids: tuple[int, ...]

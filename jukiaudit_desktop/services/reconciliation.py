@@ -9,7 +9,7 @@ from ..core.errors import InputError
 from ..core.progress import NO_PROGRESS, Progress
 from ..reconcile.columns import Vocabulary
 from ..reconcile.engine import reconcile
-from ..reconcile.model import Kind, Outcome
+from ..reconcile.model import REGISTER_KINDS, Kind, Outcome
 from ..reconcile.settings import ReconcileSettings
 from ..storage import reconcile_repo as repo
 from ..storage import trail
@@ -60,25 +60,30 @@ def require_run(db: Database, run_id: int) -> RunInfo:
 
 def export_run(db: Database, run_id: int) -> dict[str, Any]:
     """The run as the CLI writes it: summary per checked kind, skipped checks, every discrepancy with the
-    file and physical line of each operation and register entry."""
+    file and physical line of each operation and register entry. Operation kinds' details start with the
+    operation's fields, register kinds' with the entry's."""
     run = require_run(db, run_id)
     found = repo.list_discrepancies(db, run_id)
-    op_sources = repo.operation_sources(db, (i for d in found for i in d.operation_ids))
-    reg_sources = repo.register_sources(db, (i for d in found for i in d.register_ids))
+    operations = repo.operation_facts(db, (i for d in found for i in d.operation_ids))
+    entries = repo.register_facts(db, (i for d in found for i in d.register_ids))
     skipped_kinds = {s["kind"] for s in run.skipped}
     summary = {kind.value: 0 for kind in Kind if kind.value not in skipped_kinds}
     for d in found:
         summary[d.kind.value] += 1
 
-    def refs(ids: tuple[int, ...], sources: dict[int, Any]) -> list[dict[str, Any]]:
-        return [{"file": sources[i][0], "line": sources[i][1]} for i in ids]
+    def refs(ids: tuple[int, ...], facts: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"file": facts[i]["file"], "line": facts[i]["line"]} for i in ids]
+
+    def detail(d: StoredDiscrepancy) -> dict[str, Any]:
+        subject = entries[d.register_ids[0]] if d.kind in REGISTER_KINDS else operations[d.operation_ids[0]]
+        return {**{k: v for k, v in subject.items() if k not in ("file", "line")}, **d.detail}
 
     return {
         "summary": summary,
         "skipped": run.skipped,
         "discrepancies": [
-            {"kind": d.kind.value, "oplog": refs(d.operation_ids, op_sources),
-             "register": refs(d.register_ids, reg_sources), "detail": d.detail}
+            {"kind": d.kind.value, "oplog": refs(d.operation_ids, operations),
+             "register": refs(d.register_ids, entries), "detail": detail(d)}
             for d in found
         ],
     }

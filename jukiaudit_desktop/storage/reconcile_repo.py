@@ -243,31 +243,31 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[i:i + _IN_CHUNK]
 
 
-def operation_sources(db: Database, ids: Iterable[int]) -> dict[int, tuple[str, int]]:
-    """(file basename, physical line) of each operation id."""
-    wanted = sorted(set(ids))
-    found: dict[int, tuple[str, int]] = {}
-    for chunk in _chunks(wanted):
+def operation_facts(db: Database, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Per operation id: its file basename and physical line, and what it records."""
+    found: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(sorted(set(ids))):
         marks = ",".join("?" * len(chunk))
-        for id_, name, line in db.query(
-            f"SELECT o.id, f.file_name, o.line FROM operation o JOIN import_file f ON f.id = o.file_id "
-            f"WHERE o.id IN ({marks})", chunk,
+        for id_, name, line, at, terminal, operator, jimu, count in db.query(
+            "SELECT o.id, f.file_name, o.line, o.at, o.terminal, o.operator, o.jimu_code, o.count "
+            f"FROM operation o JOIN import_file f ON f.id = o.file_id WHERE o.id IN ({marks})", chunk,
         ):
-            found[id_] = (name, line)
+            found[id_] = {"file": name, "line": line, "at": at, "terminal": terminal, "operator": operator,
+                          "jimu_code": jimu, "count": count}
     return found
 
 
-def register_sources(db: Database, ids: Iterable[int]) -> dict[int, tuple[str | None, int | None]]:
-    """(file basename, line or sheet row) of each register entry id; (None, None) for typed-in entries."""
-    wanted = sorted(set(ids))
-    found: dict[int, tuple[str | None, int | None]] = {}
-    for chunk in _chunks(wanted):
+def register_facts(db: Database, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Per register entry id: file and line (None for typed-in entries), and what the entry says."""
+    found: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(sorted(set(ids))):
         marks = ",".join("?" * len(chunk))
-        for id_, name, line in db.query(
-            f"SELECT r.id, f.file_name, r.line FROM register_entry r LEFT JOIN import_file f ON f.id = r.file_id "
-            f"WHERE r.id IN ({marks})", chunk,
+        for id_, name, line, start, end, terminal, operator, jimu, count in db.query(
+            "SELECT r.id, f.file_name, r.line, r.start_at, r.end_at, r.terminal, r.operator, r.jimu_code, r.count "
+            f"FROM register_entry r LEFT JOIN import_file f ON f.id = r.file_id WHERE r.id IN ({marks})", chunk,
         ):
-            found[id_] = (name, line)
+            found[id_] = {"file": name, "line": line, "start": start, "end": end, "terminal": terminal,
+                          "operator": operator, "jimu_code": jimu, "count": count}
     return found
 
 

@@ -12,8 +12,6 @@ from ..columns import (
     JimuValidity,
     Operations,
     OperatorValidity,
-    Vocabulary,
-    iso,
 )
 from ..model import Discrepancy, Kind, SkippedCheck
 
@@ -27,12 +25,12 @@ def skipped_checks(lists: AgencyLists) -> list[SkippedCheck]:
     return skipped
 
 
-def check_authority(ops: Operations, lists: AgencyLists, names: Vocabulary) -> list[Discrepancy]:
+def check_authority(ops: Operations, lists: AgencyLists) -> list[Discrepancy]:
     found: list[Discrepancy] = []
     if lists.jimu is not None:
-        found += _unauthorized_jimu(ops, lists, names)
+        found += _unauthorized_jimu(ops, lists)
     if lists.operators is not None:
-        found += _unknown_operators(ops, lists, names)
+        found += _unknown_operators(ops, lists)
     return found
 
 
@@ -43,7 +41,7 @@ def _per_name_and_day(ops: Operations, names_of_ops: IntArray) -> tuple[IntArray
     return unique[:, 0], unique[:, 1], index.reshape(-1)
 
 
-def _unauthorized_jimu(ops: Operations, lists: AgencyLists, names: Vocabulary) -> list[Discrepancy]:
+def _unauthorized_jimu(ops: Operations, lists: AgencyLists) -> list[Discrepancy]:
     """A 事務 code is authorised on a day when one of the agency's bases with that code is valid then."""
     assert lists.jimu is not None
     codes, days, index = _per_name_and_day(ops, ops.jimu)
@@ -62,10 +60,10 @@ def _unauthorized_jimu(ops: Operations, lists: AgencyLists, names: Vocabulary) -
             reasons.append(None)
         else:
             reasons.append("根拠の有効期間外です")
-    return _report(ops, Kind.UNAUTHORIZED_JIMU, reasons, index, names)
+    return _report(ops, Kind.UNAUTHORIZED_JIMU, reasons, index)
 
 
-def _unknown_operators(ops: Operations, lists: AgencyLists, names: Vocabulary) -> list[Discrepancy]:
+def _unknown_operators(ops: Operations, lists: AgencyLists) -> list[Discrepancy]:
     """Known and valid: registered on or before the day, and not yet revoked (revoked_on is the first
     invalid day)."""
     assert lists.operators is not None
@@ -85,20 +83,12 @@ def _unknown_operators(ops: Operations, lists: AgencyLists, names: Vocabulary) -
             reasons.append("登録日より前の操作です")
         else:
             reasons.append("失効(異動・退職)後の操作です")
-    return _report(ops, Kind.UNKNOWN_OPERATOR, reasons, index, names)
+    return _report(ops, Kind.UNKNOWN_OPERATOR, reasons, index)
 
 
-def _report(ops: Operations, kind: Kind, reasons: list[str | None], index: IntArray,
-            names: Vocabulary) -> list[Discrepancy]:
+def _report(ops: Operations, kind: Kind, reasons: list[str | None], index: IntArray) -> list[Discrepancy]:
     bad = np.array([r is not None for r in reasons], dtype=np.bool_)
     found = []
     for i in np.flatnonzero(bad[index]):
-        detail = {
-            "at": iso(ops.at[i]),
-            "terminal": names.name(int(ops.terminal[i])),
-            "operator": names.name(int(ops.operator[i])),
-            "jimu_code": names.name(int(ops.jimu[i])),
-            "reason": reasons[index[i]],
-        }
-        found.append(Discrepancy(kind, (int(ops.id[i]),), (), detail, int(ops.at[i])))
+        found.append(Discrepancy(kind, (int(ops.id[i]),), (), {"reason": reasons[index[i]]}, int(ops.at[i])))
     return found

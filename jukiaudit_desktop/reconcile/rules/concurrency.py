@@ -56,9 +56,6 @@ def check_concurrent(ops: Operations, gap_seconds: int, names: Vocabulary) -> li
     for i in np.flatnonzero(other_use >= 0):
         u = int(other_use[i])
         detail = {
-            "at": iso(ops.at[i]),
-            "operator": names.name(int(ops.operator[i])),
-            "terminal": names.name(int(ops.terminal[i])),
             "other_terminal": names.name(int(terminal[u])),
             "other_from": iso(first[u]),
             "other_to": iso(last[u]),

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import numpy as np
 
-from ..columns import DAY, EPOCH, Operations, Vocabulary, iso
+from ..columns import DAY, EPOCH, Operations
 from ..model import Discrepancy, Kind
 from ..settings import BusinessCalendar, ReconcileSettings
 
 
-def check_hours(ops: Operations, settings: ReconcileSettings, names: Vocabulary) -> list[Discrepancy]:
+def check_hours(ops: Operations, settings: ReconcileSettings) -> list[Discrepancy]:
     """Business hours are inclusive at both ends: 08:30:00 and 17:30:00 are inside 08:30–17:30."""
     calendar = BusinessCalendar(settings)
     day, second = np.divmod(ops.at, DAY)
@@ -23,12 +23,6 @@ def check_hours(ops: Operations, settings: ReconcileSettings, names: Vocabulary)
     outside = closed | (second < opens) | (second > closes)
     found = []
     for i in np.flatnonzero(outside):
-        reason = reasons[day_index[i]] or "業務時間外"
-        detail = {
-            "at": iso(ops.at[i]),
-            "terminal": names.name(int(ops.terminal[i])),
-            "operator": names.name(int(ops.operator[i])),
-            "reason": reason,
-        }
+        detail = {"reason": reasons[day_index[i]] or "業務時間外"}
         found.append(Discrepancy(Kind.OFF_HOURS, (int(ops.id[i]),), (), detail, int(ops.at[i])))
     return found

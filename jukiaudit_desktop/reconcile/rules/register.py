@@ -1,12 +1,13 @@
-"""Register against log: unregistered operations, unused entries, operator / purpose / count mismatches."""
+"""Register against log: unregistered operations, unused entries, operator / purpose / count mismatches.
+
+Details hold only what the operation and entry rows do not already say (they stay short to store fast).
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from ..columns import NONE, IntArray, Operations, RegisterEntries, Vocabulary, iso
+from ..columns import NONE, IntArray, Operations, RegisterEntries, Vocabulary
 from ..model import Discrepancy, Kind
 
 
@@ -14,37 +15,15 @@ def check_register(ops: Operations, entries: RegisterEntries, owner: IntArray,
                    names: Vocabulary) -> list[Discrepancy]:
     """`owner[i]` is the index of the entry operation i belongs to (-1: none), from attribution.attribute."""
     found: list[Discrepancy] = []
-    found += _unregistered(ops, owner, names)
+    found += _unregistered(ops, owner)
     found += _mismatches(ops, entries, owner, names)
-    found += _entry_checks(ops, entries, owner, names)
+    found += _entry_checks(ops, entries, owner)
     return found
 
 
-def _operation_detail(ops: Operations, i: Any, names: Vocabulary) -> dict[str, object]:
-    return {
-        "at": iso(ops.at[i]),
-        "terminal": names.name(int(ops.terminal[i])),
-        "operator": names.name(int(ops.operator[i])),
-        "jimu_code": names.name(int(ops.jimu[i])),
-        "count": int(ops.count[i]),
-    }
-
-
-def _entry_detail(entries: RegisterEntries, e: Any, names: Vocabulary) -> dict[str, object]:
-    return {
-        "terminal": names.name(int(entries.terminal[e])),
-        "operator": names.name(int(entries.operator[e])),
-        "start": iso(entries.start[e])[:16],
-        "end": iso(entries.end[e])[:16],
-        "jimu_code": names.name(int(entries.jimu[e])),
-        "count": None if entries.count[e] == NONE else int(entries.count[e]),
-    }
-
-
-def _unregistered(ops: Operations, owner: IntArray, names: Vocabulary) -> list[Discrepancy]:
+def _unregistered(ops: Operations, owner: IntArray) -> list[Discrepancy]:
     return [
-        Discrepancy(Kind.UNREGISTERED_OPERATION, (int(ops.id[i]),), (), _operation_detail(ops, i, names),
-                    int(ops.at[i]))
+        Discrepancy(Kind.UNREGISTERED_OPERATION, (int(ops.id[i]),), (), {}, int(ops.at[i]))
         for i in np.flatnonzero(owner < 0)
     ]
 
@@ -64,14 +43,12 @@ def _mismatches(ops: Operations, entries: RegisterEntries, owner: IntArray,
     ):
         for i in indices:
             e = int(owner[i])
-            detail = _operation_detail(ops, i, names)
-            detail[field] = names.name(int(name[e]))
+            detail = {field: names.name(int(name[e]))}
             found.append(Discrepancy(kind, (int(ops.id[i]),), (int(entries.id[e]),), detail, int(ops.at[i])))
     return found
 
 
-def _entry_checks(ops: Operations, entries: RegisterEntries, owner: IntArray,
-                  names: Vocabulary) -> list[Discrepancy]:
+def _entry_checks(ops: Operations, entries: RegisterEntries, owner: IntArray) -> list[Discrepancy]:
     """Per entry: no operation inside it; its 照会件数 differs from the sum over its operations."""
     attributed = owner >= 0
     n_ops = np.bincount(owner[attributed], minlength=len(entries))
@@ -79,15 +56,12 @@ def _entry_checks(ops: Operations, entries: RegisterEntries, owner: IntArray,
     logged = logged.astype(np.int64)
     found: list[Discrepancy] = []
     for e in np.flatnonzero(n_ops == 0):
-        found.append(Discrepancy(Kind.UNUSED_REGISTER_ENTRY, (), (int(entries.id[e]),),
-                                 _entry_detail(entries, e, names), int(entries.start[e])))
+        found.append(Discrepancy(Kind.UNUSED_REGISTER_ENTRY, (), (int(entries.id[e]),), {}, int(entries.start[e])))
     wrong = np.flatnonzero((entries.count != NONE) & (entries.count != logged))
     if len(wrong):
         members = _operations_by_entry(owner, ops, wrong)
         for e in wrong:
-            detail = _entry_detail(entries, e, names)
-            detail["logged_count"] = int(logged[e])
-            detail["operations"] = int(n_ops[e])
+            detail = {"logged_count": int(logged[e]), "operations": int(n_ops[e])}
             found.append(Discrepancy(Kind.COUNT_MISMATCH, members.get(int(e), ()), (int(entries.id[e]),),
                                      detail, int(entries.start[e])))
     return found
