@@ -117,7 +117,3 @@ class AgencyLists:
     operators: list[OperatorValidity] | None
     jimu: list[JimuValidity] | None
 
-
-def empty_operations() -> Operations:
-    e = np.zeros(0, dtype=np.int64)
-    return Operations(e, e, e, e, e, e)

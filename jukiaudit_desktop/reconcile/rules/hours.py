@@ -15,8 +15,10 @@ def check_hours(ops: Operations, settings: ReconcileSettings) -> list[Discrepanc
     """Business hours are inclusive at both ends: 08:30:00 and 17:30:00 are inside 08:30–17:30."""
     calendar = BusinessCalendar(settings)
     day, second = np.divmod(ops.at, DAY)
-    days, day_index = np.unique(day, return_inverse=True)
-    reasons = [calendar.closed_reason((EPOCH + timedelta(days=int(d))).date()) for d in days]
+    first_day = int(day.min()) if len(day) else 0
+    reasons = [calendar.closed_reason((EPOCH + timedelta(days=first_day + d)).date())
+               for d in range(int(day.max()) - first_day + 1 if len(day) else 0)]
+    day_index = day - first_day
     closed = np.array([r is not None for r in reasons], dtype=np.bool_)[day_index]
     opens = settings.hours_start.hour * 3600 + settings.hours_start.minute * 60
     closes = settings.hours_end.hour * 3600 + settings.hours_end.minute * 60
