@@ -18,6 +18,7 @@ from ..storage.reconcile_repo import ALL_TIME, Period, RunInfo, StoredDiscrepanc
 from .master_data import require_agency
 
 OPEN, EXPLAINED, RAISED = "open", "explained", "raised"
+STATUS_LABELS = {OPEN: "未対応", EXPLAINED: "説明済み", RAISED: "指摘事項"}
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,71 @@ def export_run(db: Database, run_id: int) -> dict[str, Any]:
 
 def list_discrepancies(db: Database, run_id: int) -> list[StoredDiscrepancy]:
     return repo.list_discrepancies(db, run_id)
+
+
+@dataclass(frozen=True)
+class DiscrepancyView:
+    """One line of the discrepancy list: the discrepancy and the operation or entry it is about."""
+
+    id: int
+    ordinal: int
+    kind: Kind
+    status: str
+    explanation: str | None
+    at: str  # ISO: the operation's time, or the entry's start
+    terminal: str
+    operator: str
+    summary: str
+    file: str | None
+    line: int | None
+
+
+def describe(kind: Kind, detail: dict[str, Any]) -> str:
+    """A short Japanese account of a discrepancy from its stored detail."""
+    if kind is Kind.UNREGISTERED_OPERATION:
+        return "管理簿に記帳のない操作"
+    if kind is Kind.UNUSED_REGISTER_ENTRY:
+        return "記帳した時間に操作ログがない"
+    if kind is Kind.OPERATOR_MISMATCH:
+        return f"記帳の使用者は {detail['register_operator']}"
+    if kind is Kind.PURPOSE_MISMATCH:
+        return f"記帳の利用事務は {detail['register_jimu_code']}"
+    if kind is Kind.COUNT_MISMATCH:
+        return f"操作ログでは {detail['logged_count']} 件(操作 {detail['operations']} 回)"
+    if kind is Kind.CONCURRENT_SESSION:
+        return f"同時に端末 {detail['other_terminal']} を使用({detail['other_from'][11:]}〜{detail['other_to'][11:]})"
+    return str(detail.get("reason", ""))
+
+
+def view_run(db: Database, run_id: int) -> list[DiscrepancyView]:
+    found = repo.list_discrepancies(db, run_id)
+    operations = repo.operation_facts(db, (d.operation_ids[0] for d in found if d.kind not in REGISTER_KINDS))
+    entries = repo.register_facts(db, (d.register_ids[0] for d in found if d.kind in REGISTER_KINDS))
+    views = []
+    for d in found:
+        if d.kind in REGISTER_KINDS:
+            subject = entries[d.register_ids[0]]
+            at = subject["start"]
+        else:
+            subject = operations[d.operation_ids[0]]
+            at = subject["at"]
+        views.append(DiscrepancyView(d.id, d.ordinal, d.kind, d.status, d.explanation, at, subject["terminal"],
+                                     subject["operator"], describe(d.kind, d.detail), subject["file"],
+                                     subject["line"]))
+    return views
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    """The operations and register entries a discrepancy refers to, as rows to show next to each other."""
+
+    operations: list[tuple[Any, ...]]
+    entries: list[tuple[Any, ...]]
+
+
+def side_by_side(db: Database, discrepancy_id: int) -> SideBySide:
+    found = _require_discrepancy(db, discrepancy_id)
+    return SideBySide(repo.operation_rows(db, found.operation_ids), repo.register_rows(db, found.register_ids))
 
 
 def latest_run(db: Database, agency_code: str) -> RunInfo | None:

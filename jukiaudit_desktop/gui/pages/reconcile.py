@@ -1,11 +1,241 @@
-"""The ログ突合 page (placeholder until its area is built)."""
+"""The ログ突合 page: pick an agency, set up and run a reconciliation, review, explain or raise its discrepancies."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from enum import IntEnum
+from typing import Any
 
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTime,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.audit import Audit
+from ...core.errors import JukiAuditError
+from ...core.master import Agency
+from ...core.progress import Progress
+from ...core.wareki import format_fiscal_year, format_wareki, format_wareki_short
+from ...reconcile.model import Kind
+from ...reconcile.settings import ReconcileSettings
+from ...services import audits, findings, master_data, reconciliation
+from ...services.reconciliation import STATUS_LABELS, DiscrepancyView, SideBySide
+from ...storage.database import Database
+from ...storage.reconcile_repo import Period, RunInfo
+from ..date_edit import DateEdit
+from ..errors import show_error
+from ..row_table import SORT_ROLE, Column, RowTableModel
 from ..tasks import DbRunner
 from . import Page
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+ROOT = QModelIndex()
+ALL_KINDS = "all"
+
+
+def wareki_moment(iso: str) -> str:
+    """2025-04-01T10:05:33 → R7.4.1 10:05:33 (minutes only when the text has no seconds)."""
+    moment = datetime.fromisoformat(iso)
+    clock = moment.strftime("%H:%M:%S" if len(iso) > 16 else "%H:%M")
+    return f"{format_wareki_short(moment.date())} {clock}"
+
+
+@dataclass(frozen=True)
+class RunView:
+    """What the page shows of one agency: its latest run, that run's discrepancies and the agency's audits."""
+
+    agency_code: str
+    run: RunInfo | None = None
+    discrepancies: list[DiscrepancyView] = field(default_factory=list)
+    audits: list[Audit] = field(default_factory=list)
+
+
+def load_run_view(db: Database, agency_code: str, run_id: int | None = None) -> RunView:
+    agency = master_data.require_agency(db, agency_code)
+    run = reconciliation.latest_run(db, agency_code) if run_id is None else reconciliation.require_run(db, run_id)
+    views = [] if run is None else reconciliation.view_run(db, run.id)
+    return RunView(agency_code, run, views, audits.list_audits(db, agency_id=agency.id))
+
+
+class DiscrepancyColumn(IntEnum):
+    NUMBER, KIND, AT, TERMINAL, OPERATOR, SUMMARY, SOURCE, STATUS, EXPLANATION = range(9)
+
+
+HEADERS = ["No.", "種別", "日時", "端末", "操作者", "内容", "出典(ファイル:行)", "状態", "説明"]
+WIDTHS = [56, 150, 150, 64, 84, 300, 190, 80]  # the last column (説明) stretches
+
+
+def _display(row: DiscrepancyView, column: DiscrepancyColumn) -> str:
+    if column is DiscrepancyColumn.NUMBER:
+        return str(row.ordinal)
+    if column is DiscrepancyColumn.KIND:
+        return row.kind.label
+    if column is DiscrepancyColumn.AT:
+        return wareki_moment(row.at)
+    if column is DiscrepancyColumn.TERMINAL:
+        return row.terminal
+    if column is DiscrepancyColumn.OPERATOR:
+        return row.operator
+    if column is DiscrepancyColumn.SUMMARY:
+        return row.summary
+    if column is DiscrepancyColumn.SOURCE:
+        return f"{row.file or '手入力'}:{row.line or '-'}"
+    if column is DiscrepancyColumn.STATUS:
+        return STATUS_LABELS[row.status]
+    return row.explanation or ""
+
+
+def _sort_key(row: DiscrepancyView, column: DiscrepancyColumn) -> Any:
+    """Raw values: numbers as numbers, times as ISO text, kinds in their listed order."""
+    if column is DiscrepancyColumn.NUMBER:
+        return row.ordinal
+    if column is DiscrepancyColumn.KIND:
+        return (row.kind.rank, row.ordinal)
+    if column is DiscrepancyColumn.AT:
+        return (row.at, row.ordinal)
+    if column is DiscrepancyColumn.SOURCE:
+        return (row.file or "", row.line or 0)
+    return (_display(row, column), row.ordinal)
+
+
+class DiscrepancyModel(QAbstractTableModel):
+    """The discrepancies of one run. Sorting happens here with Python's sort on raw keys: tens of thousands of
+    rows sort in milliseconds, where a proxy's per-comparison callbacks would freeze the window."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[DiscrepancyView] = []
+
+    def set_rows(self, rows: list[DiscrepancyView]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def replace(self, updated: DiscrepancyView) -> None:
+        for number, row in enumerate(self.rows):
+            if row.id == updated.id:
+                self.rows[number] = updated
+                self.dataChanged.emit(self.index(number, 0), self.index(number, len(HEADERS) - 1))
+                return
+
+    def rowCount(self, parent: AnyIndex = ROOT) -> int:  # noqa: N802 (Qt's name)
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = self.rows[index.row()], DiscrepancyColumn(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _display(row, column)
+        if role == SORT_ROLE:
+            return _sort_key(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (DiscrepancyColumn.SUMMARY,
+                                                               DiscrepancyColumn.EXPLANATION):
+            return _display(row, column)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self.rows.sort(key=lambda r: _sort_key(r, DiscrepancyColumn(column)),
+                       reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
+
+
+class DiscrepancyFilter(QSortFilterProxyModel):
+    """Filters by kind, status and free text, reading the rows directly; sorting is left to the model."""
+
+    def __init__(self, source: DiscrepancyModel) -> None:
+        super().__init__()
+        self.setSourceModel(source)
+        self.source = source
+        self.kind: Kind | None = None
+        self.status: str | None = None
+        self.text = ""
+
+    def set_filter(self, *, kind: Kind | None, status: str | None, text: str) -> None:
+        self.kind, self.status, self.text = kind, status, text.strip().casefold()
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: N802
+        row = self.source.rows[source_row]
+        if (self.kind is not None and row.kind is not self.kind) or (self.status and row.status != self.status):
+            return False
+        if not self.text:
+            return True
+        return any(self.text in _display(row, c).casefold() for c in DiscrepancyColumn)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.source.sort(column, order)
+
+    def row_at(self, index: AnyIndex) -> DiscrepancyView:
+        return self.source.rows[self.mapToSource(index).row()]
+
+
+OPERATION_COLUMNS: list[Column[tuple[Any, ...]]] = [
+    Column("ファイル", lambda r: r[1]),
+    Column("行", lambda r: str(r[2]), sort_key=lambda r: r[2], align_right=True),
+    Column("操作日時", lambda r: wareki_moment(r[3]), sort_key=lambda r: r[3]),
+    Column("端末", lambda r: r[4]),
+    Column("操作者", lambda r: r[5]),
+    Column("処理区分", lambda r: r[6] or ""),
+    Column("事務", lambda r: r[7] or ""),
+    Column("件数", lambda r: str(r[8]), sort_key=lambda r: r[8], align_right=True),
+]
+
+REGISTER_COLUMNS: list[Column[tuple[Any, ...]]] = [
+    Column("ファイル", lambda r: r[1] or "手入力"),
+    Column("行", lambda r: "" if r[2] is None else str(r[2]), sort_key=lambda r: r[2], align_right=True),
+    Column("開始", lambda r: wareki_moment(r[3]), sort_key=lambda r: r[3]),
+    Column("終了", lambda r: wareki_moment(r[4]), sort_key=lambda r: r[4]),
+    Column("端末", lambda r: r[5]),
+    Column("使用者", lambda r: r[6]),
+    Column("事務", lambda r: r[7] or ""),
+    Column("件数", lambda r: "" if r[8] is None else str(r[8]), sort_key=lambda r: r[8], align_right=True),
+]
+
+
+def _table(name: str) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
 
 
 class ReconcilePage(Page):
@@ -13,5 +243,363 @@ class ReconcilePage(Page):
 
     def __init__(self, runner: DbRunner, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
+        self.view = RunView("")
+        self._agencies: list[Agency] = []
+
+        self.agency_combo = QComboBox()
+        self.agency_combo.setObjectName("agency_combo")
+        self.agency_combo.setMinimumWidth(260)
+        self.agency_combo.currentIndexChanged.connect(self._agency_changed)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("機関(&A):"))
+        top.itemAt(0).widget().setBuddy(self.agency_combo)  # type: ignore[union-attr]
+        top.addWidget(self.agency_combo)
+        top.addStretch(1)
+
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("ログ突合(準備中)"))
+        layout.addLayout(top)
+        layout.addWidget(self._build_settings())
+        self.run_label = QLabel("まだ突合していません。")
+        self.run_label.setObjectName("run_label")
+        self.run_label.setWordWrap(True)
+        layout.addWidget(self.run_label)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self._build_list())
+        splitter.addWidget(self._build_detail())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+        self._update_actions()
+
+    # ----- building -----
+
+    def _build_settings(self) -> QGroupBox:
+        box = QGroupBox("突合の設定")
+        form = QFormLayout(box)
+        self.from_edit = DateEdit(name="from_edit")
+        self.to_edit = DateEdit(name="to_edit")
+        period = QHBoxLayout()
+        period.addWidget(self.from_edit)
+        period.addWidget(QLabel("〜"))
+        period.addWidget(self.to_edit)
+        form.addRow("期間(空欄は全期間):", period)
+
+        defaults = ReconcileSettings()
+        self.tolerance_spin = QSpinBox()
+        self.tolerance_spin.setObjectName("tolerance_spin")
+        self.tolerance_spin.setRange(0, 120)
+        self.tolerance_spin.setSuffix(" 分")
+        self.tolerance_spin.setValue(defaults.tolerance_minutes)
+        self.hours_start = QTimeEdit(QTime(defaults.hours_start.hour, defaults.hours_start.minute))
+        self.hours_start.setObjectName("hours_start")
+        self.hours_end = QTimeEdit(QTime(defaults.hours_end.hour, defaults.hours_end.minute))
+        self.hours_end.setObjectName("hours_end")
+        for edit in (self.hours_start, self.hours_end):
+            edit.setDisplayFormat("HH:mm")
+        self.session_gap_spin = QSpinBox()
+        self.session_gap_spin.setObjectName("session_gap_spin")
+        self.session_gap_spin.setRange(0, 24 * 60)
+        self.session_gap_spin.setSuffix(" 分")
+        self.session_gap_spin.setValue(defaults.session_gap_minutes)
+        timing = QHBoxLayout()
+        for label, widget in (("許容幅:", self.tolerance_spin), ("業務時間:", self.hours_start), ("〜", self.hours_end),
+                              ("同時使用の判定間隔:", self.session_gap_spin)):
+            timing.addWidget(QLabel(label))
+            timing.addWidget(widget)
+        timing.addStretch(1)
+        form.addRow("時刻:", timing)
+
+        self.closed_days_edit = QLineEdit()
+        self.closed_days_edit.setObjectName("closed_days_edit")
+        self.closed_days_edit.setPlaceholderText("祝日以外の休業日(例: 12-29,12-30,12-31,01-02,01-03 または 2025-12-29)")
+        self.run_button = QPushButton("突合を実行(&R)")
+        self.run_button.setObjectName("run_button")
+        self.run_button.clicked.connect(self.run_reconciliation)
+        closed = QHBoxLayout()
+        closed.addWidget(self.closed_days_edit, 1)
+        closed.addWidget(self.run_button)
+        form.addRow("休業日:", closed)
+        return box
+
+    def _build_list(self) -> QWidget:
+        self.kind_list = QListWidget()
+        self.kind_list.setObjectName("kind_list")
+        self.kind_list.setMaximumWidth(280)
+        self.kind_list.currentItemChanged.connect(lambda *_: self._apply_filter())
+
+        self.model = DiscrepancyModel()
+        self.proxy = DiscrepancyFilter(self.model)
+        self.table = _table("discrepancy_table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(DiscrepancyColumn.NUMBER, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.setWordWrap(False)
+        for column, width in enumerate(WIDTHS):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("filter_edit")
+        self.filter_edit.setPlaceholderText("絞り込み(端末、操作者、内容、ファイル名 …)")
+        self.filter_edit.textChanged.connect(lambda *_: self._apply_filter())
+        self.status_combo = QComboBox()
+        self.status_combo.setObjectName("status_combo")
+        self.status_combo.addItem("すべての状態", None)
+        for status, label in STATUS_LABELS.items():
+            self.status_combo.addItem(label, status)
+        self.status_combo.currentIndexChanged.connect(lambda *_: self._apply_filter())
+        self.shown_label = QLabel()
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter_edit, 1)
+        filters.addWidget(self.status_combo)
+        filters.addWidget(self.shown_label)
+
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addLayout(filters)
+        right.addWidget(self.table, 1)
+        right_widget = QWidget()
+        right_widget.setLayout(right)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.kind_list)
+        splitter.addWidget(right_widget)
+        splitter.setStretchFactor(1, 1)
+        return splitter
+
+    def _build_detail(self) -> QWidget:
+        self.operation_model: RowTableModel[tuple[Any, ...]] = RowTableModel(OPERATION_COLUMNS)
+        self.register_model: RowTableModel[tuple[Any, ...]] = RowTableModel(REGISTER_COLUMNS)
+        self.operation_table = _table("operation_table")
+        self.operation_table.setModel(self.operation_model)
+        self.register_table = _table("register_table")
+        self.register_table.setModel(self.register_model)
+        sides = QSplitter(Qt.Orientation.Horizontal)
+        for title, table in (("操作ログ", self.operation_table), ("業務端末使用管理簿", self.register_table)):
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(table)
+            sides.addWidget(box)
+
+        self.explanation_edit = QLineEdit()
+        self.explanation_edit.setObjectName("explanation_edit")
+        self.explanation_edit.setPlaceholderText("説明の内容(例: 端末障害時の再照会、管理簿の記入漏れを確認済み)")
+        self.explanation_edit.textChanged.connect(lambda *_: self._update_actions())
+        self.explain_button = QPushButton("説明済みにする(&E)")
+        self.explain_button.setObjectName("explain_button")
+        self.explain_button.clicked.connect(self.explain_selected)
+        self.reopen_button = QPushButton("説明済みを取り消す(&U)")
+        self.reopen_button.setObjectName("reopen_button")
+        self.reopen_button.clicked.connect(self.reopen_selected)
+        self.audit_combo = QComboBox()
+        self.audit_combo.setObjectName("audit_combo")
+        self.audit_combo.setMinimumWidth(220)
+        self.audit_combo.currentIndexChanged.connect(lambda *_: self._update_actions())
+        self.raise_button = QPushButton("指摘事項にする(&F)")
+        self.raise_button.setObjectName("raise_button")
+        self.raise_button.clicked.connect(self.raise_selected)
+        self.action_label = QLabel()
+        self.action_label.setObjectName("action_label")
+        actions = QHBoxLayout()
+        actions.addWidget(self.explanation_edit, 1)
+        actions.addWidget(self.explain_button)
+        actions.addWidget(self.reopen_button)
+        actions.addSpacing(16)
+        actions.addWidget(self.audit_combo)
+        actions.addWidget(self.raise_button)
+
+        widget = QWidget()
+        layout = QVBoxLayout(widget)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(sides, 1)
+        layout.addLayout(actions)
+        layout.addWidget(self.action_label)
+        return widget
+
+    # ----- loading -----
+
+    def refresh(self) -> None:
+        self.runner.submit(lambda db, _progress: master_data.list_agencies(db), self._show_agencies)
+
+    def _show_agencies(self, agencies: list[Agency]) -> None:
+        current = self.current_agency_code()
+        self._agencies = agencies
+        self.agency_combo.blockSignals(True)
+        self.agency_combo.clear()
+        for agency in agencies:
+            self.agency_combo.addItem(f"{agency.code} {agency.name}", agency.code)
+        index = self.agency_combo.findData(current)
+        self.agency_combo.setCurrentIndex(max(index, 0) if agencies else -1)
+        self.agency_combo.blockSignals(False)
+        self._agency_changed()
+
+    def current_agency_code(self) -> str | None:
+        code = self.agency_combo.currentData()
+        return None if code is None else str(code)
+
+    def _agency_changed(self) -> None:
+        code = self.current_agency_code()
+        if code is None:
+            self._show_view(RunView(""))
+            return
+        self.runner.submit(lambda db, _progress: load_run_view(db, code), self._show_view)
+
+    def settings(self) -> ReconcileSettings:
+        start, end = self.hours_start.time(), self.hours_end.time()
+        closed = tuple(p.strip() for p in self.closed_days_edit.text().split(",") if p.strip())
+        return ReconcileSettings(tolerance_minutes=self.tolerance_spin.value(),
+                                 hours_start=time(start.hour(), start.minute()),
+                                 hours_end=time(end.hour(), end.minute()), closed_days=closed,
+                                 session_gap_minutes=self.session_gap_spin.value())
+
+    def run_reconciliation(self) -> None:
+        code = self.current_agency_code()
+        if code is None:
+            self.action_label.setText("機関を選んでください。")
+            return
+        try:
+            settings = self.settings()
+            period = Period(self.from_edit.date("期間の開始日"), self.to_edit.date("期間の終了日"))
+        except JukiAuditError as exc:
+            show_error(self, exc)
+            return
+
+        def work(db: Database, progress: Progress) -> RunView:
+            result = reconciliation.run_reconciliation(db, code, settings, period, progress)
+            return load_run_view(db, code, result.run_id)
+
+        self.run_button.setEnabled(False)
+        self.runner.submit(work, self._run_finished, self._run_failed, label="操作ログと管理簿を突合しています…")
+
+    def _run_finished(self, view: RunView) -> None:
+        self.run_button.setEnabled(True)
+        self._show_view(view)
+
+    def _run_failed(self, exc: BaseException) -> None:
+        self.run_button.setEnabled(True)
+        show_error(self, exc)
+
+    def _show_view(self, view: RunView) -> None:
+        self.view = view
+        self.model.set_rows(view.discrepancies)
+        self._show_run_label()
+        self._show_counts()
+        self.audit_combo.clear()
+        self.audit_combo.addItem("監査を選択してください", None)
+        for audit in view.audits:
+            self.audit_combo.addItem(f"{format_fiscal_year(audit.fiscal_year)} {audit.audit_type.value}"
+                                     f"({audit.status.value})", audit.id)
+        self._apply_filter()
+        self._selection_changed()
+
+    def _show_run_label(self) -> None:
+        run = self.view.run
+        if run is None:
+            self.run_label.setText("この機関はまだ突合していません。設定を確かめて「突合を実行」を押してください。")
+            return
+        first = "最初" if run.period.first is None else format_wareki(run.period.first)
+        last = "最後" if run.period.last is None else format_wareki(run.period.last)
+        at = datetime.fromisoformat(run.run_at)
+        s = run.settings
+        self.run_label.setText(
+            f"突合 {run.id}({format_wareki(at.date())} {at:%H:%M} 実行)  期間: {first}〜{last}  "
+            f"許容幅 {s['tolerance_minutes']} 分  業務時間 {s['business_hours']}  "
+            f"休業日 {', '.join(s['closed_days']) or '祝日のみ'}  差異 {len(self.view.discrepancies):,} 件")
+
+    def _show_counts(self) -> None:
+        counts = {kind: 0 for kind in Kind}
+        for row in self.view.discrepancies:
+            counts[row.kind] += 1
+        skipped = {} if self.view.run is None else {s["kind"]: s["reason"] for s in self.view.run.skipped}
+        self.kind_list.blockSignals(True)
+        self.kind_list.clear()
+        everything = QListWidgetItem(f"すべて ({len(self.view.discrepancies):,})")
+        everything.setData(Qt.ItemDataRole.UserRole, ALL_KINDS)
+        self.kind_list.addItem(everything)
+        for kind in Kind:
+            if kind.value in skipped:
+                item = QListWidgetItem(f"{kind.label}: 未確認")
+                item.setToolTip(skipped[kind.value])
+                item.setFlags(Qt.ItemFlag.NoItemFlags)
+            else:
+                item = QListWidgetItem(f"{kind.label} ({counts[kind]:,})")
+                item.setData(Qt.ItemDataRole.UserRole, kind.value)
+            self.kind_list.addItem(item)
+        self.kind_list.setCurrentRow(0)
+        self.kind_list.blockSignals(False)
+
+    def _apply_filter(self) -> None:
+        item = self.kind_list.currentItem()
+        chosen = None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        self.proxy.set_filter(kind=None if chosen in (None, ALL_KINDS) else Kind(chosen),
+                              status=self.status_combo.currentData(), text=self.filter_edit.text())
+        self.shown_label.setText(f"{self.proxy.rowCount():,} / {self.model.rowCount():,} 件")
+
+    # ----- the selected discrepancy -----
+
+    def selected(self) -> DiscrepancyView | None:
+        index = self.table.currentIndex()
+        return self.proxy.row_at(index) if index.isValid() else None
+
+    def _selection_changed(self) -> None:
+        chosen = self.selected()
+        self._update_actions()
+        if chosen is None:
+            self._show_side_by_side(SideBySide([], []))
+            return
+        self.explanation_edit.setText(chosen.explanation or "")
+        self.runner.submit(lambda db, _progress: reconciliation.side_by_side(db, chosen.id), self._show_side_by_side)
+
+    def _show_side_by_side(self, rows: SideBySide) -> None:
+        self.operation_model.set_rows(rows.operations)
+        self.register_model.set_rows(rows.entries)
+
+    def _update_actions(self) -> None:
+        chosen = self.selected()
+        is_open = chosen is not None and chosen.status == reconciliation.OPEN
+        self.explain_button.setEnabled(is_open and bool(self.explanation_edit.text().strip()))
+        self.reopen_button.setEnabled(chosen is not None and chosen.status == reconciliation.EXPLAINED)
+        self.raise_button.setEnabled(is_open and self.audit_combo.currentData() is not None)
+        if chosen is not None and not self.view.audits:
+            self.action_label.setText("指摘事項にするには、この機関の監査を「監査」の画面で作成してください。")
+
+    def _replace(self, updated: DiscrepancyView, message: str) -> None:
+        self.model.replace(updated)
+        self.action_label.setText(message)
+        self._apply_filter()
+        self._update_actions()
+
+    def _reload_row(self, discrepancy_id: int, message: str) -> None:
+        run = self.view.run
+        assert run is not None
+
+        def work(db: Database, _progress: Progress) -> DiscrepancyView:
+            return next(v for v in reconciliation.view_run(db, run.id) if v.id == discrepancy_id)
+
+        self.runner.submit(work, lambda updated: self._replace(updated, message))
+
+    def explain_selected(self) -> None:
+        chosen, reason = self.selected(), self.explanation_edit.text().strip()
+        if chosen is None or not reason:
+            return
+        self.runner.submit(lambda db, _progress: reconciliation.mark_explained(db, chosen.id, reason),
+                           lambda _stored: self._reload_row(chosen.id, f"No.{chosen.ordinal} を説明済みにしました。"))
+
+    def reopen_selected(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        self.runner.submit(lambda db, _progress: reconciliation.reopen(db, chosen.id),
+                           lambda _stored: self._reload_row(chosen.id, f"No.{chosen.ordinal} を未対応に戻しました。"))
+
+    def raise_selected(self) -> None:
+        chosen, audit_id = self.selected(), self.audit_combo.currentData()
+        if chosen is None:
+            return
+        if audit_id is None:
+            self.action_label.setText("監査を選択してください。")
+            return
+        self.runner.submit(
+            lambda db, _progress: findings.raise_from_discrepancy(db, int(audit_id), chosen.id),
+            lambda finding: self._reload_row(
+                chosen.id, f"No.{chosen.ordinal} を指摘事項「{finding.title}」にしました(指摘事項の画面で編集できます)。"))
