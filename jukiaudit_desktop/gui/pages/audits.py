@@ -1,11 +1,69 @@
-"""The 監査 page (placeholder until its area is built)."""
+"""The 監査 page: the list of audits (filter, sort, create, status, self-check forms) and the on-site session."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from dataclasses import dataclass
+from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.audit import ALLOWED_TRANSITIONS, Audit, AuditStatus, AuditType
+from ...core.master import Agency
+from ...core.progress import Progress
+from ...core.wareki import format_fiscal_year
+from ...services import audits, master_data, selfcheck_xlsx
+from ...storage.database import Database
+from ..audit_dialog import AuditDialog, AuditRequest
+from ..audit_models import AuditColumn, audit_model
+from ..row_table import RowFilterProxy
+from ..session_view import SessionView
 from ..tasks import DbRunner
 from . import Page
+
+ALL = "すべて"
+
+
+@dataclass(frozen=True)
+class AuditsSnapshot:
+    audits: list[Audit]
+    agencies: list[Agency]
+
+
+def load_snapshot(db: Database, _progress: Progress) -> AuditsSnapshot:
+    return AuditsSnapshot(audits.list_audits(db), master_data.list_agencies(db))
+
+
+def create_requested(db: Database, request: AuditRequest) -> Audit:
+    details = {"start_date": request.start_date, "end_date": request.end_date, "place": request.place,
+               "auditors": request.auditors}
+    if request.previous_id is not None:
+        return audits.start_from_previous(db, request.previous_id, request.fiscal_year, request.audit_type,
+                                          **details)
+    return audits.create_audit(db, request.agency_code, request.fiscal_year, request.audit_type,
+                               **details)  # type: ignore[arg-type]
+
+
+def _filter_combo(name: str, values: list[str]) -> QComboBox:
+    combo = QComboBox()
+    combo.setObjectName(name)
+    combo.addItem(ALL)
+    combo.addItems(values)
+    return combo
 
 
 class AuditsPage(Page):
@@ -13,5 +71,219 @@ class AuditsPage(Page):
 
     def __init__(self, runner: DbRunner, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
+        self.agencies: list[Agency] = []
+        self.model = audit_model()
+        self.proxy = RowFilterProxy(self.model)
+
+        self.year_filter = _filter_combo("year_filter", [])
+        self.type_filter = _filter_combo("type_filter", [t.value for t in AuditType])
+        self.status_filter = _filter_combo("status_filter", [s.value for s in AuditStatus])
+        for combo, column in ((self.year_filter, AuditColumn.FISCAL_YEAR), (self.type_filter, AuditColumn.AUDIT_TYPE),
+                              (self.status_filter, AuditColumn.STATUS)):
+            combo.currentTextChanged.connect(
+                lambda text, c=column: self.proxy.set_column_value(c, None if text == ALL else text))
+        self.search = QLineEdit()
+        self.search.setObjectName("audit_search")
+        self.search.setPlaceholderText("検索(機関名・場所・監査人)")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.set_text)
+        filters = QHBoxLayout()
+        for label, widget in (("年度", self.year_filter), ("種別", self.type_filter), ("状態", self.status_filter)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addWidget(self.search, 1)
+
+        self.table = QTableView()
+        self.table.setObjectName("audit_table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(AuditColumn.FISCAL_YEAR, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(AuditColumn.AUDITORS, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(lambda _index: self.open_selected())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+
+        self.new_button = self._button("新規作成… (Ctrl+N)", "new_audit_button", self.new_audit)
+        self.baseline_button = self._button("前回から開始…", "baseline_button", self.start_from_selected)
+        self.open_button = self._button("現地監査を開く (Enter)", "open_session_button", self.open_selected)
+        self.next_status = QComboBox()
+        self.next_status.setObjectName("next_status_combo")
+        self.status_button = self._button("状態を変更", "change_status_button", self.change_status)
+        self.export_button = self._button("自己点検表を出力…", "export_selfcheck_button", self.export_selfcheck)
+        self.import_button = self._button("自己点検表を取り込む…", "import_selfcheck_button", self.import_selfcheck)
+        buttons = QHBoxLayout()
+        for widget in (self.new_button, self.baseline_button, self.open_button, QLabel("次の状態"), self.next_status,
+                       self.status_button):
+            buttons.addWidget(widget)
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.import_button)
+        self.message = QLabel()
+        self.message.setObjectName("audits_message")
+        self.message.setWordWrap(True)
+
+        list_panel = QWidget()
+        list_layout = QVBoxLayout(list_panel)
+        list_layout.addLayout(filters)
+        list_layout.addWidget(self.table, 1)
+        list_layout.addLayout(buttons)
+        list_layout.addWidget(self.message)
+        self.session = SessionView(runner)
+        self.session.closed.connect(self.show_list)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(list_panel)
+        self.stack.addWidget(self.session)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("監査(準備中)"))
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        new_shortcut = QShortcut(QKeySequence("Ctrl+N"), list_panel)
+        new_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        new_shortcut.activated.connect(self.new_audit)
+        self._selection_changed()
+
+    def _button(self, text: str, name: str, slot: object) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)  # type: ignore[arg-type]
+        return button
+
+    # ------------------------------------------------------------ list
+
+    def refresh(self) -> None:
+        if self.stack.currentWidget() is self.session:
+            return  # the session keeps its own state; the list reloads on the way back
+        self.runner.submit(load_snapshot, self._loaded)
+
+    def clear(self) -> None:
+        self.session.clear()
+        self.show_list(reload=False)
+        self.model.set_rows([])
+        self.agencies = []
+
+    def _loaded(self, snapshot: AuditsSnapshot) -> None:
+        selected = self.selected_audit()
+        self.agencies = snapshot.agencies
+        self.model.set_rows(snapshot.audits)
+        years = sorted({a.fiscal_year for a in snapshot.audits}, reverse=True)
+        current = self.year_filter.currentText()
+        self.year_filter.blockSignals(True)
+        self.year_filter.clear()
+        self.year_filter.addItem(ALL)
+        self.year_filter.addItems([format_fiscal_year(y) for y in years])
+        self.year_filter.setCurrentText(current if self.year_filter.findText(current) >= 0 else ALL)
+        self.year_filter.blockSignals(False)
+        if selected is not None:
+            self.select_audit(selected.id)
+        self._selection_changed()
+
+    def selected_audit(self) -> Audit | None:
+        indexes = self.table.selectionModel().selectedRows()
+        return self.proxy.source_row(indexes[0]) if indexes else None
+
+    def select_audit(self, audit_id: int | None) -> None:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if self.proxy.source_row(index).id == audit_id:
+                self.table.setCurrentIndex(index)
+                self.table.selectRow(row)
+                return
+
+    def _selection_changed(self) -> None:
+        audit = self.selected_audit()
+        self.next_status.clear()
+        if audit is not None:
+            for status in AuditStatus:  # in workflow order
+                if status in ALLOWED_TRANSITIONS[audit.status]:
+                    self.next_status.addItem(status.value, status)
+        for widget in (self.baseline_button, self.open_button, self.export_button):
+            widget.setEnabled(audit is not None)
+        self.status_button.setEnabled(self.next_status.count() > 0)
+
+    # ------------------------------------------------------------ create, status
+
+    def new_audit(self) -> None:
+        self._ask_and_create(AuditDialog(self.agencies, parent=self))
+
+    def start_from_selected(self) -> None:
+        audit = self.selected_audit()
+        if audit is not None:
+            self._ask_and_create(AuditDialog(self.agencies, previous=audit, parent=self))
+
+    def _ask_and_create(self, dialog: AuditDialog) -> None:
+        self.audit_dialog = dialog
+
+        def finished(result: int) -> None:
+            if result and dialog.request is not None:
+                request = dialog.request
+                self.runner.submit(lambda db, _p: create_requested(db, request), self._created,
+                                   label="監査を作成しています")
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    def _created(self, audit: Audit) -> None:
+        self.message.setText(f"{format_fiscal_year(audit.fiscal_year)} {audit.audit_type.value} "
+                             f"{audit.agency_name} を作成しました(状態: {audit.status.value})。")
+        self.runner.submit(load_snapshot, lambda snapshot: (self._loaded(snapshot), self.select_audit(audit.id)))
+
+    def change_status(self) -> None:
+        audit, status = self.selected_audit(), self.next_status.currentData()
+        if audit is None or status is None:
+            return
+        self.runner.submit(lambda db, _p: audits.set_status(db, audit.id, status),  # type: ignore[arg-type]
+                           lambda changed: (self.message.setText(
+                               f"{changed.agency_name} の監査を「{changed.status.value}」にしました。"),
+                               self.refresh()))
+
+    # ------------------------------------------------------------ session
+
+    def open_selected(self) -> None:
+        audit = self.selected_audit()
+        if audit is not None and audit.id is not None:
+            self.open_session(audit.id)
+
+    def open_session(self, audit_id: int) -> None:
+        self.session.open_audit(audit_id)
+        self.stack.setCurrentWidget(self.session)
+
+    def show_list(self, reload: bool = True) -> None:
+        self.stack.setCurrentIndex(0)
+        if reload:
+            self.refresh()
+        self.table.setFocus()
+
+    # ------------------------------------------------------------ self-check forms
+
+    def export_selfcheck(self) -> None:
+        audit = self.selected_audit()
+        if audit is None:
+            return
+        suggested = f"自己点検表_{format_fiscal_year(audit.fiscal_year)}_{audit.agency_name}.xlsx"
+        path, _filter = QFileDialog.getSaveFileName(self, "自己点検表を出力", suggested, "Excel (*.xlsx)")
+        if path:
+            self.export_to(audit.id, Path(path))  # type: ignore[arg-type]
+
+    def export_to(self, audit_id: int, path: Path) -> None:
+        self.runner.submit(lambda db, _p: selfcheck_xlsx.export_form(db, audit_id, path),
+                           lambda written: self.message.setText(f"自己点検表を出力しました: {written}"),
+                           label="自己点検表を出力しています")
+
+    def import_selfcheck(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, "記入済みの自己点検表を取り込む", "", "Excel (*.xlsx)")
+        if path:
+            self.import_from(Path(path))
+
+    def import_from(self, path: Path) -> None:
+        self.runner.submit(lambda db, _p: selfcheck_xlsx.import_form(db, path), self._imported,
+                           label="自己点検表を取り込んでいます")
+
+    def _imported(self, result: selfcheck_xlsx.SelfcheckImport) -> None:
+        self.message.setText(f"自己点検表を取り込みました(監査 ID {result.audit_id}: {result.items} 項目、"
+                             f"うち該当なし {result.not_applicable})。")
+        self.refresh()

@@ -1,0 +1,131 @@
+"""The new-audit dialog: agency, 年度 (in 和暦), type, dates, place, auditors; fresh or from the previous audit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.audit import Audit, AuditType
+from ..core.errors import JukiAuditError
+from ..core.master import Agency
+from ..core.wareki import fiscal_year, format_fiscal_year
+from .date_edit import DateEdit
+
+YEARS_BACK, YEARS_AHEAD = 3, 2
+
+
+@dataclass(frozen=True)
+class AuditRequest:
+    """What the dialog asks services.audits to create."""
+
+    agency_code: str
+    fiscal_year: int
+    audit_type: AuditType
+    start_date: date | None
+    end_date: date | None
+    place: str
+    auditors: tuple[str, ...]
+    previous_id: int | None = None
+
+
+def split_names(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in re.split(r"[、,，\n]", text) if name.strip())
+
+
+class AuditDialog(QDialog):
+    """New audit. With `previous`, the agency is fixed and the audit starts from that audit (baseline)."""
+
+    def __init__(self, agencies: list[Agency], *, previous: Audit | None = None, today: date | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("audit_dialog")
+        self.previous = previous
+        self.setWindowTitle("前回の監査から開始" if previous else "監査の新規作成")
+        self.setMinimumWidth(520)
+        this_year = fiscal_year(today or date.today())
+        form = QFormLayout()
+        if previous is not None:
+            base = QLabel(f"{format_fiscal_year(previous.fiscal_year)} {previous.audit_type.value} "
+                          f"{previous.agency_name}(前回の点数と所見を参考表示します)")
+            base.setObjectName("baseline_label")
+            base.setWordWrap(True)
+            form.addRow("前回の監査", base)
+        self.agency_combo = QComboBox()
+        self.agency_combo.setObjectName("agency_combo")
+        self.agency_combo.setEditable(True)  # type to search among ~60 agencies
+        self.agency_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for agency in agencies:
+            if agency.active:
+                self.agency_combo.addItem(f"{agency.name}({agency.code})", agency.code)
+        if previous is not None:
+            self.agency_combo.setCurrentIndex(self.agency_combo.findData(previous.agency_code))
+            self.agency_combo.setEnabled(False)
+        form.addRow("機関", self.agency_combo)
+        self.year_combo = QComboBox()
+        self.year_combo.setObjectName("year_combo")
+        for year in range(this_year + YEARS_AHEAD, this_year - YEARS_BACK - 1, -1):
+            self.year_combo.addItem(format_fiscal_year(year), year)
+        self.year_combo.setCurrentIndex(self.year_combo.findData(this_year))
+        form.addRow("年度", self.year_combo)
+        self.type_combo = QComboBox()
+        self.type_combo.setObjectName("type_combo")
+        for audit_type in AuditType:
+            self.type_combo.addItem(audit_type.value, audit_type)
+        self.type_combo.setCurrentText((previous.audit_type if previous else AuditType.INTERNAL).value)
+        form.addRow("種別", self.type_combo)
+        self.start_edit = DateEdit(name="start_edit")
+        form.addRow("開始日", self.start_edit)
+        self.end_edit = DateEdit(name="end_edit")
+        form.addRow("終了日", self.end_edit)
+        self.place_edit = QLineEdit(previous.place if previous else "")
+        self.place_edit.setObjectName("place_edit")
+        form.addRow("場所", self.place_edit)
+        self.auditors_edit = QLineEdit("、".join(previous.auditors) if previous else "")
+        self.auditors_edit.setObjectName("auditors_edit")
+        self.auditors_edit.setPlaceholderText("読点(、)区切りで複数")
+        form.addRow("監査人", self.auditors_edit)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("error_label")
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("作成")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("キャンセル")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.request: AuditRequest | None = None
+
+    def _build(self) -> AuditRequest:
+        code = self.agency_combo.currentData()
+        if code is None or self.agency_combo.findText(self.agency_combo.currentText()) < 0:
+            raise JukiAuditError("機関を一覧から選んでください。")
+        return AuditRequest(code, int(self.year_combo.currentData()), self.type_combo.currentData(),
+                            self.start_edit.date("開始日"), self.end_edit.date("終了日"),
+                            self.place_edit.text().strip(), split_names(self.auditors_edit.text()),
+                            self.previous.id if self.previous else None)
+
+    def accept(self) -> None:
+        try:
+            self.request = self._build()
+        except JukiAuditError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
+        super().accept()
