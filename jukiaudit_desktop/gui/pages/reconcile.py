@@ -186,8 +186,9 @@ class DiscrepancyFilter(QSortFilterProxyModel):
         self.text = ""
 
     def set_filter(self, *, kind: Kind | None, status: str | None, text: str) -> None:
+        self.beginFilterChange()
         self.kind, self.status, self.text = kind, status, text.strip().casefold()
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: N802
         row = self.source.rows[source_row]

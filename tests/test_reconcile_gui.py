@@ -1,0 +1,99 @@
+"""The ログ突合 page driven offscreen: run, counts, filter, sort, side by side, explain/undo, raise a finding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from test_reconcile_helpers import SAMPLES, ensure_agency, load_oplog, load_register
+
+from jukiaudit_desktop.core.audit import AuditType
+from jukiaudit_desktop.gui.pages.reconcile import DiscrepancyColumn, ReconcilePage
+from jukiaudit_desktop.gui.tasks import DbRunner
+from jukiaudit_desktop.reconcile.model import Kind
+from jukiaudit_desktop.services import audits
+from jukiaudit_desktop.services.database_access import open_app_database
+
+
+@pytest.fixture
+def page(qtbot, db, db_path: Path):
+    agency_id = ensure_agency(db)
+    load_oplog(db, agency_id, SAMPLES / "oplog_cp932.csv")
+    load_register(db, agency_id, SAMPLES / "register_cp932.csv")
+    audit = audits.create_audit(db, "C09", 2025, AuditType.INTERNAL)
+    runner = DbRunner()
+    widget = ReconcilePage(runner)
+    qtbot.addWidget(widget)
+    opened = []
+    runner.open_database(lambda: open_app_database(db_path), opened.append)
+    qtbot.waitUntil(lambda: bool(opened), timeout=5000)
+    widget.refresh()
+    qtbot.waitUntil(lambda: widget.agency_combo.count() == 1 and "まだ突合" in widget.run_label.text(), timeout=5000)
+    widget.audit_id = audit.id
+    yield widget
+    runner.close()
+
+
+def _select_kind(page: ReconcilePage, kind: Kind) -> None:
+    for row in range(page.kind_list.count()):
+        if page.kind_list.item(row).data(Qt.ItemDataRole.UserRole) == kind.value:
+            page.kind_list.setCurrentRow(row)
+            return
+    raise AssertionError(kind)
+
+
+def _select_row(qtbot, page: ReconcilePage, row: int) -> None:
+    page.table.setCurrentIndex(page.proxy.index(row, 0))
+    qtbot.waitUntil(lambda: page.operation_model.rowCount() + page.register_model.rowCount() > 0, timeout=5000)
+
+
+def test_run_shows_counts_and_skipped_checks(qtbot, page: ReconcilePage) -> None:
+    qtbot.mouseClick(page.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 39, timeout=10000)
+    texts = [page.kind_list.item(r).text() for r in range(page.kind_list.count())]
+    assert texts[0] == "すべて (39)"
+    assert "無記帳照会 (10)" in texts and "照会件数の不一致 (3)" in texts and "同一IDの同時使用 (0)" in texts
+    assert "未登録の操作者ID: 未確認" in texts
+    assert "差異 39 件" in page.run_label.text()
+
+    _select_kind(page, Kind.COUNT_MISMATCH)
+    assert page.proxy.rowCount() == 3
+    _select_row(qtbot, page, 0)
+    assert page.register_model.rowCount() == 1  # the entry beside its operations
+    assert page.operation_model.rowCount() > 1
+
+    _select_kind(page, Kind.OPERATOR_MISMATCH)
+    page.filter_edit.setText("oplog_cp932.csv:329")
+    assert page.proxy.rowCount() == 1
+    page.filter_edit.clear()
+
+    page.kind_list.setCurrentRow(0)
+    page.table.sortByColumn(DiscrepancyColumn.AT, Qt.SortOrder.DescendingOrder)
+    first = page.proxy.row_at(page.proxy.index(0, 0))
+    assert first.at == max(row.at for row in page.model.rows)
+
+
+def test_explain_undo_and_raise_a_finding(qtbot, page: ReconcilePage, db) -> None:
+    page.tolerance_spin.setValue(5)
+    page.run_reconciliation()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 39, timeout=10000)
+    _select_kind(page, Kind.UNREGISTERED_OPERATION)
+    _select_row(qtbot, page, 0)
+    assert not page.explain_button.isEnabled()  # no reason yet
+    page.explanation_edit.setText("端末障害時の再照会")  # QTest types ASCII only
+    qtbot.mouseClick(page.explain_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.selected() is not None and page.selected().status == "explained", timeout=5000)
+    chosen = page.selected()
+    assert db.scalar("SELECT explanation FROM discrepancy WHERE id = ?", (chosen.id,)) == "端末障害時の再照会"
+
+    qtbot.mouseClick(page.reopen_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.selected().status == "open", timeout=5000)
+    assert db.scalar("SELECT status FROM discrepancy WHERE id = ?", (chosen.id,)) == "open"
+
+    assert not page.raise_button.isEnabled()  # 「監査を選択してください」 until an audit is picked
+    page.audit_combo.setCurrentIndex(page.audit_combo.findData(page.audit_id))
+    qtbot.mouseClick(page.raise_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.selected().status == "raised", timeout=5000)
+    assert db.scalar("SELECT count(*) FROM finding WHERE discrepancy_id = ?", (chosen.id,)) == 1
+    assert "指摘事項" in page.action_label.text()
