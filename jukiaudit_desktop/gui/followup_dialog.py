@@ -1,0 +1,97 @@
+"""The 改善報告 dialog: the date of the agency's report, the status it brings the finding to, what it says."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.audit import Finding, Followup, FollowupStatus
+from ..core.errors import JukiAuditError
+from ..services import findings
+from .date_edit import DateEdit
+from .errors import show_error
+from .tasks import DbRunner
+
+
+class FollowupDialog(QDialog):
+    """Adds one follow-up report to `finding` through the runner; emits `saved(Followup)`."""
+
+    saved = Signal(object)
+
+    def __init__(self, runner: DbRunner, finding: Finding, *, today: date | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("followup_dialog")
+        self.setWindowTitle("改善報告の登録")
+        self.setMinimumWidth(520)
+        self.runner = runner
+        self.finding = finding
+        subject = QLabel(f"{finding.agency_name}: {finding.title}(現在: {finding.status.value})")
+        subject.setWordWrap(True)
+        self.date_edit = DateEdit(today or date.today(), optional=False, name="reported_on_edit")
+        self.status_combo = QComboBox()
+        self.status_combo.setObjectName("followup_status_combo")
+        self.status_combo.addItems([s.value for s in FollowupStatus])
+        self.status_combo.setCurrentText(finding.status.value)
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setObjectName("followup_note_edit")
+        self.note_edit.setPlaceholderText("報告の内容(実施した改善、添付された資料など)")
+        self.note_edit.setTabChangesFocus(True)
+        form = QFormLayout()
+        form.addRow("指摘事項", subject)
+        form.addRow("報告日", self.date_edit)
+        form.addRow("改善状況", self.status_combo)
+        form.addRow("内容", self.note_edit)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("error_label")
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("登録")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("キャンセル")
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("save_button")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        try:
+            reported_on = self.date_edit.date("報告日")
+        except JukiAuditError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
+        status = FollowupStatus(self.status_combo.currentText())
+        note = self.note_edit.toPlainText().strip()
+        finding_id = self.finding.id
+        self.save_button.setEnabled(False)
+        self.runner.submit(lambda db, _p: findings.add_followup(db, finding_id, reported_on, status, note),  # type: ignore[arg-type]
+                           self._saved, self._failed, label="改善報告を登録しています")
+
+    def _saved(self, followup: Followup) -> None:
+        self.saved.emit(followup)
+        super().accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(exc, JukiAuditError):
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+        else:
+            show_error(self, exc)
