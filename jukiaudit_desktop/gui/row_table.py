@@ -108,20 +108,31 @@ class RowFilterProxy(QSortFilterProxyModel):
         self._predicate: Callable[[Any], bool] | None = None
 
     def set_text(self, text: str) -> None:
+        self.beginFilterChange()
         self._text = text.strip().casefold()
-        self.invalidateFilter()
+        self._rows_changed()
 
     def set_column_value(self, column: int, value: str | None) -> None:
         """Keep only rows whose display text in `column` equals `value` (None: no filter on it)."""
+        self.beginFilterChange()
         if value is None:
             self._exact.pop(column, None)
         else:
             self._exact[column] = value
-        self.invalidateFilter()
+        self._rows_changed()
 
     def set_predicate(self, predicate: Callable[[Any], bool] | None) -> None:
+        self.beginFilterChange()
         self._predicate = predicate
-        self.invalidateFilter()
+        self._rows_changed()
+
+    def refilter(self) -> None:
+        """Filter again after the rows changed in a way the filters care about."""
+        self.beginFilterChange()
+        self._rows_changed()
+
+    def _rows_changed(self) -> None:
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def source_row(self, proxy_index: AnyIndex) -> Any:
         source: RowTableModel[Any] = self.sourceModel()  # type: ignore[assignment]

@@ -434,7 +434,6 @@ class SessionView(QWidget):
 
     def _attached(self, info: EvidenceInfo) -> None:
         self.evidence.set_rows([*self.evidence.rows, info])
-        self.evidence_proxy.invalidate()
         self.tabs.setTabText(0, f"証跡({self.evidence_proxy.rowCount()})")
         self.tabs.setCurrentIndex(0)
         self.status.setText(f"{info.file_name} を添付しました(SHA-256 {info.sha256[:16]}…)。")
