@@ -25,10 +25,6 @@ def wareki(day: date | None) -> str:
     return format_wareki(day) if day else ""
 
 
-def iso(day: date | None) -> str:
-    return day.isoformat() if day else ""
-
-
 def timestamp_text(stamp: str) -> str:
     """An ISO timestamp as R7.10.3 14:05 (empty when missing or unreadable)."""
     try:
@@ -65,8 +61,8 @@ AUDIT_COLUMNS: list[Column[Audit]] = [
     Column("年度", lambda a: format_fiscal_year(a.fiscal_year), lambda a: a.fiscal_year),
     Column("種別", lambda a: a.audit_type.value),
     Column("機関", lambda a: a.agency_name, lambda a: a.agency_code),
-    Column("開始日", lambda a: wareki(a.start_date), lambda a: iso(a.start_date)),
-    Column("終了日", lambda a: wareki(a.end_date), lambda a: iso(a.end_date)),
+    Column("開始日", lambda a: wareki(a.start_date), lambda a: a.start_date),
+    Column("終了日", lambda a: wareki(a.end_date), lambda a: a.end_date),
     Column("場所", lambda a: a.place, tooltip=True),
     Column("監査人", lambda a: "、".join(a.auditors), tooltip=True),
     Column("状態", lambda a: a.status.value, lambda a: list(type(a.status)).index(a.status)),
@@ -106,7 +102,7 @@ def finding_columns(today: date) -> list[Column[Finding]]:
         Column("区分", lambda f: f.finding_class.value, lambda f: list(type(f.finding_class)).index(f.finding_class)),
         Column("重要度", lambda f: f.severity.value, lambda f: SEVERITY_ORDER[f.severity.value]),
         Column("件名", lambda f: f.title, tooltip=True),
-        Column("改善報告期限", lambda f: wareki(f.due_date), lambda f: iso(f.due_date)),
+        Column("改善報告期限", lambda f: wareki(f.due_date), lambda f: f.due_date),
         Column("状況", lambda f: f.status.value, lambda f: list(type(f.status)).index(f.status)),
         Column("期限", lambda f: OVERDUE_LABEL if f.is_overdue(today) else "", lambda f: f.is_overdue(today)),
     ]
@@ -135,14 +131,19 @@ def _score_sort(score: int | None) -> int:
     return -1 if score is None else score
 
 
+def previous_score(row: ItemScore) -> int | None:
+    """The previous audit's verified score, or its self score where nothing was verified."""
+    return row.previous_verified if row.previous_verified is not None else row.previous_self
+
+
 ITEM_COLUMNS: list[Column[ItemScore]] = [
     Column("番号", lambda s: s.item.code, lambda s: s.item.ordinal),
     Column("分類", lambda s: s.item.category, lambda s: s.item.ordinal),
     Column("点検項目", lambda s: s.item.question, tooltip=True),
     Column("自己", lambda s: score_label(s.self_score), lambda s: _score_sort(s.self_score), align_right=True),
     Column("確認", lambda s: score_label(s.verified), lambda s: _score_sort(s.verified), align_right=True),
-    Column("前回", lambda s: score_label(s.previous_verified if s.previous_verified is not None else s.previous_self),
-           lambda s: _score_sort(s.previous_verified), align_right=True),
+    Column("前回", lambda s: score_label(previous_score(s)), lambda s: _score_sort(previous_score(s)),
+           align_right=True),
 ]
 
 
