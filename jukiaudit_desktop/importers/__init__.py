@@ -1,0 +1,1 @@
+"""File → validated rows: encodings, strict CSV / xlsx reading with line numbers, profiles, normalisation."""

@@ -1,0 +1,203 @@
+"""Rows of cells → rows to store, through a profile layout: resolve columns, convert and check every value.
+
+Operation rows: (line, at, terminal, operator, op_kind, jimu_code, count, result, subject_hash, subject_mask).
+Register rows:  (line, start_at, end_at, terminal, operator, jimu_code, count).
+Every problem goes to the IssueCollector with file, line and column; a row with a problem is dropped (the
+caller then refuses the import as a whole).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from ..core.identifiers import IdentifierKind, check_identifier, keyed_hash, mask
+from .issues import IssueCollector
+from .profile import FIELDS, OPLOG, REGISTER, ColumnSpec, Layout, missing_fields
+from .tables import Row, Source, header_index, is_blank, locate, split_header
+from .values import (
+    Converter,
+    code_converter,
+    count_converter,
+    date_converter,
+    datetime_converter,
+    normalize,
+    time_converter,
+)
+
+BATCH_ROWS = 20_000
+_MOMENTS = ("at", "date", "time", "start_time", "end_time", "start_at", "end_at")
+
+# Value slots per kind: where each field's converted value goes. The last slot holds the time part when a
+# date and a time come from two columns; it is joined to the date before the row is stored.
+_SLOTS = {
+    OPLOG: {"at": 0, "date": 0, "terminal": 1, "operator": 2, "op_kind": 3, "jimu_code": 4, "count": 5,
+            "result": 6, "time": 7},
+    REGISTER: {"start_at": 0, "date": 0, "end_at": 1, "end_time": 1, "terminal": 2, "operator": 3,
+               "jimu_code": 4, "count": 5, "start_time": 6},
+}
+# An operation log without a 照会件数 column counts one per operation.
+_TEMPLATES: dict[str, list[Any]] = {OPLOG: [None, None, None, None, None, 1, None, None], REGISTER: [None] * 7}
+
+
+class RowMapper:
+    """Built once per file from its layout and header row; `batches()` yields the rows to store."""
+
+    def __init__(self, layout: Layout, header: Row | None, file_name: str, issues: IssueCollector,
+                 subject_key: bytes | None = None, strict_width: bool = True) -> None:
+        self.layout = layout
+        self.kind = layout.kind
+        self.file_name = file_name
+        self.issues = issues
+        self.subject_key = subject_key
+        self.strict_width = strict_width  # CSV: every row has the header's number of fields
+        self.labels = FIELDS[layout.kind]
+        self.header_line = header[0] if header else None
+        self.header_cells = header[1] if header else None
+        self.width = len(header[1]) if header else None
+        index = header_index(header[1]) if header else None
+        self.columns: dict[str, int] = {}
+        for name, spec in layout.columns.items():
+            column = locate(spec, index)
+            if column is not None and (self.width is None or column < self.width):
+                self.columns[name] = column
+            elif name not in (*_MOMENTS, "terminal", "operator"):
+                label = self.labels[name]
+                issues.warn(file_name, self.header_line, None,
+                            f"{label}の列 {spec.describe()} が見つからないため、{label}は空として取り込みます。")
+        self.problem = missing_fields(layout.kind, self.columns)
+        if self.problem:
+            issues.error(file_name, self.header_line, None,
+                         f"{self.problem}。見出し名と取込プロファイルを確認してください。")
+        self.identifier_columns: list[tuple[int, IdentifierKind]] = []
+        for ident in layout.identifiers:
+            column = locate(ident.column, index)
+            if column is None:
+                issues.error(file_name, self.header_line, None,
+                             f"{ident.kind.value}の列 {ident.column.describe()} が見つかりません。")
+            else:
+                self.identifier_columns.append((column, ident.kind))
+        whole = "at" if self.kind == OPLOG else "start_at"
+        self.split_moment = whole not in self.columns
+        self.plan: list[tuple[str, int, Converter, int]] = [
+            (name, column, self._converter(name), _SLOTS[self.kind][name])
+            for name, column in self.columns.items() if self._used(name)
+        ]
+
+    def _used(self, name: str) -> bool:
+        """Whether the field feeds the stored row (a combined date-time column wins over date + time)."""
+        if name in ("date", "time", "start_time"):
+            return self.split_moment
+        return not (name == "end_time" and "end_at" in self.columns)
+
+    def _converter(self, name: str) -> Converter:
+        formats = self.layout.columns[name].formats
+        if name == "date":
+            return date_converter(formats)
+        if name in ("time", "start_time", "end_time"):
+            return time_converter(formats)
+        if name in ("at", "start_at", "end_at"):
+            return datetime_converter(formats)
+        if name == "count":
+            return count_converter(allow_blank=self.kind == REGISTER)
+        return code_converter(self.layout.codes.get(name, {}), required=name in ("terminal", "operator"))
+
+    def map_row(self, line: int, cells: list[Any]) -> tuple[Any, ...] | None:
+        """The row to store, or None after reporting its problems."""
+        if self.width is not None and self.strict_width and len(cells) != self.width:
+            self.issues.error(self.file_name, line, min(len(cells), self.width) + 1,
+                              f"項目の数が {len(cells)} 個です(見出しは {self.width} 個)。区切り文字や引用符を確認してください。")
+            return None
+        values = _TEMPLATES[self.kind].copy()
+        ok = True
+        for name, column, convert, slot in self.plan:
+            try:
+                values[slot] = convert[cells[column]]
+            except IndexError:
+                ok = False
+                self.issues.error(self.file_name, line, len(cells) + 1,
+                                  f"{self.labels[name]}の列がありません(項目の数が {len(cells)} 個)。")
+            except ValueError as exc:
+                ok = False
+                self.issues.error(self.file_name, line, column + 1, f"{self.labels[name]}: {exc}")
+        if not ok:
+            return None
+        clock = values.pop()
+        if self.split_moment:
+            values[0] = values[0] + "T" + clock
+        if self.kind == REGISTER:
+            return self._register_row(line, values)
+        if self.identifier_columns:
+            return (line, *values, *self._subject(line, cells))
+        return (line, *values, None, None)
+
+    def _register_row(self, line: int, values: list[Any]) -> tuple[Any, ...] | None:
+        start, end = values[0][:16], values[1]
+        if len(end) == 8:  # a time only: the start's day, or the next day when earlier than the start
+            end_day = start[:10]
+            if end[:5] < start[11:16]:
+                end_day = (date.fromisoformat(end_day) + timedelta(days=1)).isoformat()
+            end = f"{end_day}T{end[:5]}"
+        else:
+            end = end[:16]
+            if end < start:
+                self.issues.error(self.file_name, line, self.columns["end_at"] + 1, "終了日時が開始日時より前です。")
+                return None
+        return (line, start, end, *values[2:])
+
+    def _subject(self, line: int, cells: list[Any]) -> tuple[str | None, str | None]:
+        """(keyed hash, masked form) of the first identifier column with a value; the clear value is dropped."""
+        for column, kind in self.identifier_columns:
+            raw = cells[column] if column < len(cells) else None
+            if isinstance(raw, int | float) and not isinstance(raw, bool):  # xlsx number cell
+                raw = f"{int(raw):0{kind.length}d}"
+            value = normalize(raw).replace("-", "").replace(" ", "")
+            if not value:
+                continue
+            acceptable, warning = check_identifier(kind, value)
+            if not acceptable:
+                if not (len(value) == kind.length and value.isdigit()):
+                    self.issues.error(self.file_name, line, column + 1,
+                                      f"{kind.value}の形式が正しくありません({kind.length} 桁の数字ではありません。値は表示しません)。")
+                    return None, None
+                self.issues.warn(self.file_name, line, column + 1, f"{kind.value}の検査用数字が一致しません(値は表示しません)。")
+            elif warning:
+                self.issues.warn(self.file_name, line, column + 1, warning)
+            digest = keyed_hash(self.subject_key, kind, value) if self.subject_key else None
+            return digest, mask(value)
+        return None, None
+
+    def batches(self, rows: Iterator[Row], batch_rows: int = BATCH_ROWS) -> Iterator[list[tuple[Any, ...]]]:
+        """Map every data row (blank rows are skipped), `batch_rows` at a time."""
+        if self.problem:
+            return
+        batch: list[tuple[Any, ...]] = []
+        map_row = self.map_row
+        for line, cells in rows:
+            if not cells or is_blank(cells):
+                continue
+            mapped = map_row(line, cells)
+            if mapped is not None:
+                batch.append(mapped)
+                if len(batch) >= batch_rows:
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch
+
+
+def required_specs(layout: Layout) -> list[ColumnSpec]:
+    """The columns a header row must name (used to find it)."""
+    if layout.kind == OPLOG:
+        names = ["at"] if "at" in layout.columns else ["date", "time"]
+    else:
+        names = ["start_at"] if "start_at" in layout.columns else ["date", "start_time"]
+        names.append("end_at" if "end_at" in layout.columns else "end_time")
+    return [layout.columns[n] for n in ("terminal", "operator", *names) if n in layout.columns]
+
+
+def open_mapper(source: Source, layout: Layout, issues: IssueCollector,
+                subject_key: bytes | None = None) -> tuple[RowMapper, Iterator[Row]]:
+    header, rows = split_header(source, layout, required_specs(layout))
+    return RowMapper(layout, header, source.file_name, issues, subject_key, source.strict_width), rows

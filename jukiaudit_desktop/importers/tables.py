@@ -1,0 +1,140 @@
+"""Sources as rows of cells with their physical line (CSV) or sheet row (xlsx); finding the header row."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import InputError
+from .encoding import DecodedText, decode
+from .profile import ColumnSpec, Layout
+from .values import normalize
+
+HEADER_SEARCH_ROWS = 30
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+Row = tuple[int, list[Any]]  # (line or sheet row, cells)
+
+
+@dataclass
+class Source:
+    """An opened file: its rows (lazily), how it was decoded, and whether widths must match (CSV)."""
+
+    file_name: str
+    encoding_label: str
+    rows: Iterator[Row]
+    strict_width: bool
+    line_count: int  # physical lines (CSV) or sheet rows (xlsx), for progress
+
+
+def is_blank(cells: list[Any]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def open_source(data: bytes, file_name: str, layout: Layout) -> Source:
+    """Decode and split a CSV/TSV file, or open the sheet of an xlsx workbook."""
+    if Path(file_name).suffix.lower() in XLSX_SUFFIXES:
+        return _xlsx_source(data, file_name, layout.sheet)
+    decoded = decode(data, file_name, layout.encoding)
+    return Source(file_name, decoded.label, _csv_rows(decoded, file_name, layout), strict_width=True,
+                  line_count=decoded.text.count("\n") + 1)
+
+
+def _sniff_delimiter(text: str) -> str:
+    head = text[:20_000]
+    return max(("\t", ",", ";", "|"), key=head.count)
+
+
+def _csv_rows(decoded: DecodedText, file_name: str, layout: Layout) -> Iterator[Row]:
+    delimiter = _sniff_delimiter(decoded.text) if layout.delimiter == "auto" else layout.delimiter
+    reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=delimiter, quotechar=layout.quote,
+                        strict=True)
+    line = 1
+    try:
+        for cells in reader:
+            yield line, cells
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"CSV の書式が正しくありません({exc})。引用符(\")の閉じ忘れがないか確認してください。",
+                         f"{file_name}:{line}") from None
+
+
+def _xlsx_source(data: bytes, file_name: str, sheet: str | None) -> Source:
+    import openpyxl  # only xlsx imports need it
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InputError(f"Excel ファイル(xlsx)として開けません({exc})。", file_name) from None
+    if sheet is None:
+        worksheet = workbook.worksheets[0]
+    elif sheet in workbook.sheetnames:
+        worksheet = workbook[sheet]
+    else:
+        workbook.close()
+        raise InputError(f"シート「{sheet}」がありません(あるシート: {', '.join(workbook.sheetnames)})。", file_name)
+
+    def rows() -> Iterator[Row]:
+        try:
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                yield number, list(values)
+        finally:
+            workbook.close()
+
+    return Source(file_name, "Excel (xlsx)", rows(), strict_width=False, line_count=worksheet.max_row or 0)
+
+
+def _header_key(cell: Any) -> str:
+    return normalize(cell).replace(" ", "").replace("\u3000", "")
+
+
+def header_index(header: list[Any]) -> dict[str, int]:
+    """Normalised header name → 0-based column (the first one when a name repeats)."""
+    index: dict[str, int] = {}
+    for number, cell in enumerate(header):
+        index.setdefault(_header_key(cell), number)
+    return index
+
+
+def locate(spec: ColumnSpec, index: dict[str, int] | None) -> int | None:
+    """0-based column of `spec` in a header (by name) or by its number; None when not found."""
+    if spec.index is not None:
+        return spec.index - 1
+    if index is None:
+        return None
+    for name in spec.headers:
+        column = index.get(_header_key(name))
+        if column is not None:
+            return column
+    return None
+
+
+def split_header(source: Source, layout: Layout, required: list[ColumnSpec]) -> tuple[Row | None, Iterator[Row]]:
+    """Find the header row (fixed by the profile, or the first row naming every required column) and return
+    it with the rows after it. header_row 0 means the file has no header: every row is data."""
+    if layout.header_row == 0:
+        return None, source.rows
+    if layout.header_row is not None:
+        for line, cells in source.rows:
+            if line == layout.header_row:
+                return (line, cells), source.rows
+            if line > layout.header_row:
+                break
+        raise InputError(f"見出し行({layout.header_row} 行目)がありません。", source.file_name)
+    seen = list(itertools.islice(source.rows, HEADER_SEARCH_ROWS))
+    by_name = [spec for spec in required if spec.index is None]
+    for position, (line, cells) in enumerate(seen):
+        if not by_name and not is_blank(cells):  # columns by number only: the first row that is not blank
+            return (line, cells), itertools.chain(seen[position + 1:], source.rows)
+        index = header_index(cells)
+        if by_name and all(locate(spec, index) is not None for spec in by_name):
+            return (line, cells), itertools.chain(seen[position + 1:], source.rows)
+    names = "、".join(spec.describe() for spec in by_name)
+    raise InputError(f"見出し行が見つかりません(先頭 {HEADER_SEARCH_ROWS} 行に {names} が揃う行がありません)。"
+                     "取込プロファイルの見出し名か header_row を確認してください。", source.file_name)

@@ -1,0 +1,177 @@
+"""Cell values → stored values: dates (西暦 / 和暦), times, date-times, counts and codes, full-width normalised.
+
+Converters take a raw cell (str from CSV; str, number, date or time from xlsx) and return an ISO string or
+int, or raise ValueError with a Japanese message. They cache what repeats (dates, times, codes), which makes
+a million-row log fast to read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time
+from typing import Any
+
+from ..core.errors import InputError
+from ..core.wareki import normalize_text, parse_date
+
+_CACHE_LIMIT = 200_000
+_AUTO = "auto"
+_TIME = re.compile(r"^(\d{1,2})\s*[:時]\s*(\d{1,2})\s*(?:[:分]\s*(?:(\d{1,2})\s*秒?)?)?$")
+
+
+def normalize(raw: Any) -> str:
+    """A cell as text: full-width digits and letters made ASCII (NFKC), trimmed; None → ""."""
+    if raw is None:
+        return ""
+    text = raw if isinstance(raw, str) else str(raw)
+    return text.strip() if text.isascii() else normalize_text(text)
+
+
+class Cached(dict[Any, Any]):
+    """A converter used as `conv[raw]`: each distinct raw value is converted once (up to a limit); a plain
+    dict lookup for the rest, which keeps a million-row import fast. Errors are not remembered."""
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, raw: Any) -> Any:
+        value = self.convert(raw)
+        if len(self) < _CACHE_LIMIT:
+            self[raw] = value
+        return value
+
+
+class Uncached:
+    """A converter used as `conv[raw]` for values that rarely repeat (time stamps)."""
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        self.convert = convert
+
+    def __getitem__(self, raw: Any) -> Any:
+        return self.convert(raw)
+
+
+Converter = Cached | Uncached
+
+
+def date_converter(formats: Sequence[str]) -> Converter:
+    """→ "YYYY-MM-DD". "auto" accepts 2025/10/03, 2025-10-03, 20251003, R7.10.3, 令和7年10月3日."""
+
+    def convert(raw: Any) -> str:
+        if isinstance(raw, datetime | date):
+            return (raw.date() if isinstance(raw, datetime) else raw).isoformat()
+        text = normalize(raw)
+        if not text:
+            raise ValueError("日付が空です")
+        for fmt in formats:
+            try:
+                if fmt == _AUTO:
+                    return parse_date(text).isoformat()
+                return datetime.strptime(text, fmt).date().isoformat()
+            except (InputError, ValueError):
+                continue
+        raise ValueError(f"日付「{text}」を読めません(書式: {' / '.join(formats)})")
+
+    return Cached(convert)
+
+
+def time_converter(formats: Sequence[str]) -> Converter:
+    """→ "HH:MM:SS". "auto" accepts 8:05, 08:05:09, 8時5分, 8時5分9秒."""
+
+    def convert(raw: Any) -> str:
+        if isinstance(raw, datetime):
+            raw = raw.time()
+        if isinstance(raw, time):
+            return raw.replace(microsecond=0).isoformat()
+        if isinstance(raw, float) and 0 <= raw < 1:  # an Excel time cell without a time format
+            seconds = round(raw * 86400)
+            return time(seconds // 3600, seconds // 60 % 60, seconds % 60).isoformat()
+        text = normalize(raw)
+        if not text:
+            raise ValueError("時刻が空です")
+        for fmt in formats:
+            try:
+                if fmt == _AUTO:
+                    m = _TIME.match(text)
+                    if m is None:
+                        continue
+                    return time(int(m[1]), int(m[2]), int(m[3] or 0)).isoformat()
+                return datetime.strptime(text, fmt).time().isoformat()
+            except ValueError:
+                continue
+        raise ValueError(f"時刻「{text}」を読めません(書式: {' / '.join(formats)})")
+
+    return Cached(convert)
+
+
+def datetime_converter(formats: Sequence[str]) -> Converter:
+    """→ "YYYY-MM-DDTHH:MM:SS" from one cell. A format with a space ("%Y/%m/%d %H:%M:%S") or "auto" is read as a
+    date part and a time part, each cached, so that a million distinct time stamps stay fast."""
+    split_formats = []
+    for fmt in formats:
+        date_fmt, sep, time_fmt = fmt.partition(" ")
+        split_formats.append((date_fmt, time_fmt) if sep else (fmt, ""))
+    date_part = date_converter([d for d, t in split_formats if t] or [_AUTO])
+    time_part = time_converter([t for d, t in split_formats if t] or [_AUTO])
+    whole = [d for d, t in split_formats if not t and d != _AUTO]
+
+    def convert(raw: Any) -> str:
+        if isinstance(raw, datetime):
+            return raw.replace(microsecond=0).isoformat()
+        text = raw if isinstance(raw, str) and raw.isascii() else normalize(raw)
+        day, sep, clock = text.strip().partition(" ")
+        if not sep:
+            day, sep, clock = text.partition("T")
+        if sep:
+            try:
+                return date_part[day] + "T" + time_part[clock.strip()]
+            except ValueError:
+                if not whole:
+                    raise
+        for fmt in whole:
+            try:
+                return datetime.strptime(text, fmt).isoformat()
+            except ValueError:
+                continue
+        raise ValueError(f"日時「{text}」を読めません(書式: {' / '.join(formats)})")
+
+    return Uncached(convert)
+
+
+def count_converter(allow_blank: bool = False) -> Converter:
+    """→ int ≥ 0. Accepts 12, １２, 1,234 and whole numbers from Excel; blank → None where allowed."""
+
+    def convert(raw: Any) -> int | None:
+        if allow_blank and not normalize(raw):
+            return None
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            value = raw
+        elif isinstance(raw, float) and raw.is_integer():
+            value = int(raw)
+        else:
+            text = normalize(raw).replace(",", "")
+            if not text.isdigit():
+                raise ValueError(f"件数「{normalize(raw)}」は 0 以上の整数ではありません")
+            value = int(text)
+        if value < 0:
+            raise ValueError(f"件数「{value}」は 0 以上の整数ではありません")
+        return value
+
+    return Cached(convert)
+
+
+def code_converter(mapping: dict[str, str], required: bool) -> Converter:
+    """→ normalised text, translated through the profile's code mapping; None when empty and optional."""
+    table = {normalize(k): v for k, v in mapping.items()}
+
+    def convert(raw: Any) -> str | None:
+        text = normalize(raw)
+        if not text:
+            if required:
+                raise ValueError("値が空です")
+            return None
+        return table.get(text, text)
+
+    return Cached(convert)
