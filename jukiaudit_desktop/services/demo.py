@@ -11,7 +11,7 @@ from ..core.errors import JukiAuditError
 from ..core.progress import NO_PROGRESS, Progress
 from ..storage import trail
 from ..storage.database import Database
-from . import audits_demo, master_demo, planning_demo, reports_annual
+from . import audits_demo, imports, master_demo, planning_demo, reports_annual
 
 DemoStep = tuple[str, Callable[[Database], None]]
 
@@ -20,6 +20,7 @@ DEMO_STEPS: list[DemoStep] = [
     ("監査計画(第6期の履歴)", planning_demo.load),
     ("監査(令和7年度)", audits_demo.load),
     ("利用件数の年度合計", reports_annual.load_demo),
+    ("操作ログ(サンプル)", imports.load_demo),
     # … each area appends its step here
 ]
 

@@ -19,8 +19,9 @@ from ..core.records import RegisterEntry
 from ..importers.issues import ImportIssue, ImportRejected, IssueCollector, TooManyIssues
 from ..importers.mapping import BATCH_ROWS, RowMapper, open_mapper
 from ..importers.pipeline import overlapped
-from ..importers.profile import OPLOG, REGISTER, Layout
+from ..importers.profile import OPLOG, REGISTER, Layout, default_profile
 from ..importers.tables import is_blank, open_source
+from ..paths import resource
 from ..storage import agencies, imports_repo, trail
 from ..storage.database import Database
 
@@ -298,3 +299,22 @@ def add_register_entry(db: Database, agency_id: int, entry: RegisterEntry) -> Re
         trail.record(db, "import.register_entry", agency_id=agency_id, id=entry_id)
     return RegisterEntry(entry.start_at.replace(second=0, microsecond=0), entry.end_at.replace(second=0, microsecond=0),
                          terminal, operator, row[5], entry.count, None, None, entry_id)
+
+
+# --- demo data ---
+
+
+def load_demo(db: Database) -> None:
+    """Demo step: the sample operation log and register (resources/demo) for the sample agency."""
+    from .master_demo import SAMPLE_AGENCY_CODE
+
+    agency, _created = ensure_agency(db, SAMPLE_AGENCY_CODE)
+    profile = default_profile()
+    for kind, name in ((OPLOG, "oplog_sample_cp932.csv"), (REGISTER, "register_sample_cp932.csv")):
+        import_files(db, _id(agency), profile.layout(kind), [resource("demo", name)], profile_name=profile.name)
+
+
+def _id(agency: Agency) -> int:
+    if agency.id is None:
+        raise ValueError("agency without id")
+    return agency.id
