@@ -24,13 +24,11 @@ def register(subparsers: Any) -> None:
 def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
     profile = load_profile(Path(args.profile)) if args.profile else default_profile()
     layout = profile.layout(args.kind)
-    db = ctx.db()
-    agency, created = imports.ensure_agency(db, args.agency)
-    if created:
-        print(f"機関コード {agency.code} は未登録だったため、本庁課として登録しました(名称 = {agency.code})。",
-              file=sys.stderr)
-    summary = imports.import_files(db, agency.id, layout, [Path(f) for f in args.files],
+    summary = imports.import_files(ctx.db(), args.agency, layout, [Path(f) for f in args.files],
                                    profile_name=profile.name)
+    if summary.agency_created:
+        print(f"機関コード {summary.agency_created} は未登録だったため、本庁課として登録しました"
+              f"(名称 = {summary.agency_created})。", file=sys.stderr)
     for warning in summary.warnings:
         print(f"警告: {warning}", file=sys.stderr)
     print(summary.describe())

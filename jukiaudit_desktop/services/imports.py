@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ class ImportSummary:
     kind: str
     files: tuple[FileResult, ...]
     warnings: tuple[ImportIssue, ...] = ()
+    agency_created: str | None = None  # code of the agency registered by this import
 
     @property
     def rows_added(self) -> int:
@@ -113,14 +114,22 @@ class _IndexRebuild:
             self.db.execute(sql)
 
 
-def import_files(db: Database, agency_id: int, layout: Layout, paths: Sequence[Path | str], *,
+def import_files(db: Database, agency: int | str, layout: Layout, paths: Sequence[Path | str], *,
                  profile_name: str = "既定", progress: Progress = NO_PROGRESS) -> ImportSummary:
     """Import every file in one transaction: all rows of all files, or nothing (ImportRejected lists the errors).
 
-    A file imported before (same SHA-256 for this agency and kind) is recognised and adds nothing.
+    `agency` is an agency id, or a code that is registered (本庁課, name = code) when missing, in the same
+    transaction. A file imported before (same SHA-256 for this agency and kind) is recognised and adds nothing.
     """
-    with imports_repo.loading_connection(db) as loader:
-        return _import_files(loader, agency_id, layout, paths, profile_name, progress)
+    with imports_repo.loading_connection(db) as loader, loader.transaction():
+        created = None
+        if isinstance(agency, str):
+            found, was_created = ensure_agency(loader, agency)
+            agency_id, created = _id(found), (found.code if was_created else None)
+        else:
+            agency_id = agency
+        summary = _import_files(loader, agency_id, layout, paths, profile_name, progress)
+        return replace(summary, agency_created=created)
 
 
 def _import_files(db: Database, agency_id: int, layout: Layout, paths: Sequence[Path | str], profile_name: str,
@@ -308,10 +317,10 @@ def load_demo(db: Database) -> None:
     """Demo step: the sample operation log and register (resources/demo) for the sample agency."""
     from .master_demo import SAMPLE_AGENCY_CODE
 
-    agency, _created = ensure_agency(db, SAMPLE_AGENCY_CODE)
     profile = default_profile()
     for kind, name in ((OPLOG, "oplog_sample_cp932.csv"), (REGISTER, "register_sample_cp932.csv")):
-        import_files(db, _id(agency), profile.layout(kind), [resource("demo", name)], profile_name=profile.name)
+        import_files(db, SAMPLE_AGENCY_CODE, profile.layout(kind), [resource("demo", name)],
+                     profile_name=profile.name)
 
 
 def _id(agency: Agency) -> int:
