@@ -15,7 +15,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..core.audit import NOT_APPLICABLE_LABEL, SCORES_LOCKED, Audit
+from ..core.audit import NOT_APPLICABLE, NOT_APPLICABLE_LABEL, SCORES_LOCKED, Audit
 from ..core.errors import InputError
 from ..core.progress import NO_PROGRESS, Progress
 from ..core.wareki import format_fiscal_year
@@ -25,7 +25,7 @@ from ..storage import trail
 from ..storage.agencies import list_agencies
 from ..storage.audits_repo import now_text
 from ..storage.database import Database
-from .audits import audit_items, parse_score, require_audit, score_label, self_check_for
+from .audits import parse_score, require_audit, self_check_for
 
 SHEET = "自己点検"
 MARKER_SHEET = "_jukiaudit"
@@ -51,7 +51,7 @@ def export_form(db: Database, audit_id: int, path: Path) -> Path:
     template = repo.get_template(db, audit.template_id) if audit.template_id else None
     if template is None:
         raise InputError(f"監査 {audit_id} にチェックリストがありません。")
-    items = [s.item for s in audit_items(db, audit_id)]
+    items = template.items
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
@@ -98,6 +98,7 @@ def export_form(db: Database, audit_id: int, path: Path) -> Path:
     password = secrets.token_hex(8)  # nobody needs to unprotect the form: the layout is ours
     ws.protection.password = password
     ws.protection.sheet = True
+    ws.protection.formatRows = ws.protection.formatColumns = False  # may widen a row to read a long comment
     _write_marker(wb.create_sheet(MARKER_SHEET), audit, template.version, len(items))
     wb.security = WorkbookProtection(workbookPassword=password, lockStructure=True)
     buffer = io.BytesIO()
@@ -234,7 +235,7 @@ def import_form(db: Database, path: Path, audit_id: int | None = None) -> Selfch
         for entry in filled:
             repo.upsert_score_field(db, audit.id, item_ids[entry.code], "self_score", entry.score, stamp)  # type: ignore[arg-type]
             repo.upsert_score_field(db, audit.id, item_ids[entry.code], "self_comment", entry.comment, stamp)  # type: ignore[arg-type]
-        not_applicable = sum(1 for e in filled if score_label(e.score) == NOT_APPLICABLE_LABEL)
+        not_applicable = sum(1 for e in filled if e.score == NOT_APPLICABLE)
         trail.record(db, "selfcheck.import", audit_id=audit.id, file=Path(path).name, items=len(filled),
                      not_applicable=not_applicable)
     return SelfcheckImport(audit.id, len(filled), not_applicable)  # type: ignore[arg-type]
