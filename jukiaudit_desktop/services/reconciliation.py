@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,17 +38,18 @@ def run_reconciliation(db: Database, agency_code: str, settings: ReconcileSettin
     steps = 4
     names = Vocabulary()
     progress.update(0, steps, "操作ログを読み込んでいます")
-    ops = repo.load_operations(db, agency.id, period, names)
-    progress.update(1, steps, "業務端末使用管理簿を読み込んでいます")
-    entries = repo.load_register(db, agency.id, period, names)
-    lists = repo.load_agency_lists(db, agency.id, names)
-    progress.update(2, steps, f"突合しています(操作 {len(ops):,} 件、記帳 {len(entries):,} 件)")
-    outcome = reconcile(ops, entries, lists, names, settings)
-    progress.update(3, steps, f"結果を保存しています({len(outcome.discrepancies):,} 件)")
-    with db.transaction():
-        run_id = repo.insert_run(db, agency.id, period, settings, outcome)
-        trail.record(db, "reconcile.run", agency=agency.code, run_id=run_id, operations=len(ops),
-                     register_entries=len(entries), summary=outcome.summary())
+    with repo.fresh_connection(db) as conn:
+        ops = repo.load_operations(conn, agency.id, period, names, progress)
+        progress.update(1, steps, "業務端末使用管理簿を読み込んでいます")
+        entries = repo.load_register(conn, agency.id, period, names)
+        lists = repo.load_agency_lists(conn, agency.id, names)
+        progress.update(2, steps, f"突合しています(操作 {len(ops):,} 件、記帳 {len(entries):,} 件)")
+        outcome = reconcile(ops, entries, lists, names, settings)
+        progress.update(3, steps, f"結果を保存しています({len(outcome.discrepancies):,} 件)")
+        with conn.transaction():
+            run_id = repo.insert_run(conn, agency.id, period, settings, outcome)
+            trail.record(conn, "reconcile.run", agency=agency.code, run_id=run_id, operations=len(ops),
+                         register_entries=len(entries), summary=outcome.summary())
     progress.update(steps, steps, "")
     return RunResult(run_id, outcome)
 
@@ -129,20 +131,16 @@ def describe(kind: Kind, detail: dict[str, Any]) -> str:
 
 
 def view_run(db: Database, run_id: int) -> list[DiscrepancyView]:
-    found = repo.list_discrepancies(db, run_id)
-    operations = repo.operation_facts(db, (d.operation_ids[0] for d in found if d.kind not in REGISTER_KINDS))
-    entries = repo.register_facts(db, (d.register_ids[0] for d in found if d.kind in REGISTER_KINDS))
+    summaries: dict[tuple[str, str], str] = {}  # most details repeat: describe each once
     views = []
-    for d in found:
-        if d.kind in REGISTER_KINDS:
-            subject = entries[d.register_ids[0]]
-            at = subject["start"]
-        else:
-            subject = operations[d.operation_ids[0]]
-            at = subject["at"]
-        views.append(DiscrepancyView(d.id, d.ordinal, d.kind, d.status, d.explanation, at, subject["terminal"],
-                                     subject["operator"], describe(d.kind, d.detail), subject["file"],
-                                     subject["line"]))
+    for id_, ordinal, kind_text, status, explanation, detail, at, terminal, operator, file, line in (
+            repo.discrepancy_subjects(db, run_id)):
+        kind = Kind(kind_text)
+        summary = summaries.get((kind_text, detail))
+        if summary is None:
+            summary = summaries[(kind_text, detail)] = describe(kind, json.loads(detail))
+        views.append(DiscrepancyView(id_, ordinal, kind, status, explanation, at, terminal, operator, summary,
+                                     file, line))
     return views
 
 

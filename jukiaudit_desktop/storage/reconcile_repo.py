@@ -7,6 +7,7 @@ the (agency, terminal, time) index row by row.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core.progress import NO_PROGRESS, Progress
 from ..reconcile.columns import (
     NONE,
     AgencyLists,
@@ -25,12 +27,11 @@ from ..reconcile.columns import (
     Vocabulary,
     day_of,
 )
-from ..reconcile.model import Discrepancy, Kind, Outcome
+from ..reconcile.model import REGISTER_KINDS, Discrepancy, Kind, Outcome
 from ..reconcile.settings import ReconcileSettings
-from .database import Database
+from .database import Database, open_database
 
 _FIELD, _ROW = "\x1f", "\x1e"
-_IN_CHUNK = 900  # stays below SQLite's limit on host parameters
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,22 @@ class Period:
 ALL_TIME = Period()
 
 
+@contextlib.contextmanager
+def fresh_connection(db: Database) -> Iterator[Database]:
+    """A fresh connection for reading a whole log and storing a run. The app's long-lived connection holds
+    many cached statements, which use up SQLite's lookaside memory; bulk work on it then pays one mlocked
+    allocation per value (cipher_memory_security), five to ten times slower. Inside a transaction, `db`
+    itself is used (a second connection would not see its uncommitted rows)."""
+    if db.in_transaction:
+        yield db
+        return
+    reader = open_database(db.path, db.key)
+    try:
+        yield reader
+    finally:
+        reader.close()
+
+
 def _numbers(text: str | None, size: int) -> Any:
     values = np.fromstring(text or "", dtype=np.int64, sep=",")
     if len(values) != size:
@@ -61,30 +78,43 @@ def _numbers(text: str | None, size: int) -> Any:
     return values
 
 
-def _read_columns(db: Database, numbers: Sequence[str], source: str, params: Sequence[Any],
-                  names: Vocabulary) -> tuple[list[Any], Any, Any, Any]:
+_CHUNK_IDS = 1 << 17  # rows per read: short GIL holds (the GUI stays responsive), progress and cancel
+
+
+def _read_columns(db: Database, table: str, numbers: Sequence[str], where: str, params: Sequence[Any],
+                  names: Vocabulary, progress: Progress = NO_PROGRESS) -> tuple[list[Any], Any, Any, Any]:
     """Integer columns (SQL expressions that are never NULL) as arrays, and terminal, operator and 事務 as
-    vocabulary codes; one aggregate query, so all columns come in the same row order."""
-    row = db.execute(
-        f"SELECT count(*), {', '.join(f'group_concat({n})' for n in numbers)}, "
-        "group_concat(terminal || char(31) || operator || char(31) || coalesce(jimu_code, ''), char(30)) "
-        f"{source}",
-        params,
-    ).fetchone()
-    size = int(row[0])
+    vocabulary codes. Reads id ranges one after another; within a range one aggregate query returns every
+    column in the same row order."""
+    low, high = db.execute(f"SELECT min(id), max(id) FROM {table}").fetchone()
     combos: dict[str, int] = {}
-    combo_of_row = np.fromiter((combos.setdefault(c, len(combos)) for c in (row[-1] or "").split(_ROW)),
-                               dtype=np.int64, count=size) if size else np.zeros(0, dtype=np.int64)
+    chunks: list[list[Any]] = []
+    for first in range(low or 0, (high or -1) + 1, _CHUNK_IDS):
+        progress.update(first - low, high - low + 1, "操作ログを読み込んでいます")
+        row = db.execute(
+            f"SELECT count(*), {', '.join(f'group_concat({n})' for n in numbers)}, "
+            "group_concat(terminal || char(31) || operator || char(31) || coalesce(jimu_code, ''), char(30)) "
+            f"FROM {table} NOT INDEXED WHERE id >= ? AND id < ? AND {where}",
+            [first, first + _CHUNK_IDS, *params],
+        ).fetchone()
+        size = int(row[0])
+        if size:
+            combo_of_row = np.fromiter((combos.setdefault(c, len(combos)) for c in row[-1].split(_ROW)),
+                                       dtype=np.int64, count=size)
+            chunks.append([_numbers(text, size) for text in row[1:-1]] + [combo_of_row])
+    empty = np.zeros(0, dtype=np.int64)
+    columns = [np.concatenate(c) for c in zip(*chunks, strict=True)] if chunks else [empty] * (len(numbers) + 1)
     parts = [combo.split(_FIELD) for combo in combos]
-    coded = [np.array([names.code(p[k]) for p in parts], dtype=np.int64)[combo_of_row] for k in range(3)]
-    return [_numbers(text, size) for text in row[1:-1]], coded[0], coded[1], coded[2]
+    coded = [np.array([names.code(p[k]) for p in parts], dtype=np.int64)[columns[-1]] for k in range(3)]
+    return columns[:-1], coded[0], coded[1], coded[2]
 
 
-def load_operations(db: Database, agency_id: int, period: Period, names: Vocabulary) -> Operations:
+def load_operations(db: Database, agency_id: int, period: Period, names: Vocabulary,
+                    progress: Progress = NO_PROGRESS) -> Operations:
     where, params = period.sql("at")
     (ids, at, count), terminal, operator, jimu = _read_columns(
-        db, ["id", "unixepoch(at)", "count"], f"FROM operation NOT INDEXED WHERE agency_id = ?{where}",
-        [agency_id, *params], names)
+        db, "operation", ["id", "unixepoch(at)", "count"], f"agency_id = ?{where}", [agency_id, *params], names,
+        progress)
     return Operations(id=ids, at=at, terminal=terminal, operator=operator, jimu=jimu, count=count)
 
 
@@ -92,8 +122,8 @@ def load_register(db: Database, agency_id: int, period: Period, names: Vocabular
     """`end` is the last second of the end minute; a missing count is NONE."""
     where, params = period.sql("start_at")
     (ids, start, end, count), terminal, operator, jimu = _read_columns(
-        db, ["id", "unixepoch(start_at)", "unixepoch(end_at) + 59", f"coalesce(count, {NONE})"],
-        f"FROM register_entry WHERE agency_id = ?{where}", [agency_id, *params], names)
+        db, "register_entry", ["id", "unixepoch(start_at)", "unixepoch(end_at) + 59", f"coalesce(count, {NONE})"],
+        f"agency_id = ?{where}", [agency_id, *params], names)
     return RegisterEntries(id=ids, start=start, end=end, terminal=terminal, operator=operator, jimu=jimu,
                            count=count)
 
@@ -217,6 +247,24 @@ def list_discrepancies(db: Database, run_id: int) -> list[StoredDiscrepancy]:
     return [_discrepancy(r) for r in rows]
 
 
+def discrepancy_subjects(db: Database, run_id: int) -> list[tuple[Any, ...]]:
+    """Per discrepancy of a run, in order, with the operation (or, for register kinds, the entry) it is
+    about: id, ordinal, kind, status, explanation, detail JSON, at, terminal, operator, file, line."""
+    entry_kinds = ", ".join(f"'{k.value}'" for k in sorted(REGISTER_KINDS))
+    return db.query(
+        "SELECT d.id, d.ordinal, d.kind, d.status, d.explanation, d.detail, "
+        "coalesce(o.at, r.start_at), coalesce(o.terminal, r.terminal), coalesce(o.operator, r.operator), "
+        "coalesce(fo.file_name, fr.file_name), coalesce(o.line, r.line) "
+        "FROM discrepancy d "
+        f"LEFT JOIN operation o ON d.kind NOT IN ({entry_kinds}) AND o.id = d.operation_ids ->> 0 "
+        "LEFT JOIN import_file fo ON fo.id = o.file_id "
+        f"LEFT JOIN register_entry r ON d.kind IN ({entry_kinds}) AND r.id = d.register_ids ->> 0 "
+        "LEFT JOIN import_file fr ON fr.id = r.file_id "
+        "WHERE d.reconciliation_id = ? ORDER BY d.ordinal",
+        (run_id,),
+    )
+
+
 def get_discrepancy(db: Database, discrepancy_id: int) -> StoredDiscrepancy | None:
     row = db.execute(f"SELECT {_DISCREPANCY_COLUMNS} FROM discrepancy WHERE id = ?", (discrepancy_id,)).fetchone()
     return None if row is None else _discrepancy(row)
@@ -228,60 +276,54 @@ def set_status(db: Database, discrepancy_id: int, status: str, explanation: str 
 
 
 # ----- where a discrepancy's rows come from -----
+# Ids go in as one JSON parameter: statements with hundreds of `?` stay in the statement cache and hold
+# SQLite's lookaside memory, after which every row of a later big read costs a real (mlocked) allocation.
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
-    for i in range(0, len(ids), _IN_CHUNK):
-        yield ids[i:i + _IN_CHUNK]
+def _id_json(ids: Iterable[int]) -> str:
+    return _id_list(tuple(sorted(set(ids))))
 
 
 def operation_facts(db: Database, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """Per operation id: its file basename and physical line, and what it records."""
-    found: dict[int, dict[str, Any]] = {}
-    for chunk in _chunks(sorted(set(ids))):
-        marks = ",".join("?" * len(chunk))
-        for id_, name, line, at, terminal, operator, jimu, count in db.query(
-            "SELECT o.id, f.file_name, o.line, o.at, o.terminal, o.operator, o.jimu_code, o.count "
-            f"FROM operation o JOIN import_file f ON f.id = o.file_id WHERE o.id IN ({marks})", chunk,
-        ):
-            found[id_] = {"file": name, "line": line, "at": at, "terminal": terminal, "operator": operator,
-                          "jimu_code": jimu, "count": count}
-    return found
+    rows = db.query(
+        "SELECT o.id, f.file_name, o.line, o.at, o.terminal, o.operator, o.jimu_code, o.count "
+        "FROM operation o JOIN import_file f ON f.id = o.file_id WHERE o.id IN (SELECT value FROM json_each(?))",
+        (_id_json(ids),),
+    )
+    return {id_: {"file": name, "line": line, "at": at, "terminal": terminal, "operator": operator,
+                  "jimu_code": jimu, "count": count}
+            for id_, name, line, at, terminal, operator, jimu, count in rows}
 
 
 def register_facts(db: Database, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """Per register entry id: file and line (None for typed-in entries), and what the entry says."""
-    found: dict[int, dict[str, Any]] = {}
-    for chunk in _chunks(sorted(set(ids))):
-        marks = ",".join("?" * len(chunk))
-        for id_, name, line, start, end, terminal, operator, jimu, count in db.query(
-            "SELECT r.id, f.file_name, r.line, r.start_at, r.end_at, r.terminal, r.operator, r.jimu_code, r.count "
-            f"FROM register_entry r LEFT JOIN import_file f ON f.id = r.file_id WHERE r.id IN ({marks})", chunk,
-        ):
-            found[id_] = {"file": name, "line": line, "start": start, "end": end, "terminal": terminal,
-                          "operator": operator, "jimu_code": jimu, "count": count}
-    return found
+    rows = db.query(
+        "SELECT r.id, f.file_name, r.line, r.start_at, r.end_at, r.terminal, r.operator, r.jimu_code, r.count "
+        "FROM register_entry r LEFT JOIN import_file f ON f.id = r.file_id "
+        "WHERE r.id IN (SELECT value FROM json_each(?))",
+        (_id_json(ids),),
+    )
+    return {id_: {"file": name, "line": line, "start": start, "end": end, "terminal": terminal,
+                  "operator": operator, "jimu_code": jimu, "count": count}
+            for id_, name, line, start, end, terminal, operator, jimu, count in rows}
 
 
 def operation_rows(db: Database, ids: Sequence[int]) -> list[tuple[Any, ...]]:
     """Operations to show beside a discrepancy: id, file, line, at, terminal, operator, 処理区分, 事務, count."""
-    rows: list[tuple[Any, ...]] = []
-    for chunk in _chunks(list(ids)):
-        marks = ",".join("?" * len(chunk))
-        rows += db.query(
-            "SELECT o.id, f.file_name, o.line, o.at, o.terminal, o.operator, o.op_kind, o.jimu_code, o.count "
-            f"FROM operation o JOIN import_file f ON f.id = o.file_id WHERE o.id IN ({marks})", chunk,
-        )
-    return sorted(rows, key=lambda r: (r[3], r[0]))
+    return db.query(
+        "SELECT o.id, f.file_name, o.line, o.at, o.terminal, o.operator, o.op_kind, o.jimu_code, o.count "
+        "FROM operation o JOIN import_file f ON f.id = o.file_id WHERE o.id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY o.at, o.id",
+        (_id_json(ids),),
+    )
 
 
 def register_rows(db: Database, ids: Sequence[int]) -> list[tuple[Any, ...]]:
     """Register entries to show: id, file, line, start, end, terminal, operator, 事務, count."""
-    rows: list[tuple[Any, ...]] = []
-    for chunk in _chunks(list(ids)):
-        marks = ",".join("?" * len(chunk))
-        rows += db.query(
-            "SELECT r.id, f.file_name, r.line, r.start_at, r.end_at, r.terminal, r.operator, r.jimu_code, r.count "
-            f"FROM register_entry r LEFT JOIN import_file f ON f.id = r.file_id WHERE r.id IN ({marks})", chunk,
-        )
-    return sorted(rows, key=lambda r: (r[3], r[0]))
+    return db.query(
+        "SELECT r.id, f.file_name, r.line, r.start_at, r.end_at, r.terminal, r.operator, r.jimu_code, r.count "
+        "FROM register_entry r LEFT JOIN import_file f ON f.id = r.file_id "
+        "WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.start_at, r.id",
+        (_id_json(ids),),
+    )

@@ -482,15 +482,17 @@ class ReconcilePage(Page):
 
     def _show_view(self, view: RunView) -> None:
         self.view = view
-        self.model.set_rows(view.discrepancies)
+        self.model.set_rows([])  # the filter is reset on an empty list, so the new rows are filtered once
         self._show_run_label()
         self._show_counts()
+        self._apply_filter()
+        self.model.set_rows(view.discrepancies)
         self.audit_combo.clear()
         self.audit_combo.addItem("監査を選択してください", None)
         for audit in view.audits:
             self.audit_combo.addItem(f"{format_fiscal_year(audit.fiscal_year)} {audit.audit_type.value}"
                                      f"({audit.status.value})", audit.id)
-        self._apply_filter()
+        self._show_shown_count()
         self._selection_changed()
 
     def _show_run_label(self) -> None:
@@ -534,6 +536,9 @@ class ReconcilePage(Page):
         chosen = None if item is None else item.data(Qt.ItemDataRole.UserRole)
         self.proxy.set_filter(kind=None if chosen in (None, ALL_KINDS) else Kind(chosen),
                               status=self.status_combo.currentData(), text=self.filter_edit.text())
+        self._show_shown_count()
+
+    def _show_shown_count(self) -> None:
         self.shown_label.setText(f"{self.proxy.rowCount():,} / {self.model.rowCount():,} 件")
 
     # ----- the selected discrepancy -----
