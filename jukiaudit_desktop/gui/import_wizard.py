@@ -1,0 +1,356 @@
+"""The import wizard: pick files and a profile, see the encoding and a preview with the column mapping, check
+every row, then import with progress and cancel (all database work through the runner)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.errors import JukiAuditError
+from ..importers.issues import ImportRejected
+from ..importers.profile import (
+    FIELDS,
+    OPLOG,
+    REGISTER,
+    ColumnSpec,
+    ImportProfile,
+    Layout,
+    default_profile,
+    load_profile,
+)
+from ..services import imports
+from ..services.imports import CheckResult, FilePreview, ImportSummary
+from .errors import show_error
+from .tasks import DbRunner
+
+NOT_MAPPED = "(使わない)"
+FILE_FILTER = "取込ファイル (*.csv *.tsv *.txt *.xlsx *.xlsm);;すべてのファイル (*)"
+
+
+class ImportWizard(QDialog):
+    """Imports operation logs or registers for one agency; `imported` carries the ImportSummary."""
+
+    imported = Signal(object)
+
+    def __init__(self, runner: DbRunner, agency_code: str, parent: QWidget | None = None, *,
+                 kind: str = OPLOG) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.agency_code = agency_code
+        self.profiles: list[ImportProfile] = [default_profile()]
+        self.preview: FilePreview | None = None
+        self.setWindowTitle(f"取り込み — 機関 {agency_code}")
+        self.resize(1000, 720)
+
+        self.kind_box = QComboBox(objectName="kind_box")
+        self.kind_box.addItem("操作ログ", OPLOG)
+        self.kind_box.addItem("業務端末使用管理簿", REGISTER)
+        self.kind_box.setCurrentIndex(0 if kind == OPLOG else 1)
+        self.profile_box = QComboBox(objectName="profile_box")
+        self.profile_box.addItem(self.profiles[0].name)
+        open_profile = QPushButton("プロファイルを開く…", objectName="open_profile_button")
+        self.files = QListWidget(objectName="file_list")
+        self.files.setMaximumHeight(70)
+        add_files = QPushButton("ファイルを追加…", objectName="add_files_button")
+        remove_file = QPushButton("選択を外す", objectName="remove_file_button")
+
+        top = QFormLayout()
+        top.addRow("種類(&K)", self.kind_box)
+        profile_row = QHBoxLayout()
+        profile_row.addWidget(self.profile_box, 1)
+        profile_row.addWidget(open_profile)
+        top.addRow("プロファイル(&P)", profile_row)
+        file_buttons = QVBoxLayout()
+        file_buttons.addWidget(add_files)
+        file_buttons.addWidget(remove_file)
+        file_buttons.addStretch()
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.files, 1)
+        file_row.addLayout(file_buttons)
+        top.addRow("ファイル(&F)", file_row)
+
+        self.source_label = QLabel("ファイルを追加すると、文字コードと先頭の行が表示されます。", objectName="source_label")
+        self.mapping_group = QGroupBox("列の対応(項目ごとに、ファイルのどの列を使うか)")
+        self.mapping_layout = QGridLayout(self.mapping_group)
+        self.mapping: dict[str, QComboBox] = {}
+        self.preview_model = QStandardItemModel(self)
+        self.preview_table = QTableView(objectName="preview_table")
+        self.preview_table.setModel(self.preview_model)
+        self.preview_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.preview_table.setWordWrap(False)
+        self.issue_list = QListWidget(objectName="issue_list")
+        self.issue_list.setMaximumHeight(120)
+        self.status = QLabel("", objectName="status_label")
+        self.status.setWordWrap(True)
+        self.check_button = QPushButton("確認(&C)", objectName="check_button")
+        self.import_button = QPushButton("取り込む(&I)", objectName="import_button")
+        close = QPushButton("閉じる", objectName="close_button")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.check_button)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.source_label)
+        layout.addWidget(self.mapping_group)
+        layout.addWidget(self.preview_table, 1)
+        layout.addWidget(QLabel("確認の結果(行ごとのエラーと警告):"))
+        layout.addWidget(self.issue_list)
+        layout.addLayout(buttons)
+
+        self.kind_box.currentIndexChanged.connect(self._layout_changed)
+        self.profile_box.currentIndexChanged.connect(self._layout_changed)
+        open_profile.clicked.connect(self._open_profile)
+        add_files.clicked.connect(self._choose_files)
+        remove_file.clicked.connect(self._remove_file)
+        self.check_button.clicked.connect(self.check)
+        self.import_button.clicked.connect(self.start_import)
+        close.clicked.connect(self.reject)
+        self._build_mapping()
+        self._update_buttons()
+
+    # --- choices ---
+
+    @property
+    def kind(self) -> str:
+        return str(self.kind_box.currentData())
+
+    @property
+    def profile(self) -> ImportProfile:
+        return self.profiles[self.profile_box.currentIndex()]
+
+    def paths(self) -> list[Path]:
+        return [Path(self.files.item(i).text()) for i in range(self.files.count())]
+
+    def add_files(self, paths: list[Path | str]) -> None:
+        known = {str(p) for p in self.paths()}
+        for path in paths:
+            if str(path) not in known:
+                self.files.addItem(str(path))
+        self._load_preview()
+
+    def add_profile(self, path: Path) -> None:
+        """Load a profile file and select it (errors are shown, the choice stays)."""
+        try:
+            profile = load_profile(path)
+        except JukiAuditError as exc:
+            show_error(self, exc)
+            return
+        self.profiles.append(profile)
+        self.profile_box.addItem(profile.name)
+        self.profile_box.setCurrentIndex(len(self.profiles) - 1)
+
+    def _choose_files(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileNames(self, "取り込むファイルを選ぶ", "", FILE_FILTER)
+        if chosen:
+            self.add_files([Path(p) for p in chosen])
+
+    def _remove_file(self) -> None:
+        for item in self.files.selectedItems():
+            self.files.takeItem(self.files.row(item))
+        self._load_preview()
+
+    def _open_profile(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, "取込プロファイルを開く", "", "プロファイル (*.toml *.json)")
+        if chosen:
+            self.add_profile(Path(chosen))
+
+    def _layout_changed(self) -> None:
+        self._build_mapping()
+        self._load_preview()
+
+    # --- the layout: the profile's, adjusted by the mapping combo boxes ---
+
+    def profile_layout(self) -> Layout | None:
+        try:
+            return self.profile.layout(self.kind)
+        except JukiAuditError:
+            return None
+
+    def layout(self) -> Layout | None:
+        """The profile's layout with the columns chosen in the combo boxes (by number, header row fixed)."""
+        base = self.profile_layout()
+        if base is None or self.preview is None:
+            return base
+        columns: dict[str, ColumnSpec] = {}
+        for name, box in self.mapping.items():
+            column = box.currentData()
+            if column is None:
+                continue
+            formats = base.columns[name].formats if name in base.columns else ("auto",)
+            columns[name] = ColumnSpec(index=int(column) + 1, formats=formats)
+        return replace(base, columns=columns, header_row=self.preview.header_line or 0)
+
+    def _build_mapping(self) -> None:
+        for box in self.mapping.values():
+            box.deleteLater()
+        while self.mapping_layout.count():
+            item = self.mapping_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.mapping = {}
+        for number, (name, label) in enumerate(FIELDS[self.kind].items()):
+            box = QComboBox(objectName=f"map_{name}")
+            box.addItem(NOT_MAPPED, None)
+            box.setMinimumWidth(140)
+            box.currentIndexChanged.connect(self._mapping_changed)
+            caption = QLabel(label)
+            caption.setBuddy(box)
+            self.mapping_layout.addWidget(caption, number // 3, (number % 3) * 2)
+            self.mapping_layout.addWidget(box, number // 3, (number % 3) * 2 + 1)
+            self.mapping[name] = box
+
+    def _fill_mapping(self, preview: FilePreview) -> None:
+        for name, box in self.mapping.items():
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(NOT_MAPPED, None)
+            for column, header in enumerate(preview.headers):
+                box.addItem(f"{column + 1}: {header}", column)
+            found = preview.columns.get(name)
+            box.setCurrentIndex(0 if found is None else found + 1)
+            box.blockSignals(False)
+        self._mark_headers()
+
+    def _mapping_changed(self) -> None:
+        self._mark_headers()
+        self.issue_list.clear()
+        self.status.setText("列の対応を変えました。「確認」で全行を確かめてください。")
+
+    def _mark_headers(self) -> None:
+        """Preview headers say which field each column feeds."""
+        if self.preview is None:
+            return
+        used: dict[int, list[str]] = {}
+        for name, box in self.mapping.items():
+            if box.currentData() is not None:
+                used.setdefault(int(box.currentData()), []).append(FIELDS[self.kind][name])
+        for column, header in enumerate(self.preview.headers):
+            fields = used.get(column)
+            text = f"{header}\n→ {'・'.join(fields)}" if fields else f"{header}\n(使わない)"
+            self.preview_model.setHorizontalHeaderItem(column, QStandardItem(text))
+
+    # --- preview, check, import (through the runner) ---
+
+    def _load_preview(self) -> None:
+        self.issue_list.clear()
+        paths, layout = self.paths(), self.profile_layout()
+        self._update_buttons()
+        if not paths:
+            self.preview = None
+            self.preview_model.clear()
+            self.source_label.setText("ファイルを追加すると、文字コードと先頭の行が表示されます。")
+            return
+        if layout is None:
+            self.source_label.setText(f"このプロファイルには「{self.kind_box.currentText()}」の定義がありません。")
+            return
+        self.runner.submit(lambda _db, _p: imports.preview_file(paths[0], layout), self._show_preview,
+                           self._preview_failed)
+
+    def _show_preview(self, preview: FilePreview) -> None:
+        self.preview = preview
+        header = f"見出し {preview.header_line} 行目" if preview.header_line else "見出し行なし"
+        self.source_label.setText(f"{preview.file_name}: 文字コード {preview.encoding}、{header}。"
+                                  f"先頭 {len(preview.rows)} 行を表示しています(個人番号等は伏せ字)。")
+        self.preview_model.clear()
+        width = max([len(preview.headers), *(len(cells) for _line, cells in preview.rows)])
+        self.preview_model.setColumnCount(width)
+        for line, cells in preview.rows:
+            self.preview_model.appendRow([QStandardItem(c) for c in cells])
+            self.preview_model.setVerticalHeaderItem(self.preview_model.rowCount() - 1, QStandardItem(str(line)))
+        self._fill_mapping(preview)
+        self.preview_table.resizeColumnsToContents()
+        self.issue_list.addItems([str(issue) for issue in preview.warnings])
+        self._update_buttons()
+
+    def _preview_failed(self, exc: BaseException) -> None:
+        self.preview = None
+        self.preview_model.clear()
+        if not isinstance(exc, JukiAuditError):
+            show_error(self, exc)
+            return
+        self.source_label.setText("読めません。下の内容を確認してください。")
+        self.issue_list.clear()
+        self.issue_list.addItems(str(exc).splitlines())
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        ready = bool(self.paths()) and self.profile_layout() is not None
+        self.check_button.setEnabled(ready)
+        self.import_button.setEnabled(ready)
+
+    def check(self) -> None:
+        """Read every row of every file as the import would, and list the errors by line."""
+        paths, layout = self.paths(), self.layout()
+        if not paths or layout is None:
+            return
+        self.status.setText("確認しています…")
+        self.runner.submit(lambda _db, progress: imports.check_files(paths, layout, progress), self._show_check,
+                           label="ファイルを確認しています")
+
+    def _show_check(self, result: CheckResult) -> None:
+        self.issue_list.clear()
+        self.issue_list.addItems([f"エラー: {issue}" for issue in result.errors])
+        self.issue_list.addItems([f"警告: {issue}" for issue in result.warnings])
+        more = "(上限に達したため以降は未確認)" if result.truncated else ""
+        if result.errors:
+            self.status.setText(f"エラー {len(result.errors)} 件{more}。直してから取り込んでください。")
+        else:
+            self.status.setText(f"{result.rows:,} 行を読めました(警告 {len(result.warnings)} 件)。取り込めます。")
+
+    def start_import(self) -> None:
+        paths, layout, profile = self.paths(), self.layout(), self.profile
+        if not paths or layout is None:
+            return
+        code = self.agency_code
+        self.import_button.setEnabled(False)
+        self.status.setText("取り込んでいます…")
+        self.runner.submit(
+            lambda db, progress: imports.import_files(db, code, layout, paths, profile_name=profile.name,
+                                                      progress=progress),
+            self._imported, self._import_failed, label=f"{self.kind_box.currentText()}を取り込んでいます")
+
+    def _imported(self, summary: ImportSummary) -> None:
+        self.import_button.setEnabled(True)
+        self.issue_list.clear()
+        self.issue_list.addItems([f"警告: {issue}" for issue in summary.warnings])
+        self.status.setText(summary.describe())
+        self.imported.emit(summary)
+
+    def _import_failed(self, exc: BaseException) -> None:
+        self.import_button.setEnabled(True)
+        if isinstance(exc, ImportRejected):
+            self.issue_list.clear()
+            self.issue_list.addItems([f"エラー: {issue}" for issue in exc.issues])
+            self.status.setText(f"エラー {len(exc.issues)} 件のため、何も取り込んでいません。")
+            return
+        self.status.setText(str(exc) if isinstance(exc, JukiAuditError) else "取り込めませんでした。")
+        show_error(self, exc)
+
+    def issues(self) -> list[str]:
+        return [self.issue_list.item(i).text() for i in range(self.issue_list.count())]
+
+    def preview_cell(self, row: int, column: int) -> Any:
+        return self.preview_model.index(row, column).data(Qt.ItemDataRole.DisplayRole)
