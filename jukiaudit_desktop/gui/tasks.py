@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from ..core.errors import JukiAuditError
 from ..core.progress import Progress
 from ..storage.database import Database
 
@@ -37,6 +38,13 @@ class Task:
     progress: Progress = field(default_factory=Progress)
 
 
+class DatabaseClosedError(JukiAuditError):
+    """Work arrived while no database is open (before opening, or while the app is locked)."""
+
+    def __init__(self) -> None:
+        super().__init__("データベースが開かれていません(ロック中)。ロックを解除してからやり直してください。")
+
+
 class _Worker(QObject):
     finished = Signal(object, object)  # task, result
     failed = Signal(object, object)  # task, exception
@@ -53,7 +61,7 @@ class _Worker(QObject):
                 self.db = task.work(self.db, task.progress)  # type: ignore[arg-type]
                 result = self.db
             elif self.db is None:
-                raise RuntimeError("the database is not open")
+                raise DatabaseClosedError()
             else:
                 result = task.work(self.db, task.progress)
         except BaseException as exc:  # reported to the GUI thread, which decides how to show it
@@ -189,6 +197,8 @@ class DbRunner(QObject):
 
     def _on_failed(self, task: Task, exc: BaseException) -> None:
         self._finish(task)
+        if isinstance(exc, DatabaseClosedError) and task.on_error is None:
+            return  # a page reloading before the database opened or while locked: it reloads on (un)lock
         if task.on_error is not None:
             task.on_error(exc)
         else:

@@ -45,14 +45,16 @@ def verify_copy(path: Path, key: bytes) -> trail.TrailHead:
                 f"{path}: 現在の鍵で開けません。JukiAudit のバックアップでないか、鍵(パスフレーズ)の変更前に"
                 "作成されたバックアップです。"
             ) from None
-        page_problems = [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]
-        structure = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
         copy = Database(conn, path, key)
-        trail_problems = trail.verify(copy)
-        if page_problems or structure != ["ok"] or trail_problems:
-            details = page_problems + [s for s in structure if s != "ok"] + [
-                f"監査証跡 #{p.seq}: {p.message}" for p in trail_problems]
-            raise BackupError(f"{path}: バックアップが壊れているか改ざんされています: " + " / ".join(details[:5]))
+        problems = [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]
+        if not problems:  # reading a page that failed its HMAC would only raise "malformed"
+            try:
+                problems = [str(r[0]) for r in conn.execute("PRAGMA quick_check") if r[0] != "ok"]
+                problems += [f"監査証跡 #{p.seq}: {p.message}" for p in trail.verify(copy)]
+            except sqlcipher3.DatabaseError as exc:
+                problems = [str(exc)]
+        if problems:
+            raise BackupError(f"{path}: バックアップが壊れているか改ざんされています: " + " / ".join(problems[:5]))
         return trail.current_head(copy)
     finally:
         conn.close()

@@ -24,13 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.errors import JukiAuditError
 from ...core.wareki import format_wareki
 from ...security import integrity, keys
 from ...services import backup, settings
 from ...storage import trail
 from ...storage.database import Database
+from ..errors import show_error
 from ..row_table import Column, RowFilterProxy, RowTableModel
-from ..tasks import DbRunner
+from ..tasks import DatabaseClosedError, DbRunner
 from . import Page
 
 TRAIL_ROWS = 5000
@@ -205,7 +207,8 @@ class SettingsPage(Page):
             self.report(f"バックアップを作成し、開き直して検証しました: {target}")
             self.refresh()
 
-        self.runner.submit(lambda db, _p: backup.create_backup(db, target), done, label="バックアップを作成しています")
+        self.runner.submit(lambda db, _p: backup.create_backup(db, target), done, self._failed,
+                           label="バックアップを作成しています")
 
     def _ask_restore(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "復元するバックアップ", "", "JukiAudit バックアップ (*.db)")
@@ -226,7 +229,7 @@ class SettingsPage(Page):
 
     def restore(self, source: Path, backup_passphrase: str | None = None) -> None:
         self.runner.replace_database(lambda db: backup.restore_backup(_open(db), source, backup_passphrase),
-                                     lambda _db: self._replaced("復元しました。"), label="復元しています")
+                                     lambda _db: self._replaced("復元しました。"), self._failed, label="復元しています")
 
     def _ask_rekey(self) -> None:
         new_passphrase = None
@@ -244,18 +247,25 @@ class SettingsPage(Page):
     def change_key(self, new_passphrase: str | None) -> None:
         self.runner.replace_database(lambda db: backup.change_key(_open(db), new_passphrase),
                                      lambda _db: self._replaced("鍵を変更し、開き直して検証しました。"),
-                                     label="暗号化し直しています")
+                                     self._failed, label="暗号化し直しています")
 
     def _replaced(self, message: str) -> None:
         self.report(message)
         self.database_replaced.emit()
 
-    def report(self, message: str) -> None:
+    def report(self, message: str, *, error: bool = False) -> None:
         """The outcome of the last backup, restore or key change, kept visible on the page."""
+        self.outcome.setStyleSheet("color: #b00020;" if error else "")
         self.outcome.setText(message)
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, JukiAuditError):
+            self.report(str(exc), error=True)
+        else:
+            show_error(self, exc)
 
 
 def _open(db: Database | None) -> Database:
     if db is None:
-        raise RuntimeError("the database is not open")
+        raise DatabaseClosedError()
     return db
