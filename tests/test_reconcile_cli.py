@@ -10,6 +10,7 @@ from datetime import datetime, time
 from pathlib import Path
 
 import holidays
+import pytest
 from test_reconcile_helpers import (
     GENERATOR,
     SAMPLES,
@@ -92,3 +93,22 @@ def test_cli_bad_input_says_what_is_wrong(db, db_path: Path, tmp_path: Path, cap
                  "--json", str(out)]) == 3
     assert "期間" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("register_file, row_offset", [("register_cp932.csv", 0), ("register.xlsx", 2)])
+def test_samples_through_the_real_importers_and_the_cli(db, db_path: Path, tmp_path: Path, register_file: str,
+                                                        row_offset: int) -> None:
+    base = ["--db", str(db_path)]
+    assert main([*base, "import-oplog", "--agency", "C09", str(SAMPLES / "oplog_cp932.csv")]) == 0
+    assert main([*base, "import-register", "--agency", "C09", str(SAMPLES / register_file)]) == 0
+    out = tmp_path / "samples.json"
+
+    assert main([*base, "reconcile", "--agency", "C09", "--json", str(out)]) == 0
+
+    result = json.loads(out.read_text(encoding="utf-8"))
+    raw = json.loads((SAMPLES / "expected_discrepancies.json").read_text(encoding="utf-8"))
+    expected = {k: v for k, v in raw.items() if isinstance(v, list) and v}
+    for kind in ("count_mismatch", "unused_register_entry"):  # xlsx: sheet row = CSV line + 2
+        expected[kind] = [line + row_offset for line in expected[kind]]
+    assert lines_by_kind(result) == expected
+    assert {ref["file"] for d in result["discrepancies"] for ref in d["register"]} == {register_file}
