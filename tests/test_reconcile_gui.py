@@ -97,3 +97,17 @@ def test_explain_undo_and_raise_a_finding(qtbot, page: ReconcilePage, db) -> Non
     qtbot.waitUntil(lambda: page.selected().status == "raised", timeout=5000)
     assert db.scalar("SELECT count(*) FROM finding WHERE discrepancy_id = ?", (chosen.id,)) == 1
     assert "指摘事項" in page.action_label.text()
+
+
+def test_import_button_imports_through_the_wizard(qtbot, page: ReconcilePage, db) -> None:
+    qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    wizard = page.import_wizard
+    assert wizard is not None and wizard.isVisible() and wizard.agency_code == "C09"
+    wizard.kind_box.setCurrentIndex(1)  # 業務端末使用管理簿
+    wizard.add_files([SAMPLES / "register.xlsx"])
+    qtbot.waitUntil(lambda: wizard.preview is not None, timeout=5000)
+    with qtbot.waitSignal(wizard.imported, timeout=20000):
+        qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    assert "突合を実行" in page.run_label.text()
+    assert db.scalar("SELECT count(*) FROM register_entry") == 2 * 187
+    wizard.close()

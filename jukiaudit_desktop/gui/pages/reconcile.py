@@ -48,6 +48,7 @@ from ...storage.database import Database
 from ...storage.reconcile_repo import Period, RunInfo
 from ..date_edit import DateEdit
 from ..errors import show_error
+from ..import_wizard import ImportWizard
 from ..row_table import SORT_ROLE, Column, RowTableModel
 from ..tasks import DbRunner
 from . import Page
@@ -251,10 +252,17 @@ class ReconcilePage(Page):
         self.agency_combo.setObjectName("agency_combo")
         self.agency_combo.setMinimumWidth(260)
         self.agency_combo.currentIndexChanged.connect(self._agency_changed)
+        agency_label = QLabel("機関(&A):")
+        agency_label.setBuddy(self.agency_combo)
+        self.import_button = QPushButton("取り込み(&I)…")
+        self.import_button.setObjectName("import_button")
+        self.import_button.setToolTip("操作ログ・業務端末使用管理簿のファイル(CSV / xlsx)を取り込みます")
+        self.import_button.clicked.connect(self.open_import_wizard)
+        self.import_wizard: ImportWizard | None = None
         top = QHBoxLayout()
-        top.addWidget(QLabel("機関(&A):"))
-        top.itemAt(0).widget().setBuddy(self.agency_combo)  # type: ignore[union-attr]
+        top.addWidget(agency_label)
         top.addWidget(self.agency_combo)
+        top.addWidget(self.import_button)
         top.addStretch(1)
 
         layout = QVBoxLayout(self)
@@ -417,7 +425,18 @@ class ReconcilePage(Page):
         layout.addWidget(self.action_label)
         return widget
 
-    # ----- loading -----
+    # ----- importing and loading -----
+
+    def open_import_wizard(self) -> None:
+        code = self.current_agency_code()
+        if code is None:
+            self.action_label.setText("機関を選んでください(マスタの画面で登録できます)。")
+            return
+        self.import_wizard = ImportWizard(self.runner, code, self)
+        self.import_wizard.imported.connect(lambda _summary: self.run_label.setText(
+            "取り込みました。「突合を実行」で新しいデータを突合してください。"))
+        self.import_wizard.show()
+
 
     def refresh(self) -> None:
         self.runner.submit(lambda db, _progress: master_data.list_agencies(db), self._show_agencies)
