@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTime
 
 from jukiaudit_desktop.gui.import_wizard import ImportWizard
 from jukiaudit_desktop.gui.tasks import DbRunner
@@ -101,3 +101,77 @@ def test_wizard_mapping_changes_what_is_imported(qtbot, runner, wizard, tmp_path
     rows = in_db(qtbot, runner, lambda db: db.query("SELECT line, at, terminal, count FROM operation"))
     assert rows == [(3, "2025-04-01T10:00:00", "T9", 4)]
     assert in_db(qtbot, runner, lambda db: db.scalar("SELECT profile FROM import_file")) == "変わった形式"
+
+
+def import_sample(qtbot, runner) -> int:
+    from jukiaudit_desktop.importers.profile import default_profile
+    from jukiaudit_desktop.services import imports
+
+    in_db(qtbot, runner, lambda db: imports.import_files(db, "C09", default_profile().layout("oplog"), [OPLOG]))
+    return in_db(qtbot, runner, lambda db: db.scalar("SELECT id FROM agency WHERE code = 'C09'"))
+
+
+def test_operation_log_view_pages_sorts_and_filters(qtbot, runner) -> None:
+    from jukiaudit_desktop.gui.oplog_model import LOADING, PAGE_ROWS, OperationColumn, OperationLogView
+
+    agency_id = import_sample(qtbot, runner)
+    view = OperationLogView(runner)
+    qtbot.addWidget(view)
+    view.resize(1200, 600)
+    view.show()
+    with qtbot.waitSignal(view.model.loaded, timeout=5000):
+        view.set_agency(agency_id)
+    model = view.model
+    assert model.rowCount() == 3187 and view.count_label.text() == "3,187 件"
+    assert model.index(3100, 0).data() == LOADING  # not fetched until asked for
+    qtbot.waitUntil(lambda: model.index(0, 0).data() != LOADING, timeout=5000)
+    assert model.index(0, OperationColumn.AT).data() == "R7.4.1 08:42:33"
+    assert model.index(0, OperationColumn.SOURCE).data() == "oplog_sample_cp932.csv:2"
+    view.table.scrollToBottom()
+    qtbot.waitUntil(lambda: model.index(3186, 0).data() != LOADING, timeout=5000)
+    assert model.index(3186, OperationColumn.SOURCE).data() == "oplog_sample_cp932.csv:3188"
+    assert len(model._pages) <= 3 and 3186 // PAGE_ROWS in model._pages
+    shoot(view, "operation_log_view")
+
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        view.table.sortByColumn(OperationColumn.COUNT, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: model.index(0, 0).data() != LOADING, timeout=5000)
+    top = in_db(qtbot, runner, lambda db: db.scalar("SELECT max(count) FROM operation"))
+    assert model.index(0, OperationColumn.COUNT).data() == f"{top:,}"
+
+    view.terminal.setText("T001")
+    view.date_from.edit.setText("R7.4.1")
+    view.date_to.edit.setText("2025/04/02")
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        qtbot.keyClick(view.terminal, Qt.Key.Key_Return)
+    expected = in_db(qtbot, runner, lambda db: db.scalar(
+        "SELECT count(*) FROM operation WHERE terminal = 'T001' AND at >= '2025-04-01' AND at < '2025-04-03'"))
+    assert model.rowCount() == expected > 0
+
+
+def test_register_entry_dialog_stores_entries_past_midnight(qtbot, runner) -> None:
+    from jukiaudit_desktop.gui.register_entry_dialog import RegisterEntryDialog
+    from jukiaudit_desktop.services import imports
+
+    agency_id = in_db(qtbot, runner, lambda db: imports.ensure_agency(db, "C09")[0].id)
+    dialog = RegisterEntryDialog(runner, agency_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.day.edit.setText("令和7年4月1日")
+    dialog.start.setTime(QTime(23, 30))
+    dialog.end.setTime(QTime(0, 15))
+    assert "翌日" in dialog.midnight.text()
+    dialog.terminal.setText("Ｔ００１")  # full-width, as typed with an IME
+    qtbot.keyClicks(dialog.operator, "K10001")
+    dialog.jimu.setText("別表5-10")
+    dialog.count.setValue(3)
+    shoot(dialog, "register_entry_dialog")
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "登録しました" in dialog.status.text() and dialog.count.value() == -1
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # the next entry: count not written
+    rows = in_db(qtbot, runner, lambda db: db.query(
+        "SELECT file_id, line, start_at, end_at, terminal, operator, jimu_code, count FROM register_entry ORDER BY id"))
+    assert rows == [(None, None, "2025-04-01T23:30", "2025-04-02T00:15", "T001", "K10001", "別表5-10", 3),
+                    (None, None, "2025-04-01T23:30", "2025-04-02T00:15", "T001", "K10001", "別表5-10", None)]

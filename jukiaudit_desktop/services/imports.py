@@ -21,6 +21,7 @@ from ..importers.mapping import BATCH_ROWS, RowMapper, open_mapper
 from ..importers.pipeline import overlapped
 from ..importers.profile import OPLOG, REGISTER, Layout, default_profile
 from ..importers.tables import is_blank, open_source
+from ..importers.values import normalize
 from ..paths import resource
 from ..storage import agencies, imports_repo, trail
 from ..storage.database import Database
@@ -293,7 +294,7 @@ def register_window(day: date, start: time, end: time) -> tuple[datetime, dateti
 
 def add_register_entry(db: Database, agency_id: int, entry: RegisterEntry) -> RegisterEntry:
     """Store one entry typed in by hand (no source file)."""
-    terminal, operator = entry.terminal.strip(), entry.operator.strip()
+    terminal, operator = normalize(entry.terminal), normalize(entry.operator)
     if not terminal or not operator:
         raise InputError("端末ID と使用者ID は必須です。")
     if entry.end_at < entry.start_at:
@@ -301,7 +302,7 @@ def add_register_entry(db: Database, agency_id: int, entry: RegisterEntry) -> Re
     if entry.count is not None and entry.count < 0:
         raise InputError("照会件数は 0 以上にしてください。")
     row = (None, entry.start_at.isoformat(timespec="minutes"), entry.end_at.isoformat(timespec="minutes"),
-           terminal, operator, (entry.jimu_code or "").strip() or None, entry.count)
+           terminal, operator, normalize(entry.jimu_code) or None, entry.count)
     with db.transaction():
         imports_repo.insert_register_rows(db, None, agency_id, [row])
         entry_id = int(db.scalar("SELECT last_insert_rowid()"))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..core.records import OperationRecord, RegisterEntry
@@ -124,3 +125,65 @@ def list_register_entries(db: Database, agency_id: int) -> list[RegisterEntry]:
     return [RegisterEntry(datetime.fromisoformat(start), datetime.fromisoformat(end), terminal, operator, jimu,
                           count, file_name, line, id_)
             for id_, start, end, terminal, operator, jimu, count, file_name, line in rows]
+
+
+# --- paging through a big operation log (the GUI's table keeps only ids) ---
+
+
+@dataclass(frozen=True)
+class OperationFilter:
+    """Rows to show: code prefixes (empty = any) and an inclusive date range."""
+
+    terminal: str = ""
+    operator: str = ""
+    jimu_code: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def sql(self) -> tuple[str, list[Any]]:
+        where, params = "", []
+        for column, prefix in (("terminal", self.terminal), ("operator", self.operator),
+                               ("jimu_code", self.jimu_code)):
+            if prefix:
+                where += f" AND o.{column} >= ? AND o.{column} < ?"
+                params += [prefix, prefix + "\U0010ffff"]
+        if self.date_from:
+            where += " AND o.at >= ?"
+            params.append(self.date_from.isoformat())
+        if self.date_to:
+            where += " AND o.at < ?"
+            params.append((self.date_to + timedelta(days=1)).isoformat())
+        return where, params
+
+
+# Sort keys the table offers, as SQL (ties broken by id so the order is stable).
+OPERATION_SORTS = {
+    "at": "o.at", "terminal": "o.terminal", "operator": "o.operator", "op_kind": "o.op_kind",
+    "jimu_code": "o.jimu_code", "count": "o.count", "result": "o.result", "subject": "o.subject_mask",
+    "source": "o.file_id, o.line",
+}
+
+
+def operation_ids(db: Database, agency_id: int, where: OperationFilter, sort: str = "at",
+                  descending: bool = False) -> array[int]:
+    """Ids of the matching operations in display order, as a compact array (8 bytes a row)."""
+    condition, params = where.sql()
+    direction = "DESC" if descending else "ASC"
+    order = ", ".join(f"{part} {direction}" for part in OPERATION_SORTS[sort].split(", "))
+    cursor = db.execute(f"SELECT o.id FROM operation o WHERE o.agency_id = ?{condition} ORDER BY {order}, o.id",
+                        [agency_id, *params])
+    ids = array("q")
+    while chunk := cursor.fetchmany(50_000):
+        ids.extend(row[0] for row in chunk)
+    return ids
+
+
+def operations_by_id(db: Database, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """Display rows (see OPERATION_COLUMNS) for `ids`, in the order given."""
+    if not ids:
+        return []
+    marks = ", ".join("?" * len(ids))
+    rows = db.query(f"SELECT {OPERATION_COLUMNS} FROM operation o JOIN import_file f ON f.id = o.file_id "
+                    f"WHERE o.id IN ({marks})", list(ids))
+    by_id = {row[0]: row for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
