@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..core.errors import InputError
 from ..core.progress import NO_PROGRESS, Progress
-from ..reconcile.columns import Vocabulary
+from ..reconcile.columns import Vocabulary, to_seconds
 from ..reconcile.engine import reconcile
 from ..reconcile.model import REGISTER_KINDS, Kind, Outcome
 from ..reconcile.settings import ReconcileSettings
@@ -28,6 +29,22 @@ class RunResult:
     outcome: Outcome
 
 
+def widened(period: Period) -> Period:
+    """The period with a day either side: entries past midnight and operations just outside the period
+    still take part in attribution at its edges."""
+    return Period(None if period.first is None else period.first - timedelta(days=1),
+                  None if period.last is None else period.last + timedelta(days=1))
+
+
+def within(period: Period, outcome: Outcome) -> Outcome:
+    """Only the discrepancies whose operation (or entry start) lies in the period."""
+    first = None if period.first is None else to_seconds(datetime.combine(period.first, datetime.min.time()))
+    end = None if period.last is None else to_seconds(datetime.combine(period.last + timedelta(days=1),
+                                                                          datetime.min.time()))
+    kept = [d for d in outcome.discrepancies if (first is None or d.at >= first) and (end is None or d.at < end)]
+    return Outcome(kept, outcome.skipped)
+
+
 def run_reconciliation(db: Database, agency_code: str, settings: ReconcileSettings, period: Period = ALL_TIME,
                        progress: Progress = NO_PROGRESS) -> RunResult:
     """Reconcile the agency's imported operation logs with its register and store the run."""
@@ -39,12 +56,12 @@ def run_reconciliation(db: Database, agency_code: str, settings: ReconcileSettin
     names = Vocabulary()
     progress.update(0, steps, "操作ログを読み込んでいます")
     with repo.fresh_connection(db) as conn:
-        ops = repo.load_operations(conn, agency.id, period, names, progress)
+        ops = repo.load_operations(conn, agency.id, widened(period), names, progress)
         progress.update(1, steps, "業務端末使用管理簿を読み込んでいます")
-        entries = repo.load_register(conn, agency.id, period, names)
+        entries = repo.load_register(conn, agency.id, widened(period), names)
         lists = repo.load_agency_lists(conn, agency.id, names)
         progress.update(2, steps, f"突合しています(操作 {len(ops):,} 件、記帳 {len(entries):,} 件)")
-        outcome = reconcile(ops, entries, lists, names, settings)
+        outcome = within(period, reconcile(ops, entries, lists, names, settings))
         progress.update(3, steps, f"結果を保存しています({len(outcome.discrepancies):,} 件)")
         with conn.transaction():
             run_id = repo.insert_run(conn, agency.id, period, settings, outcome)

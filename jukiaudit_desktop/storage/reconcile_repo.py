@@ -137,10 +137,14 @@ def load_agency_lists(db: Database, agency_id: int, names: Vocabulary) -> Agency
         "SELECT operator_code, registered_on, revoked_on FROM operator WHERE agency_id = ? ORDER BY id",
         (agency_id,),
     )
+    # Log codes of the agency's 事務: each basis's code with its validity; a 事務 without bases by its own code.
     jimu_rows = db.query(
         "SELECT b.code, b.valid_from, b.valid_to FROM jimu_agency ja JOIN jimu_basis b ON b.jimu_id = ja.jimu_id "
-        "WHERE ja.agency_id = ? ORDER BY b.id",
-        (agency_id,),
+        "WHERE ja.agency_id = ? "
+        "UNION ALL SELECT j.code, NULL, NULL FROM jimu_agency ja JOIN jimu j ON j.id = ja.jimu_id "
+        "WHERE ja.agency_id = ? AND NOT EXISTS (SELECT 1 FROM jimu_basis b WHERE b.jimu_id = j.id) "
+        "ORDER BY 1, 2",
+        (agency_id, agency_id),
     )
     has_jimu_list = db.scalar("SELECT count(*) FROM jimu_agency WHERE agency_id = ?", (agency_id,)) > 0
     operators = [OperatorValidity(names.code(code), _day_number(first), _day_number(revoked))
