@@ -61,7 +61,8 @@ def _entry_checks(ops: Operations, entries: RegisterEntries, owner: IntArray) ->
     if len(wrong):
         members = _operations_by_entry(owner, ops, wrong)
         for e in wrong:
-            detail = {"logged_count": int(logged[e]), "operations": int(n_ops[e])}
+            detail = {"register_count": int(entries.count[e]), "logged_count": int(logged[e]),
+                      "operations": int(n_ops[e])}
             found.append(Discrepancy(Kind.COUNT_MISMATCH, members.get(int(e), ()), (int(entries.id[e]),),
                                      detail, int(entries.start[e])))
     return found
