@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTime
 from test_reconcile_helpers import SAMPLES, ensure_agency, load_oplog, load_register
 
 from jukiaudit_desktop.core.audit import AuditType
+from jukiaudit_desktop.gui.oplog_model import OperationLogView
 from jukiaudit_desktop.gui.pages.reconcile import DiscrepancyColumn, ReconcilePage
 from jukiaudit_desktop.gui.tasks import DbRunner
 from jukiaudit_desktop.reconcile.model import Kind
@@ -111,3 +112,32 @@ def test_import_button_imports_through_the_wizard(qtbot, page: ReconcilePage, db
     assert "突合を実行" in page.run_label.text()
     assert db.scalar("SELECT count(*) FROM register_entry") == 2 * 187
     wizard.close()
+
+
+def test_typed_in_entry_covers_an_unregistered_operation(qtbot, page: ReconcilePage, db) -> None:
+    qtbot.mouseClick(page.entry_button, Qt.MouseButton.LeftButton)
+    dialog = page.entry_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.day.edit.setText("令和7年6月4日")  # the night operation at line 3181: 2025/06/04 21:30:16 T003 K10006
+    dialog.start.setTime(QTime(21, 25))
+    dialog.end.setTime(QTime(21, 40))
+    qtbot.keyClicks(dialog.terminal, "T003")
+    qtbot.keyClicks(dialog.operator, "K10006")
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    dialog.close()
+    assert "記帳を登録しました" in page.run_label.text()
+
+    page.run_reconciliation()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 38, timeout=10000)
+    unregistered = [r for r in page.model.rows if r.kind is Kind.UNREGISTERED_OPERATION]
+    assert 3181 not in [r.line for r in unregistered] and len(unregistered) == 9
+
+
+def test_log_button_shows_the_agencys_operation_log(qtbot, page: ReconcilePage) -> None:
+    qtbot.mouseClick(page.log_button, Qt.MouseButton.LeftButton)
+    window = page.log_window
+    assert window is not None and window.isVisible()
+    view = window.findChild(OperationLogView)
+    qtbot.waitUntil(lambda: view.count_label.text() == "3,187 件", timeout=5000)
+    window.close()

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -49,6 +50,8 @@ from ...storage.reconcile_repo import Period, RunInfo
 from ..date_edit import DateEdit
 from ..errors import show_error
 from ..import_wizard import ImportWizard
+from ..oplog_model import OperationLogView
+from ..register_entry_dialog import RegisterEntryDialog
 from ..row_table import SORT_ROLE, Column, RowTableModel
 from ..tasks import DbRunner
 from . import Page
@@ -259,10 +262,20 @@ class ReconcilePage(Page):
         self.import_button.setToolTip("操作ログ・業務端末使用管理簿のファイル(CSV / xlsx)を取り込みます")
         self.import_button.clicked.connect(self.open_import_wizard)
         self.import_wizard: ImportWizard | None = None
+        self.entry_button = QPushButton("記帳を手入力(&T)…")
+        self.entry_button.setObjectName("entry_button")
+        self.entry_button.setToolTip("紙の業務端末使用管理簿を 1 行ずつ入力します")
+        self.entry_button.clicked.connect(self.open_entry_dialog)
+        self.entry_dialog: RegisterEntryDialog | None = None
+        self.log_button = QPushButton("操作ログを見る(&L)…")
+        self.log_button.setObjectName("log_button")
+        self.log_button.clicked.connect(self.open_log_view)
+        self.log_window: QDialog | None = None
         top = QHBoxLayout()
         top.addWidget(agency_label)
         top.addWidget(self.agency_combo)
-        top.addWidget(self.import_button)
+        for button in (self.import_button, self.entry_button, self.log_button):
+            top.addWidget(button)
         top.addStretch(1)
 
         layout = QVBoxLayout(self)
@@ -427,15 +440,44 @@ class ReconcilePage(Page):
 
     # ----- importing and loading -----
 
-    def open_import_wizard(self) -> None:
+    def current_agency(self) -> Agency | None:
         code = self.current_agency_code()
-        if code is None:
+        found = next((a for a in self._agencies if a.code == code), None)
+        if found is None:
             self.action_label.setText("機関を選んでください(マスタの画面で登録できます)。")
+        return found
+
+    def _data_changed(self, what: str) -> None:
+        self.run_label.setText(f"{what}。「突合を実行」で新しいデータを突合してください。")
+
+    def open_import_wizard(self) -> None:
+        agency = self.current_agency()
+        if agency is None:
             return
-        self.import_wizard = ImportWizard(self.runner, code, self)
-        self.import_wizard.imported.connect(lambda _summary: self.run_label.setText(
-            "取り込みました。「突合を実行」で新しいデータを突合してください。"))
+        self.import_wizard = ImportWizard(self.runner, agency.code, self)
+        self.import_wizard.imported.connect(lambda _summary: self._data_changed("取り込みました"))
         self.import_wizard.show()
+
+    def open_entry_dialog(self) -> None:
+        agency = self.current_agency()
+        if agency is None or agency.id is None:
+            return
+        self.entry_dialog = RegisterEntryDialog(self.runner, agency.id, self)
+        self.entry_dialog.saved.connect(lambda _entry: self._data_changed("記帳を登録しました"))
+        self.entry_dialog.show()
+
+    def open_log_view(self) -> None:
+        agency = self.current_agency()
+        if agency is None:
+            return
+        window = QDialog(self)
+        window.setWindowTitle(f"操作ログ — {agency.code} {agency.name}")
+        window.resize(1100, 700)
+        view = OperationLogView(self.runner, window)
+        QVBoxLayout(window).addWidget(view)
+        view.set_agency(agency.id)
+        self.log_window = window
+        window.show()
 
 
     def refresh(self) -> None:
