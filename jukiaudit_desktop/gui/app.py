@@ -109,6 +109,7 @@ class Application:
             self.runner.submit(lambda db, _p: integrity.check(db), self._warn_if_damaged)
             if self.created:
                 self.window.statusBar().showMessage("新しい暗号化データベースを作成しました。", 10000)
+                self.window.offer_demo_data()
 
         def failed(exc: BaseException) -> None:
             show_error(self.window, exc)

@@ -11,12 +11,14 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QStackedWidget,
     QWidget,
 )
 
 from .. import APP_NAME, __version__
+from ..services import demo
 from .pages import Page
 from .pages.audits import AuditsPage
 from .pages.findings import FindingsPage
@@ -63,6 +65,11 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("ファイル(&F)")
+        self.load_demo_action = QAction("デモデータを読み込む(&D)…", self)
+        self.load_demo_action.setEnabled(False)  # until a database is open
+        self.load_demo_action.triggered.connect(self.load_demo_data)
+        file_menu.addAction(self.load_demo_action)
+        file_menu.addSeparator()
         quit_action = QAction("終了(&Q)", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -82,8 +89,30 @@ class MainWindow(QMainWindow):
         self.database_label.setText(f"暗号化済み(SQLCipher・{mode_text}): {path}")
 
     def database_opened(self) -> None:
+        self.load_demo_action.setEnabled(True)
         for page in self.page_widgets:
             page.refresh()
+
+    def offer_demo_data(self) -> QMessageBox:
+        """Ask (without blocking) whether to fill a brand-new database with the demo data."""
+        box = QMessageBox(QMessageBox.Icon.Question, "デモデータ",
+                          "新しいデータベースを作成しました。\n審議会資料の機関・事務一覧とサンプル機関のデモデータを"
+                          "読み込みますか?(後からでも「ファイル」メニューから読み込めます)",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("demo_offer")
+        box.button(QMessageBox.StandardButton.Yes).setText("読み込む")
+        box.button(QMessageBox.StandardButton.No).setText("読み込まない")
+        box.accepted.connect(self.load_demo_data)
+        box.finished.connect(box.deleteLater)
+        box.open()
+        return box
+
+    def load_demo_data(self) -> None:
+        self.runner.submit(demo.load_demo, self._demo_loaded, label="デモデータを読み込んでいます")
+
+    def _demo_loaded(self, _result: object) -> None:
+        self.statusBar().showMessage("デモデータを読み込みました。", 10000)
+        self.database_opened()
 
     def _show_page(self, row: int) -> None:
         self.pages.setCurrentIndex(row)

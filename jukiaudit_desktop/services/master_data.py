@@ -87,13 +87,16 @@ def add_jimu(db: Database, code: str, name: str, *, division: str | None = None,
 
 
 def update_jimu(db: Database, code: str, *, name: str, division: str | None, summary: str | None,
-                agency_codes: list[str] | tuple[str, ...]) -> None:
+                agency_codes: list[str] | tuple[str, ...], new_basis: tuple[str, date] | None = None) -> None:
+    """Change a 事務; with `new_basis` (code, effective day) its legal basis changes too, in one transaction."""
     current = require_jimu(db, code)
     assert current.id is not None
     with db.transaction():
         jimu.update(db, current.id, _required(name, "事務名"), division, summary)
         jimu.set_agencies(db, current.id, [_agency_id(db, c) for c in agency_codes])
         trail.record(db, "jimu.update", code=code, name=name, agencies=list(agency_codes))
+        if new_basis is not None:
+            change_basis(db, code, *new_basis)
 
 
 def change_basis(db: Database, code: str, new_code: str, effective: date) -> Jimu:
@@ -128,6 +131,12 @@ def jimu_bases(db: Database, code: str) -> tuple[JimuBasis, ...]:
     return require_jimu(db, code).bases
 
 
+def latest_usage(db: Database) -> tuple[int | None, dict[str, int]]:
+    """(fiscal year, count per 事務 code) of the latest year with entered usage counts (資料1 style)."""
+    year = jimu.latest_usage_year(db)
+    return (None, {}) if year is None else (year, jimu.usage_by_code(db, year))
+
+
 # --- terminals ---
 
 
@@ -153,7 +162,7 @@ def update_terminal(db: Database, terminal: Terminal) -> None:
 # --- operators ---
 
 
-def _check_operator_dates(operator: Operator) -> None:
+def check_operator_dates(operator: Operator) -> None:
     if operator.registered_on and operator.revoked_on and operator.revoked_on < operator.registered_on:
         raise InputError(f"操作者ID {operator.operator_code}: 失効日が登録日より前です。")
 
@@ -164,7 +173,7 @@ def list_operators(db: Database, agency_code: str | None = None) -> list[Operato
 
 def add_operator(db: Database, operator: Operator) -> Operator:
     operator = replace(operator, operator_code=_required(operator.operator_code, "操作者ID"))
-    _check_operator_dates(operator)
+    check_operator_dates(operator)
     with db.transaction():
         added = operators.insert(db, _agency_id(db, operator.agency_code), operator)
         trail.record(db, "operator.add", agency=added.agency_code, code=added.operator_code)
@@ -173,7 +182,7 @@ def add_operator(db: Database, operator: Operator) -> Operator:
 
 def update_operator(db: Database, operator: Operator) -> None:
     operator = replace(operator, operator_code=_required(operator.operator_code, "操作者ID"))
-    _check_operator_dates(operator)
+    check_operator_dates(operator)
     with db.transaction():
         operators.update(db, operator)
         trail.record(db, "operator.update", id=operator.id, agency=operator.agency_code,

@@ -124,3 +124,8 @@ def usage_by_code(db: Database, fiscal_year: int, source: str = "entered") -> di
             (fiscal_year, source),
         )
     )
+
+
+def latest_usage_year(db: Database, source: str = "entered") -> int | None:
+    year = db.scalar("SELECT max(fiscal_year) FROM jimu_usage WHERE source = ?", (source,))
+    return None if year is None else int(year)

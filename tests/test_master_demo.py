@@ -1,0 +1,142 @@
+"""The master demo step loads the seed's real lists (checked against the seed text itself) and a home for the samples."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from jukiaudit_desktop.core.errors import JukiAuditError
+from jukiaudit_desktop.core.master import AgencyKind, BasisKind
+from jukiaudit_desktop.services import demo, master_data
+from jukiaudit_desktop.services.master_demo import SAMPLE_AGENCY_CODE
+from jukiaudit_desktop.storage import trail
+
+SHARED = Path("/work/shared")
+SEED = SHARED / "seed" / "nagano-2026-01-council-materials.md"
+OPLOG = SHARED / "samples" / "oplog_cp932.csv"
+needs_shared = pytest.mark.skipif(not SEED.exists(), reason="council materials not available")
+# A row of 資料1's tables: name, summary, 担当課, count (tab separated).
+_SEED_ROW = re.compile(r"^([^\t]+)\t([^\t]+)\t([^\t]+)\t([\d,]+)$")
+
+
+def seed_rows() -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]:
+    """(法定事務, 条例事務) as (name, 担当課, R6 count), read from the seed's two tables."""
+    tables: dict[str, list[tuple[str, str, int]]] = {"法定": [], "条例": []}
+    current = None
+    for line in SEED.read_text(encoding="utf-8").splitlines():
+        if line.startswith("法定事務 33事務"):
+            current = "法定"
+        elif line.startswith("条例事務 15事務"):
+            current = "条例"
+        elif current and (m := _SEED_ROW.match(line)):
+            tables[current].append((m[1], m[3], int(m[4].replace(",", ""))))
+        elif current and line.startswith("<b>"):
+            current = None
+    return tables["法定"], tables["条例"]
+
+
+@pytest.fixture
+def demo_db(db):
+    demo.load_demo(db)
+    return db
+
+
+@needs_shared
+def test_every_seed_jimu_is_loaded_with_its_division_basis_and_r6_count(demo_db) -> None:
+    houtei, jourei = seed_rows()
+    assert (len(houtei), len(jourei)) == (33, 15)
+    catalogue = {j.name: j for j in master_data.list_jimu(demo_db)}
+    year, usage = master_data.latest_usage(demo_db)
+    assert year == 2024  # 令和6年度
+    for rows, basis in ((houtei, BasisKind.LAW), (jourei, BasisKind.ORDINANCE)):
+        for name, division, count in rows:
+            jimu = catalogue[name]
+            assert jimu.division == division
+            assert jimu.bases[0].basis is basis
+            assert usage[jimu.code] == count
+    assert sum(usage.values()) == sum(c for *_, c in houtei + jourei)
+
+
+@needs_shared
+def test_every_division_the_seed_names_is_an_agency_allowed_its_jimu(demo_db) -> None:
+    agencies = {a.name: a for a in master_data.list_agencies(demo_db)}
+    houtei, jourei = seed_rows()
+    catalogue = {j.name: j for j in master_data.list_jimu(demo_db)}
+    for name, division, _count in houtei + jourei:
+        for part in re.sub(r"^.*\((.+)\)$", r"\1", division).split():
+            names = [a for a in agencies if a.endswith("地域振興局")] if part == "各地域振興局" else [part]
+            for agency_name in names:
+                assert agencies[agency_name].code in catalogue[name].agency_codes, (name, agency_name)
+    audited = ["こども・家庭課", "県民の学び支援課", "食品・生活衛生課", "農業政策課", "交通指導課", "監査委員事務局",
+               "国際交流課", "佐久地域振興局", "松本地域振興局", "北アルプス地域振興局", "山岳高原観光課",
+               "長野地域振興局", "消防課", "広報・共創推進課", "職員総務課", "児童相談・養育支援室", "地域福祉課",
+               "建築住宅課", "公営住宅室", "諏訪地域振興局", "木曾地域振興局", "観光誘客課", "南信州地域振興局"]
+    seed_text = SEED.read_text(encoding="utf-8")
+    for name in audited:
+        assert name in seed_text and name in agencies
+    assert agencies["市町村課"].kind is AgencyKind.UNYO_KIKAN
+    assert agencies["デジタルインフラ整備室"].kind is AgencyKind.UNYO_KIKAN
+    assert agencies["監査委員事務局"].kind is AgencyKind.SHIKKO_KIKAN
+    assert agencies["監査委員事務局"].parent_name == "監査委員"
+    assert sum(a.kind is AgencyKind.CHIIKI_SHINKOKYOKU for a in agencies.values()) == 10
+
+
+def test_r8_additions_are_new_agencies_with_law_jimu_from_r8(demo_db) -> None:
+    agencies = {a.name: a for a in master_data.list_agencies(demo_db)}
+    new = {name for name, a in agencies.items() if a.first_use_year == 2026}
+    assert new == {"水道事業課", "介護支援課", "河川課"}
+    catalogue = {j.name: j for j in master_data.list_jimu(demo_db)}
+    for law, agency in (("地方自治法", "水道事業課"), ("社会福祉士及び介護福祉士法", "介護支援課"),
+                        ("採石法", "河川課"), ("砂利採取法", "河川課")):
+        jimu = catalogue[law]
+        assert jimu.bases[0].basis is BasisKind.LAW and jimu.bases[0].table_name == "別表第五"
+        assert jimu.bases[0].valid_from == date(2026, 4, 1)
+        code = agencies[agency].code
+        assert jimu.code in master_data.authorised_jimu_codes(demo_db, code, date(2026, 4, 1))
+        assert jimu.code not in master_data.authorised_jimu_codes(demo_db, code, date(2026, 3, 31))
+
+
+def test_jumin_kansa_seikyu_moves_from_ordinance_to_law_on_its_promulgation_day(demo_db) -> None:
+    jimu = next(j for j in master_data.list_jimu(demo_db) if j.name == "住民監査請求に関する事務")
+    ordinance, law = jimu.bases
+    assert ordinance.basis is BasisKind.ORDINANCE and law.basis is BasisKind.LAW
+    assert law.table_name == "別表第六"
+    assert ordinance.valid_to is not None and law.valid_from is not None
+    assert (law.valid_from - ordinance.valid_to).days == 1
+    agency = jimu.agency_codes[0]
+    assert master_data.authorised_jimu_codes(demo_db, agency, ordinance.valid_to) >= {ordinance.code}
+    assert law.code not in master_data.authorised_jimu_codes(demo_db, agency, ordinance.valid_to)
+    assert law.code in master_data.authorised_jimu_codes(demo_db, agency, law.valid_from)
+    assert ordinance.code not in master_data.authorised_jimu_codes(demo_db, agency, law.valid_from)
+
+
+@pytest.mark.skipif(not OPLOG.exists(), reason="sample files not available")
+def test_sample_agency_covers_every_terminal_operator_and_jimu_of_the_sample_log(demo_db) -> None:
+    rows = list(csv.DictReader(io.StringIO(OPLOG.read_bytes().decode("cp932"))))
+    terminals = {t.code for t in master_data.list_terminals(demo_db, SAMPLE_AGENCY_CODE)}
+    operators = {o.operator_code: o for o in master_data.list_operators(demo_db, SAMPLE_AGENCY_CODE)}
+    assert {r["端末ID"] for r in rows} == terminals == {"T001", "T002", "T003"}
+    for row in rows:
+        day = date.fromisoformat(row["操作日時"][:10].replace("/", "-"))
+        assert operators[row["操作者ID"]].valid_on(day)
+        assert row["利用事務コード"] in master_data.authorised_jimu_codes(demo_db, SAMPLE_AGENCY_CODE, day)
+
+
+def test_demo_loads_only_into_an_empty_database_and_is_all_or_nothing(db, monkeypatch) -> None:
+    def broken_step(_db) -> None:
+        raise RuntimeError("step failed")
+
+    monkeypatch.setattr(demo, "DEMO_STEPS", [*demo.DEMO_STEPS, ("壊れた手順", broken_step)])
+    with pytest.raises(RuntimeError):
+        demo.load_demo(db)
+    assert master_data.list_agencies(db) == [] and master_data.list_jimu(db) == []
+    monkeypatch.undo()
+    demo.load_demo(db)
+    with pytest.raises(JukiAuditError, match="既にデータがあります"):
+        demo.load_demo(db)
+    assert trail.verify(db) == []
