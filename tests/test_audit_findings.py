@@ -126,3 +126,16 @@ def test_next_audit_opens_with_the_open_findings_of_earlier_ones(db: Database, a
     next_self_check = audits.create_audit(db, "K18", 2026, AuditType.SELF_CHECK)
     assert [f.id for f in findings.open_findings_from_previous(db, next_self_check.id)] == [still_open.id]
     assert findings.open_findings_from_previous(db, audit_id) == []
+
+
+def test_enum_values_may_come_as_plain_text_as_qt_combo_boxes_give_them(db: Database, audit_id: int) -> None:
+    finding = findings.add_finding(db, audit_id, "注意事項", "掲示物", severity="低")  # type: ignore[arg-type]
+    assert (finding.finding_class, finding.severity) == (FindingClass.CAUTION, Severity.LOW)
+    changed = findings.update_finding(db, finding.id, finding_class="意見")
+    assert changed.finding_class is FindingClass.OPINION
+    findings.add_followup(db, finding.id, date(2026, 1, 20), "対応中")  # type: ignore[arg-type]
+    assert findings.get_finding(db, finding.id).status is FollowupStatus.IN_PROGRESS
+    assert audits.set_status(db, audit_id, "通知済").status is AuditStatus.NOTIFIED  # type: ignore[arg-type]
+    created = audits.create_audit(db, "K20", 2025, "外部監査")  # type: ignore[arg-type]
+    assert created.audit_type is AuditType.EXTERNAL
+    assert [a.id for a in audits.list_audits(db, audit_type="外部監査")] == [created.id]  # type: ignore[arg-type]

@@ -92,7 +92,7 @@ def require_audit(db: Database, audit_id: int) -> Audit:
 
 def list_audits(db: Database, fiscal_year: int | None = None, agency_id: int | None = None,
                 audit_type: AuditType | None = None) -> list[Audit]:
-    return repo.list_audits(db, fiscal_year, agency_id, audit_type)
+    return repo.list_audits(db, fiscal_year, agency_id, None if audit_type is None else AuditType(audit_type))
 
 
 def get_audit(db: Database, audit_id: int) -> Audit:
@@ -117,6 +117,7 @@ def create_audit(db: Database, agency_code: str, fiscal_year: int, audit_type: A
                  previous_id: int | None = None) -> Audit:
     """A new audit in status 計画. 内部監査 / 外部監査 take the agency's self scores and comments from its
     自己点検 of the same fiscal year, so the auditor verifies them side by side."""
+    audit_type = AuditType(audit_type)  # a plain str from a Qt combo box is accepted too
     agency = get_by_code(db, agency_code)
     if agency is None or agency.id is None:
         raise InputError(f"機関コード {agency_code} は登録されていません。")
@@ -206,6 +207,7 @@ def update_details(db: Database, audit_id: int, *, start_date: date | None, end_
 def set_status(db: Database, audit_id: int, status: AuditStatus) -> Audit:
     """Move the audit to `status` if the transition is allowed (計画 → 通知済 → 実施中 → 結果通知済 →
     改善確認中 → 完了); 完了 needs every finding of the audit closed (完了)."""
+    status = AuditStatus(status)
     audit = require_audit(db, audit_id)
     if status is audit.status:
         return audit

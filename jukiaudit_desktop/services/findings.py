@@ -82,6 +82,7 @@ def add_finding(db: Database, audit_id: int, finding_class: FindingClass, title:
     """Raise a finding on the audit, from a checklist item (item_code) or free."""
     audit = require_audit(db, audit_id)
     item_id = _item_id_for_code(db, audit_id, item_code) if item_code else None
+    finding_class, severity = FindingClass(finding_class), Severity(severity)  # plain str accepted too
     finding = _validated(Finding(audit_id, finding_class, title, severity, condition, criteria, cause, effect,
                                  recommendation, due_date, item_id=item_id))
     with db.transaction():
@@ -96,6 +97,9 @@ def update_finding(db: Database, finding_id: int, **changes: Any) -> Finding:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InputError(f"指摘事項の項目 {', '.join(sorted(unknown))} は変更できません。")
+    for name, kind in (("finding_class", FindingClass), ("severity", Severity)):
+        if name in changes:
+            changes[name] = kind(changes[name])
     finding = _validated(replace(require_finding(db, finding_id), **changes))
     with db.transaction():
         repo.update_finding(db, finding)
@@ -156,6 +160,8 @@ def raise_from_discrepancy(db: Database, audit_id: int, discrepancy_id: int, **f
         raise InputError(f"指摘事項の項目 {', '.join(sorted(unknown))} は指定できません。")
     if item_code:
         values["item_id"] = _item_id_for_code(db, audit_id, item_code)
+    values["finding_class"], values["severity"] = (FindingClass(values["finding_class"]),
+                                                   Severity(values.get("severity", Severity.MEDIUM)))
     finding = _validated(Finding(audit_id, discrepancy_id=discrepancy_id, **values))
     with db.transaction():
         finding_id = repo.insert_finding(db, finding, now_text())
@@ -181,6 +187,7 @@ def get_finding(db: Database, finding_id: int) -> Finding:
 
 def add_followup(db: Database, finding_id: int, reported_on: date, status: FollowupStatus, note: str = "") -> Followup:
     """Record an improvement report (改善報告); the finding takes its status."""
+    status = FollowupStatus(status)
     finding = require_finding(db, finding_id)
     with db.transaction():
         followup_id = repo.insert_followup(db, Followup(finding_id, reported_on, status, note))
