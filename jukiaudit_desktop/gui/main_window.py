@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME, __version__
-from ..services import demo
 from .pages import Page
 from .pages.audits import AuditsPage
 from .pages.findings import FindingsPage
@@ -108,6 +107,9 @@ class MainWindow(QMainWindow):
         return box
 
     def load_demo_data(self) -> None:
+        # Imported here: the demo steps pull in every area (reports, spreadsheets) and would slow start-up.
+        from ..services import demo
+
         self.runner.submit(demo.load_demo, self._demo_loaded, label="デモデータを読み込んでいます")
 
     def _demo_loaded(self, _result: object) -> None:
