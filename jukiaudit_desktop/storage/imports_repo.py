@@ -7,11 +7,13 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
+
+import sqlcipher3
 
 from ..core.records import OperationRecord, RegisterEntry
 from .database import Database
-from .database import _connect as connect
 
 _OPERATION_INSERT = (
     "INSERT INTO operation (file_id, agency_id, line, at, terminal, operator, op_kind, jimu_code, count, result, "
@@ -80,18 +82,28 @@ def loading_connection(db: Database) -> Iterator[Database]:
 
     Why: with `cipher_memory_security = ON` every allocation SQLite cannot serve from its per-connection
     lookaside memory costs an mlock/munlock pair. A long-used connection has its lookaside taken by cached
-    statements, which made inserting ten times slower (≈40 µs a row). A fresh connection stays fast.
+    statements, which made inserting ten times slower (≈40 µs a row). A fresh connection that caches no
+    statements (each big executemany prepares once anyway) keeps its lookaside for the rows.
     Foreign-key checks stay off on it (SQLite's default): the rows loaded refer only to the import_file row
     made in the same transaction. When `db` is inside a transaction already (demo data), `db` itself is used.
     """
     if db.in_transaction:
         yield db
         return
-    conn = connect(db.path, db.key)  # the file is open and checked already: no schema work here
+    conn = _connect_uncached(db.path, db.key)  # the file is open and checked already: no schema work here
     try:
         yield Database(conn, db.path, db.key)
     finally:
         conn.close()
+
+
+def _connect_uncached(path: Path, key: bytes) -> sqlcipher3.Connection:
+    """As storage.database connects, but with no statement cache (see loading_connection)."""
+    conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=2.0, cached_statements=0)
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    conn.execute("PRAGMA cipher_memory_security = ON")
+    return conn
 
 
 def last_operation_id(db: Database) -> int:
