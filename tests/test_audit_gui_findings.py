@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
+from audit_gui_helpers import message_boxes, start_runner, wait_dialog  # noqa: F401 (autouse fixture)
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from jukiaudit_desktop.core.audit import AuditType, FindingClass, FollowupStatus
 from jukiaudit_desktop.core.master import Agency
@@ -19,7 +18,6 @@ from jukiaudit_desktop.gui.followup_dialog import FollowupDialog
 from jukiaudit_desktop.gui.pages.findings import FindingsPage
 from jukiaudit_desktop.gui.tasks import DbRunner
 from jukiaudit_desktop.services import audits, findings, master_data
-from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.storage.database import Database
 
 TODAY = date(2026, 2, 15)
@@ -41,16 +39,7 @@ def seed(db: Database) -> None:
 
 @pytest.fixture
 def runner(qtbot, db_path: Path):
-    runner = DbRunner()
-    opened: list[Database] = []
-
-    def opener() -> Database:
-        db = open_app_database(db_path, create=True)
-        seed(db)
-        return db
-
-    runner.open_database(opener, opened.append)
-    qtbot.waitUntil(lambda: bool(opened), timeout=20000)
+    runner = start_runner(qtbot, db_path, seed)
     yield runner
     runner.close()
 
@@ -73,17 +62,6 @@ def titles(page: FindingsPage) -> list[str]:
 def select(page: FindingsPage, title: str) -> None:
     row = titles(page).index(title)
     page.table.selectRow(row)
-
-
-def wait_dialog(qtbot: Any, kind: type) -> Any:
-    found: list[Any] = []
-
-    def visible() -> bool:
-        found[:] = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
-        return bool(found)
-
-    qtbot.waitUntil(visible, timeout=5000)
-    return found[0]
 
 
 def test_overdue_findings_are_counted_and_red(page: FindingsPage) -> None:

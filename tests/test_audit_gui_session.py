@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from audit_gui_helpers import message_boxes, settle, start_runner  # noqa: F401 (message_boxes: autouse fixture)
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog
@@ -24,7 +25,6 @@ from jukiaudit_desktop.gui.session_view import SessionView
 from jukiaudit_desktop.gui.tasks import DbRunner
 from jukiaudit_desktop.reconcile.settings import ReconcileSettings
 from jukiaudit_desktop.services import audits, findings
-from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.services.findings import DISCREPANCY_TITLES
 from jukiaudit_desktop.services.reconciliation import list_discrepancies, run_reconciliation
 from jukiaudit_desktop.storage.database import Database
@@ -67,21 +67,6 @@ def seed(db: Database, seeded: Seeded) -> None:
     seeded.discrepancy_id, seeded.discrepancy_kind = first.id, str(first.kind)
 
 
-def start_runner(qtbot: Any, db_path: Path, prepare: Any = None) -> DbRunner:
-    runner = DbRunner()
-    opened: list[Database] = []
-
-    def opener() -> Database:
-        db = open_app_database(db_path, create=True)
-        if prepare is not None:
-            prepare(db)
-        return db
-
-    runner.open_database(opener, opened.append)
-    qtbot.waitUntil(lambda: bool(opened), timeout=20000)
-    return runner
-
-
 def open_page(qtbot: Any, runner: DbRunner) -> AuditsPage:
     page = AuditsPage(runner)
     qtbot.addWidget(page)
@@ -102,10 +87,6 @@ def open_session(qtbot: Any, page: AuditsPage, audit_id: int) -> SessionView:
                     and session.items.rowCount() > 0, timeout=5000)
     assert page.stack.currentWidget() is session
     return session
-
-
-def settle(qtbot: Any, runner: DbRunner) -> None:
-    qtbot.waitUntil(lambda: not runner.busy, timeout=10000)
 
 
 def press(qtbot: Any, session: SessionView, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:

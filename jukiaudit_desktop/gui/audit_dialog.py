@@ -1,4 +1,6 @@
-"""The new-audit dialog: agency, 年度 (in 和暦), type, dates, place, auditors; fresh or from the previous audit."""
+"""The new-audit dialog: agency, 年度 (in 和暦), type, dates, place, auditors; fresh or from the previous audit.
+
+It creates the audit through the runner and stays open with the service's message when that refuses."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,7 +24,11 @@ from ..core.audit import Audit, AuditType
 from ..core.errors import JukiAuditError
 from ..core.master import Agency
 from ..core.wareki import fiscal_year, format_fiscal_year
+from ..services import audits
+from ..storage.database import Database
 from .date_edit import DateEdit
+from .errors import show_error
+from .tasks import DbRunner
 
 YEARS_BACK, YEARS_AHEAD = 3, 2
 
@@ -40,6 +47,16 @@ class AuditRequest:
     previous_id: int | None = None
 
 
+def create_requested(db: Database, request: AuditRequest) -> Audit:
+    details = {"start_date": request.start_date, "end_date": request.end_date, "place": request.place,
+               "auditors": request.auditors}
+    if request.previous_id is not None:
+        return audits.start_from_previous(db, request.previous_id, request.fiscal_year, request.audit_type,
+                                          **details)
+    return audits.create_audit(db, request.agency_code, request.fiscal_year, request.audit_type,
+                               **details)  # type: ignore[arg-type]
+
+
 def split_names(text: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in re.split(r"[、,，\n]", text) if name.strip())
 
@@ -47,10 +64,13 @@ def split_names(text: str) -> tuple[str, ...]:
 class AuditDialog(QDialog):
     """New audit. With `previous`, the agency is fixed and the audit starts from that audit (baseline)."""
 
-    def __init__(self, agencies: list[Agency], *, previous: Audit | None = None, today: date | None = None,
-                 parent: QWidget | None = None) -> None:
+    created = Signal(object)  # the stored Audit
+
+    def __init__(self, runner: DbRunner, agencies: list[Agency], *, previous: Audit | None = None,
+                 today: date | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("audit_dialog")
+        self.runner = runner
         self.previous = previous
         self.setWindowTitle("前回の監査から開始" if previous else "監査の新規作成")
         self.setMinimumWidth(520)
@@ -106,6 +126,8 @@ class AuditDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("キャンセル")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.create_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.create_button.setObjectName("create_button")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
@@ -123,9 +145,26 @@ class AuditDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self.request = self._build()
+            request = self._build()
         except JukiAuditError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
+            self._show_problem(str(exc))
             return
+        self.request = request
+        self.create_button.setEnabled(False)
+        self.runner.submit(lambda db, _p: create_requested(db, request), self._created, self._failed,
+                           label="監査を作成しています")
+
+    def _show_problem(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def _created(self, audit: Audit) -> None:
+        self.created.emit(audit)
         super().accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.create_button.setEnabled(True)
+        if isinstance(exc, JukiAuditError):
+            self._show_problem(str(exc))
+        else:
+            show_error(self, exc)

@@ -28,7 +28,7 @@ from ...core.progress import Progress
 from ...core.wareki import format_fiscal_year
 from ...services import audits, master_data, selfcheck_xlsx
 from ...storage.database import Database
-from ..audit_dialog import AuditDialog, AuditRequest
+from ..audit_dialog import AuditDialog
 from ..audit_models import AuditColumn, audit_model
 from ..row_table import RowFilterProxy
 from ..session_view import SessionView
@@ -46,16 +46,6 @@ class AuditsSnapshot:
 
 def load_snapshot(db: Database, _progress: Progress) -> AuditsSnapshot:
     return AuditsSnapshot(audits.list_audits(db), master_data.list_agencies(db))
-
-
-def create_requested(db: Database, request: AuditRequest) -> Audit:
-    details = {"start_date": request.start_date, "end_date": request.end_date, "place": request.place,
-               "auditors": request.auditors}
-    if request.previous_id is not None:
-        return audits.start_from_previous(db, request.previous_id, request.fiscal_year, request.audit_type,
-                                          **details)
-    return audits.create_audit(db, request.agency_code, request.fiscal_year, request.audit_type,
-                               **details)  # type: ignore[arg-type]
 
 
 def _filter_combo(name: str, values: list[str]) -> QComboBox:
@@ -208,23 +198,17 @@ class AuditsPage(Page):
     # ------------------------------------------------------------ create, status
 
     def new_audit(self) -> None:
-        self._ask_and_create(AuditDialog(self.agencies, parent=self))
+        self._open_dialog(AuditDialog(self.runner, self.agencies, parent=self))
 
     def start_from_selected(self) -> None:
         audit = self.selected_audit()
         if audit is not None:
-            self._ask_and_create(AuditDialog(self.agencies, previous=audit, parent=self))
+            self._open_dialog(AuditDialog(self.runner, self.agencies, previous=audit, parent=self))
 
-    def _ask_and_create(self, dialog: AuditDialog) -> None:
+    def _open_dialog(self, dialog: AuditDialog) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.created.connect(self._created)
         self.audit_dialog = dialog
-
-        def finished(result: int) -> None:
-            if result and dialog.request is not None:
-                request = dialog.request
-                self.runner.submit(lambda db, _p: create_requested(db, request), self._created,
-                                   label="監査を作成しています")
-
-        dialog.finished.connect(finished)
         dialog.open()
 
     def _created(self, audit: Audit) -> None:

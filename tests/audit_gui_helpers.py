@@ -1,0 +1,77 @@
+"""Shared helpers of the audit GUI tests: a runner on the test's encrypted database, waiting for dialogs and for
+the worker, and message boxes recorded instead of blocking the test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from jukiaudit_desktop.gui.tasks import DbRunner
+from jukiaudit_desktop.services.database_access import open_app_database
+from jukiaudit_desktop.storage.database import Database
+
+WidgetT = TypeVar("WidgetT")
+
+
+def start_runner(qtbot: Any, db_path: Path, prepare: Callable[[Database], None] | None = None) -> DbRunner:
+    """A DbRunner whose worker opens (creating if needed) the real encrypted database at `db_path`."""
+    runner = DbRunner()
+    opened: list[Database] = []
+
+    def opener() -> Database:
+        db = open_app_database(db_path, create=True)
+        if prepare is not None:
+            prepare(db)
+        return db
+
+    runner.open_database(opener, opened.append)
+    qtbot.waitUntil(lambda: bool(opened), timeout=30000)
+    return runner
+
+
+def in_db(qtbot: Any, runner: DbRunner, work: Callable[[Database], Any]) -> Any:
+    """Run `work` on the runner's worker and return its result."""
+    results: list[Any] = []
+    runner.submit(lambda db, _p: work(db), results.append)
+    qtbot.waitUntil(lambda: bool(results), timeout=10000)
+    return results[0]
+
+
+def settle(qtbot: Any, runner: DbRunner) -> None:
+    qtbot.waitUntil(lambda: not runner.busy, timeout=10000)
+
+
+def wait_dialog(qtbot: Any, kind: type[WidgetT]) -> WidgetT:
+    found: list[Any] = []
+
+    def visible() -> bool:
+        found[:] = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+        return bool(found)
+
+    qtbot.waitUntil(visible, timeout=5000)
+    return found[0]
+
+
+@pytest.fixture(autouse=True)
+def message_boxes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Message boxes are recorded, not shown (a modal box would block the test). A test that expects one
+    takes it from the list; any left over fails the test."""
+    shown: list[str] = []
+
+    def record(_parent: Any, _title: str, text: str, *_args: Any) -> QMessageBox.StandardButton:
+        shown.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    def record_exec(box: QMessageBox) -> int:
+        shown.append(box.text() + "\n" + box.detailedText())
+        return 0
+
+    for name in ("warning", "information", "critical", "question"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(record))
+    monkeypatch.setattr(QMessageBox, "exec", record_exec)
+    yield shown
+    assert not shown, f"unexpected message boxes: {shown}"
