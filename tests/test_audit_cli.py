@@ -106,3 +106,16 @@ def test_selfcheck_and_checklist_files_round_trip(run, tmp_path: Path) -> None:
     assert code == EXIT_OK and "第2版(50項目)" in out
     code, out, _ = run("checklist", "list")
     assert "第2版" in out and "第1版" in out
+
+
+def test_evidence_in_and_out_unchanged(run, tmp_path: Path) -> None:
+    run("audit", "new", "--agency", "K15", "--year", "2025", "--type", "内部監査")
+    scan = tmp_path / "帳票管理簿.pdf"
+    scan.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 8)
+    code, out, _ = run("audit", "evidence", "add", "--audit", "1", "--item", "H-1", str(scan))
+    assert code == EXIT_OK and "帳票管理簿.pdf (2,057 バイト" in out
+    code, out, _ = run("audit", "evidence", "list", "--audit", "1")
+    assert out.startswith("1\tH-1\t帳票管理簿.pdf\t2057\t")
+    back = tmp_path / "back.pdf"
+    assert run("audit", "evidence", "get", "1", "--out", str(back))[0] == EXIT_OK
+    assert back.read_bytes() == scan.read_bytes()
