@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -154,8 +154,7 @@ def raise_from_discrepancy(db: Database, audit_id: int, discrepancy_id: int, **f
         "criteria": "業務端末使用管理簿への記載と操作ログとの突合(住基ネットセキュリティ要綱)",
     }
     values.update(fields_)
-    allowed = {f.name for f in fields(Finding)} & set(EDITABLE_FIELDS)
-    unknown = set(values) - allowed
+    unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise InputError(f"指摘事項の項目 {', '.join(sorted(unknown))} は指定できません。")
     if item_code:
