@@ -6,12 +6,15 @@ import csv
 import io
 import itertools
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.parsers.expat import ExpatError
 
 from ..core.errors import InputError
+from ..security import file_limits
 from .encoding import DecodedText, decode
 from .profile import ColumnSpec, Layout
 from .values import normalize
@@ -65,12 +68,19 @@ def _csv_rows(decoded: DecodedText, file_name: str, layout: Layout) -> Iterator[
                          f"{file_name}:{line}") from None
 
 
+# What openpyxl and zipfile raise on a damaged workbook (found by tests/test_security_fuzz_imports.py): bad zip
+# data or flags (encrypted, unsupported: RuntimeError), bad XML, bad values in cells or attributes.
+_XLSX_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, IndexError, ValueError, TypeError,
+                     AttributeError, SyntaxError, ExpatError, RuntimeError)
+
+
 def _xlsx_source(data: bytes, file_name: str, sheet: str | None) -> Source:
     import openpyxl  # only xlsx imports need it
 
+    file_limits.check_xlsx(data, file_name)  # zip bombs are refused before openpyxl expands anything
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except _XLSX_READ_ERRORS as exc:
         raise InputError(f"Excel ファイル(xlsx)として開けません({exc})。", file_name) from None
     if sheet is None:
         worksheet = workbook.worksheets[0]
@@ -81,9 +91,13 @@ def _xlsx_source(data: bytes, file_name: str, sheet: str | None) -> Source:
         raise InputError(f"シート「{sheet}」がありません(あるシート: {', '.join(workbook.sheetnames)})。", file_name)
 
     def rows() -> Iterator[Row]:
+        number = 0
         try:
             for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
                 yield number, list(values)
+        except _XLSX_READ_ERRORS as exc:  # a damaged workbook breaks only when its rows are read
+            raise InputError(f"Excel ファイル(xlsx)が壊れています({type(exc).__name__}: {exc})。",
+                             f"{file_name}:{number + 1}") from None
         finally:
             workbook.close()
 

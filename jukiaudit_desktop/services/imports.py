@@ -23,6 +23,7 @@ from ..importers.profile import OPLOG, REGISTER, Layout, default_profile
 from ..importers.tables import is_blank, open_source
 from ..importers.values import normalize
 from ..paths import resource
+from ..security import file_limits
 from ..storage import agencies, imports_repo, trail
 from ..storage.database import Database
 
@@ -76,6 +77,7 @@ def ensure_agency(db: Database, code: str) -> tuple[Agency, bool]:
 
 def _read(path: Path) -> bytes:
     try:
+        file_limits.check_size(path)
         return Path(path).read_bytes()
     except OSError as exc:
         raise InputError(f"ファイルを読めません({exc.strerror})。", str(path)) from None
