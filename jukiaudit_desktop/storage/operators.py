@@ -36,9 +36,9 @@ def _params(operator: Operator) -> tuple[Any, ...]:
 
 
 def list_operators(db: Database, agency_id: int | None = None) -> list[Operator]:
-    sql, params = _SELECT, ()
+    sql, params = _SELECT, []
     if agency_id is not None:
-        sql, params = sql + " WHERE o.agency_id = ?", (agency_id,)
+        sql, params = sql + " WHERE o.agency_id = ?", [agency_id]
     return [_operator(r) for r in db.query(sql + " ORDER BY a.code, o.operator_code", params)]
 
 

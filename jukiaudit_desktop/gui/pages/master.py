@@ -113,6 +113,7 @@ class MasterTab(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.activated.connect(lambda index: on_edit(self.proxy.source_row(index)))
@@ -125,7 +126,9 @@ class MasterTab(QWidget):
         self._on_edit = on_edit
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("絞り込み(&F):", buddy=self.filter_edit))
+        filter_label = QLabel("絞り込み(&F):")
+        filter_label.setBuddy(self.filter_edit)
+        top.addWidget(filter_label)
         top.addWidget(self.filter_edit, 1)
         top.addWidget(self.count_label)
         buttons = QHBoxLayout()
