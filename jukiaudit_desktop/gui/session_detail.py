@@ -80,6 +80,7 @@ class ItemDetailPanel(QWidget):
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setMinimumHeight(34)
+            button.setStyleSheet("QPushButton:checked { background: #1565c0; color: white; font-weight: bold; }")
             self.verified_group.addButton(button, value)
             self.verified_buttons[value] = button
             buttons.addWidget(button)

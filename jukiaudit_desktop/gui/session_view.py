@@ -173,8 +173,10 @@ class SessionView(QWidget):
         self.evidence_proxy = RowFilterProxy(self.evidence)
         self.evidence_table = _table("evidence_table")
         self.evidence_table.setModel(self.evidence_proxy)
+        self.evidence_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.evidence_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.evidence_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        self.evidence_table.setColumnWidth(3, 170)  # elided; the full hash is in the tooltip
         self.evidence_table.doubleClicked.connect(lambda _i: self.open_selected_evidence())
         self.attach_button = QPushButton("ファイルを添付… (Ctrl+T)")
         self.attach_button.setObjectName("attach_button")
@@ -284,6 +286,7 @@ class SessionView(QWidget):
         editable = audit.status not in SCORES_LOCKED
         self.detail.set_editable(editable)
         self.status.setText("" if editable else f"「{audit.status.value}」の監査のため、点数と所見は変更できません。")
+        self.item_table.setColumnHidden(ItemColumn.PREVIOUS, audit.previous_id is None)
         self.current = -1
         self._update_totals()
         self.go_to(self.next_unscored_row(-1) if self.next_unscored_row(-1) is not None else 0)
