@@ -154,3 +154,15 @@ def test_first_run_offers_the_demo_data_and_loads_it(qtbot, qapp, tmp_path: Path
     qtbot.waitUntil(lambda: master.agency_tab.model.rowCount() == 39, timeout=10000)
     assert "デモデータを読み込みました" in application.window.statusBar().currentMessage()
     application.window.close()
+
+
+def test_keyboard_find_and_enter_to_edit(qtbot, page) -> None:
+    page.agency_tab.table.setFocus()
+    qtbot.keyClick(page.agency_tab.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.agency_tab.filter_edit.hasFocus()
+    qtbot.keyClicks(page.agency_tab.filter_edit, "C09")
+    page.agency_tab.table.setFocus()
+    page.agency_tab.table.setCurrentIndex(page.agency_tab.proxy.index(0, 0))
+    qtbot.keyClick(page.agency_tab.table, Qt.Key.Key_Return)
+    assert page.dialog is not None and page.dialog.name.text() == "長野地域振興局"
+    page.dialog.reject()

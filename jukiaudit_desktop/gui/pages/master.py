@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -126,9 +127,10 @@ class MasterTab(QWidget):
         self._on_edit = on_edit
 
         top = QHBoxLayout()
-        filter_label = QLabel("絞り込み(&F):")
-        filter_label.setBuddy(self.filter_edit)
-        top.addWidget(filter_label)
+        top.addWidget(QLabel("絞り込み(Ctrl+F):"))
+        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.activated.connect(self.filter_edit.setFocus)
         top.addWidget(self.filter_edit, 1)
         top.addWidget(self.count_label)
         buttons = QHBoxLayout()
