@@ -25,6 +25,7 @@ from jukiaudit_desktop.gui.session_view import SessionView
 from jukiaudit_desktop.gui.tasks import DbRunner
 from jukiaudit_desktop.reconcile.settings import ReconcileSettings
 from jukiaudit_desktop.services import audits, findings
+from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.services.findings import DISCREPANCY_TITLES
 from jukiaudit_desktop.services.reconciliation import list_discrepancies, run_reconciliation
 from jukiaudit_desktop.storage.database import Database
@@ -238,4 +239,26 @@ def test_scores_of_an_audit_whose_result_was_notified_cannot_change(qtbot, db_pa
     assert session.items.rows[0].verified is None
     assert "変更できません" in session.status.text()
     assert not session.detail.verified_buttons[3].isEnabled() and session.detail.note.isReadOnly()
+    runner.close()
+
+
+def test_locking_mid_note_saves_it_and_unlocking_reopens_the_session(qtbot, db_path: Path, seeded: Seeded) -> None:
+    runner = start_runner(qtbot, db_path, lambda db: seed(db, seeded))
+    page = open_page(qtbot, runner)
+    session = open_session(qtbot, page, seeded.audit_id)
+    session.go_to(2)
+    press(qtbot, session, Qt.Key.Key_F2)
+    qtbot.keyClicks(session.detail.note, "locked at once")
+    page.clear()  # what the lock does before closing the connection: no wait for the autosave delay
+    runner.close_database()
+    assert page.stack.currentIndex() == 0 and session.items.rowCount() == 0
+    assert session.detail.note.toPlainText() == ""
+
+    reopened: list[Database] = []
+    runner.open_database(lambda: open_app_database(db_path), reopened.append)
+    qtbot.waitUntil(lambda: bool(reopened), timeout=10000)
+    page.refresh()
+    qtbot.waitUntil(lambda: session.items.rowCount() > 0, timeout=5000)
+    assert page.stack.currentWidget() is session
+    assert session.items.rows[2].note == "locked at once"
     runner.close()

@@ -62,6 +62,7 @@ class AuditsPage(Page):
     def __init__(self, runner: DbRunner, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
         self.agencies: list[Agency] = []
+        self._reopen_after_unlock: int | None = None
         self.model = audit_model()
         self.proxy = RowFilterProxy(self.model)
 
@@ -149,10 +150,17 @@ class AuditsPage(Page):
         if self.stack.currentWidget() is self.session:
             return  # the session keeps its own state; the list reloads on the way back
         self.runner.submit(load_snapshot, self._loaded)
+        if self._reopen_after_unlock is not None:
+            self.open_session(self._reopen_after_unlock)
+            self._reopen_after_unlock = None
 
     def clear(self) -> None:
+        """On locking: the session's pending note is saved, then nothing decrypted stays on screen; the
+        session opens again on unlock."""
+        if self.stack.currentWidget() is self.session and self.session.audit is not None:
+            self._reopen_after_unlock = self.session.audit.id
         self.session.clear()
-        self.show_list(reload=False)
+        self.stack.setCurrentIndex(0)
         self.model.set_rows([])
         self.agencies = []
 
