@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -91,9 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("jukiaudit: 中断しました。変更は保存されていません。", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except Exception:
+    except Exception as exc:
         print("jukiaudit: 内部エラーです(不具合)。以下の詳細を開発者に知らせてください。", file=sys.stderr)
-        traceback.print_exc()
+        print(app_log.crash_report(exc), file=sys.stderr)
         return EXIT_BUG
     finally:
         ctx.close()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import traceback
-
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..core.errors import CancelledError, JukiAuditError
+from ..security.app_log import crash_report
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
@@ -18,5 +17,6 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
         box = QMessageBox(QMessageBox.Icon.Critical, "内部エラー",
                           "予期しないエラーが発生しました(不具合)。作業内容は保存済みの分まで残っています。\n"
                           "詳細を開発者に知らせてください。", QMessageBox.StandardButton.Ok, parent)
-        box.setDetailedText("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+        box.setObjectName("crash_dialog")
+        box.setDetailedText(crash_report(exc))
         box.exec()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import re
+import traceback
 from pathlib import Path
 
 import platformdirs
@@ -60,3 +61,11 @@ def configure_logging() -> Path:
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     return Path(handler.baseFilename)
+
+
+def crash_report(exc: BaseException) -> str:
+    """The text shown and logged for a bug: the traceback (code lines and the exception's message, never the
+    values of local variables), with identifiers and keys masked. It is also written to the app log."""
+    text = redact("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    logging.getLogger("jukiaudit.crash").error("unexpected error\n%s", text)
+    return text
