@@ -87,3 +87,12 @@ def test_findings_match_the_seed_with_followups(demo_db: Database) -> None:
 def test_demo_keeps_the_trail_intact(demo_db: Database) -> None:
     assert trail.verify(demo_db) == []
     assert demo_db.scalar("SELECT count(*) FROM trail WHERE action = 'audit.demo'") == 1
+
+
+def test_low_scores_are_what_to_follow_up(demo_db: Database) -> None:
+    self_low = audits.low_scores(demo_db, 2025)
+    assert self_low and all(r.score == 2 and r.comment for r in self_low)  # every deduction says why
+    internal_low = audits.low_scores(demo_db, 2025, AuditType.INTERNAL)
+    raised = {(f.agency_code, f.title) for f in findings.list_findings(demo_db)}
+    assert {r.agency_code for r in internal_low if r.score == 1} == {code for code, _ in raised}
+    assert audits.low_scores(demo_db, 2025, AuditType.EXTERNAL) == []

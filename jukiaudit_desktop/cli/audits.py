@@ -67,6 +67,11 @@ def _register_audit(subparsers: Any) -> None:
     aggregate.add_argument("--year", type=int, required=True)
     aggregate.add_argument("--json", action="store_true")
     aggregate.set_defaults(func=cmd_audit_aggregate)
+    low = sub.add_parser("low-scores", help="3点未満の項目(フォローアップ対象)")
+    low.add_argument("--year", type=int, required=True)
+    low.add_argument("--type", default="自己点検", help="自己点検 / 内部監査 / 外部監査")
+    low.add_argument("--json", action="store_true")
+    low.set_defaults(func=cmd_audit_low_scores)
     evidence = sub.add_parser("evidence", help="証跡ファイルを添付する / 一覧 / 取り出す")
     ev_sub = evidence.add_subparsers(dest="evidence_command", metavar="SUBCOMMAND", required=True)
     ev_add = ev_sub.add_parser("add")
@@ -275,6 +280,16 @@ def cmd_audit_aggregate(args: argparse.Namespace, ctx: Any) -> int:
     print(f"{format_fiscal_year(args.year)} 監査結果(機関ごとの平均点の平均、3点満点)")
     for r in rows:
         print(f"{r.scope}\t{r.audit_type.value}\t{r.agency_count}機関\t{r.average or '-'}点")
+    return 0
+
+
+def cmd_audit_low_scores(args: argparse.Namespace, ctx: Any) -> int:
+    rows = audits.low_scores(ctx.db(), args.year, audits.parse_audit_type(args.type))
+    if args.json:
+        _print_json(rows)
+        return 0
+    for r in rows:
+        print(f"{r.item_code}\t{r.agency_code}\t{r.agency_name}\t{r.score}点\t{r.question}\t{r.comment}")
     return 0
 
 

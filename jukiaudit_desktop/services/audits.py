@@ -29,7 +29,7 @@ from ..core.wareki import normalize_text
 from ..storage import audits_repo as repo
 from ..storage import trail
 from ..storage.agencies import get_by_code
-from ..storage.audits_repo import EvidenceInfo, now_text
+from ..storage.audits_repo import EvidenceInfo, LowScore, now_text
 from ..storage.database import Database
 from . import settings
 from .checklists import install_default_templates
@@ -289,6 +289,12 @@ def set_self_comment(db: Database, audit_id: int, item_code: str, comment: str) 
 
 def score_summary(db: Database, audit_id: int) -> ScoreSummary:
     return summarize(audit_items(db, audit_id))
+
+
+def low_scores(db: Database, fiscal_year: int, audit_type: AuditType = AuditType.SELF_CHECK,
+               below: int = 3) -> list[LowScore]:
+    """Items scored under `below` in the year (該当なし excluded), by item then agency: what to follow up."""
+    return repo.low_scores(db, fiscal_year, AuditType(audit_type), below)
 
 
 # ---------------------------------------------------------------- evidence

@@ -35,7 +35,18 @@ EXTERNAL = ("山岳高原観光課", "長野地域振興局")
 REGISTERS_MISSING = ("こども・家庭課", "食品・生活衛生課", "農業政策課", "国際交流課")
 RECONCILIATION_MISSING = ("県民の学び支援課", "交通指導課")
 OUTSOURCING_CATEGORY = "委託管理"
-WEAK_ITEMS = ("L-3", "C-2", "E-6", "M-3", "D-3", "I-2", "C-4", "H-3")  # where self-checks typically lose a point
+# Where self-checks typically lose a point, with the reason the agency writes (seed 資料5: 3点未満の主な理由
+# セキュリティ会議・緊急時対応訓練の未実施).
+WEAK_ITEMS = {
+    "L-3": "今年度は緊急時対応訓練・セキュリティ会議を実施できていない。",
+    "C-2": "研修会の内容を一部の操作者にしか伝達できていない。",
+    "E-6": "業務端末使用管理簿の責任者確認が四半期ごとになっている。",
+    "M-3": "所属内の定期点検の記録を残していない。",
+    "D-3": "鍵の貸出記録が一部漏れていた。",
+    "I-2": "媒体管理簿の持出し欄に記入漏れがあった。",
+    "C-4": "他機関の指摘事項の共有が口頭のみ。",
+    "H-3": "帳票の廃棄記録に承認者の記載がないものがあった。",
+}
 INTERNAL_AUDITORS = ("市町村課 住基ネット担当", "デジタルインフラ整備室 担当")
 EXTERNAL_AUDITORS = ("外部監査人((株)インテック)",)
 DUE = date(2026, 1, 30)
@@ -95,6 +106,9 @@ def load(db: Database) -> None:
     _deduct_until(db, [self_checks[a.name] for a in not_audited_first], SELF_CHECK_TARGET,
                   list(self_checks.values()), audits.set_self_score, "self_score")
     for audit_id in self_checks.values():
+        for row in audits.audit_items(db, audit_id):
+            if row.self_score == 2 and row.item.code in WEAK_ITEMS:
+                audits.set_self_comment(db, audit_id, row.item.code, WEAK_ITEMS[row.item.code])
         _walk(db, audit_id, AuditStatus.DONE)
     internal = {name: _verification(db, by_name[name].code, AuditType.INTERNAL, date(2025, 10, 15) if i < 5
                                      else date(2025, 11, 12), INTERNAL_AUDITORS) for i, name in enumerate(INTERNAL)}

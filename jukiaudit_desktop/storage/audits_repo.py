@@ -240,6 +240,31 @@ def item_scores(db: Database, audit_id: int, template_id: int, previous_id: int 
     return result
 
 
+@dataclass(frozen=True)
+class LowScore:
+    audit_id: int
+    agency_code: str
+    agency_name: str
+    item_code: str
+    category: str
+    question: str
+    score: int
+    comment: str
+
+
+def low_scores(db: Database, fiscal_year: int, audit_type: AuditType, below: int) -> list[LowScore]:
+    """Counted scores under `below` in the year's audits of the type: self scores for 自己点検, else verified."""
+    column = "s.self_score" if audit_type is AuditType.SELF_CHECK else "s.verified"
+    comment = "s.self_comment" if audit_type is AuditType.SELF_CHECK else "s.note"
+    rows = db.query(
+        f"SELECT a.id, g.code, g.name, i.code, i.category, i.question, {column}, coalesce({comment}, '') "
+        "FROM audit_score s JOIN audit a ON a.id = s.audit_id JOIN agency g ON g.id = a.agency_id "
+        "JOIN checklist_item i ON i.id = s.item_id "
+        f"WHERE a.fiscal_year = ? AND a.audit_type = ? AND {column} BETWEEN 1 AND ? "
+        "ORDER BY i.code, g.code", (fiscal_year, audit_type.value, below - 1))
+    return [LowScore(*r) for r in rows]
+
+
 # ---------------------------------------------------------------- evidence
 
 
