@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from jukiaudit_desktop.core.audit import ChecklistTarget
+from jukiaudit_desktop.core.audit import AuditType, ChecklistTarget
 from jukiaudit_desktop.core.errors import InputError
+from jukiaudit_desktop.core.master import Agency
 from jukiaudit_desktop.paths import resource
-from jukiaudit_desktop.services import checklists
+from jukiaudit_desktop.services import audits, checklists
+from jukiaudit_desktop.services.master_data import add_agency
 from jukiaudit_desktop.storage.database import Database
 
 
@@ -78,3 +80,14 @@ def test_an_edit_is_saved_as_a_new_version(db: Database) -> None:
         checklists.save_new_version(db, base.id, [*kept, kept[0]])
     versions = [(t.name, t.version) for t in checklists.list_templates(db) if t.name == base.name]
     assert versions == [(base.name, 2), (base.name, 1)]
+
+
+def test_new_audits_use_the_checklist_imported_last_for_their_target(db: Database, tmp_path: Path) -> None:
+    checklists.install_default_templates(db)
+    data = json.loads(resource("checklists", "prefecture_default.json").read_text(encoding="utf-8"))
+    data["name"] = "長野県 住基ネット点検表(令和8年度)"
+    path = tmp_path / "own.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    own = checklists.import_template(db, path)
+    add_agency(db, Agency("K15", "こども・家庭課"))
+    assert audits.create_audit(db, "K15", 2026, AuditType.SELF_CHECK).template_id == own.id

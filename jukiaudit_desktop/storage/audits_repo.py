@@ -105,6 +105,7 @@ def list_templates(db: Database) -> list[TemplateInfo]:
 
 
 def latest_template_id(db: Database, name: str | None = None, target: str | None = None) -> int | None:
+    """The template stored last (the newest version, or the newest imported checklist for a target)."""
     sql, params = "SELECT id FROM checklist_template WHERE 1 = 1", []
     if name is not None:
         sql += " AND name = ?"
@@ -112,7 +113,7 @@ def latest_template_id(db: Database, name: str | None = None, target: str | None
     if target is not None:
         sql += " AND target = ?"
         params.append(target)
-    value = db.scalar(sql + " ORDER BY version DESC, id DESC LIMIT 1", params)
+    value = db.scalar(sql + " ORDER BY id DESC LIMIT 1", params)
     return None if value is None else int(value)
 
 
