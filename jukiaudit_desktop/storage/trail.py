@@ -41,8 +41,10 @@ def _trail_key(db: Database) -> bytes:
 def pin_key(db: Database) -> None:
     """Keep the chain's MAC key independent of the database key (before the first rekey). Idempotent."""
     with db.transaction():
-        db.execute("INSERT OR IGNORE INTO setting (name, value) VALUES (?, ?)",
-                   (_PINNED_KEY_SETTING, json.dumps(_trail_key(db).hex())))
+        if db.scalar("SELECT 1 FROM setting WHERE name = ?", (_PINNED_KEY_SETTING,)) is None:
+            db.execute("INSERT INTO setting (name, value) VALUES (?, ?)",
+                       (_PINNED_KEY_SETTING, json.dumps(_trail_key(db).hex())))
+            record(db, "trail.key_pinned")
 
 
 def _mac(key: bytes, prev_mac: str, seq: int, at: str, action: str, detail: str) -> str:
