@@ -137,3 +137,34 @@ def trail_rows(path: Path, action: str) -> list[str]:
         return [str(seq) for (seq,) in db.query("SELECT seq FROM trail WHERE action = ? ORDER BY seq", (action,))]
     finally:
         db.close()
+
+
+def test_gui_warns_loudly_at_start_when_the_trail_is_broken(qtbot, qapp, tmp_path: Path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from jukiaudit_desktop.gui.app import Application
+
+    path = tmp_path / "audit.db"
+    db = open_app_database(path, create=True)
+    db.execute("UPDATE trail SET detail = '{}' WHERE seq = 1")
+    db.close()
+    seen: list[str] = []
+
+    def close_warning() -> None:
+        box = qapp.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(f"{box.windowTitle()}\n{box.text()}")
+            box.accept()
+
+    poll = QTimer()
+    poll.timeout.connect(close_warning)
+    poll.start(50)
+    application = Application(path)
+    qtbot.addWidget(application.window)
+    application.start()
+    qtbot.waitUntil(lambda: bool(seen), timeout=10000)
+    poll.stop()
+    assert seen[0].startswith("改ざん・破損の検出")
+    assert "監査証跡 #1: 記録が改ざんされている" in seen[0]
+    application.window.close()
