@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMenu
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
 
 from jukiaudit_desktop.core.planning import AuditKind
 from jukiaudit_desktop.gui.pages.planning import KIND_COLOURS, MatrixColumn, PlanningPage
@@ -131,3 +131,38 @@ def test_context_menu_offers_pins_for_plan_years_only(qtbot, page: PlanningPage)
         menu.close()
         menu.deleteLater()
         qtbot.waitUntil(lambda: page.table.findChild(QMenu, "planning_cell_menu") is None, timeout=3000)
+
+
+def test_a_period_is_added_from_the_page_on_an_empty_database(qtbot, db_path: Path) -> None:
+    runner = DbRunner()
+    opened = []
+    runner.open_database(lambda: open_app_database(db_path, create=True), opened.append)
+    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
+    page = PlanningPage(runner)
+    qtbot.addWidget(page)
+    page.refresh()
+    qtbot.waitUntil(lambda: "期が登録されていません" in page.status_label.text(), timeout=5000)
+    assert not page.generate_button.isEnabled()
+    answers = iter(["第8期", 2029])
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(20, answer)
+            return
+        value = next(answers)
+        if isinstance(value, str):
+            dialog.setTextValue(value)
+            QTimer.singleShot(20, answer)  # the second question follows
+        else:
+            dialog.setIntValue(value)
+        dialog.accept()
+
+    QTimer.singleShot(20, answer)
+    qtbot.mouseClick(page.add_period_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "を登録しました" in page.status_label.text(), timeout=5000)
+    assert page.period_combo.currentText() == "第8期"
+    assert [page.year_combo.itemText(i) for i in range(page.year_combo.count())] == ["令和11年度", "令和12年度",
+                                                                                    "令和13年度"]
+    assert page.generate_button.isEnabled() and page.model.rowCount() == 0
+    runner.close()

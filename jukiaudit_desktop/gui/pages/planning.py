@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -28,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.planning import AuditKind
-from ...core.wareki import format_fiscal_year
+from ...core.wareki import fiscal_year, format_fiscal_year
 from ...planning.matrix import Cell, CellSource, MatrixRow
 from ...services import planning
 from ...services.planning import PlanningView
@@ -88,6 +90,7 @@ class PlanningPage(Page):
         self.generate_button = QPushButton("計画を作成(&G)", objectName="planning_generate")
         self.generate_button.setToolTip("固定した機関はそのままに、この年度から期末までの計画を作り直して保存します")
         self.check_button = QPushButton("計画を検査(&K)", objectName="planning_check")
+        self.add_period_button = QPushButton("期を追加(&N)…", objectName="planning_add_period")
         self.plan_pdf_button = QPushButton("計画書PDF(&P)…", objectName="planning_plan_pdf")
         self.matrix_pdf_button = QPushButton("表を印刷用PDFへ…", objectName="planning_matrix_pdf")
         self.xlsx_button = QPushButton("表をExcelへ(&X)…", objectName="planning_matrix_xlsx")
@@ -134,6 +137,7 @@ class PlanningPage(Page):
         controls.addWidget(self.budget_spin)
         controls.addWidget(self.generate_button)
         controls.addWidget(self.check_button)
+        controls.addWidget(self.add_period_button)
         controls.addStretch(1)
         controls.addWidget(self.plan_pdf_button)
         controls.addWidget(self.matrix_pdf_button)
@@ -170,6 +174,7 @@ class PlanningPage(Page):
                                                                   self.year_combo.currentData()))
         self.generate_button.clicked.connect(self.generate)
         self.check_button.clicked.connect(self.check)
+        self.add_period_button.clicked.connect(self.add_period)
         self.plan_pdf_button.clicked.connect(self.save_plan_pdf)
         self.matrix_pdf_button.clicked.connect(lambda: self.export_matrix("pdf"))
         self.xlsx_button.clicked.connect(lambda: self.export_matrix("xlsx"))
@@ -220,7 +225,7 @@ class PlanningPage(Page):
         self.violations.clear()
         matrix = self.view.matrix
         if matrix is None:
-            self.status_label.setText("期が登録されていません。`jukiaudit plan period` で登録するか、"
+            self.status_label.setText("期が登録されていません。「期を追加」で登録するか、"
                                       "「ファイル」メニューからデモデータを読み込んでください。")
             return
         self.violations.addItems([v.message for v in matrix.violations])
@@ -267,6 +272,18 @@ class PlanningPage(Page):
 
     def check(self) -> None:
         self._reload(self.period_combo.currentText(), self.view.year, "検査しました。")
+
+    def add_period(self) -> None:
+        """Register the next 3-year period: its name, then its first fiscal year (西暦)."""
+        periods = self.view.periods
+        next_year = periods[-1].last_year + 1 if periods else fiscal_year(date.today())
+        name, ok = QInputDialog.getText(self, "期を追加", "期の名前(例 第8期):")
+        if not ok or not name.strip():
+            return
+        first, ok = QInputDialog.getInt(self, "期を追加", f"「{name}」の開始年度(西暦、3年間):", next_year, 2000, 2100)
+        if ok:
+            self.runner.submit(lambda db, _p: planning.add_period(db, name, first, first + 2),
+                               lambda period: self._reload(period.name, None, f"{period.label}を登録しました。"))
 
     def _cell_at(self, index: QModelIndex) -> tuple[MatrixRow, int] | None:
         if not index.isValid():
