@@ -122,3 +122,9 @@ def test_new_passphrase_must_be_given_in_passphrase_mode(tmp_path: Path, monkeyp
     assert main(["--db", str(path), "--passphrase-env", "PW", "rekey"]) == 3
     assert "新しいパスフレーズを指定してください" in capsys.readouterr().err
     assert os.path.exists(keys.salt_path(path))
+
+
+def test_the_database_file_is_readable_by_its_owner_only(db: Database) -> None:
+    add(db, "M1")  # a write: the -wal file exists now too
+    for path in (db.path, Path(str(db.path) + "-wal")):
+        assert path.stat().st_mode & 0o077 == 0, path

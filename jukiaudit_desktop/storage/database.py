@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
 from collections.abc import Iterator, Sequence
@@ -190,6 +191,7 @@ def open_database(
         db = Database(conn, path, key)
         if is_new:
             _create_schema(db)
+            os.chmod(path, 0o600)  # owner only (POSIX); SQLite gives its -wal and -shm files the same mode
         else:
             _check_and_migrate(db, find_migrations() if migrations is None else migrations)
     except BaseException:
