@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import shutil
 from collections.abc import Iterator, Sequence
@@ -178,6 +177,7 @@ def open_database(
         raise DatabaseMissingError(path)
     if is_new:
         path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)  # owner only (POSIX); SQLite gives the -wal and -shm files the same mode
     conn = _connect(path, key)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -191,7 +191,6 @@ def open_database(
         db = Database(conn, path, key)
         if is_new:
             _create_schema(db)
-            os.chmod(path, 0o600)  # owner only (POSIX); SQLite gives its -wal and -shm files the same mode
         else:
             _check_and_migrate(db, find_migrations() if migrations is None else migrations)
     except BaseException:
