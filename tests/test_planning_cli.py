@@ -89,6 +89,6 @@ def test_matrix_xlsx_and_bad_period(run, tmp_path: Path) -> None:
     assert len(rows) == 34
     assert all(sum(1 for v in row[2:5] if v) == 1 for row in rows)  # every agency once in 第6期
     by_code = {row[0]: row for row in rows}
-    assert by_code["C09"][4] == "外部監査(記録)" and by_code["K03"][2] == "内部監査(履歴)"
+    assert by_code["C09"][4] == "外部監査・記録" and by_code["K03"][2] == "内部監査・履歴"
     c09 = next(r for r in range(2, 36) if sheet.cell(r, 1).value == "C09")
     assert sheet.cell(c09, 5).fill.fgColor.rgb.endswith("FFD99E")

@@ -96,7 +96,7 @@ def test_matrix_shows_gaps_then_a_generated_plan_then_a_pin_breaking_the_budget(
     page.table.setCurrentIndex(page.proxy.index(tax_row, R8_COLUMN))
     qtbot.keyClick(page.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "固定しました" in page.status_label.text(), timeout=5000)
-    assert column_texts(page, R8_COLUMN)[row_of(page, "K02")] == "外部監査・固定 !"
+    assert column_texts(page, R8_COLUMN)[row_of(page, "K02")] == "外部監査・固定!"
     messages = [page.violations.item(i).text() for i in range(page.violations.count())]
     assert len(messages) == 1 and "外部監査の年間枠" in messages[0] and "K02 税務課" in messages[0]
     page.problems_only.setChecked(True)

@@ -83,8 +83,8 @@ def test_without_pins_a_plan_is_refused_only_for_what_was_recorded(case: tuple[S
     # unless recorded audits already load a year beyond the level.
     recorded_years = {r.fiscal_year for r in situation.recorded_in_period()}
     if not recorded_years & set(situation.plan_years):
-        load = Counter(e.fiscal_year for e in entries
-                       if not situation.agency(e.agency_id).is_new_in(e.fiscal_year))  # type: ignore[union-attr]
+        agencies = {a.id: a for a in situation.agencies}
+        load = Counter(e.fiscal_year for e in entries if not agencies[e.agency_id].is_new_in(e.fiscal_year))
         counts = [load[y] for y in situation.plan_years]
         assert max(counts) - min(counts) <= 1
         assert counts == sorted(counts)  # a remainder goes to the later years

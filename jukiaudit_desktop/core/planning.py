@@ -111,9 +111,6 @@ class Situation:
         """The years a plan made in `year` decides: this year and the rest of the period."""
         return range(self.year, self.period.last_year + 1)
 
-    def agency(self, agency_id: int) -> PlanAgency | None:
-        return next((a for a in self.agencies if a.id == agency_id), None)
-
     def recorded_in_period(self) -> list[RecordedAudit]:
         return [r for r in self.recorded if self.period.contains(r.fiscal_year)]
 

@@ -23,11 +23,10 @@ class Cell:
     reason: str = ""
     problems: tuple[Violation, ...] = ()
 
-    @property
-    def short_text(self) -> str:
-        """内 / 外, with ★ when pinned and ! when a rule breaks here (the matrix cell's text)."""
-        mark = "内" if self.kind is AuditKind.INTERNAL else "外"
-        return mark + ("★" if self.source is CellSource.PINNED else "") + ("!" if self.problems else "")
+    def text(self, short: bool = False) -> str:
+        """内部監査・計画 (short: 内部・計画), with ! when a rule breaks in this cell's year."""
+        kind = self.kind.value[:2] if short else self.kind.value
+        return f"{kind}・{self.source.value}" + ("!" if self.problems else "")
 
 
 @dataclass(frozen=True)

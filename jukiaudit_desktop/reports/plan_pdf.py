@@ -79,8 +79,7 @@ def render_matrix(matrix: CoverageMatrix, doc_number: str, issued_on: date) -> b
         cells = []
         for c, year in enumerate(years, start=2):
             cell = row.cells.get(year)
-            text = "" if cell is None else f"{cell.kind.value[:2]}・{cell.source.value}" + ("!" if cell.problems else "")
-            cells.append(paragraph(text, s.cell))
+            cells.append(paragraph("" if cell is None else cell.text(short=True), s.cell))
             if cell is not None:
                 commands.append(("BACKGROUND", (c, r), (c, r), KIND_COLOURS[cell.kind]))
         notes = "、".join(sorted({v.rule.value for v in row.problems}))

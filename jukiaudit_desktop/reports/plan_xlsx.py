@@ -9,7 +9,7 @@ from openpyxl.styles import PatternFill
 
 from ..core.planning import AuditKind
 from ..core.wareki import format_fiscal_year
-from ..planning.matrix import Cell, CoverageMatrix
+from ..planning.matrix import CoverageMatrix
 from .spreadsheet import Sheet, xlsx_bytes
 
 FILLS = {AuditKind.INTERNAL: "CCE0FF", AuditKind.EXTERNAL: "FFD99E"}
@@ -17,15 +17,9 @@ GAP_FILL = "FFC7C7"
 FIRST_YEAR_COLUMN = 3  # after コード and 機関名
 
 
-def _cell_text(cell: Cell | None) -> str:
-    if cell is None:
-        return ""
-    return f"{cell.kind.value}({cell.source.value})" + ("!" if cell.problems else "")
-
-
 def matrix_sheets(matrix: CoverageMatrix) -> list[Sheet]:
     years = list(matrix.period.years)
-    rows = [[row.agency.code, row.agency.name, *(_cell_text(row.cells.get(y)) for y in years),
+    rows = [[row.agency.code, row.agency.name, *(c.text() if (c := row.cells.get(y)) else "" for y in years),
              "未計画" if row.is_gap else "", "\n".join(v.message for v in row.problems)] for row in matrix.rows]
     grid = Sheet(matrix.period.name, ["コード", "機関名", *(format_fiscal_year(y) for y in years), "期内", "規則違反"],
                  rows)

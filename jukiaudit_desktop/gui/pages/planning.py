@@ -50,9 +50,7 @@ class MatrixColumn(IntEnum):
 
 
 def cell_text(cell: Cell | None) -> str:
-    if cell is None:
-        return ""
-    return f"{cell.kind.value}・{cell.source.value}" + (" !" if cell.problems else "")
+    return "" if cell is None else cell.text()
 
 
 def _year_column(year: int) -> Column[MatrixRow]:
