@@ -81,8 +81,6 @@ def external_budget(db: Database, year: int) -> int:
 
 def situation(db: Database, year: int, budget: int | None = None, as_of: date | None = None) -> Situation:
     """What a plan for `year` depends on; findings count as overdue when past due on `as_of` (today)."""
-    if budget is not None and budget < 0:
-        raise InputError(f"外部監査の枠は0以上で指定してください(指定: {budget})。")
     return Situation(
         period=period_of_year(db, year),
         year=year,
