@@ -1,0 +1,64 @@
+"""The sheet's reconciliation summary and the discrepancy export, from the shared samples imported and reconciled
+through the real services on the demo database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from jukiaudit_desktop.core.audit import AuditType
+from jukiaudit_desktop.importers.profile import default_profile
+from jukiaudit_desktop.reconcile.settings import ReconcileSettings
+from jukiaudit_desktop.services import audits, demo, exports, findings, imports, reconciliation, reports
+from jukiaudit_desktop.storage.database import Database
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+AGENCY = "C09"  # the demo's sample agency (長野地域振興局): its terminals and operators match the samples
+
+
+@pytest.fixture
+def reconciled(db: Database) -> tuple[Database, int, list[reconciliation.StoredDiscrepancy]]:
+    demo.load_demo(db)
+    agency, _ = imports.ensure_agency(db, AGENCY)
+    assert agency.id is not None
+    profile = default_profile()
+    imports.import_files(db, agency.id, profile.layout("oplog"), [SAMPLES / "oplog_cp932.csv"])
+    imports.import_files(db, agency.id, profile.layout("register"), [SAMPLES / "register_cp932.csv"])
+    run = reconciliation.run_reconciliation(db, AGENCY, ReconcileSettings())
+    found = reconciliation.list_discrepancies(db, run.run_id)
+    audit = next(a for a in audits.list_audits(db, 2025) if a.agency_code == AGENCY
+                 and a.audit_type is AuditType.EXTERNAL)
+    assert audit.id is not None
+    return db, audit.id, found
+
+
+def test_sheet_counts_discrepancies_explained_and_raised(reconciled, tmp_path: Path) -> None:
+    db, audit_id, found = reconciled
+    reconciliation.mark_explained(db, found[0].id, "研修用の照会(記録あり)")
+    findings.raise_from_discrepancy(db, audit_id, found[1].id)
+    sheet = reports.build_findings_sheet(db, audit_id)
+    assert sheet.reconciliation is not None
+    lines = {line.kind: line for line in sheet.reconciliation.lines}
+    assert sum(line.count for line in lines.values()) == len(found)
+    first_kind = found[0].kind.value
+    assert lines[first_kind].explained == 1 and lines[found[1].kind.value].raised == 1
+
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(reports.findings_sheet_pdf(db, audit_id)[0])
+    text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                                  check=True).stdout.split())
+    assert found[0].kind.label in text and f"{len(found)}" in text
+
+
+def test_discrepancy_export_lists_every_discrepancy(reconciled, tmp_path: Path) -> None:
+    db, _, found = reconciled
+    path = tmp_path / "discrepancies.csv"
+    assert exports.export_discrepancies(db, path) == len(found)
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
+    assert rows[0] == list(exports.DISCREPANCY_HEADERS)
+    assert [r[4] for r in rows[1:]] == [d.kind.value for d in found]
+    assert all(r[5] and r[6] == "未処理" for r in rows[1:])
