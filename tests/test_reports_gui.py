@@ -118,3 +118,19 @@ def test_cancelled_print_dialog_issues_nothing(qtbot, runner_and_audit, monkeypa
     monkeypatch.setattr(preview, "ask_printer", lambda: None)
     qtbot.mouseClick(preview.print_button, Qt.MouseButton.LeftButton)
     assert in_db(qtbot, runner, lambda db: db.scalar("SELECT count(*) FROM issued_document")) == 0
+
+
+def test_print_sheet_button_on_the_audits_page_opens_the_preview(qtbot, runner_and_audit) -> None:
+    from jukiaudit_desktop.gui.pages.audits import AuditsPage
+
+    runner, audit_id = runner_and_audit
+    page = AuditsPage(runner)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    qtbot.waitUntil(lambda: page.proxy.rowCount() > 0, timeout=10000)
+    page.select_audit(audit_id)
+    qtbot.waitUntil(page.sheet_button.isEnabled, timeout=5000)
+    qtbot.mouseClick(page.sheet_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(isinstance(w, SheetPreviewDialog) and w.isVisible() and w.audit_id == audit_id
+                                for w in QApplication.topLevelWidgets()), timeout=10000)

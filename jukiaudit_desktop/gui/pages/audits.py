@@ -32,6 +32,7 @@ from ..audit_dialog import AuditDialog
 from ..audit_models import AuditColumn, audit_model
 from ..row_table import RowFilterProxy
 from ..session_view import SessionView
+from ..sheet_preview import open_sheet_preview
 from ..tasks import DbRunner
 from . import Page
 
@@ -108,6 +109,7 @@ class AuditsPage(Page):
         self.status_button = self._button("状態を変更", "change_status_button", self.change_status)
         self.export_button = self._button("自己点検表を出力…", "export_selfcheck_button", self.export_selfcheck)
         self.import_button = self._button("自己点検表を取り込む…", "import_selfcheck_button", self.import_selfcheck)
+        self.sheet_button = self._button("指摘事項票を印刷…", "print_sheet_button", self.print_sheet)
         buttons = QHBoxLayout()
         for widget in (self.new_button, self.baseline_button, self.open_button, QLabel("次の状態"), self.next_status,
                        self.status_button):
@@ -115,6 +117,7 @@ class AuditsPage(Page):
         buttons.addStretch(1)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.import_button)
+        buttons.addWidget(self.sheet_button)
         self.message = QLabel()
         self.message.setObjectName("audits_message")
         self.message.setWordWrap(True)
@@ -199,7 +202,7 @@ class AuditsPage(Page):
             for status in AuditStatus:  # in workflow order
                 if status in ALLOWED_TRANSITIONS[audit.status]:
                     self.next_status.addItem(status.value, status)
-        for widget in (self.baseline_button, self.open_button, self.export_button):
+        for widget in (self.baseline_button, self.open_button, self.export_button, self.sheet_button):
             widget.setEnabled(audit is not None)
         self.status_button.setEnabled(self.next_status.count() > 0)
 
@@ -265,6 +268,12 @@ class AuditsPage(Page):
         self.runner.submit(lambda db, _p: selfcheck_xlsx.export_form(db, audit_id, path),
                            lambda written: self.message.setText(f"自己点検表を出力しました: {written}"),
                            label="自己点検表を出力しています")
+
+    def print_sheet(self) -> None:
+        """Preview the selected audit's findings sheet, to print or save it."""
+        audit = self.selected_audit()
+        if audit is not None and audit.id is not None:
+            open_sheet_preview(self.runner, audit.id, self)
 
     def import_selfcheck(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, "記入済みの自己点検表を取り込む", "", "Excel (*.xlsx)")
