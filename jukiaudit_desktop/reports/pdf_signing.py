@@ -7,6 +7,7 @@ The signing key is the inspector's, never the database key; its passphrase is se
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -19,6 +20,9 @@ from cryptography.x509.oid import NameOID
 from ..core.errors import InputError, JukiAuditError
 
 MIN_PASSPHRASE = 8
+# pyHanko logs an untrusted certificate with a traceback; the result says it in words, so without an app
+# log handler nothing reaches the terminal (with one, the app log still gets it).
+logging.getLogger("pyhanko").addHandler(logging.NullHandler())
 VALID_YEARS = 3
 
 
