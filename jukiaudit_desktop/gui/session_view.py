@@ -96,6 +96,7 @@ class SessionView(QWidget):
         self.current = -1
         self._pending_note: tuple[str, str] | None = None  # (item code, text) not yet sent to the worker
         self._open_copies: list[Path] = []
+        self.finding_dialog: FindingDialog | None = None
         self._note_timer = QTimer(self)
         self._note_timer.setSingleShot(True)
         self._note_timer.setInterval(NOTE_SAVE_DELAY_MS)
