@@ -147,6 +147,14 @@ def test_whole_session_by_keyboard_survives_closing_and_reopening(qtbot, db_path
     session.go_to(differing)
     assert "異なります" in session.detail.difference.text()
 
+    # the numeric keypad scores too, and Delete clears a score (the item counts as unscored again)
+    press(qtbot, session, Qt.Key.Key_2, Qt.KeyboardModifier.KeypadModifier)
+    assert session.items.rows[differing].verified == 2
+    press(qtbot, session, Qt.Key.Key_Delete)
+    assert session.items.rows[differing].verified is None
+    assert session.progress_label.text() == f"確認済み {total - 1} / {total}"
+    press(qtbot, session, Qt.Key.Key_3)
+
     # a note is saved as typed; digits typed into it are text, not scores
     session.go_to(0)
     press(qtbot, session, Qt.Key.Key_F2)

@@ -1,7 +1,7 @@
 """The on-site session: item by item, keyboard-driven scoring beside the self-check, notes saved as typed,
 evidence, averages, findings.
 
-Keys: 1/2/3 score, 0 or N 該当なし, Delete clears; ↓ J PageDown next item, ↑ K PageUp previous; Ctrl+Enter
+Keys: 1/2/3 score (also on the numeric keypad), 0 or N 該当なし, Delete clears; ↓ J PageDown next item, ↑ K PageUp previous; Ctrl+Enter
 next unscored item; F2 note (Esc back); Ctrl+I raise a finding; Ctrl+T attach a file; Alt+← back to the list.
 """
 
@@ -240,14 +240,14 @@ class SessionView(QWidget):
 
     def _install_shortcuts(self) -> None:
         bindings: list[tuple[list[str], object]] = [
-            (["1"], lambda: self.set_verified(1)),
-            (["2"], lambda: self.set_verified(2)),
-            (["3"], lambda: self.set_verified(3)),
-            (["0", "N"], lambda: self.set_verified(NOT_APPLICABLE)),
+            (["1", "Num+1"], lambda: self.set_verified(1)),
+            (["2", "Num+2"], lambda: self.set_verified(2)),
+            (["3", "Num+3"], lambda: self.set_verified(3)),
+            (["0", "Num+0", "N"], lambda: self.set_verified(NOT_APPLICABLE)),
             (["Delete"], lambda: self.set_verified(None)),
             (["Down", "J", "PgDown"], lambda: self.go_to(self.current + 1)),
             (["Up", "K", "PgUp"], lambda: self.go_to(self.current - 1)),
-            (["Ctrl+Return", "Ctrl+Enter"], self.next_unscored),
+            (["Ctrl+Return", "Ctrl+Enter", "Ctrl+Num+Enter"], self.next_unscored),
             (["F2"], self.detail.note.setFocus),
             (["Ctrl+I"], self.raise_finding),
             (["Ctrl+T"], self.choose_and_attach),
