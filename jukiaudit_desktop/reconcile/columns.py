@@ -53,9 +53,6 @@ class Vocabulary:
             self.names.append(name)
         return found
 
-    def encode(self, names: list[str]) -> IntArray:
-        return np.fromiter((self.code(n) for n in names), dtype=np.int64, count=len(names))
-
     def name(self, code: int) -> str | None:
         return None if code == NONE else self.names[code]
 
