@@ -44,7 +44,10 @@ TEXT_FIELDS = (  # (field, label, placeholder)
     ("effect", "影響", "放置した場合のリスク"),
     ("recommendation", "改善の提案", "何をどう改善すべきか"),
 )
-DISCREPANCY_HINT = "空欄のまま保存すると、突合で見つかった操作ログと管理簿の行が自動で記載されます"
+DISCREPANCY_HINTS = {  # raise_from_discrepancy fills these when left empty
+    "condition": "空欄なら、差異の操作ログと管理簿の行を自動で記載します",
+    "criteria": "空欄なら、突合の基準を自動で記載します",
+}
 
 
 def audit_label(audit: Audit) -> str:
@@ -109,8 +112,8 @@ class FindingDialog(QDialog):
             edit = QPlainTextEdit(prefilled[field])
             edit.setObjectName(f"{field}_edit")
             edit.setTabChangesFocus(True)
-            edit.setPlaceholderText(DISCREPANCY_HINT if self.discrepancy_id and field in ("condition", "criteria")
-                                    and finding is None else placeholder)
+            from_discrepancy = self.discrepancy_id is not None and finding is None
+            edit.setPlaceholderText(DISCREPANCY_HINTS.get(field, placeholder) if from_discrepancy else placeholder)
             edit.setFixedHeight(64 if field == "condition" else 48)
             self.text_edits[field] = edit
             form.addRow(label, edit)
