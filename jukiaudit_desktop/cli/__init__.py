@@ -87,6 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except JukiAuditError as exc:
         print(f"jukiaudit: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading: not an error
+        sys.stderr.close()
+        return EXIT_OK
     except KeyboardInterrupt:
         print("jukiaudit: 中断しました。変更は保存されていません。", file=sys.stderr)
         return EXIT_BAD_INPUT
