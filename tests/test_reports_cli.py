@@ -8,7 +8,7 @@ import pytest
 from test_reports_sheet import make_audit
 
 from jukiaudit_desktop.cli import main
-from jukiaudit_desktop.services import findings
+from jukiaudit_desktop.services import findings, reports
 from jukiaudit_desktop.services.database_access import open_app_database
 
 
@@ -32,6 +32,12 @@ def test_findings_pdf_then_verify(audit_db: tuple[Path, int], tmp_path: Path,
     assert out.read_bytes() == first
     assert main(["--db", str(db_path), "verify-sheet", str(out)]) == 0
     assert "一致:" in capsys.readouterr().out
+    database = open_app_database(db_path)
+    qr = reports.preview_findings_sheet(database, audit_id)[1]
+    database.close()
+    payload = f"JUKIAUDIT-SHEET;doc={qr.doc_number};sha256={qr.content_sha256}"
+    assert main(["--db", str(db_path), "verify-sheet", "--qr", payload]) == 0
+    assert main(["--db", str(db_path), "verify-sheet"]) == 3
 
     database = open_app_database(db_path)
     finding = findings.list_findings(database, audit_id)[0]

@@ -136,3 +136,20 @@ def test_preview_records_nothing_and_equals_the_issued_sheet(db: Database) -> No
     assert issued == preview and issue.doc_number == provisional.doc_number
     again, reprint = reports.preview_findings_sheet(db, audit_id)
     assert again == issued and reprint.reprint
+
+
+def test_paper_sheet_verifies_by_its_qr_text(db: Database) -> None:
+    audit_id = make_audit(db)
+    _, issue = reports.findings_sheet_pdf(db, audit_id)
+    scanned = f"JUKIAUDIT-SHEET;doc={issue.doc_number};sha256={issue.content_sha256.upper()}\r\n"
+    assert reports.verify_paper_sheet(db, scanned).matches
+    finding = findings.list_findings(db, audit_id)[0]
+    findings.update_finding(db, finding.id, due_date=date(2026, 3, 31))
+    assert not reports.verify_paper_sheet(db, scanned).matches
+    with pytest.raises(InputError, match="QR"):
+        reports.verify_paper_sheet(db, "https://example.invalid/")
+
+
+def test_verify_sheet_names_a_missing_file(db: Database, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="missing.pdf"):
+        reports.verify_sheet(db, tmp_path / "missing.pdf")

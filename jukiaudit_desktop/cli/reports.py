@@ -21,8 +21,9 @@ def register(subparsers: Any) -> None:
     sheet.add_argument("--out", type=Path, required=True, metavar="FILE", help="出力する PDF")
     sheet.set_defaults(func=cmd_findings_pdf)
 
-    verify = subparsers.add_parser("verify-sheet", help="指摘事項票の PDF がデータベースの内容と一致するか確かめる")
-    verify.add_argument("file", type=Path, metavar="FILE")
+    verify = subparsers.add_parser("verify-sheet", help="指摘事項票(PDF、または紙の QR コード)がデータベースの内容と一致するか確かめる")
+    verify.add_argument("file", type=Path, metavar="FILE", nargs="?", help="指摘事項票の PDF")
+    verify.add_argument("--qr", metavar="TEXT", help="紙の指摘事項票の QR コードを読み取った文字列")
     verify.set_defaults(func=cmd_verify_sheet)
 
     annual = subparsers.add_parser("annual-report", help="審議会向けの年次報告を .pdf / .xlsx で作成する")
@@ -71,9 +72,12 @@ def cmd_findings_pdf(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_verify_sheet(args: argparse.Namespace, ctx: Any) -> int:
-    result = reports.verify_sheet(ctx.db(create=False), args.file)
+    if (args.file is None) == (args.qr is None):
+        raise JukiAuditError("PDF ファイルか --qr のどちらか一方を指定してください。")
+    db = ctx.db(create=False)
+    result = reports.verify_sheet(db, args.file) if args.file else reports.verify_paper_sheet(db, args.qr)
     print(f"文書番号 {result.doc_number}")
-    print(f"PDF のハッシュ      {result.sheet_sha256}")
+    print(f"票のハッシュ        {result.sheet_sha256}")
     print(f"発行時のハッシュ    {result.issued_sha256}")
     print(f"現在の内容のハッシュ {result.current_sha256}")
     if result.matches:

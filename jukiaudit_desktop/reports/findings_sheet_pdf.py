@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -50,8 +51,18 @@ def metadata_keywords(issue: Issue) -> str:
     return f"{KEYWORD_PREFIX}; doc={issue.doc_number}; sha256={issue.content_sha256}; trail={issue.trail_head}"
 
 
+QR_PREFIX = "JUKIAUDIT-SHEET"
+_QR_PAYLOAD = re.compile(rf"{QR_PREFIX};doc=(?P<doc>[^;]+);sha256=(?P<sha>[0-9a-fA-F]{{64}})")
+
+
 def qr_payload(issue: Issue) -> str:
-    return f"JUKIAUDIT-SHEET;doc={issue.doc_number};sha256={issue.content_sha256}"
+    return f"{QR_PREFIX};doc={issue.doc_number};sha256={issue.content_sha256}"
+
+
+def parse_qr_payload(text: str) -> tuple[str, str] | None:
+    """(document number, content hash) from the text a scanner reads off the printed QR code."""
+    match = _QR_PAYLOAD.search(text.strip())
+    return None if match is None else (match["doc"], match["sha"].lower())
 
 
 def _opening(sheet: FindingsSheet, issue: Issue, s: Styles) -> list[Flowable]:

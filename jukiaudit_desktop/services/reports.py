@@ -19,7 +19,7 @@ from ..reports.findings_sheet import (
     ScoreLine,
     content_sha256,
 )
-from ..reports.findings_sheet_pdf import KEYWORD_PREFIX, render_findings_sheet
+from ..reports.findings_sheet_pdf import KEYWORD_PREFIX, QR_PREFIX, parse_qr_payload, render_findings_sheet
 from ..storage import reports_repo, trail
 from ..storage.database import Database
 from . import reconciliation, settings
@@ -136,21 +136,23 @@ _KEYWORD = re.compile(rf"{KEYWORD_PREFIX}; doc=(?P<doc>[^;]+); sha256=(?P<sha>[0
 @dataclass(frozen=True)
 class SheetVerification:
     doc_number: str
-    sheet_sha256: str            # the hash the PDF carries
+    sheet_sha256: str            # the hash the sheet carries (PDF metadata, or its printed QR code)
     issued_sha256: str           # the hash recorded when the number was issued
     current_sha256: str          # the hash of the database's content now
     file_as_issued: bool | None  # the PDF's bytes are what the app renders for this issue (signed: as a
-                                 # prefix); None when the content changed and the issued file can't be rebuilt
+                                 # prefix); None for paper, or when the content changed and the issued
+                                 # file can't be rebuilt
 
     @property
     def matches(self) -> bool:
-        return self.sheet_sha256 == self.issued_sha256 == self.current_sha256 and self.file_as_issued is True
+        return (self.sheet_sha256 == self.issued_sha256 == self.current_sha256
+                and self.file_as_issued is not False)
 
     def explain(self) -> list[str]:
         """What differs, in words, for the user."""
         problems = []
         if self.sheet_sha256 != self.issued_sha256:
-            problems.append("PDF のハッシュが発行記録と一致しません(別の文書か、改ざんされています)。")
+            problems.append("指摘事項票のハッシュが発行記録と一致しません(別の文書か、改ざんされています)。")
         if self.issued_sha256 != self.current_sha256:
             problems.append("発行後にデータベースの監査内容(評価・指摘事項・突合結果など)が変更されています。")
         if self.file_as_issued is False:
@@ -172,17 +174,31 @@ def _read_tags(pdf: bytes, name: str) -> tuple[str, str]:
     return match["doc"], match["sha"]
 
 
-def verify_sheet(db: Database, path: Path) -> SheetVerification:
-    """Compare a sheet PDF with the issue record and with what the database says now."""
-    pdf = path.read_bytes()
-    doc_number, sheet_sha = _read_tags(pdf, path.name)
+def _compare(db: Database, doc_number: str, sheet_sha: str, where: str, pdf: bytes | None) -> SheetVerification:
     issued = reports_repo.issued_by_number(db, doc_number)
     if issued is None or issued.audit_id is None:
-        raise JukiAuditError(f"{path.name}: 文書番号 {doc_number} の発行記録がこのデータベースにありません。")
+        raise JukiAuditError(f"{where}: 文書番号 {doc_number} の発行記録がこのデータベースにありません。")
     sheet = build_findings_sheet(db, issued.audit_id)
     current = content_sha256(sheet)
     file_as_issued = None
-    if current == issued.content_sha256:
-        expected = render_findings_sheet(sheet, _issue_of(issued))
-        file_as_issued = pdf.startswith(expected)
+    if pdf is not None and current == issued.content_sha256:
+        file_as_issued = pdf.startswith(render_findings_sheet(sheet, _issue_of(issued)))
     return SheetVerification(doc_number, sheet_sha, issued.content_sha256, current, file_as_issued)
+
+
+def verify_sheet(db: Database, path: Path) -> SheetVerification:
+    """Compare a sheet PDF with the issue record and with what the database says now."""
+    try:
+        pdf = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"ファイルを読めません({exc.strerror})。", str(path)) from None
+    doc_number, sheet_sha = _read_tags(pdf, path.name)
+    return _compare(db, doc_number, sheet_sha, path.name, pdf)
+
+
+def verify_paper_sheet(db: Database, qr_text: str) -> SheetVerification:
+    """Compare a printed (or scanned) sheet, by the text of its QR code, with the database."""
+    parsed = parse_qr_payload(qr_text)
+    if parsed is None:
+        raise InputError(f"QR コードの内容が指摘事項票のものではありません(「{QR_PREFIX};doc=…;sha256=…」の形)。")
+    return _compare(db, *parsed, "QR コード", None)
