@@ -48,13 +48,13 @@ class AuditRequest:
 
 
 def create_requested(db: Database, request: AuditRequest) -> Audit:
-    details = {"start_date": request.start_date, "end_date": request.end_date, "place": request.place,
-               "auditors": request.auditors}
     if request.previous_id is not None:
         return audits.start_from_previous(db, request.previous_id, request.fiscal_year, request.audit_type,
-                                          **details)
+                                          start_date=request.start_date, end_date=request.end_date,
+                                          place=request.place, auditors=request.auditors)
     return audits.create_audit(db, request.agency_code, request.fiscal_year, request.audit_type,
-                               **details)  # type: ignore[arg-type]
+                               start_date=request.start_date, end_date=request.end_date, place=request.place,
+                               auditors=request.auditors)
 
 
 def split_names(text: str) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -239,7 +240,7 @@ class SessionView(QWidget):
     # ------------------------------------------------------------ keyboard
 
     def _install_shortcuts(self) -> None:
-        bindings: list[tuple[list[str], object]] = [
+        bindings: list[tuple[list[str], Callable[[], object]]] = [
             (["1", "Num+1"], lambda: self.set_verified(1)),
             (["2", "Num+2"], lambda: self.set_verified(2)),
             (["3", "Num+3"], lambda: self.set_verified(3)),
@@ -256,7 +257,7 @@ class SessionView(QWidget):
             for key in keys:
                 shortcut = QShortcut(QKeySequence(key), self)
                 shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                shortcut.activated.connect(action)  # type: ignore[arg-type]
+                shortcut.activated.connect(action)
         escape = QShortcut(QKeySequence("Escape"), self.detail.note)
         escape.setContext(Qt.ShortcutContext.WidgetShortcut)
         escape.activated.connect(self.item_table.setFocus)
@@ -290,7 +291,7 @@ class SessionView(QWidget):
         self.item_table.setColumnHidden(ItemColumn.PREVIOUS, audit.previous_id is None)
         self.current = -1
         self._update_totals()
-        self.go_to(self.next_unscored_row(-1) if self.next_unscored_row(-1) is not None else 0)
+        self.go_to(self.next_unscored_row(-1) or 0)
         self.item_table.setFocus()
 
     def clear(self) -> None:
@@ -311,6 +312,13 @@ class SessionView(QWidget):
         self.closed.emit()
 
     # ------------------------------------------------------------ navigation
+
+    @property
+    def audit_id(self) -> int:
+        """The open audit's id (only called while an audit is open)."""
+        if self.audit is None or self.audit.id is None:
+            raise RuntimeError("no audit is open")
+        return self.audit.id
 
     @property
     def current_row(self) -> ItemScore | None:
@@ -367,7 +375,7 @@ class SessionView(QWidget):
         row = self.current_row
         if not self._editable() or row is None or self.audit is None:
             return
-        audit_id, code = self.audit.id, row.item.code
+        audit_id, code = self.audit_id, row.item.code
         updated = replace(row, verified=score) if verified else replace(row, self_score=score)
         self.items.replace_row(self.current, updated)
         self.detail.show_scores(updated, with_previous=self._has_previous())
@@ -390,7 +398,7 @@ class SessionView(QWidget):
         self._note_timer.stop()
         if self._pending_note is None or self.audit is None:
             return
-        (code, text), audit_id = self._pending_note, self.audit.id
+        (code, text), audit_id = self._pending_note, self.audit_id
         self._pending_note = None
         self.runner.submit(lambda db, _p: audits.set_note(db, audit_id, code, text), lambda _r: self._saved(),
                            self._save_failed)
@@ -403,8 +411,8 @@ class SessionView(QWidget):
         from .errors import show_error
 
         show_error(self, exc)
-        if self.audit is not None and self.audit.id is not None:
-            self.open_audit(self.audit.id)  # show what is really stored
+        if self.audit is not None:
+            self.open_audit(self.audit_id)  # show what is really stored
 
     def _update_totals(self) -> None:
         rows = self.items.rows
@@ -432,8 +440,8 @@ class SessionView(QWidget):
         row = self.current_row
         if self.audit is None or row is None:
             return
-        audit_id, code = self.audit.id, row.item.code
-        self.runner.submit(lambda db, _p: audits.add_evidence(db, audit_id, path, item_code=code),  # type: ignore[arg-type]
+        audit_id, code = self.audit_id, row.item.code
+        self.runner.submit(lambda db, _p: audits.add_evidence(db, audit_id, path, item_code=code),
                            self._attached, label=f"{path.name} を暗号化して保存しています")
 
     def _attached(self, info: EvidenceInfo) -> None:
@@ -468,7 +476,7 @@ class SessionView(QWidget):
             return
         self.flush_note()
         item = row.item
-        dialog = FindingDialog(self.runner, self.audit.id, item_code=item.code, title=item.question,
+        dialog = FindingDialog(self.runner, self.audit_id, item_code=item.code, title=item.question,
                                condition=row.note, criteria=item.criteria, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._finding_saved)

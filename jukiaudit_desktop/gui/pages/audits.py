@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,9 +81,9 @@ class AuditsPage(Page):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.set_text)
         filters = QHBoxLayout()
-        for label, widget in (("年度", self.year_filter), ("種別", self.type_filter), ("状態", self.status_filter)):
+        for label, combo in (("年度", self.year_filter), ("種別", self.type_filter), ("状態", self.status_filter)):
             filters.addWidget(QLabel(label))
-            filters.addWidget(widget)
+            filters.addWidget(combo)
         filters.addWidget(self.search, 1)
 
         self.table = QTableView()
@@ -111,6 +112,7 @@ class AuditsPage(Page):
         self.import_button = self._button("自己点検表を取り込む…", "import_selfcheck_button", self.import_selfcheck)
         self.sheet_button = self._button("指摘事項票を印刷…", "print_sheet_button", self.print_sheet)
         buttons = QHBoxLayout()
+        widget: QWidget
         for widget in (self.new_button, self.baseline_button, self.open_button, QLabel("次の状態"), self.next_status,
                        self.status_button):
             buttons.addWidget(widget)
@@ -141,10 +143,10 @@ class AuditsPage(Page):
         new_shortcut.activated.connect(self.new_audit)
         self._selection_changed()
 
-    def _button(self, text: str, name: str, slot: object) -> QPushButton:
+    def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
         button = QPushButton(text)
         button.setObjectName(name)
-        button.clicked.connect(slot)  # type: ignore[arg-type]
+        button.clicked.connect(slot)
         return button
 
     # ------------------------------------------------------------ list
@@ -225,16 +227,23 @@ class AuditsPage(Page):
     def _created(self, audit: Audit) -> None:
         self.message.setText(f"{format_fiscal_year(audit.fiscal_year)} {audit.audit_type.value} "
                              f"{audit.agency_name} を作成しました(状態: {audit.status.value})。")
-        self.runner.submit(load_snapshot, lambda snapshot: (self._loaded(snapshot), self.select_audit(audit.id)))
+        self.runner.submit(load_snapshot, lambda snapshot: self._reloaded(snapshot, audit.id))
+
+    def _reloaded(self, snapshot: AuditsSnapshot, select_id: int | None) -> None:
+        self._loaded(snapshot)
+        self.select_audit(select_id)
 
     def change_status(self) -> None:
         audit, status = self.selected_audit(), self.next_status.currentData()
         if audit is None or status is None:
             return
-        self.runner.submit(lambda db, _p: audits.set_status(db, audit.id, status),  # type: ignore[arg-type]
-                           lambda changed: (self.message.setText(
-                               f"{changed.agency_name} の監査を「{changed.status.value}」にしました。"),
-                               self.refresh()))
+        audit_id = audit.id
+        self.runner.submit(lambda db, _p: audits.set_status(db, audit_id, status),  # type: ignore[arg-type]
+                           self._status_changed)
+
+    def _status_changed(self, changed: Audit) -> None:
+        self.message.setText(f"{changed.agency_name} の監査を「{changed.status.value}」にしました。")
+        self.refresh()
 
     # ------------------------------------------------------------ session
 

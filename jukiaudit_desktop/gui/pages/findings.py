@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.audit import Finding, FindingClass, FollowupStatus
+from ...core.audit import Finding, FindingClass, Followup, FollowupStatus
 from ...core.wareki import format_fiscal_year
 from ...services import findings
 from ..audit_models import OVERDUE_COLOUR, FindingColumn, finding_model, wareki
@@ -34,7 +34,7 @@ from . import Page
 ALL = "すべて"
 NOT_DONE = "未完了"
 
-FOLLOWUP_COLUMNS: list[Column] = [
+FOLLOWUP_COLUMNS: list[Column[Followup]] = [
     Column("報告日", lambda f: wareki(f.reported_on), lambda f: f.reported_on),
     Column("改善状況", lambda f: f.status.value),
     Column("内容", lambda f: f.note, tooltip=True),
@@ -87,16 +87,14 @@ class FindingsPage(Page):
         self.overdue_only.setObjectName("overdue_only")
         for combo, column in ((self.agency_filter, FindingColumn.AGENCY), (self.year_filter, FindingColumn.FISCAL_YEAR),
                               (self.class_filter, FindingColumn.CLASS)):
-            combo.currentTextChanged.connect(
-                lambda text, c=column: (self.proxy.set_column_value(c, None if text == ALL else text),
-                                        self._update_counts()))
+            combo.currentTextChanged.connect(lambda text, c=column: self._filter_column(c, text))
         self.status_filter.currentTextChanged.connect(lambda _t: self._apply_predicate())
         self.overdue_only.toggled.connect(lambda _c: self._apply_predicate())
         self.search = QLineEdit()
         self.search.setObjectName("finding_search")
         self.search.setPlaceholderText("検索(件名・機関・項目)")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda text: (self.proxy.set_text(text), self._update_counts()))
+        self.search.textChanged.connect(self._search)
         top = QHBoxLayout()
         top.addWidget(self.overdue_label)
         top.addStretch(1)
@@ -130,7 +128,7 @@ class FindingsPage(Page):
         self.detail.setObjectName("finding_detail")
         self.detail.setReadOnly(True)
         self.detail.setPlaceholderText("指摘事項を選ぶと、内容(現状・基準・原因・影響・改善の提案)を表示します")
-        self.followups: RowTableModel = RowTableModel(FOLLOWUP_COLUMNS)
+        self.followups: RowTableModel[Followup] = RowTableModel(FOLLOWUP_COLUMNS)
         self.followup_table = QTableView()
         self.followup_table.setObjectName("followup_table")
         self.followup_table.setModel(self.followups)
@@ -193,6 +191,14 @@ class FindingsPage(Page):
             self.table.selectRow(0)
         self._selection_changed()
 
+    def _filter_column(self, column: int, text: str) -> None:
+        self.proxy.set_column_value(column, None if text == ALL else text)
+        self._update_counts()
+
+    def _search(self, text: str) -> None:
+        self.proxy.set_text(text)
+        self._update_counts()
+
     def _apply_predicate(self) -> None:
         status, overdue_only, today = self.status_filter.currentText(), self.overdue_only.isChecked(), self.today
 
@@ -244,7 +250,7 @@ class FindingsPage(Page):
         self.runner.submit(lambda db, _p: findings.list_followups(db, finding_id),  # type: ignore[arg-type]
                            lambda rows: self._show_followups(finding_id, rows))
 
-    def _show_followups(self, finding_id: int | None, rows: list) -> None:
+    def _show_followups(self, finding_id: int | None, rows: list[Followup]) -> None:
         current = self.selected_finding()
         if current is not None and current.id == finding_id:
             self.followups.set_rows(rows)
@@ -267,8 +273,11 @@ class FindingsPage(Page):
 
     def _saved(self, finding: Finding) -> None:
         self.message.setText(f"「{finding.title}」を保存しました。")
-        self.runner.submit(lambda db, _p: findings.list_findings(db),
-                           lambda found: (self._loaded(found), self.select_finding(finding.id)))
+        self.runner.submit(lambda db, _p: findings.list_findings(db), lambda found: self._reloaded(found, finding.id))
+
+    def _reloaded(self, found: list[Finding], select_id: int | None) -> None:
+        self._loaded(found)
+        self.select_finding(select_id)
 
     def add_followup(self) -> None:
         finding = self.selected_finding()
@@ -276,7 +285,10 @@ class FindingsPage(Page):
             return
         dialog = FollowupDialog(self.runner, finding, today=self.today, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(lambda followup: (self.message.setText(
-            f"改善報告を登録しました({followup.status.value})。"), self.refresh()))
+        dialog.saved.connect(self._followup_saved)
         self.dialog = dialog  # type: ignore[assignment]
         dialog.open()
+
+    def _followup_saved(self, followup: Followup) -> None:
+        self.message.setText(f"改善報告を登録しました({followup.status.value})。")
+        self.refresh()
