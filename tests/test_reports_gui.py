@@ -15,7 +15,7 @@ from test_reports_sheet import make_audit
 
 from jukiaudit_desktop.gui.sheet_preview import SheetPreviewDialog, open_sheet_preview
 from jukiaudit_desktop.gui.tasks import DbRunner
-from jukiaudit_desktop.services import reports
+from jukiaudit_desktop.services import reports, signing
 from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.storage import trail
 
@@ -134,3 +134,20 @@ def test_print_sheet_button_on_the_audits_page_opens_the_preview(qtbot, runner_a
     qtbot.mouseClick(page.sheet_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: any(isinstance(w, SheetPreviewDialog) and w.isVisible() and w.audit_id == audit_id
                                 for w in QApplication.topLevelWidgets()), timeout=10000)
+
+
+def test_sign_and_save_from_the_preview(qtbot, runner_and_audit, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    runner, audit_id = runner_and_audit
+    key = tmp_path / "inspector.p12"
+    signing.create_signing_key(key, "山田太郎", "市町村課", "kansa-passphrase")
+    preview = open_preview(qtbot, runner, audit_id)
+    target = tmp_path / "signed.pdf"
+    monkeypatch.setattr(preview, "ask_signing", lambda: (key, "kansa-passphrase", target))
+    qtbot.mouseClick(preview.sign_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "電子署名して保存しました" in preview.status_label.text(), timeout=20000)
+    assert "発行済み" in preview.status_label.text()
+    check = signing.check_signature(target, signing.certificate_path(key))
+    assert check.valid and check.trusted
+    assert target.read_bytes().startswith(preview.pdf)
+    assert [e.action for e in in_db(qtbot, runner, trail.entries)][:2] == ["sheet.sign", "sheet.issue"]

@@ -1,6 +1,6 @@
-"""The findings sheet preview: the PDF shown in the app (QPdfView), printed through the system print dialog, or
-saved. Printing or saving issues the sheet; doing it again is a reprint of the same document (same number and
-hash), recorded as such in the trail."""
+"""The findings sheet preview: the PDF shown in the app (QPdfView), printed through the system print dialog,
+saved, or signed with the inspector's own key and saved. Printing or saving issues the sheet; doing it again is a
+reprint of the same document (same number and hash), recorded as such in the trail."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -24,9 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.errors import JukiAuditError
+from ..core.progress import Progress
 from ..reports.findings_sheet import Issue
+from ..reports.pdf_signing import SignatureCheck
 from ..security.atomic import write_atomic
-from ..services import reports
+from ..services import reports, signing
+from ..storage.database import Database
 from .tasks import DbRunner
 
 
@@ -81,11 +86,16 @@ class SheetPreviewDialog(QDialog):
         self.print_button.setShortcut(QKeySequence.StandardKey.Print)
         self.save_button = QPushButton("PDF として保存(&S)…")
         self.save_button.setObjectName("save_button")
+        self.sign_button = QPushButton("電子署名して保存(&G)…")
+        self.sign_button.setObjectName("sign_button")
+        self.sign_button.setToolTip("監査人自身の署名鍵(.p12)で PDF に電子署名します。紙への署名・押印の代わりにはなりません。")
         buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.sign_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         self.print_button.clicked.connect(self.print_sheet)
         self.save_button.clicked.connect(self.save_sheet)
+        self.sign_button.clicked.connect(self.sign_sheet)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
@@ -117,6 +127,36 @@ class SheetPreviewDialog(QDialog):
     def ask_save_path(self) -> Path | None:
         name, _ = QFileDialog.getSaveFileName(self, "指摘事項票を保存", f"{self.issue.doc_number}.pdf", "PDF (*.pdf)")
         return Path(name) if name else None
+
+    def ask_signing(self) -> tuple[Path, str, Path] | None:
+        """The key file, its passphrase and where to save the signed PDF; None when the user cancels."""
+        key, _ = QFileDialog.getOpenFileName(self, "署名鍵を選ぶ", "", "署名鍵 (*.p12 *.pfx)")
+        if not key:
+            return None
+        passphrase, ok = QInputDialog.getText(self, "署名鍵のパスフレーズ", "署名鍵のパスフレーズ:",
+                                              QLineEdit.EchoMode.Password)
+        if not ok:
+            return None
+        target, _ = QFileDialog.getSaveFileName(self, "署名した指摘事項票を保存",
+                                                f"{self.issue.doc_number}-signed.pdf", "PDF (*.pdf)")
+        return (Path(key), passphrase, Path(target)) if target else None
+
+    def sign_sheet(self) -> None:
+        answers = self.ask_signing()
+        if answers is None:
+            return
+        key, passphrase, target = answers
+
+        def signed(result: tuple[SignatureCheck, bytes, Issue]) -> None:
+            check, pdf, issue = result
+            self.show_pdf(pdf, issue)
+            self.status_label.setText(f"{self.status_label.text()}\n電子署名して保存しました: {target}({check.message})")
+
+        def work(db: Database, _progress: Progress) -> tuple[SignatureCheck, bytes, Issue]:
+            check = signing.sign_findings_sheet(db, self.audit_id, target, key, passphrase)
+            return (check, *reports.preview_findings_sheet(db, self.audit_id))
+
+        self.runner.submit(work, signed, label="電子署名しています")
 
     def _issue(self, then: Callable[[bytes, Issue], None]) -> None:
         """Issue (or reprint) on the worker, then continue with `then(pdf, issue)` on the GUI thread."""

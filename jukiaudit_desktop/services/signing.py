@@ -7,6 +7,9 @@ from pathlib import Path
 from ..core.errors import InputError, JukiAuditError
 from ..reports.pdf_signing import SignatureCheck, make_signing_key, sign_pdf, validate_pdf
 from ..security.atomic import write_atomic
+from ..storage import trail
+from ..storage.database import Database
+from .reports import findings_sheet_pdf
 
 CERTIFICATE_SUFFIX = ".crt.pem"
 
@@ -37,16 +40,29 @@ def create_signing_key(key_path: Path, name: str, organisation: str, passphrase:
     return cert_path
 
 
-def sign_file(source: Path, target: Path, key_path: Path, passphrase: str, *, reason: str,
-              location: str) -> SignatureCheck:
-    """Sign `source` into `target`, validating the result offline before it is written."""
-    pdf = _read(source, "PDF")
-    key = _read(key_path, "署名鍵")
-    signed = sign_pdf(pdf, key, passphrase, reason=reason, location=location)
+def _sign_and_write(pdf: bytes, target: Path, key_path: Path, passphrase: str, *, reason: str,
+                    location: str) -> SignatureCheck:
+    signed = sign_pdf(pdf, _read(key_path, "署名鍵"), passphrase, reason=reason, location=location)
     check = validate_pdf(signed, None)
     if not check.valid:
         raise JukiAuditError(f"署名した PDF の検証に失敗しました({check.message})。ファイルは書き出していません。")
     write_atomic(target, signed, mode=0o644)
+    return check
+
+
+def sign_file(source: Path, target: Path, key_path: Path, passphrase: str, *, reason: str,
+              location: str) -> SignatureCheck:
+    """Sign `source` into `target`, validating the result offline before it is written."""
+    return _sign_and_write(_read(source, "PDF"), target, key_path, passphrase, reason=reason, location=location)
+
+
+def sign_findings_sheet(db: Database, audit_id: int, target: Path, key_path: Path, passphrase: str) -> SignatureCheck:
+    """Issue (or reprint) the audit's sheet, sign it with the inspector's key, validate, write, and record it."""
+    pdf, issue = findings_sheet_pdf(db, audit_id)
+    check = _sign_and_write(pdf, target, key_path, passphrase, reason=f"監査結果の確認(文書番号 {issue.doc_number})",
+                            location="")
+    with db.transaction():
+        trail.record(db, "sheet.sign", doc_number=issue.doc_number, audit_id=audit_id, file=target.name)
     return check
 
 
