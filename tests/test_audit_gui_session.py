@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from audit_gui_helpers import message_boxes, settle, start_runner  # noqa: F401 (message_boxes: autouse fixture)
+from audit_gui_helpers import in_db, message_boxes, settle, start_runner  # noqa: F401 (message_boxes: autouse fixture)
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog
@@ -269,4 +269,11 @@ def test_locking_mid_note_saves_it_and_unlocking_reopens_the_session(qtbot, db_p
     qtbot.waitUntil(lambda: session.items.rowCount() > 0, timeout=5000)
     assert page.stack.currentWidget() is session
     assert session.items.rows[2].note == "locked at once"
+
+    # showing the page again (or a restored database) reloads the session and stays on the item
+    in_db(qtbot, runner, lambda db: audits.set_verified_score(db, seeded.audit_id, session.items.rows[7].item.code, 2))
+    session.go_to(7)
+    page.refresh()
+    qtbot.waitUntil(lambda: session.items.rows[7].verified == 2, timeout=5000)
+    assert session.current == 7
     runner.close()

@@ -48,6 +48,7 @@ from .audit_models import (
     finding_model,
     item_model,
 )
+from .errors import show_error
 from .finding_dialog import FindingDialog
 from .row_table import RowFilterProxy
 from .session_detail import ItemDetailPanel
@@ -265,9 +266,23 @@ class SessionView(QWidget):
     # ------------------------------------------------------------ loading
 
     def open_audit(self, audit_id: int) -> None:
-        self.runner.submit(lambda db, _p: load_session(db, audit_id), self._loaded, label="監査を開いています")
+        self.runner.submit(lambda db, _p: load_session(db, audit_id), self._loaded, self._load_failed,
+                           label="監査を開いています")
 
-    def _loaded(self, data: SessionData) -> None:
+    def reload(self) -> None:
+        """Read the open audit again from the database (e.g. after a restore), staying on the same item."""
+        if self.audit is None:
+            return
+        self.flush_note()
+        row = self.current
+        self.runner.submit(lambda db, _p: load_session(db, self.audit_id), lambda data: self._loaded(data, row),
+                           self._load_failed)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        show_error(self, exc)
+        self.close_session()
+
+    def _loaded(self, data: SessionData, stay_on: int | None = None) -> None:
         self.audit = data.audit
         audit = data.audit
         when = format_wareki(audit.start_date) if audit.start_date else "日程未定"
@@ -291,7 +306,7 @@ class SessionView(QWidget):
         self.item_table.setColumnHidden(ItemColumn.PREVIOUS, audit.previous_id is None)
         self.current = -1
         self._update_totals()
-        self.go_to(self.next_unscored_row(-1) or 0)
+        self.go_to(stay_on if stay_on is not None else self.next_unscored_row(-1) or 0)
         self.item_table.setFocus()
 
     def clear(self) -> None:
@@ -408,11 +423,8 @@ class SessionView(QWidget):
         self.changed.emit()
 
     def _save_failed(self, exc: BaseException) -> None:
-        from .errors import show_error
-
         show_error(self, exc)
-        if self.audit is not None:
-            self.open_audit(self.audit_id)  # show what is really stored
+        self.reload()  # show what is really stored
 
     def _update_totals(self) -> None:
         rows = self.items.rows

@@ -153,7 +153,8 @@ class AuditsPage(Page):
 
     def refresh(self) -> None:
         if self.stack.currentWidget() is self.session:
-            return  # the session keeps its own state; the list reloads on the way back
+            self.session.reload()  # the list reloads on the way back
+            return
         self.runner.submit(load_snapshot, self._loaded)
         if self._reopen_after_unlock is not None:
             self.open_session(self._reopen_after_unlock)
