@@ -28,7 +28,8 @@ from .findings import list_findings
 
 FINDINGS_SHEET = "findings_sheet"
 ISSUER_SETTING = "reports.issuer"
-DEFAULT_ISSUER = "住民基本台帳ネットワークシステム セキュリティ責任者"
+DEFAULT_ISSUER = "住民基本台帳ネットワークシステム セキュリティ責任者"  # the sheet's sender until set
+
 
 def _reconciliation(db: Database, agency_code: str) -> ReconciliationSummary | None:
     """The agency's latest reconciliation run: per checked kind the count, how many explained and raised."""
