@@ -136,3 +136,21 @@ def test_auto_lock_minutes_are_set_on_the_settings_page(started, qtbot) -> None:
     db = open_app_database(application.db_path)
     assert settings.auto_lock_minutes(db) == 12
     db.close()
+
+
+def test_lock_closes_open_dialogs_but_not_progress(started, qtbot) -> None:
+    from PySide6.QtWidgets import QInputDialog, QProgressDialog
+
+    application = started()
+    editor = QInputDialog(application.window)
+    editor.setTextValue("入力中の値")
+    editor.open()
+    progress = QProgressDialog("取込中", "取り消し", 0, 0, application.window)
+    progress.show()
+    cancelled: list[bool] = []
+    progress.canceled.connect(lambda: cancelled.append(True))
+    application.lock.lock("manual")
+    assert not editor.isVisible()
+    assert progress.isVisible() and not cancelled
+    progress.close()
+    application.window.close()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QProgressDialog, QPushButton, QVBoxLayout, QWidget
 
 from ..core.errors import JukiAuditError
 from ..services import settings
@@ -89,8 +89,6 @@ class UnlockScreen(QWidget):
 class LockController(QObject):
     """Watches input application-wide and locks the window; one per main window."""
 
-    locked_changed = Signal(bool)
-
     def __init__(self, window: MainWindow, runner: DbRunner, db_path: Path,
                  clock: Callable[[], float] = time.time) -> None:
         super().__init__(window)
@@ -152,6 +150,12 @@ class LockController(QObject):
         self.runner.submit(lambda db, _p: _record(db, "session.lock", reason=reason))
         for page in self.window.page_widgets:
             page.clear()
+        for dialog in self.window.findChildren(QDialog):
+            # An open editor or question would stay above the lock screen. Progress dialogs stay: closing one
+            # would cancel its work, and they show no data.
+            if dialog.isVisible() and not isinstance(dialog, QProgressDialog):
+                dialog.reject()
+        self.window.statusBar().clearMessage()
         self.runner.close_database()
         self.timer.stop()
         self.action.setEnabled(False)
@@ -162,7 +166,6 @@ class LockController(QObject):
         self.window.setCentralWidget(self.screen)
         if self.passphrase_mode:
             self.screen.passphrase.setFocus()
-        self.locked_changed.emit(True)
 
     def _unlock(self, passphrase: str | None) -> None:
         def reopen() -> Database:
@@ -189,7 +192,6 @@ class LockController(QObject):
         self.window.menuBar().setEnabled(True)
         self.window.database_opened()
         self.start(self.passphrase_mode)
-        self.locked_changed.emit(False)
 
 
 def _record(db: Database, action: str, **detail: str) -> None:
