@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,15 @@ def test_export_findings_command(audit_db: tuple[Path, int], tmp_path: Path,
     out = tmp_path / "findings.xlsx"
     assert main(["--db", str(db_path), "export-findings", "--out", str(out)]) == 0
     assert "2 件" in capsys.readouterr().out and out.stat().st_size > 0
+
+
+def test_sheet_issuer_is_set_and_printed_on_the_sheet(audit_db: tuple[Path, int], tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    db_path, audit_id = audit_db
+    assert main(["--db", str(db_path), "sheet-issuer", "長野県 市町村課長"]) == 0
+    assert "長野県 市町村課長" in capsys.readouterr().out
+    assert main(["--db", str(db_path), "sheet-issuer", " "]) == 3
+    out = tmp_path / "sheet.pdf"
+    assert main(["--db", str(db_path), "findings-pdf", "--audit", str(audit_id), "--out", str(out)]) == 0
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "長野県 市町村課長" in text

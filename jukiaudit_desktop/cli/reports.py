@@ -1,4 +1,4 @@
-"""CLI commands: findings-pdf, verify-sheet, annual-report, export-findings, export-discrepancies,
+"""CLI commands: findings-pdf, sheet-issuer, verify-sheet, annual-report, export-findings, export-discrepancies,
 make-signing-key, sign-pdf, verify-signature."""
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ def register(subparsers: Any) -> None:
     sheet.add_argument("--audit", type=int, required=True, metavar="ID", help="監査 ID")
     sheet.add_argument("--out", type=Path, required=True, metavar="FILE", help="出力する PDF")
     sheet.set_defaults(func=cmd_findings_pdf)
+
+    issuer = subparsers.add_parser("sheet-issuer", help="指摘事項票の発信者名を表示する(NAME を付けると設定する)")
+    issuer.add_argument("name", nargs="?", metavar="NAME", help="例: 長野県 市町村課長")
+    issuer.set_defaults(func=cmd_sheet_issuer)
 
     verify = subparsers.add_parser("verify-sheet", help="指摘事項票(PDF、または紙の QR コード)がデータベースの内容と一致するか確かめる")
     verify.add_argument("file", type=Path, metavar="FILE", nargs="?", help="指摘事項票の PDF")
@@ -68,6 +72,14 @@ def cmd_findings_pdf(args: argparse.Namespace, ctx: Any) -> int:
     write_atomic(args.out, pdf)
     what = "再発行しました(同じ文書)" if issue.reprint else "発行しました"
     print(f"{what}: 文書番号 {issue.doc_number}  SHA-256 {issue.content_sha256}  → {args.out}")
+    return 0
+
+
+def cmd_sheet_issuer(args: argparse.Namespace, ctx: Any) -> int:
+    db = ctx.db(create=False)
+    if args.name is not None:
+        reports.set_issuer(db, args.name)
+    print(f"発信者: {reports.issuer(db)}")
     return 0
 
 

@@ -31,6 +31,17 @@ ISSUER_SETTING = "reports.issuer"
 DEFAULT_ISSUER = "住民基本台帳ネットワークシステム セキュリティ責任者"  # the sheet's sender until set
 
 
+def issuer(db: Database) -> str:
+    """Who sends the sheet (e.g. 長野県 市町村課長), printed under the date."""
+    return str(settings.get(db, ISSUER_SETTING, DEFAULT_ISSUER))
+
+
+def set_issuer(db: Database, name: str) -> None:
+    if not name.strip():
+        raise InputError("発信者名が空です。例: 長野県 市町村課長")
+    settings.set_value(db, ISSUER_SETTING, name.strip())
+
+
 def _reconciliation(db: Database, agency_code: str) -> ReconciliationSummary | None:
     """The agency's latest reconciliation run: per checked kind the count, how many explained and raised."""
     run = reconciliation.latest_run(db, agency_code)
@@ -55,7 +66,7 @@ def build_findings_sheet(db: Database, audit_id: int) -> FindingsSheet:
     findings = list_findings(db, audit_id)
     return FindingsSheet(
         audit_id=audit_id,
-        issuer=str(settings.get(db, ISSUER_SETTING, DEFAULT_ISSUER)),
+        issuer=issuer(db),
         agency_code=audit.agency_code,
         agency_name=audit.agency_name,
         audit_type=audit.audit_type.value,
