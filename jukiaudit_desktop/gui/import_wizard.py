@@ -62,17 +62,23 @@ class ImportWizard(QDialog):
         self.setWindowTitle(f"取り込み — 機関 {agency_code}")
         self.resize(1000, 720)
 
-        self.kind_box = QComboBox(objectName="kind_box")
+        self.kind_box = QComboBox()
+        self.kind_box.setObjectName("kind_box")
         self.kind_box.addItem("操作ログ", OPLOG)
         self.kind_box.addItem("業務端末使用管理簿", REGISTER)
         self.kind_box.setCurrentIndex(0 if kind == OPLOG else 1)
-        self.profile_box = QComboBox(objectName="profile_box")
+        self.profile_box = QComboBox()
+        self.profile_box.setObjectName("profile_box")
         self.profile_box.addItem(self.profiles[0].name)
-        open_profile = QPushButton("プロファイルを開く…", objectName="open_profile_button")
-        self.files = QListWidget(objectName="file_list")
+        open_profile = QPushButton("プロファイルを開く…")
+        open_profile.setObjectName("open_profile_button")
+        self.files = QListWidget()
+        self.files.setObjectName("file_list")
         self.files.setMaximumHeight(70)
-        add_files = QPushButton("ファイルを追加…", objectName="add_files_button")
-        remove_file = QPushButton("選択を外す", objectName="remove_file_button")
+        add_files = QPushButton("ファイルを追加…")
+        add_files.setObjectName("add_files_button")
+        remove_file = QPushButton("選択を外す")
+        remove_file.setObjectName("remove_file_button")
 
         top = QFormLayout()
         top.addRow("種類(&K)", self.kind_box)
@@ -89,22 +95,29 @@ class ImportWizard(QDialog):
         file_row.addLayout(file_buttons)
         top.addRow("ファイル(&F)", file_row)
 
-        self.source_label = QLabel("ファイルを追加すると、文字コードと先頭の行が表示されます。", objectName="source_label")
+        self.source_label = QLabel("ファイルを追加すると、文字コードと先頭の行が表示されます。")
+        self.source_label.setObjectName("source_label")
         self.mapping_group = QGroupBox("列の対応(項目ごとに、ファイルのどの列を使うか)")
         self.mapping_layout = QGridLayout(self.mapping_group)
         self.mapping: dict[str, QComboBox] = {}
         self.preview_model = QStandardItemModel(self)
-        self.preview_table = QTableView(objectName="preview_table")
+        self.preview_table = QTableView()
+        self.preview_table.setObjectName("preview_table")
         self.preview_table.setModel(self.preview_model)
         self.preview_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview_table.setWordWrap(False)
-        self.issue_list = QListWidget(objectName="issue_list")
+        self.issue_list = QListWidget()
+        self.issue_list.setObjectName("issue_list")
         self.issue_list.setMaximumHeight(120)
-        self.status = QLabel("", objectName="status_label")
+        self.status = QLabel("")
+        self.status.setObjectName("status_label")
         self.status.setWordWrap(True)
-        self.check_button = QPushButton("確認(&C)", objectName="check_button")
-        self.import_button = QPushButton("取り込む(&I)", objectName="import_button")
-        close = QPushButton("閉じる", objectName="close_button")
+        self.check_button = QPushButton("確認(&C)")
+        self.check_button.setObjectName("check_button")
+        self.import_button = QPushButton("取り込む(&I)")
+        self.import_button.setObjectName("import_button")
+        close = QPushButton("閉じる")
+        close.setObjectName("close_button")
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.check_button)
@@ -189,7 +202,7 @@ class ImportWizard(QDialog):
         except JukiAuditError:
             return None
 
-    def layout(self) -> Layout | None:
+    def chosen_layout(self) -> Layout | None:
         """The profile's layout with the columns chosen in the combo boxes (by number, header row fixed)."""
         base = self.profile_layout()
         if base is None or self.preview is None:
@@ -208,11 +221,13 @@ class ImportWizard(QDialog):
             box.deleteLater()
         while self.mapping_layout.count():
             item = self.mapping_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.mapping = {}
         for number, (name, label) in enumerate(FIELDS[self.kind].items()):
-            box = QComboBox(objectName=f"map_{name}")
+            box = QComboBox()
+            box.setObjectName(f"map_{name}")
             box.addItem(NOT_MAPPED, None)
             box.setMinimumWidth(140)
             box.currentIndexChanged.connect(self._mapping_changed)
@@ -303,7 +318,7 @@ class ImportWizard(QDialog):
 
     def check(self) -> None:
         """Read every row of every file as the import would, and list the errors by line."""
-        paths, layout = self.paths(), self.layout()
+        paths, layout = self.paths(), self.chosen_layout()
         if not paths or layout is None:
             return
         self.status.setText("確認しています…")
@@ -321,7 +336,7 @@ class ImportWizard(QDialog):
             self.status.setText(f"{result.rows:,} 行を読めました(警告 {len(result.warnings)} 件)。取り込めます。")
 
     def start_import(self) -> None:
-        paths, layout, profile = self.paths(), self.layout(), self.profile
+        paths, layout, profile = self.paths(), self.chosen_layout(), self.profile
         if not paths or layout is None:
             return
         code = self.agency_code

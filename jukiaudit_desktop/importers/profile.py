@@ -164,7 +164,7 @@ def _layout(kind: str, data: Any, where: str) -> Layout:
         key = f"{kind}.identifiers[{number}]"
         item = _table(item, where, key)
         try:
-            id_kind = IdentifierKind(item.get("kind"))
+            id_kind = IdentifierKind(str(item.get("kind")))
         except ValueError:
             raise _fail(where, f"{key}.kind", "「個人番号」か「住民票コード」にしてください。") from None
         identifiers.append(IdentifierColumn(_column({k: v for k, v in item.items() if k != "kind"}, where, key),

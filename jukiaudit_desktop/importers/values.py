@@ -126,7 +126,7 @@ def datetime_converter(formats: Sequence[str]) -> Converter:
             day, sep, clock = text.partition("T")
         if sep:
             try:
-                return date_part[day] + "T" + time_part[clock.strip()]
+                return str(date_part[day]) + "T" + str(time_part[clock.strip()])
             except ValueError:
                 if not whole:
                     raise
