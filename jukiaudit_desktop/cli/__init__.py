@@ -34,12 +34,16 @@ class CliContext:
         self.integrity: integrity.IntegrityReport | None = None
 
     def passphrase(self) -> str | None:
-        var = self.args.passphrase_env
+        return self.env_value(self.args.passphrase_env, "--passphrase-env")
+
+    @staticmethod
+    def env_value(var: str | None, option: str) -> str | None:
+        """The value of the environment variable named by `option` (None when the option was not given)."""
         if var is None:
             return None
         value = os.environ.get(var)
-        if value is None:
-            raise JukiAuditError(f"環境変数 {var} が設定されていません(--passphrase-env で指定)。")
+        if not value:
+            raise JukiAuditError(f"環境変数 {var} が設定されていません({option} で指定)。")
         return value
 
     def db(self, *, create: bool = True) -> Database:

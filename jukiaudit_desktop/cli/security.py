@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import JukiAuditError
 from ..services import backup
 from ..storage import trail
 
@@ -58,24 +56,15 @@ def cmd_backup(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, ctx: Any) -> int:
-    backup_passphrase = _env_value(args.backup_passphrase_env, "--backup-passphrase-env") or ctx.passphrase()
+    backup_passphrase = ctx.env_value(args.backup_passphrase_env, "--backup-passphrase-env") or ctx.passphrase()
     ctx.replace_db(backup.restore_backup(ctx.db(create=False), Path(args.file), backup_passphrase))
     print(f"復元しました: {args.file} → {ctx.db_path}(元のファイルは .before-restore-*.bak として退避)")
     return 0
 
 
 def cmd_rekey(args: argparse.Namespace, ctx: Any) -> int:
-    new_passphrase = _env_value(args.new_passphrase_env, "--new-passphrase-env")
+    new_passphrase = ctx.env_value(args.new_passphrase_env, "--new-passphrase-env")
     ctx.replace_db(backup.change_key(ctx.db(create=False), new_passphrase))
     print("鍵を変更し、開き直して検証しました。以前のバックアップは古い鍵(パスフレーズ)のままです。")
     return 0
 
-
-def _env_value(var: str | None, option: str) -> str | None:
-    """The value of the environment variable named by `option` (None when the option was not given)."""
-    if var is None:
-        return None
-    value = os.environ.get(var)
-    if not value:
-        raise JukiAuditError(f"環境変数 {var} が設定されていません({option} で指定)。")
-    return value
