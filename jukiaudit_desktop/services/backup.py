@@ -93,6 +93,7 @@ def change_key(db: Database, new_passphrase: str | None = None) -> Database:
     reopened = open_database(path, new_key)
     report = integrity.check(reopened)
     if not report.ok:
+        reopened.close()
         raise JukiAuditError(report.warning(path))
     with reopened.transaction():
         trail.record(reopened, "database.rekey", mode="passphrase" if passphrase_mode else "keyring")
