@@ -89,7 +89,7 @@ class SettingsPage(Page):
         row.addWidget(save_minutes)
         row.addStretch(1)
         lock_form.addRow("操作がないときロックするまで:", row)
-        lock_form.addRow(QLabel("画面ロック中・スリープ復帰後も経過時間で判定します。Ctrl+L ですぐにロックできます。"))
+        lock_form.addRow(QLabel("スリープから復帰したときも、最後の操作からの時間を時計で判定します。Ctrl+L ですぐにロックできます。"))
         layout.addWidget(lock_box)
 
         backup_box = QGroupBox("バックアップと復元")
