@@ -87,7 +87,7 @@ class OperationLogModel(QAbstractTableModel):
         self.runner = runner
         self.agency_id: int | None = None
         self.where = OperationFilter()
-        self.sort_column = OperationColumn.AT
+        self.sort_column = OperationColumn.SOURCE  # import order: no sort step on a big log
         self.descending = False
         self.ids: array[int] = array("q")
         self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
@@ -209,7 +209,7 @@ class OperationLogView(QWidget):
         self.table.setObjectName("operation_table")
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(OperationColumn.AT, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSortIndicator(OperationColumn.SOURCE, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)

@@ -172,7 +172,7 @@ class OperationFilter:
 OPERATION_SORTS = {
     "at": "o.at", "terminal": "o.terminal", "operator": "o.operator", "op_kind": "o.op_kind",
     "jimu_code": "o.jimu_code", "count": "o.count", "result": "o.result", "subject": "o.subject_mask",
-    "source": "o.file_id, o.line",
+    "source": "o.id",  # ids follow files and their lines: the order of import, with no sort step
 }
 
 
@@ -182,12 +182,10 @@ def operation_ids(db: Database, agency_id: int, where: OperationFilter, sort: st
     condition, params = where.sql()
     direction = "DESC" if descending else "ASC"
     order = ", ".join(f"{part} {direction}" for part in OPERATION_SORTS[sort].split(", "))
-    cursor = db.execute(f"SELECT o.id FROM operation o WHERE o.agency_id = ?{condition} ORDER BY {order}, o.id",
-                        [agency_id, *params])
-    ids = array("q")
-    while chunk := cursor.fetchmany(50_000):
-        ids.extend(row[0] for row in chunk)
-    return ids
+    # One text value for all ids: far faster than a million Python rows.
+    text = db.scalar(f"SELECT group_concat(id) FROM (SELECT o.id FROM operation o WHERE o.agency_id = ?{condition} "
+                     f"ORDER BY {order}, o.id)", [agency_id, *params])
+    return array("q", map(int, text.split(","))) if text else array("q")
 
 
 def operations_by_id(db: Database, ids: Sequence[int]) -> list[tuple[Any, ...]]:
