@@ -236,7 +236,11 @@ class OperationLogView(QWidget):
         apply.clicked.connect(self.apply_filter)
         for edit in (self.terminal, self.operator, self.jimu, self.date_from.edit, self.date_to.edit):
             edit.returnPressed.connect(self.apply_filter)
-        self.model.loaded.connect(lambda n: self.count_label.setText(f"{n:,} 件"))
+        self.model.loaded.connect(self._loaded)
+
+    def _loaded(self, count: int) -> None:
+        self.count_label.setText(f"{count:,} 件")
+        self.table.scrollToTop()
 
     def set_agency(self, agency_id: int | None) -> None:
         self.model.load(agency_id, self.current_filter())
