@@ -89,7 +89,8 @@ def test_profile_encoding_override_is_strict() -> None:
 
 def test_dates_in_seireki_wareki_and_full_width() -> None:
     convert = date_converter(["auto"])
-    for text in ("2025/10/03", "2025-10-03", "R7.10.3", "令和7年10月3日", "Ｒ７．１０．３", "２０２５／１０／０３"):
+    for text in ("2025/10/03", "2025-10-03", "R7.10.3", "令和7年10月3日", "Ｒ７．１０．３", "２０２５／１０／０３",
+                 "2025/10/03(金)", "令和7年10月3日（金）"):
         assert convert[text] == "2025-10-03", text
     with pytest.raises(ValueError):
         convert["2025/02/30"]
@@ -100,6 +101,7 @@ def test_times_with_and_without_seconds() -> None:
     assert convert["8:05"] == "08:05:00"
     assert convert["08:05:09"] == "08:05:09"
     assert convert["８時５分"] == "08:05:00"
+    assert convert["24:00"] == "00:00:00"
     with pytest.raises(ValueError):
         convert["25:00"]
 
@@ -115,6 +117,7 @@ def test_combined_date_time_with_explicit_and_wareki_formats() -> None:
 def test_counts_and_codes_are_normalised() -> None:
     assert count_converter()["１２"] == 12
     assert count_converter()["1,234"] == 1234
+    assert count_converter()["12件"] == 12
     with pytest.raises(ValueError):
         count_converter()["-1"]
     assert count_converter(allow_blank=True)[""] is None

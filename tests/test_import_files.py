@@ -165,10 +165,12 @@ def test_cancel_leaves_nothing(db: Database, tmp_path: Path) -> None:
 
 def test_register_end_before_start_runs_past_midnight(db: Database, tmp_path: Path) -> None:
     path = write(tmp_path / "night.csv", "使用日,開始時刻,終了時刻,端末ID,使用者ID,利用事務コード,照会件数\r\n"
-                 "2025/04/01,23:30,00:15,T001,K1,別表5-10,3\r\n2025/04/02,09:00,09:00,T001,K1,別表5-10,\r\n")
+                 "2025/04/01,23:30,00:15,T001,K1,別表5-10,3\r\n2025/04/02,09:00,09:00,T001,K1,別表5-10,\r\n"
+                 "2025/04/03(木),22:00,24:00,T001,K1,別表5-10,1件\r\n")
     imports.import_files(db, "C09", register_layout(), [path])
     assert db.query("SELECT start_at, end_at, count FROM register_entry ORDER BY line") == [
-        ("2025-04-01T23:30", "2025-04-02T00:15", 3), ("2025-04-02T09:00", "2025-04-02T09:00", None)]
+        ("2025-04-01T23:30", "2025-04-02T00:15", 3), ("2025-04-02T09:00", "2025-04-02T09:00", None),
+        ("2025-04-03T22:00", "2025-04-04T00:00", 1)]
 
 
 VENDOR_PROFILE = """

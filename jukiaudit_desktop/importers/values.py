@@ -17,6 +17,7 @@ from ..core.wareki import normalize_text, parse_date
 
 _CACHE_LIMIT = 200_000
 _AUTO = "auto"
+_WEEKDAY = re.compile(r"\s*\(\s*[日月火水木金土]\s*\)$")  # 2025/04/01(火), after NFKC
 _TIME = re.compile(r"^(\d{1,2})\s*[:時]\s*(\d{1,2})\s*(?:[:分]\s*(?:(\d{1,2})\s*秒?)?)?$")
 
 
@@ -57,7 +58,8 @@ Converter = Cached | Uncached
 
 
 def date_converter(formats: Sequence[str]) -> Converter:
-    """→ "YYYY-MM-DD". "auto" accepts 2025/10/03, 2025-10-03, 20251003, R7.10.3, 令和7年10月3日."""
+    """→ "YYYY-MM-DD". "auto" accepts 2025/10/03, 2025-10-03, 20251003, R7.10.3, 令和7年10月3日, with or
+    without a weekday after it: 2025/10/03(金)."""
 
     def convert(raw: Any) -> str:
         if isinstance(raw, datetime | date):
@@ -68,7 +70,7 @@ def date_converter(formats: Sequence[str]) -> Converter:
         for fmt in formats:
             try:
                 if fmt == _AUTO:
-                    return parse_date(text).isoformat()
+                    return parse_date(_WEEKDAY.sub("", text)).isoformat()
                 return datetime.strptime(text, fmt).date().isoformat()
             except (InputError, ValueError):
                 continue
@@ -78,7 +80,8 @@ def date_converter(formats: Sequence[str]) -> Converter:
 
 
 def time_converter(formats: Sequence[str]) -> Converter:
-    """→ "HH:MM:SS". "auto" accepts 8:05, 08:05:09, 8時5分, 8時5分9秒."""
+    """→ "HH:MM:SS". "auto" accepts 8:05, 08:05:09, 8時5分, 8時5分9秒, and 24:00 as 00:00 (a register's
+    end at midnight, which then falls on the next day)."""
 
     def convert(raw: Any) -> str:
         if isinstance(raw, datetime):
@@ -97,7 +100,10 @@ def time_converter(formats: Sequence[str]) -> Converter:
                     m = _TIME.match(text)
                     if m is None:
                         continue
-                    return time(int(m[1]), int(m[2]), int(m[3] or 0)).isoformat()
+                    hour, minute, second = int(m[1]), int(m[2]), int(m[3] or 0)
+                    if (hour, minute, second) == (24, 0, 0):
+                        hour = 0
+                    return time(hour, minute, second).isoformat()
                 return datetime.strptime(text, fmt).time().isoformat()
             except ValueError:
                 continue
@@ -141,7 +147,7 @@ def datetime_converter(formats: Sequence[str]) -> Converter:
 
 
 def count_converter(allow_blank: bool = False) -> Converter:
-    """→ int ≥ 0. Accepts 12, １２, 1,234 and whole numbers from Excel; blank → None where allowed."""
+    """→ int ≥ 0. Accepts 12, １２, 1,234, 12件 and whole numbers from Excel; blank → None where allowed."""
 
     def convert(raw: Any) -> int | None:
         if allow_blank and not normalize(raw):
@@ -151,7 +157,7 @@ def count_converter(allow_blank: bool = False) -> Converter:
         elif isinstance(raw, float) and raw.is_integer():
             value = int(raw)
         else:
-            text = normalize(raw).replace(",", "")
+            text = normalize(raw).replace(",", "").removesuffix("件").strip()
             if not text.isdigit():
                 raise ValueError(f"件数「{normalize(raw)}」は 0 以上の整数ではありません")
             value = int(text)
