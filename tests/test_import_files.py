@@ -181,6 +181,8 @@ encoding = "auto"
 delimiter = "tab"
 header_row = 2
 
+skip_rows_starting_with = ["合計", "***"]
+
 [oplog.columns]
 date = { header = "処理日", format = ["%Y%m%d", "auto"] }
 time = { header = "処理時刻", format = "%H:%M" }
@@ -220,7 +222,8 @@ def vendor_files(tmp_path: Path, first_number: str = "983205673214") -> tuple[Pa
                      "処理日\t端末\t利用者\t事務\t件数\t対象者番号\t処理時刻\t備考\r\n"
                      f"R7.4.1\t１号機\tＫ１０００１\t住民票\t１２\t{first_number}\t8:05\t\r\n"
                      "令和7年4月1日\t2号機\tK10002\t別表6-3\t1\t\t17:45\t\"メモ\tあり\"\r\n"
-                     "20250401\t3号機\tK10002\t別表6-3\t1\t983205673214\t８:０５\t\r\n\r\n").encode("utf-8-sig"))
+                     "20250401\t3号機\tK10002\t別表6-3\t1\t983205673214\t８:０５\t\r\n\r\n"
+                     "合計\t\t\t\t14\r\n*** 以上 ***\r\n").encode("utf-8-sig"))
     return profile, log
 
 

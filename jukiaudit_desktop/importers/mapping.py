@@ -174,8 +174,9 @@ class RowMapper:
             return
         batch: list[tuple[Any, ...]] = []
         map_row = self.map_row
+        skip = tuple(normalize(p) for p in self.layout.skip_prefixes)
         for line, cells in rows:
-            if not cells or is_blank(cells):
+            if not cells or is_blank(cells) or (skip and normalize(cells[0]).startswith(skip)):
                 continue
             mapped = map_row(line, cells)
             if mapped is not None:

@@ -33,7 +33,8 @@ FIELDS: dict[str, dict[str, str]] = {
 }
 CODED_FIELDS = ("terminal", "operator", "jimu_code", "op_kind", "result")
 DELIMITERS = {",": ",", "\t": "\t", "tab": "\t", ";": ";", "|": "|", "auto": "auto"}
-_LAYOUT_KEYS = {"encoding", "delimiter", "quote", "header_row", "sheet", "columns", "codes", "identifiers"}
+_LAYOUT_KEYS = {"encoding", "delimiter", "quote", "header_row", "sheet", "columns", "codes", "identifiers",
+                "skip_rows_starting_with"}
 _COLUMN_KEYS = {"header", "index", "format"}
 
 
@@ -68,6 +69,7 @@ class Layout:
     sheet: str | None = None  # xlsx sheet name; None: the first sheet
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
     identifiers: tuple[IdentifierColumn, ...] = ()
+    skip_prefixes: tuple[str, ...] = ()  # rows whose first cell starts with one of these are not data (合計 …)
 
     def with_columns(self, columns: dict[str, ColumnSpec]) -> Layout:
         return replace(self, columns=columns)
@@ -169,8 +171,11 @@ def _layout(kind: str, data: Any, where: str) -> Layout:
             raise _fail(where, f"{key}.kind", "「個人番号」か「住民票コード」にしてください。") from None
         identifiers.append(IdentifierColumn(_column({k: v for k, v in item.items() if k != "kind"}, where, key),
                                             id_kind))
+    skip = data.get("skip_rows_starting_with", [])
+    if not isinstance(skip, list) or not all(isinstance(p, str) and p for p in skip):
+        raise _fail(where, f"{kind}.skip_rows_starting_with", "文字列の並びで書いてください(例: [\"合計\", \"#\"])。")
     return Layout(kind, columns, encoding, delimiter, quote, header_row, data.get("sheet"), codes,
-                  tuple(identifiers))
+                  tuple(identifiers), tuple(skip))
 
 
 def _table(value: Any, where: str, key: str) -> dict[str, Any]:
