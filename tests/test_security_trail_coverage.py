@@ -3,6 +3,7 @@ to the trail, and nothing is written outside a transaction."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -64,8 +65,15 @@ def statements(monkeypatch: pytest.MonkeyPatch) -> StatementLog:
     return log
 
 
-def test_main_commands_record_every_change(statements: StatementLog, tmp_path: Path) -> None:
+def test_main_commands_record_every_change(statements: StatementLog, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "a.db")
+
+    def listed(*command: str) -> list[dict[str, object]]:
+        capsys.readouterr()
+        assert main(["--db", db, *command, "--json"]) == 0, command
+        return json.loads(capsys.readouterr().out)
+
     commands = [
         ["init"],
         ["demo"],
@@ -79,6 +87,12 @@ def test_main_commands_record_every_change(statements: StatementLog, tmp_path: P
     ]
     for command in commands:
         assert main(["--db", db, *command]) == 0, command
+    audit_id = str(listed("audit", "list", "--agency", "Z99")[0]["id"])
+    finding_id = str(listed("finding", "list")[0]["id"])
+    for command in (["finding", "add", "--audit", audit_id, "--class", "意見", "--title", "記録の確認"],
+                    ["followup", "add", "--finding", finding_id, "--status", "対応中"],
+                    ["plan", "--year", "2026", "--save"]):
+        assert main(["--db", db, *command]) == 0, command
     assert statements.outside == []
     assert statements.unrecorded == []
-    assert statements.transactions >= 6  # demo, agency, two imports, reconcile, audit: all seen
+    assert statements.transactions >= 9  # demo, agency, imports, reconcile, audit, finding, follow-up, plan
