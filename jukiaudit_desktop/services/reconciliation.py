@@ -55,18 +55,19 @@ def run_reconciliation(db: Database, agency_code: str, settings: ReconcileSettin
     steps = 4
     names = Vocabulary()
     progress.update(0, steps, "操作ログを読み込んでいます")
-    with repo.fresh_connection(db) as conn:
-        ops = repo.load_operations(conn, agency.id, widened(period), names, progress)
+    # Reading and storing each on a fresh connection: see repo.fresh_connection.
+    with repo.fresh_connection(db) as reader:
+        ops = repo.load_operations(reader, agency.id, widened(period), names, progress)
         progress.update(1, steps, "業務端末使用管理簿を読み込んでいます")
-        entries = repo.load_register(conn, agency.id, widened(period), names)
-        lists = repo.load_agency_lists(conn, agency.id, names)
-        progress.update(2, steps, f"突合しています(操作 {len(ops):,} 件、記帳 {len(entries):,} 件)")
-        outcome = within(period, reconcile(ops, entries, lists, names, settings))
-        progress.update(3, steps, f"結果を保存しています({len(outcome.discrepancies):,} 件)")
-        with conn.transaction():
-            run_id = repo.insert_run(conn, agency.id, period, settings, outcome)
-            trail.record(conn, "reconcile.run", agency=agency.code, run_id=run_id, operations=len(ops),
-                         register_entries=len(entries), summary=outcome.summary())
+        entries = repo.load_register(reader, agency.id, widened(period), names)
+        lists = repo.load_agency_lists(reader, agency.id, names)
+    progress.update(2, steps, f"突合しています(操作 {len(ops):,} 件、記帳 {len(entries):,} 件)")
+    outcome = within(period, reconcile(ops, entries, lists, names, settings))
+    progress.update(3, steps, f"結果を保存しています({len(outcome.discrepancies):,} 件)")
+    with repo.fresh_connection(db) as writer, writer.transaction():
+        run_id = repo.insert_run(writer, agency.id, period, settings, outcome)
+        trail.record(writer, "reconcile.run", agency=agency.code, run_id=run_id, operations=len(ops),
+                     register_entries=len(entries), summary=outcome.summary())
     progress.update(steps, steps, "")
     return RunResult(run_id, outcome)
 

@@ -57,10 +57,10 @@ ALL_TIME = Period()
 
 @contextlib.contextmanager
 def fresh_connection(db: Database) -> Iterator[Database]:
-    """A fresh connection for reading a whole log and storing a run. The app's long-lived connection holds
-    many cached statements, which use up SQLite's lookaside memory; bulk work on it then pays one mlocked
-    allocation per value (cipher_memory_security), five to ten times slower. Inside a transaction, `db`
-    itself is used (a second connection would not see its uncommitted rows)."""
+    """A fresh connection for one bulk step (reading a whole log, or storing a run). Statements cached on
+    a connection use up SQLite's small lookaside memory; bulk work after that pays one mlocked allocation
+    per value (cipher_memory_security), five to ten times slower. Inside a transaction, `db` itself is used
+    (a second connection would not see its uncommitted rows)."""
     if db.in_transaction:
         yield db
         return
