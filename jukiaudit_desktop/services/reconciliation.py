@@ -152,8 +152,9 @@ def describe(kind: Kind, detail: dict[str, Any]) -> str:
 def view_run(db: Database, run_id: int) -> list[DiscrepancyView]:
     summaries: dict[tuple[str, str], str] = {}  # most details repeat: describe each once
     views = []
-    for id_, ordinal, kind_text, status, explanation, detail, at, terminal, operator, file, line in (
-            repo.discrepancy_subjects(db, run_id)):
+    with repo.fresh_connection(db) as reader:  # tens of thousands of rows: see repo.fresh_connection
+        rows = repo.discrepancy_subjects(reader, run_id)
+    for id_, ordinal, kind_text, status, explanation, detail, at, terminal, operator, file, line in rows:
         kind = Kind(kind_text)
         summary = summaries.get((kind_text, detail))
         if summary is None:
