@@ -262,6 +262,17 @@ def test_malformed_identifier_is_an_error_without_its_value(db: Database, tmp_pa
     assert "98320567AB" not in str(caught.value)
 
 
+def test_identifier_column_mapped_to_another_field_never_shows_its_value(db: Database, tmp_path: Path) -> None:
+    profile_path, log = vendor_files(tmp_path)
+    text = profile_path.read_text(encoding="utf-8").replace('count = "件数"', 'count = "対象者番号"')
+    profile_path.write_text(text, encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        imports.import_files(db, "X", load_profile(profile_path).layout("oplog"), [log])
+    assert [str(issue) for issue in caught.value.issues] == [
+        f"{log}:2:6: 6 列目は個人番号の列なので、照会件数には使えません。"]
+    assert "983205673214" not in str(caught.value)
+
+
 def test_wrong_my_number_check_digit_warns_but_imports(db: Database, tmp_path: Path) -> None:
     profile_path, log = vendor_files(tmp_path, first_number="983205673215")
     summary = imports.import_files(db, "X", load_profile(profile_path).layout("oplog"), [log])

@@ -66,10 +66,10 @@ class RowMapper:
                 label = self.labels[name]
                 issues.warn(file_name, self.header_line, None,
                             f"{label}の列 {spec.describe()} が見つからないため、{label}は空として取り込みます。")
-        self.problem = missing_fields(layout.kind, self.columns)
-        if self.problem:
-            issues.error(file_name, self.header_line, None,
-                         f"{self.problem}。見出し名と取込プロファイルを確認してください。")
+        problem = missing_fields(layout.kind, self.columns)
+        if problem:
+            issues.error(file_name, self.header_line, None, f"{problem}。見出し名と取込プロファイルを確認してください。")
+        self.usable = problem is None  # False: no row can be read with this mapping
         self.identifier_columns: list[tuple[int, IdentifierKind]] = []
         for ident in layout.identifiers:
             column = locate(ident.column, index)
@@ -78,6 +78,12 @@ class RowMapper:
                              f"{ident.kind.value}の列 {ident.column.describe()} が見つかりません。")
             else:
                 self.identifier_columns.append((column, ident.kind))
+        hidden = {column: kind for column, kind in self.identifier_columns}
+        for name, column in list(self.columns.items()):
+            if column in hidden:  # its clear value would be stored or shown as that field
+                issues.error(file_name, self.header_line, column + 1,
+                             f"{column + 1} 列目は{hidden[column].value}の列なので、{self.labels[name]}には使えません。")
+                self.usable = False
         whole = "at" if self.kind == OPLOG else "start_at"
         self.split_moment = whole not in self.columns
         self.plan: list[tuple[str, int, Converter, int]] = [
@@ -170,7 +176,7 @@ class RowMapper:
 
     def batches(self, rows: Iterator[Row], batch_rows: int = BATCH_ROWS) -> Iterator[list[tuple[Any, ...]]]:
         """Map every data row (blank rows are skipped), `batch_rows` at a time."""
-        if self.problem:
+        if not self.usable:
             return
         batch: list[tuple[Any, ...]] = []
         map_row = self.map_row
