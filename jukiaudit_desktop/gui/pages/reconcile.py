@@ -232,14 +232,14 @@ REGISTER_COLUMNS: list[Column[tuple[Any, ...]]] = [
 ]
 
 
-def _table(name: str) -> QTableView:
+def _table(name: str, *, stretch_last: bool = True) -> QTableView:
     table = QTableView()
     table.setObjectName(name)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setStretchLastSection(stretch_last)
     return table
 
 
@@ -393,9 +393,9 @@ class ReconcilePage(Page):
     def _build_detail(self) -> QWidget:
         self.operation_model: RowTableModel[tuple[Any, ...]] = RowTableModel(OPERATION_COLUMNS)
         self.register_model: RowTableModel[tuple[Any, ...]] = RowTableModel(REGISTER_COLUMNS)
-        self.operation_table = _table("operation_table")
+        self.operation_table = _table("operation_table", stretch_last=False)
         self.operation_table.setModel(self.operation_model)
-        self.register_table = _table("register_table")
+        self.register_table = _table("register_table", stretch_last=False)
         self.register_table.setModel(self.register_model)
         sides = QSplitter(Qt.Orientation.Horizontal)
         for title, table in (("操作ログ", self.operation_table), ("業務端末使用管理簿", self.register_table)):
