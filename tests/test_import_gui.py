@@ -175,3 +175,25 @@ def test_register_entry_dialog_stores_entries_past_midnight(qtbot, runner) -> No
         "SELECT file_id, line, start_at, end_at, terminal, operator, jimu_code, count FROM register_entry ORDER BY id"))
     assert rows == [(None, None, "2025-04-01T23:30", "2025-04-02T00:15", "T001", "K10001", "別表5-10", 3),
                     (None, None, "2025-04-01T23:30", "2025-04-02T00:15", "T001", "K10001", "別表5-10", None)]
+
+
+def test_wizard_lists_the_inspectors_profiles(qtbot, runner, tmp_path: Path) -> None:
+    from jukiaudit_desktop.services import imports
+
+    folder = imports.profile_folder()
+    folder.mkdir(parents=True)
+    (folder / "vendor_y.toml").write_text('name = "ベンダーY"\n[register]\n[register.columns]\nstart_at = "開始"\n'
+                                          'end_at = "終了"\nterminal = "端末"\noperator = "者"\n', encoding="utf-8")
+    (folder / "broken.json").write_text("{", encoding="utf-8")
+    wizard = ImportWizard(runner, "C09", kind="register")
+    qtbot.addWidget(wizard)
+    assert [wizard.profile_box.itemText(i) for i in range(wizard.profile_box.count())] == ["既定(標準形式)", "ベンダーY"]
+    assert len(wizard.issues()) == 1 and "broken.json" in wizard.issues()[0]
+    wizard.profile_box.setCurrentIndex(1)
+    register = tmp_path / "y.csv"
+    register.write_text("開始,終了,端末,者\nR7.4.1 9:00,R7.4.1 9:30,T1,K1\n", encoding="utf-8")
+    wizard.add_files([register])
+    with qtbot.waitSignal(wizard.imported, timeout=10000) as signal:
+        qtbot.waitUntil(lambda: wizard.preview is not None, timeout=5000)
+        qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    assert signal.args[0].rows_added == 1

@@ -35,7 +35,6 @@ from ..importers.profile import (
     ColumnSpec,
     ImportProfile,
     Layout,
-    default_profile,
     load_profile,
 )
 from ..services import imports
@@ -57,7 +56,7 @@ class ImportWizard(QDialog):
         super().__init__(parent)
         self.runner = runner
         self.agency_code = agency_code
-        self.profiles: list[ImportProfile] = [default_profile()]
+        self.profiles, profile_problems = imports.installed_profiles()
         self.preview: FilePreview | None = None
         self.setWindowTitle(f"取り込み — 機関 {agency_code}")
         self.resize(1000, 720)
@@ -69,7 +68,9 @@ class ImportWizard(QDialog):
         self.kind_box.setCurrentIndex(0 if kind == OPLOG else 1)
         self.profile_box = QComboBox()
         self.profile_box.setObjectName("profile_box")
-        self.profile_box.addItem(self.profiles[0].name)
+        for profile in self.profiles:
+            self.profile_box.addItem(profile.name)
+        self.profile_box.setToolTip(f"自作のプロファイルは {imports.profile_folder()} に置くと一覧に出ます")
         open_profile = QPushButton("プロファイルを開く…")
         open_profile.setObjectName("open_profile_button")
         self.files = QListWidget()
@@ -143,6 +144,7 @@ class ImportWizard(QDialog):
         close.clicked.connect(self.reject)
         self._build_mapping()
         self._update_buttons()
+        self.issue_list.addItems([f"プロファイルを読めません: {problem}" for problem in profile_problems])
 
     # --- choices ---
 

@@ -11,6 +11,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import platformdirs
+
 from ..core.errors import InputError
 from ..core.identifiers import mask, subject_key
 from ..core.master import Agency, AgencyKind
@@ -19,7 +21,7 @@ from ..core.records import RegisterEntry
 from ..importers.issues import ImportIssue, ImportRejected, IssueCollector, TooManyIssues
 from ..importers.mapping import BATCH_ROWS, RowMapper, open_mapper
 from ..importers.pipeline import overlapped
-from ..importers.profile import OPLOG, REGISTER, Layout, default_profile
+from ..importers.profile import OPLOG, REGISTER, ImportProfile, Layout, default_profile, load_profile
 from ..importers.tables import is_blank, open_source
 from ..importers.values import normalize
 from ..paths import resource
@@ -198,6 +200,27 @@ def _insert(db: Database, kind: str, file_id: int, agency_id: int, batch: list[t
         imports_repo.insert_operations(db, file_id, agency_id, batch)
     else:
         imports_repo.insert_register_rows(db, file_id, agency_id, batch)
+
+
+# --- profiles an inspector keeps (the wizard lists them) ---
+
+
+def profile_folder() -> Path:
+    """Where the wizard looks for the inspector's own profiles (*.toml, *.json)."""
+    return Path(platformdirs.user_config_dir("JukiAudit", appauthor=False)) / "import_profiles"
+
+
+def installed_profiles() -> tuple[list[ImportProfile], list[str]]:
+    """The built-in profile, then each readable profile in profile_folder(); and the errors of unreadable ones."""
+    profiles, problems = [default_profile()], []
+    folder = profile_folder()
+    if folder.is_dir():
+        for path in sorted([*folder.glob("*.toml"), *folder.glob("*.json")]):
+            try:
+                profiles.append(load_profile(path))
+            except InputError as exc:
+                problems.append(str(exc))
+    return profiles, problems
 
 
 # --- checking before importing (the wizard) ---
