@@ -61,6 +61,24 @@ ROOT = QModelIndex()
 ALL_KINDS = "all"
 
 
+KIND_HELP = {
+    Kind.UNREGISTERED_OPERATION: "どの記帳の時間(前後の許容幅を含む)にも入らない操作",
+    Kind.UNUSED_REGISTER_ENTRY: "記帳の時間(前後の許容幅を含む)に、その端末の操作が一つもない記帳",
+    Kind.OPERATOR_MISMATCH: "記帳の使用者と違う操作者IDによる操作(操作ごとに表示)",
+    Kind.PURPOSE_MISMATCH: "記帳の利用事務と違う事務コードの操作(両方に事務がある場合)",
+    Kind.COUNT_MISMATCH: "記帳の照会件数と、その記帳に属する操作の照会件数の合計が違う記帳(件数の記入がある場合)",
+    Kind.OFF_HOURS: "業務時間外、土日・祝日(振替休日を含む)・設定した休業日の操作",
+    Kind.UNAUTHORIZED_JIMU: "機関に認められていない事務、または根拠の有効期間外の事務の操作",
+    Kind.UNKNOWN_OPERATOR: "操作者一覧にない、または登録前・失効後の操作者IDによる操作",
+    Kind.CONCURRENT_SESSION: "同じ操作者IDが別の端末を使っている間(判定間隔以内の連続操作)の操作",
+}
+ATTRIBUTION_HELP = (
+    "操作は、同じ端末の記帳の時間(終了の分を含む)を前後に許容幅だけ広げた範囲に入れば、その記帳のものとします。"
+    "複数の記帳に入るときは、①広げない時間に入る(または最も近い)記帳、②操作者が同じ記帳、③開始が早い記帳、"
+    "④管理簿で先の行の記帳の順に選びます。"
+)
+
+
 def wareki_moment(iso: str) -> str:
     """2025-04-01T10:05:33 → R7.4.1 10:05:33 (minutes only when the text has no seconds)."""
     moment = datetime.fromisoformat(iso)
@@ -313,6 +331,7 @@ class ReconcilePage(Page):
         self.tolerance_spin.setRange(0, 120)
         self.tolerance_spin.setSuffix(" 分")
         self.tolerance_spin.setValue(defaults.tolerance_minutes)
+        self.tolerance_spin.setToolTip(ATTRIBUTION_HELP)
         self.hours_start = QTimeEdit(QTime(defaults.hours_start.hour, defaults.hours_start.minute))
         self.hours_start.setObjectName("hours_start")
         self.hours_end = QTimeEdit(QTime(defaults.hours_end.hour, defaults.hours_end.minute))
@@ -588,6 +607,7 @@ class ReconcilePage(Page):
             else:
                 item = QListWidgetItem(f"{kind.label} ({counts[kind]:,})")
                 item.setData(Qt.ItemDataRole.UserRole, kind.value)
+                item.setToolTip(KIND_HELP[kind])
             self.kind_list.addItem(item)
         self.kind_list.setCurrentRow(0)
         self.kind_list.blockSignals(False)
