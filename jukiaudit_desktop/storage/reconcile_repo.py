@@ -99,13 +99,15 @@ def _read_columns(db: Database, table: str, numbers: Sequence[str], where: str, 
         ).fetchone()
         size = int(row[0])
         if size:
-            combo_of_row = np.fromiter((combos.setdefault(c, len(combos)) for c in row[-1].split(_ROW)),
-                                       dtype=np.int64, count=size)
+            parts = row[-1].split(_ROW)
+            for combo in dict.fromkeys(parts):  # the few distinct ones, in order of appearance
+                combos.setdefault(combo, len(combos))
+            combo_of_row = np.fromiter(map(combos.__getitem__, parts), dtype=np.int64, count=size)
             chunks.append([_numbers(text, size) for text in row[1:-1]] + [combo_of_row])
     empty = np.zeros(0, dtype=np.int64)
     columns = [np.concatenate(c) for c in zip(*chunks, strict=True)] if chunks else [empty] * (len(numbers) + 1)
-    parts = [combo.split(_FIELD) for combo in combos]
-    coded = [np.array([names.code(p[k]) for p in parts], dtype=np.int64)[columns[-1]] for k in range(3)]
+    fields = [combo.split(_FIELD) for combo in combos]
+    coded = [np.array([names.code(f[k]) for f in fields], dtype=np.int64)[columns[-1]] for k in range(3)]
     return columns[:-1], coded[0], coded[1], coded[2]
 
 
