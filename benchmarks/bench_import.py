@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-GENERATOR = Path("/work/shared/tools/gen_oplog.py")
+GENERATOR = Path(__file__).resolve().parents[2] / "shared" / "tools" / "gen_oplog.py"
 
 
 def _baseline(log: Path, db_path: Path, memory_security: bool) -> dict[str, float]:

@@ -21,7 +21,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-GENERATOR = Path("/work/shared/tools/gen_oplog.py")
+GENERATOR = Path(__file__).resolve().parents[2] / "shared" / "tools" / "gen_oplog.py"
 AGENCY = "B01"
 TRUTH_NAMES = {"unregistered": "unregistered_operation", "unused_entry": "unused_register_entry"}
 

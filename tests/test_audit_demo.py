@@ -6,10 +6,10 @@ import re
 from collections import Counter
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import keyring
 import pytest
+import shared_data
 from conftest import MemoryKeyring
 
 from jukiaudit_desktop.core.audit import AuditStatus, AuditType, FollowupStatus
@@ -19,7 +19,7 @@ from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.storage import trail
 from jukiaudit_desktop.storage.database import Database
 
-SEED = Path("/work/shared/seed/nagano-2026-01-council-materials.md")
+SEED = shared_data.SEED
 pytestmark = pytest.mark.skipif(not SEED.exists(), reason="council materials not available")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import shared_data
 
 from jukiaudit_desktop.core.errors import CancelledError, InputError
 from jukiaudit_desktop.core.progress import Progress
@@ -19,7 +20,7 @@ from jukiaudit_desktop.services import imports
 from jukiaudit_desktop.storage import imports_repo
 from jukiaudit_desktop.storage.database import Database
 
-SAMPLES = Path("/work/shared/samples")
+SAMPLES = shared_data.SAMPLES
 if not SAMPLES.is_dir():  # the same files ship as demo data
     SAMPLES = Path(__file__).resolve().parents[1] / "resources" / "demo"
 OPLOG = SAMPLES / "oplog_cp932.csv" if (SAMPLES / "oplog_cp932.csv").exists() else SAMPLES / "oplog_sample_cp932.csv"

@@ -6,9 +6,9 @@ import csv
 import io
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
+import shared_data
 
 from jukiaudit_desktop.core.errors import JukiAuditError
 from jukiaudit_desktop.core.master import AgencyKind, BasisKind
@@ -16,7 +16,7 @@ from jukiaudit_desktop.services import demo, master_data
 from jukiaudit_desktop.services.master_demo import SAMPLE_AGENCY_CODE
 from jukiaudit_desktop.storage import trail
 
-SHARED = Path("/work/shared")
+SHARED = shared_data.SHARED
 SEED = SHARED / "seed" / "nagano-2026-01-council-materials.md"
 OPLOG = SHARED / "samples" / "oplog_cp932.csv"
 needs_shared = pytest.mark.skipif(not SEED.exists(), reason="council materials not available")

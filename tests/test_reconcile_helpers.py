@@ -11,12 +11,14 @@ import hashlib
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import shared_data
+
 from jukiaudit_desktop.core.master import Agency
 from jukiaudit_desktop.services import master_data
 from jukiaudit_desktop.storage.database import Database
 
-SAMPLES = Path("/work/shared/samples")
-GENERATOR = Path("/work/shared/tools/gen_oplog.py")
+SAMPLES = shared_data.SAMPLES
+GENERATOR = shared_data.GEN_OPLOG
 
 
 def ensure_agency(db: Database, code: str = "C09") -> int:

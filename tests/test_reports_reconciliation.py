@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import shared_data
 
 from jukiaudit_desktop.core.audit import AuditType
 from jukiaudit_desktop.importers.profile import default_profile
@@ -16,7 +17,7 @@ from jukiaudit_desktop.reconcile.settings import ReconcileSettings
 from jukiaudit_desktop.services import audits, demo, exports, findings, imports, reconciliation, reports
 from jukiaudit_desktop.storage.database import Database
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+SAMPLES = shared_data.SAMPLES
 AGENCY = "C09"  # the demo's sample agency (長野地域振興局): its terminals and operators match the samples
 
 

@@ -9,10 +9,11 @@ from datetime import datetime, time
 from pathlib import Path
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 import pytest
+import shared_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from jukiaudit_desktop.core.errors import InputError
 from jukiaudit_desktop.importers.profile import OPLOG, REGISTER, default_profile
@@ -22,7 +23,7 @@ from jukiaudit_desktop.storage.database import Database
 
 # openpyxl warns (and then treats the cell as an error) when a damaged date serial is out of range.
 pytestmark = pytest.mark.filterwarnings("ignore:Cell .* is marked as a date:UserWarning")
-SAMPLES = Path("/work/shared/samples")
+SAMPLES = shared_data.SAMPLES
 OPLOG_HEADER = "操作日時,端末ID,操作者ID,処理区分,利用事務コード,照会件数,処理結果"
 REGISTER_HEADER = ["使用日", "開始時刻", "終了時刻", "端末ID", "使用者ID", "利用事務コード", "照会件数"]
 FUZZ = settings(max_examples=40, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture])

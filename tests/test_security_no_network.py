@@ -12,13 +12,14 @@ import sys
 from pathlib import Path
 
 import pytest
+import shared_data
 
 import jukiaudit_desktop
 from jukiaudit_desktop.cli import build_parser
 from jukiaudit_desktop.security import no_network
 
 PACKAGE_DIR = Path(jukiaudit_desktop.__file__).resolve().parent
-SAMPLES = Path("/work/shared/samples")
+SAMPLES = shared_data.SAMPLES
 FORBIDDEN_MODULES = frozenset({
     "socket", "ssl", "urllib", "http", "requests", "httpx", "aiohttp", "urllib3", "websocket", "websockets",
     "ftplib", "smtplib", "poplib", "imaplib", "telnetlib", "xmlrpc", "socketserver", "asyncio", "selectors",

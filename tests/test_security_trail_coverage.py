@@ -8,11 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+import shared_data
 import sqlcipher3
 
 from jukiaudit_desktop.cli import main
 
-SAMPLES = Path("/work/shared/samples")
+SAMPLES = shared_data.SAMPLES
 _WRITE = re.compile(r"^\s*(INSERT(\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+\"?(\w+)", re.I)
 
 
