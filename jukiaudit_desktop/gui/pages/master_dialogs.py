@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
-    QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -25,36 +21,34 @@ from ...core.errors import JukiAuditError
 from ...core.master import Agency, AgencyKind, Jimu, Operator, Terminal
 from ...core.wareki import format_wareki, parse_date
 from ...services import master_data
+from ..generated.ui_agency_dialog import Ui_agency_dialog
+from ..generated.ui_jimu_dialog import Ui_jimu_dialog
+from ..generated.ui_operator_dialog import Ui_operator_dialog
+from ..generated.ui_terminal_dialog import Ui_terminal_dialog
+
+
+class FormUi(Protocol):
+    """What every dialog of ui/*_dialog.ui has besides its fields: an error line and OK / Cancel."""
+
+    error_label: QLabel
+    buttons: QDialogButtonBox
+
+    def setupUi(self, dialog: QDialog) -> None: ...
 
 
 class FormDialog(QDialog):
-    """A titled form with OK / キャンセル; `validate()` raises JukiAuditError to keep the dialog open."""
+    """A form built from its .ui file with OK / キャンセル; `validate()` raises JukiAuditError to keep it open.
 
-    def __init__(self, title: str, parent: QWidget | None) -> None:
+    Subclasses also name their input fields as attributes (`dialog.code`): the page and the tests read them.
+    """
+
+    def __init__(self, ui: FormUi, parent: QWidget | None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(460)
-        self.form = QFormLayout()
-        self.error_label = QLabel()
-        self.error_label.setObjectName("error_label")
-        self.error_label.setStyleSheet("color: #b00020;")
-        self.error_label.setWordWrap(True)
+        self.ui = ui
+        ui.setupUi(self)
+        self.error_label = ui.error_label
         self.error_label.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("キャンセル")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
-
-    def line(self, label: str, name: str, text: str | None = None, *, enabled: bool = True) -> QLineEdit:
-        edit = QLineEdit(text or "")
-        edit.setObjectName(name)
-        edit.setEnabled(enabled)
-        self.form.addRow(label, edit)
-        return edit
+        ui.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("キャンセル")
 
     def validate(self) -> None:
         """Check the input; raise JukiAuditError with a message for the user."""
@@ -88,40 +82,32 @@ def _optional_text(edit: QLineEdit) -> str | None:
     return edit.text().strip() or None
 
 
-def _agency_combo(agencies: Sequence[Agency], selected: str | None) -> QComboBox:
-    combo = QComboBox()
-    combo.setObjectName("agency")
+def _fill_agencies(combo: QComboBox, agencies: Sequence[Agency], selected: str | None) -> None:
     for agency in agencies:
         combo.addItem(f"{agency.code} {agency.name}", agency.code)
     if selected is not None:
         combo.setCurrentIndex(max(combo.findData(selected), 0))
-    return combo
 
 
 class AgencyDialog(FormDialog):
+    ui: Ui_agency_dialog
+
     def __init__(self, parent: QWidget | None, agency: Agency | None = None) -> None:
-        super().__init__("機関の編集" if agency else "機関の追加", parent)
+        super().__init__(Ui_agency_dialog(), parent)
+        ui = self.ui
         self.original = agency
-        self.code = self.line("機関コード", "code", agency.code if agency else "")
-        self.name = self.line("機関名", "name", agency.name if agency else "")
-        self.kind = QComboBox()
-        self.kind.setObjectName("kind")
+        self.code, self.name, self.kind = ui.code, ui.name, ui.kind
+        self.parent_name, self.first_use_year, self.active = ui.parent_name, ui.first_use_year, ui.active
         for kind in AgencyKind:
             self.kind.addItem(kind.value, kind)
         if agency:
+            self.setWindowTitle("機関の編集")
+            self.code.setText(agency.code)
+            self.name.setText(agency.name)
             self.kind.setCurrentIndex(self.kind.findData(agency.kind))
-        self.form.addRow("種別", self.kind)
-        self.parent_name = self.line("所属(部局・執行機関)", "parent_name", agency.parent_name if agency else "")
-        self.first_use_year = QSpinBox()
-        self.first_use_year.setObjectName("first_use_year")
-        self.first_use_year.setRange(1999, 2100)
-        self.first_use_year.setSpecialValueText("不明")
-        self.first_use_year.setValue(agency.first_use_year if agency and agency.first_use_year else 1999)
-        self.form.addRow("利用開始年度(西暦)", self.first_use_year)
-        self.active = QCheckBox("利用中")
-        self.active.setObjectName("active")
-        self.active.setChecked(agency.active if agency else True)
-        self.form.addRow("", self.active)
+            self.parent_name.setText(agency.parent_name or "")
+            self.first_use_year.setValue(agency.first_use_year or self.first_use_year.minimum())
+            self.active.setChecked(agency.active)
 
     def value(self) -> Agency:
         year = self.first_use_year.value()
@@ -137,34 +123,32 @@ class AgencyDialog(FormDialog):
 class JimuDialog(FormDialog):
     """事務: code and first validity date only when adding (later changes of basis keep the history)."""
 
+    ui: Ui_jimu_dialog
+
     def __init__(self, parent: QWidget | None, agencies: Sequence[Agency], jimu: Jimu | None = None) -> None:
-        super().__init__("事務の編集" if jimu else "事務の追加", parent)
-        self.code = self.line("事務コード(別表5-10 など)", "code", jimu.code if jimu else "", enabled=jimu is None)
-        self.name = self.line("事務名", "name", jimu.name if jimu else "")
-        self.division = self.line("担当課", "division", jimu.division if jimu else "")
-        self.summary = self.line("利用事務の概要", "summary", jimu.summary if jimu else "")
-        self.valid_from = self.line("有効期間の開始日", "valid_from")
-        self.valid_from.setPlaceholderText("空欄: 以前から / 例 令和8年4月1日, 2026-04-01")
-        self.new_code = QLineEdit()
-        self.new_code.setObjectName("new_code")
-        self.new_code.setPlaceholderText("根拠を変えるときだけ(例 別表6-4)")
-        if jimu is not None:
-            self.form.removeRow(self.valid_from)
-            history = QLabel(" → ".join(f"{b.citation}({_span(b.valid_from, b.valid_to)})" for b in jimu.bases))
-            history.setWordWrap(True)
-            self.form.addRow("根拠の履歴", history)
-            self.form.addRow("新しい根拠のコード", self.new_code)
-            self.valid_from = self.line("新しい根拠の開始日", "valid_from")
+        super().__init__(Ui_jimu_dialog(), parent)
+        ui = self.ui
+        self.code, self.name, self.division, self.summary = ui.code, ui.name, ui.division, ui.summary
+        self.valid_from, self.new_code, self.agency_list = ui.valid_from, ui.new_code, ui.agency_list
+        if jimu is None:
+            ui.form.setRowVisible(ui.history, False)
+            ui.form.setRowVisible(ui.new_code, False)
+        else:
+            self.setWindowTitle("事務の編集")
+            self.code.setText(jimu.code)
+            self.code.setEnabled(False)
+            self.name.setText(jimu.name)
+            self.division.setText(jimu.division or "")
+            self.summary.setText(jimu.summary or "")
+            ui.history.setText(" → ".join(f"{b.citation}({_span(b.valid_from, b.valid_to)})" for b in jimu.bases))
+            ui.valid_from_label.setText("新しい根拠の開始日")
             self.valid_from.setPlaceholderText("公布日・施行日など(前日で旧根拠は終了)")
-        self.agency_list = QListWidget()
-        self.agency_list.setObjectName("agency_list")
         allowed = set(jimu.agency_codes) if jimu else set()
         for agency in agencies:
             item = QListWidgetItem(f"{agency.code} {agency.name}", self.agency_list)
             item.setData(Qt.ItemDataRole.UserRole, agency.code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if agency.code in allowed else Qt.CheckState.Unchecked)
-        self.form.addRow("利用できる機関", self.agency_list)
 
     def agency_codes(self) -> list[str]:
         items = (self.agency_list.item(i) for i in range(self.agency_list.count()))
@@ -197,15 +181,20 @@ class JimuDialog(FormDialog):
 
 
 class TerminalDialog(FormDialog):
+    ui: Ui_terminal_dialog
+
     def __init__(self, parent: QWidget | None, agencies: Sequence[Agency], terminal: Terminal | None = None,
                  agency_code: str | None = None) -> None:
-        super().__init__("端末の編集" if terminal else "端末の追加", parent)
+        super().__init__(Ui_terminal_dialog(), parent)
+        ui = self.ui
         self.original = terminal
-        self.agency = _agency_combo(agencies, terminal.agency_code if terminal else agency_code)
-        self.agency.setEnabled(terminal is None)
-        self.form.addRow("機関", self.agency)
-        self.code = self.line("端末ID", "code", terminal.code if terminal else "")
-        self.location = self.line("設置場所", "location", terminal.location if terminal else "")
+        self.agency, self.code, self.location = ui.agency, ui.code, ui.location
+        _fill_agencies(self.agency, agencies, terminal.agency_code if terminal else agency_code)
+        if terminal:
+            self.setWindowTitle("端末の編集")
+            self.agency.setEnabled(False)
+            self.code.setText(terminal.code)
+            self.location.setText(terminal.location or "")
 
     def value(self) -> Terminal:
         return Terminal(self.agency.currentData(), self.code.text().strip(), _optional_text(self.location),
@@ -217,20 +206,23 @@ class TerminalDialog(FormDialog):
 
 
 class OperatorDialog(FormDialog):
+    ui: Ui_operator_dialog
+
     def __init__(self, parent: QWidget | None, agencies: Sequence[Agency], operator: Operator | None = None,
                  agency_code: str | None = None) -> None:
-        super().__init__("操作者の編集" if operator else "操作者の追加", parent)
+        super().__init__(Ui_operator_dialog(), parent)
+        ui = self.ui
         self.original = operator
-        self.agency = _agency_combo(agencies, operator.agency_code if operator else agency_code)
-        self.agency.setEnabled(operator is None)
-        self.form.addRow("機関", self.agency)
-        self.code = self.line("操作者ID", "code", operator.operator_code if operator else "")
-        self.name = self.line("氏名", "name", operator.name if operator else "")
-        self.registered_on = self.line("登録日", "registered_on", _date_text(operator.registered_on if operator else None))
-        self.revoked_on = self.line("失効日(この日から使用不可)", "revoked_on",
-                                    _date_text(operator.revoked_on if operator else None))
-        for edit in (self.registered_on, self.revoked_on):
-            edit.setPlaceholderText("例 令和7年4月1日, R7.4.1, 2025-04-01")
+        self.agency, self.code, self.name = ui.agency, ui.code, ui.name
+        self.registered_on, self.revoked_on = ui.registered_on, ui.revoked_on
+        _fill_agencies(self.agency, agencies, operator.agency_code if operator else agency_code)
+        if operator:
+            self.setWindowTitle("操作者の編集")
+            self.agency.setEnabled(False)
+            self.code.setText(operator.operator_code)
+            self.name.setText(operator.name or "")
+            self.registered_on.setText(_date_text(operator.registered_on))
+            self.revoked_on.setText(_date_text(operator.revoked_on))
 
     def value(self) -> Operator:
         return Operator(self.agency.currentData(), self.code.text().strip(), _optional_text(self.name),

@@ -6,23 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QInputDialog,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPushButton,
-    QSpinBox,
-    QTableView,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QHeaderView, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from ...core.errors import JukiAuditError
 from ...core.wareki import format_wareki
@@ -31,6 +15,7 @@ from ...services import backup, settings
 from ...storage import trail
 from ...storage.database import Database
 from ..errors import show_error
+from ..generated.ui_settings_page import Ui_settings_page
 from ..row_table import Column, RowFilterProxy, RowTableModel
 from ..tasks import DatabaseClosedError, DbRunner
 from . import Page
@@ -63,100 +48,30 @@ class SettingsPage(Page):
     def __init__(self, runner: DbRunner, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
         self.passphrase_mode = False
-        tabs = QTabWidget()
-        tabs.setObjectName("settings_tabs")
-        tabs.addTab(self._build_general(), "一般")
-        tabs.addTab(self._build_trail(), "監査証跡")
-        layout = QVBoxLayout(self)
-        layout.addWidget(tabs)
-
-    def _build_general(self) -> QWidget:
-        general = QWidget()
-        layout = QVBoxLayout(general)
-
-        lock_box = QGroupBox("自動ロック")
-        lock_form = QFormLayout(lock_box)
-        self.minutes = QSpinBox()
-        self.minutes.setObjectName("auto_lock_minutes")
+        self.ui = ui = Ui_settings_page()
+        ui.setupUi(self)
+        # the widgets the page updates (and the tests drive) keep their short names
+        self.minutes, self.outcome = ui.auto_lock_minutes, ui.settings_outcome
+        self.backup_button, self.rekey_button = ui.backup_button, ui.rekey_button
+        self.verify_button, self.verify_result = ui.verify_button, ui.verify_result
         self.minutes.setRange(1, settings.MAX_AUTO_LOCK_MINUTES)
-        self.minutes.setSuffix(" 分")
         self.minutes.setValue(settings.DEFAULT_AUTO_LOCK_MINUTES)
-        save_minutes = QPushButton("保存")
-        save_minutes.setObjectName("save_auto_lock")
-        save_minutes.clicked.connect(self._save_minutes)
-        row = QHBoxLayout()
-        row.addWidget(self.minutes)
-        row.addWidget(save_minutes)
-        row.addStretch(1)
-        lock_form.addRow("操作がないときロックするまで:", row)
-        lock_form.addRow(QLabel("スリープから復帰したときも、最後の操作からの時間を時計で判定します。Ctrl+L ですぐにロックできます。"))
-        layout.addWidget(lock_box)
-
-        backup_box = QGroupBox("バックアップと復元")
-        backup_row = QHBoxLayout(backup_box)
-        self.backup_button = QPushButton("バックアップを作成…")
-        self.backup_button.setObjectName("backup_button")
+        ui.save_auto_lock.clicked.connect(self._save_minutes)
         self.backup_button.clicked.connect(self._ask_backup)
-        self.restore_button = QPushButton("バックアップから復元…")
-        self.restore_button.setObjectName("restore_button")
-        self.restore_button.clicked.connect(self._ask_restore)
-        backup_row.addWidget(self.backup_button)
-        backup_row.addWidget(self.restore_button)
-        backup_row.addStretch(1)
-        layout.addWidget(backup_box)
-
-        key_box = QGroupBox("鍵の変更")
-        key_row = QHBoxLayout(key_box)
-        self.rekey_button = QPushButton("鍵を変更…")
-        self.rekey_button.setObjectName("rekey_button")
+        ui.restore_button.clicked.connect(self._ask_restore)
         self.rekey_button.clicked.connect(self._ask_rekey)
-        key_row.addWidget(self.rekey_button)
-        key_row.addWidget(QLabel("データベース全体を新しい鍵で暗号化し直します(以前のバックアップは古い鍵のままです)。"))
-        key_row.addStretch(1)
-        layout.addWidget(key_box)
-
-        check_box = QGroupBox("改ざん・破損の検査")
-        check_layout = QVBoxLayout(check_box)
-        self.verify_button = QPushButton("監査証跡と暗号化ページを検証")
-        self.verify_button.setObjectName("verify_button")
         self.verify_button.clicked.connect(self.verify)
-        self.verify_result = QLabel("")
-        self.verify_result.setObjectName("verify_result")
-        self.verify_result.setWordWrap(True)
-        self.verify_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        check_layout.addWidget(self.verify_button, 0, Qt.AlignmentFlag.AlignLeft)
-        check_layout.addWidget(self.verify_result)
-        layout.addWidget(check_box)
-        self.outcome = QLabel("")
-        self.outcome.setObjectName("settings_outcome")
-        self.outcome.setWordWrap(True)
-        layout.addWidget(self.outcome)
-        layout.addStretch(1)
-        return general
+        self._set_up_trail()
 
-    def _build_trail(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        self.trail_filter = QLineEdit()
-        self.trail_filter.setObjectName("trail_filter")
-        self.trail_filter.setPlaceholderText("絞り込み(操作名・内容)")
+    def _set_up_trail(self) -> None:
         self.trail_model: RowTableModel[trail.TrailEntry] = RowTableModel(TRAIL_COLUMNS)
         self.trail_proxy = RowFilterProxy(self.trail_model)
-        self.trail_filter.textChanged.connect(self.trail_proxy.set_text)
-        self.trail_table = QTableView()
-        self.trail_table.setObjectName("trail_table")
-        self.trail_table.setModel(self.trail_proxy)
-        self.trail_table.setSortingEnabled(True)
-        self.trail_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        self.trail_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.trail_table.verticalHeader().setVisible(False)
-        header = self.trail_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        layout.addWidget(self.trail_filter)
-        layout.addWidget(self.trail_table)
-        layout.addWidget(QLabel(f"新しい順に最大 {TRAIL_ROWS} 件。各記録は前の記録と HMAC で連鎖しています。"))
-        return page
+        self.ui.trail_filter.textChanged.connect(self.trail_proxy.set_text)
+        table = self.ui.trail_table
+        table.setModel(self.trail_proxy)
+        table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.ui.trail_note.setText(f"新しい順に最大 {TRAIL_ROWS} 件。各記録は前の記録と HMAC で連鎖しています。")
 
     # --- loading and clearing -------------------------------------------------------------------
 
