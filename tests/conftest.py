@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
@@ -68,6 +68,22 @@ def db(db_path: Path) -> Iterator["Database"]:
     database = open_app_database(db_path, create=True)
     yield database
     database.close()
+
+
+@pytest.fixture
+def cli(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Runs `jukiaudit --db <db_path> ARGS…` in this process; returns (exit code, stdout, stderr)."""
+    from jukiaudit_desktop.cli import main
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        try:
+            code = main(["--db", str(db_path), *argv])
+        except SystemExit as exc:  # argparse usage errors
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
 
 
 from jukiaudit_desktop.storage.database import Database  # noqa: E402  (for the annotation above)

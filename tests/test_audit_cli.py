@@ -8,22 +8,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from jukiaudit_desktop.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, main
+from jukiaudit_desktop.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE
 
 
 @pytest.fixture
-def run(db_path: Path, capsys):
-    def run(*argv: str) -> tuple[int, str, str]:
-        try:
-            code = main(["--db", str(db_path), *argv])
-        except SystemExit as exc:  # argparse usage errors
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    assert run("init")[0] == EXIT_OK
-    assert run("agency", "add", "--code", "K15", "--name", "こども・家庭課")[0] == EXIT_OK
-    return run
+def run(cli):
+    assert cli("init")[0] == EXIT_OK
+    assert cli("agency", "add", "--code", "K15", "--name", "こども・家庭課")[0] == EXIT_OK
+    return cli
 
 
 def test_an_audit_from_creation_to_findings(run, tmp_path: Path) -> None:

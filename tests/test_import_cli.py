@@ -7,23 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from jukiaudit_desktop.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, main
+from jukiaudit_desktop.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE
 
 DEMO = Path(__file__).resolve().parents[1] / "resources" / "demo"
 OPLOG, REGISTER = DEMO / "oplog_sample_cp932.csv", DEMO / "register_sample_cp932.csv"
 
 
 @pytest.fixture
-def run(db_path: Path, capsys):
-    def run(*argv: str) -> tuple[int, str, str]:
-        try:
-            code = main(["--db", str(db_path), *argv])
-        except SystemExit as exc:  # argparse usage errors
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+def run(cli):
+    return cli
 
 
 def test_import_into_a_fresh_database_creates_the_agency(run) -> None:

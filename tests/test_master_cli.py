@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from jukiaudit_desktop.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, main
+from jukiaudit_desktop.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE
 
 
 @pytest.fixture
-def run(db_path: Path, capsys):
-    def run(*argv: str) -> tuple[int, str, str]:
-        try:
-            code = main(["--db", str(db_path), *argv])
-        except SystemExit as exc:  # argparse usage errors
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    assert run("init")[0] == EXIT_OK
-    return run
+def run(cli):
+    assert cli("init")[0] == EXIT_OK
+    return cli
 
 
 def test_demo_then_jimu_list_for_the_sample_agency_on_a_day(run) -> None:

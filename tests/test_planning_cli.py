@@ -10,22 +10,14 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from jukiaudit_desktop.cli import EXIT_BAD_INPUT, EXIT_OK, main
+from jukiaudit_desktop.cli import EXIT_BAD_INPUT, EXIT_OK
 
 
 @pytest.fixture
-def run(db_path: Path, capsys):
-    def run(*argv: str) -> tuple[int, str, str]:
-        try:
-            code = main(["--db", str(db_path), *argv])
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    assert run("init")[0] == EXIT_OK
-    assert run("demo")[0] == EXIT_OK
-    return run
+def run(cli):
+    assert cli("init")[0] == EXIT_OK
+    assert cli("demo")[0] == EXIT_OK
+    return cli
 
 
 def test_propose_check_save_pin_and_check_again(run, tmp_path: Path) -> None:
