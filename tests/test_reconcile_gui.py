@@ -1,4 +1,4 @@
-"""The ログ突合 page driven offscreen: run, counts, filter, sort, side by side, explain/undo, raise a finding."""
+"""The ログ突合 page driven offscreen: run, counts, filter, sort, side by side, explain/undo, raise a finding, lock."""
 
 from __future__ import annotations
 
@@ -12,28 +12,54 @@ from jukiaudit_desktop.core.audit import AuditType
 from jukiaudit_desktop.gui.oplog_model import OperationLogView
 from jukiaudit_desktop.gui.pages.reconcile import DiscrepancyColumn, ReconcilePage
 from jukiaudit_desktop.gui.tasks import DbRunner
+from jukiaudit_desktop.importers.profile import OPLOG, REGISTER, default_profile
 from jukiaudit_desktop.reconcile.model import Kind
-from jukiaudit_desktop.services import audits
+from jukiaudit_desktop.services import audits, imports
 from jukiaudit_desktop.services.database_access import open_app_database
 
 
 @pytest.fixture
-def page(qtbot, db, db_path: Path):
+def runner(qtbot, db_path: Path):
+    runner = DbRunner()
+    opened = []
+    runner.open_database(lambda: open_app_database(db_path), opened.append)
+    qtbot.waitUntil(lambda: bool(opened), timeout=5000)
+    yield runner
+    runner.close()
+
+
+def _open_page(qtbot, runner: DbRunner) -> ReconcilePage:
+    widget = ReconcilePage(runner)
+    qtbot.addWidget(widget)
+    widget.refresh()
+    qtbot.waitUntil(lambda: "この機関はまだ突合" in widget.run_label.text(), timeout=5000)  # loaded
+    return widget
+
+
+@pytest.fixture
+def page(qtbot, db, runner: DbRunner):
     agency_id = ensure_agency(db)
     load_oplog(db, agency_id, SAMPLES / "oplog_cp932.csv")
     load_register(db, agency_id, SAMPLES / "register_cp932.csv")
     audit = audits.create_audit(db, "C09", 2025, AuditType.INTERNAL)
-    runner = DbRunner()
-    widget = ReconcilePage(runner)
-    qtbot.addWidget(widget)
-    opened = []
-    runner.open_database(lambda: open_app_database(db_path), opened.append)
-    qtbot.waitUntil(lambda: bool(opened), timeout=5000)
-    widget.refresh()
-    qtbot.waitUntil(lambda: widget.agency_combo.count() == 1 and "まだ突合" in widget.run_label.text(), timeout=5000)
+    widget = _open_page(qtbot, runner)
+    assert widget.agency_combo.count() == 1
     widget.audit_id = audit.id
-    yield widget
-    runner.close()
+    return widget
+
+
+def _import_samples(db) -> None:
+    """The sample log and register through the real importer, as the import wizard does."""
+    profile = default_profile()
+    imports.import_files(db, "C09", profile.layout(OPLOG), [SAMPLES / "oplog_cp932.csv"])
+    imports.import_files(db, "C09", profile.layout(REGISTER), [SAMPLES / "register_cp932.csv"])
+
+
+def _drain(qtbot, runner: DbRunner) -> None:
+    """Wait until the worker has answered everything submitted so far (it works in order)."""
+    done = []
+    runner.submit(lambda _db, _p: None, done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
 
 
 def _select_kind(page: ReconcilePage, kind: Kind) -> None:
@@ -141,3 +167,38 @@ def test_log_button_shows_the_agencys_operation_log(qtbot, page: ReconcilePage) 
     view = window.findChild(OperationLogView)
     qtbot.waitUntil(lambda: view.count_label.text() == "3,187 件", timeout=5000)
     window.close()
+
+
+def test_clear_drops_every_decrypted_row_and_refresh_brings_it_back(qtbot, db, runner: DbRunner) -> None:
+    _import_samples(db)
+    page = _open_page(qtbot, runner)
+    page.run_reconciliation()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 39, timeout=10000)
+    _select_kind(page, Kind.COUNT_MISMATCH)
+    _select_row(qtbot, page, 0)
+    chosen = page.selected()
+    page.explanation_edit.setText("memo")
+    qtbot.mouseClick(page.log_button, Qt.MouseButton.LeftButton)
+    view = page.log_window.findChild(OperationLogView)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3187, timeout=5000)
+
+    page.clear()
+    assert view.model.rowCount() == 0 and page.log_window is None
+    assert page.model.rowCount() == 0 and page.proxy.rowCount() == 0
+    assert page.operation_model.rowCount() == 0 and page.register_model.rowCount() == 0
+    assert page.agency_combo.count() == 0 and page.audit_combo.count() == 1  # 「監査を選択してください」 only
+    assert page.kind_list.item(0).text() == "すべて (0)"
+    assert page.explanation_edit.text() == "" and page.run_label.text() == ""
+
+    page.refresh()
+    page.clear()  # locked again before the worker answered: its answers must not fill the page
+    _drain(qtbot, runner)
+    assert page.model.rowCount() == 0 and page.agency_combo.count() == 0
+
+    page.refresh()  # on unlock
+    qtbot.waitUntil(lambda: page.model.rowCount() == 39 and page.register_model.rowCount() == 1, timeout=10000)
+    assert page.selected().id == chosen.id and page.operation_model.rowCount() > 1
+    assert page.current_agency_code() == "C09"
+    reopened = page.log_window.findChild(OperationLogView)
+    qtbot.waitUntil(lambda: reopened.count_label.text() == "3,187 件", timeout=5000)
+    page.log_window.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from enum import IntEnum
@@ -268,6 +269,9 @@ class ReconcilePage(Page):
         super().__init__(runner, parent)
         self.view = RunView("")
         self._agencies: list[Agency] = []
+        self._generation = 0  # clear() raises it: answers to work submitted before a lock are dropped
+        self._reselect_id: int | None = None  # the discrepancy to select again once refresh() has loaded
+        self._reopen_log = False  # the operation-log window was open when the page was cleared
 
         self.agency_combo = QComboBox()
         self.agency_combo.setObjectName("agency_combo")
@@ -498,9 +502,37 @@ class ReconcilePage(Page):
         self.log_window = window
         window.show()
 
+    def _current(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
+        """`callback`, dropped when the page was cleared after the work was submitted."""
+        generation = self._generation
+        return lambda result: callback(result) if generation == self._generation else None
 
     def refresh(self) -> None:
-        self.runner.submit(lambda db, _progress: master_data.list_agencies(db), self._show_agencies)
+        self.runner.submit(lambda db, _progress: master_data.list_agencies(db), self._current(self._show_agencies))
+
+    def clear(self) -> None:
+        """On locking: every decrypted row goes (discrepancies, side-by-side rows, the operation-log window);
+        refresh() loads the same agency, selects the same discrepancy and reopens the log window."""
+        self._generation += 1
+        chosen = self.selected()
+        reselect = self._reselect_id if chosen is None else chosen.id
+        if self.log_window is not None:
+            self._reopen_log = self.log_window.isVisible()
+            view = self.log_window.findChild(OperationLogView)
+            if view is not None:
+                view.set_agency(None)
+            self.log_window.close()
+            self.log_window.deleteLater()
+            self.log_window = None
+        self._agencies = []
+        self.agency_combo.blockSignals(True)
+        self.agency_combo.clear()
+        self.agency_combo.blockSignals(False)
+        self._show_view(RunView(""))
+        self._reselect_id = reselect
+        self.explanation_edit.clear()
+        self.run_label.clear()
+        self.action_label.clear()
 
     def _show_agencies(self, agencies: list[Agency]) -> None:
         current = self.current_agency_code()
@@ -513,6 +545,9 @@ class ReconcilePage(Page):
         self.agency_combo.setCurrentIndex(max(index, 0) if agencies else -1)
         self.agency_combo.blockSignals(False)
         self._agency_changed()
+        if self._reopen_log:
+            self._reopen_log = False
+            self.open_log_view()
 
     def current_agency_code(self) -> str | None:
         code = self.agency_combo.currentData()
@@ -523,7 +558,7 @@ class ReconcilePage(Page):
         if code is None:
             self._show_view(RunView(""))
             return
-        self.runner.submit(lambda db, _progress: load_run_view(db, code), self._show_view)
+        self.runner.submit(lambda db, _progress: load_run_view(db, code), self._current(self._show_view))
 
     def settings(self) -> ReconcileSettings:
         start, end = self.hours_start.time(), self.hours_end.time()
@@ -549,12 +584,14 @@ class ReconcilePage(Page):
             result = reconciliation.run_reconciliation(db, code, settings, period, progress)
             return load_run_view(db, code, result.run_id)
 
-        self.run_button.setEnabled(False)
-        self.runner.submit(work, self._run_finished, self._run_failed, label="操作ログと管理簿を突合しています…")
+        show = self._current(self._show_view)
 
-    def _run_finished(self, view: RunView) -> None:
-        self.run_button.setEnabled(True)
-        self._show_view(view)
+        def finished(view: RunView) -> None:
+            self.run_button.setEnabled(True)
+            show(view)
+
+        self.run_button.setEnabled(False)
+        self.runner.submit(work, finished, self._run_failed, label="操作ログと管理簿を突合しています…")
 
     def _run_failed(self, exc: BaseException) -> None:
         self.run_button.setEnabled(True)
@@ -573,7 +610,17 @@ class ReconcilePage(Page):
             self.audit_combo.addItem(f"{format_fiscal_year(audit.fiscal_year)} {audit.audit_type.value}"
                                      f"({audit.status.value})", audit.id)
         self._show_shown_count()
-        self._selection_changed()
+        if not self._select_again():
+            self._selection_changed()
+
+    def _select_again(self) -> bool:
+        """Select the discrepancy that was selected when the page was cleared, if it is still shown."""
+        wanted, self._reselect_id = self._reselect_id, None
+        for row in range(self.proxy.rowCount()):
+            if wanted is not None and self.proxy.row_at(self.proxy.index(row, 0)).id == wanted:
+                self.table.setCurrentIndex(self.proxy.index(row, 0))
+                return True
+        return False
 
     def _show_run_label(self) -> None:
         run = self.view.run
@@ -635,7 +682,8 @@ class ReconcilePage(Page):
             self._show_side_by_side(SideBySide([], []))
             return
         self.explanation_edit.setText(chosen.explanation or "")
-        self.runner.submit(lambda db, _progress: reconciliation.side_by_side(db, chosen.id), self._show_side_by_side)
+        self.runner.submit(lambda db, _progress: reconciliation.side_by_side(db, chosen.id),
+                           self._current(self._show_side_by_side))
 
     def _show_side_by_side(self, rows: SideBySide) -> None:
         self.operation_model.set_rows(rows.operations)
