@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTime
+from PySide6.QtWidgets import QLabel
 from test_reconcile_helpers import SAMPLES, ensure_agency, load_oplog, load_register
 
 from jukiaudit_desktop.core.audit import AuditType
@@ -121,9 +122,27 @@ def test_explain_undo_and_raise_a_finding(qtbot, page: ReconcilePage, db) -> Non
     assert not page.raise_button.isEnabled()  # 「監査を選択してください」 until an audit is picked
     page.audit_combo.setCurrentIndex(page.audit_combo.findData(page.audit_id))
     qtbot.mouseClick(page.raise_button, Qt.MouseButton.LeftButton)
+    dialog = page.finding_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.title_edit.text() == "業務端末使用管理簿に記載のない照会(無記帳照会)があった"
+    assert dialog.findChild(QLabel, "source_label").text() == f"ログ突合の差異 ID {chosen.id}"
+    qtbot.waitUntil(lambda: "テスト機関" in dialog.audit_label.text(), timeout=5000)
+    assert db.scalar("SELECT count(*) FROM finding") == 0  # nothing saved before 保存
+    dialog.class_combo.setCurrentText("不適切事項")
+    dialog.severity_combo.setCurrentText("高")
+    dialog.due_edit.edit.setText("R8.3.31")
+    dialog.text_edits["recommendation"].setPlainText("管理簿の記帳を徹底すること")
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.selected().status == "raised", timeout=5000)
-    assert db.scalar("SELECT count(*) FROM finding WHERE discrepancy_id = ?", (chosen.id,)) == 1
-    assert "指摘事項" in page.action_label.text()
+    stored = db.query("SELECT finding_class, severity, due_date, recommendation, condition FROM finding "
+                      "WHERE discrepancy_id = ?", (chosen.id,))
+    assert len(stored) == 1
+    finding_class, severity, due_date, recommendation, condition = stored[0]
+    assert (finding_class, severity, due_date, recommendation) == ("不適切事項", "高", "2026-03-31",
+                                                                   "管理簿の記帳を徹底すること")
+    assert f"{chosen.file}" in condition  # left empty in the dialog: the service quotes the log line
+    assert "指摘事項" in page.action_label.text() and not page.raise_button.isEnabled()
 
 
 def test_import_button_imports_through_the_wizard(qtbot, page: ReconcilePage, db) -> None:

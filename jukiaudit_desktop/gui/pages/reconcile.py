@@ -44,12 +44,14 @@ from ...core.progress import Progress
 from ...core.wareki import format_fiscal_year, format_wareki, format_wareki_short
 from ...reconcile.model import Kind
 from ...reconcile.settings import ReconcileSettings
-from ...services import audits, findings, master_data, reconciliation
+from ...services import audits, master_data, reconciliation
+from ...services.findings import DISCREPANCY_TITLES
 from ...services.reconciliation import STATUS_LABELS, DiscrepancyView, SideBySide
 from ...storage.database import Database
 from ...storage.reconcile_repo import Period, RunInfo
 from ..date_edit import DateEdit
 from ..errors import show_error
+from ..finding_dialog import FindingDialog
 from ..import_wizard import ImportWizard
 from ..oplog_model import OperationLogView
 from ..register_entry_dialog import RegisterEntryDialog
@@ -293,6 +295,7 @@ class ReconcilePage(Page):
         self.log_button.setObjectName("log_button")
         self.log_button.clicked.connect(self.open_log_view)
         self.log_window: QDialog | None = None
+        self.finding_dialog: FindingDialog | None = None
         top = QHBoxLayout()
         top.addWidget(agency_label)
         top.addWidget(self.agency_combo)
@@ -728,13 +731,17 @@ class ReconcilePage(Page):
                            lambda _stored: self._reload_row(chosen.id, f"No.{chosen.ordinal} を未対応に戻しました。"))
 
     def raise_selected(self) -> None:
-        chosen, audit_id = self.selected(), self.audit_combo.currentData()
-        if chosen is None:
+        """Open the finding dialog prefilled from the selected discrepancy; saving it marks the discrepancy raised."""
+        chosen, audit_id, agency = self.selected(), self.audit_combo.currentData(), self.current_agency()
+        if chosen is None or agency is None:
             return
         if audit_id is None:
             self.action_label.setText("監査を選択してください。")
             return
-        self.runner.submit(
-            lambda db, _progress: findings.raise_from_discrepancy(db, int(audit_id), chosen.id),
-            lambda finding: self._reload_row(
-                chosen.id, f"No.{chosen.ordinal} を指摘事項「{finding.title}」にしました(指摘事項の画面で編集できます)。"))
+        dialog = FindingDialog(self.runner, int(audit_id), agency_id=agency.id, discrepancy_id=chosen.id,
+                               title=DISCREPANCY_TITLES.get(chosen.kind.value, ""), parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda finding: self._reload_row(
+            chosen.id, f"No.{chosen.ordinal} を指摘事項「{finding.title}」にしました(指摘事項の画面で編集できます)。"))
+        self.finding_dialog = dialog
+        dialog.open()
