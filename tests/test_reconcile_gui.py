@@ -15,8 +15,9 @@ from jukiaudit_desktop.gui.pages.reconcile import DiscrepancyColumn, ReconcilePa
 from jukiaudit_desktop.gui.tasks import DbRunner
 from jukiaudit_desktop.importers.profile import OPLOG, REGISTER, default_profile
 from jukiaudit_desktop.reconcile.model import Kind
-from jukiaudit_desktop.services import audits, imports
+from jukiaudit_desktop.services import audits, demo, imports, master_data
 from jukiaudit_desktop.services.database_access import open_app_database
+from jukiaudit_desktop.services.master_demo import SAMPLE_AGENCY_CODE
 
 
 @pytest.fixture
@@ -221,3 +222,20 @@ def test_clear_drops_every_decrypted_row_and_refresh_brings_it_back(qtbot, db, r
     reopened = page.log_window.findChild(OperationLogView)
     qtbot.waitUntil(lambda: reopened.count_label.text() == "3,187 件", timeout=5000)
     page.log_window.close()
+
+
+def test_opens_on_the_agency_imported_last_then_on_the_one_chosen(qtbot, db, runner: DbRunner) -> None:
+    demo.load_demo(db)  # many agencies; the sample log is imported for C09, which is not the first
+    assert master_data.list_agencies(db)[0].code != SAMPLE_AGENCY_CODE
+    page = _open_page(qtbot, runner)
+    assert page.current_agency_code() == SAMPLE_AGENCY_CODE
+
+    page.agency_combo.setCurrentIndex(0)  # the user picks another agency
+    first = page.current_agency_code()
+    page.clear()  # a lock …
+    page.refresh()  # … and the unlock keep the user's choice
+    qtbot.waitUntil(lambda: page.agency_combo.count() > 1, timeout=5000)
+    assert page.current_agency_code() == first
+
+    another_session = _open_page(qtbot, runner)
+    assert another_session.current_agency_code() == SAMPLE_AGENCY_CODE

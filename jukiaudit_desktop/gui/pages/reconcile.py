@@ -47,6 +47,7 @@ from ...reconcile.settings import ReconcileSettings
 from ...services import audits, master_data, reconciliation
 from ...services.findings import DISCREPANCY_TITLES
 from ...services.reconciliation import STATUS_LABELS, DiscrepancyView, SideBySide
+from ...storage import imports_repo
 from ...storage.database import Database
 from ...storage.reconcile_repo import Period, RunInfo
 from ..date_edit import DateEdit
@@ -104,6 +105,21 @@ def load_run_view(db: Database, agency_code: str, run_id: int | None = None) -> 
     run = reconciliation.latest_run(db, agency_code) if run_id is None else reconciliation.require_run(db, run_id)
     views = [] if run is None else reconciliation.view_run(db, run.id)
     return RunView(agency_code, run, views, audits.list_audits(db, agency_id=agency.id))
+
+
+@dataclass(frozen=True)
+class AgencyChoice:
+    """The agencies to pick from, and the one whose files were imported last (None: nothing imported yet)."""
+
+    agencies: list[Agency]
+    last_imported: str | None
+
+
+def load_agency_choice(db: Database) -> AgencyChoice:
+    agencies = master_data.list_agencies(db)
+    imported = [(f.imported_at, f.id, a.code) for a in agencies if a.id is not None
+                for f in imports_repo.list_files(db, a.id)]
+    return AgencyChoice(agencies, max(imported)[2] if imported else None)
 
 
 class DiscrepancyColumn(IntEnum):
@@ -271,6 +287,7 @@ class ReconcilePage(Page):
         super().__init__(runner, parent)
         self.view = RunView("")
         self._agencies: list[Agency] = []
+        self._chosen_code: str | None = None  # the agency last shown in this session, kept over a lock
         self._generation = 0  # clear() raises it: answers to work submitted before a lock are dropped
         self._reselect_id: int | None = None  # the discrepancy to select again once refresh() has loaded
         self._reopen_log = False  # the operation-log window was open when the page was cleared
@@ -511,7 +528,7 @@ class ReconcilePage(Page):
         return lambda result: callback(result) if generation == self._generation else None
 
     def refresh(self) -> None:
-        self.runner.submit(lambda db, _progress: master_data.list_agencies(db), self._current(self._show_agencies))
+        self.runner.submit(lambda db, _progress: load_agency_choice(db), self._current(self._show_agencies))
 
     def clear(self) -> None:
         """On locking: every decrypted row goes (discrepancies, side-by-side rows, the operation-log window);
@@ -537,15 +554,15 @@ class ReconcilePage(Page):
         self.run_label.clear()
         self.action_label.clear()
 
-    def _show_agencies(self, agencies: list[Agency]) -> None:
-        current = self.current_agency_code()
-        self._agencies = agencies
+    def _show_agencies(self, choice: AgencyChoice) -> None:
+        """Show the agency chosen last in this session, else the one imported last, else the first."""
+        self._agencies = choice.agencies
         self.agency_combo.blockSignals(True)
         self.agency_combo.clear()
-        for agency in agencies:
+        for agency in choice.agencies:
             self.agency_combo.addItem(f"{agency.code} {agency.name}", agency.code)
-        index = self.agency_combo.findData(current)
-        self.agency_combo.setCurrentIndex(max(index, 0) if agencies else -1)
+        found = [i for i in map(self.agency_combo.findData, (self._chosen_code, choice.last_imported)) if i >= 0]
+        self.agency_combo.setCurrentIndex(found[0] if found else 0 if choice.agencies else -1)
         self.agency_combo.blockSignals(False)
         self._agency_changed()
         if self._reopen_log:
@@ -558,6 +575,7 @@ class ReconcilePage(Page):
 
     def _agency_changed(self) -> None:
         code = self.current_agency_code()
+        self._chosen_code = code or self._chosen_code
         if code is None:
             self._show_view(RunView(""))
             return
