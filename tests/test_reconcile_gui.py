@@ -239,3 +239,22 @@ def test_opens_on_the_agency_imported_last_then_on_the_one_chosen(qtbot, db, run
 
     another_session = _open_page(qtbot, runner)
     assert another_session.current_agency_code() == SAMPLE_AGENCY_CODE
+
+
+def test_fits_a_1280_pixel_window(qtbot, page: ReconcilePage) -> None:
+    page.resize(1090, 730)  # the page's room in the 1280×800 main window, beside the navigation
+    page.show()
+    qtbot.waitExposed(page)
+    page.run_reconciliation()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 39, timeout=10000)
+    _select_kind(page, Kind.COUNT_MISMATCH)
+    _select_row(qtbot, page, 0)
+    qtbot.waitUntil(lambda: page.operation_model.rowCount() > 1, timeout=5000)
+    for table in (page.operation_table, page.register_table):  # every column readable, no sideways scrolling
+        assert table.horizontalScrollBar().maximum() == 0, table.objectName()
+    assert page.operation_table.viewport().height() >= 4 * page.operation_table.rowHeight(0)
+    assert page.table.viewport().height() >= 5 * page.table.rowHeight(0)
+    source = DiscrepancyColumn.SOURCE
+    assert page.table.columnViewportPosition(source) + page.table.columnWidth(source) <= page.table.viewport().width()
+    for edit in (page.from_edit.edit, page.to_edit.edit):  # the date format hint is not cut off
+        assert edit.width() >= edit.fontMetrics().horizontalAdvance(edit.placeholderText())

@@ -16,11 +16,11 @@ from PySide6.QtCore import (
     Qt,
     QTime,
 )
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -123,11 +123,13 @@ def load_agency_choice(db: Database) -> AgencyChoice:
 
 
 class DiscrepancyColumn(IntEnum):
-    NUMBER, KIND, AT, TERMINAL, OPERATOR, SUMMARY, SOURCE, STATUS, EXPLANATION = range(9)
+    NUMBER, STATUS, KIND, AT, TERMINAL, OPERATOR, SUMMARY, SOURCE, EXPLANATION = range(9)
 
 
-HEADERS = ["No.", "種別", "日時", "端末", "操作者", "内容", "出典(ファイル:行)", "状態", "説明"]
-WIDTHS = [56, 150, 150, 64, 84, 300, 190, 80]  # the last column (説明) stretches
+HEADERS = ["No.", "状態", "種別", "日時", "端末", "操作者", "内容", "出典(ファイル:行)", "説明"]
+# Each column is as wide as this text in the table's font; the last column (説明) takes the room left.
+WIDTH_SAMPLES = ["No.000", "説明済み", "時間外・休日の操作", "R7.12.28 23:59", "T000", "K000000", "記帳 10 件、操作ログ 5 件",
+                 "oplog….csv:3187"]
 
 
 def _display(row: DiscrepancyView, column: DiscrepancyColumn) -> str:
@@ -203,7 +205,7 @@ class DiscrepancyModel(QAbstractTableModel):
             return _display(row, column)
         if role == SORT_ROLE:
             return _sort_key(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column in (DiscrepancyColumn.SUMMARY,
+        if role == Qt.ItemDataRole.ToolTipRole and column in (DiscrepancyColumn.SUMMARY, DiscrepancyColumn.SOURCE,
                                                                DiscrepancyColumn.EXPLANATION):
             return _display(row, column)
         return None
@@ -246,8 +248,8 @@ class DiscrepancyFilter(QSortFilterProxyModel):
         return self.source.rows[self.mapToSource(index).row()]
 
 
+# The file name comes last: it is long and the same on every row, so it takes the room left (elided).
 OPERATION_COLUMNS: list[Column[tuple[Any, ...]]] = [
-    Column("ファイル", lambda r: r[1]),
     Column("行", lambda r: str(r[2]), sort_key=lambda r: r[2], align_right=True),
     Column("操作日時", lambda r: wareki_moment(r[3]), sort_key=lambda r: r[3]),
     Column("端末", lambda r: r[4]),
@@ -255,10 +257,10 @@ OPERATION_COLUMNS: list[Column[tuple[Any, ...]]] = [
     Column("処理区分", lambda r: r[6] or ""),
     Column("事務", lambda r: r[7] or ""),
     Column("件数", lambda r: str(r[8]), sort_key=lambda r: r[8], align_right=True),
+    Column("ファイル", lambda r: r[1]),
 ]
 
 REGISTER_COLUMNS: list[Column[tuple[Any, ...]]] = [
-    Column("ファイル", lambda r: r[1] or "手入力"),
     Column("行", lambda r: "" if r[2] is None else str(r[2]), sort_key=lambda r: r[2], align_right=True),
     Column("開始", lambda r: wareki_moment(r[3]), sort_key=lambda r: r[3]),
     Column("終了", lambda r: wareki_moment(r[4]), sort_key=lambda r: r[4]),
@@ -266,17 +268,22 @@ REGISTER_COLUMNS: list[Column[tuple[Any, ...]]] = [
     Column("使用者", lambda r: r[6]),
     Column("事務", lambda r: r[7] or ""),
     Column("件数", lambda r: "" if r[8] is None else str(r[8]), sort_key=lambda r: r[8], align_right=True),
+    Column("ファイル", lambda r: r[1] or "手入力"),
 ]
 
 
-def _table(name: str, *, stretch_last: bool = True) -> QTableView:
+def _table(name: str) -> QTableView:
+    """A read-only table sized to its contents; the last column takes the room left, long text elided in the
+    middle (a file name keeps its end, a 出典 its line number)."""
     table = QTableView()
     table.setObjectName(name)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(stretch_last)
+    table.horizontalHeader().setStretchLastSection(True)
     return table
 
 
@@ -328,26 +335,40 @@ class ReconcilePage(Page):
         self.run_label.setWordWrap(True)
         layout.addWidget(self.run_label)
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self._build_list())
-        splitter.addWidget(self._build_detail())
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        layout.addWidget(splitter, 1)
+        self.panes = QSplitter(Qt.Orientation.Vertical)
+        self.panes.addWidget(self._build_list())
+        self.panes.addWidget(self._build_detail())
+        self.panes.setStretchFactor(0, 1)
+        self.panes.setStretchFactor(1, 1)
+        self._panes_sized = False
+        layout.addWidget(self.panes, 1)
         self._update_actions()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        """The first time the page has its size: share the height out (the panes' size hints would not fit)."""
+        super().showEvent(event)
+        if not self._panes_sized:
+            self._panes_sized = True
+            height = self.panes.height()
+            self.panes.setSizes([height * 2 // 5, height - height * 2 // 5])
+            detail = self.sides.height()
+            self.sides.setSizes([detail * 3 // 10, detail - detail * 3 // 10])
 
     # ----- building -----
 
     def _build_settings(self) -> QGroupBox:
+        """Two rows (the period; times, closed days and the run button), leaving the height to the tables."""
         box = QGroupBox("突合の設定")
-        form = QFormLayout(box)
         self.from_edit = DateEdit(name="from_edit")
         self.to_edit = DateEdit(name="to_edit")
         period = QHBoxLayout()
-        period.addWidget(self.from_edit)
-        period.addWidget(QLabel("〜"))
-        period.addWidget(self.to_edit)
-        form.addRow("期間(空欄は全期間):", period)
+        period.addWidget(QLabel("期間(空欄は全期間):"))
+        for number, edit in enumerate((self.from_edit, self.to_edit)):
+            edit.edit.setMinimumWidth(edit.edit.fontMetrics().horizontalAdvance(edit.edit.placeholderText()) + 16)
+            if number:
+                period.addWidget(QLabel("〜"))
+            period.addWidget(edit)
+        period.addStretch(1)
 
         defaults = ReconcileSettings()
         self.tolerance_spin = QSpinBox()
@@ -367,30 +388,36 @@ class ReconcilePage(Page):
         self.session_gap_spin.setRange(0, 24 * 60)
         self.session_gap_spin.setSuffix(" 分")
         self.session_gap_spin.setValue(defaults.session_gap_minutes)
+        self.run_button = QPushButton("突合を実行(&R)")
+        self.run_button.setObjectName("run_button")
+        self.run_button.clicked.connect(self.run_reconciliation)
         timing = QHBoxLayout()
         for label, widget in (("許容幅:", self.tolerance_spin), ("業務時間:", self.hours_start), ("〜", self.hours_end),
                               ("同時使用の判定間隔:", self.session_gap_spin)):
             timing.addWidget(QLabel(label))
             timing.addWidget(widget)
-        timing.addStretch(1)
-        form.addRow("時刻:", timing)
 
         self.closed_days_edit = QLineEdit()
         self.closed_days_edit.setObjectName("closed_days_edit")
-        self.closed_days_edit.setPlaceholderText("祝日以外の休業日(例: 12-29,12-30,12-31,01-02,01-03 または 2025-12-29)")
-        self.run_button = QPushButton("突合を実行(&R)")
-        self.run_button.setObjectName("run_button")
-        self.run_button.clicked.connect(self.run_reconciliation)
-        closed = QHBoxLayout()
-        closed.addWidget(self.closed_days_edit, 1)
-        closed.addWidget(self.run_button)
-        form.addRow("休業日:", closed)
+        self.closed_days_edit.setPlaceholderText("例: 12-29,12-31,01-02 または 2025-12-29")
+        self.closed_days_edit.setToolTip("祝日(振替休日を含む)と土日のほかの休業日を、月-日(毎年)または年-月-日で、"
+                                         "カンマ区切りで入力します。")
+        closed_label = QLabel("休業日(&H):")
+        closed_label.setBuddy(self.closed_days_edit)
+        timing.addSpacing(12)
+        timing.addWidget(closed_label)
+        timing.addWidget(self.closed_days_edit, 1)
+        timing.addWidget(self.run_button)
+
+        rows = QVBoxLayout(box)
+        rows.addLayout(period)
+        rows.addLayout(timing)
         return box
 
     def _build_list(self) -> QWidget:
         self.kind_list = QListWidget()
         self.kind_list.setObjectName("kind_list")
-        self.kind_list.setMaximumWidth(280)
+        self.kind_list.setMaximumWidth(self.kind_list.fontMetrics().horizontalAdvance("時間外・休日の操作 (10,000)") + 32)
         self.kind_list.currentItemChanged.connect(lambda *_: self._apply_filter())
 
         self.model = DiscrepancyModel()
@@ -400,9 +427,8 @@ class ReconcilePage(Page):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(DiscrepancyColumn.NUMBER, Qt.SortOrder.AscendingOrder)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.setWordWrap(False)
-        for column, width in enumerate(WIDTHS):
-            self.table.setColumnWidth(column, width)
+        for column, sample in enumerate(WIDTH_SAMPLES):
+            self.table.setColumnWidth(column, self.table.fontMetrics().horizontalAdvance(sample) + 16)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
 
         self.filter_edit = QLineEdit()
@@ -431,20 +457,25 @@ class ReconcilePage(Page):
         splitter.addWidget(self.kind_list)
         splitter.addWidget(right_widget)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([self.kind_list.maximumWidth(), 10 * self.kind_list.maximumWidth()])
         return splitter
 
     def _build_detail(self) -> QWidget:
         self.operation_model: RowTableModel[tuple[Any, ...]] = RowTableModel(OPERATION_COLUMNS)
         self.register_model: RowTableModel[tuple[Any, ...]] = RowTableModel(REGISTER_COLUMNS)
-        self.operation_table = _table("operation_table", stretch_last=False)
+        self.operation_table = _table("operation_table")
         self.operation_table.setModel(self.operation_model)
-        self.register_table = _table("register_table", stretch_last=False)
+        self.register_table = _table("register_table")
         self.register_table.setModel(self.register_model)
-        sides = QSplitter(Qt.Orientation.Horizontal)
-        for title, table in (("操作ログ", self.operation_table), ("業務端末使用管理簿", self.register_table)):
+        # One above the other, each the page's full width: every column readable, times aligned for comparing.
+        self.sides = sides = QSplitter(Qt.Orientation.Vertical)
+        for title, table in (("業務端末使用管理簿", self.register_table), ("操作ログ", self.operation_table)):
             box = QGroupBox(title)
-            QVBoxLayout(box).addWidget(table)
+            box_layout = QVBoxLayout(box)
+            box_layout.setContentsMargins(4, 4, 4, 4)
+            box_layout.addWidget(table)
             sides.addWidget(box)
+        sides.setStretchFactor(1, 1)
 
         self.explanation_edit = QLineEdit()
         self.explanation_edit.setObjectName("explanation_edit")
