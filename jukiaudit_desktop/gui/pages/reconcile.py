@@ -363,11 +363,11 @@ class ReconcilePage(Page):
         self.to_edit = DateEdit(name="to_edit")
         period = QHBoxLayout()
         period.addWidget(QLabel("期間(空欄は全期間):"))
-        for number, edit in enumerate((self.from_edit, self.to_edit)):
-            edit.edit.setMinimumWidth(edit.edit.fontMetrics().horizontalAdvance(edit.edit.placeholderText()) + 16)
+        for number, day in enumerate((self.from_edit, self.to_edit)):
+            day.edit.setMinimumWidth(day.edit.fontMetrics().horizontalAdvance(day.edit.placeholderText()) + 16)
             if number:
                 period.addWidget(QLabel("〜"))
-            period.addWidget(edit)
+            period.addWidget(day)
         period.addStretch(1)
 
         defaults = ReconcileSettings()
