@@ -668,8 +668,10 @@ class ReconcilePage(Page):
     def _select_again(self) -> bool:
         """Select the discrepancy that was selected when the page was cleared, if it is still shown."""
         wanted, self._reselect_id = self._reselect_id, None
+        if wanted is None:
+            return False
         for row in range(self.proxy.rowCount()):
-            if wanted is not None and self.proxy.row_at(self.proxy.index(row, 0)).id == wanted:
+            if self.proxy.row_at(self.proxy.index(row, 0)).id == wanted:
                 self.table.setCurrentIndex(self.proxy.index(row, 0))
                 return True
         return False
