@@ -8,7 +8,9 @@ caller then refuses the import as a whole).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+import operator
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -39,6 +41,7 @@ _SLOTS = {
 }
 # An operation log without a 照会件数 column counts one per operation.
 _TEMPLATES: dict[str, list[Any]] = {OPLOG: [None, None, None, None, None, 1, None, None], REGISTER: [None] * 7}
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
 
 class RowMapper:
@@ -90,6 +93,9 @@ class RowMapper:
             (name, column, self._converter(name), _SLOTS[self.kind][name])
             for name, column in self.columns.items() if self._used(name)
         ]
+        # Operation rows of a CSV file with a header may be converted column by column (see _map_columns).
+        self.fast_columns = (self.kind == OPLOG and self.strict_width and self.width is not None
+                             and not layout.skip_prefixes)
 
     def _used(self, name: str) -> bool:
         """Whether the field feeds the stored row (a combined date-time column wins over date + time)."""
@@ -175,23 +181,49 @@ class RowMapper:
         return None, None
 
     def batches(self, rows: Iterator[Row], batch_rows: int = BATCH_ROWS) -> Iterator[list[tuple[Any, ...]]]:
-        """Map every data row (blank rows are skipped), `batch_rows` at a time."""
+        """Map every data row (blank rows are skipped), up to `batch_rows` rows read at a time."""
         if not self.usable:
             return
+        rows = iter(rows)
+        while chunk := list(itertools.islice(rows, batch_rows)):
+            mapped = self._map_columns(chunk) if self.fast_columns else None
+            if mapped is None:
+                mapped = self._map_rows(chunk)
+            if mapped:
+                yield mapped
+
+    def _map_rows(self, chunk: list[Row]) -> list[tuple[Any, ...]]:
+        """Row by row: skips blank and skipped rows, reports every problem with its line and column."""
         batch: list[tuple[Any, ...]] = []
         map_row = self.map_row
         skip = tuple(normalize(p) for p in self.layout.skip_prefixes)
-        for line, cells in rows:
+        for line, cells in chunk:
             if not cells or is_blank(cells) or (skip and normalize(cells[0]).startswith(skip)):
                 continue
             mapped = map_row(line, cells)
             if mapped is not None:
                 batch.append(mapped)
-                if len(batch) >= batch_rows:
-                    yield batch
-                    batch = []
-        if batch:
-            yield batch
+        return batch
+
+    def _map_columns(self, chunk: list[Row]) -> list[tuple[Any, ...]] | None:
+        """The same rows as _map_rows, converted column by column (C loops over cached values); None when a row
+        needs _map_rows: a wrong width, a blank row, a value that does not convert."""
+        lines, cells = zip(*chunk, strict=True)
+        if set(map(len, cells)) != {self.width}:
+            return None
+        columns: list[Iterable[Any]] = [itertools.repeat(value) for value in _TEMPLATES[self.kind]]
+        try:
+            for _name, column, convert, slot in self.plan:
+                columns[slot] = convert.column(list(map(operator.itemgetter(column), cells)))
+        except ValueError:
+            return None
+        clock = columns.pop()
+        if self.split_moment:
+            columns[0] = list(map("{}T{}".format, columns[0], clock))
+        if self.identifier_columns:
+            subjects = list(map(self._subject, lines, cells))
+            return list(zip(lines, *columns, map(_FIRST, subjects), map(_SECOND, subjects)))
+        return list(zip(lines, *columns, itertools.repeat(None), itertools.repeat(None)))
 
 
 def required_specs(layout: Layout) -> list[ColumnSpec]:

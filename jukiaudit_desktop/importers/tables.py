@@ -20,6 +20,7 @@ from .profile import ColumnSpec, Layout
 from .values import normalize
 
 HEADER_SEARCH_ROWS = 30
+_CHUNK_ROWS = 4096  # CSV rows read at a time
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 Row = tuple[int, list[Any]]  # (line or sheet row, cells)
@@ -55,14 +56,36 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _csv_rows(decoded: DecodedText, file_name: str, layout: Layout) -> Iterator[Row]:
+    """Rows with their first physical line, read a chunk at a time: a chunk where every row is one line is
+    numbered by counting; a chunk with a quoted line break, or with a CSV error, is read again row by row."""
     delimiter = _sniff_delimiter(decoded.text) if layout.delimiter == "auto" else layout.delimiter
-    reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=delimiter, quotechar=layout.quote,
-                        strict=True)
-    line = 1
+    dialect = {"delimiter": delimiter, "quotechar": layout.quote, "strict": True}
+    stream = io.StringIO(decoded.text, newline="")
+    reader = csv.reader(stream, **dialect)
+    line, start = 1, 0
+    while True:
+        try:
+            chunk = list(itertools.islice(reader, _CHUNK_ROWS))
+        except csv.Error:
+            yield from _csv_rows_one_by_one(decoded.text[start:], line, file_name, dialect)
+            return
+        if not chunk:
+            return
+        if reader.line_num - line + 1 == len(chunk):
+            yield from zip(range(line, reader.line_num + 1), chunk)
+        else:
+            yield from _csv_rows_one_by_one(decoded.text[start:stream.tell()], line, file_name, dialect)
+        line, start = reader.line_num + 1, stream.tell()
+
+
+def _csv_rows_one_by_one(text: str, first_line: int, file_name: str, dialect: dict[str, Any]) -> Iterator[Row]:
+    """Rows of `text`, which starts at `first_line`, each with its own first line."""
+    reader = csv.reader(io.StringIO(text, newline=""), **dialect)
+    line = first_line
     try:
         for cells in reader:
             yield line, cells
-            line = reader.line_num + 1
+            line = first_line + reader.line_num
     except csv.Error as exc:
         raise InputError(f"CSV の書式が正しくありません({exc})。引用符(\")の閉じ忘れがないか確認してください。",
                          f"{file_name}:{line}") from None
