@@ -29,8 +29,8 @@ def test_propose_check_save_pin_and_check_again(run, tmp_path: Path) -> None:
     r8 = [e for e in proposal["entries"] if e["fiscal_year"] == 2026]
     assert {e["agency_code"] for e in r8 if e["new_agency"]} == {"K13", "K22", "K23"}
     assert all(e["audit_type"] == "内部監査" for e in r8 if e["new_agency"])
-    assert proposal["summary"]["2026"] == {"内部監査": 12, "外部監査": 2}
-    assert len({e["agency_code"] for e in proposal["entries"]}) == len(proposal["entries"]) == 37
+    assert proposal["summary"]["2026"] == {"内部監査": 13, "外部監査": 2}
+    assert len({e["agency_code"] for e in proposal["entries"]}) == len(proposal["entries"]) == 41
 
     code, out, _ = run("plan", "check", "--year", "2026")  # nothing stored yet
     assert code == EXIT_BAD_INPUT
@@ -74,13 +74,13 @@ def test_matrix_xlsx_and_bad_period(run, tmp_path: Path) -> None:
     assert code == EXIT_BAD_INPUT and "期「第9期」は登録されていません(登録済み: 第6期、第7期)" in err
     path = tmp_path / "m.xlsx"
     code, out, _ = run("plan", "matrix", "--period", "第6期", "--xlsx", str(path))
-    assert code == EXIT_OK and "34機関、期内に監査のない機関 0" in out
+    assert code == EXIT_OK and "38機関、期内に監査のない機関 0" in out
     sheet = load_workbook(path)["第6期"]
     assert [c.value for c in sheet[1]] == ["コード", "機関名", "令和5年度", "令和6年度", "令和7年度", "期内", "規則違反"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert len(rows) == 34
+    assert len(rows) == 38
     assert all(sum(1 for v in row[2:5] if v) == 1 for row in rows)  # every agency once in 第6期
     by_code = {row[0]: row for row in rows}
     assert by_code["C09"][4] == "外部監査・記録" and by_code["K03"][2] == "内部監査・履歴"
-    c09 = next(r for r in range(2, 36) if sheet.cell(r, 1).value == "C09")
+    c09 = next(r for r in range(2, 40) if sheet.cell(r, 1).value == "C09")
     assert sheet.cell(c09, 5).fill.fgColor.rgb.endswith("FFD99E")

@@ -71,9 +71,9 @@ def row_of(page: PlanningPage, code: str) -> int:
 def test_matrix_shows_gaps_then_a_generated_plan_then_a_pin_breaking_the_budget(qtbot, page: PlanningPage,
                                                                                  runner) -> None:
     # Nothing planned in 第7期 yet: every agency is a gap, and the three new agencies lack their audit.
-    assert page.model.rowCount() == 37
+    assert page.model.rowCount() == 41
     assert set(column_texts(page, len(page.model.columns) - 3)) == {"未計画"}
-    assert page.violations.count() == 37 + 3
+    assert page.violations.count() == 41 + 3
     assert page.model.data(page.model.index(0, MatrixColumn.CODE), Qt.ItemDataRole.BackgroundRole) is not None
 
     page.budget_spin.setValue(2)
@@ -113,7 +113,7 @@ def test_matrix_shows_gaps_then_a_generated_plan_then_a_pin_breaking_the_budget(
     stored = []
     runner.submit(lambda db, _p: planning.stored_plan(db, 2026), stored.append)
     qtbot.waitUntil(lambda: bool(stored), timeout=5000)
-    assert stored[0].violations == [] and len(stored[0].entries) == 37
+    assert stored[0].violations == [] and len(stored[0].entries) == 41
     page.grab().save("/tmp/shots/planning_matrix.png")
 
 
