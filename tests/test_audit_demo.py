@@ -23,15 +23,16 @@ SEED = shared_data.SEED
 pytestmark = pytest.mark.skipif(not SEED.exists(), reason="council materials not available")
 
 
-def seed_results() -> dict[str, tuple[list[str], Decimal]]:
-    """【令和7年度監査結果】: audit type → (agency names where listed, score)."""
+def seed_results() -> dict[str, tuple[list[str], int, Decimal]]:
+    """【令和7年度監査結果】: audit type → (agency names where listed, agency count, score)."""
     text = SEED.read_text(encoding="utf-8").split("【令和7年度監査結果】")[1].split("【監査での指摘事項")[0]
     results = {}
     for line in text.splitlines():
         match = re.match(r"^(自己点検|内部監査|外部監査) \(R7[^)]*\)\t([^\t]+)\t[^\t]+\t([\d.]+)点$", line)
         if match:
+            count = re.search(r"\((\d+)機関\)", match[2])
             names = [n.strip() for n in re.sub(r"\(\d+機関\)", "", match[2]).split("、")]
-            results[match[1]] = (names, Decimal(match[3]))
+            results[match[1]] = (names, int(count[1]) if count else len(names), Decimal(match[3]))
     return results
 
 
@@ -56,12 +57,12 @@ def test_aggregate_reproduces_the_seed_table_from_item_scores(demo_db: Database)
     seed = seed_results()
     assert set(seed) == {"自己点検", "内部監査", "外部監査"}
     rows = {r.audit_type.value: r for r in audits.annual_aggregate(demo_db, 2025) if r.scope == "県"}
-    for audit_type, (names, score) in seed.items():
-        assert rows[audit_type].average == score, audit_type
+    for audit_type, (names, count, score) in seed.items():
+        assert (rows[audit_type].average, rows[audit_type].agency_count) == (score, count), audit_type
         if audit_type != "自己点検":
             assert sorted(a.agency_name for a in rows[audit_type].agencies) == sorted(names)
     in_use = demo_db.scalar("SELECT count(*) FROM agency WHERE coalesce(first_use_year, 0) <= 2025")
-    assert rows["自己点検"].agency_count == in_use
+    assert rows["自己点検"].agency_count == in_use == seed["自己点検"][1] == 40  # the seed names 36 of them
     # the figure is really computed from stored item scores: recompute one agency by hand
     sample = rows["内部監査"].agencies[0]
     values = counted(r.verified for r in audits.audit_items(demo_db, sample.audit_id))

@@ -31,7 +31,7 @@ def test_r7_summary_matches_the_seed(demo_db: Database, tmp_path: Path) -> None:
     report = reports_annual.build_annual_report(demo_db, 2025, date(2026, 1, 21))
     assert {r.audit_type: r.average for r in report.results} == SEED_RESULTS
     counts = {r.audit_type: r.agency_count for r in report.results}
-    assert counts["内部監査"] == 10 and counts["外部監査"] == 2
+    assert counts == {"自己点検": 40, "内部監査": 10, "外部監査": 2}
     assert {f.title: f.counted_text for f in report.findings} == SEED_FINDINGS
     assert dict(report.trend)[2024] == 602_716 and dict(report.trend)[2025] == 664_289
     assert report.usage_year == 2024
@@ -42,7 +42,7 @@ def test_r7_summary_matches_the_seed(demo_db: Database, tmp_path: Path) -> None:
     assert all("IPAexGothic" in row and row.split()[-5] == "yes" for row in fonts.splitlines()[2:])
     text = "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                                   check=True).stdout.split())
-    for expected in ("令和7年度監査結果", "2.99点", "2.95点", "3.00点", "(県庁:4機関)", "(県庁:2機関)",
+    for expected in ("令和7年度監査結果", "2.99点", "(40機関)", "2.95点", "3.00点", "(県庁:4機関)", "(県庁:2機関)",
                      "難病法", "67,331", "R6", "R7", "令和8年度監査計画"):
         assert expected in text, expected
     reports_annual.write_annual_report(demo_db, 2025, tmp_path / "again.pdf", date(2026, 1, 21))

@@ -2,9 +2,10 @@
 
 Seed 資料2 【令和7年度監査結果】: 自己点検 2.99, 内部監査 2.95 (10 named agencies), 外部監査 3.00 (2 named).
 Every figure comes out of annual_aggregate from the item scores stored here:
-- 自己点検 for every agency using 住基ネット in R7 (first_use_year before 2026); 委託管理 is 該当なし except for
-  the 運用機関; one point (3 → 2) is taken off a typical weak item per agency, agency by agency (those not
-  audited on site in R7 first), until the average of agency averages rounds to the seed's figure.
+- 自己点検 for every agency using 住基ネット in R7 (first_use_year before 2026): the seed's 40, of which the demo
+  master names 36 and marks 4 as counted but not named; 委託管理 is 該当なし except for the 運用機関; one point
+  (3 → 2) is taken off a typical weak item per agency, agency by agency (those not audited on site in R7
+  first), until the average of agency averages rounds to the seed's figure.
   Externally audited agencies scored all 3 (their audit confirmed 3.00).
 - 内部監査 verifies the self scores; the seed's findings lower the verified score of their items to 1:
   管理帳票(ドキュメント管理簿、帳票管理簿)を作成していなかった (4 本庁 agencies) and 業務端末使用管理簿の
