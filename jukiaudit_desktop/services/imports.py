@@ -115,8 +115,7 @@ class _IndexRebuild:
             imports_repo.drop_index(self.db, name)
 
     def rebuild(self) -> None:
-        for _name, sql in self.dropped:
-            self.db.execute(sql)
+        imports_repo.create_indexes(self.db, [sql for _name, sql in self.dropped])
 
 
 def import_files(db: Database, agency: int | str, layout: Layout, paths: Sequence[Path | str], *,
