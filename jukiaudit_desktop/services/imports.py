@@ -4,6 +4,7 @@ before importing, and type register entries in by hand."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -125,7 +126,7 @@ def import_files(db: Database, agency: int | str, layout: Layout, paths: Sequenc
     `agency` is an agency id, or a code that is registered (本庁課, name = code) when missing, in the same
     transaction. A file imported before (same SHA-256 for this agency and kind) is recognised and adds nothing.
     """
-    with imports_repo.loading_connection(db) as loader, loader.transaction():
+    with _cycle_collector_paused(), imports_repo.loading_connection(db) as loader, loader.transaction():
         created = None
         if isinstance(agency, str):
             found, was_created = ensure_agency(loader, agency)
@@ -134,6 +135,19 @@ def import_files(db: Database, agency: int | str, layout: Layout, paths: Sequenc
             agency_id = agency
         summary = _import_files(loader, agency_id, layout, paths, profile_name, progress)
         return replace(summary, agency_created=created)
+
+
+@contextlib.contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector: rows form no cycles, and every collection would scan the batches in
+    flight again (≈1 s of a million-row import)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _import_files(db: Database, agency_id: int, layout: Layout, paths: Sequence[Path | str], profile_name: str,
