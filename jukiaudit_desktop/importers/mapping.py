@@ -1,6 +1,7 @@
 """Rows of cells → rows to store, through a profile layout: resolve columns, convert and check every value.
 
-Operation rows: (line, at, terminal, operator, op_kind, jimu_code, count, result, subject_hash, subject_mask).
+Operation rows: (line, at, terminal, operator, op_kind, jimu_code, count, result), and (subject_hash, subject_mask)
+when the layout names identifier columns.
 Register rows:  (line, start_at, end_at, terminal, operator, jimu_code, count).
 Every problem goes to the IssueCollector with file, line and column; a row with a problem is dropped (the
 caller then refuses the import as a whole).
@@ -142,7 +143,7 @@ class RowMapper:
             return self._register_row(line, values)
         if self.identifier_columns:
             return (line, *values, *self._subject(line, cells))
-        return (line, *values, None, None)
+        return (line, *values)
 
     def _register_row(self, line: int, values: list[Any]) -> tuple[Any, ...] | None:
         start, end = values[0][:16], values[1]
@@ -223,7 +224,7 @@ class RowMapper:
         if self.identifier_columns:
             subjects = list(map(self._subject, lines, cells))
             return list(zip(lines, *columns, map(_FIRST, subjects), map(_SECOND, subjects)))
-        return list(zip(lines, *columns, itertools.repeat(None), itertools.repeat(None)))
+        return list(zip(lines, *columns))
 
 
 def required_specs(layout: Layout) -> list[ColumnSpec]:
