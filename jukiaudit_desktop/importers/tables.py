@@ -105,6 +105,9 @@ def _xlsx_source(data: bytes, file_name: str, sheet: str | None) -> Source:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except _XLSX_READ_ERRORS as exc:
         raise InputError(f"Excel ファイル(xlsx)として開けません({exc})。", file_name) from None
+    if sheet is None and not workbook.worksheets:
+        workbook.close()
+        raise InputError("Excel ファイル(xlsx)にシートがありません。", file_name)
     if sheet is None:
         worksheet = workbook.worksheets[0]
     elif sheet in workbook.sheetnames:
