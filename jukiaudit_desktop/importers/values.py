@@ -74,15 +74,14 @@ class DateTimes(Uncached):
 
     def __init__(self, convert: Callable[[Any], Any], date_part: Cached, time_part: Cached) -> None:
         super().__init__(convert)
-        self.date_part = date_part
+        self.day_and_t = Cached(lambda raw: date_part[raw] + "T")
         self.time_part = time_part
 
     def column(self, raws: Sequence[Any]) -> list[Any]:
         if not _plain_stamps(raws):
             return super().column(raws)
-        days = map(self.date_part.__getitem__, map(_DAY_PART, raws))
-        clocks = map(self.time_part.__getitem__, map(_CLOCK_PART, raws))
-        return list(map("{}T{}".format, days, clocks))
+        days = map(self.day_and_t.__getitem__, map(_DAY_PART, raws))
+        return list(map(operator.add, days, map(self.time_part.__getitem__, map(_CLOCK_PART, raws))))
 
 
 def _plain_stamps(raws: Sequence[Any]) -> bool:
