@@ -223,8 +223,8 @@ class RowMapper:
             columns[0] = list(map("{}T{}".format, columns[0], clock))
         if self.identifier_columns:
             subjects = list(map(self._subject, lines, cells))
-            return list(zip(lines, *columns, map(_FIRST, subjects), map(_SECOND, subjects)))
-        return list(zip(lines, *columns))
+            return list(zip(lines, *columns, map(_FIRST, subjects), map(_SECOND, subjects), strict=False))
+        return list(zip(lines, *columns, strict=False))  # the template columns repeat without end
 
 
 def required_specs(layout: Layout) -> list[ColumnSpec]:

@@ -59,28 +59,28 @@ def _csv_rows(decoded: DecodedText, file_name: str, layout: Layout) -> Iterator[
     """Rows with their first physical line, read a chunk at a time: a chunk where every row is one line is
     numbered by counting; a chunk with a quoted line break, or with a CSV error, is read again row by row."""
     delimiter = _sniff_delimiter(decoded.text) if layout.delimiter == "auto" else layout.delimiter
-    dialect = {"delimiter": delimiter, "quotechar": layout.quote, "strict": True}
     stream = io.StringIO(decoded.text, newline="")
-    reader = csv.reader(stream, **dialect)
+    reader = csv.reader(stream, delimiter=delimiter, quotechar=layout.quote, strict=True)
     line, start = 1, 0
     while True:
         try:
             chunk = list(itertools.islice(reader, _CHUNK_ROWS))
         except csv.Error:
-            yield from _csv_rows_one_by_one(decoded.text[start:], line, file_name, dialect)
+            yield from _csv_rows_one_by_one(decoded.text[start:], line, file_name, delimiter, layout.quote)
             return
         if not chunk:
             return
         if reader.line_num - line + 1 == len(chunk):
-            yield from zip(range(line, reader.line_num + 1), chunk)
+            yield from zip(range(line, reader.line_num + 1), chunk, strict=True)
         else:
-            yield from _csv_rows_one_by_one(decoded.text[start:stream.tell()], line, file_name, dialect)
+            yield from _csv_rows_one_by_one(decoded.text[start:stream.tell()], line, file_name, delimiter,
+                                            layout.quote)
         line, start = reader.line_num + 1, stream.tell()
 
 
-def _csv_rows_one_by_one(text: str, first_line: int, file_name: str, dialect: dict[str, Any]) -> Iterator[Row]:
+def _csv_rows_one_by_one(text: str, first_line: int, file_name: str, delimiter: str, quote: str) -> Iterator[Row]:
     """Rows of `text`, which starts at `first_line`, each with its own first line."""
-    reader = csv.reader(io.StringIO(text, newline=""), **dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quote, strict=True)
     line = first_line
     try:
         for cells in reader:

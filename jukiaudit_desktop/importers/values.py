@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -49,7 +49,7 @@ class Cached(dict[Any, Any]):
             self[raw] = value
         return value
 
-    def column(self, raws: Iterable[Any]) -> list[Any]:
+    def column(self, raws: Sequence[Any]) -> list[Any]:
         """Every value converted (a dict lookup each, in C, once the distinct values are known)."""
         return list(map(self.__getitem__, raws))
 
@@ -63,7 +63,7 @@ class Uncached:
     def __getitem__(self, raw: Any) -> Any:
         return self.convert(raw)
 
-    def column(self, raws: Iterable[Any]) -> list[Any]:
+    def column(self, raws: Sequence[Any]) -> list[Any]:
         """Every value converted."""
         return list(map(self.convert, raws))
 
@@ -72,7 +72,7 @@ class DateTimes(Uncached):
     """The date-time converter: a column of plain time stamps ("2025/04/01 08:42:04") is checked at once by a
     regular expression and read as cached date and time parts, exactly as `convert` reads each of them."""
 
-    def __init__(self, convert: Callable[[Any], Any], date_part: Cached, time_part: Cached) -> None:
+    def __init__(self, convert: Callable[[Any], Any], date_part: Converter, time_part: Converter) -> None:
         super().__init__(convert)
         self.day_and_t = Cached(lambda raw: date_part[raw] + "T")
         self.time_part = time_part
