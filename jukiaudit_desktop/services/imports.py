@@ -21,7 +21,6 @@ from ..core.progress import NO_PROGRESS, Progress
 from ..core.records import RegisterEntry
 from ..importers.issues import ImportIssue, ImportRejected, IssueCollector, TooManyIssues
 from ..importers.mapping import BATCH_ROWS, RowMapper, open_mapper
-from ..importers.pipeline import overlapped
 from ..importers.profile import OPLOG, REGISTER, ImportProfile, Layout, default_profile, load_profile
 from ..importers.tables import is_blank, open_source
 from ..importers.values import normalize
@@ -184,7 +183,7 @@ def _import_files(db: Database, agency_id: int, layout: Layout, paths: Sequence[
                 if kind == OPLOG:
                     indexes.drop_if_worth_it(source.line_count)
                 count = 0
-                for batch in overlapped(_guarded(mapper.batches(rows), issues)):
+                for batch in _guarded(mapper.batches(rows), issues):
                     if not issues.errors:  # after the first error only look for more errors
                         _insert(db, kind, file_id, agency_id, batch)
                     count += len(batch)
