@@ -61,7 +61,7 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator["Database"]:
+def db(db_path: Path) -> Iterator[Database]:
     """A fresh, real SQLCipher database in keyring mode (the in-memory keyring holds its key)."""
     from jukiaudit_desktop.services.database_access import open_app_database
 

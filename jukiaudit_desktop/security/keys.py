@@ -6,6 +6,7 @@ Which mode a database uses is told by the salt file beside it: `<db>.salt` exist
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import os
 import secrets
@@ -99,10 +100,8 @@ def store_keyring_key(db_path: Path, key: bytes) -> None:
 
 def forget_keyring_key(db_path: Path) -> None:
     """Remove a key from the keyring (used when creating the database failed)."""
-    try:
+    with contextlib.suppress(keyring.errors.PasswordDeleteError, KeyringUnavailableError):
         secure_keyring().delete_password(KEYRING_SERVICE, _account(db_path))
-    except (keyring.errors.PasswordDeleteError, KeyringUnavailableError):
-        pass
 
 
 def derive_key(passphrase: str, salt: bytes) -> bytes:
