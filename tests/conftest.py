@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import keyring.backend
@@ -84,6 +85,27 @@ def cli(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., tupl
         return code, out, err
 
     return run
+
+
+@pytest.fixture
+def demo_runner(qtbot: Any, db_path: Path) -> Iterator[Any]:
+    """The GUI's database worker, opened on a fresh encrypted database with the demo data loaded."""
+    from jukiaudit_desktop.gui.tasks import DbRunner
+    from jukiaudit_desktop.services import demo
+    from jukiaudit_desktop.services.database_access import open_app_database
+
+    runner = DbRunner()
+
+    def open_with_demo() -> Database:
+        db = open_app_database(db_path, create=True)
+        demo.load_demo(db)
+        return db
+
+    opened: list[Database] = []
+    runner.open_database(open_with_demo, opened.append)
+    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
+    yield runner
+    runner.close()
 
 
 from jukiaudit_desktop.storage.database import Database  # noqa: E402  (for the annotation above)

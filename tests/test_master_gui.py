@@ -11,9 +11,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from jukiaudit_desktop.gui.app import Application
 from jukiaudit_desktop.gui.pages.master import AgencyColumn, JimuColumn, MasterPage
-from jukiaudit_desktop.gui.tasks import DbRunner
-from jukiaudit_desktop.services import demo, master_data
-from jukiaudit_desktop.services.database_access import open_app_database
+from jukiaudit_desktop.services import master_data
 
 
 @pytest.fixture(autouse=True)
@@ -26,19 +24,8 @@ def shown_errors(monkeypatch):
 
 
 @pytest.fixture
-def runner(qtbot, db_path: Path):
-    runner = DbRunner()
-
-    def open_with_demo():
-        db = open_app_database(db_path, create=True)
-        demo.load_demo(db)
-        return db
-
-    opened = []
-    runner.open_database(open_with_demo, opened.append)
-    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
-    yield runner
-    runner.close()
+def runner(demo_runner):
+    return demo_runner
 
 
 @pytest.fixture

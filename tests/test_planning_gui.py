@@ -11,26 +11,15 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
 from jukiaudit_desktop.core.planning import AuditKind
 from jukiaudit_desktop.gui.pages.planning import KIND_COLOURS, MatrixColumn, PlanningPage
 from jukiaudit_desktop.gui.tasks import DbRunner
-from jukiaudit_desktop.services import demo, planning
+from jukiaudit_desktop.services import planning
 from jukiaudit_desktop.services.database_access import open_app_database
 
 R8_COLUMN = MatrixColumn.FIRST_YEAR  # 第7期 starts with 令和8年度
 
 
 @pytest.fixture
-def runner(qtbot, db_path: Path):
-    runner = DbRunner()
-
-    def open_with_demo():
-        db = open_app_database(db_path, create=True)
-        demo.load_demo(db)
-        return db
-
-    opened = []
-    runner.open_database(open_with_demo, opened.append)
-    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
-    yield runner
-    runner.close()
+def runner(demo_runner):
+    return demo_runner
 
 
 @pytest.fixture
