@@ -5,7 +5,7 @@ Choices, in order (each entry's `reason` names the one it serves):
 2. a new agency gets an internal audit in its first year of use;
 3. every other agency not yet audited in the period is scheduled once, most urgent first: overdue findings,
    then the longest since its last audit (never audited first), then open findings;
-4. the years are filled evenly; as in the seed's R8 plan (11 of 34 agencies in the first year), a remainder
+4. the years are filled evenly; as in the seed's R8 plan (11 of its 34 named agencies in the first year), a remainder
    goes to the later years, and first-year audits of new agencies come on top of the rotation;
 5. each year's external-audit budget is used on the agencies whose last external audit is oldest, mixing
    kinds of agency (the seed pairs a 本庁課 with a 地域振興局).
