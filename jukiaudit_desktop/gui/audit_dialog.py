@@ -11,12 +11,9 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -27,7 +24,7 @@ from ..core.wareki import fiscal_year, format_fiscal_year
 from ..services import audits
 from ..storage.database import Database
 from .date_edit import DateEdit
-from .errors import show_error
+from .submit_dialog import SubmitDialog
 from .tasks import DbRunner
 
 YEARS_BACK, YEARS_AHEAD = 3, 2
@@ -61,16 +58,15 @@ def split_names(text: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in re.split(r"[、,，\n]", text) if name.strip())
 
 
-class AuditDialog(QDialog):
+class AuditDialog(SubmitDialog):
     """New audit. With `previous`, the agency is fixed and the audit starts from that audit (baseline)."""
 
     created = Signal(object)  # the stored Audit
 
     def __init__(self, runner: DbRunner, agencies: list[Agency], *, previous: Audit | None = None,
                  today: date | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(runner, parent)
         self.setObjectName("audit_dialog")
-        self.runner = runner
         self.previous = previous
         self.setWindowTitle("前回の監査から開始" if previous else "監査の新規作成")
         self.setMinimumWidth(520)
@@ -116,22 +112,7 @@ class AuditDialog(QDialog):
         self.auditors_edit.setObjectName("auditors_edit")
         self.auditors_edit.setPlaceholderText("読点(、)区切りで複数")
         form.addRow("監査人", self.auditors_edit)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("error_label")
-        self.error_label.setStyleSheet("color: #b00020;")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("作成")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("キャンセル")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.create_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.create_button.setObjectName("create_button")
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.create_button = self.finish_layout(form, "作成", "create_button")
         self.request: AuditRequest | None = None
 
     def _build(self) -> AuditRequest:
@@ -147,24 +128,7 @@ class AuditDialog(QDialog):
         try:
             request = self._build()
         except JukiAuditError as exc:
-            self._show_problem(str(exc))
+            self.show_problem(str(exc))
             return
         self.request = request
-        self.create_button.setEnabled(False)
-        self.runner.submit(lambda db, _p: create_requested(db, request), self._created, self._failed,
-                           label="監査を作成しています")
-
-    def _show_problem(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
-
-    def _created(self, audit: Audit) -> None:
-        self.created.emit(audit)
-        super().accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.create_button.setEnabled(True)
-        if isinstance(exc, JukiAuditError):
-            self._show_problem(str(exc))
-        else:
-            show_error(self, exc)
+        self.submit(lambda db, _p: create_requested(db, request), self.created.emit, label="監査を作成しています")

@@ -18,13 +18,10 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -34,7 +31,7 @@ from ..core.wareki import format_fiscal_year
 from ..services import audits, findings
 from ..storage.database import Database
 from .date_edit import DateEdit
-from .errors import show_error
+from .submit_dialog import SubmitDialog
 from .tasks import DbRunner
 
 TEXT_FIELDS = (  # (field, label, placeholder)
@@ -54,7 +51,7 @@ def audit_label(audit: Audit) -> str:
     return f"{format_fiscal_year(audit.fiscal_year)} {audit.audit_type.value} {audit.agency_name}"
 
 
-class FindingDialog(QDialog):
+class FindingDialog(SubmitDialog):
     """Create or edit one finding. `finding` given: edit it; otherwise create on `audit_id` (or a chosen audit of
     `agency_id` when audit_id is None), optionally tied to `item_code` or `discrepancy_id`."""
 
@@ -66,9 +63,8 @@ class FindingDialog(QDialog):
                  severity: Severity = Severity.MEDIUM, condition: str = "", criteria: str = "", cause: str = "",
                  effect: str = "", recommendation: str = "", due_date: date | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(runner, parent)
         self.setObjectName("finding_dialog")
-        self.runner = runner
         self.finding = finding
         self.audit_id = finding.audit_id if finding else audit_id
         self.item_code = finding.item_code if finding else item_code
@@ -119,23 +115,7 @@ class FindingDialog(QDialog):
             form.addRow(label, edit)
         self.due_edit = DateEdit(due_date, name="due_edit")
         form.addRow("改善報告期限", self.due_edit)
-
-        self.error_label = QLabel()
-        self.error_label.setObjectName("error_label")
-        self.error_label.setStyleSheet("color: #b00020;")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("キャンセル")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setObjectName("save_button")
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.save_button = self.finish_layout(form, "保存", "save_button")
         self.title_edit.setFocus()
 
     @staticmethod
@@ -151,14 +131,10 @@ class FindingDialog(QDialog):
             if audit.audit_type.value != "自己点検":
                 self.audit_combo.addItem(audit_label(audit), audit.id)
         if self.audit_combo.count() == 0:
-            self._show_problem("起票先の監査がありません。先に「監査」ページで監査を作成してください。")
+            self.show_problem("起票先の監査がありません。先に「監査」ページで監査を作成してください。")
 
     def _show_audit(self, audit: Audit) -> None:
         self.audit_label.setText(audit_label(audit))
-
-    def _show_problem(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
 
     def values(self) -> dict[str, Any]:
         """The entered fields, as services.findings takes them; InputError for a bad due date."""
@@ -181,11 +157,9 @@ class FindingDialog(QDialog):
             if audit_id is None:
                 raise JukiAuditError("起票先の監査を選んでください。")
         except JukiAuditError as exc:
-            self._show_problem(str(exc))
+            self.show_problem(str(exc))
             return
-        self.save_button.setEnabled(False)
-        self.runner.submit(lambda db, _p: self._save(db, audit_id, values), self._saved, self._failed,
-                           label="指摘事項を保存しています")
+        self.submit(lambda db, _p: self._save(db, audit_id, values), self._saved, label="指摘事項を保存しています")
 
     def _save(self, db: Database, audit_id: int, values: dict[str, Any]) -> Finding:
         if self.finding is not None:
@@ -200,11 +174,3 @@ class FindingDialog(QDialog):
     def _saved(self, finding: Finding) -> None:
         self.finding = finding
         self.saved.emit(finding)
-        super().accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        if isinstance(exc, JukiAuditError):
-            self._show_problem(str(exc))
-        else:
-            show_error(self, exc)

@@ -7,35 +7,31 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
-from ..core.audit import Finding, Followup, FollowupStatus
+from ..core.audit import Finding, FollowupStatus
 from ..core.errors import JukiAuditError
 from ..services import findings
 from .date_edit import DateEdit
-from .errors import show_error
+from .submit_dialog import SubmitDialog
 from .tasks import DbRunner
 
 
-class FollowupDialog(QDialog):
+class FollowupDialog(SubmitDialog):
     """Adds one follow-up report to `finding` through the runner; emits `saved(Followup)`."""
 
     saved = Signal(object)
 
     def __init__(self, runner: DbRunner, finding: Finding, *, today: date | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(runner, parent)
         self.setObjectName("followup_dialog")
         self.setWindowTitle("改善報告の登録")
         self.setMinimumWidth(520)
-        self.runner = runner
         self.finding = finding
         subject = QLabel(f"{finding.agency_name}: {finding.title}(現在: {finding.status.value})")
         subject.setWordWrap(True)
@@ -53,45 +49,16 @@ class FollowupDialog(QDialog):
         form.addRow("報告日", self.date_edit)
         form.addRow("改善状況", self.status_combo)
         form.addRow("内容", self.note_edit)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("error_label")
-        self.error_label.setStyleSheet("color: #b00020;")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("登録")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("キャンセル")
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setObjectName("save_button")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.save_button = self.finish_layout(form, "登録", "save_button")
 
     def accept(self) -> None:
         try:
             reported_on = self.date_edit.date("報告日")
         except JukiAuditError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
+            self.show_problem(str(exc))
             return
         status = FollowupStatus(self.status_combo.currentText())
         note = self.note_edit.toPlainText().strip()
         finding_id = self.finding.id
-        self.save_button.setEnabled(False)
-        self.runner.submit(lambda db, _p: findings.add_followup(db, finding_id, reported_on, status, note),  # type: ignore[arg-type]
-                           self._saved, self._failed, label="改善報告を登録しています")
-
-    def _saved(self, followup: Followup) -> None:
-        self.saved.emit(followup)
-        super().accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        if isinstance(exc, JukiAuditError):
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-        else:
-            show_error(self, exc)
+        self.submit(lambda db, _p: findings.add_followup(db, finding_id, reported_on, status, note),  # type: ignore[arg-type]
+                    self.saved.emit, label="改善報告を登録しています")
