@@ -12,13 +12,11 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +27,7 @@ from ..storage import imports_repo
 from ..storage.imports_repo import OperationFilter
 from .date_edit import DateEdit
 from .errors import show_error
+from .row_table import read_only_table
 from .tasks import DbRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -205,17 +204,12 @@ class OperationLogView(QWidget):
         apply.setObjectName("filter_button")
         self.count_label = QLabel("")
         self.count_label.setObjectName("count_label")
-        self.table = QTableView()
-        self.table.setObjectName("operation_table")
+        self.table = read_only_table("operation_table")
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(OperationColumn.SOURCE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        rows = self.table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform rows: no per-row size queries
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        # uniform rows: no per-row size queries over a million rows
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in ((OperationColumn.AT, 150), (OperationColumn.OP_KIND, 140), (OperationColumn.SOURCE, 200)):
             self.table.setColumnWidth(column, width)

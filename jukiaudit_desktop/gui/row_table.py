@@ -1,4 +1,5 @@
-"""A read-only table model over a list of row objects, with columns declared once, and a filter proxy.
+"""A read-only table model over a list of row objects, with columns declared once, a filter proxy, and the
+read-only table view every list in the app uses.
 
 Each column says how to show a row (display text) and how to sort it (a raw value), so tables sort on
 raw values, never on display strings. The proxy filters by free text and by exact per-column values.
@@ -18,6 +19,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 RowT = TypeVar("RowT")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -158,3 +160,17 @@ class RowFilterProxy(QSortFilterProxyModel):
             return bool(a < b)
         except TypeError:
             return str(a) < str(b)
+
+
+def read_only_table(name: str) -> QTableView:
+    """A table whose rows are selected one at a time and never edited in place; uniform rows sized to the font."""
+    table = QTableView()
+    table.setObjectName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    return table

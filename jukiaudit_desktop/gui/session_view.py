@@ -17,7 +17,6 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -50,7 +48,7 @@ from .audit_models import (
 )
 from .errors import show_error
 from .finding_dialog import FindingDialog
-from .row_table import RowFilterProxy
+from .row_table import RowFilterProxy, read_only_table
 from .session_detail import ItemDetailPanel
 from .tasks import DbRunner
 
@@ -70,18 +68,6 @@ def load_session(db: Database, audit_id: int) -> SessionData:
     return SessionData(audits.get_audit(db, audit_id), audits.audit_items(db, audit_id),
                        audits.list_evidence(db, audit_id), findings.list_findings(db, audit_id),
                        findings.open_findings_from_previous(db, audit_id))
-
-
-def _table(name: str) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(24)
-    table.setAlternatingRowColors(True)
-    return table
 
 
 class SessionView(QWidget):
@@ -142,7 +128,7 @@ class SessionView(QWidget):
         self.earlier_box.hide()
 
         self.items = item_model()
-        self.item_table = _table("item_table")
+        self.item_table = read_only_table("item_table")
         self.item_table.setModel(self.items)
         header = self.item_table.horizontalHeader()
         header.setSectionResizeMode(ItemColumn.QUESTION, QHeaderView.ResizeMode.Stretch)
@@ -152,7 +138,7 @@ class SessionView(QWidget):
         self.item_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.item_table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.categories = category_model()
-        self.category_table = _table("category_table")
+        self.category_table = read_only_table("category_table")
         self.category_table.setModel(self.categories)
         self.category_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.category_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -174,7 +160,7 @@ class SessionView(QWidget):
 
         self.evidence = evidence_model()
         self.evidence_proxy = RowFilterProxy(self.evidence)
-        self.evidence_table = _table("evidence_table")
+        self.evidence_table = read_only_table("evidence_table")
         self.evidence_table.setModel(self.evidence_proxy)
         self.evidence_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.evidence_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -197,7 +183,7 @@ class SessionView(QWidget):
         evidence_layout.addWidget(self.evidence_table)
 
         self.findings = finding_model(date.today())
-        self.finding_table = _table("session_finding_table")
+        self.finding_table = read_only_table("session_finding_table")
         self.finding_table.setModel(self.findings)
         self.finding_table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         for hidden in (0, 1, 2):  # year, agency, audit type: the same for the whole session

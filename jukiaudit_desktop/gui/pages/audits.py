@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +29,7 @@ from ...services import audits, master_data, selfcheck_xlsx
 from ...storage.database import Database
 from ..audit_dialog import AuditDialog
 from ..audit_models import AuditColumn, audit_model
-from ..row_table import RowFilterProxy
+from ..row_table import RowFilterProxy, read_only_table
 from ..session_view import SessionView
 from ..sheet_preview import open_sheet_preview
 from ..tasks import DbRunner
@@ -86,17 +84,10 @@ class AuditsPage(Page):
             filters.addWidget(combo)
         filters.addWidget(self.search, 1)
 
-        self.table = QTableView()
-        self.table.setObjectName("audit_table")
+        self.table = read_only_table("audit_table")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(AuditColumn.FISCAL_YEAR, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(AuditColumn.AUDITORS, QHeaderView.ResizeMode.Stretch)

@@ -6,7 +6,6 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -27,7 +26,7 @@ from ...services import findings
 from ..audit_models import OVERDUE_COLOUR, FindingColumn, finding_model, wareki
 from ..finding_dialog import FindingDialog
 from ..followup_dialog import FollowupDialog
-from ..row_table import Column, RowFilterProxy, RowTableModel
+from ..row_table import Column, RowFilterProxy, RowTableModel, read_only_table
 from ..tasks import DbRunner
 from . import Page
 
@@ -107,18 +106,10 @@ class FindingsPage(Page):
         filters.addWidget(self.overdue_only)
         filters.addWidget(self.search, 1)
 
-        self.table = QTableView()
-        self.table.setObjectName("finding_table")
+        self.table = read_only_table("finding_table")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(FindingColumn.DUE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(FindingColumn.TITLE, QHeaderView.ResizeMode.Stretch)

@@ -12,13 +12,11 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,7 +27,7 @@ from ...core.progress import Progress
 from ...core.wareki import format_fiscal_year, format_wareki, format_wareki_short
 from ...services import master_data
 from ...storage.database import Database
-from ..row_table import Column, RowFilterProxy, RowTableModel
+from ..row_table import Column, RowFilterProxy, RowTableModel, read_only_table
 from ..tasks import DbRunner
 from . import Page
 from .master_dialogs import AgencyDialog, FormDialog, JimuDialog, OperatorDialog, TerminalDialog
@@ -103,18 +101,10 @@ class MasterTab(QWidget):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self._filter_changed)
         self.count_label = QLabel()
-        self.table = QTableView()
-        self.table.setObjectName(f"{name}_table")
+        self.table = read_only_table(f"{name}_table")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.activated.connect(lambda index: on_edit(self.proxy.source_row(index)))

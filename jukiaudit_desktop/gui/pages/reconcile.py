@@ -18,7 +18,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QGroupBox,
@@ -56,7 +55,7 @@ from ..finding_dialog import FindingDialog
 from ..import_wizard import ImportWizard
 from ..oplog_model import OperationLogView
 from ..register_entry_dialog import RegisterEntryDialog
-from ..row_table import SORT_ROLE, Column, RowTableModel
+from ..row_table import SORT_ROLE, Column, RowTableModel, read_only_table
 from ..tasks import DbRunner
 from . import Page
 
@@ -275,13 +274,8 @@ REGISTER_COLUMNS: list[Column[tuple[Any, ...]]] = [
 def _table(name: str) -> QTableView:
     """A read-only table sized to its contents; the last column takes the room left, long text elided in the
     middle (a file name keeps its end, a 出典 its line number)."""
-    table = QTableView()
-    table.setObjectName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setWordWrap(False)
+    table = read_only_table(name)
     table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-    table.verticalHeader().setVisible(False)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     return table
