@@ -1,17 +1,16 @@
-"""Where the project's shared material lies: `shared/` beside the checkout (samples, seed, log generator).
+"""Where the tests' material lies: `tests/data/` in the repository (samples, seed, log generator).
 
-CI clones the repository into another folder with a copy of shared/ beside it, so the path is found relative
-to this file, never hard-coded.
+The files are copies of the project's shared material (`shared/` beside a developer's checkout), so a
+fresh clone with nothing beside it runs every test. The module name and its constants stay as they were
+for the tests that read them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SAMPLES = SHARED / "samples"
-SEED = SHARED / "seed" / "nagano-2026-01-council-materials.md"
-GEN_OPLOG = SHARED / "tools" / "gen_oplog.py"
-
-if not SAMPLES.is_dir():
-    raise RuntimeError(f"shared material not found at {SHARED}: the tests need shared/ beside the checkout")
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = DATA  # the same layout as shared/: samples/, seed/, tools/
+SAMPLES = DATA / "samples"
+SEED = DATA / "seed" / "nagano-2026-01-council-materials.md"
+GEN_OPLOG = DATA / "tools" / "gen_oplog.py"
