@@ -1,0 +1,92 @@
+"""Upgrades keep data: the database made by release 0.1.0 (tests/data/upgrade/) opens in this version.
+
+The file was made with 0.1.0's code (`jukiaudit --db … --passphrase-env … init` then `demo`) in passphrase
+mode with the passphrase below. Opening it runs every migration this version has, after an encrypted backup
+of the file as it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from jukiaudit_desktop.security import integrity, keys
+from jukiaudit_desktop.services.database_access import open_app_database
+from jukiaudit_desktop.storage.database import (
+    Database,
+    Migration,
+    find_migrations,
+    open_database,
+    schema_version,
+)
+
+RELEASE_DB = Path(__file__).resolve().parent / "data" / "upgrade" / "jukiaudit-0.1.0.db"
+PASSPHRASE = "jukiaudit-0.1.0-upgrade-test"  # test data only; documented in tests/data/README.md
+RELEASE_VERSION = 1  # PRAGMA user_version of 0.1.0
+# What 0.1.0's demo data put in the file (counted when it was made).
+RELEASE_ROWS = {"agency": 43, "jimu": 52, "audit": 78, "audit_score": 2652, "finding": 6, "followup": 7,
+                "operation": 3187, "register_entry": 187, "terminal": 3, "operator": 9}
+RELEASE_TRAIL_ENTRIES = 2970
+
+
+@pytest.fixture
+def release_copy(tmp_path: Path) -> Path:
+    """A copy of the 0.1.0 database and its salt file (the committed file stays as released)."""
+    target = tmp_path / RELEASE_DB.name
+    shutil.copy2(RELEASE_DB, target)
+    shutil.copy2(keys.salt_path(RELEASE_DB), keys.salt_path(target))
+    return target
+
+
+def backups_of(path: Path) -> list[Path]:
+    return sorted(path.parent.glob(f"{path.name}.v{RELEASE_VERSION}-*.bak"))
+
+
+def assert_release_data_kept(db: Database, new_trail_entries: int) -> None:
+    for table, rows in RELEASE_ROWS.items():
+        assert db.scalar(f"SELECT count(*) FROM {table}") == rows, table
+    assert db.scalar("SELECT count(*) FROM trail") == RELEASE_TRAIL_ENTRIES + new_trail_entries
+    report = integrity.check(db)
+    assert report.ok, report.lines()
+
+
+def test_the_committed_file_is_a_0_1_0_database() -> None:
+    assert RELEASE_DB.read_bytes()[:16] != b"SQLite format 3\x00"  # encrypted, not plain SQLite
+    assert keys.uses_passphrase(RELEASE_DB)
+
+
+def test_a_0_1_0_database_opens_through_the_migrations_with_a_backup_first(release_copy: Path) -> None:
+    original = release_copy.read_bytes()
+    db = open_app_database(release_copy, PASSPHRASE)
+    try:
+        assert db.scalar("PRAGMA user_version") == schema_version()
+        assert_release_data_kept(db, 1)  # the app records its opening
+    finally:
+        db.close()
+    backups = backups_of(release_copy)
+    if schema_version() > RELEASE_VERSION:  # this version changed the schema: the file as it was, kept aside
+        assert len(backups) == 1 and backups[0].read_bytes() == original
+    else:
+        assert backups == []  # nothing to migrate, nothing copied
+
+
+def test_a_further_migration_on_the_0_1_0_file_backs_it_up_before_it_changes(release_copy: Path,
+                                                                             tmp_path: Path) -> None:
+    """Whatever migrations this version has, one more step on top proves the backup-first path on 0.1.0 data."""
+    original = release_copy.read_bytes()
+    probe_version = schema_version() + 1
+    probe = tmp_path / f"{probe_version:04d}_upgrade_probe.sql"
+    probe.write_text("CREATE TABLE upgrade_probe (agency_count INTEGER);\n"
+                     "INSERT INTO upgrade_probe SELECT count(*) FROM agency;\n", encoding="utf-8")
+    key = keys.passphrase_key(release_copy, PASSPHRASE, create=False)
+    db = open_database(release_copy, key, migrations=[*find_migrations(), Migration(probe_version, probe)])
+    try:
+        assert db.scalar("PRAGMA user_version") == probe_version
+        assert db.scalar("SELECT agency_count FROM upgrade_probe") == RELEASE_ROWS["agency"]
+        assert_release_data_kept(db, 0)
+    finally:
+        db.close()
+    backups = backups_of(release_copy)
+    assert len(backups) == 1 and backups[0].read_bytes() == original
