@@ -20,3 +20,13 @@ def schema_file() -> Path:
 
 def ui_file(name: str) -> Path:
     return _DATA_ROOT / "ui" / name
+
+
+def guide_dir() -> Path:
+    """The user guide (Markdown, docs/guide/ in a checkout), shown by the ヘルプ menu."""
+    return _DATA_ROOT / "docs" / "guide"
+
+
+def third_party_licenses_file() -> Path:
+    """The bundled wheels' licences, collected by installer/build.py into a frozen build (absent elsewhere)."""
+    return _DATA_ROOT / "THIRD_PARTY_LICENSES.txt"

@@ -17,10 +17,18 @@ from ..security import app_log, integrity, keys, no_network
 from ..services.database_access import default_database_path, open_app_database
 from ..storage.database import Database
 from .errors import show_error
+from .help_menu import install_help_menu
 from .lock import LockController
 from .main_window import MainWindow
 from .pages.settings import SettingsPage
 from .tasks import DbRunner
+from .translations import install_qt_translations
+from .ui_state import WindowStateKeeper
+from .welcome import WelcomeDialog
+
+# Set to 1, the GUI quits with exit code 0 as soon as its main window shows the open database (1 when it
+# cannot open it): CI and the frozen build's smoke test start the real GUI this way.
+QUIT_WHEN_READY_ENV = "JUKIAUDIT_QUIT_WHEN_READY"
 
 FONT_FILE = ("fonts", "ipaexg.ttf")
 
@@ -75,12 +83,17 @@ def choose_passphrase(parent: QWidget | None, path: Path) -> tuple[str | None, b
 class Application:
     """Wires the runner, the window and the unlock flow together."""
 
-    def __init__(self, db_path: Path, passphrase: str | None = None) -> None:
+    def __init__(self, db_path: Path, passphrase: str | None = None, *, welcome: bool = False) -> None:
+        """welcome=True: when no database exists yet, the welcome page creates it (the app's first start)."""
         self.db_path = db_path
         self.runner = DbRunner()
         self.window = MainWindow(self.runner)
         self.runner.parent_widget = self.window
+        install_help_menu(self.window)
+        self.state_keeper = WindowStateKeeper(self.window)
         self.created = False
+        self.welcome = welcome
+        self.quit_when_ready = os.environ.get(QUIT_WHEN_READY_ENV) == "1"
         self._fixed_passphrase = passphrase
         self.lock = LockController(self.window, self.runner, db_path)
         settings_page = self.window.page(SettingsPage)
@@ -89,7 +102,24 @@ class Application:
 
     def start(self) -> None:
         self.window.show()
-        self.unlock()
+        if self.welcome and self._fixed_passphrase is None and not self.db_path.exists():
+            self.show_welcome()
+        else:
+            self.unlock()
+
+    def show_welcome(self) -> WelcomeDialog:
+        """The first start: the welcome page chooses key mode, passphrase and demo data, then creates."""
+        try:
+            keys.secure_keyring()
+            keyring_problem = None
+        except keys.KeyringUnavailableError as exc:
+            keyring_problem = str(exc)
+        dialog = WelcomeDialog(self.db_path, keyring_problem, self.window)
+        dialog.accepted.connect(lambda: self.open(dialog.choice().passphrase, load_demo=dialog.choice().load_demo))
+        dialog.rejected.connect(lambda: self.window.statusBar().showMessage("データベースを開いていません。", 0))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def unlock(self) -> None:
         if self._fixed_passphrase is not None:
@@ -99,6 +129,10 @@ class Application:
         if cancelled:
             self.window.statusBar().showMessage("データベースを開いていません。", 0)
             return
+        self.open(passphrase)
+
+    def open(self, passphrase: str | None, *, load_demo: bool | None = None) -> None:
+        """Open (or create) the database; a new one loads the demo data when chosen, or offers it (None)."""
         self.created = not self.db_path.exists()
         mode = "passphrase" if passphrase is not None else "keyring"
 
@@ -109,9 +143,21 @@ class Application:
             self.runner.submit(lambda db, _p: integrity.check(db), self._warn_if_damaged)
             if self.created:
                 self.window.statusBar().showMessage("新しい暗号化データベースを作成しました。", 10000)
-                self.window.offer_demo_data()
+                if load_demo is None:
+                    self.window.offer_demo_data()
+                elif load_demo:
+                    self.window.load_demo_data()
+            if self.quit_when_ready:
+                print(f"jukiaudit: ready: {self.window.windowTitle()}", flush=True)
+                self.window.close()  # stops the worker thread and closes the database
+                QApplication.exit(0)
 
         def failed(exc: BaseException) -> None:
+            if self.quit_when_ready:
+                print(f"jukiaudit: {exc}", file=sys.stderr, flush=True)
+                self.window.close()
+                QApplication.exit(1)
+                return
             show_error(self.window, exc)
             if isinstance(exc, JukiAuditError) and passphrase is not None and self._fixed_passphrase is None:
                 self.unlock()  # wrong passphrase: ask again
@@ -131,8 +177,9 @@ def run_gui(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     install_japanese_font(app)
+    install_qt_translations(app)
     db_path = Path(args.db) if getattr(args, "db", None) else default_database_path()
     passphrase = os.environ.get(args.passphrase_env) if getattr(args, "passphrase_env", None) else None
-    application = Application(db_path, passphrase)
+    application = Application(db_path, passphrase, welcome=True)
     application.start()
     return int(app.exec())

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -39,6 +38,7 @@ from ..importers.profile import (
 )
 from ..services import imports
 from ..services.imports import CheckResult, FilePreview, ImportSummary
+from . import file_dialogs
 from .errors import show_error
 from .tasks import DbRunner
 
@@ -178,7 +178,8 @@ class ImportWizard(QDialog):
         self.profile_box.setCurrentIndex(len(self.profiles) - 1)
 
     def _choose_files(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileNames(self, "取り込むファイルを選ぶ", "", FILE_FILTER)
+        purpose = "logs" if self.kind == OPLOG else "registers"
+        chosen = file_dialogs.open_files(self, purpose, "取り込むファイルを選ぶ", FILE_FILTER)
         if chosen:
             self.add_files([Path(p) for p in chosen])
 
@@ -188,7 +189,7 @@ class ImportWizard(QDialog):
         self._load_preview()
 
     def _open_profile(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(self, "取込プロファイルを開く", "", "プロファイル (*.toml *.json)")
+        chosen = file_dialogs.open_file(self, "profiles", "取込プロファイルを開く", "プロファイル (*.toml *.json)")
         if chosen:
             self.add_profile(Path(chosen))
 

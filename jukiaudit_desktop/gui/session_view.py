@@ -17,7 +17,6 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -38,6 +37,7 @@ from ..core.wareki import format_fiscal_year, format_wareki
 from ..services import audits, findings
 from ..storage.audits_repo import EvidenceInfo
 from ..storage.database import Database
+from . import file_dialogs
 from .audit_models import (
     ItemColumn,
     average_text,
@@ -428,8 +428,8 @@ class SessionView(QWidget):
     def choose_and_attach(self) -> None:
         if self.audit is None or self.current_row is None:
             return
-        path, _filter = QFileDialog.getOpenFileName(self, "証跡ファイルを添付", "",
-                                                    "証跡 (*.pdf *.png *.jpg *.jpeg *.xlsx *.csv *.txt);;すべて (*)")
+        path = file_dialogs.open_file(self, "evidence", "証跡ファイルを添付",
+                                       "証跡 (*.pdf *.png *.jpg *.jpeg *.xlsx *.csv *.txt);;すべて (*)")
         if path:
             self.attach_file(Path(path))
 

@@ -15,7 +15,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -32,6 +31,7 @@ from ..reports.pdf_signing import SignatureCheck
 from ..security.atomic import write_atomic
 from ..services import reports, signing
 from ..storage.database import Database
+from . import file_dialogs
 from .tasks import DbRunner
 
 
@@ -125,20 +125,20 @@ class SheetPreviewDialog(QDialog):
         return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def ask_save_path(self) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(self, "指摘事項票を保存", f"{self.issue.doc_number}.pdf", "PDF (*.pdf)")
+        name = file_dialogs.save_file(self, "pdfs", "指摘事項票を保存", f"{self.issue.doc_number}.pdf", "PDF (*.pdf)")
         return Path(name) if name else None
 
     def ask_signing(self) -> tuple[Path, str, Path] | None:
         """The key file, its passphrase and where to save the signed PDF; None when the user cancels."""
-        key, _ = QFileDialog.getOpenFileName(self, "署名鍵を選ぶ", "", "署名鍵 (*.p12 *.pfx)")
+        key = file_dialogs.open_file(self, "keys", "署名鍵を選ぶ", "署名鍵 (*.p12 *.pfx)")
         if not key:
             return None
         passphrase, ok = QInputDialog.getText(self, "署名鍵のパスフレーズ", "署名鍵のパスフレーズ:",
                                               QLineEdit.EchoMode.Password)
         if not ok:
             return None
-        target, _ = QFileDialog.getSaveFileName(self, "署名した指摘事項票を保存",
-                                                f"{self.issue.doc_number}-signed.pdf", "PDF (*.pdf)")
+        target = file_dialogs.save_file(self, "pdfs", "署名した指摘事項票を保存",
+                                         f"{self.issue.doc_number}-signed.pdf", "PDF (*.pdf)")
         return (Path(key), passphrase, Path(target)) if target else None
 
     def sign_sheet(self) -> None:

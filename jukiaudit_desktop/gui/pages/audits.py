@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +26,7 @@ from ...core.progress import Progress
 from ...core.wareki import format_fiscal_year
 from ...services import audits, master_data, selfcheck_xlsx
 from ...storage.database import Database
+from .. import file_dialogs
 from ..audit_dialog import AuditDialog
 from ..audit_models import AuditColumn, audit_model
 from ..row_table import RowFilterProxy, read_only_table
@@ -262,7 +262,7 @@ class AuditsPage(Page):
         if audit is None:
             return
         suggested = f"自己点検表_{format_fiscal_year(audit.fiscal_year)}_{audit.agency_name}.xlsx"
-        path, _filter = QFileDialog.getSaveFileName(self, "自己点検表を出力", suggested, "Excel (*.xlsx)")
+        path = file_dialogs.save_file(self, "selfcheck", "自己点検表を出力", suggested, "Excel (*.xlsx)")
         if path:
             self.export_to(audit.id, Path(path))  # type: ignore[arg-type]
 
@@ -278,7 +278,7 @@ class AuditsPage(Page):
             open_sheet_preview(self.runner, audit.id, self)
 
     def import_selfcheck(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, "記入済みの自己点検表を取り込む", "", "Excel (*.xlsx)")
+        path = file_dialogs.open_file(self, "selfcheck", "記入済みの自己点検表を取り込む", "Excel (*.xlsx)")
         if path:
             self.import_from(Path(path))
 

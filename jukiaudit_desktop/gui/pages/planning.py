@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -34,6 +33,7 @@ from ...core.wareki import fiscal_year, format_fiscal_year
 from ...planning.matrix import Cell, CellSource, MatrixRow
 from ...services import planning
 from ...services.planning import PlanningView
+from .. import file_dialogs
 from ..row_table import Column, RowFilterProxy, RowTableModel
 from ..tasks import DbRunner
 from . import Page
@@ -335,7 +335,7 @@ class PlanningPage(Page):
         year = self.view.year
         if year is None:
             return
-        name, _ = QFileDialog.getSaveFileName(self, "計画書をPDFで保存", f"監査計画_{year}.pdf", "PDF (*.pdf)")
+        name = file_dialogs.save_file(self, "pdfs", "計画書をPDFで保存", f"監査計画_{year}.pdf", "PDF (*.pdf)")
         if name:
             path = Path(name)
             self.runner.submit(lambda db, _p: planning.write_plan_pdf(db, year, path),
@@ -347,7 +347,7 @@ class PlanningPage(Page):
         if period is None:
             return
         kinds = {"pdf": "PDF (*.pdf)", "xlsx": "Excel (*.xlsx)"}
-        name, _ = QFileDialog.getSaveFileName(self, "カバレッジ表を保存", f"監査計画_{period.name}.{suffix}", kinds[suffix])
+        name = file_dialogs.save_file(self, "pdfs", "カバレッジ表を保存", f"監査計画_{period.name}.{suffix}", kinds[suffix])
         if name:
             path = Path(name)
             self.runner.submit(lambda db, _p: planning.write_matrix(db, period, path),

@@ -49,6 +49,7 @@ from ...services.reconciliation import STATUS_LABELS, DiscrepancyView, SideBySid
 from ...storage import imports_repo
 from ...storage.database import Database
 from ...storage.reconcile_repo import Period, RunInfo
+from .. import ui_state
 from ..date_edit import DateEdit
 from ..errors import show_error
 from ..finding_dialog import FindingDialog
@@ -288,7 +289,7 @@ class ReconcilePage(Page):
         super().__init__(runner, parent)
         self.view = RunView("")
         self._agencies: list[Agency] = []
-        self._chosen_code: str | None = None  # the agency last shown in this session, kept over a lock
+        self._chosen_code: str | None = ui_state.last_agency() or None  # the agency shown last (kept over starts)
         self._generation = 0  # clear() raises it: answers to work submitted before a lock are dropped
         self._reselect_id: int | None = None  # the discrepancy to select again once refresh() has loaded
         self._reopen_log = False  # the operation-log window was open when the page was cleared
@@ -580,7 +581,7 @@ class ReconcilePage(Page):
         self.action_label.clear()
 
     def _show_agencies(self, choice: AgencyChoice) -> None:
-        """Show the agency chosen last in this session, else the one imported last, else the first."""
+        """Show the agency chosen last (also in an earlier start), else the one imported last, else the first."""
         self._agencies = choice.agencies
         self.agency_combo.blockSignals(True)
         self.agency_combo.clear()
@@ -601,6 +602,8 @@ class ReconcilePage(Page):
     def _agency_changed(self) -> None:
         code = self.current_agency_code()
         self._chosen_code = code or self._chosen_code
+        if code is not None:
+            ui_state.remember_agency(code)
         if code is None:
             self._show_view(RunView(""))
             return

@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QHeaderView, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QHeaderView, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from ...core.errors import JukiAuditError
 from ...core.wareki import format_wareki
@@ -14,6 +14,7 @@ from ...security import integrity, keys
 from ...services import backup, settings
 from ...storage import trail
 from ...storage.database import Database
+from .. import file_dialogs
 from ..errors import show_error
 from ..generated.ui_settings_page import Ui_settings_page
 from ..row_table import Column, RowFilterProxy, RowTableModel
@@ -112,8 +113,8 @@ class SettingsPage(Page):
             self.verify_result.setText("改ざんまたは破損を検出しました:\n" + "\n".join(report.lines()))
 
     def _ask_backup(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "バックアップの保存先", f"jukiaudit-{datetime.now():%Y%m%d}.db",
-                                              "JukiAudit バックアップ (*.db)")
+        name = file_dialogs.save_file(self, "backups", "バックアップの保存先", f"jukiaudit-{datetime.now():%Y%m%d}.db",
+                                      "JukiAudit バックアップ (*.db)")
         if name:
             self.make_backup(Path(name))
 
@@ -126,7 +127,7 @@ class SettingsPage(Page):
                            label="バックアップを作成しています")
 
     def _ask_restore(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "復元するバックアップ", "", "JukiAudit バックアップ (*.db)")
+        name = file_dialogs.open_file(self, "backups", "復元するバックアップ", "JukiAudit バックアップ (*.db)")
         if not name:
             return
         answer = QMessageBox.question(
