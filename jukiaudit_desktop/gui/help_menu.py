@@ -120,7 +120,7 @@ def install_help_menu(window: QMainWindow) -> None:
     menu = window.menuBar().addMenu("ヘルプ(&H)")
     menu.setObjectName("help_menu")
     entries = [
-        ("使い方(&U)", QKeySequence(QKeySequence.StandardKey.HelpContents), lambda: open_guide(window)),
+        ("使い方(&U)", QKeySequence("F1"), lambda: open_guide(window)),
         ("ショートカット一覧(&K)", QKeySequence(), lambda: open_guide(window, SHORTCUTS_CHAPTER)),
         ("ライセンス(&L)", QKeySequence(), lambda: open_licences(window)),
         ("バージョン情報(&A)", QKeySequence(), lambda: open_about(window)),
