@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,7 +29,7 @@ from jukiaudit_desktop import __version__, licenses  # noqa: E402 (the checkout'
 SPEC = ROOT / "installer" / "jukiaudit.spec"
 DIST = ROOT / "dist" / "jukiaudit"
 LICENSES_DIR = ROOT / "build" / "licenses"
-SIZE_LIMIT_MB = 250
+SIZE_LIMIT_MB = 250  # MB = 2**20 bytes, as du -sh counts
 SMOKE_PASSPHRASE = "frozen smoke test passphrase"  # a throw-away database in a temporary folder
 # Python modules of Qt that must not be in the bundle (the spec excludes them).
 FORBIDDEN_QT_MODULES = re.compile(r"^Qt(Network|WebEngine\w*|3D\w*|Quick\w*|Qml|Multimedia\w*)\.(abi3\.so|pyd)$")
@@ -54,11 +55,36 @@ def build() -> None:
     subprocess.run([sys.executable, "-m", "PyInstaller", str(SPEC), "--noconfirm", "--clean",
                     "--distpath", str(DIST.parent), "--workpath", str(ROOT / "build" / "pyinstaller")],
                    check=True, cwd=ROOT)
+    strip_debug_info()
+
+
+def strip_debug_info() -> None:
+    """Linux: drop the debug sections a self-built Python (pyenv) and some wheels carry (half of their size).
+
+    Libraries that auditwheel vendored (`*.libs/` folders) are left alone: patchelf moved their segments and
+    strip breaks them ("ELF load command address/offset not page-aligned").
+    """
+    if not sys.platform.startswith("linux") or shutil.which("strip") is None:
+        return
+    before = bundle_size_mb()
+    for path in DIST.rglob("*"):
+        if (path.is_file() and not path.is_symlink() and not any(p.name.endswith(".libs") for p in path.parents)
+                and path.read_bytes()[:4] == b"\x7fELF"):
+            subprocess.run(["strip", "--strip-debug", str(path)], check=True)
+    print(f"build: debug sections stripped, {before:.0f} → {bundle_size_mb():.0f} MB")
+
+
+def bundle_files() -> list[Path]:
+    return [p for p in DIST.rglob("*") if p.is_file() and not p.is_symlink()]  # a link's target counts once
+
+
+def bundle_size_mb() -> float:
+    return sum(p.stat().st_size for p in bundle_files()) / 2**20
 
 
 def check_bundle() -> float:
     """Fail on a forbidden Qt module or a missing data file; returns the bundle's size in MB."""
-    files = [p for p in DIST.rglob("*") if p.is_file() and not p.is_symlink()]  # a link's target counts once
+    files = bundle_files()
     names = {p.name for p in files}
     forbidden = sorted(p.name for p in files if FORBIDDEN_QT_MODULES.match(p.name))
     if forbidden:
@@ -74,7 +100,7 @@ def check_bundle() -> float:
     for needed in ("db_schema.sql", "ipaexg.ttf", "qtbase_ja.qm", "THIRD_PARTY_LICENSES.txt", "01_start.md"):
         if needed not in names:
             raise SystemExit(f"build: {needed} is missing from the bundle")
-    size_mb = sum(p.stat().st_size for p in files) / 1e6
+    size_mb = bundle_size_mb()
     print(f"build: {DIST} holds {len(files)} files, {size_mb:.0f} MB unpacked (target ≤ {SIZE_LIMIT_MB} MB)")
     if size_mb > SIZE_LIMIT_MB:
         raise SystemExit(f"build: the bundle is {size_mb:.0f} MB, over {SIZE_LIMIT_MB} MB")

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QStandardPaths
-from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter, QTableView
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QHeaderView, QMainWindow, QSplitter, QTableView
 
 from .pages import Page
 
@@ -62,11 +62,41 @@ def _layout_widgets(window: QMainWindow) -> dict[str, QSplitter | QHeaderView]:
     return found
 
 
-class WindowStateKeeper(QObject):
-    """Restores the main window's geometry, splitters and column widths, and saves them when it closes.
+class ColumnWidths(QObject):
+    """The widths a user gave a table's resizable (Interactive) columns, put back whenever the table is
+    filled again (pages size their columns to the contents after each load; the user's widths win)."""
 
-    Column widths are applied when a table first gets its columns (its model is filled after start-up).
-    """
+    def __init__(self, header: QHeaderView, widths: dict[int, int]) -> None:
+        super().__init__(header)
+        self.header = header
+        self.widths = widths
+        header.sectionResized.connect(self._resized)
+        header.sectionCountChanged.connect(self._apply_soon)
+        view = header.parentWidget()
+        if isinstance(view, QTableView) and view.model() is not None:
+            view.model().modelReset.connect(self._apply_soon)
+            view.model().layoutChanged.connect(self._apply_soon)
+        self._apply_soon()
+
+    def _interactive(self, column: int) -> bool:
+        return (column < self.header.count()
+                and self.header.sectionResizeMode(column) == QHeaderView.ResizeMode.Interactive)
+
+    def _resized(self, column: int, _old: int, new: int) -> None:
+        if QApplication.mouseButtons() != Qt.MouseButton.NoButton and self._interactive(column):
+            self.widths[column] = new  # dragged by the user (not sized by the page)
+
+    def _apply_soon(self, *_args: object) -> None:
+        QTimer.singleShot(0, self.apply)  # after the page's own resizeColumnsToContents()
+
+    def apply(self) -> None:
+        for column, width in self.widths.items():
+            if self._interactive(column):
+                self.header.resizeSection(column, width)
+
+
+class WindowStateKeeper(QObject):
+    """Restores the main window's geometry, splitters and column widths, and saves them when it closes."""
 
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
@@ -75,37 +105,28 @@ class WindowStateKeeper(QObject):
         geometry = self.store.value("window/geometry")
         if isinstance(geometry, QByteArray):
             window.restoreGeometry(geometry)
+        self.columns: dict[str, ColumnWidths] = {}
         for key, widget in _layout_widgets(window).items():
             state = self.store.value(key)
-            if not isinstance(state, QByteArray):
-                continue
             if isinstance(widget, QSplitter):
-                widget.restoreState(state)
+                if isinstance(state, QByteArray):
+                    widget.restoreState(state)
             else:
-                _restore_when_filled(widget, state)
+                saved = state if isinstance(state, dict) else {}
+                self.columns[key] = ColumnWidths(widget, {int(c): int(w) for c, w in saved.items()})
         window.installEventFilter(self)
 
     def save(self) -> None:
         self.store.setValue("window/geometry", self.window.saveGeometry())
         for key, widget in _layout_widgets(self.window).items():
-            if isinstance(widget, QSplitter) or widget.count():
+            if isinstance(widget, QSplitter):
                 self.store.setValue(key, widget.saveState())
+        for key, columns in self.columns.items():
+            if columns.widths:
+                self.store.setValue(key, {str(c): w for c, w in columns.widths.items()})
         self.store.sync()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if watched is self.window and event.type() == QEvent.Type.Close:
             self.save()
         return False
-
-
-def _restore_when_filled(header: QHeaderView, state: QByteArray) -> None:
-    if header.count():
-        header.restoreState(state)
-        return
-
-    def first_columns(_old: int, new: int) -> None:
-        if new:
-            header.sectionCountChanged.disconnect(first_columns)
-            header.restoreState(state)
-
-    header.sectionCountChanged.connect(first_columns)
