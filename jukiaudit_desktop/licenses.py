@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from importlib import metadata
+from pathlib import Path
 
 from .paths import resource, third_party_licenses_file
 
@@ -46,13 +47,13 @@ def runtime_distributions(root: str = APP_DISTRIBUTION) -> list[metadata.Distrib
 def distribution_licence(dist: metadata.Distribution) -> str:
     """One distribution's licence: its metadata line and every licence file it ships."""
     meta = dist.metadata
-    declared = meta.get("License-Expression") or meta.get("License") or ""
+    declared = (meta.get_all("License-Expression") or meta.get_all("License") or [""])[0]
     classifiers = [c.split(" :: ")[-1] for c in meta.get_all("Classifier") or [] if c.startswith("License ::")]
     head = f"=== {meta['Name']} {dist.version} — {declared.splitlines()[0] if declared else ', '.join(classifiers)}"
     texts = []
     for file in dist.files or []:
         if _LICENCE_FILE.search(str(file)) and ".dist-info" in str(file):
-            texts.append(file.locate().read_text(encoding="utf-8", errors="replace").strip())
+            texts.append(Path(file.locate()).read_text(encoding="utf-8", errors="replace").strip())
     if not texts:
         texts.append(declared.strip() or "(ライセンス本文は配布物に含まれていません。上記の表示に従います。)")
     return head + "\n\n" + "\n\n".join(texts) + "\n"

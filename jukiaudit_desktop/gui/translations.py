@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator
 
 log = logging.getLogger("jukiaudit.gui.translations")
 
@@ -40,7 +39,7 @@ class MissingStrings(QTranslator):
         return MISSING_FROM_QTBASE_JA.get((context, source))
 
 
-def install_qt_translations(app: QApplication) -> list[QObject]:
+def install_qt_translations(app: QCoreApplication) -> list[QObject]:
     """Load qtbase_ja from Qt's translations folder (in the PySide6 wheel or the frozen bundle) and the
     strings it lacks; returns the installed translators (empty when the catalogue is missing)."""
     QLocale.setDefault(QLocale(QLocale.Language.Japanese, QLocale.Country.Japan))

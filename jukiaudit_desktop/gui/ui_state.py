@@ -29,7 +29,7 @@ def documents_folder() -> str:
 
 def last_folder(purpose: str) -> str:
     """The folder used last for `purpose` ("logs", "registers", "pdfs", …), else Documents."""
-    folder = settings().value(f"folders/{purpose}", "", str)
+    folder = str(settings().value(f"folders/{purpose}", "", str))
     return folder if folder and Path(folder).is_dir() else documents_folder()
 
 
@@ -51,8 +51,9 @@ def _layout_widgets(window: QMainWindow) -> dict[str, QSplitter | QHeaderView]:
     """The window's splitters and table headers, each under a stable name: its page's class and its index
     among that page's splitters or tables (pages build their widgets in a fixed order)."""
     found: dict[str, QSplitter | QHeaderView] = {}
-    if isinstance(window.centralWidget(), QSplitter):
-        found["splitters/main"] = window.centralWidget()
+    central = window.centralWidget()
+    if isinstance(central, QSplitter):
+        found["splitters/main"] = central
     for page in window.findChildren(Page):
         name = type(page).__name__
         for index, splitter in enumerate(page.findChildren(QSplitter)):
