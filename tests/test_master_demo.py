@@ -19,7 +19,7 @@ from jukiaudit_desktop.storage import trail
 SHARED = shared_data.SHARED
 SEED = SHARED / "seed" / "nagano-2026-01-council-materials.md"
 OPLOG = SHARED / "samples" / "oplog_cp932.csv"
-needs_shared = pytest.mark.skipif(not SEED.exists(), reason="council materials not available")
+needs_shared = pytest.mark.requires(SEED.exists(), f"the council materials are not available at {SEED}")
 # A row of 資料1's tables: name, summary, 担当課, count (tab separated).
 _SEED_ROW = re.compile(r"^([^\t]+)\t([^\t]+)\t([^\t]+)\t([\d,]+)$")
 
@@ -38,12 +38,6 @@ def seed_rows() -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]
         elif current and line.startswith("<b>"):
             current = None
     return tables["法定"], tables["条例"]
-
-
-@pytest.fixture
-def demo_db(db):
-    demo.load_demo(db)
-    return db
 
 
 @needs_shared
@@ -115,7 +109,7 @@ def test_jumin_kansa_seikyu_moves_from_ordinance_to_law_on_its_promulgation_day(
     assert ordinance.code not in master_data.authorised_jimu_codes(demo_db, agency, law.valid_from)
 
 
-@pytest.mark.skipif(not OPLOG.exists(), reason="sample files not available")
+@pytest.mark.requires(OPLOG.exists(), f"the sample log is not available at {OPLOG}")
 def test_sample_agency_covers_every_terminal_operator_and_jimu_of_the_sample_log(demo_db) -> None:
     rows = list(csv.DictReader(io.StringIO(OPLOG.read_bytes().decode("cp932"))))
     terminals = {t.code for t in master_data.list_terminals(demo_db, SAMPLE_AGENCY_CODE)}

@@ -138,7 +138,7 @@ def test_first_run_offers_the_demo_data_and_loads_it(qtbot, qapp, tmp_path: Path
     assert application.window.load_demo_action in application.window.file_menu.actions()
     qtbot.mouseClick(offer.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
     master = application.window.page(MasterPage)
-    qtbot.waitUntil(lambda: master.agency_tab.model.rowCount() == 43, timeout=10000)
+    qtbot.waitUntil(lambda: master.agency_tab.model.rowCount() == 43, timeout=60000)  # a real demo load
     assert "デモデータを読み込みました" in application.window.statusBar().currentMessage()
     application.window.close()
 

@@ -122,6 +122,7 @@ def test_context_menu_offers_pins_for_plan_years_only(qtbot, page: PlanningPage)
         qtbot.waitUntil(lambda: page.table.findChild(QMenu, "planning_cell_menu") is None, timeout=3000)
 
 
+@pytest.mark.real_modal  # answers the two real QInputDialogs with a timer
 def test_a_period_is_added_from_the_page_on_an_empty_database(qtbot, db_path: Path) -> None:
     runner = DbRunner()
     opened = []

@@ -14,7 +14,7 @@ import shared_data
 from jukiaudit_desktop.core.audit import AuditType
 from jukiaudit_desktop.importers.profile import default_profile
 from jukiaudit_desktop.reconcile.settings import ReconcileSettings
-from jukiaudit_desktop.services import audits, demo, exports, findings, imports, reconciliation, reports
+from jukiaudit_desktop.services import audits, exports, findings, imports, reconciliation, reports
 from jukiaudit_desktop.storage.database import Database
 
 SAMPLES = shared_data.SAMPLES
@@ -22,8 +22,8 @@ AGENCY = "C09"  # the demo's sample agency (長野地域振興局): its terminal
 
 
 @pytest.fixture
-def reconciled(db: Database) -> tuple[Database, int, list[reconciliation.StoredDiscrepancy]]:
-    demo.load_demo(db)
+def reconciled(demo_db: Database) -> tuple[Database, int, list[reconciliation.StoredDiscrepancy]]:
+    db = demo_db
     agency, _ = imports.ensure_agency(db, AGENCY)
     assert agency.id is not None
     profile = default_profile()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import shared_data
+from support.promises import require, require_tool
 
 import jukiaudit_desktop
 from jukiaudit_desktop.cli import build_parser
@@ -123,11 +123,10 @@ def _commands(tmp_path: Path) -> list[list[str]]:
 
 @pytest.mark.slow
 def test_main_commands_run_in_an_empty_network_namespace(tmp_path: Path) -> None:
-    if shutil.which("unshare") is None:
-        pytest.skip("unshare is not installed: cannot create an empty network namespace here")
+    require_tool("unshare")
     probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True)
-    if probe.returncode != 0:
-        pytest.skip(f"unshare -rn is not permitted here: {probe.stderr.decode(errors='replace').strip()}")
+    require(probe.returncode == 0,
+            f"unshare -rn is not permitted here: {probe.stderr.decode(errors='replace').strip()}")
     env = {**os.environ, "PW": "pass phrase one"}
     base = ["unshare", "-rn", sys.executable, "-m", "jukiaudit_desktop", "--db", str(tmp_path / "a.db"),
             "--passphrase-env", "PW"]

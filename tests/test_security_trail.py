@@ -139,6 +139,7 @@ def trail_rows(path: Path, action: str) -> list[str]:
         db.close()
 
 
+@pytest.mark.real_modal  # reads and closes the real warning box
 def test_gui_warns_loudly_at_start_when_the_trail_is_broken(qtbot, qapp, tmp_path: Path) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox
