@@ -9,36 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import keyring
-import keyring.backend
 import pytest
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
+from support.memory_keyring import MemoryKeyring  # noqa: E402
 from support.modal import ModalGuard  # noqa: E402  (after the Qt platform is chosen)
 from support.promises import require  # noqa: E402
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A real keyring backend that keeps secrets in this process's memory only (tests never touch the
-    developer's own keyring)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.secrets:
-            raise keyring.errors.PasswordDeleteError(username)
-        del self.secrets[(service, username)]
 
 
 @pytest.fixture(autouse=True)
@@ -147,11 +125,13 @@ def demo_runner(qtbot: Any, demo_db_path: Path) -> Iterator[Any]:
     from jukiaudit_desktop.services.database_access import open_app_database
 
     runner = DbRunner()
-    opened: list[Database] = []
-    runner.open_database(lambda: open_app_database(demo_db_path), opened.append)
-    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
-    yield runner
-    runner.close()
+    try:  # closed even when the open times out: a worker thread left running aborts the whole run
+        opened: list[Database] = []
+        runner.open_database(lambda: open_app_database(demo_db_path), opened.append)
+        qtbot.waitUntil(lambda: bool(opened), timeout=60000)
+        yield runner
+    finally:
+        runner.close()
 
 
 from support.demo_db import DemoTemplate  # noqa: E402

@@ -10,8 +10,8 @@ from decimal import Decimal
 import keyring
 import pytest
 import shared_data
-from conftest import MemoryKeyring
 from support.demo_db import DemoTemplate
+from support.memory_keyring import MemoryKeyring
 
 from jukiaudit_desktop.core.audit import AuditStatus, AuditType, FollowupStatus
 from jukiaudit_desktop.core.scoring import counted

@@ -126,11 +126,14 @@ def test_demo_loads_only_into_an_empty_database_and_is_all_or_nothing(db, monkey
         raise RuntimeError("step failed")
 
     monkeypatch.setattr(demo, "DEMO_STEPS", [*demo.DEMO_STEPS, ("壊れた手順", broken_step)])
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="step failed"):
         demo.load_demo(db)
     assert master_data.list_agencies(db) == [] and master_data.list_jimu(db) == []
-    monkeypatch.undo()
-    demo.load_demo(db)
+    assert [e.action for e in trail.entries(db)] == ["database.create"]
+
+
+def test_demo_is_refused_on_a_database_that_has_data(demo_db) -> None:
+    before = len(trail.entries(demo_db))
     with pytest.raises(JukiAuditError, match="既にデータがあります"):
-        demo.load_demo(db)
-    assert trail.verify(db) == []
+        demo.load_demo(demo_db)
+    assert len(trail.entries(demo_db)) == before and trail.verify(demo_db) == []

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
+from support.shots import save_screenshot
 from test_reports_sheet import make_audit
 
 from jukiaudit_desktop.gui.sheet_preview import SheetPreviewDialog, open_sheet_preview
@@ -18,8 +19,6 @@ from jukiaudit_desktop.gui.tasks import DbRunner
 from jukiaudit_desktop.services import reports, signing
 from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.storage import trail
-
-SHOTS = Path("/tmp/shots")
 
 
 @pytest.fixture
@@ -69,15 +68,14 @@ def pdf_printer(path: Path) -> QPrinter:
     return printer
 
 
-def test_preview_shows_the_sheet_and_records_nothing(qtbot, runner_and_audit) -> None:
+def test_preview_shows_the_sheet_and_records_nothing(qtbot, runner_and_audit, tmp_path: Path) -> None:
     runner, audit_id = runner_and_audit
     head = in_db(qtbot, runner, trail.current_head)
     preview = open_preview(qtbot, runner, audit_id)
     assert preview.document.pageCount() >= 2
     assert "未発行" in preview.status_label.text() and preview.issue.doc_number in preview.status_label.text()
     assert in_db(qtbot, runner, trail.current_head) == head
-    SHOTS.mkdir(exist_ok=True)
-    preview.grab().save(str(SHOTS / "sheet_preview.png"))
+    save_screenshot(preview, tmp_path, "sheet_preview")
 
 
 def test_print_twice_is_one_document_and_a_reprint(qtbot, runner_and_audit, tmp_path: Path,
