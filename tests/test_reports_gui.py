@@ -113,9 +113,13 @@ def test_save_writes_the_issued_sheet(qtbot, runner_and_audit, tmp_path: Path,
 def test_cancelled_print_dialog_issues_nothing(qtbot, runner_and_audit, monkeypatch: pytest.MonkeyPatch) -> None:
     runner, audit_id = runner_and_audit
     preview = open_preview(qtbot, runner, audit_id)
-    monkeypatch.setattr(preview, "ask_printer", lambda: None)
+    status = preview.status_label.text()
+    asked: list[str] = []
+    monkeypatch.setattr(preview, "ask_printer", lambda: asked.append("printer dialog"))  # the user cancels: None
     qtbot.mouseClick(preview.print_button, Qt.MouseButton.LeftButton)
+    assert asked == ["printer dialog"]  # the button did ask; a button that does nothing fails here
     assert in_db(qtbot, runner, lambda db: db.scalar("SELECT count(*) FROM issued_document")) == 0
+    assert preview.status_label.text() == status and "未発行" in status
 
 
 def test_print_sheet_button_on_the_audits_page_opens_the_preview(qtbot, runner_and_audit) -> None:

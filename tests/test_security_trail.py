@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from jukiaudit_desktop.cli import main
+from jukiaudit_desktop.core.errors import InputError
 from jukiaudit_desktop.security import integrity
 from jukiaudit_desktop.services import backup, settings
 from jukiaudit_desktop.services.database_access import open_app_database
@@ -127,8 +128,9 @@ def test_settings_changes_are_recorded(db: Database) -> None:
     latest = trail.entries(db, limit=1)[0]
     assert latest.action == "setting.set"
     assert json.loads(latest.detail) == {"name": settings.AUTO_LOCK_MINUTES, "value": 9}
-    with pytest.raises(Exception, match="1〜240 分"):
+    with pytest.raises(InputError, match="1〜240 分"):
         settings.set_auto_lock_minutes(db, 0)
+    assert trail.entries(db, limit=1)[0].seq == latest.seq
 
 
 def trail_rows(path: Path, action: str) -> list[str]:
