@@ -400,29 +400,9 @@ def list_followups(db: Database, finding_id: int) -> list[Followup]:
 # ---------------------------------------------------------------- discrepancies (read; the reconcile area owns them)
 
 
-@dataclass(frozen=True)
-class DiscrepancyRef:
-    id: int
-    agency_id: int
-    kind: str
-    operation_ids: list[int]
-    register_ids: list[int]
-    detail: dict[str, Any]
-    status: str
-
-
-def get_discrepancy(db: Database, discrepancy_id: int) -> DiscrepancyRef | None:
-    row = db.execute(
-        "SELECT d.id, r.agency_id, d.kind, d.operation_ids, d.register_ids, d.detail, d.status FROM discrepancy d "
-        "JOIN reconciliation r ON r.id = d.reconciliation_id WHERE d.id = ?", (discrepancy_id,)).fetchone()
-    if row is None:
-        return None
-    id_, agency_id, kind, op_ids, reg_ids, detail, status = row
-    return DiscrepancyRef(id_, agency_id, kind, json.loads(op_ids), json.loads(reg_ids), json.loads(detail), status)
-
-
-def mark_discrepancy_raised(db: Database, discrepancy_id: int) -> None:
-    db.execute("UPDATE discrepancy SET status = 'raised' WHERE id = ?", (discrepancy_id,))
+def finding_ids_of_discrepancy(db: Database, discrepancy_id: int) -> list[int]:
+    return [int(i) for (i,) in db.query("SELECT id FROM finding WHERE discrepancy_id = ? ORDER BY id",
+                                        (discrepancy_id,))]
 
 
 def operation_lines(db: Database, operation_ids: list[int]) -> list[dict[str, Any]]:

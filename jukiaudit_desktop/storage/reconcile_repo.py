@@ -276,6 +276,13 @@ def get_discrepancy(db: Database, discrepancy_id: int) -> StoredDiscrepancy | No
     return None if row is None else _discrepancy(row)
 
 
+def discrepancy_agency_id(db: Database, discrepancy_id: int) -> int | None:
+    """The agency whose run found the discrepancy."""
+    value = db.scalar("SELECT r.agency_id FROM discrepancy d JOIN reconciliation r ON r.id = d.reconciliation_id "
+                      "WHERE d.id = ?", (discrepancy_id,))
+    return None if value is None else int(value)
+
+
 def set_status(db: Database, discrepancy_id: int, status: str, explanation: str | None) -> None:
     db.execute("UPDATE discrepancy SET status = ?, explanation = ? WHERE id = ?",
                (status, explanation, discrepancy_id))
