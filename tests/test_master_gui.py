@@ -86,6 +86,24 @@ def test_add_agency_through_the_dialog(qtbot, page, runner) -> None:
     assert (agency.name, agency.first_use_year) == ("試験利用課", 2026)
 
 
+def test_a_refused_duplicate_keeps_the_dialog_open_with_the_input(qtbot, page, runner) -> None:
+    qtbot.mouseClick(page.agency_tab.add_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    qtbot.keyClicks(dialog.code, "C09")  # the demo's 長野地域振興局 has it
+    dialog.name.setText("重複した課")
+    click_ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=10000)
+    assert "C09" in dialog.error_label.text() and dialog.isVisible() and page.dialog is dialog
+    assert (dialog.code.text(), dialog.name.text()) == ("C09", "重複した課")
+    assert in_db(qtbot, runner, lambda db: master_data.require_agency(db, "C09")).name == "長野地域振興局"
+
+    dialog.code.setText("K41")  # corrected in place: now it is saved and the dialog closes
+    click_ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: page.agency_tab.model.rowCount() == 44, timeout=10000)
+    assert page.dialog is None
+    assert in_db(qtbot, runner, lambda db: master_data.require_agency(db, "K41")).name == "重複した課"
+
+
 def test_edit_jimu_changes_its_basis_and_allowed_agencies(qtbot, page, runner) -> None:
     page.jimu_tab.filter_edit.setText("住民監査請求")
     assert page.jimu_tab.proxy.rowCount() == 1

@@ -255,17 +255,12 @@ class MasterPage(Page):
             Column("状態", lambda o: "有効" if o.valid_on(today) else "失効" if o.revoked_on else "未登録"),
         ]
 
-    # --- dialogs: opened window-modal; when accepted, their values are read here and saved on the worker ---
+    # --- dialogs: opened window-modal; OK saves on the worker and closes them only when the save succeeded ---
 
     def _open(self, dialog: FormDialog, collect: Callable[[], Callable[[Database], Any]]) -> None:
         """`collect()` runs on the GUI thread when the user presses OK and returns the save to run."""
         self.dialog = dialog
-
-        def accepted() -> None:
-            save = collect()
-            self.runner.submit(lambda db, _p: save(db), lambda _result: self.refresh(), label="保存しています")
-
-        dialog.accepted.connect(accepted)
+        dialog.save_through(self.runner, collect, lambda _result: self.refresh())
         dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
