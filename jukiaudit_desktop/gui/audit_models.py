@@ -11,8 +11,7 @@ from PySide6.QtGui import QColor
 from ..core.audit import Audit, Finding, ItemScore
 from ..core.scoring import CategoryScore
 from ..core.wareki import format_fiscal_year, format_wareki, format_wareki_short
-from ..services.audits import score_label
-from ..storage.audits_repo import EvidenceInfo
+from ..services.audits import EvidenceInfo, score_label
 from .row_table import Column, RowTableModel
 
 DIFFERENCE_COLOUR = QColor("#ffd7a8")  # self score and verified score disagree

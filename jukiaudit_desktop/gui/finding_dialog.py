@@ -29,7 +29,7 @@ from ..core.audit import Audit, Finding, FindingClass, Severity
 from ..core.errors import JukiAuditError
 from ..core.wareki import format_fiscal_year
 from ..services import audits, findings
-from ..storage.database import Database
+from ..services.database_access import Database
 from .date_edit import DateEdit
 from .submit_dialog import SubmitDialog
 from .tasks import DbRunner

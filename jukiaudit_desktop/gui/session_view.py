@@ -36,8 +36,8 @@ from ..core.audit import NOT_APPLICABLE, SCORES_LOCKED, Audit, Finding, ItemScor
 from ..core.scoring import summarize
 from ..core.wareki import format_fiscal_year, format_wareki
 from ..services import audits, findings
-from ..storage.audits_repo import EvidenceInfo
-from ..storage.database import Database
+from ..services.audits import EvidenceInfo
+from ..services.database_access import Database
 from .audit_models import (
     ItemColumn,
     average_text,

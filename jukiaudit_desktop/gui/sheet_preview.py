@@ -31,7 +31,7 @@ from ..reports.findings_sheet import Issue
 from ..reports.pdf_signing import SignatureCheck
 from ..security.atomic import write_atomic
 from ..services import reports, signing
-from ..storage.database import Database
+from ..services.database_access import Database
 from .tasks import DbRunner
 
 

@@ -28,7 +28,7 @@ from ..core.scoring import ScoreSummary, exact_mean, round_two, summarize
 from ..core.wareki import normalize_text
 from ..storage import audits_repo as repo
 from ..storage import trail
-from ..storage.agencies import get_by_code
+from ..storage.agencies import get_by_code, kinds_by_id
 from ..storage.audits_repo import EvidenceInfo, LowScore, now_text
 from ..storage.database import Database
 from . import settings
@@ -100,8 +100,8 @@ def get_audit(db: Database, audit_id: int) -> Audit:
 
 
 def _default_template_id(db: Database, agency_id: int) -> int:
-    kind = db.scalar("SELECT kind FROM agency WHERE id = ?", (agency_id,))
-    target = ChecklistTarget.MUNICIPALITY if kind == AgencyKind.SHICHOSON.value else ChecklistTarget.PREFECTURE
+    kind = kinds_by_id(db).get(agency_id)
+    target = ChecklistTarget.MUNICIPALITY if kind is AgencyKind.SHICHOSON else ChecklistTarget.PREFECTURE
     template_id = repo.latest_template_id(db, target=target.value)
     if template_id is None:
         install_default_templates(db)
@@ -137,7 +137,7 @@ def create_audit(db: Database, agency_code: str, fiscal_year: int, audit_type: A
         if previous_id is None:
             earlier = repo.latest_earlier_audit_id(db, audit)
             if earlier is not None:
-                db.execute("UPDATE audit SET previous_id = ? WHERE id = ?", (earlier, audit_id))
+                repo.set_previous_audit(db, audit_id, earlier)
         copied = _copy_self_scores_from_self_check(db, audit) if audit_type is not AuditType.SELF_CHECK else 0
         trail.record(db, "audit.create", audit_id=audit_id, agency=agency.code, fiscal_year=fiscal_year,
                      audit_type=audit_type.value, template_id=template_id, self_scores_copied=copied)
@@ -239,12 +239,12 @@ def audit_items(db: Database, audit_id: int) -> list[ItemScore]:
     return repo.item_scores(db, audit_id, audit.template_id, audit.previous_id)
 
 
-def _item_id(db: Database, audit: Audit, item_code: str) -> int:
-    item_id = db.scalar("SELECT id FROM checklist_item WHERE template_id = ? AND code = ?",
-                        (audit.template_id, item_code))
+def item_id_for_code(db: Database, audit: Audit, item_code: str) -> int:
+    """The id of the checklist item `item_code` of the audit's checklist; refused when it has none."""
+    item_id = None if audit.template_id is None else repo.checklist_item_id(db, audit.template_id, item_code)
     if item_id is None:
         raise InputError(f"項目コード {item_code} は監査 {audit.id} のチェックリストにありません。")
-    return int(item_id)
+    return item_id
 
 
 def _check_editable(audit: Audit) -> None:
@@ -255,7 +255,7 @@ def _check_editable(audit: Audit) -> None:
 def _save_field(db: Database, audit_id: int, item_code: str, field: str, value: object, action: str) -> None:
     audit = require_audit(db, audit_id)
     _check_editable(audit)
-    item_id = _item_id(db, audit, item_code)
+    item_id = item_id_for_code(db, audit, item_code)
     with db.transaction():
         repo.upsert_score_field(db, audit_id, item_id, field, value, now_text())
         detail = {"value": value} if field in ("self_score", "verified") else {"chars": len(str(value or ""))}
@@ -326,7 +326,7 @@ def add_evidence(db: Database, audit_id: int, path: Path, *, item_code: str | No
         _check_size(db, name, size)
         content = path.read_bytes()
     _check_size(db, name, len(content))
-    item_id = _item_id(db, audit, item_code) if item_code else None
+    item_id = item_id_for_code(db, audit, item_code) if item_code else None
     sha256 = hashlib.sha256(content).hexdigest()
     mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
     with db.transaction():
@@ -395,12 +395,12 @@ def annual_aggregate(db: Database, fiscal_year: int) -> list[AggregateRow]:
     an audit recorded as history (is_history, no scores known) counts as done with an unknown score.
     """
     rows = []
-    kinds = {a[0]: a[1] for a in db.query("SELECT id, kind FROM agency")}
+    kinds = kinds_by_id(db)
     for scope in (ChecklistTarget.PREFECTURE.value, ChecklistTarget.MUNICIPALITY.value):
         for audit_type in AuditType:
             scores = []
             for audit in repo.list_audits(db, fiscal_year, audit_type=audit_type):
-                is_municipal = kinds.get(audit.agency_id) == AgencyKind.SHICHOSON.value
+                is_municipal = kinds.get(audit.agency_id) is AgencyKind.SHICHOSON
                 if is_municipal != (scope == ChecklistTarget.MUNICIPALITY.value):
                     continue
                 summary = score_summary(db, audit.id)  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ from ..storage import audits_repo as repo
 from ..storage import reconcile_repo, trail
 from ..storage.audits_repo import now_text
 from ..storage.database import Database
-from .audits import require_audit
+from .audits import item_id_for_code, require_audit
 from .reconciliation import EXPLAINED, RAISED
 
 EDITABLE_FIELDS = ("finding_class", "severity", "title", "condition", "criteria", "cause", "effect",
@@ -62,12 +62,7 @@ def require_finding(db: Database, finding_id: int) -> Finding:
 
 
 def _item_id_for_code(db: Database, audit_id: int, item_code: str) -> int:
-    audit = require_audit(db, audit_id)
-    item_id = db.scalar("SELECT id FROM checklist_item WHERE template_id = ? AND code = ?",
-                        (audit.template_id, item_code))
-    if item_id is None:
-        raise InputError(f"項目コード {item_code} は監査 {audit_id} のチェックリストにありません。")
-    return int(item_id)
+    return item_id_for_code(db, require_audit(db, audit_id), item_code)
 
 
 def _validated(finding: Finding) -> Finding:

@@ -188,6 +188,15 @@ def set_audit_status(db: Database, audit_id: int, status: AuditStatus) -> None:
     db.execute("UPDATE audit SET status = ? WHERE id = ?", (status.value, audit_id))
 
 
+def set_previous_audit(db: Database, audit_id: int, previous_id: int) -> None:
+    db.execute("UPDATE audit SET previous_id = ? WHERE id = ?", (previous_id, audit_id))
+
+
+def checklist_item_id(db: Database, template_id: int, code: str) -> int | None:
+    value = db.scalar("SELECT id FROM checklist_item WHERE template_id = ? AND code = ?", (template_id, code))
+    return None if value is None else int(value)
+
+
 def latest_earlier_audit_id(db: Database, audit: Audit) -> int | None:
     """The agency's most recent audit of the same type in an earlier fiscal year (the last cycle)."""
     value = db.scalar(

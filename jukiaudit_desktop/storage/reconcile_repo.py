@@ -7,7 +7,6 @@ the (agency, terminal, time) index row by row.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from ..reconcile.columns import (
 )
 from ..reconcile.model import REGISTER_KINDS, Discrepancy, Kind, Outcome
 from ..reconcile.settings import ReconcileSettings
-from .database import Database, open_database
+from .database import Database
 
 _FIELD, _ROW = "\x1f", "\x1e"
 
@@ -53,22 +52,6 @@ class Period:
 
 
 ALL_TIME = Period()
-
-
-@contextlib.contextmanager
-def fresh_connection(db: Database) -> Iterator[Database]:
-    """A fresh connection for one bulk step (reading a whole log, or storing a run). Statements cached on
-    a connection use up SQLite's small lookaside memory; bulk work after that pays one mlocked allocation
-    per value (cipher_memory_security), five to ten times slower. Inside a transaction, `db` itself is used
-    (a second connection would not see its uncommitted rows)."""
-    if db.in_transaction:
-        yield db
-        return
-    reader = open_database(db.path, db.key)
-    try:
-        yield reader
-    finally:
-        reader.close()
 
 
 def _numbers(text: str | None, size: int) -> Any:

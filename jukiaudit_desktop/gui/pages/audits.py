@@ -26,7 +26,7 @@ from ...core.master import Agency
 from ...core.progress import Progress
 from ...core.wareki import format_fiscal_year
 from ...services import audits, master_data, selfcheck_xlsx
-from ...storage.database import Database
+from ...services.database_access import Database
 from ..audit_dialog import AuditDialog
 from ..audit_models import AuditColumn, audit_model
 from ..row_table import RowFilterProxy, read_only_table

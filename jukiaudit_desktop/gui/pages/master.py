@@ -26,7 +26,7 @@ from ...core.master import Agency, Jimu, Operator, Terminal
 from ...core.progress import Progress
 from ...core.wareki import format_fiscal_year, format_wareki, format_wareki_short
 from ...services import master_data
-from ...storage.database import Database
+from ...services.database_access import Database
 from ..row_table import Column, RowFilterProxy, RowTableModel, read_only_table
 from ..tasks import DbRunner
 from . import Page

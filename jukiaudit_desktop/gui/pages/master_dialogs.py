@@ -21,7 +21,7 @@ from ...core.errors import JukiAuditError
 from ...core.master import Agency, AgencyKind, Jimu, Operator, Terminal
 from ...core.wareki import format_wareki, parse_date
 from ...services import master_data
-from ...storage.database import Database
+from ...services.database_access import Database
 from ..errors import show_error
 from ..generated.ui_agency_dialog import Ui_agency_dialog
 from ..generated.ui_jimu_dialog import Ui_jimu_dialog

@@ -43,12 +43,10 @@ from ...core.progress import Progress
 from ...core.wareki import format_fiscal_year, format_wareki, format_wareki_short
 from ...reconcile.model import Kind
 from ...reconcile.settings import ReconcileSettings
-from ...services import audits, master_data, reconciliation
+from ...services import audits, master_data, operation_log, reconciliation
+from ...services.database_access import Database
 from ...services.findings import DISCREPANCY_TITLES
-from ...services.reconciliation import STATUS_LABELS, DiscrepancyView, SideBySide
-from ...storage import imports_repo
-from ...storage.database import Database
-from ...storage.reconcile_repo import Period, RunInfo
+from ...services.reconciliation import STATUS_LABELS, DiscrepancyView, Period, RunInfo, SideBySide
 from ..date_edit import DateEdit
 from ..errors import show_error
 from ..finding_dialog import FindingDialog
@@ -117,7 +115,7 @@ class AgencyChoice:
 def load_agency_choice(db: Database) -> AgencyChoice:
     agencies = master_data.list_agencies(db)
     imported = [(f.imported_at, f.id, a.code) for a in agencies if a.id is not None
-                for f in imports_repo.list_files(db, a.id)]
+                for f in operation_log.imported_files(db, a.id)]
     return AgencyChoice(agencies, max(imported)[2] if imported else None)
 
 
