@@ -163,7 +163,7 @@ class FindingDialog(SubmitDialog):
 
     def _save(self, db: Database, audit_id: int, values: dict[str, Any]) -> Finding:
         if self.finding is not None:
-            return findings.update_finding(db, self.finding.id, **values)  # type: ignore[arg-type]
+            return findings.update_finding(db, self.finding.id, **values)
         if self.discrepancy_id is not None:
             given = {k: v for k, v in values.items() if v not in ("", None)}  # empty: the service fills it in
             return findings.raise_from_discrepancy(db, audit_id, self.discrepancy_id, item_code=self.item_code,

@@ -21,6 +21,7 @@ from ..core.audit import (
     ChecklistTarget,
     FollowupStatus,
     ItemScore,
+    NewAudit,
 )
 from ..core.errors import InputError, JukiAuditError
 from ..core.master import AgencyKind
@@ -130,14 +131,14 @@ def create_audit(db: Database, agency_code: str, fiscal_year: int, audit_type: A
             template_id = _default_template_id(db, agency.id)
         elif repo.get_template(db, template_id) is None:
             raise InputError(f"チェックリスト ID {template_id} はありません。")
-        audit = Audit(agency.id, fiscal_year, audit_type, template_id, AuditStatus.PLANNED, start_date, end_date,
-                      place, tuple(auditors), tuple(attendees), previous_id)
-        audit_id = repo.insert_audit(db, audit)
-        audit = replace(audit, id=audit_id)
+        new = NewAudit(agency.id, fiscal_year, audit_type, template_id, AuditStatus.PLANNED, start_date, end_date,
+                       place, tuple(auditors), tuple(attendees), previous_id)
+        audit_id = repo.insert_audit(db, new)
         if previous_id is None:
-            earlier = repo.latest_earlier_audit_id(db, audit)
+            earlier = repo.latest_earlier_audit_id(db, new)
             if earlier is not None:
                 repo.set_previous_audit(db, audit_id, earlier)
+        audit = require_audit(db, audit_id)
         copied = _copy_self_scores_from_self_check(db, audit) if audit_type is not AuditType.SELF_CHECK else 0
         trail.record(db, "audit.create", audit_id=audit_id, agency=agency.code, fiscal_year=fiscal_year,
                      audit_type=audit_type.value, template_id=template_id, self_scores_copied=copied)
@@ -147,9 +148,9 @@ def create_audit(db: Database, agency_code: str, fiscal_year: int, audit_type: A
 def _copy_self_scores_from_self_check(db: Database, audit: Audit) -> int:
     self_check = next((a for a in repo.list_audits(db, audit.fiscal_year, audit.agency_id, AuditType.SELF_CHECK)
                        if a.id != audit.id), None)
-    if self_check is None or audit.id is None or audit.template_id is None:
+    if self_check is None or audit.template_id is None:
         return 0
-    source = repo.scores_by_code(db, self_check.id)  # type: ignore[arg-type]
+    source = repo.scores_by_code(db, self_check.id)
     copied, stamp = 0, now_text()
     for item in repo.template_items(db, audit.template_id):
         row = source.get(item.code)
@@ -188,19 +189,25 @@ def self_check_for(db: Database, agency_code: str, fiscal_year: int) -> Audit:
     earlier = [a for a in repo.list_audits(db, agency_id=agency.id, audit_type=AuditType.SELF_CHECK)
                if a.fiscal_year < fiscal_year and a.template_id is not None]
     if earlier:
-        return start_from_previous(db, earlier[0].id, fiscal_year)  # type: ignore[arg-type]
+        return start_from_previous(db, earlier[0].id, fiscal_year)
     return create_audit(db, agency_code, fiscal_year, AuditType.SELF_CHECK)
 
 
 def update_details(db: Database, audit_id: int, *, start_date: date | None, end_date: date | None, place: str,
                    auditors: Sequence[str], attendees: Sequence[str]) -> Audit:
+    """Change an audit's dates, place, auditors and attendees after creation (the trail names what changed)."""
     audit = require_audit(db, audit_id)
     if start_date and end_date and end_date < start_date:
         raise InputError("終了日が開始日より前になっています。")
+    changed = replace(audit, start_date=start_date, end_date=end_date, place=place.strip(),
+                      auditors=tuple(auditors), attendees=tuple(attendees))
+    fields = [name for name in ("start_date", "end_date", "place", "auditors", "attendees")
+              if getattr(changed, name) != getattr(audit, name)]
+    if not fields:
+        return audit
     with db.transaction():
-        repo.update_audit_details(db, replace(audit, start_date=start_date, end_date=end_date, place=place,
-                                              auditors=tuple(auditors), attendees=tuple(attendees)))
-        trail.record(db, "audit.update", audit_id=audit_id)
+        repo.update_audit_details(db, changed)
+        trail.record(db, "audit.update", audit_id=audit_id, fields=fields)
     return require_audit(db, audit_id)
 
 
@@ -403,11 +410,11 @@ def annual_aggregate(db: Database, fiscal_year: int) -> list[AggregateRow]:
                 is_municipal = kinds.get(audit.agency_id) is AgencyKind.SHICHOSON
                 if is_municipal != (scope == ChecklistTarget.MUNICIPALITY.value):
                     continue
-                summary = score_summary(db, audit.id)  # type: ignore[arg-type]
+                summary = score_summary(db, audit.id)
                 exact = summary.self_exact if audit_type is AuditType.SELF_CHECK else summary.verified_exact
                 if exact is None and not audit.is_history:
                     continue  # planned or not yet scored: not part of the year's results
-                scores.append(AgencyScore(audit.id, audit.agency_code, audit.agency_name,  # type: ignore[arg-type]
+                scores.append(AgencyScore(audit.id, audit.agency_code, audit.agency_name,
                                           None if exact is None else round_two(exact), exact))
             if scores:
                 mean = exact_mean([s.exact for s in scores if s.exact is not None])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
-from ..core.audit import Finding, FindingClass, Followup, FollowupStatus, Severity
+from ..core.audit import Finding, FindingClass, Followup, FollowupStatus, NewFinding, NewFollowup, Severity
 from ..core.errors import InputError
 from ..storage import audits_repo as repo
 from ..storage import reconcile_repo, trail
@@ -14,6 +14,8 @@ from ..storage.audits_repo import now_text
 from ..storage.database import Database
 from .audits import item_id_for_code, require_audit
 from .reconciliation import EXPLAINED, RAISED
+
+FindingT = TypeVar("FindingT", NewFinding, Finding)
 
 EDITABLE_FIELDS = ("finding_class", "severity", "title", "condition", "criteria", "cause", "effect",
                    "recommendation", "due_date", "item_id")
@@ -65,7 +67,7 @@ def _item_id_for_code(db: Database, audit_id: int, item_code: str) -> int:
     return item_id_for_code(db, require_audit(db, audit_id), item_code)
 
 
-def _validated(finding: Finding) -> Finding:
+def _validated(finding: FindingT) -> FindingT:
     if not finding.title.strip():
         raise InputError("指摘事項の件名(title)は必須です。")
     return replace(finding, title=finding.title.strip())
@@ -79,7 +81,7 @@ def add_finding(db: Database, audit_id: int, finding_class: FindingClass, title:
     audit = require_audit(db, audit_id)
     item_id = _item_id_for_code(db, audit_id, item_code) if item_code else None
     finding_class, severity = FindingClass(finding_class), Severity(severity)  # plain str accepted too
-    finding = _validated(Finding(audit_id, finding_class, title, severity, condition, criteria, cause, effect,
+    finding = _validated(NewFinding(audit_id, finding_class, title, severity, condition, criteria, cause, effect,
                                  recommendation, due_date, item_id=item_id))
     with db.transaction():
         finding_id = repo.insert_finding(db, finding, now_text())
@@ -173,7 +175,7 @@ def raise_from_discrepancy(db: Database, audit_id: int, discrepancy_id: int, **f
         values["item_id"] = _item_id_for_code(db, audit_id, item_code)
     values["finding_class"], values["severity"] = (FindingClass(values["finding_class"]),
                                                    Severity(values.get("severity", Severity.MEDIUM)))
-    finding = _validated(Finding(audit_id, discrepancy_id=discrepancy_id, **values))
+    finding = _validated(NewFinding(audit_id, discrepancy_id=discrepancy_id, **values))
     with db.transaction():
         _refuse_unless_open(db, discrepancy_id)  # again inside the transaction: another client may have raised it
         finding_id = repo.insert_finding(db, finding, now_text())
@@ -202,11 +204,11 @@ def add_followup(db: Database, finding_id: int, reported_on: date, status: Follo
     status = FollowupStatus(status)
     finding = require_finding(db, finding_id)
     with db.transaction():
-        followup_id = repo.insert_followup(db, Followup(finding_id, reported_on, status, note))
+        followup_id = repo.insert_followup(db, NewFollowup(finding_id, reported_on, status, note))
         repo.set_finding_status(db, finding_id, status)
         trail.record(db, "finding.followup", finding_id=finding_id, followup_id=followup_id,
                      old=finding.status.value, new=status.value)
-    return Followup(finding_id, reported_on, status, note, followup_id)
+    return Followup(finding_id, reported_on, status, note, id=followup_id)
 
 
 def list_followups(db: Database, finding_id: int) -> list[Followup]:

@@ -19,6 +19,9 @@ from ..core.audit import (
     Followup,
     FollowupStatus,
     ItemScore,
+    NewAudit,
+    NewFinding,
+    NewFollowup,
     ScoringScheme,
     Severity,
 )
@@ -142,10 +145,10 @@ def _audit(row: tuple[Any, ...]) -> Audit:
      previous_id, is_history, agency_code, agency_name) = row
     return Audit(agency_id, fiscal_year, AuditType(audit_type), template_id, AuditStatus(status), _date(start),
                  _date(end), place or "", tuple(json.loads(auditors or "[]")), tuple(json.loads(attendees or "[]")),
-                 previous_id, bool(is_history), id_, agency_code, agency_name)
+                 previous_id, bool(is_history), id=id_, agency_code=agency_code, agency_name=agency_name)
 
 
-def insert_audit(db: Database, audit: Audit) -> int:
+def insert_audit(db: Database, audit: NewAudit) -> int:
     cur = db.execute(
         "INSERT INTO audit (agency_id, fiscal_year, audit_type, template_id, status, start_date, end_date, place, "
         "auditors, attendees, previous_id, is_history) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -197,7 +200,7 @@ def checklist_item_id(db: Database, template_id: int, code: str) -> int | None:
     return None if value is None else int(value)
 
 
-def latest_earlier_audit_id(db: Database, audit: Audit) -> int | None:
+def latest_earlier_audit_id(db: Database, audit: NewAudit) -> int | None:
     """The agency's most recent audit of the same type in an earlier fiscal year (the last cycle)."""
     value = db.scalar(
         "SELECT id FROM audit WHERE agency_id = ? AND audit_type = ? AND fiscal_year < ? "
@@ -337,17 +340,18 @@ def _finding(row: tuple[Any, ...]) -> Finding:
      audit_type) = row
     return Finding(audit_id, FindingClass(finding_class), title, Severity(severity), condition or "",
                    criteria or "", cause or "", effect or "", recommendation or "", _date(due_date),
-                   FollowupStatus(status), item_id, discrepancy_id, created_at, id_, item_code, agency_code,
-                   agency_name, fiscal_year, AuditType(audit_type))
+                   FollowupStatus(status), item_id, discrepancy_id, id=id_, created_at=created_at,
+                   item_code=item_code, agency_code=agency_code, agency_name=agency_name, fiscal_year=fiscal_year,
+                   audit_type=AuditType(audit_type))
 
 
-def _finding_values(finding: Finding) -> tuple[Any, ...]:
+def _finding_values(finding: NewFinding) -> tuple[Any, ...]:
     return (finding.finding_class.value, finding.severity.value, finding.title, finding.condition, finding.criteria,
             finding.cause, finding.effect, finding.recommendation, _iso(finding.due_date), finding.status.value,
             finding.item_id, finding.discrepancy_id)
 
 
-def insert_finding(db: Database, finding: Finding, created_at: str) -> int:
+def insert_finding(db: Database, finding: NewFinding, created_at: str) -> int:
     cur = db.execute(
         f"INSERT INTO finding (audit_id, {', '.join(FINDING_FIELDS)}, created_at) "
         f"VALUES (?, {', '.join('?' for _ in FINDING_FIELDS)}, ?)",
@@ -390,7 +394,7 @@ def earlier_audit_ids(db: Database, audit: Audit) -> list[int]:
         (audit.agency_id, audit.id, audit.fiscal_year, audit.fiscal_year, audit.id))]
 
 
-def insert_followup(db: Database, followup: Followup) -> int:
+def insert_followup(db: Database, followup: NewFollowup) -> int:
     cur = db.execute(
         "INSERT INTO followup (finding_id, reported_on, status, note) VALUES (?, ?, ?, ?)",
         (followup.finding_id, followup.reported_on.isoformat(), followup.status.value, followup.note),
@@ -402,7 +406,7 @@ def list_followups(db: Database, finding_id: int) -> list[Followup]:
     rows = db.query(
         "SELECT id, finding_id, reported_on, status, coalesce(note, '') FROM followup WHERE finding_id = ? "
         "ORDER BY reported_on, id", (finding_id,))
-    return [Followup(fid, date.fromisoformat(on), FollowupStatus(status), note, id_)
+    return [Followup(fid, date.fromisoformat(on), FollowupStatus(status), note, id=id_)
             for id_, fid, on, status, note in rows]
 
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ...core.master import Agency, Jimu, Operator, Terminal
 from ...core.progress import Progress
-from ...core.wareki import format_fiscal_year, format_wareki, format_wareki_short
+from ...core.wareki import format_fiscal_year, format_wareki_or, format_wareki_short
 from ...services import master_data
 from ...services.database_access import Database
 from ..row_table import Column, RowFilterProxy, RowTableModel, read_only_table
@@ -47,10 +47,6 @@ def load_snapshot(db: Database, _progress: Progress) -> MasterSnapshot:
     usage_year, usage = master_data.latest_usage(db)
     return MasterSnapshot(master_data.list_agencies(db), master_data.list_jimu(db),
                           master_data.list_terminals(db), master_data.list_operators(db), usage_year, usage)
-
-
-def _wareki(day: date | None) -> str:
-    return "" if day is None else format_wareki(day)
 
 
 def _iso(day: date | None) -> str:
@@ -250,8 +246,8 @@ class MasterPage(Page):
             Column("機関", lambda o: self._agency_name(o.agency_code), lambda o: o.agency_code),
             Column("操作者ID", lambda o: o.operator_code),
             Column("氏名", lambda o: o.name or ""),
-            Column("登録日", lambda o: _wareki(o.registered_on), lambda o: _iso(o.registered_on)),
-            Column("失効日", lambda o: _wareki(o.revoked_on), lambda o: _iso(o.revoked_on)),
+            Column("登録日", lambda o: format_wareki_or(o.registered_on), lambda o: _iso(o.registered_on)),
+            Column("失効日", lambda o: format_wareki_or(o.revoked_on), lambda o: _iso(o.revoked_on)),
             Column("状態", lambda o: "有効" if o.valid_on(today) else "失効" if o.revoked_on else "未登録"),
         ]
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import JukiAuditError
 from ...core.master import Agency, AgencyKind, Jimu, Operator, Terminal
-from ...core.wareki import format_wareki, parse_date
+from ...core.wareki import format_wareki_or, parse_date
 from ...services import master_data
 from ...services.database_access import Database
 from ..errors import show_error
@@ -99,14 +99,10 @@ class FormDialog(QDialog):
         runner.submit(lambda db, _p: save(db), saved, refused, label="保存しています")
 
 
-def _date_text(day: date | None) -> str:
-    return "" if day is None else format_wareki(day)
-
-
 def _span(start: date | None, end: date | None) -> str:
     if start is None and end is None:
         return "期限なし"
-    return f"{_date_text(start)}〜{_date_text(end)}"
+    return f"{format_wareki_or(start)}〜{format_wareki_or(end)}"
 
 
 def _optional_date(edit: QLineEdit, what: str) -> date | None:
@@ -257,8 +253,8 @@ class OperatorDialog(FormDialog):
             self.agency.setEnabled(False)
             self.code.setText(operator.operator_code)
             self.name.setText(operator.name or "")
-            self.registered_on.setText(_date_text(operator.registered_on))
-            self.revoked_on.setText(_date_text(operator.revoked_on))
+            self.registered_on.setText(format_wareki_or(operator.registered_on))
+            self.revoked_on.setText(format_wareki_or(operator.revoked_on))
 
     def value(self) -> Operator:
         return Operator(self.agency.currentData(), self.code.text().strip(), _optional_text(self.name),

@@ -40,7 +40,7 @@ from ...core.audit import Audit
 from ...core.errors import JukiAuditError
 from ...core.master import Agency
 from ...core.progress import Progress
-from ...core.wareki import format_fiscal_year, format_wareki, format_wareki_short
+from ...core.wareki import format_fiscal_year, format_wareki, format_wareki_or, format_wareki_short
 from ...reconcile.model import Kind
 from ...reconcile.settings import ReconcileSettings
 from ...services import audits, master_data, operation_log, reconciliation
@@ -673,8 +673,8 @@ class ReconcilePage(Page):
         if run is None:
             self.run_label.setText("この機関はまだ突合していません。設定を確かめて「突合を実行」を押してください。")
             return
-        first = "最初" if run.period.first is None else format_wareki(run.period.first)
-        last = "最後" if run.period.last is None else format_wareki(run.period.last)
+        first = format_wareki_or(run.period.first, "最初")
+        last = format_wareki_or(run.period.last, "最後")
         at = datetime.fromisoformat(run.run_at)
         s = run.settings
         self.run_label.setText(
