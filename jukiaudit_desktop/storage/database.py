@@ -253,13 +253,13 @@ def _check_and_migrate(db: Database, migrations: Sequence[Migration]) -> None:
             sql = step.path.read_text(encoding="utf-8")
             try:
                 db.conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {step.target_version};\nCOMMIT;")
-            except Exception:
+            except Exception as exc:
                 if db.conn.in_transaction:
                     db.conn.execute("ROLLBACK")
-                raise JukiAuditError(
-                    f"{db.path}: データベースの更新({step.path.name})に失敗しました。"
+                raise JukiAuditError(  # the SQL error says which statement of the step failed
+                    f"{db.path}: データベースの更新({step.path.name})に失敗しました({exc})。"
                     f"更新前のバックアップ: {backup_path}"
-                ) from None
+                ) from exc
             found = step.target_version
 
 
