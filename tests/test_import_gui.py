@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTime
+from support.gui import in_db
 from support.shots import save_screenshot
 
 from jukiaudit_desktop.gui.import_wizard import ImportWizard
@@ -25,13 +26,6 @@ def runner(qtbot, db_path: Path):
     yield runner
     runner.close()
 
-
-def in_db(qtbot, runner, work):
-    """Run `work(db)` on the worker thread (which owns the connection) and return its result."""
-    results = []
-    runner.submit(lambda db, _p: work(db), results.append)
-    qtbot.waitUntil(lambda: bool(results), timeout=5000)
-    return results[0]
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from support.gui import in_db
 
 from jukiaudit_desktop.gui.app import Application
 from jukiaudit_desktop.gui.pages.master import AgencyColumn, JimuColumn, MasterPage
@@ -38,13 +39,6 @@ def page(qtbot, runner):
     qtbot.waitUntil(lambda: page.agency_tab.model.rowCount() > 0, timeout=5000)
     return page
 
-
-def in_db(qtbot, runner, work):
-    """Run `work(db)` on the worker thread (which owns the connection) and return its result."""
-    results = []
-    runner.submit(lambda db, _p: work(db), results.append)
-    qtbot.waitUntil(lambda: bool(results), timeout=5000)
-    return results[0]
 
 
 def click_ok(qtbot, dialog) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
+from support.gui import in_db
 from support.shots import save_screenshot
 from test_reports_sheet import make_audit
 
@@ -37,12 +38,6 @@ def runner_and_audit(qtbot, db_path: Path):
     yield runner, audit_ids[0]
     runner.close()
 
-
-def in_db(qtbot, runner, work):
-    results = []
-    runner.submit(lambda db, _p: work(db), results.append)
-    qtbot.waitUntil(lambda: bool(results), timeout=10000)
-    return results[0]
 
 
 def open_preview(qtbot, runner, audit_id) -> SheetPreviewDialog:
