@@ -1,4 +1,5 @@
-"""Shared fixtures: an in-memory keyring, offscreen Qt, a private data folder, real encrypted databases."""
+"""Shared fixtures: an in-memory keyring, offscreen Qt, a private data folder, real encrypted databases, and the
+modal-dialog guard (tests/support/modal.py)."""
 
 from __future__ import annotations
 
@@ -8,33 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import keyring
-import keyring.backend
 import pytest
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A real keyring backend that keeps secrets in this process's memory only (tests never touch the
-    developer's own keyring)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.secrets:
-            raise keyring.errors.PasswordDeleteError(username)
-        del self.secrets[(service, username)]
+from support.memory_keyring import MemoryKeyring  # noqa: E402
+from support.modal import ModalGuard  # noqa: E402  (after the Qt platform is chosen)
+from support.promises import require  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +36,31 @@ def private_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
                      ("XDG_STATE_HOME", "state")):
         monkeypatch.setenv(var, str(home / sub))
     return home
+
+
+@pytest.fixture(autouse=True)
+def modal_dialogs(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> ModalGuard:
+    """Every modal dialog is recorded and cancelled instead of blocking; one the test does not take fails it
+    (see pytest_runtest_call). `@pytest.mark.real_modal` lets a test answer real dialogs itself."""
+    guard = ModalGuard()
+    if request.node.get_closest_marker("real_modal") is None:
+        guard.install(monkeypatch)
+    return guard
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    result = yield
+    guard = getattr(item, "funcargs", {}).get("modal_dialogs")
+    if isinstance(guard, ModalGuard) and (message := guard.unexpected()) is not None:
+        pytest.fail(message, pytrace=False)
+    return result
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`@pytest.mark.requires(available, reason)`: a skip on a developer's machine, a failure in CI."""
+    for mark in item.iter_markers("requires"):
+        require(*mark.args)
 
 
 @pytest.fixture
@@ -87,25 +94,46 @@ def cli(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., tupl
     return run
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> DemoTemplate:
+    """The demo database, built once per session (see tests/support/demo_db.py)."""
+    from support.demo_db import build_template
+
+    return build_template(tmp_path_factory.mktemp("demo-template"), MemoryKeyring())
+
+
 @pytest.fixture
-def demo_runner(qtbot: Any, db_path: Path) -> Iterator[Any]:
-    """The GUI's database worker, opened on a fresh encrypted database with the demo data loaded."""
+def demo_db_path(demo_template: DemoTemplate, db_path: Path, memory_keyring: MemoryKeyring) -> Path:
+    """`db_path` holding a copy of the demo database, its key in this test's keyring."""
+    return demo_template.copy_to(db_path)
+
+
+@pytest.fixture
+def demo_db(demo_db_path: Path) -> Iterator[Database]:
+    """A real SQLCipher database (keyring mode) with the demo data loaded."""
+    from jukiaudit_desktop.services.database_access import open_app_database
+
+    database = open_app_database(demo_db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def demo_runner(qtbot: Any, demo_db_path: Path) -> Iterator[Any]:
+    """The GUI's database worker, opened on a copy of the encrypted demo database."""
     from jukiaudit_desktop.gui.tasks import DbRunner
-    from jukiaudit_desktop.services import demo
     from jukiaudit_desktop.services.database_access import open_app_database
 
     runner = DbRunner()
-
-    def open_with_demo() -> Database:
-        db = open_app_database(db_path, create=True)
-        demo.load_demo(db)
-        return db
-
-    opened: list[Database] = []
-    runner.open_database(open_with_demo, opened.append)
-    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
-    yield runner
-    runner.close()
+    try:  # closed even when the open times out: a worker thread left running aborts the whole run
+        opened: list[Database] = []
+        runner.open_database(lambda: open_app_database(demo_db_path), opened.append)
+        qtbot.waitUntil(lambda: bool(opened), timeout=60000)
+        yield runner
+    finally:
+        runner.close()
 
 
-from jukiaudit_desktop.storage.database import Database  # noqa: E402  (for the annotation above)
+from support.demo_db import DemoTemplate  # noqa: E402
+
+from jukiaudit_desktop.storage.database import Database  # noqa: E402  (for the annotations above)

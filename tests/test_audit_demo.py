@@ -10,17 +10,18 @@ from decimal import Decimal
 import keyring
 import pytest
 import shared_data
-from conftest import MemoryKeyring
+from support.demo_db import DemoTemplate
+from support.memory_keyring import MemoryKeyring
 
 from jukiaudit_desktop.core.audit import AuditStatus, AuditType, FollowupStatus
 from jukiaudit_desktop.core.scoring import counted
-from jukiaudit_desktop.services import audits, demo, findings
+from jukiaudit_desktop.services import audits, findings
 from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.storage import trail
 from jukiaudit_desktop.storage.database import Database
 
 SEED = shared_data.SEED
-pytestmark = pytest.mark.skipif(not SEED.exists(), reason="council materials not available")
+pytestmark = pytest.mark.requires(SEED.exists(), f"the council materials are not available at {SEED}")
 
 
 def seed_results() -> dict[str, tuple[list[str], int, Decimal]]:
@@ -42,12 +43,11 @@ def seed_findings() -> list[tuple[str, int]]:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
-    """One demo database for the module (loading takes a few seconds), with its own in-memory keyring."""
+def demo_db(tmp_path_factory: pytest.TempPathFactory, demo_template: DemoTemplate) -> Database:
+    """One copy of the demo database for the module (its tests only read), with its own in-memory keyring."""
     previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
-    database = open_app_database(tmp_path_factory.mktemp("demo") / "demo.db", create=True)
-    demo.load_demo(database)
+    database = open_app_database(demo_template.copy_to(tmp_path_factory.mktemp("demo") / "demo.db"))
     yield database
     database.close()
     keyring.set_keyring(previous)

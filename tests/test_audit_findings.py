@@ -10,8 +10,9 @@ import pytest
 from jukiaudit_desktop.core.audit import AuditStatus, AuditType, FindingClass, FollowupStatus, Severity
 from jukiaudit_desktop.core.errors import InputError
 from jukiaudit_desktop.core.master import Agency
-from jukiaudit_desktop.services import audits, findings
+from jukiaudit_desktop.services import audits, findings, reconciliation
 from jukiaudit_desktop.services.master_data import add_agency
+from jukiaudit_desktop.storage import trail
 from jukiaudit_desktop.storage.database import Database
 
 
@@ -27,11 +28,11 @@ def _discrepancy(db: Database, agency_code: str, kind: str = "unregistered_opera
     agency_id = db.scalar("SELECT id FROM agency WHERE code = ?", (agency_code,))
     with db.transaction():
         log = db.execute("INSERT INTO import_file (agency_id, kind, file_name, sha256, encoding, profile, row_count, "
-                         "imported_at) VALUES (?, 'oplog', 'oplog_cp932.csv', 'aa', 'cp932', 'default', 1, "
-                         "'2025-10-01T09:00:00')", (agency_id,)).lastrowid
+                         "imported_at) VALUES (?, 'oplog', 'oplog_cp932.csv', ?, 'cp932', 'default', 1, "
+                         "'2025-10-01T09:00:00')", (agency_id, f"aa-{kind}")).lastrowid
         reg = db.execute("INSERT INTO import_file (agency_id, kind, file_name, sha256, encoding, profile, row_count, "
-                         "imported_at) VALUES (?, 'register', 'register_cp932.csv', 'bb', 'cp932', 'default', 1, "
-                         "'2025-10-01T09:00:00')", (agency_id,)).lastrowid
+                         "imported_at) VALUES (?, 'register', 'register_cp932.csv', ?, 'cp932', 'default', 1, "
+                         "'2025-10-01T09:00:00')", (agency_id, f"bb-{kind}")).lastrowid
         op = db.execute("INSERT INTO operation (file_id, line, agency_id, at, terminal, operator, op_kind, jimu_code, "
                         "count, result, subject_mask) VALUES (?, 42, ?, '2025-09-03T18:12:05', 'T001', 'K10003', "
                         "'照会', '別表5-10', 1, '正常', '*******1234')", (log, agency_id)).lastrowid
@@ -77,6 +78,24 @@ def test_finding_from_a_discrepancy_carries_its_log_lines_and_register_entries(d
     assert [o["line"] for o in evidence.operations] == [42]
     assert evidence.operations[0]["subject_mask"] == "*******1234"
     assert [r["line"] for r in evidence.register_entries] == [7]
+
+
+def test_a_discrepancy_is_raised_once_and_an_explained_one_not_at_all(db: Database, audit_id: int) -> None:
+    discrepancy_id = _discrepancy(db, "K18")
+    first = findings.raise_from_discrepancy(db, audit_id, discrepancy_id)
+    entries = len(trail.entries(db))
+    with pytest.raises(InputError, match=f"既に指摘事項\\(ID {first.id}\\)として提起されています"):
+        findings.raise_from_discrepancy(db, audit_id, discrepancy_id, title="二度目")
+    assert [f.id for f in findings.list_findings(db)] == [first.id] and len(trail.entries(db)) == entries
+
+    explained = _discrepancy(db, "K18", kind="off_hours")
+    reconciliation.mark_explained(db, explained, "システム障害時の再照会")
+    with pytest.raises(InputError, match="説明済みです\\(理由: システム障害時の再照会\\)"):
+        findings.raise_from_discrepancy(db, audit_id, explained)
+    assert db.scalar("SELECT status FROM discrepancy WHERE id = ?", (explained,)) == "explained"
+    assert [f.id for f in findings.list_findings(db)] == [first.id]
+    reconciliation.reopen(db, explained)  # the explanation withdrawn: now it can be raised, once
+    assert findings.raise_from_discrepancy(db, audit_id, explained).discrepancy_id == explained
 
 
 def test_a_discrepancy_of_another_agency_is_refused_and_nothing_changes(db: Database, audit_id: int) -> None:

@@ -7,10 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from audit_gui_helpers import in_db, message_boxes, start_runner, wait_dialog  # noqa: F401 (autouse fixture)
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
+from support.gui import in_db, start_runner, wait_dialog
+from support.modal import ModalGuard
 
 from jukiaudit_desktop.core.audit import Audit, AuditStatus, AuditType
 from jukiaudit_desktop.core.master import Agency
@@ -116,7 +117,7 @@ def test_start_from_the_previous_audit_and_walk_the_status(qtbot, page: AuditsPa
 
 
 def test_self_check_form_out_and_back_in(qtbot, page: AuditsPage, runner: DbRunner, tmp_path: Path,
-                                         monkeypatch, message_boxes: list[str]) -> None:  # noqa: F811
+                                         monkeypatch, modal_dialogs: ModalGuard) -> None:
     self_check = audit_of(page, "交通指導課", "令和7年度")
     page.select_audit(self_check.id)
     form = tmp_path / "form.xlsx"
@@ -144,8 +145,8 @@ def test_self_check_form_out_and_back_in(qtbot, page: AuditsPage, runner: DbRunn
     wb.save(broken)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(broken), "")))
     qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(message_boxes), timeout=10000)
-    refused = message_boxes.pop()
+    qtbot.waitUntil(lambda: bool(modal_dialogs.shown), timeout=10000)
+    [refused] = modal_dialogs.take()
     assert "G8" in refused and "何も取り込んでいません" in refused
     items = in_db(qtbot, runner, lambda db: audits.audit_items(db, self_check.id))
     assert items[2].self_score == 3

@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from audit_gui_helpers import message_boxes, start_runner, wait_dialog  # noqa: F401 (autouse fixture)
 from PySide6.QtCore import Qt
+from support.gui import start_runner, wait_dialog
 
 from jukiaudit_desktop.core.audit import AuditType, FindingClass, FollowupStatus
 from jukiaudit_desktop.core.master import Agency

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from audit_gui_helpers import in_db, message_boxes, settle, start_runner  # noqa: F401 (message_boxes: autouse fixture)
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog
+from support.gui import in_db, settle, start_runner
 from test_reconcile_helpers import SAMPLES, ensure_agency, load_oplog, load_register
 
 from jukiaudit_desktop.core.audit import NOT_APPLICABLE, AuditType, FindingClass

@@ -87,8 +87,10 @@ def test_a_failing_migration_names_its_backup_and_changes_nothing(db_path: Path,
     key = keys.keyring_key(db_path, create=False)
     current = schema_version()
     write_migration(tmp_path / "broken", current + 1, "CREATE TABLE extra (x);\nSELECT * FROM no_such_table;")
-    with pytest.raises(JukiAuditError, match=r"更新\(.*_step\.sql\)に失敗しました。更新前のバックアップ: .*\.bak"):
+    with pytest.raises(JukiAuditError, match=r"更新\(.*_step\.sql\)に失敗しました\(no such table: no_such_table\)。"
+                                             r"更新前のバックアップ: .*\.bak") as failed:
         open_database(db_path, key, migrations=find_migrations(tmp_path / "broken"))
+    assert "no such table" in str(failed.value.__cause__)
     db = open_database(db_path, key, migrations=[])
     assert db.scalar("PRAGMA user_version") == current
     assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'extra'") == 0

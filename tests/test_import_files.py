@@ -71,7 +71,7 @@ def test_sample_operation_log_imports_with_physical_lines(db: Database) -> None:
     assert import_trail(db) == ["import.oplog"]
 
 
-@pytest.mark.skipif(not REGISTER_XLSX.exists(), reason="register.xlsx sample not available")
+@pytest.mark.requires(REGISTER_XLSX.exists(), f"the register.xlsx sample is not available at {REGISTER_XLSX}")
 def test_register_from_csv_and_xlsx_agree_with_sheet_row_offset(db: Database) -> None:
     from_csv = imports.import_files(db, "A", register_layout(), [REGISTER])
     from_xlsx = imports.import_files(db, "B", register_layout(), [REGISTER_XLSX])

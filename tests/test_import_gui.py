@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTime
+from support.gui import in_db
+from support.shots import save_screenshot
 
 from jukiaudit_desktop.gui.import_wizard import ImportWizard
 from jukiaudit_desktop.gui.tasks import DbRunner
@@ -13,7 +15,6 @@ from jukiaudit_desktop.services.database_access import open_app_database
 
 DEMO = Path(__file__).resolve().parents[1] / "resources" / "demo"
 OPLOG, REGISTER = DEMO / "oplog_sample_cp932.csv", DEMO / "register_sample_cp932.csv"
-SHOTS = Path("/tmp/shots")
 
 
 @pytest.fixture
@@ -26,18 +27,6 @@ def runner(qtbot, db_path: Path):
     runner.close()
 
 
-def in_db(qtbot, runner, work):
-    """Run `work(db)` on the worker thread (which owns the connection) and return its result."""
-    results = []
-    runner.submit(lambda db, _p: work(db), results.append)
-    qtbot.waitUntil(lambda: bool(results), timeout=5000)
-    return results[0]
-
-
-def shoot(widget, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    widget.grab().save(str(SHOTS / f"{name}.png"))
-
 
 @pytest.fixture
 def wizard(qtbot, runner):
@@ -47,7 +36,7 @@ def wizard(qtbot, runner):
     return wizard
 
 
-def test_wizard_previews_checks_and_imports_the_sample_log(qtbot, runner, wizard) -> None:
+def test_wizard_previews_checks_and_imports_the_sample_log(qtbot, runner, wizard, tmp_path: Path) -> None:
     assert not wizard.import_button.isEnabled()
     wizard.add_files([OPLOG])
     qtbot.waitUntil(lambda: wizard.preview is not None, timeout=5000)
@@ -59,7 +48,7 @@ def test_wizard_previews_checks_and_imports_the_sample_log(qtbot, runner, wizard
     qtbot.mouseClick(wizard.check_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "読めました" in wizard.status.text(), timeout=10000)
     assert "3,187 行" in wizard.status.text()
-    shoot(wizard, "import_wizard")
+    save_screenshot(wizard, tmp_path, "import_wizard")
     with qtbot.waitSignal(wizard.imported, timeout=20000) as signal:
         qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
     assert signal.args[0].rows_added == 3187
@@ -111,7 +100,7 @@ def import_sample(qtbot, runner) -> int:
     return in_db(qtbot, runner, lambda db: db.scalar("SELECT id FROM agency WHERE code = 'C09'"))
 
 
-def test_operation_log_view_pages_sorts_and_filters(qtbot, runner) -> None:
+def test_operation_log_view_pages_sorts_and_filters(qtbot, runner, tmp_path: Path) -> None:
     from jukiaudit_desktop.gui.oplog_model import LOADING, PAGE_ROWS, OperationColumn, OperationLogView
 
     agency_id = import_sample(qtbot, runner)
@@ -131,7 +120,7 @@ def test_operation_log_view_pages_sorts_and_filters(qtbot, runner) -> None:
     qtbot.waitUntil(lambda: model.index(3186, 0).data() != LOADING, timeout=5000)
     assert model.index(3186, OperationColumn.SOURCE).data() == "oplog_sample_cp932.csv:3188"
     assert len(model._pages) <= 3 and 3186 // PAGE_ROWS in model._pages
-    shoot(view, "operation_log_view")
+    save_screenshot(view, tmp_path, "operation_log_view")
 
     with qtbot.waitSignal(model.loaded, timeout=5000):
         view.table.sortByColumn(OperationColumn.COUNT, Qt.SortOrder.DescendingOrder)
@@ -149,7 +138,7 @@ def test_operation_log_view_pages_sorts_and_filters(qtbot, runner) -> None:
     assert model.rowCount() == expected > 0
 
 
-def test_register_entry_dialog_stores_entries_past_midnight(qtbot, runner) -> None:
+def test_register_entry_dialog_stores_entries_past_midnight(qtbot, runner, tmp_path: Path) -> None:
     from jukiaudit_desktop.gui.register_entry_dialog import RegisterEntryDialog
     from jukiaudit_desktop.services import imports
 
@@ -165,7 +154,7 @@ def test_register_entry_dialog_stores_entries_past_midnight(qtbot, runner) -> No
     qtbot.keyClicks(dialog.operator, "K10001")
     dialog.jimu.setText("別表5-10")
     dialog.count.setValue(3)
-    shoot(dialog, "register_entry_dialog")
+    save_screenshot(dialog, tmp_path, "register_entry_dialog")
     with qtbot.waitSignal(dialog.saved, timeout=5000):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert "登録しました" in dialog.status.text() and dialog.count.value() == -1

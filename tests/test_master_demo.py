@@ -19,7 +19,7 @@ from jukiaudit_desktop.storage import trail
 SHARED = shared_data.SHARED
 SEED = SHARED / "seed" / "nagano-2026-01-council-materials.md"
 OPLOG = SHARED / "samples" / "oplog_cp932.csv"
-needs_shared = pytest.mark.skipif(not SEED.exists(), reason="council materials not available")
+needs_shared = pytest.mark.requires(SEED.exists(), f"the council materials are not available at {SEED}")
 # A row of 資料1's tables: name, summary, 担当課, count (tab separated).
 _SEED_ROW = re.compile(r"^([^\t]+)\t([^\t]+)\t([^\t]+)\t([\d,]+)$")
 
@@ -38,12 +38,6 @@ def seed_rows() -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]
         elif current and line.startswith("<b>"):
             current = None
     return tables["法定"], tables["条例"]
-
-
-@pytest.fixture
-def demo_db(db):
-    demo.load_demo(db)
-    return db
 
 
 @needs_shared
@@ -115,7 +109,7 @@ def test_jumin_kansa_seikyu_moves_from_ordinance_to_law_on_its_promulgation_day(
     assert ordinance.code not in master_data.authorised_jimu_codes(demo_db, agency, law.valid_from)
 
 
-@pytest.mark.skipif(not OPLOG.exists(), reason="sample files not available")
+@pytest.mark.requires(OPLOG.exists(), f"the sample log is not available at {OPLOG}")
 def test_sample_agency_covers_every_terminal_operator_and_jimu_of_the_sample_log(demo_db) -> None:
     rows = list(csv.DictReader(io.StringIO(OPLOG.read_bytes().decode("cp932"))))
     terminals = {t.code for t in master_data.list_terminals(demo_db, SAMPLE_AGENCY_CODE)}
@@ -132,11 +126,14 @@ def test_demo_loads_only_into_an_empty_database_and_is_all_or_nothing(db, monkey
         raise RuntimeError("step failed")
 
     monkeypatch.setattr(demo, "DEMO_STEPS", [*demo.DEMO_STEPS, ("壊れた手順", broken_step)])
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="step failed"):
         demo.load_demo(db)
     assert master_data.list_agencies(db) == [] and master_data.list_jimu(db) == []
-    monkeypatch.undo()
-    demo.load_demo(db)
+    assert [e.action for e in trail.entries(db)] == ["database.create"]
+
+
+def test_demo_is_refused_on_a_database_that_has_data(demo_db) -> None:
+    before = len(trail.entries(demo_db))
     with pytest.raises(JukiAuditError, match="既にデータがあります"):
-        demo.load_demo(db)
-    assert trail.verify(db) == []
+        demo.load_demo(demo_db)
+    assert len(trail.entries(demo_db)) == before and trail.verify(demo_db) == []

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from support.gui import in_db
 
 from jukiaudit_desktop.gui.app import Application
 from jukiaudit_desktop.gui.pages.master import AgencyColumn, JimuColumn, MasterPage
@@ -38,13 +39,6 @@ def page(qtbot, runner):
     qtbot.waitUntil(lambda: page.agency_tab.model.rowCount() > 0, timeout=5000)
     return page
 
-
-def in_db(qtbot, runner, work):
-    """Run `work(db)` on the worker thread (which owns the connection) and return its result."""
-    results = []
-    runner.submit(lambda db, _p: work(db), results.append)
-    qtbot.waitUntil(lambda: bool(results), timeout=5000)
-    return results[0]
 
 
 def click_ok(qtbot, dialog) -> None:
@@ -84,6 +78,24 @@ def test_add_agency_through_the_dialog(qtbot, page, runner) -> None:
     qtbot.waitUntil(lambda: page.agency_tab.model.rowCount() == 44, timeout=5000)
     agency = in_db(qtbot, runner, lambda db: master_data.require_agency(db, "K40"))
     assert (agency.name, agency.first_use_year) == ("試験利用課", 2026)
+
+
+def test_a_refused_duplicate_keeps_the_dialog_open_with_the_input(qtbot, page, runner) -> None:
+    qtbot.mouseClick(page.agency_tab.add_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    qtbot.keyClicks(dialog.code, "C09")  # the demo's 長野地域振興局 has it
+    dialog.name.setText("重複した課")
+    click_ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=10000)
+    assert "C09" in dialog.error_label.text() and dialog.isVisible() and page.dialog is dialog
+    assert (dialog.code.text(), dialog.name.text()) == ("C09", "重複した課")
+    assert in_db(qtbot, runner, lambda db: master_data.require_agency(db, "C09")).name == "長野地域振興局"
+
+    dialog.code.setText("K41")  # corrected in place: now it is saved and the dialog closes
+    click_ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: page.agency_tab.model.rowCount() == 44, timeout=10000)
+    assert page.dialog is None
+    assert in_db(qtbot, runner, lambda db: master_data.require_agency(db, "K41")).name == "重複した課"
 
 
 def test_edit_jimu_changes_its_basis_and_allowed_agencies(qtbot, page, runner) -> None:
@@ -138,7 +150,7 @@ def test_first_run_offers_the_demo_data_and_loads_it(qtbot, qapp, tmp_path: Path
     assert application.window.load_demo_action in application.window.file_menu.actions()
     qtbot.mouseClick(offer.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
     master = application.window.page(MasterPage)
-    qtbot.waitUntil(lambda: master.agency_tab.model.rowCount() == 43, timeout=10000)
+    qtbot.waitUntil(lambda: master.agency_tab.model.rowCount() == 43, timeout=60000)  # a real demo load
     assert "デモデータを読み込みました" in application.window.statusBar().currentMessage()
     application.window.close()
 

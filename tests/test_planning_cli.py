@@ -14,9 +14,8 @@ from jukiaudit_desktop.cli import EXIT_BAD_INPUT, EXIT_OK
 
 
 @pytest.fixture
-def run(cli):
-    assert cli("init")[0] == EXIT_OK
-    assert cli("demo")[0] == EXIT_OK
+def run(cli, demo_db_path: Path):
+    """The CLI on a copy of the demo database (the `demo` command itself is tested in test_master_cli)."""
     return cli
 
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from jukiaudit_desktop.core.planning import AuditKind
-from jukiaudit_desktop.services import demo, planning
+from jukiaudit_desktop.services import planning
 from jukiaudit_desktop.services.audits_demo import EXTERNAL as R7_EXTERNAL
 from jukiaudit_desktop.services.audits_demo import INTERNAL as R7_INTERNAL
 from jukiaudit_desktop.services.planning_demo import R5_AUDITED, R5_UNNAMED
@@ -15,12 +13,6 @@ from jukiaudit_desktop.storage import planning_repo
 from jukiaudit_desktop.storage.database import Database
 
 SEED_COUNCIL_DAY = date(2026, 1, 21)  # the R8 plan was put to the council on this day
-
-
-@pytest.fixture
-def demo_db(db: Database) -> Database:
-    demo.load_demo(db)
-    return db
 
 
 def test_every_agency_was_audited_once_in_the_sixth_period(demo_db: Database) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
+from support.shots import save_screenshot
 
 from jukiaudit_desktop.core.planning import AuditKind
 from jukiaudit_desktop.gui.pages.planning import KIND_COLOURS, MatrixColumn, PlanningPage
@@ -58,7 +59,7 @@ def row_of(page: PlanningPage, code: str) -> int:
 
 
 def test_matrix_shows_gaps_then_a_generated_plan_then_a_pin_breaking_the_budget(qtbot, page: PlanningPage,
-                                                                                 runner) -> None:
+                                                                                 runner, tmp_path: Path) -> None:
     # Nothing planned in 第7期 yet: every agency is a gap, and the three new agencies lack their audit.
     assert page.model.rowCount() == 41
     assert set(column_texts(page, len(page.model.columns) - 3)) == {"未計画"}
@@ -90,7 +91,7 @@ def test_matrix_shows_gaps_then_a_generated_plan_then_a_pin_breaking_the_budget(
     assert len(messages) == 1 and "外部監査の年間枠" in messages[0] and "K02 税務課" in messages[0]
     page.problems_only.setChecked(True)
     assert page.proxy.rowCount() == 3  # 税務課 and the two agencies the generator sent to external audit
-    page.grab().save("/tmp/shots/planning_matrix_pinned.png")
+    save_screenshot(page, tmp_path, "planning_matrix_pinned")
     page.problems_only.setChecked(False)
 
     # 計画を作成 again keeps the pin and gives the budget's other place to one agency only.
@@ -103,7 +104,7 @@ def test_matrix_shows_gaps_then_a_generated_plan_then_a_pin_breaking_the_budget(
     runner.submit(lambda db, _p: planning.stored_plan(db, 2026), stored.append)
     qtbot.waitUntil(lambda: bool(stored), timeout=5000)
     assert stored[0].violations == [] and len(stored[0].entries) == 41
-    page.grab().save("/tmp/shots/planning_matrix.png")
+    save_screenshot(page, tmp_path, "planning_matrix")
 
 
 def test_context_menu_offers_pins_for_plan_years_only(qtbot, page: PlanningPage) -> None:
@@ -122,6 +123,7 @@ def test_context_menu_offers_pins_for_plan_years_only(qtbot, page: PlanningPage)
         qtbot.waitUntil(lambda: page.table.findChild(QMenu, "planning_cell_menu") is None, timeout=3000)
 
 
+@pytest.mark.real_modal  # answers the two real QInputDialogs with a timer
 def test_a_period_is_added_from_the_page_on_an_empty_database(qtbot, db_path: Path) -> None:
     runner = DbRunner()
     opened = []

@@ -15,7 +15,7 @@ from jukiaudit_desktop.gui.pages.reconcile import DiscrepancyColumn, ReconcilePa
 from jukiaudit_desktop.gui.tasks import DbRunner
 from jukiaudit_desktop.importers.profile import OPLOG, REGISTER, default_profile
 from jukiaudit_desktop.reconcile.model import Kind
-from jukiaudit_desktop.services import audits, demo, imports, master_data
+from jukiaudit_desktop.services import audits, imports, master_data
 from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.services.master_demo import SAMPLE_AGENCY_CODE
 
@@ -224,8 +224,8 @@ def test_clear_drops_every_decrypted_row_and_refresh_brings_it_back(qtbot, db, r
     page.log_window.close()
 
 
-def test_opens_on_the_agency_imported_last_then_on_the_one_chosen(qtbot, db, runner: DbRunner) -> None:
-    demo.load_demo(db)  # many agencies; the sample log is imported for C09, which is not the first
+def test_opens_on_the_agency_imported_last_then_on_the_one_chosen(qtbot, demo_db, runner: DbRunner) -> None:
+    db = demo_db  # many agencies; the sample log is imported for C09, which is not the first
     assert master_data.list_agencies(db)[0].code != SAMPLE_AGENCY_CODE
     page = _open_page(qtbot, runner)
     assert page.current_agency_code() == SAMPLE_AGENCY_CODE

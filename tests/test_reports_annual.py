@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from jukiaudit_desktop.core.errors import InputError
-from jukiaudit_desktop.services import demo, planning, reports_annual
+from jukiaudit_desktop.services import planning, reports_annual
 from jukiaudit_desktop.storage.database import Database
 
 SEED_RESULTS = {"自己点検": Decimal("2.99"), "内部監査": Decimal("2.95"), "外部監査": Decimal("3.00")}
@@ -19,12 +19,6 @@ SEED_FINDINGS = {
     "管理帳票(ドキュメント管理簿、帳票管理簿)を作成していなかった": "県庁:4機関",
     "業務端末使用管理簿の作成及び操作ログとの突合ができていなかった": "県庁:2機関",
 }
-
-
-@pytest.fixture
-def demo_db(db: Database) -> Database:
-    demo.load_demo(db)
-    return db
 
 
 def test_r7_summary_matches_the_seed(demo_db: Database, tmp_path: Path) -> None:

@@ -11,6 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
+from support.gui import in_db
+from support.shots import save_screenshot
 from test_reports_sheet import make_audit
 
 from jukiaudit_desktop.gui.sheet_preview import SheetPreviewDialog, open_sheet_preview
@@ -18,8 +20,6 @@ from jukiaudit_desktop.gui.tasks import DbRunner
 from jukiaudit_desktop.services import reports, signing
 from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.storage import trail
-
-SHOTS = Path("/tmp/shots")
 
 
 @pytest.fixture
@@ -38,12 +38,6 @@ def runner_and_audit(qtbot, db_path: Path):
     yield runner, audit_ids[0]
     runner.close()
 
-
-def in_db(qtbot, runner, work):
-    results = []
-    runner.submit(lambda db, _p: work(db), results.append)
-    qtbot.waitUntil(lambda: bool(results), timeout=10000)
-    return results[0]
 
 
 def open_preview(qtbot, runner, audit_id) -> SheetPreviewDialog:
@@ -69,15 +63,14 @@ def pdf_printer(path: Path) -> QPrinter:
     return printer
 
 
-def test_preview_shows_the_sheet_and_records_nothing(qtbot, runner_and_audit) -> None:
+def test_preview_shows_the_sheet_and_records_nothing(qtbot, runner_and_audit, tmp_path: Path) -> None:
     runner, audit_id = runner_and_audit
     head = in_db(qtbot, runner, trail.current_head)
     preview = open_preview(qtbot, runner, audit_id)
     assert preview.document.pageCount() >= 2
     assert "未発行" in preview.status_label.text() and preview.issue.doc_number in preview.status_label.text()
     assert in_db(qtbot, runner, trail.current_head) == head
-    SHOTS.mkdir(exist_ok=True)
-    preview.grab().save(str(SHOTS / "sheet_preview.png"))
+    save_screenshot(preview, tmp_path, "sheet_preview")
 
 
 def test_print_twice_is_one_document_and_a_reprint(qtbot, runner_and_audit, tmp_path: Path,
@@ -115,9 +108,13 @@ def test_save_writes_the_issued_sheet(qtbot, runner_and_audit, tmp_path: Path,
 def test_cancelled_print_dialog_issues_nothing(qtbot, runner_and_audit, monkeypatch: pytest.MonkeyPatch) -> None:
     runner, audit_id = runner_and_audit
     preview = open_preview(qtbot, runner, audit_id)
-    monkeypatch.setattr(preview, "ask_printer", lambda: None)
+    status = preview.status_label.text()
+    asked: list[str] = []
+    monkeypatch.setattr(preview, "ask_printer", lambda: asked.append("printer dialog"))  # the user cancels: None
     qtbot.mouseClick(preview.print_button, Qt.MouseButton.LeftButton)
+    assert asked == ["printer dialog"]  # the button did ask; a button that does nothing fails here
     assert in_db(qtbot, runner, lambda db: db.scalar("SELECT count(*) FROM issued_document")) == 0
+    assert preview.status_label.text() == status and "未発行" in status
 
 
 def test_print_sheet_button_on_the_audits_page_opens_the_preview(qtbot, runner_and_audit) -> None:

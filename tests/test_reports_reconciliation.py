@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ import shared_data
 from jukiaudit_desktop.core.audit import AuditType
 from jukiaudit_desktop.importers.profile import default_profile
 from jukiaudit_desktop.reconcile.settings import ReconcileSettings
-from jukiaudit_desktop.services import audits, demo, exports, findings, imports, reconciliation, reports
+from jukiaudit_desktop.services import audits, exports, findings, imports, reconciliation, reports
 from jukiaudit_desktop.storage.database import Database
 
 SAMPLES = shared_data.SAMPLES
@@ -22,8 +24,8 @@ AGENCY = "C09"  # the demo's sample agency (長野地域振興局): its terminal
 
 
 @pytest.fixture
-def reconciled(db: Database) -> tuple[Database, int, list[reconciliation.StoredDiscrepancy]]:
-    demo.load_demo(db)
+def reconciled(demo_db: Database) -> tuple[Database, int, list[reconciliation.StoredDiscrepancy]]:
+    db = demo_db
     agency, _ = imports.ensure_agency(db, AGENCY)
     assert agency.id is not None
     profile = default_profile()
@@ -50,9 +52,16 @@ def test_sheet_counts_discrepancies_explained_and_raised(reconciled, tmp_path: P
 
     path = tmp_path / "sheet.pdf"
     path.write_bytes(reports.findings_sheet_pdf(db, audit_id)[0])
-    text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                                  check=True).stdout.split())
-    assert found[0].kind.label in text and f"{len(found)}" in text
+    layout = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                            check=True).stdout
+    rows = {m[1]: tuple(int(n) for n in m.groups()[1:])
+            for m in re.finditer(r"^\s*(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", layout, re.MULTILINE)}
+    # the table's rows as printed: per kind (count, explained, raised, pending), counted here from `found`
+    per_kind = Counter(d.kind for d in found)
+    expected = {kind.label: (n, int(kind is found[0].kind), int(kind is found[1].kind), 0) for kind, n in per_kind.items()}
+    expected = {label: (n, e, r, n - e - r) for label, (n, e, r, _) in expected.items()}
+    assert {label: row for label, row in rows.items() if row != (0, 0, 0, 0)} == {
+        **expected, "計": (len(found), 1, 1, len(found) - 2)}, layout
 
 
 def test_discrepancy_export_lists_every_discrepancy(reconciled, tmp_path: Path) -> None:

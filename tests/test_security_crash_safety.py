@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import shared_data
+from support.promises import require_file
 
 from jukiaudit_desktop.security import keys
 from jukiaudit_desktop.storage import trail
@@ -59,8 +60,7 @@ def reopen_state(db_path: Path, key: bytes) -> tuple[int, int]:
 
 @pytest.mark.slow
 def test_import_killed_at_random_points_is_all_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if not GEN_OPLOG.exists():
-        pytest.skip(f"{GEN_OPLOG} (the log generator) is not available here")
+    require_file(GEN_OPLOG, "the log generator")
     monkeypatch.setenv("PW", PASSPHRASE)
     first_log, first_rows = generate(tmp_path / "first", seed=7)
     second_log, second_rows = generate(tmp_path / "second", seed=8)

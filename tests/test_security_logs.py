@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -56,6 +57,7 @@ def test_crash_report_has_the_traceback_but_no_local_values() -> None:
     assert "信州太郎" not in report and "983205673214" not in report and "K10001" not in report
 
 
+@pytest.mark.real_modal  # reads and closes the real crash dialog
 def test_crash_dialog_shows_the_redacted_report(qtbot, qapp: QApplication) -> None:
     seen: list[str] = []
 

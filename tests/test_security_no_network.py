@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import shared_data
+from support.promises import require, require_tool
 
 import jukiaudit_desktop
 from jukiaudit_desktop.cli import build_parser
@@ -87,7 +87,7 @@ def test_runtime_hook_refuses_and_records_network_use(tmp_path: Path) -> None:
     assert len(no_network.refused) == before + 3
 
 
-def test_cli_and_gui_install_the_hook_at_startup(tmp_path: Path) -> None:
+def test_cli_installs_the_hook_at_startup(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from jukiaudit_desktop.cli import main\n"
@@ -105,8 +105,54 @@ def test_cli_and_gui_install_the_hook_at_startup(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "a.db")], env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.stdout.strip().endswith("refused True"), result.stderr
-    gui_source = (PACKAGE_DIR / "gui" / "app.py").read_text(encoding="utf-8")
-    assert "no_network.install()" in gui_source.split("def run_gui", 1)[1]
+
+
+# Starts the real GUI (run_gui, offscreen) on a passphrase database; once the main window shows the opened
+# database, tries to connect out from inside the running app and reports what happened.
+GUI_PROBE = """
+import argparse, socket, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from jukiaudit_desktop.gui.app import run_gui
+from jukiaudit_desktop.gui.main_window import MainWindow
+from jukiaudit_desktop.security import no_network
+
+app = QApplication(sys.argv)
+print("before start: hook installed", no_network.installed())
+
+def probe():
+    windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+    if not windows or "暗号化済み" not in windows[0].database_label.text():
+        QTimer.singleShot(100, probe)
+        return
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.settimeout(1)
+            sock.connect(("192.0.2.1", 80))
+        print("connected")
+    except no_network.NetworkRefusedError as exc:
+        print("refused:", exc)
+    except OSError as exc:
+        print("not refused by the hook:", exc)
+    app.quit()
+
+QTimer.singleShot(0, probe)
+sys.exit(run_gui(argparse.Namespace(db=sys.argv[1], passphrase_env="PW")))
+"""
+
+
+def test_a_real_gui_start_refuses_a_connection(tmp_path: Path) -> None:
+    env = {**os.environ, "PW": "pass phrase one", "QT_QPA_PLATFORM": "offscreen"}
+    db = tmp_path / "a.db"
+    subprocess.run([sys.executable, "-m", "jukiaudit_desktop", "--db", str(db), "--passphrase-env", "PW", "init"],
+                   check=True, env=env, capture_output=True)
+    result = subprocess.run([sys.executable, "-c", GUI_PROBE, str(db)], env=env, capture_output=True, text=True,
+                            timeout=120)
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "before start: hook installed False", result.stdout + result.stderr
+    assert lines[1].startswith("refused: ネットワーク接続を拒否しました(socket.connect ('192.0.2.1', 80))"), (
+        result.stdout + result.stderr)
+    assert result.returncode == 0
 
 
 def _commands(tmp_path: Path) -> list[list[str]]:
@@ -123,11 +169,10 @@ def _commands(tmp_path: Path) -> list[list[str]]:
 
 @pytest.mark.slow
 def test_main_commands_run_in_an_empty_network_namespace(tmp_path: Path) -> None:
-    if shutil.which("unshare") is None:
-        pytest.skip("unshare is not installed: cannot create an empty network namespace here")
+    require_tool("unshare")
     probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True)
-    if probe.returncode != 0:
-        pytest.skip(f"unshare -rn is not permitted here: {probe.stderr.decode(errors='replace').strip()}")
+    require(probe.returncode == 0,
+            f"unshare -rn is not permitted here: {probe.stderr.decode(errors='replace').strip()}")
     env = {**os.environ, "PW": "pass phrase one"}
     base = ["unshare", "-rn", sys.executable, "-m", "jukiaudit_desktop", "--db", str(tmp_path / "a.db"),
             "--passphrase-env", "PW"]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from jukiaudit_desktop.cli import main
+from jukiaudit_desktop.core.errors import InputError
 from jukiaudit_desktop.security import integrity
 from jukiaudit_desktop.services import backup, settings
 from jukiaudit_desktop.services.database_access import open_app_database
@@ -127,8 +128,9 @@ def test_settings_changes_are_recorded(db: Database) -> None:
     latest = trail.entries(db, limit=1)[0]
     assert latest.action == "setting.set"
     assert json.loads(latest.detail) == {"name": settings.AUTO_LOCK_MINUTES, "value": 9}
-    with pytest.raises(Exception, match="1〜240 分"):
+    with pytest.raises(InputError, match="1〜240 分"):
         settings.set_auto_lock_minutes(db, 0)
+    assert trail.entries(db, limit=1)[0].seq == latest.seq
 
 
 def trail_rows(path: Path, action: str) -> list[str]:
@@ -139,6 +141,7 @@ def trail_rows(path: Path, action: str) -> list[str]:
         db.close()
 
 
+@pytest.mark.real_modal  # reads and closes the real warning box
 def test_gui_warns_loudly_at_start_when_the_trail_is_broken(qtbot, qapp, tmp_path: Path) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox

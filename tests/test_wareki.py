@@ -49,3 +49,11 @@ def test_fiscal_year() -> None:
     assert format_fiscal_year(2025) == "令和7年度"
     assert format_fiscal_year(2019) == "令和元年度"
     assert format_wareki_short(date(2025, 10, 3)) == "R7.10.3"
+
+
+def test_a_missing_date_is_shown_blank_or_as_the_caller_says() -> None:
+    from jukiaudit_desktop.core.wareki import format_wareki_or
+
+    assert format_wareki_or(date(2019, 5, 1)) == "令和元年5月1日"
+    assert format_wareki_or(None) == ""
+    assert format_wareki_or(None, "日程未定") == "日程未定"

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..core.audit import ItemScore
 from ..core.errors import InputError
-from ..core.wareki import format_fiscal_year, format_wareki, parse_date
+from ..core.wareki import format_fiscal_year, format_wareki, format_wareki_or, parse_date
 from ..security.atomic import write_atomic
 from ..services import audits, checklists, findings, selfcheck_xlsx
 from ..services.master_data import require_agency
@@ -59,6 +59,14 @@ def _register_audit(subparsers: Any) -> None:
     new.add_argument("--place", default="")
     new.add_argument("--auditor", action="append", default=[], help="監査人(複数指定可)")
     new.set_defaults(func=cmd_audit_new)
+    edit = sub.add_parser("edit", help="監査の詳細(日程・場所・監査人・出席者)を変更する(指定した項目だけ)")
+    edit.add_argument("id", type=int)
+    edit.add_argument("--start", help="開始日(空文字で未定に戻す)")
+    edit.add_argument("--end", help="終了日(空文字で未定に戻す)")
+    edit.add_argument("--place")
+    edit.add_argument("--auditor", action="append", help="監査人(複数指定可; 指定するとすべて置き換え)")
+    edit.add_argument("--attendee", action="append", help="受検機関出席者(複数指定可; 指定するとすべて置き換え)")
+    edit.set_defaults(func=cmd_audit_edit)
     status = sub.add_parser("status", help="監査の状態を進める")
     status.add_argument("id", type=int)
     status.add_argument("status", help="計画 / 通知済 / 実施中 / 結果通知済 / 改善確認中 / 完了")
@@ -191,10 +199,6 @@ def _score_arg(text: str | None) -> int | None:
     return None if text is None else audits.parse_score(text)
 
 
-def _wareki(day: date | None) -> str:
-    return "" if day is None else format_wareki(day)
-
-
 # ---------------------------------------------------------------- commands
 
 
@@ -208,7 +212,7 @@ def cmd_audit_list(args: argparse.Namespace, ctx: Any) -> int:
         return 0
     for a in rows:
         print(f"{a.id}\t{format_fiscal_year(a.fiscal_year)}\t{a.audit_type.value}\t{a.agency_code}\t{a.agency_name}\t"
-              f"{a.status.value}\t{_wareki(a.start_date)}")
+              f"{a.status.value}\t{format_wareki_or(a.start_date)}")
     return 0
 
 
@@ -259,6 +263,22 @@ def cmd_audit_new(args: argparse.Namespace, ctx: Any) -> int:
         audit = audits.create_audit(db, args.agency, args.year, audit_type, template_id=args.template, **details)
     print(f"作成しました: 監査 {audit.id}({format_fiscal_year(audit.fiscal_year)} {audit.audit_type.value} "
           f"{audit.agency_name})")
+    return 0
+
+
+def cmd_audit_edit(args: argparse.Namespace, ctx: Any) -> int:
+    db = ctx.db()
+    current = audits.get_audit(db, args.id)
+    audit = audits.update_details(
+        db, args.id,
+        start_date=current.start_date if args.start is None else _day(args.start, "--start"),
+        end_date=current.end_date if args.end is None else _day(args.end, "--end"),
+        place=current.place if args.place is None else args.place,
+        auditors=current.auditors if args.auditor is None else args.auditor,
+        attendees=current.attendees if args.attendee is None else args.attendee)
+    print(f"監査 {audit.id} の詳細: {format_wareki_or(audit.start_date, '日程未定')}〜"
+          f"{format_wareki_or(audit.end_date, '未定')} 場所 {audit.place or '-'} "
+          f"監査人 {'、'.join(audit.auditors) or '-'} 出席者 {'、'.join(audit.attendees) or '-'}")
     return 0
 
 
@@ -354,7 +374,7 @@ def cmd_finding_list(args: argparse.Namespace, ctx: Any) -> int:
         return 0
     for f in rows:
         print(f"{f.id}\t{format_fiscal_year(f.fiscal_year)}\t{f.agency_code}\t{f.agency_name}\t{f.finding_class.value}\t"
-              f"{f.status.value}\t{_wareki(f.due_date)}\t{f.title}")
+              f"{f.status.value}\t{format_wareki_or(f.due_date)}\t{f.title}")
     return 0
 
 

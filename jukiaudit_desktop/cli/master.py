@@ -8,7 +8,7 @@ from typing import Any
 
 from ..core.errors import JukiAuditError
 from ..core.master import Agency, Operator, Terminal
-from ..core.wareki import format_wareki, parse_date
+from ..core.wareki import format_wareki_or, parse_date
 from ..services import demo, master_data
 
 KIND_HELP = "本庁課 / 地域振興局 / 運用機関 / 執行機関 / 市町村"
@@ -20,10 +20,6 @@ def _date(text: str) -> date:
         return parse_date(text)
     except JukiAuditError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _wareki(day: date | None) -> str:
-    return "" if day is None else format_wareki(day)
 
 
 def _subcommands(subparsers: Any, name: str, help_: str) -> Any:
@@ -172,7 +168,7 @@ def cmd_jimu_list(args: argparse.Namespace, ctx: Any) -> int:
             continue
         bases = [b for b in jimu.bases if args.on is None or b.valid_on(args.on)]
         for basis in bases:
-            period = f"{_wareki(basis.valid_from)}〜{_wareki(basis.valid_to)}" if basis.valid_from or basis.valid_to else ""
+            period = f"{format_wareki_or(basis.valid_from)}〜{format_wareki_or(basis.valid_to)}" if basis.valid_from or basis.valid_to else ""
             print(f"{basis.code}\t{jimu.name}\t{basis.citation}\t{period}\t{jimu.division or ''}\t"
                   f"{','.join(jimu.agency_codes)}")
     return 0
@@ -197,7 +193,7 @@ def cmd_jimu_allow(args: argparse.Namespace, ctx: Any) -> int:
 
 def cmd_jimu_rebase(args: argparse.Namespace, ctx: Any) -> int:
     changed = master_data.change_basis(ctx.db(), args.code, args.new_code, args.effective)
-    print(f"変更しました: {changed.code} {changed.name} は {_wareki(args.effective)} から {args.new_code}")
+    print(f"変更しました: {changed.code} {changed.name} は {format_wareki_or(args.effective)} から {args.new_code}")
     return 0
 
 
@@ -223,12 +219,12 @@ def cmd_operator_add(args: argparse.Namespace, ctx: Any) -> int:
 
 def cmd_operator_revoke(args: argparse.Namespace, ctx: Any) -> int:
     revoked = master_data.revoke_operator(ctx.db(), args.agency, args.code, args.on)
-    print(f"失効させました: {revoked.agency_code} {revoked.operator_code}({_wareki(args.on)}から)")
+    print(f"失効させました: {revoked.agency_code} {revoked.operator_code}({format_wareki_or(args.on)}から)")
     return 0
 
 
 def cmd_operator_list(args: argparse.Namespace, ctx: Any) -> int:
     for o in master_data.list_operators(ctx.db(), args.agency):
-        print(f"{o.agency_code}\t{o.operator_code}\t{o.name or ''}\t{_wareki(o.registered_on)}\t"
-              f"{_wareki(o.revoked_on)}".rstrip())
+        print(f"{o.agency_code}\t{o.operator_code}\t{o.name or ''}\t{format_wareki_or(o.registered_on)}\t"
+              f"{format_wareki_or(o.revoked_on)}".rstrip())
     return 0

@@ -90,10 +90,6 @@ class ScoringScheme:
     def points(self) -> list[int]:
         return sorted(self.labels, reverse=True)
 
-    @property
-    def max_points(self) -> int:
-        return max(self.labels)
-
 
 @dataclass(frozen=True)
 class ChecklistItem:
@@ -126,7 +122,9 @@ class ChecklistTemplate:
 
 
 @dataclass(frozen=True)
-class Audit:
+class NewAudit:
+    """An audit not stored yet (no id)."""
+
     agency_id: int
     fiscal_year: int
     audit_type: AuditType
@@ -139,9 +137,15 @@ class Audit:
     attendees: tuple[str, ...] = ()
     previous_id: int | None = None
     is_history: bool = False
-    id: int | None = None
-    agency_code: str = ""  # filled in by the repository for display
-    agency_name: str = ""
+
+
+@dataclass(frozen=True)
+class Audit(NewAudit):
+    """A stored audit: its id, and its agency's code and name (filled in by the repository for display)."""
+
+    id: int = field(kw_only=True)
+    agency_code: str = field(default="", kw_only=True)
+    agency_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -164,7 +168,9 @@ class ItemScore:
 
 
 @dataclass(frozen=True)
-class Finding:
+class NewFinding:
+    """A finding not stored yet (no id)."""
+
     audit_id: int
     finding_class: FindingClass
     title: str
@@ -178,13 +184,6 @@ class Finding:
     status: FollowupStatus = FollowupStatus.NOT_STARTED
     item_id: int | None = None
     discrepancy_id: int | None = None
-    created_at: str = ""
-    id: int | None = None
-    item_code: str = ""  # filled in by the repository for display
-    agency_code: str = ""
-    agency_name: str = ""
-    fiscal_year: int = 0
-    audit_type: AuditType | None = None
 
     @property
     def is_shiteki(self) -> bool:
@@ -196,11 +195,31 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class Followup:
+class Finding(NewFinding):
+    """A stored finding: its id and when it was made, with its item code and its audit's agency, year and type
+    (filled in by the repository for display)."""
+
+    id: int = field(kw_only=True)
+    created_at: str = field(default="", kw_only=True)
+    item_code: str = field(default="", kw_only=True)
+    agency_code: str = field(default="", kw_only=True)
+    agency_name: str = field(default="", kw_only=True)
+    fiscal_year: int = field(default=0, kw_only=True)
+    audit_type: AuditType | None = field(default=None, kw_only=True)
+
+
+@dataclass(frozen=True)
+class NewFollowup:
     """One 改善報告: what the agency reported on a date, and the status it brings the finding to."""
 
     finding_id: int
     reported_on: date
     status: FollowupStatus
     note: str = ""
-    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Followup(NewFollowup):
+    """A stored 改善報告."""
+
+    id: int = field(kw_only=True)

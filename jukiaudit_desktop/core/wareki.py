@@ -42,6 +42,11 @@ def format_wareki(day: date) -> str:
     return f"{era.name}{_year_text(year)}年{day.month}月{day.day}日"
 
 
+def format_wareki_or(day: date | None, blank: str = "") -> str:
+    """format_wareki(day), or `blank` when there is no date (an open end, a date not set yet)."""
+    return blank if day is None else format_wareki(day)
+
+
 def format_wareki_short(day: date) -> str:
     """R7.10.3"""
     era, year = era_of(day)
@@ -57,11 +62,6 @@ def format_fiscal_year(year: int) -> str:
     """令和7年度 for 2025; 令和元年度 for 2019, as the year is named after its era change."""
     era, era_year = era_of(date(year, 12, 31))
     return f"{era.name}{_year_text(era_year)}年度"
-
-
-def fiscal_year_from_era(era_letter_or_name: str, era_year: int) -> int:
-    era = next(e for e in ERAS if era_letter_or_name in (e.letter, e.name))
-    return era.start.year + era_year - 1
 
 
 _WAREKI = re.compile(

@@ -14,8 +14,7 @@ from .. import APP_NAME
 from ..core.errors import JukiAuditError
 from ..paths import resource
 from ..security import app_log, integrity, keys, no_network
-from ..services.database_access import default_database_path, open_app_database
-from ..storage.database import Database
+from ..services.database_access import Database, default_database_path, open_app_database
 from .errors import show_error
 from .help_menu import install_help_menu
 from .lock import LockController
@@ -122,6 +121,7 @@ class Application:
         return dialog
 
     def unlock(self) -> None:
+        passphrase: str | None
         if self._fixed_passphrase is not None:
             passphrase, cancelled = self._fixed_passphrase, False
         else:
@@ -174,7 +174,8 @@ class Application:
 def run_gui(args: argparse.Namespace) -> int:
     no_network.install()
     app_log.configure_logging()
-    app = QApplication.instance() or QApplication(sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     install_japanese_font(app)
     install_qt_translations(app)

@@ -22,7 +22,7 @@ from ..core.errors import JukiAuditError
 from ..core.master import Agency
 from ..core.wareki import fiscal_year, format_fiscal_year
 from ..services import audits
-from ..storage.database import Database
+from ..services.database_access import Database
 from .date_edit import DateEdit
 from .submit_dialog import SubmitDialog
 from .tasks import DbRunner

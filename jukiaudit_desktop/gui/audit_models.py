@@ -10,19 +10,14 @@ from PySide6.QtGui import QColor
 
 from ..core.audit import Audit, Finding, ItemScore
 from ..core.scoring import CategoryScore
-from ..core.wareki import format_fiscal_year, format_wareki, format_wareki_short
-from ..services.audits import score_label
-from ..storage.audits_repo import EvidenceInfo
+from ..core.wareki import format_fiscal_year, format_wareki_or, format_wareki_short
+from ..services.audits import EvidenceInfo, score_label
 from .row_table import Column, RowTableModel
 
 DIFFERENCE_COLOUR = QColor("#ffd7a8")  # self score and verified score disagree
 LOW_SCORE_COLOUR = QColor("#ffb3b3")  # verified 1 point
 OVERDUE_COLOUR = QColor("#c62828")
 UNSCORED_COLOUR = QColor("#757575")
-
-
-def wareki(day: date | None) -> str:
-    return format_wareki(day) if day else ""
 
 
 def timestamp_text(stamp: str) -> str:
@@ -61,8 +56,8 @@ AUDIT_COLUMNS: list[Column[Audit]] = [
     Column("年度", lambda a: format_fiscal_year(a.fiscal_year), lambda a: a.fiscal_year),
     Column("種別", lambda a: a.audit_type.value),
     Column("機関", lambda a: a.agency_name, lambda a: a.agency_code),
-    Column("開始日", lambda a: wareki(a.start_date), lambda a: a.start_date),
-    Column("終了日", lambda a: wareki(a.end_date), lambda a: a.end_date),
+    Column("開始日", lambda a: format_wareki_or(a.start_date), lambda a: a.start_date),
+    Column("終了日", lambda a: format_wareki_or(a.end_date), lambda a: a.end_date),
     Column("場所", lambda a: a.place, tooltip=True),
     Column("監査人", lambda a: "、".join(a.auditors), tooltip=True),
     Column("状態", lambda a: a.status.value, lambda a: list(type(a.status)).index(a.status)),
@@ -102,7 +97,7 @@ def finding_columns(today: date) -> list[Column[Finding]]:
         Column("区分", lambda f: f.finding_class.value, lambda f: list(type(f.finding_class)).index(f.finding_class)),
         Column("重要度", lambda f: f.severity.value, lambda f: SEVERITY_ORDER[f.severity.value]),
         Column("件名", lambda f: f.title, tooltip=True),
-        Column("改善報告期限", lambda f: wareki(f.due_date), lambda f: f.due_date),
+        Column("改善報告期限", lambda f: format_wareki_or(f.due_date), lambda f: f.due_date),
         Column("状況", lambda f: f.status.value, lambda f: list(type(f.status)).index(f.status)),
         Column("期限", lambda f: OVERDUE_LABEL if f.is_overdue(today) else "", lambda f: f.is_overdue(today)),
     ]

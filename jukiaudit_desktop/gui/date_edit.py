@@ -7,7 +7,7 @@ from datetime import date
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from ..core.errors import InputError
-from ..core.wareki import format_wareki, parse_date
+from ..core.wareki import format_wareki, format_wareki_or, parse_date
 
 
 class DateEdit(QWidget):
@@ -17,7 +17,7 @@ class DateEdit(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.optional = optional
-        self.edit = QLineEdit(format_wareki(value) if value else "")
+        self.edit = QLineEdit(format_wareki_or(value))
         self.edit.setObjectName(name or "date_edit")
         self.edit.setPlaceholderText("令和7年10月3日 / R7.10.3 / 2025/10/03")
         self.preview = QLabel()
@@ -30,7 +30,7 @@ class DateEdit(QWidget):
         self._show_preview()
 
     def set_date(self, value: date | None) -> None:
-        self.edit.setText(format_wareki(value) if value else "")
+        self.edit.setText(format_wareki_or(value))
 
     def date(self, what: str = "日付") -> date | None:
         """The entered date (None when empty and optional); InputError naming `what` when unreadable."""

@@ -29,7 +29,7 @@ from ..core.audit import Audit, Finding, FindingClass, Severity
 from ..core.errors import JukiAuditError
 from ..core.wareki import format_fiscal_year
 from ..services import audits, findings
-from ..storage.database import Database
+from ..services.database_access import Database
 from .date_edit import DateEdit
 from .submit_dialog import SubmitDialog
 from .tasks import DbRunner
@@ -163,7 +163,7 @@ class FindingDialog(SubmitDialog):
 
     def _save(self, db: Database, audit_id: int, values: dict[str, Any]) -> Finding:
         if self.finding is not None:
-            return findings.update_finding(db, self.finding.id, **values)  # type: ignore[arg-type]
+            return findings.update_finding(db, self.finding.id, **values)
         if self.discrepancy_id is not None:
             given = {k: v for k, v in values.items() if v not in ("", None)}  # empty: the service fills it in
             return findings.raise_from_discrepancy(db, audit_id, self.discrepancy_id, item_code=self.item_code,

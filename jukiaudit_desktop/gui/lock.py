@@ -15,10 +15,8 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QProgressDialog, QPushButton, QVBoxLayout, QWidget
 
 from ..core.errors import JukiAuditError
-from ..services import settings
-from ..services.database_access import open_app_database
-from ..storage import trail
-from ..storage.database import Database
+from ..services import app_trail, settings
+from ..services.database_access import Database, open_app_database
 from .errors import show_error
 from .main_window import MainWindow
 from .tasks import DbRunner
@@ -147,7 +145,7 @@ class LockController(QObject):
     def lock(self, reason: str) -> None:
         if self.locked:
             return
-        self.runner.submit(lambda db, _p: _record(db, "session.lock", reason=reason))
+        self.runner.submit(lambda db, _p: app_trail.record_lock(db, reason))
         for page in self.window.page_widgets:
             page.clear()
         for dialog in self.window.findChildren(QDialog):
@@ -170,7 +168,7 @@ class LockController(QObject):
     def _unlock(self, passphrase: str | None) -> None:
         def reopen() -> Database:
             db = open_app_database(self.db_path, passphrase)
-            _record(db, "session.unlock")
+            app_trail.record_unlock(db)
             return db
 
         def failed(exc: BaseException) -> None:
@@ -192,8 +190,3 @@ class LockController(QObject):
         self.window.menuBar().setEnabled(True)
         self.window.database_opened()
         self.start(self.passphrase_mode)
-
-
-def _record(db: Database, action: str, **detail: str) -> None:
-    with db.transaction():
-        trail.record(db, action, **detail)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -29,6 +30,8 @@ from .tasks import DbRunner
 
 PAGE_CLASSES: list[type[Page]] = [PlanningPage, AuditsPage, ReconcilePage, FindingsPage, MasterPage, SettingsPage]
 
+
+PageT = TypeVar("PageT", bound=Page)
 
 class MainWindow(QMainWindow):
     def __init__(self, runner: DbRunner, parent: QWidget | None = None) -> None:
@@ -80,7 +83,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, r=row: self.navigation.setCurrentRow(r))
             self.addAction(action)
 
-    def page(self, page_class: type[Page]) -> Page:
+    def page(self, page_class: type[PageT]) -> PageT:
         return next(p for p in self.page_widgets if isinstance(p, page_class))
 
     def show_database(self, path: Path, mode: str) -> None:

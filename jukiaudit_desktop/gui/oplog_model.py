@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import JukiAuditError
 from ..core.wareki import format_wareki_short
-from ..storage import imports_repo
-from ..storage.imports_repo import OperationFilter
+from ..services import operation_log
+from ..services.operation_log import OperationFilter
 from .date_edit import DateEdit
 from .errors import show_error
 from .row_table import read_only_table
@@ -106,7 +106,7 @@ class OperationLogModel(QAbstractTableModel):
             self._reset(array("q"))
             return
         agency_id, where, sort, descending = self.agency_id, self.where, SORT_KEYS[self.sort_column], self.descending
-        self.runner.submit(lambda db, _p: imports_repo.operation_ids(db, agency_id, where, sort, descending),
+        self.runner.submit(lambda db, _p: operation_log.operation_ids(db, agency_id, where, sort, descending),
                            lambda ids: self._ids_loaded(generation, ids), label="操作ログを並べています")
 
     def _ids_loaded(self, generation: int, ids: array[int]) -> None:
@@ -168,7 +168,7 @@ class OperationLogModel(QAbstractTableModel):
         self._pending.add(page)
         generation = self._generation
         ids = self.ids[page * PAGE_ROWS:(page + 1) * PAGE_ROWS].tolist()
-        self.runner.submit(lambda db, _p: imports_repo.operations_by_id(db, ids),
+        self.runner.submit(lambda db, _p: operation_log.operation_rows(db, ids),
                            lambda rows: self._page_loaded(generation, page, rows))
 
     def _page_loaded(self, generation: int, page: int, rows: list[tuple[Any, ...]]) -> None:

@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
 
 from ..core.audit import NOT_APPLICABLE, SCORES_LOCKED, Audit, Finding, ItemScore
 from ..core.scoring import summarize
-from ..core.wareki import format_fiscal_year, format_wareki
+from ..core.wareki import format_fiscal_year, format_wareki, format_wareki_or
 from ..services import audits, findings
-from ..storage.audits_repo import EvidenceInfo
-from ..storage.database import Database
+from ..services.audits import EvidenceInfo
+from ..services.database_access import Database
 from . import file_dialogs
 from .audit_models import (
     ItemColumn,
@@ -271,7 +271,7 @@ class SessionView(QWidget):
     def _loaded(self, data: SessionData, stay_on: int | None = None) -> None:
         self.audit = data.audit
         audit = data.audit
-        when = format_wareki(audit.start_date) if audit.start_date else "日程未定"
+        when = format_wareki_or(audit.start_date, "日程未定")
         self.title.setText(f"{format_fiscal_year(audit.fiscal_year)} {audit.audit_type.value} "
                            f"{audit.agency_name}({when}・{audit.status.value})")
         self.items.set_rows(data.items)
@@ -317,7 +317,7 @@ class SessionView(QWidget):
     @property
     def audit_id(self) -> int:
         """The open audit's id (only called while an audit is open)."""
-        if self.audit is None or self.audit.id is None:
+        if self.audit is None:
             raise RuntimeError("no audit is open")
         return self.audit.id
 

@@ -30,7 +30,7 @@ from ..reports.findings_sheet import Issue
 from ..reports.pdf_signing import SignatureCheck
 from ..security.atomic import write_atomic
 from ..services import reports, signing
-from ..storage.database import Database
+from ..services.database_access import Database
 from . import file_dialogs
 from .tasks import DbRunner
 

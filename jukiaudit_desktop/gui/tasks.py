@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ..core.errors import JukiAuditError
 from ..core.progress import Progress
-from ..storage.database import Database
+from ..services.database_access import Database
 
 PROGRESS_DELAY_MS = 600
 
@@ -140,7 +140,10 @@ class DbRunner(QObject):
         return self._enqueue(task)
 
     def _enqueue(self, task: Task) -> Task:
-        task.progress = Progress(lambda d, t, m, task=task: self._worker.progressed.emit(task, d, t, m))
+        def progressed(done: int, total: int, message: str) -> None:
+            self._worker.progressed.emit(task, done, total, message)
+
+        task.progress = Progress(progressed)
         self._pending[task.id] = task
         if len(self._pending) == 1:
             self.busy_changed.emit(True)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from ..core.wareki import format_fiscal_year, format_wareki
+from ..core.wareki import format_fiscal_year, format_wareki, format_wareki_or
 from .findings_sheet import FindingsSheet, Issue
 from .pdf_base import (
     CONTENT_WIDTH,
@@ -28,10 +27,6 @@ from .pdf_base import (
 SHEET_TITLE = "住基ネット監査結果通知書(指摘事項票)"
 KEYWORD_PREFIX = "jukiaudit-sheet"
 BLANK_DATE = "令和　　年　　月　　日"
-
-
-def _wareki_or_dash(day: date | None) -> str:
-    return format_wareki(day) if day is not None else "—"
 
 
 def _average(value: Decimal | None) -> str:
@@ -129,7 +124,7 @@ def _findings(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
             ("現状(事実)", f.condition or "—"),
             ("判断基準", f.criteria or "—"),
             ("改善を求める事項", f.recommendation or "—"),
-            ("改善報告期限", _wareki_or_dash(f.due_date)),
+            ("改善報告期限", format_wareki_or(f.due_date, "—")),
         ]
         for i, (label, text) in enumerate(fields):
             rows.append([paragraph(str(f.number) if i == 0 else "", s.cell_header),
@@ -149,7 +144,7 @@ def _reconciliation(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
     if rec.period_from is None and rec.period_to is None:
         period = "取り込んだ記録の全期間"
     else:
-        period = f"{_wareki_or_dash(rec.period_from)} ～ {_wareki_or_dash(rec.period_to)}"
+        period = f"{format_wareki_or(rec.period_from, '—')} ～ {format_wareki_or(rec.period_to, '—')}"
     intro = paragraph(f"対象期間 {period}(突合実施日 {format_wareki(rec.run_on)})", s.body)
     rows = [[paragraph(t, s.cell_header) for t in ("不一致の種類", "件数", "説明済み", "指摘として提起", "未処理")]]
     for line in rec.lines:

@@ -21,6 +21,7 @@ from ..core.audit import (
     ChecklistTarget,
     FollowupStatus,
     ItemScore,
+    NewAudit,
 )
 from ..core.errors import InputError, JukiAuditError
 from ..core.master import AgencyKind
@@ -28,7 +29,7 @@ from ..core.scoring import ScoreSummary, exact_mean, round_two, summarize
 from ..core.wareki import normalize_text
 from ..storage import audits_repo as repo
 from ..storage import trail
-from ..storage.agencies import get_by_code
+from ..storage.agencies import get_by_code, kinds_by_id
 from ..storage.audits_repo import EvidenceInfo, LowScore, now_text
 from ..storage.database import Database
 from . import settings
@@ -100,8 +101,8 @@ def get_audit(db: Database, audit_id: int) -> Audit:
 
 
 def _default_template_id(db: Database, agency_id: int) -> int:
-    kind = db.scalar("SELECT kind FROM agency WHERE id = ?", (agency_id,))
-    target = ChecklistTarget.MUNICIPALITY if kind == AgencyKind.SHICHOSON.value else ChecklistTarget.PREFECTURE
+    kind = kinds_by_id(db).get(agency_id)
+    target = ChecklistTarget.MUNICIPALITY if kind is AgencyKind.SHICHOSON else ChecklistTarget.PREFECTURE
     template_id = repo.latest_template_id(db, target=target.value)
     if template_id is None:
         install_default_templates(db)
@@ -130,14 +131,14 @@ def create_audit(db: Database, agency_code: str, fiscal_year: int, audit_type: A
             template_id = _default_template_id(db, agency.id)
         elif repo.get_template(db, template_id) is None:
             raise InputError(f"チェックリスト ID {template_id} はありません。")
-        audit = Audit(agency.id, fiscal_year, audit_type, template_id, AuditStatus.PLANNED, start_date, end_date,
-                      place, tuple(auditors), tuple(attendees), previous_id)
-        audit_id = repo.insert_audit(db, audit)
-        audit = replace(audit, id=audit_id)
+        new = NewAudit(agency.id, fiscal_year, audit_type, template_id, AuditStatus.PLANNED, start_date, end_date,
+                       place, tuple(auditors), tuple(attendees), previous_id)
+        audit_id = repo.insert_audit(db, new)
         if previous_id is None:
-            earlier = repo.latest_earlier_audit_id(db, audit)
+            earlier = repo.latest_earlier_audit_id(db, new)
             if earlier is not None:
-                db.execute("UPDATE audit SET previous_id = ? WHERE id = ?", (earlier, audit_id))
+                repo.set_previous_audit(db, audit_id, earlier)
+        audit = require_audit(db, audit_id)
         copied = _copy_self_scores_from_self_check(db, audit) if audit_type is not AuditType.SELF_CHECK else 0
         trail.record(db, "audit.create", audit_id=audit_id, agency=agency.code, fiscal_year=fiscal_year,
                      audit_type=audit_type.value, template_id=template_id, self_scores_copied=copied)
@@ -147,9 +148,9 @@ def create_audit(db: Database, agency_code: str, fiscal_year: int, audit_type: A
 def _copy_self_scores_from_self_check(db: Database, audit: Audit) -> int:
     self_check = next((a for a in repo.list_audits(db, audit.fiscal_year, audit.agency_id, AuditType.SELF_CHECK)
                        if a.id != audit.id), None)
-    if self_check is None or audit.id is None or audit.template_id is None:
+    if self_check is None or audit.template_id is None:
         return 0
-    source = repo.scores_by_code(db, self_check.id)  # type: ignore[arg-type]
+    source = repo.scores_by_code(db, self_check.id)
     copied, stamp = 0, now_text()
     for item in repo.template_items(db, audit.template_id):
         row = source.get(item.code)
@@ -188,19 +189,25 @@ def self_check_for(db: Database, agency_code: str, fiscal_year: int) -> Audit:
     earlier = [a for a in repo.list_audits(db, agency_id=agency.id, audit_type=AuditType.SELF_CHECK)
                if a.fiscal_year < fiscal_year and a.template_id is not None]
     if earlier:
-        return start_from_previous(db, earlier[0].id, fiscal_year)  # type: ignore[arg-type]
+        return start_from_previous(db, earlier[0].id, fiscal_year)
     return create_audit(db, agency_code, fiscal_year, AuditType.SELF_CHECK)
 
 
 def update_details(db: Database, audit_id: int, *, start_date: date | None, end_date: date | None, place: str,
                    auditors: Sequence[str], attendees: Sequence[str]) -> Audit:
+    """Change an audit's dates, place, auditors and attendees after creation (the trail names what changed)."""
     audit = require_audit(db, audit_id)
     if start_date and end_date and end_date < start_date:
         raise InputError("終了日が開始日より前になっています。")
+    changed = replace(audit, start_date=start_date, end_date=end_date, place=place.strip(),
+                      auditors=tuple(auditors), attendees=tuple(attendees))
+    fields = [name for name in ("start_date", "end_date", "place", "auditors", "attendees")
+              if getattr(changed, name) != getattr(audit, name)]
+    if not fields:
+        return audit
     with db.transaction():
-        repo.update_audit_details(db, replace(audit, start_date=start_date, end_date=end_date, place=place,
-                                              auditors=tuple(auditors), attendees=tuple(attendees)))
-        trail.record(db, "audit.update", audit_id=audit_id)
+        repo.update_audit_details(db, changed)
+        trail.record(db, "audit.update", audit_id=audit_id, fields=fields)
     return require_audit(db, audit_id)
 
 
@@ -239,12 +246,12 @@ def audit_items(db: Database, audit_id: int) -> list[ItemScore]:
     return repo.item_scores(db, audit_id, audit.template_id, audit.previous_id)
 
 
-def _item_id(db: Database, audit: Audit, item_code: str) -> int:
-    item_id = db.scalar("SELECT id FROM checklist_item WHERE template_id = ? AND code = ?",
-                        (audit.template_id, item_code))
+def item_id_for_code(db: Database, audit: Audit, item_code: str) -> int:
+    """The id of the checklist item `item_code` of the audit's checklist; refused when it has none."""
+    item_id = None if audit.template_id is None else repo.checklist_item_id(db, audit.template_id, item_code)
     if item_id is None:
         raise InputError(f"項目コード {item_code} は監査 {audit.id} のチェックリストにありません。")
-    return int(item_id)
+    return item_id
 
 
 def _check_editable(audit: Audit) -> None:
@@ -255,7 +262,7 @@ def _check_editable(audit: Audit) -> None:
 def _save_field(db: Database, audit_id: int, item_code: str, field: str, value: object, action: str) -> None:
     audit = require_audit(db, audit_id)
     _check_editable(audit)
-    item_id = _item_id(db, audit, item_code)
+    item_id = item_id_for_code(db, audit, item_code)
     with db.transaction():
         repo.upsert_score_field(db, audit_id, item_id, field, value, now_text())
         detail = {"value": value} if field in ("self_score", "verified") else {"chars": len(str(value or ""))}
@@ -326,7 +333,7 @@ def add_evidence(db: Database, audit_id: int, path: Path, *, item_code: str | No
         _check_size(db, name, size)
         content = path.read_bytes()
     _check_size(db, name, len(content))
-    item_id = _item_id(db, audit, item_code) if item_code else None
+    item_id = item_id_for_code(db, audit, item_code) if item_code else None
     sha256 = hashlib.sha256(content).hexdigest()
     mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
     with db.transaction():
@@ -395,19 +402,19 @@ def annual_aggregate(db: Database, fiscal_year: int) -> list[AggregateRow]:
     an audit recorded as history (is_history, no scores known) counts as done with an unknown score.
     """
     rows = []
-    kinds = {a[0]: a[1] for a in db.query("SELECT id, kind FROM agency")}
+    kinds = kinds_by_id(db)
     for scope in (ChecklistTarget.PREFECTURE.value, ChecklistTarget.MUNICIPALITY.value):
         for audit_type in AuditType:
             scores = []
             for audit in repo.list_audits(db, fiscal_year, audit_type=audit_type):
-                is_municipal = kinds.get(audit.agency_id) == AgencyKind.SHICHOSON.value
+                is_municipal = kinds.get(audit.agency_id) is AgencyKind.SHICHOSON
                 if is_municipal != (scope == ChecklistTarget.MUNICIPALITY.value):
                     continue
-                summary = score_summary(db, audit.id)  # type: ignore[arg-type]
+                summary = score_summary(db, audit.id)
                 exact = summary.self_exact if audit_type is AuditType.SELF_CHECK else summary.verified_exact
                 if exact is None and not audit.is_history:
                     continue  # planned or not yet scored: not part of the year's results
-                scores.append(AgencyScore(audit.id, audit.agency_code, audit.agency_name,  # type: ignore[arg-type]
+                scores.append(AgencyScore(audit.id, audit.agency_code, audit.agency_name,
                                           None if exact is None else round_two(exact), exact))
             if scores:
                 mean = exact_mean([s.exact for s in scores if s.exact is not None])

@@ -135,7 +135,6 @@ def load(db: Database) -> None:
 def _self_check(db: Database, agency_code: str, outsources: bool) -> int:
     audit = audits.create_audit(db, agency_code, FISCAL_YEAR, AuditType.SELF_CHECK, start_date=date(2025, 6, 2),
                                 end_date=date(2025, 7, 31), auditors=("各機関責任者",))
-    assert audit.id is not None
     for row in audits.audit_items(db, audit.id):
         na = row.item.category == OUTSOURCING_CATEGORY and not outsources
         audits.set_self_score(db, audit.id, row.item.code, 0 if na else 3)
@@ -147,7 +146,6 @@ def _verification(db: Database, agency_code: str, audit_type: AuditType, day: da
     """An on-site audit: self scores come from the R7 self-check; the auditor confirms them."""
     audit = audits.create_audit(db, agency_code, FISCAL_YEAR, audit_type, start_date=day, end_date=day,
                                 place="執務室", auditors=auditors)
-    assert audit.id is not None
     for row in audits.audit_items(db, audit.id):
         audits.set_verified_score(db, audit.id, row.item.code, row.self_score)
     return audit.id
@@ -196,7 +194,6 @@ def _raise(db: Database, audit_id: int, finding: DemoFinding, statuses: tuple[Fo
         db, audit_id, FindingClass.NEEDS_IMPROVEMENT, finding.title, item_code=finding.item_codes[0],
         severity=Severity.MEDIUM, condition=finding.condition, criteria=finding.criteria, cause=finding.cause,
         effect=finding.effect, recommendation=finding.recommendation, due_date=DUE)
-    assert raised.id is not None
     for number, status in enumerate(statuses):
         reported = date(2026, 1, 20) if number == 0 else date(2026, 3, 13)
         findings.add_followup(db, raised.id, reported, status, f"改善報告(第{number + 1}回)")

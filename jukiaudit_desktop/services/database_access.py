@@ -5,13 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import platformdirs
-import sqlcipher3
 
 from ..security import keys
 from ..storage import trail
-from ..storage.database import Database, DatabaseMissingError, explain_sqlite_error, open_database
+from ..storage.database import (
+    Database,
+    DatabaseError,
+    DatabaseMissingError,
+    explain_sqlite_error,
+    open_database,
+)
 
 DATABASE_FILE_NAME = "jukiaudit.db"
+
+__all__ = ["Database", "database_exists", "default_database_path", "open_app_database"]
 
 
 def default_database_path() -> Path:
@@ -48,7 +55,7 @@ def open_app_database(path: Path, passphrase: str | None = None, *, create: bool
     try:
         with db.transaction():
             trail.record(db, "database.create" if not exists else "database.open", mode=_mode(passphrase))
-    except sqlcipher3.DatabaseError as exc:  # a damaged or tampered page on the way in
+    except DatabaseError as exc:  # a damaged or tampered page on the way in
         db.close()
         raise explain_sqlite_error(exc, path) from exc
     return db

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from ..core.errors import JukiAuditError
 from ..core.progress import NO_PROGRESS, Progress
-from ..storage import trail
+from ..storage import agencies, trail
 from ..storage.database import Database
 from . import audits_demo, imports, master_demo, planning_demo, reports_annual
 
@@ -26,7 +26,7 @@ DEMO_STEPS: list[DemoStep] = [
 
 
 def has_data(db: Database) -> bool:
-    return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM agency)"))
+    return agencies.any_agency(db)
 
 
 def load_demo(db: Database, progress: Progress = NO_PROGRESS) -> None:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
-from ..core.audit import Finding, FindingClass, Followup, FollowupStatus, Severity
+from ..core.audit import Finding, FindingClass, Followup, FollowupStatus, NewFinding, NewFollowup, Severity
 from ..core.errors import InputError
 from ..storage import audits_repo as repo
-from ..storage import trail
+from ..storage import reconcile_repo, trail
 from ..storage.audits_repo import now_text
 from ..storage.database import Database
-from .audits import require_audit
+from .audits import item_id_for_code, require_audit
+from .reconciliation import EXPLAINED, RAISED
+
+FindingT = TypeVar("FindingT", NewFinding, Finding)
 
 EDITABLE_FIELDS = ("finding_class", "severity", "title", "condition", "criteria", "cause", "effect",
                    "recommendation", "due_date", "item_id")
@@ -61,15 +64,10 @@ def require_finding(db: Database, finding_id: int) -> Finding:
 
 
 def _item_id_for_code(db: Database, audit_id: int, item_code: str) -> int:
-    audit = require_audit(db, audit_id)
-    item_id = db.scalar("SELECT id FROM checklist_item WHERE template_id = ? AND code = ?",
-                        (audit.template_id, item_code))
-    if item_id is None:
-        raise InputError(f"項目コード {item_code} は監査 {audit_id} のチェックリストにありません。")
-    return int(item_id)
+    return item_id_for_code(db, require_audit(db, audit_id), item_code)
 
 
-def _validated(finding: Finding) -> Finding:
+def _validated(finding: FindingT) -> FindingT:
     if not finding.title.strip():
         raise InputError("指摘事項の件名(title)は必須です。")
     return replace(finding, title=finding.title.strip())
@@ -83,7 +81,7 @@ def add_finding(db: Database, audit_id: int, finding_class: FindingClass, title:
     audit = require_audit(db, audit_id)
     item_id = _item_id_for_code(db, audit_id, item_code) if item_code else None
     finding_class, severity = FindingClass(finding_class), Severity(severity)  # plain str accepted too
-    finding = _validated(Finding(audit_id, finding_class, title, severity, condition, criteria, cause, effect,
+    finding = _validated(NewFinding(audit_id, finding_class, title, severity, condition, criteria, cause, effect,
                                  recommendation, due_date, item_id=item_id))
     with db.transaction():
         finding_id = repo.insert_finding(db, finding, now_text())
@@ -119,12 +117,30 @@ class DiscrepancyEvidence:
     register_entries: list[dict[str, Any]]
 
 
-def discrepancy_evidence(db: Database, discrepancy_id: int) -> DiscrepancyEvidence:
-    ref = repo.get_discrepancy(db, discrepancy_id)
-    if ref is None:
+def _require_discrepancy(db: Database, discrepancy_id: int) -> reconcile_repo.StoredDiscrepancy:
+    found = reconcile_repo.get_discrepancy(db, discrepancy_id)
+    if found is None:
         raise InputError(f"差異 ID {discrepancy_id} はありません。")
-    return DiscrepancyEvidence(ref.id, ref.kind, ref.detail, repo.operation_lines(db, ref.operation_ids),
-                               repo.register_lines(db, ref.register_ids))
+    return found
+
+
+def discrepancy_evidence(db: Database, discrepancy_id: int) -> DiscrepancyEvidence:
+    found = _require_discrepancy(db, discrepancy_id)
+    return DiscrepancyEvidence(found.id, found.kind.value, found.detail,
+                               repo.operation_lines(db, list(found.operation_ids)),
+                               repo.register_lines(db, list(found.register_ids)))
+
+
+def _refuse_unless_open(db: Database, discrepancy_id: int) -> None:
+    """A discrepancy becomes at most one finding, and an explained one none (undo the explanation first)."""
+    found = _require_discrepancy(db, discrepancy_id)
+    if found.status == RAISED:
+        raised = "、".join(f"ID {i}" for i in repo.finding_ids_of_discrepancy(db, discrepancy_id))
+        raise InputError(f"差異 ID {discrepancy_id} は既に指摘事項({raised})として提起されています。"
+                         "同じ差異を二度提起することはできません。")
+    if found.status == EXPLAINED:
+        raise InputError(f"差異 ID {discrepancy_id} は説明済みです(理由: {found.explanation})。"
+                         "指摘事項にするには、先に説明済みを取り消してください。")
 
 
 def _lines_text(evidence: DiscrepancyEvidence) -> str:
@@ -140,16 +156,14 @@ def raise_from_discrepancy(db: Database, audit_id: int, discrepancy_id: int, **f
     """Raise a finding from a reconciliation discrepancy of the audited agency. The condition quotes the log
     lines and register entries; the discrepancy is marked 'raised'."""
     audit = require_audit(db, audit_id)
-    ref = repo.get_discrepancy(db, discrepancy_id)
-    if ref is None:
-        raise InputError(f"差異 ID {discrepancy_id} はありません。")
-    if ref.agency_id != audit.agency_id:
-        raise InputError(f"差異 ID {discrepancy_id} は監査 {audit_id} の機関({audit.agency_name})のものではありません。")
     evidence = discrepancy_evidence(db, discrepancy_id)
+    if reconcile_repo.discrepancy_agency_id(db, discrepancy_id) != audit.agency_id:
+        raise InputError(f"差異 ID {discrepancy_id} は監査 {audit_id} の機関({audit.agency_name})のものではありません。")
+    _refuse_unless_open(db, discrepancy_id)
     item_code = fields_.pop("item_code", None)
     values: dict[str, Any] = {
         "finding_class": FindingClass.NEEDS_IMPROVEMENT,
-        "title": DISCREPANCY_TITLES.get(ref.kind, f"突合で差異({ref.kind})が見つかった"),
+        "title": DISCREPANCY_TITLES.get(evidence.kind, f"突合で差異({evidence.kind})が見つかった"),
         "condition": _lines_text(evidence),
         "criteria": "業務端末使用管理簿への記載と操作ログとの突合(住基ネットセキュリティ要綱)",
     }
@@ -161,12 +175,13 @@ def raise_from_discrepancy(db: Database, audit_id: int, discrepancy_id: int, **f
         values["item_id"] = _item_id_for_code(db, audit_id, item_code)
     values["finding_class"], values["severity"] = (FindingClass(values["finding_class"]),
                                                    Severity(values.get("severity", Severity.MEDIUM)))
-    finding = _validated(Finding(audit_id, discrepancy_id=discrepancy_id, **values))
+    finding = _validated(NewFinding(audit_id, discrepancy_id=discrepancy_id, **values))
     with db.transaction():
+        _refuse_unless_open(db, discrepancy_id)  # again inside the transaction: another client may have raised it
         finding_id = repo.insert_finding(db, finding, now_text())
-        repo.mark_discrepancy_raised(db, discrepancy_id)
+        reconcile_repo.set_status(db, discrepancy_id, RAISED, None)
         trail.record(db, "finding.from_discrepancy", finding_id=finding_id, audit_id=audit_id,
-                     discrepancy_id=discrepancy_id, kind=ref.kind)
+                     discrepancy_id=discrepancy_id, kind=evidence.kind)
     return require_finding(db, finding_id)
 
 
@@ -189,11 +204,11 @@ def add_followup(db: Database, finding_id: int, reported_on: date, status: Follo
     status = FollowupStatus(status)
     finding = require_finding(db, finding_id)
     with db.transaction():
-        followup_id = repo.insert_followup(db, Followup(finding_id, reported_on, status, note))
+        followup_id = repo.insert_followup(db, NewFollowup(finding_id, reported_on, status, note))
         repo.set_finding_status(db, finding_id, status)
         trail.record(db, "finding.followup", finding_id=finding_id, followup_id=followup_id,
                      old=finding.status.value, new=status.value)
-    return Followup(finding_id, reported_on, status, note, followup_id)
+    return Followup(finding_id, reported_on, status, note, id=followup_id)
 
 
 def list_followups(db: Database, finding_id: int) -> list[Followup]:

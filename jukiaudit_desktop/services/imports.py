@@ -27,7 +27,7 @@ from ..importers.values import normalize
 from ..paths import resource
 from ..security import file_limits
 from ..storage import agencies, imports_repo, trail
-from ..storage.database import Database
+from ..storage.database import Database, bulk_connection
 
 KIND_LABELS = {OPLOG: "操作ログ", REGISTER: "業務端末使用管理簿"}
 # Above this many new rows it is faster to drop the operation indexes and build them once at the end.
@@ -125,7 +125,7 @@ def import_files(db: Database, agency: int | str, layout: Layout, paths: Sequenc
     `agency` is an agency id, or a code that is registered (本庁課, name = code) when missing, in the same
     transaction. A file imported before (same SHA-256 for this agency and kind) is recognised and adds nothing.
     """
-    with _cycle_collector_paused(), imports_repo.loading_connection(db) as loader, loader.transaction():
+    with _cycle_collector_paused(), bulk_connection(db, foreign_keys=False) as loader, loader.transaction():
         created = None
         if isinstance(agency, str):
             found, was_created = ensure_agency(loader, agency)

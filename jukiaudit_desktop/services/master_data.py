@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from ..core.errors import InputError
-from ..core.master import Agency, AgencyKind, Jimu, JimuBasis, Operator, Terminal, basis_from_code
+from ..core.master import Agency, AgencyKind, Jimu, Operator, Terminal, basis_from_code
 from ..storage import agencies, jimu, operators, terminals, trail
 from ..storage.database import Database
 
@@ -125,10 +125,6 @@ def change_basis(db: Database, code: str, new_code: str, effective: date) -> Jim
 def authorised_jimu_codes(db: Database, agency_code: str, on: date | None = None) -> set[str]:
     """The log codes the agency may use (on a given day, if given): what `unauthorized_jimu` checks against."""
     return jimu.authorised_codes(db, _agency_id(db, agency_code), on)
-
-
-def jimu_bases(db: Database, code: str) -> tuple[JimuBasis, ...]:
-    return require_jimu(db, code).bases
 
 
 def latest_usage(db: Database) -> tuple[int | None, dict[str, int]]:

@@ -15,7 +15,7 @@ from ..reconcile.model import REGISTER_KINDS, Kind, Outcome
 from ..reconcile.settings import ReconcileSettings
 from ..storage import reconcile_repo as repo
 from ..storage import trail
-from ..storage.database import Database
+from ..storage.database import Database, bulk_connection
 from ..storage.reconcile_repo import ALL_TIME, Period, RunInfo, StoredDiscrepancy
 from .master_data import require_agency
 
@@ -55,8 +55,8 @@ def run_reconciliation(db: Database, agency_code: str, settings: ReconcileSettin
     steps = 4
     names = Vocabulary()
     progress.update(0, steps, "操作ログを読み込んでいます")
-    # Reading and storing each on a fresh connection: see repo.fresh_connection.
-    with repo.fresh_connection(db) as reader:
+    # Reading and storing each on a fresh connection: see storage.database.bulk_connection.
+    with bulk_connection(db) as reader:
         ops = repo.load_operations(reader, agency.id, widened(period), names, progress)
         progress.update(1, steps, "業務端末使用管理簿を読み込んでいます")
         entries = repo.load_register(reader, agency.id, widened(period), names)
@@ -64,7 +64,7 @@ def run_reconciliation(db: Database, agency_code: str, settings: ReconcileSettin
     progress.update(2, steps, f"突合しています(操作 {len(ops):,} 件、記帳 {len(entries):,} 件)")
     outcome = within(period, reconcile(ops, entries, lists, names, settings))
     progress.update(3, steps, f"結果を保存しています({len(outcome.discrepancies):,} 件)")
-    with repo.fresh_connection(db) as writer, writer.transaction():
+    with bulk_connection(db) as writer, writer.transaction():
         run_id = repo.insert_run(writer, agency.id, period, settings, outcome)
         trail.record(writer, "reconcile.run", agency=agency.code, run_id=run_id, operations=len(ops),
                      register_entries=len(entries), summary=outcome.summary())
@@ -152,7 +152,7 @@ def describe(kind: Kind, detail: dict[str, Any]) -> str:
 def view_run(db: Database, run_id: int) -> list[DiscrepancyView]:
     summaries: dict[tuple[str, str], str] = {}  # most details repeat: describe each once
     views = []
-    with repo.fresh_connection(db) as reader:  # tens of thousands of rows: see repo.fresh_connection
+    with bulk_connection(db) as reader:  # tens of thousands of rows: see bulk_connection
         rows = repo.discrepancy_subjects(reader, run_id)
     for id_, ordinal, kind_text, status, explanation, detail, at, terminal, operator, file, line in rows:
         kind = Kind(kind_text)

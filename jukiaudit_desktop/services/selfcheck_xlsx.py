@@ -124,7 +124,7 @@ def export_forms(db: Database, fiscal_year: int, folder: Path, progress: Progres
         progress.update(done, len(agencies), f"{agency.name} の自己点検表")
         audit = self_check_for(db, agency.code, fiscal_year)
         name = f"自己点検_{format_fiscal_year(fiscal_year)}_{agency.code}_{_safe(agency.name)}.xlsx"
-        written.append(export_form(db, audit.id, folder / name))  # type: ignore[arg-type]
+        written.append(export_form(db, audit.id, folder / name))
     progress.update(len(agencies), len(agencies), "完了")
     return written
 
@@ -249,4 +249,4 @@ def import_form(db: Database, path: Path, audit_id: int | None = None) -> Selfch
         not_applicable = sum(1 for e in filled if e.score == NOT_APPLICABLE)
         trail.record(db, "selfcheck.import", audit_id=audit.id, file=Path(path).name, items=len(filled),
                      not_applicable=not_applicable)
-    return SelfcheckImport(audit.id, len(filled), not_applicable)  # type: ignore[arg-type]
+    return SelfcheckImport(audit.id, len(filled), not_applicable)

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..core.errors import InputError
-from ..storage import trail
+from ..storage import settings_repo, trail
 from ..storage.database import Database
 
 AUTO_LOCK_MINUTES = "security.auto_lock_minutes"
@@ -15,7 +15,7 @@ MAX_AUTO_LOCK_MINUTES = 240
 
 
 def get(db: Database, name: str, default: Any = None) -> Any:
-    text = db.scalar("SELECT value FROM setting WHERE name = ?", (name,))
+    text = settings_repo.get_text(db, name)
     return default if text is None else json.loads(text)
 
 
@@ -23,8 +23,7 @@ def set_value(db: Database, name: str, value: Any) -> None:
     """Store `value` (anything JSON can hold) under `name`, with a trail entry naming the setting."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     with db.transaction():
-        db.execute("INSERT INTO setting (name, value) VALUES (?, ?) "
-                   "ON CONFLICT (name) DO UPDATE SET value = excluded.value", (name, text))
+        settings_repo.put_text(db, name, text)
         trail.record(db, "setting.set", name=name, value=value)
 
 

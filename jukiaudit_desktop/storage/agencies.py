@@ -22,6 +22,14 @@ def list_agencies(db: Database) -> list[Agency]:
     return [_agency(r) for r in db.query(f"SELECT {_COLUMNS} FROM agency ORDER BY code")]
 
 
+def any_agency(db: Database) -> bool:
+    return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM agency)"))
+
+
+def kinds_by_id(db: Database) -> dict[int, AgencyKind]:
+    return {int(id_): AgencyKind(kind) for id_, kind in db.query("SELECT id, kind FROM agency")}
+
+
 def get_by_code(db: Database, code: str) -> Agency | None:
     row = db.execute(f"SELECT {_COLUMNS} FROM agency WHERE code = ?", (code,)).fetchone()
     return None if row is None else _agency(row)

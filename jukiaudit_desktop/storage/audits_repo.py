@@ -19,6 +19,9 @@ from ..core.audit import (
     Followup,
     FollowupStatus,
     ItemScore,
+    NewAudit,
+    NewFinding,
+    NewFollowup,
     ScoringScheme,
     Severity,
 )
@@ -142,10 +145,10 @@ def _audit(row: tuple[Any, ...]) -> Audit:
      previous_id, is_history, agency_code, agency_name) = row
     return Audit(agency_id, fiscal_year, AuditType(audit_type), template_id, AuditStatus(status), _date(start),
                  _date(end), place or "", tuple(json.loads(auditors or "[]")), tuple(json.loads(attendees or "[]")),
-                 previous_id, bool(is_history), id_, agency_code, agency_name)
+                 previous_id, bool(is_history), id=id_, agency_code=agency_code, agency_name=agency_name)
 
 
-def insert_audit(db: Database, audit: Audit) -> int:
+def insert_audit(db: Database, audit: NewAudit) -> int:
     cur = db.execute(
         "INSERT INTO audit (agency_id, fiscal_year, audit_type, template_id, status, start_date, end_date, place, "
         "auditors, attendees, previous_id, is_history) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -188,7 +191,16 @@ def set_audit_status(db: Database, audit_id: int, status: AuditStatus) -> None:
     db.execute("UPDATE audit SET status = ? WHERE id = ?", (status.value, audit_id))
 
 
-def latest_earlier_audit_id(db: Database, audit: Audit) -> int | None:
+def set_previous_audit(db: Database, audit_id: int, previous_id: int) -> None:
+    db.execute("UPDATE audit SET previous_id = ? WHERE id = ?", (previous_id, audit_id))
+
+
+def checklist_item_id(db: Database, template_id: int, code: str) -> int | None:
+    value = db.scalar("SELECT id FROM checklist_item WHERE template_id = ? AND code = ?", (template_id, code))
+    return None if value is None else int(value)
+
+
+def latest_earlier_audit_id(db: Database, audit: NewAudit) -> int | None:
     """The agency's most recent audit of the same type in an earlier fiscal year (the last cycle)."""
     value = db.scalar(
         "SELECT id FROM audit WHERE agency_id = ? AND audit_type = ? AND fiscal_year < ? "
@@ -328,17 +340,18 @@ def _finding(row: tuple[Any, ...]) -> Finding:
      audit_type) = row
     return Finding(audit_id, FindingClass(finding_class), title, Severity(severity), condition or "",
                    criteria or "", cause or "", effect or "", recommendation or "", _date(due_date),
-                   FollowupStatus(status), item_id, discrepancy_id, created_at, id_, item_code, agency_code,
-                   agency_name, fiscal_year, AuditType(audit_type))
+                   FollowupStatus(status), item_id, discrepancy_id, id=id_, created_at=created_at,
+                   item_code=item_code, agency_code=agency_code, agency_name=agency_name, fiscal_year=fiscal_year,
+                   audit_type=AuditType(audit_type))
 
 
-def _finding_values(finding: Finding) -> tuple[Any, ...]:
+def _finding_values(finding: NewFinding) -> tuple[Any, ...]:
     return (finding.finding_class.value, finding.severity.value, finding.title, finding.condition, finding.criteria,
             finding.cause, finding.effect, finding.recommendation, _iso(finding.due_date), finding.status.value,
             finding.item_id, finding.discrepancy_id)
 
 
-def insert_finding(db: Database, finding: Finding, created_at: str) -> int:
+def insert_finding(db: Database, finding: NewFinding, created_at: str) -> int:
     cur = db.execute(
         f"INSERT INTO finding (audit_id, {', '.join(FINDING_FIELDS)}, created_at) "
         f"VALUES (?, {', '.join('?' for _ in FINDING_FIELDS)}, ?)",
@@ -381,7 +394,7 @@ def earlier_audit_ids(db: Database, audit: Audit) -> list[int]:
         (audit.agency_id, audit.id, audit.fiscal_year, audit.fiscal_year, audit.id))]
 
 
-def insert_followup(db: Database, followup: Followup) -> int:
+def insert_followup(db: Database, followup: NewFollowup) -> int:
     cur = db.execute(
         "INSERT INTO followup (finding_id, reported_on, status, note) VALUES (?, ?, ?, ?)",
         (followup.finding_id, followup.reported_on.isoformat(), followup.status.value, followup.note),
@@ -393,36 +406,16 @@ def list_followups(db: Database, finding_id: int) -> list[Followup]:
     rows = db.query(
         "SELECT id, finding_id, reported_on, status, coalesce(note, '') FROM followup WHERE finding_id = ? "
         "ORDER BY reported_on, id", (finding_id,))
-    return [Followup(fid, date.fromisoformat(on), FollowupStatus(status), note, id_)
+    return [Followup(fid, date.fromisoformat(on), FollowupStatus(status), note, id=id_)
             for id_, fid, on, status, note in rows]
 
 
 # ---------------------------------------------------------------- discrepancies (read; the reconcile area owns them)
 
 
-@dataclass(frozen=True)
-class DiscrepancyRef:
-    id: int
-    agency_id: int
-    kind: str
-    operation_ids: list[int]
-    register_ids: list[int]
-    detail: dict[str, Any]
-    status: str
-
-
-def get_discrepancy(db: Database, discrepancy_id: int) -> DiscrepancyRef | None:
-    row = db.execute(
-        "SELECT d.id, r.agency_id, d.kind, d.operation_ids, d.register_ids, d.detail, d.status FROM discrepancy d "
-        "JOIN reconciliation r ON r.id = d.reconciliation_id WHERE d.id = ?", (discrepancy_id,)).fetchone()
-    if row is None:
-        return None
-    id_, agency_id, kind, op_ids, reg_ids, detail, status = row
-    return DiscrepancyRef(id_, agency_id, kind, json.loads(op_ids), json.loads(reg_ids), json.loads(detail), status)
-
-
-def mark_discrepancy_raised(db: Database, discrepancy_id: int) -> None:
-    db.execute("UPDATE discrepancy SET status = 'raised' WHERE id = ?", (discrepancy_id,))
+def finding_ids_of_discrepancy(db: Database, discrepancy_id: int) -> list[int]:
+    return [int(i) for (i,) in db.query("SELECT id FROM finding WHERE discrepancy_id = ? ORDER BY id",
+                                        (discrepancy_id,))]
 
 
 def operation_lines(db: Database, operation_ids: list[int]) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from ..core.errors import JukiAuditError
 from ..paths import schema_file
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+DatabaseError = sqlcipher3.DatabaseError  # what the layers above catch: only storage/ imports sqlcipher3
 _SCHEMA_VERSION_LINE = re.compile(r"PRAGMA\s+user_version\s*=\s*(\d+)", re.IGNORECASE)
 
 
@@ -137,7 +138,8 @@ class Database:
         return self.conn.execute(sql, params)
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
-        return self.conn.execute(sql, params).fetchall()
+        rows: list[tuple[Any, ...]] = self.conn.execute(sql, params).fetchall()
+        return rows
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()
@@ -149,12 +151,37 @@ class Database:
         self.conn.close()
 
 
-def _connect(path: Path, key: bytes) -> sqlcipher3.Connection:
-    conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=2.0, check_same_thread=True)
+def _connect(path: Path, key: bytes, cached_statements: int = 128) -> sqlcipher3.Connection:
+    conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=2.0, check_same_thread=True,
+                              cached_statements=cached_statements)
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     conn.execute("PRAGMA cipher_memory_security = ON")
     return conn
+
+
+@contextlib.contextmanager
+def bulk_connection(db: Database, *, foreign_keys: bool = True) -> Iterator[Database]:
+    """A second, fresh connection to the same (open, checked) database for one bulk step — loading or reading
+    many rows, storing a run — closed afterwards.
+
+    Why: with `cipher_memory_security = ON` every allocation SQLite cannot serve from its per-connection
+    lookaside memory costs an mlock/munlock pair. A long-used connection has its lookaside taken by cached
+    statements, which made bulk work five to ten times slower. A fresh connection that caches no statements
+    (each big executemany prepares once anyway) keeps its lookaside for the rows. foreign_keys=False for a load
+    whose rows refer only to rows made in the same transaction. When `db` is inside a transaction already
+    (demo data), `db` itself is used: a second connection would not see its uncommitted rows.
+    """
+    if db.in_transaction:
+        yield db
+        return
+    conn = _connect(db.path, db.key, cached_statements=0)
+    try:
+        conn.execute("PRAGMA synchronous = FULL")  # per connection: as durable as the main one
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        yield Database(conn, db.path, db.key)
+    finally:
+        conn.close()
 
 
 def open_database(
@@ -226,13 +253,13 @@ def _check_and_migrate(db: Database, migrations: Sequence[Migration]) -> None:
             sql = step.path.read_text(encoding="utf-8")
             try:
                 db.conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {step.target_version};\nCOMMIT;")
-            except Exception:
+            except Exception as exc:
                 if db.conn.in_transaction:
                     db.conn.execute("ROLLBACK")
-                raise JukiAuditError(
-                    f"{db.path}: データベースの更新({step.path.name})に失敗しました。"
+                raise JukiAuditError(  # the SQL error says which statement of the step failed
+                    f"{db.path}: データベースの更新({step.path.name})に失敗しました({exc})。"
                     f"更新前のバックアップ: {backup_path}"
-                ) from None
+                ) from exc
             found = step.target_version
 
 

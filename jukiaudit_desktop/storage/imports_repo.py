@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
-
-import sqlcipher3
 
 from ..core.records import OperationRecord, RegisterEntry
 from .database import Database
@@ -87,36 +83,6 @@ def insert_register_rows(db: Database, file_id: int | None, agency_id: int, rows
     """Rows (line, start_at, end_at, terminal, operator, jimu_code, count); file_id None for typed-in entries."""
     file_sql = "NULL" if file_id is None else str(int(file_id))
     db.conn.executemany(_REGISTER_INSERT.format(file_id=file_sql, agency_id=int(agency_id)), rows)
-
-
-@contextlib.contextmanager
-def loading_connection(db: Database) -> Iterator[Database]:
-    """A second, fresh connection to the same database for loading many rows, closed afterwards.
-
-    Why: with `cipher_memory_security = ON` every allocation SQLite cannot serve from its per-connection
-    lookaside memory costs an mlock/munlock pair. A long-used connection has its lookaside taken by cached
-    statements, which made inserting ten times slower (≈40 µs a row). A fresh connection that caches no
-    statements (each big executemany prepares once anyway) keeps its lookaside for the rows.
-    Foreign-key checks stay off on it (SQLite's default): the rows loaded refer only to the import_file row
-    made in the same transaction. When `db` is inside a transaction already (demo data), `db` itself is used.
-    """
-    if db.in_transaction:
-        yield db
-        return
-    conn = _connect_uncached(db.path, db.key)  # the file is open and checked already: no schema work here
-    try:
-        yield Database(conn, db.path, db.key)
-    finally:
-        conn.close()
-
-
-def _connect_uncached(path: Path, key: bytes) -> sqlcipher3.Connection:
-    """As storage.database connects, but with no statement cache (see loading_connection)."""
-    conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=2.0, cached_statements=0)
-    conn.execute("PRAGMA cipher_log_level = NONE")
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-    conn.execute("PRAGMA cipher_memory_security = ON")
-    return conn
 
 
 def last_operation_id(db: Database) -> int:

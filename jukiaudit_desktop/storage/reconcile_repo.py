@@ -7,7 +7,6 @@ the (agency, terminal, time) index row by row.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from ..reconcile.columns import (
 )
 from ..reconcile.model import REGISTER_KINDS, Discrepancy, Kind, Outcome
 from ..reconcile.settings import ReconcileSettings
-from .database import Database, open_database
+from .database import Database
 
 _FIELD, _ROW = "\x1f", "\x1e"
 
@@ -53,22 +52,6 @@ class Period:
 
 
 ALL_TIME = Period()
-
-
-@contextlib.contextmanager
-def fresh_connection(db: Database) -> Iterator[Database]:
-    """A fresh connection for one bulk step (reading a whole log, or storing a run). Statements cached on
-    a connection use up SQLite's small lookaside memory; bulk work after that pays one mlocked allocation
-    per value (cipher_memory_security), five to ten times slower. Inside a transaction, `db` itself is used
-    (a second connection would not see its uncommitted rows)."""
-    if db.in_transaction:
-        yield db
-        return
-    reader = open_database(db.path, db.key)
-    try:
-        yield reader
-    finally:
-        reader.close()
 
 
 def _numbers(text: str | None, size: int) -> Any:
@@ -274,6 +257,13 @@ def discrepancy_subjects(db: Database, run_id: int) -> list[tuple[Any, ...]]:
 def get_discrepancy(db: Database, discrepancy_id: int) -> StoredDiscrepancy | None:
     row = db.execute(f"SELECT {_DISCREPANCY_COLUMNS} FROM discrepancy WHERE id = ?", (discrepancy_id,)).fetchone()
     return None if row is None else _discrepancy(row)
+
+
+def discrepancy_agency_id(db: Database, discrepancy_id: int) -> int | None:
+    """The agency whose run found the discrepancy."""
+    value = db.scalar("SELECT r.agency_id FROM discrepancy d JOIN reconciliation r ON r.id = d.reconciliation_id "
+                      "WHERE d.id = ?", (discrepancy_id,))
+    return None if value is None else int(value)
 
 
 def set_status(db: Database, discrepancy_id: int, status: str, explanation: str | None) -> None:

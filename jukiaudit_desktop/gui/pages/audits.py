@@ -25,8 +25,9 @@ from ...core.master import Agency
 from ...core.progress import Progress
 from ...core.wareki import format_fiscal_year
 from ...services import audits, master_data, selfcheck_xlsx
-from ...storage.database import Database
+from ...services.database_access import Database
 from .. import file_dialogs
+from ..audit_details_dialog import AuditDetailsDialog
 from ..audit_dialog import AuditDialog
 from ..audit_models import AuditColumn, audit_model
 from ..row_table import RowFilterProxy, read_only_table
@@ -96,6 +97,7 @@ class AuditsPage(Page):
 
         self.new_button = self._button("新規作成… (Ctrl+N)", "new_audit_button", self.new_audit)
         self.baseline_button = self._button("前回から開始…", "baseline_button", self.start_from_selected)
+        self.details_button = self._button("詳細を編集…", "edit_details_button", self.edit_selected_details)
         self.open_button = self._button("現地監査を開く (Enter)", "open_session_button", self.open_selected)
         self.next_status = QComboBox()
         self.next_status.setObjectName("next_status_combo")
@@ -105,8 +107,8 @@ class AuditsPage(Page):
         self.sheet_button = self._button("指摘事項票を印刷…", "print_sheet_button", self.print_sheet)
         buttons = QHBoxLayout()
         widget: QWidget
-        for widget in (self.new_button, self.baseline_button, self.open_button, QLabel("次の状態"), self.next_status,
-                       self.status_button):
+        for widget in (self.new_button, self.baseline_button, self.details_button, self.open_button,
+                       QLabel("次の状態"), self.next_status, self.status_button):
             buttons.addWidget(widget)
         buttons.addStretch(1)
         buttons.addWidget(self.export_button)
@@ -197,7 +199,8 @@ class AuditsPage(Page):
             for status in AuditStatus:  # in workflow order
                 if status in ALLOWED_TRANSITIONS[audit.status]:
                     self.next_status.addItem(status.value, status)
-        for widget in (self.baseline_button, self.open_button, self.export_button, self.sheet_button):
+        for widget in (self.baseline_button, self.details_button, self.open_button, self.export_button,
+                       self.sheet_button):
             widget.setEnabled(audit is not None)
         self.status_button.setEnabled(self.next_status.count() > 0)
 
@@ -217,6 +220,21 @@ class AuditsPage(Page):
         self.audit_dialog = dialog
         dialog.open()
 
+    def edit_selected_details(self) -> None:
+        audit = self.selected_audit()
+        if audit is None:
+            return
+        dialog = AuditDetailsDialog(self.runner, audit, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._details_saved)
+        self.details_dialog = dialog
+        dialog.open()
+
+    def _details_saved(self, audit: Audit) -> None:
+        self.message.setText(f"{format_fiscal_year(audit.fiscal_year)} {audit.audit_type.value} "
+                             f"{audit.agency_name} の詳細を保存しました。")
+        self.runner.submit(load_snapshot, lambda snapshot: self._reloaded(snapshot, audit.id))
+
     def _created(self, audit: Audit) -> None:
         self.message.setText(f"{format_fiscal_year(audit.fiscal_year)} {audit.audit_type.value} "
                              f"{audit.agency_name} を作成しました(状態: {audit.status.value})。")
@@ -231,7 +249,7 @@ class AuditsPage(Page):
         if audit is None or status is None:
             return
         audit_id = audit.id
-        self.runner.submit(lambda db, _p: audits.set_status(db, audit_id, status),  # type: ignore[arg-type]
+        self.runner.submit(lambda db, _p: audits.set_status(db, audit_id, status),
                            self._status_changed)
 
     def _status_changed(self, changed: Audit) -> None:
@@ -242,7 +260,7 @@ class AuditsPage(Page):
 
     def open_selected(self) -> None:
         audit = self.selected_audit()
-        if audit is not None and audit.id is not None:
+        if audit is not None:
             self.open_session(audit.id)
 
     def open_session(self, audit_id: int) -> None:
@@ -264,7 +282,7 @@ class AuditsPage(Page):
         suggested = f"自己点検表_{format_fiscal_year(audit.fiscal_year)}_{audit.agency_name}.xlsx"
         path = file_dialogs.save_file(self, "selfcheck", "自己点検表を出力", suggested, "Excel (*.xlsx)")
         if path:
-            self.export_to(audit.id, Path(path))  # type: ignore[arg-type]
+            self.export_to(audit.id, Path(path))
 
     def export_to(self, audit_id: int, path: Path) -> None:
         self.runner.submit(lambda db, _p: selfcheck_xlsx.export_form(db, audit_id, path),
@@ -274,7 +292,7 @@ class AuditsPage(Page):
     def print_sheet(self) -> None:
         """Preview the selected audit's findings sheet, to print or save it."""
         audit = self.selected_audit()
-        if audit is not None and audit.id is not None:
+        if audit is not None:
             open_sheet_preview(self.runner, audit.id, self)
 
     def import_selfcheck(self) -> None:

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.audit import Finding, FindingClass, Followup, FollowupStatus
-from ...core.wareki import format_fiscal_year
+from ...core.wareki import format_fiscal_year, format_wareki_or
 from ...services import findings
-from ..audit_models import OVERDUE_COLOUR, FindingColumn, finding_model, wareki
+from ..audit_models import OVERDUE_COLOUR, FindingColumn, finding_model
 from ..finding_dialog import FindingDialog
 from ..followup_dialog import FollowupDialog
 from ..row_table import Column, RowFilterProxy, RowTableModel, read_only_table
@@ -34,7 +34,7 @@ ALL = "すべて"
 NOT_DONE = "未完了"
 
 FOLLOWUP_COLUMNS: list[Column[Followup]] = [
-    Column("報告日", lambda f: wareki(f.reported_on), lambda f: f.reported_on),
+    Column("報告日", lambda f: format_wareki_or(f.reported_on), lambda f: f.reported_on),
     Column("改善状況", lambda f: f.status.value),
     Column("内容", lambda f: f.note, tooltip=True),
 ]
@@ -239,7 +239,7 @@ class FindingsPage(Page):
             return
         self.detail.setPlainText(finding_summary(finding))
         finding_id = finding.id
-        self.runner.submit(lambda db, _p: findings.list_followups(db, finding_id),  # type: ignore[arg-type]
+        self.runner.submit(lambda db, _p: findings.list_followups(db, finding_id),
                            lambda rows: self._show_followups(finding_id, rows))
 
     def _show_followups(self, finding_id: int | None, rows: list[Followup]) -> None:

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 
 from ...core.master import Agency, Jimu, Operator, Terminal
 from ...core.progress import Progress
-from ...core.wareki import format_fiscal_year, format_wareki, format_wareki_short
+from ...core.wareki import format_fiscal_year, format_wareki_or, format_wareki_short
 from ...services import master_data
-from ...storage.database import Database
+from ...services.database_access import Database
 from ..row_table import Column, RowFilterProxy, RowTableModel, read_only_table
 from ..tasks import DbRunner
 from . import Page
@@ -47,10 +47,6 @@ def load_snapshot(db: Database, _progress: Progress) -> MasterSnapshot:
     usage_year, usage = master_data.latest_usage(db)
     return MasterSnapshot(master_data.list_agencies(db), master_data.list_jimu(db),
                           master_data.list_terminals(db), master_data.list_operators(db), usage_year, usage)
-
-
-def _wareki(day: date | None) -> str:
-    return "" if day is None else format_wareki(day)
 
 
 def _iso(day: date | None) -> str:
@@ -250,22 +246,17 @@ class MasterPage(Page):
             Column("機関", lambda o: self._agency_name(o.agency_code), lambda o: o.agency_code),
             Column("操作者ID", lambda o: o.operator_code),
             Column("氏名", lambda o: o.name or ""),
-            Column("登録日", lambda o: _wareki(o.registered_on), lambda o: _iso(o.registered_on)),
-            Column("失効日", lambda o: _wareki(o.revoked_on), lambda o: _iso(o.revoked_on)),
+            Column("登録日", lambda o: format_wareki_or(o.registered_on), lambda o: _iso(o.registered_on)),
+            Column("失効日", lambda o: format_wareki_or(o.revoked_on), lambda o: _iso(o.revoked_on)),
             Column("状態", lambda o: "有効" if o.valid_on(today) else "失効" if o.revoked_on else "未登録"),
         ]
 
-    # --- dialogs: opened window-modal; when accepted, their values are read here and saved on the worker ---
+    # --- dialogs: opened window-modal; OK saves on the worker and closes them only when the save succeeded ---
 
     def _open(self, dialog: FormDialog, collect: Callable[[], Callable[[Database], Any]]) -> None:
         """`collect()` runs on the GUI thread when the user presses OK and returns the save to run."""
         self.dialog = dialog
-
-        def accepted() -> None:
-            save = collect()
-            self.runner.submit(lambda db, _p: save(db), lambda _result: self.refresh(), label="保存しています")
-
-        dialog.accepted.connect(accepted)
+        dialog.save_through(self.runner, collect, lambda _result: self.refresh())
         dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()

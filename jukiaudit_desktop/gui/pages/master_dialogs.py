@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -19,12 +19,15 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import JukiAuditError
 from ...core.master import Agency, AgencyKind, Jimu, Operator, Terminal
-from ...core.wareki import format_wareki, parse_date
+from ...core.wareki import format_wareki_or, parse_date
 from ...services import master_data
+from ...services.database_access import Database
+from ..errors import show_error
 from ..generated.ui_agency_dialog import Ui_agency_dialog
 from ..generated.ui_jimu_dialog import Ui_jimu_dialog
 from ..generated.ui_operator_dialog import Ui_operator_dialog
 from ..generated.ui_terminal_dialog import Ui_terminal_dialog
+from ..tasks import DbRunner
 
 
 class FormUi(Protocol):
@@ -36,8 +39,13 @@ class FormUi(Protocol):
     def setupUi(self, dialog: QDialog) -> None: ...
 
 
+SaveWork = Callable[[Database], Any]
+
+
 class FormDialog(QDialog):
-    """A form built from its .ui file with OK / キャンセル; `validate()` raises JukiAuditError to keep it open.
+    """A form built from its .ui file with OK / キャンセル. OK checks the input (`validate()` raises
+    JukiAuditError), then runs the save given to `save_through()` on the worker: the dialog closes only when the
+    save succeeded; a refusal (e.g. a duplicate code) is shown in the dialog with the input kept.
 
     Subclasses also name their input fields as attributes (`dialog.code`): the page and the tests read them.
     """
@@ -49,28 +57,52 @@ class FormDialog(QDialog):
         self.error_label = ui.error_label
         self.error_label.hide()
         ui.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("キャンセル")
+        self._save: tuple[DbRunner, Callable[[], SaveWork], Callable[[Any], None]] | None = None
 
     def validate(self) -> None:
         """Check the input; raise JukiAuditError with a message for the user."""
 
+    def save_through(self, runner: DbRunner, collect: Callable[[], SaveWork], on_saved: Callable[[Any], None]) -> None:
+        """On OK: `collect()` (GUI thread) gives the save, which runs on `runner`'s worker."""
+        self._save = (runner, collect, on_saved)
+
+    def _show_problem(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
     def accept(self) -> None:
         try:
             self.validate()
+            work = None if self._save is None else self._save[1]()
         except JukiAuditError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
+            self._show_problem(str(exc))
             return
-        super().accept()
+        if self._save is None or work is None:
+            super().accept()
+            return
+        runner, _collect, on_saved = self._save
+        ok = self.ui.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(False)
 
+        def saved(result: Any) -> None:
+            on_saved(result)
+            super(FormDialog, self).accept()
 
-def _date_text(day: date | None) -> str:
-    return "" if day is None else format_wareki(day)
+        def refused(exc: BaseException) -> None:
+            ok.setEnabled(True)
+            if isinstance(exc, JukiAuditError):
+                self._show_problem(str(exc))
+            else:
+                show_error(self, exc)
+
+        save = work
+        runner.submit(lambda db, _p: save(db), saved, refused, label="保存しています")
 
 
 def _span(start: date | None, end: date | None) -> str:
     if start is None and end is None:
         return "期限なし"
-    return f"{_date_text(start)}〜{_date_text(end)}"
+    return f"{format_wareki_or(start)}〜{format_wareki_or(end)}"
 
 
 def _optional_date(edit: QLineEdit, what: str) -> date | None:
@@ -221,8 +253,8 @@ class OperatorDialog(FormDialog):
             self.agency.setEnabled(False)
             self.code.setText(operator.operator_code)
             self.name.setText(operator.name or "")
-            self.registered_on.setText(_date_text(operator.registered_on))
-            self.revoked_on.setText(_date_text(operator.revoked_on))
+            self.registered_on.setText(format_wareki_or(operator.registered_on))
+            self.revoked_on.setText(format_wareki_or(operator.revoked_on))
 
     def value(self) -> Operator:
         return Operator(self.agency.currentData(), self.code.text().strip(), _optional_text(self.name),

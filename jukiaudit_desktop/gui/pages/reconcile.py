@@ -40,15 +40,13 @@ from ...core.audit import Audit
 from ...core.errors import JukiAuditError
 from ...core.master import Agency
 from ...core.progress import Progress
-from ...core.wareki import format_fiscal_year, format_wareki, format_wareki_short
+from ...core.wareki import format_fiscal_year, format_wareki, format_wareki_or, format_wareki_short
 from ...reconcile.model import Kind
 from ...reconcile.settings import ReconcileSettings
-from ...services import audits, master_data, reconciliation
+from ...services import audits, master_data, operation_log, reconciliation
+from ...services.database_access import Database
 from ...services.findings import DISCREPANCY_TITLES
-from ...services.reconciliation import STATUS_LABELS, DiscrepancyView, SideBySide
-from ...storage import imports_repo
-from ...storage.database import Database
-from ...storage.reconcile_repo import Period, RunInfo
+from ...services.reconciliation import STATUS_LABELS, DiscrepancyView, Period, RunInfo, SideBySide
 from .. import ui_state
 from ..date_edit import DateEdit
 from ..errors import show_error
@@ -118,7 +116,7 @@ class AgencyChoice:
 def load_agency_choice(db: Database) -> AgencyChoice:
     agencies = master_data.list_agencies(db)
     imported = [(f.imported_at, f.id, a.code) for a in agencies if a.id is not None
-                for f in imports_repo.list_files(db, a.id)]
+                for f in operation_log.imported_files(db, a.id)]
     return AgencyChoice(agencies, max(imported)[2] if imported else None)
 
 
@@ -678,8 +676,8 @@ class ReconcilePage(Page):
         if run is None:
             self.run_label.setText("この機関はまだ突合していません。設定を確かめて「突合を実行」を押してください。")
             return
-        first = "最初" if run.period.first is None else format_wareki(run.period.first)
-        last = "最後" if run.period.last is None else format_wareki(run.period.last)
+        first = format_wareki_or(run.period.first, "最初")
+        last = format_wareki_or(run.period.last, "最後")
         at = datetime.fromisoformat(run.run_at)
         s = run.settings
         self.run_label.setText(

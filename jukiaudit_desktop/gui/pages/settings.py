@@ -11,9 +11,8 @@ from PySide6.QtWidgets import QHeaderView, QInputDialog, QLineEdit, QMessageBox,
 from ...core.errors import JukiAuditError
 from ...core.wareki import format_wareki
 from ...security import integrity, keys
-from ...services import backup, settings
-from ...storage import trail
-from ...storage.database import Database
+from ...services import app_trail, backup, settings
+from ...services.database_access import Database
 from .. import file_dialogs
 from ..errors import show_error
 from ..generated.ui_settings_page import Ui_settings_page
@@ -24,12 +23,12 @@ from . import Page
 TRAIL_ROWS = 5000
 
 
-def _when(entry: trail.TrailEntry) -> str:
+def _when(entry: app_trail.TrailEntry) -> str:
     at = datetime.fromisoformat(entry.at)
     return f"{format_wareki(at.date())} {at:%H:%M:%S}"
 
 
-TRAIL_COLUMNS: list[Column[trail.TrailEntry]] = [
+TRAIL_COLUMNS: list[Column[app_trail.TrailEntry]] = [
     Column("番号", lambda e: str(e.seq), lambda e: e.seq, align_right=True),
     Column("日時", _when, lambda e: e.at),
     Column("操作", lambda e: e.action),
@@ -37,8 +36,8 @@ TRAIL_COLUMNS: list[Column[trail.TrailEntry]] = [
 ]
 
 
-def _load(db: Database) -> tuple[int, bool, list[trail.TrailEntry]]:
-    return settings.auto_lock_minutes(db), keys.uses_passphrase(db.path), trail.entries(db, limit=TRAIL_ROWS)
+def _load(db: Database) -> tuple[int, bool, list[app_trail.TrailEntry]]:
+    return settings.auto_lock_minutes(db), keys.uses_passphrase(db.path), app_trail.latest_entries(db, TRAIL_ROWS)
 
 
 class SettingsPage(Page):
@@ -65,7 +64,7 @@ class SettingsPage(Page):
         self._set_up_trail()
 
     def _set_up_trail(self) -> None:
-        self.trail_model: RowTableModel[trail.TrailEntry] = RowTableModel(TRAIL_COLUMNS)
+        self.trail_model: RowTableModel[app_trail.TrailEntry] = RowTableModel(TRAIL_COLUMNS)
         self.trail_proxy = RowFilterProxy(self.trail_model)
         self.ui.trail_filter.textChanged.connect(self.trail_proxy.set_text)
         table = self.ui.trail_table
@@ -79,7 +78,7 @@ class SettingsPage(Page):
     def refresh(self) -> None:
         self.runner.submit(lambda db, _p: _load(db), self._show)
 
-    def _show(self, loaded: tuple[int, bool, list[trail.TrailEntry]]) -> None:
+    def _show(self, loaded: tuple[int, bool, list[app_trail.TrailEntry]]) -> None:
         minutes, self.passphrase_mode, entries = loaded
         self.minutes.setValue(minutes)
         self.rekey_button.setText("パスフレーズを変更…" if self.passphrase_mode else "鍵を更新(キーリング)…")
@@ -119,7 +118,7 @@ class SettingsPage(Page):
             self.make_backup(Path(name))
 
     def make_backup(self, target: Path) -> None:
-        def done(head: trail.TrailHead) -> None:
+        def done(head: app_trail.TrailHead) -> None:
             self.report(f"バックアップを作成し、開き直して検証しました: {target}")
             self.refresh()
 

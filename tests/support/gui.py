@@ -1,14 +1,12 @@
-"""Shared helpers of the audit GUI tests: a runner on the test's encrypted database, waiting for dialogs and for
-the worker, and message boxes recorded instead of blocking the test."""
+"""Helpers of the GUI tests: a runner on the test's encrypted database, waiting for dialogs and for the worker."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from jukiaudit_desktop.gui.tasks import DbRunner
 from jukiaudit_desktop.services.database_access import open_app_database
@@ -54,24 +52,3 @@ def wait_dialog(qtbot: Any, kind: type[WidgetT]) -> WidgetT:
 
     qtbot.waitUntil(visible, timeout=5000)
     return found[0]
-
-
-@pytest.fixture(autouse=True)
-def message_boxes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Message boxes are recorded, not shown (a modal box would block the test). A test that expects one
-    takes it from the list; any left over fails the test."""
-    shown: list[str] = []
-
-    def record(_parent: Any, _title: str, text: str, *_args: Any) -> QMessageBox.StandardButton:
-        shown.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    def record_exec(box: QMessageBox) -> int:
-        shown.append(box.text() + "\n" + box.detailedText())
-        return 0
-
-    for name in ("warning", "information", "critical", "question"):
-        monkeypatch.setattr(QMessageBox, name, staticmethod(record))
-    monkeypatch.setattr(QMessageBox, "exec", record_exec)
-    yield shown
-    assert not shown, f"unexpected message boxes: {shown}"

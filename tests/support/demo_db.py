@@ -1,0 +1,44 @@
+"""One encrypted demo database for the whole session: built once (the demo load is the suite's costliest step),
+then copied for each test that wants it, with its key put into that test's in-memory keyring."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import keyring
+import keyring.backend
+
+from jukiaudit_desktop.security import keys
+from jukiaudit_desktop.services import demo
+from jukiaudit_desktop.services.database_access import open_app_database
+
+
+@dataclass(frozen=True)
+class DemoTemplate:
+    path: Path
+    key: bytes
+
+    def copy_to(self, target: Path) -> Path:
+        """A copy of the demo database at `target`, unlocked by the current (test's) keyring."""
+        shutil.copyfile(self.path, target)
+        target.chmod(0o600)
+        keys.store_keyring_key(target, self.key)
+        return target
+
+
+def build_template(folder: Path, memory_keyring: keyring.backend.KeyringBackend) -> DemoTemplate:
+    """Create the database and load the demo exactly as the app does, under a keyring of its own."""
+    path = folder / "demo-template.db"
+    previous = keyring.get_keyring()
+    keyring.set_keyring(memory_keyring)
+    try:
+        db = open_app_database(path, create=True)
+        try:
+            demo.load_demo(db)
+        finally:
+            db.close()  # checkpoints the WAL into the file: the copy is the whole database
+        return DemoTemplate(path, keys.keyring_key(path, create=False))
+    finally:
+        keyring.set_keyring(previous)
