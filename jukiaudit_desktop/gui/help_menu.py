@@ -5,7 +5,6 @@ from __future__ import annotations
 import platform
 from dataclasses import dataclass
 
-import sqlcipher3
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QAction, QKeySequence
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME, __version__, licenses
 from ..paths import guide_dir
+from ..services.database_access import sqlite_version
 
 SHORTCUTS_CHAPTER = "shortcuts.md"
 
@@ -102,7 +102,7 @@ def about_text() -> str:
     return (f"<h3>{APP_NAME} {__version__}</h3>"
             "<p>住基ネット利用状況の監査支援ツール(オフライン専用)</p>"
             f"<p>Python {platform.python_version()} / Qt {qVersion()} / PySide6 {pyside_version} / "
-            f"SQLite(SQLCipher){sqlcipher3.sqlite_version}<br>{platform.platform()}</p>"
+            f"SQLite(SQLCipher){sqlite_version()}<br>{platform.platform()}</p>"
             "<p>使用しているソフトウェアのライセンスは「ヘルプ → ライセンス」をご覧ください。</p>")
 
 

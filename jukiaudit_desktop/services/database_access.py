@@ -18,7 +18,7 @@ from ..storage.database import (
 
 DATABASE_FILE_NAME = "jukiaudit.db"
 
-__all__ = ["Database", "database_exists", "default_database_path", "open_app_database"]
+__all__ = ["Database", "database_exists", "default_database_path", "open_app_database", "sqlite_version"]
 
 
 def default_database_path() -> Path:

@@ -46,6 +46,11 @@ class StorageError(JukiAuditError):
     """Locked database, full disk and similar conditions, said in words a person understands."""
 
 
+def sqlite_version() -> str:
+    """The version of SQLite inside the SQLCipher build in use (for the about box)."""
+    return str(sqlcipher3.sqlite_version)
+
+
 def schema_version() -> int:
     """The schema version that db_schema.sql creates (its `PRAGMA user_version = N` line)."""
     match = _SCHEMA_VERSION_LINE.search(schema_file().read_text(encoding="utf-8"))
