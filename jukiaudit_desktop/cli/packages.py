@@ -81,7 +81,7 @@ def cmd_peer_list(args: argparse.Namespace, ctx: Any) -> int:
 
 def cmd_package_export(args: argparse.Namespace, ctx: Any) -> int:
     db = ctx.db(create=False)
-    ids = args.audit if args.audit else [a.id for a in list_audits(db, fiscal_year=args.year)]
+    ids = args.audit if args.audit else [a.id for a in list_audits(db, fiscal_year=args.year) if a.id is not None]
     result = packages.export_package(db, ids, args.to, Path(args.out))
     print(f"送付用パッケージを作成しました: {result.path}(監査 {result.audits} 件、証拠ファイル "
           f"{result.evidence_files} 件、{result.size:,} バイト)\nSHA-256: {result.sha256}")
@@ -114,7 +114,7 @@ def cmd_package_import(args: argparse.Namespace, ctx: Any) -> int:
         for label in labels:
             print(f"{title}: {label}")
     for conflict in plan.conflicts:
-        print(f"競合: {conflict.audit_label} {conflict.path}\n  こちら: {_show(conflict.mine)}\n"
+        print(f"競合: {conflict.audit_label} {conflict.description}(--choose {conflict.path}=…)\n  こちら: {_show(conflict.mine)}\n"
               f"  相手  : {_show(conflict.theirs)}")
     if args.dry_run:
         print("確認のみです。何も取り込んでいません。")

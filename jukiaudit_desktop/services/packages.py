@@ -27,6 +27,7 @@ from typing import Any
 from .. import __version__
 from ..core.audit import ChecklistTemplate
 from ..core.errors import InputError, JukiAuditError
+from ..core.wareki import format_fiscal_year
 from ..security.atomic import write_atomic
 from ..security.sealing import Identity, PublicIdentity, SealError, open_sealed, seal
 from ..storage import audits_repo, trail
@@ -38,6 +39,11 @@ PACKAGE_FORMAT = "jukiaudit-package-v1"
 CHOICES = ("mine", "theirs", "both")
 _BOTH_SEPARATOR = "\n――(相手の記載)――\n"
 _MISSING = object()
+_FIELD_NAMES = {"self_score": "自己点検の点数", "verified": "確認結果の点数", "note": "所見", "self_comment": "自己点検の意見",
+                "status": "状態", "start_date": "開始日", "end_date": "終了日", "place": "場所", "auditors": "監査人",
+                "attendees": "出席者", "title": "件名", "condition": "現状", "criteria": "基準", "cause": "原因",
+                "effect": "影響", "recommendation": "改善の提言", "due_date": "改善報告期限", "severity": "重要度",
+                "finding_class": "区分", "reported_on": "報告日", "item_code": "項目"}
 
 
 def _now() -> str:
@@ -160,6 +166,19 @@ class Conflict:
     theirs: Any
 
     @property
+    def description(self) -> str:
+        """The conflicting field in words, e.g. 「項目 A-1 の所見」."""
+        parts = self.path.split("/")
+        field_name = _FIELD_NAMES.get(parts[-1], parts[-1])
+        if parts[0] == "scores":
+            return f"項目 {parts[1]} の{field_name}"
+        if parts[0] == "findings" and len(parts) == 3:
+            return f"指摘事項({parts[1][:8]})の{field_name}"
+        if parts[0] == "findings":
+            return f"指摘事項({parts[1][:8]})の改善報告({parts[3][:8]})の{field_name}"
+        return f"監査の{field_name}"
+
+    @property
     def both_possible(self) -> bool:
         return isinstance(self.mine, str) and isinstance(self.theirs, str)
 
@@ -200,7 +219,7 @@ def _unflatten(flat: dict[tuple[str, ...], Any]) -> dict[str, Any]:
 
 def _label(document: dict[str, Any]) -> str:
     details = document["details"]
-    return f"{document['agency_code']} {details['fiscal_year']}年度 {details['audit_type']}"
+    return f"{document['agency_code']} {format_fiscal_year(details['fiscal_year'])} {details['audit_type']}"
 
 
 def _merge(base: dict[str, Any] | None, mine: dict[str, Any], theirs: dict[str, Any], choices: dict[str, str],
@@ -303,9 +322,10 @@ def plan_import(db: Database, path: Path, choices: dict[str, str] | None = None,
         if mine == theirs:
             plan.identical.append(_label(mine))
             continue
+        conflicts_before = len(plan.conflicts)
         merged = _merge(repo.sync_base(db, theirs["uuid"], sender.fingerprint), mine, theirs, choices or {},
                         default, plan.conflicts)
-        if merged != mine:
+        if merged != mine or len(plan.conflicts) > conflicts_before:
             plan.updated.append(_label(mine))
             plan.merged.append(merged)
     if missing:
