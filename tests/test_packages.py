@@ -217,3 +217,34 @@ def test_public_key_file_with_a_wrong_fingerprint_is_refused(tmp_path: Path) -> 
     text = public.to_bytes().replace(public.fingerprint[:4].encode(), b"0000", 1)
     with pytest.raises(sealing.SealError, match="指紋"):
         sealing.PublicIdentity.from_bytes(text, "x.pub")
+
+
+def test_cli_round_trip_and_refusal_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from jukiaudit_desktop.cli import main
+
+    def run(name: str, *argv: str) -> tuple[int, str, str]:
+        code = main(["--db", str(tmp_path / f"{name}.db"), *argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    for name in ("office", "laptop"):
+        assert run(name, "init")[0] == 0
+        assert run(name, "agency", "add", "--code", "K99", "--name", "市町村課", "--kind", "本庁課")[0] == 0
+        code, out, _ = run(name, "identity", "export", "--out", str(tmp_path / f"{name}.pub"))
+        assert code == 0 and "指紋" in out
+    assert run("office", "peer", "add", str(tmp_path / "laptop.pub"), "--name", "監査 花子")[0] == 0
+    assert run("laptop", "peer", "add", str(tmp_path / "office.pub"), "--name", "本庁", "--office")[0] == 0
+    code, out, _ = run("laptop", "peer", "list", "--json")
+    assert code == 0 and '"office": true' in out
+    assert run("laptop", "audit", "new", "--agency", "K99", "--year", "2026", "--type", "内部監査")[0] == 0
+    package = tmp_path / "r8.jkp"
+    assert run("laptop", "package", "export", "--year", "2026", "--to", "本庁", "--out", str(package))[0] == 0
+    code, out, _ = run("office", "package", "import", str(package), "--dry-run")
+    assert code == 0 and "新規: K99 令和8年度 内部監査" in out and "何も取り込んでいません" in out
+    assert run("office", "package", "import", str(package))[0] == 0
+    code, _, err = run("office", "package", "import", str(package))
+    assert code == 3 and "取込済み" in err
+    code, _, err = run("laptop", "package", "import", str(package))
+    assert code == 3 and "別の宛先" in err
+    code, out, _ = run("office", "audit", "list")
+    assert "K99" in out
