@@ -248,3 +248,7 @@ def test_cli_round_trip_and_refusal_exit_codes(tmp_path: Path, capsys: pytest.Ca
     assert code == 3 and "別の宛先" in err
     code, out, _ = run("office", "audit", "list")
     assert "K99" in out
+    assert run("office", "peer", "remove", "監査 花子")[0] == 0       # a lost laptop: no longer trusted
+    assert run("laptop", "package", "export", "--year", "2026", "--to", "本庁", "--out", str(package))[0] == 0
+    code, _, err = run("office", "package", "import", str(package))
+    assert code == 3 and "登録されていません" in err

@@ -27,6 +27,9 @@ def register(subparsers: Any) -> None:
     add.add_argument("--name", required=True, help="相手の氏名・所属")
     add.add_argument("--office", action="store_true", help="本庁(マスタデータの送り手)の鍵として登録する")
     add.set_defaults(func=cmd_peer_add)
+    remove = peer_commands.add_parser("remove", help="相手の鍵を信頼しなくする(紛失した端末など)")
+    remove.add_argument("name")
+    remove.set_defaults(func=cmd_peer_remove)
     listing = peer_commands.add_parser("list", help="登録した相手の一覧")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=cmd_peer_list)
@@ -65,6 +68,12 @@ def cmd_identity_export(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_peer_add(args: argparse.Namespace, ctx: Any) -> int:
     peer = packages.add_peer(ctx.db(), Path(args.file), args.name, office=args.office)
     print(f"登録しました: {peer.name}{'(本庁)' if peer.is_office else ''}\n指紋: {peer.fingerprint}")
+    return 0
+
+
+def cmd_peer_remove(args: argparse.Namespace, ctx: Any) -> int:
+    peer = packages.remove_peer(ctx.db(create=False), args.name)
+    print(f"登録を削除しました: {peer.name}(以後この相手のパッケージは取り込めません)")
     return 0
 
 

@@ -90,6 +90,17 @@ def add_peer(db: Database, path: Path, name: str, *, office: bool = False) -> re
     return peer
 
 
+def remove_peer(db: Database, name: str) -> repo.PeerRow:
+    """Stop trusting a peer (a lost laptop): its packages are refused from now on, nothing it sent is undone."""
+    peer = repo.find_peer(db, name=name)
+    if peer is None:
+        raise InputError(f"「{name}」は登録されていません(peer list で確認)。")
+    with db.transaction():
+        repo.delete_peer(db, peer.id)
+        trail.record(db, "peer.remove", name=peer.name, fingerprint=peer.fingerprint)
+    return peer
+
+
 def list_peers(db: Database) -> list[repo.PeerRow]:
     return repo.list_peers(db)
 

@@ -64,6 +64,10 @@ def find_peer(db: Database, *, fingerprint: str | None = None, name: str | None 
     return None if row is None else _peer(row)
 
 
+def delete_peer(db: Database, peer_id: int) -> None:
+    db.execute("DELETE FROM peer WHERE id = ?", (peer_id,))
+
+
 def package_received_at(db: Database, sha256: str) -> str | None:
     value = db.scalar("SELECT imported_at FROM package_received WHERE sha256 = ?", (sha256,))
     return None if value is None else str(value)
