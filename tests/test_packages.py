@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -252,3 +253,38 @@ def test_cli_round_trip_and_refusal_exit_codes(tmp_path: Path, capsys: pytest.Ca
     assert run("laptop", "package", "export", "--year", "2026", "--to", "本庁", "--out", str(package))[0] == 0
     code, _, err = run("office", "package", "import", str(package))
     assert code == 3 and "登録されていません" in err
+
+
+def test_master_data_flows_from_the_office_only(machines: dict[str, Database], tmp_path: Path) -> None:
+    from jukiaudit_desktop.services import checklists, master_data
+    from jukiaudit_desktop.storage import packages_repo
+
+    office, lap_a = machines["office"], machines["lap_a"]
+    checklists.install_default_templates(office)
+    fresh = open_app_database(tmp_path / "fresh.db", create=True)
+    packages.ensure_identity(fresh, "fresh")
+    packages.export_identity(fresh, tmp_path / "fresh.pub")
+    packages.add_peer(fresh, tmp_path / "office.pub", "office", office=True)
+    packages.add_peer(office, tmp_path / "fresh.pub", "fresh")
+
+    package = tmp_path / "master.jkp"
+    packages.export_package(office, [], "fresh", package, master=True)
+    dry = packages.plan_import(fresh, package)
+    assert dry.master_changes["agency"] == [office.scalar("SELECT count(*) FROM agency"), 0]
+    assert fresh.scalar("SELECT count(*) FROM agency") == 0           # a dry run writes nothing
+    packages.import_package(fresh, package)
+    assert packages_repo.read_master_data(fresh) == packages_repo.read_master_data(office)
+
+    # A change at the office arrives as one update; the laptop's own edit of master data is overwritten.
+    for db, code, name in ((office, "C01", "佐久地域振興局(改称)"), (fresh, "C02", "上田(手元で変更)")):
+        master_data.update_agency(db, replace(master_data.require_agency(db, code), name=name))
+    packages.export_package(office, [], "fresh", tmp_path / "master2.jkp", master=True)
+    plan = packages.import_package(fresh, tmp_path / "master2.jkp")
+    assert plan.master_changes["agency"] == [0, 2]
+    assert packages_repo.read_master_data(fresh) == packages_repo.read_master_data(office)
+    fresh.close()
+
+    # A laptop's master data is never taken by the office.
+    packages.export_package(lap_a, [], "office", tmp_path / "from_laptop.jkp", master=True)
+    with pytest.raises(InputError, match="本庁"):
+        packages.import_package(office, tmp_path / "from_laptop.jkp")

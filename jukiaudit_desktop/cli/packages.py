@@ -37,9 +37,11 @@ def register(subparsers: Any) -> None:
     package = subparsers.add_parser("package", help="送付用パッケージ(暗号化・署名付き)")
     package_commands = package.add_subparsers(dest="package_command", metavar="SUBCOMMAND", required=True)
     make = package_commands.add_parser("export", help="監査を送付用パッケージにする")
-    which = make.add_mutually_exclusive_group(required=True)
+    which = make.add_mutually_exclusive_group()
     which.add_argument("--audit", type=int, nargs="+", metavar="ID")
     which.add_argument("--year", type=int, metavar="YYYY", help="その年度の監査すべて")
+    make.add_argument("--master", action="store_true",
+                      help="マスタデータ(機関・事務と根拠・端末・操作者・チェックリスト)を含める(本庁から送る)")
     make.add_argument("--to", required=True, metavar="PEER", help="送付先(peer list の名前)")
     make.add_argument("--out", required=True, metavar="FILE.jkp")
     make.set_defaults(func=cmd_package_export)
@@ -90,8 +92,13 @@ def cmd_peer_list(args: argparse.Namespace, ctx: Any) -> int:
 
 def cmd_package_export(args: argparse.Namespace, ctx: Any) -> int:
     db = ctx.db(create=False)
-    ids = args.audit if args.audit else [a.id for a in list_audits(db, fiscal_year=args.year) if a.id is not None]
-    result = packages.export_package(db, ids, args.to, Path(args.out))
+    if args.audit:
+        ids = args.audit
+    elif args.year is not None:
+        ids = [a.id for a in list_audits(db, fiscal_year=args.year) if a.id is not None]
+    else:
+        ids = []
+    result = packages.export_package(db, ids, args.to, Path(args.out), master=args.master)
     print(f"送付用パッケージを作成しました: {result.path}(監査 {result.audits} 件、証拠ファイル "
           f"{result.evidence_files} 件、{result.size:,} バイト)\nSHA-256: {result.sha256}")
     return 0
@@ -122,6 +129,9 @@ def cmd_package_import(args: argparse.Namespace, ctx: Any) -> int:
     for title, labels in (("新規", plan.new), ("更新", plan.updated), ("同一(追加なし)", plan.identical)):
         for label in labels:
             print(f"{title}: {label}")
+    for table, (added, changed) in plan.master_changes.items():
+        if added or changed:
+            print(f"マスタデータ {table}: 追加 {added} 件、更新 {changed} 件")
     for conflict in plan.conflicts:
         print(f"競合: {conflict.audit_label} {conflict.description}(--choose {conflict.path}=…)\n  こちら: {_show(conflict.mine)}\n"
               f"  相手  : {_show(conflict.theirs)}")

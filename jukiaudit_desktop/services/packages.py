@@ -127,12 +127,15 @@ class ExportResult:
     sha256: str
 
 
-def export_package(db: Database, audit_ids: Iterable[int], peer_name: str, out: Path) -> ExportResult:
+def export_package(db: Database, audit_ids: Iterable[int], peer_name: str, out: Path, *,
+                   master: bool = False) -> ExportResult:
+    """Seal the audits (and, with master=True, the master data: agencies, 事務 and their bases, authorised
+    事務, terminals, operators, checklists) to the peer `peer_name`."""
     peer = repo.find_peer(db, name=peer_name)
     if peer is None:
         raise InputError(f"送付先「{peer_name}」が登録されていません(peer list で確認、peer add で登録)。")
     ids = sorted(set(audit_ids))
-    if not ids:
+    if not ids and not master:
         raise InputError("送付する監査がありません。")
     sender = ensure_identity(db)
     documents = [repo.read_audit_document(db, audit_id) for audit_id in ids]
@@ -141,6 +144,8 @@ def export_package(db: Database, audit_ids: Iterable[int], peer_name: str, out: 
     templates = [template_to_dict(get_template(db, template_id)) for template_id in template_ids]
     parts = {"audits.json": json.dumps(documents, ensure_ascii=False, sort_keys=True).encode("utf-8"),
              "templates.json": json.dumps(templates, ensure_ascii=False, sort_keys=True).encode("utf-8")}
+    if master:
+        parts["master.json"] = json.dumps(repo.read_master_data(db), ensure_ascii=False).encode("utf-8")
     for document in documents:
         for info in document["evidence"].values():
             parts[f"evidence/{info['sha256']}"] = repo.evidence_bytes(db, info["sha256"])
@@ -148,7 +153,7 @@ def export_package(db: Database, audit_ids: Iterable[int], peer_name: str, out: 
                 "schema_version": schema_version(),
                 "sender": {"name": sender.name, "fingerprint": sender.public.fingerprint},
                 "recipient": {"name": peer.name, "fingerprint": peer.fingerprint},
-                "contents": {"audits": [d["uuid"] for d in documents]},
+                "contents": {"audits": [d["uuid"] for d in documents], "master": master},
                 "parts": {name: hashlib.sha256(data).hexdigest() for name, data in parts.items()}}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -161,7 +166,7 @@ def export_package(db: Database, audit_ids: Iterable[int], peer_name: str, out: 
         at = _now()
         for document in documents:
             repo.set_sync_base(db, document["uuid"], peer.fingerprint, document, at)
-        trail.record(db, "package.export", to=peer.name, sha256=digest, audits=len(documents))
+        trail.record(db, "package.export", to=peer.name, sha256=digest, audits=len(documents), master=master)
     write_atomic(out, sealed)
     return ExportResult(out, len(documents), len(parts) - 1, len(sealed), digest)
 
@@ -207,6 +212,8 @@ class ImportPlan:
     received: list[dict[str, Any]] = field(default_factory=list)
     evidence: dict[str, bytes] = field(default_factory=dict)
     templates: list[ChecklistTemplate] = field(default_factory=list)  # the ones this installation lacks
+    master: dict[str, list[Any]] | None = None       # master tables from the office
+    master_changes: dict[str, list[int]] = field(default_factory=dict)  # table → [added, changed]
 
 
 def _flatten(value: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
@@ -318,11 +325,20 @@ def plan_import(db: Database, path: Path, choices: dict[str, str] | None = None,
     plan = ImportPlan(sender.name, sender.fingerprint, digest,
                       evidence={name.removeprefix("evidence/"): data for name, data in parts.items()
                                 if name.startswith("evidence/")})
+    carried_agencies: set[str] = set()
+    if "master.json" in parts:
+        peer = repo.find_peer(db, fingerprint=sender.fingerprint)
+        if peer is None or not peer.is_office:
+            raise InputError(f"{path.name}: マスタデータは本庁(--office で登録した相手)からのものだけを取り込みます。"
+                             f"{sender.name} からのマスタデータは取り込みません。")
+        plan.master = json.loads(parts["master.json"])
+        plan.master_changes = repo.write_master_data(db, plan.master, write=False)
+        carried_agencies = {row["code"] for row in plan.master.get("agency", [])}
     plan.templates = _missing_templates(db, path, json.loads(parts["templates.json"]))
     missing: set[str] = set()
     for theirs in json.loads(parts["audits.json"]):
         plan.received.append(theirs)
-        if repo.agency_id(db, theirs["agency_code"]) is None:
+        if repo.agency_id(db, theirs["agency_code"]) is None and theirs["agency_code"] not in carried_agencies:
             missing.add(f"機関 {theirs['agency_code']}")
         local_id = repo.audit_id_by_uuid(db, theirs["uuid"])
         if local_id is None:
@@ -361,8 +377,11 @@ def import_package(db: Database, path: Path, choices: dict[str, str] | None = No
         raise JukiAuditError(f"{path.name}: 競合が {len(open_conflicts)} 件あり、解決方法が選ばれていません"
                              "(--dry-run で確認し、--resolve mine|theirs|both で選んでください)。何も変更していません。")
     with db.transaction():
+        if plan.master is not None:
+            repo.write_master_data(db, plan.master, write=True)
         for template in plan.templates:
-            audits_repo.insert_template(db, template, _now())
+            if repo.template_id(db, template.name, template.version) is None:  # unless the master data had it
+                audits_repo.insert_template(db, template, _now())
         for document in plan.merged:
             repo.write_audit_document(db, document, plan.evidence)
         at = _now()
@@ -372,5 +391,6 @@ def import_package(db: Database, path: Path, choices: dict[str, str] | None = No
         trail.record(db, "package.import", sha256=plan.sha256, sender=plan.sender,
                      sender_fingerprint=plan.sender_fingerprint, new=len(plan.new), updated=len(plan.updated),
                      identical=len(plan.identical), conflicts=len(plan.conflicts),
-                     templates=[f"{t.name} 第{t.version}版" for t in plan.templates])
+                     templates=[f"{t.name} 第{t.version}版" for t in plan.templates],
+                     master={table: counts for table, counts in plan.master_changes.items() if any(counts)})
     return plan

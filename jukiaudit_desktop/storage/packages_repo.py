@@ -203,3 +203,106 @@ def write_audit_document(db: Database, document: dict[str, Any], evidence_conten
                        (evidence_uuid, audit, items.get(info["item_code"]) if info["item_code"] else None,
                         evidence_content[info["sha256"]], *(info[f] for f in _EVIDENCE_FIELDS)))
     return audit
+
+
+# ----- master data: rows by natural key, foreign keys as the parent's natural key -----
+
+# Parents before children. The key columns identify a row on every machine (ids differ between machines).
+MASTER_TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("agency", ("code",)),
+    ("jimu", ("code",)),
+    ("jimu_basis", ("code", "valid_from")),
+    ("jimu_agency", ("jimu_id", "agency_id")),
+    ("terminal", ("agency_id", "code")),
+    ("operator", ("agency_id", "operator_code")),
+    ("checklist_template", ("name", "version")),
+    ("checklist_item", ("template_id", "code")),
+)
+_MASTER_KEYS = dict(MASTER_TABLES)
+
+
+def _columns(db: Database, table: str) -> list[str]:
+    return [str(row[1]) for row in db.query(f"PRAGMA table_info('{table}')")]
+
+
+def _parents(db: Database, table: str) -> dict[str, str]:
+    """Foreign-key column → master table it points at."""
+    return {str(row[3]): str(row[2]) for row in db.query(f"PRAGMA foreign_key_list('{table}')")
+            if str(row[2]) in _MASTER_KEYS}
+
+
+def read_master_data(db: Database) -> dict[str, list[dict[str, Any]]]:
+    """Every master table's rows without ids; a foreign key becomes the parent's natural key (a list)."""
+    natural: dict[str, dict[int, list[Any]]] = {}
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table, key in MASTER_TABLES:
+        columns, parents = _columns(db, table), _parents(db, table)
+        rows = []
+        natural[table] = {}
+        for values in db.query(f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid"):
+            row = dict(zip(columns, values, strict=True))
+            for column, parent in parents.items():
+                row[column] = natural[parent][row[column]]
+            row_id = row.pop("id", None)
+            if row_id is not None:
+                natural[table][int(row_id)] = [row[k] for k in key]
+            rows.append(row)
+        tables[table] = rows
+    return tables
+
+
+def _key_text(values: list[Any]) -> str:
+    return json.dumps(values, ensure_ascii=False)
+
+
+def write_master_data(db: Database, tables: dict[str, list[dict[str, Any]]], *, write: bool) -> dict[str, list[int]]:
+    """Insert the rows this database lacks and update the ones that differ, matched by natural key; nothing is
+    deleted. With write=False only counts. Returns {table: [added, changed]}."""
+    counts: dict[str, list[int]] = {}
+    local_ids: dict[str, dict[str, int]] = {}
+    for table, key in MASTER_TABLES:
+        columns, parents = _columns(db, table), _parents(db, table)
+        has_id = "id" in columns
+        local = read_master_rows_by_key(db, table, key, columns, parents, local_ids)
+        local_ids[table] = {k: row_id for k, (row_id, _row) in local.items() if row_id is not None}
+        added = changed = 0
+        for incoming in tables.get(table, []):
+            row = {c: incoming.get(c) for c in columns if c != "id"}
+            key_text = _key_text([row[k] for k in key])
+            for column, parent in parents.items():
+                row[column] = local_ids[parent].get(_key_text(row[column]), -1)  # -1: added in a dry run
+            existing = local.get(key_text)
+            if existing is None:
+                added += 1
+                row_id = -1
+                if write:
+                    names = list(row)
+                    cursor = db.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+                                        f"({', '.join('?' for _ in names)})", [row[n] for n in names])
+                    row_id = int(cursor.lastrowid)
+                if has_id:
+                    local_ids[table][key_text] = row_id
+            elif existing[1] != row:
+                changed += 1
+                names = [n for n in row if n not in key]
+                if write and names:
+                    db.execute(f"UPDATE {table} SET {', '.join(f'{n} = ?' for n in names)} "
+                               f"WHERE {' AND '.join(f'{k} IS ?' for k in key)}",
+                               [*(row[n] for n in names), *(row[k] for k in key)])
+        counts[table] = [added, changed]
+    return counts
+
+
+def read_master_rows_by_key(db: Database, table: str, key: tuple[str, ...], columns: list[str],
+                            parents: dict[str, str], local_ids: dict[str, dict[str, int]]
+                            ) -> dict[str, tuple[int | None, dict[str, Any]]]:
+    """This database's rows of `table` by natural key (as JSON text): (id or None, row without id)."""
+    parent_keys = {parent: {row_id: key_text for key_text, row_id in local_ids[parent].items()}
+                   for parent in set(parents.values())}
+    rows: dict[str, tuple[int | None, dict[str, Any]]] = {}
+    for values in db.query(f"SELECT {', '.join(columns)} FROM {table}"):
+        row = dict(zip(columns, values, strict=True))
+        row_id = row.pop("id", None)
+        natural_key = [json.loads(parent_keys[parents[k]][row[k]]) if k in parents else row[k] for k in key]
+        rows[_key_text(natural_key)] = (row_id, row)
+    return rows
