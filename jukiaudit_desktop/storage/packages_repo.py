@@ -251,7 +251,7 @@ def read_master_data(db: Database) -> dict[str, list[dict[str, Any]]]:
     return tables
 
 
-def _key_text(values: list[Any]) -> str:
+def _key_text(values: Any) -> str:
     return json.dumps(values, ensure_ascii=False)
 
 
