@@ -9,7 +9,7 @@ from typing import Any
 from ..core.errors import JukiAuditError
 from ..core.master import Agency, Operator, Terminal
 from ..core.wareki import format_wareki_or, parse_date
-from ..services import demo, master_data
+from ..services import demo, master_data, packages
 
 KIND_HELP = "本庁課 / 地域振興局 / 運用機関 / 執行機関 / 市町村"
 
@@ -114,8 +114,8 @@ def _register_operator(sub: Any) -> None:
 def cmd_init(args: argparse.Namespace, ctx: Any) -> int:
     if ctx.db_path.exists():
         raise JukiAuditError(f"{ctx.db_path}: 既にデータベースがあります。上書きはしません。")
-    ctx.db(create=True)
-    print(f"作成しました: {ctx.db_path}(暗号化済み)")
+    public = packages.ensure_identity(ctx.db(create=True)).public
+    print(f"作成しました: {ctx.db_path}(暗号化済み)\n送付用パッケージの指紋: {public.fingerprint}")
     return 0
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME, __version__
+from .package_dialogs import add_package_actions
 from .pages import Page
 from .pages.audits import AuditsPage
 from .pages.findings import FindingsPage
@@ -72,6 +73,8 @@ class MainWindow(QMainWindow):
         self.load_demo_action.triggered.connect(self.load_demo_data)
         file_menu.addAction(self.load_demo_action)
         file_menu.addSeparator()
+        self.package_actions = add_package_actions(self, file_menu, self.runner)
+        file_menu.addSeparator()
         quit_action = QAction("終了(&Q)", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -92,6 +95,8 @@ class MainWindow(QMainWindow):
 
     def database_opened(self) -> None:
         self.load_demo_action.setEnabled(True)
+        for action in self.package_actions:
+            action.setEnabled(True)
         for page in self.page_widgets:
             page.refresh()
 

@@ -14,6 +14,7 @@ from ..storage.database import (
     DatabaseMissingError,
     explain_sqlite_error,
     open_database,
+    sqlite_version,
 )
 
 DATABASE_FILE_NAME = "jukiaudit.db"
