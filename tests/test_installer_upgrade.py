@@ -8,8 +8,8 @@ of the file as it was.
 from __future__ import annotations
 
 import shutil
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 
