@@ -24,8 +24,11 @@ from ..reconcile.columns import (
     Operations,
     OperatorValidity,
     RegisterEntries,
+    SUBJECT_DIGITS,
     Vocabulary,
     day_of,
+    subject_number,
+    subject_numbers,
 )
 from ..reconcile.model import REGISTER_KINDS, Discrepancy, Kind, Outcome
 from ..reconcile.settings import ReconcileSettings
@@ -81,19 +84,28 @@ def _numbers(text: str | None, size: int) -> Any:
 _CHUNK_IDS = 1 << 17  # rows per read: short GIL holds (the GUI stays responsive), progress and cancel
 
 
+_BASE_CODED = ("terminal", "operator", "coalesce(jimu_code, '')")
+_NO_SUBJECT = "0" * SUBJECT_DIGITS
+
+
 def _read_columns(db: Database, table: str, numbers: Sequence[str], where: str, params: Sequence[Any],
-                  names: Vocabulary, progress: Progress = NO_PROGRESS) -> tuple[list[Any], Any, Any, Any]:
-    """Integer columns (SQL expressions that are never NULL) as arrays, and terminal, operator and 事務 as
-    vocabulary codes. Reads id ranges one after another; within a range one aggregate query returns every
-    column in the same row order."""
+                  names: Vocabulary, progress: Progress = NO_PROGRESS, coded: Sequence[str] = _BASE_CODED,
+                  subjects: bool = False) -> tuple[list[Any], list[Any], Any]:
+    """Integer columns (SQL expressions that are never NULL) as arrays, the `coded` text columns (terminal,
+    operator, 事務 …) as vocabulary codes, and with `subjects` the subject numbers (0 where none: see
+    columns.subject_number). Reads id ranges one after another; within a range one aggregate query returns
+    every column in the same row order."""
     low, high = db.execute(f"SELECT min(id), max(id) FROM {table}").fetchone()
     combos: dict[str, int] = {}
     chunks: list[list[Any]] = []
+    combined = " || char(31) || ".join(coded)
+    subject_sql = (f", group_concat(coalesce(substr(subject_hash, 1, {SUBJECT_DIGITS}), '{_NO_SUBJECT}'), '')"
+                   if subjects else "")
     for first in range(low or 0, (high or -1) + 1, _CHUNK_IDS):
         progress.update(first - low, high - low + 1, "操作ログを読み込んでいます")
         row = db.execute(
-            f"SELECT count(*), {', '.join(f'group_concat({n})' for n in numbers)}, "
-            "group_concat(terminal || char(31) || operator || char(31) || coalesce(jimu_code, ''), char(30)) "
+            f"SELECT count(*), {', '.join(f'group_concat({n})' for n in numbers)}{subject_sql}, "
+            f"group_concat({combined}, char(30)) "
             f"FROM {table} NOT INDEXED WHERE id >= ? AND id < ? AND {where}",
             [first, first + _CHUNK_IDS, *params],
         ).fetchone()
@@ -103,27 +115,51 @@ def _read_columns(db: Database, table: str, numbers: Sequence[str], where: str, 
             for combo in dict.fromkeys(parts):  # the few distinct ones, in order of appearance
                 combos.setdefault(combo, len(combos))
             combo_of_row = np.fromiter(map(combos.__getitem__, parts), dtype=np.int64, count=size)
-            chunks.append([_numbers(text, size) for text in row[1:-1]] + [combo_of_row])
+            chunk = [_numbers(text, size) for text in row[1:len(numbers) + 1]]
+            if subjects:
+                chunk.append(subject_numbers(row[-2].encode("ascii")))
+            chunks.append([*chunk, combo_of_row])
     empty = np.zeros(0, dtype=np.int64)
-    columns = [np.concatenate(c) for c in zip(*chunks, strict=True)] if chunks else [empty] * (len(numbers) + 1)
+    width = len(numbers) + subjects + 1
+    columns = [np.concatenate(c) for c in zip(*chunks, strict=True)] if chunks else [empty] * width
     fields = [combo.split(_FIELD) for combo in combos]
-    coded = [np.array([names.code(f[k]) for f in fields], dtype=np.int64)[columns[-1]] for k in range(3)]
-    return columns[:-1], coded[0], coded[1], coded[2]
+    codes = [np.array([names.code(f[k]) for f in fields], dtype=np.int64)[columns[-1]] for k in range(len(coded))]
+    return columns[:len(numbers)], codes, columns[len(numbers)] if subjects else None
 
 
 def load_operations(db: Database, agency_id: int, period: Period, names: Vocabulary,
                     progress: Progress = NO_PROGRESS) -> Operations:
+    """Subjects are NONE where the log gives none; `failed` is true where 処理結果 is not one of the success
+    values of the operation's file (its profile's, by default 正常); no 処理結果 is no failure."""
     where, params = period.sql("at")
-    (ids, at, count), terminal, operator, jimu = _read_columns(
-        db, "operation", ["id", "unixepoch(at)", "count"], f"agency_id = ?{where}", [agency_id, *params], names,
-        progress)
-    return Operations(id=ids, at=at, terminal=terminal, operator=operator, jimu=jimu, count=count)
+    (ids, at, count, has_subject, file_id), (terminal, operator, jimu, result), subject = _read_columns(
+        db, "operation", ["id", "unixepoch(at)", "count", "subject_hash IS NOT NULL", "file_id"],
+        f"agency_id = ?{where}", [agency_id, *params], names, progress,
+        coded=(*_BASE_CODED, "coalesce(result, '')"), subjects=True)
+    return Operations(id=ids, at=at, terminal=terminal, operator=operator, jimu=jimu, count=count,
+                      subject=np.where(has_subject == 1, subject, NONE),
+                      failed=_failed(db, agency_id, names, file_id, result))
+
+
+def _failed(db: Database, agency_id: int, names: Vocabulary, file_id: Any, result: Any) -> Any:
+    files = db.query("SELECT id, coalesce(success_results, '[\"正常\"]') FROM import_file "
+                     "WHERE agency_id = ? AND kind = 'oplog' ORDER BY id", (agency_id,))
+    file_ids = np.array([f for f, _ in files], dtype=np.int64)
+    success = np.zeros((len(files), len(names.names) + 1), dtype=np.bool_)  # last column: no 処理結果
+    success[:, -1] = True
+    for row, (_, values) in enumerate(files):
+        for value in json.loads(values):
+            if value in names.codes:
+                success[row, names.codes[value]] = True
+    if len(result) == 0:
+        return np.zeros(0, dtype=np.bool_)
+    return ~success[np.searchsorted(file_ids, file_id), result]
 
 
 def load_register(db: Database, agency_id: int, period: Period, names: Vocabulary) -> RegisterEntries:
     """`end` is the last second of the end minute; a missing count is NONE."""
     where, params = period.sql("start_at")
-    (ids, start, end, count), terminal, operator, jimu = _read_columns(
+    (ids, start, end, count), (terminal, operator, jimu), _ = _read_columns(
         db, "register_entry", ["id", "unixepoch(start_at)", "unixepoch(end_at) + 59", f"coalesce(count, {NONE})"],
         f"agency_id = ?{where}", [agency_id, *params], names)
     return RegisterEntries(id=ids, start=start, end=end, terminal=terminal, operator=operator, jimu=jimu,
@@ -153,7 +189,34 @@ def load_agency_lists(db: Database, agency_id: int, names: Vocabulary) -> Agency
                  for code, first, revoked in operator_rows]
     jimu = [JimuValidity(names.code(code), _day_number(first), _day_number(last))
             for code, first, last in jimu_rows]
-    return AgencyLists(operators if operator_rows else None, jimu if has_jimu_list else None)
+    terminals = [names.code(code) for (code,) in db.query(
+        "SELECT code FROM terminal WHERE agency_id = ? ORDER BY code", (agency_id,))]
+    return AgencyLists(operators if operator_rows else None, jimu if has_jimu_list else None,
+                       terminals or None, _operator_jimu(db, agency_id, names), _watched(db, agency_id))
+
+
+def _operator_jimu(db: Database, agency_id: int, names: Vocabulary) -> dict[int, list[JimuValidity]]:
+    """Per operator code with a list of their own: its 事務 as log codes with validity (as the agency's)."""
+    rows = db.query(
+        "SELECT o.operator_code, b.code, b.valid_from, b.valid_to FROM operator o "
+        "JOIN operator_jimu oj ON oj.operator_id = o.id JOIN jimu_basis b ON b.jimu_id = oj.jimu_id "
+        "WHERE o.agency_id = ? "
+        "UNION ALL SELECT o.operator_code, j.code, NULL, NULL FROM operator o "
+        "JOIN operator_jimu oj ON oj.operator_id = o.id JOIN jimu j ON j.id = oj.jimu_id "
+        "WHERE o.agency_id = ? AND NOT EXISTS (SELECT 1 FROM jimu_basis b WHERE b.jimu_id = j.id) "
+        "ORDER BY 1, 2, 3", (agency_id, agency_id))
+    lists: dict[int, list[JimuValidity]] = {}
+    for operator, code, first, last in rows:
+        lists.setdefault(names.code(operator), []).append(
+            JimuValidity(names.code(code), _day_number(first), _day_number(last)))
+    return lists
+
+
+def _watched(db: Database, agency_id: int) -> dict[int, str]:
+    """Subject number → 表示名 of the agency's and the office's (agency_id NULL) watch-list entries."""
+    rows = db.query("SELECT subject_hash, label FROM watchlist_entry WHERE agency_id = ? OR agency_id IS NULL "
+                    "ORDER BY id", (agency_id,))
+    return {subject_number(digest): label for digest, label in rows}
 
 
 # ----- runs and discrepancies -----
