@@ -18,10 +18,12 @@ from ..security import app_log, integrity, no_network
 from ..services.database_access import default_database_path, open_app_database
 from ..storage.database import Database
 from . import audits, imports, master, planning, reconcile, reports, security
+from . import watchlist as watchlist_cli
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
 
 AREAS = [master, security, reports, reconcile, audits, planning, imports]
+AREAS.append(watchlist_cli)
 
 
 class CliContext:

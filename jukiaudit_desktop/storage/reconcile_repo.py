@@ -19,12 +19,12 @@ import numpy as np
 from ..core.progress import NO_PROGRESS, Progress
 from ..reconcile.columns import (
     NONE,
+    SUBJECT_DIGITS,
     AgencyLists,
     JimuValidity,
     Operations,
     OperatorValidity,
     RegisterEntries,
-    SUBJECT_DIGITS,
     Vocabulary,
     day_of,
     subject_number,

@@ -1,0 +1,142 @@
+"""Subject and activity kinds end to end: a generated log with a 住民票コード column and planted patterns
+(tools/gen_subject_log.py) read by the real importer with a profile naming the column, reconciled by the CLI;
+the watch-list; no clear number in the decrypted tables."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+GENERATOR = ROOT / "tools" / "gen_subject_log.py"
+NEW_KINDS = ("repeated_subject", "watchlist_hit", "volume_spike", "failed_search_burst", "unregistered_terminal")
+
+
+@pytest.fixture
+def planted(tmp_path: Path) -> Path:
+    out = tmp_path / "planted"
+    subprocess.run([sys.executable, str(GENERATOR), str(out)], check=True, capture_output=True,
+                   env={"PYTHONPATH": str(ROOT)})
+    return out
+
+
+@pytest.fixture
+def loaded(cli: Any, planted: Path) -> Path:
+    """Agencies C17 (the log, terminals T01–T03) and C99, the log imported with the generated profile."""
+    assert cli("init")[0] == 0
+    for code in ("C17", "C99"):
+        assert cli("agency", "add", "--code", code, "--name", f"機関{code}")[0] == 0
+    for terminal in (planted / "terminals.txt").read_text(encoding="utf-8").split():
+        assert cli("terminal", "add", "--agency", "C17", "--code", terminal)[0] == 0
+    code, out, err = cli("import-oplog", "--agency", "C17", "--profile", str(planted / "profile.toml"),
+                         str(planted / "oplog.csv"))
+    assert code == 0, err
+    return planted
+
+
+def _reconcile(cli: Any, out: Path, *options: str) -> dict[str, Any]:
+    code, _, err = cli("reconcile", "--agency", "C17", *options, "--json", str(out))
+    assert code == 0, err
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _lines(exported: dict[str, Any], kind: str) -> list[list[int]]:
+    return sorted(sorted(ref["line"] for ref in d["oplog"]) for d in exported["discrepancies"] if d["kind"] == kind)
+
+
+def test_every_new_kind_finds_exactly_the_planted_lines(cli: Any, loaded: Path, tmp_path: Path) -> None:
+    truth = json.loads((loaded / "truth.json").read_text(encoding="utf-8"))
+    first = _reconcile(cli, tmp_path / "first.json")
+    assert _lines(first, "watchlist_hit") == []  # no watch-list yet
+    for kind in ("repeated_subject", "volume_spike", "failed_search_burst", "unregistered_terminal"):
+        assert _lines(first, kind) == truth[kind], kind
+    assert "unregistered_terminal" not in {s["kind"] for s in first["skipped"]}  # C17 has terminals
+
+    code, out, _ = cli("watchlist", "import", str(loaded / "watchlist.csv"))
+    assert code == 0 and "削除" in out
+    assert cli("watchlist", "import", "--agency", "C99", str(loaded / "watchlist_c99.csv"))[0] == 0
+    again = _reconcile(cli, tmp_path / "again.json")
+    assert _lines(again, "watchlist_hit") == truth["watchlist_hit"]  # the other agency's entry is not C17's
+    labels = sorted(d["detail"]["label"] for d in again["discrepancies"] if d["kind"] == "watchlist_hit")
+    assert labels == ["職員の家族(申出)", "職員の家族(申出)", "著名人A"]
+    for kind in NEW_KINDS:
+        if kind != "watchlist_hit":
+            assert _lines(again, kind) == truth[kind]
+
+    repeat = _reconcile(cli, tmp_path / "repeat.json")
+    assert (tmp_path / "repeat.json").read_bytes() == (tmp_path / "again.json").read_bytes()
+    assert repeat["summary"] == again["summary"]
+
+
+def test_thresholds_come_from_the_options(cli: Any, loaded: Path, tmp_path: Path) -> None:
+    loose = _reconcile(cli, tmp_path / "loose.json", "--repeat-days", "2", "--repeat-operators", "2",
+                       "--spike-minimum", "61", "--burst-failures", "4", "--burst-minutes", "5")
+    assert len(_lines(loose, "repeated_subject")) > 4  # now also twice, and two operators
+    assert _lines(loose, "volume_spike") == []
+    bursts = _lines(loose, "failed_search_burst")  # 6 in 5 minutes, and 4 in 3¾ minutes (O03's 4 take 7½)
+    assert [len(b) for b in bursts] == [6, 4] and bursts[0] == json.loads(
+        (loaded / "truth.json").read_text(encoding="utf-8"))["failed_search_burst"][0]
+    assert loose["summary"]["watchlist_hit"] == 0
+
+
+def test_a_terminal_list_missing_skips_the_terminal_check(cli: Any, planted: Path, tmp_path: Path) -> None:
+    assert cli("init")[0] == 0
+    assert cli("agency", "add", "--code", "C17", "--name", "機関")[0] == 0
+    assert cli("import-oplog", "--agency", "C17", "--profile", str(planted / "profile.toml"),
+               str(planted / "oplog.csv"))[0] == 0
+    exported = _reconcile(cli, tmp_path / "r.json")
+    assert [s["kind"] for s in exported["skipped"]] == ["unauthorized_jimu", "unknown_operator",
+                                                        "unregistered_terminal"]
+    assert "unregistered_terminal" not in exported["summary"]
+
+
+def test_no_clear_number_is_stored(cli: Any, loaded: Path, db_path: Path) -> None:
+    assert cli("watchlist", "import", str(loaded / "watchlist.csv"))[0] == 0
+    numbers = {line.split(",")[1] for line in (loaded / "watchlist.csv").read_text(encoding="utf-8").splitlines()[1:]}
+    numbers |= {line.rsplit(",", 1)[1] for line in (loaded / "oplog.csv").read_text(encoding="utf-8").splitlines()[1:]}
+    from jukiaudit_desktop.services.database_access import open_app_database
+
+    db = open_app_database(db_path)
+    try:
+        tables = [name for (name,) in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        dump = "\n".join(repr(row) for table in tables for row in db.query(f'SELECT * FROM "{table}"'))
+    finally:
+        db.close()
+    assert "住民票コード" in dump and "著名人A" in dump  # the dump is really the decrypted content
+    leaked = sorted(n for n in numbers if n in dump)
+    assert leaked == []
+    assert all(n[:7] not in dump for n in numbers if len(n) == 12)
+
+
+@pytest.mark.parametrize(("content", "where"), [
+    ("種別,番号,表示名\n個人番号,400000000018,誤り\n", "watch.csv:2:2"),  # check digit wrong
+    ("種別,番号,表示名\n住民票コード,3000000001,短い\n", "watch.csv:2:2"),
+    ("種別,番号,表示名\n運転免許,30000000015,種別違い\n", "watch.csv:2:1"),
+    ("種別,番号,表示名\n住民票コード,30000000015,\n", "watch.csv:2:3"),
+    ("種別,番号,表示名\n住民票コード,30000000015,A\n住民票コード,30000000015,B\n", "watch.csv:3"),
+])
+def test_a_bad_watchlist_file_stores_nothing(cli: Any, tmp_path: Path, content: str, where: str) -> None:
+    assert cli("init")[0] == 0
+    path = tmp_path / "watch.csv"
+    path.write_text(content, encoding="utf-8")
+    code, out, err = cli("watchlist", "import", str(path))
+    assert code == 3 and where in err
+    assert "400000000018" not in err and "3000000001" not in err
+    assert cli("watchlist", "list")[1] == ""
+
+
+def test_list_and_remove(cli: Any, loaded: Path) -> None:
+    assert cli("watchlist", "import", str(loaded / "watchlist.csv"))[0] == 0
+    code, out, _ = cli("watchlist", "list")
+    assert code == 0 and [line.split("\t")[3] for line in out.splitlines()] == [
+        "著名人A", "職員の家族(申出)", "未照会の注視対象者"]
+    assert "3000001" not in out
+    code, out, _ = cli("watchlist", "remove", "1")
+    assert code == 0 and "著名人A" in out
+    assert cli("watchlist", "remove", "1")[0] == 3
+    assert len(cli("watchlist", "list")[1].splitlines()) == 2
