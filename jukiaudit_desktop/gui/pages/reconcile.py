@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from enum import IntEnum
 from typing import Any
@@ -41,6 +41,7 @@ from ...core.errors import JukiAuditError
 from ...core.master import Agency
 from ...core.progress import Progress
 from ...core.wareki import format_fiscal_year, format_wareki, format_wareki_short
+from ...reconcile.help import threshold_help
 from ...reconcile.model import Kind
 from ...reconcile.settings import ReconcileSettings
 from ...services import audits, master_data, reconciliation
@@ -56,6 +57,7 @@ from ..import_wizard import ImportWizard
 from ..oplog_model import OperationLogView
 from ..register_entry_dialog import RegisterEntryDialog
 from ..row_table import SORT_ROLE, Column, RowTableModel, read_only_table
+from ..subject_thresholds import SubjectThresholdsDialog
 from ..tasks import DbRunner
 from . import Page
 
@@ -382,6 +384,11 @@ class ReconcilePage(Page):
         self.session_gap_spin.setRange(0, 24 * 60)
         self.session_gap_spin.setSuffix(" 分")
         self.session_gap_spin.setValue(defaults.session_gap_minutes)
+        self.thresholds = ReconcileSettings()  # only its subject and activity thresholds are used
+        self.thresholds_button = QPushButton("しきい値(&S)…")
+        self.thresholds_button.setObjectName("thresholds_button")
+        self.thresholds_button.setToolTip("同一対象者への繰り返し照会・照会件数の急増・照会失敗の連続の判定基準")
+        self.thresholds_button.clicked.connect(self.edit_thresholds)
         self.run_button = QPushButton("突合を実行(&R)")
         self.run_button.setObjectName("run_button")
         self.run_button.clicked.connect(self.run_reconciliation)
@@ -401,6 +408,7 @@ class ReconcilePage(Page):
         timing.addSpacing(12)
         timing.addWidget(closed_label)
         timing.addWidget(self.closed_days_edit, 1)
+        timing.addWidget(self.thresholds_button)
         timing.addWidget(self.run_button)
 
         rows = QVBoxLayout(box)
@@ -411,7 +419,8 @@ class ReconcilePage(Page):
     def _build_list(self) -> QWidget:
         self.kind_list = QListWidget()
         self.kind_list.setObjectName("kind_list")
-        self.kind_list.setMaximumWidth(self.kind_list.fontMetrics().horizontalAdvance("時間外・休日の操作 (10,000)") + 32)
+        self.kind_list.setMaximumWidth(max(self.kind_list.fontMetrics().horizontalAdvance(f"{kind.label} (10,000)")
+                                            for kind in Kind) + 32)
         self.kind_list.currentItemChanged.connect(lambda *_: self._apply_filter())
 
         self.model = DiscrepancyModel()
@@ -609,10 +618,15 @@ class ReconcilePage(Page):
     def settings(self) -> ReconcileSettings:
         start, end = self.hours_start.time(), self.hours_end.time()
         closed = tuple(p.strip() for p in self.closed_days_edit.text().split(",") if p.strip())
-        return ReconcileSettings(tolerance_minutes=self.tolerance_spin.value(),
-                                 hours_start=time(start.hour(), start.minute()),
-                                 hours_end=time(end.hour(), end.minute()), closed_days=closed,
-                                 session_gap_minutes=self.session_gap_spin.value())
+        return replace(self.thresholds, tolerance_minutes=self.tolerance_spin.value(),
+                       hours_start=time(start.hour(), start.minute()),
+                       hours_end=time(end.hour(), end.minute()), closed_days=closed,
+                       session_gap_minutes=self.session_gap_spin.value())
+
+    def edit_thresholds(self) -> None:
+        dialog = SubjectThresholdsDialog(self.thresholds, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.thresholds = dialog.applied_to(self.thresholds)
 
     def run_reconciliation(self) -> None:
         code = self.current_agency_code()
@@ -689,6 +703,7 @@ class ReconcilePage(Page):
         for row in self.view.discrepancies:
             counts[row.kind] += 1
         skipped = {} if self.view.run is None else {s["kind"]: s["reason"] for s in self.view.run.skipped}
+        run_settings = None if self.view.run is None else self.view.run.settings
         self.kind_list.blockSignals(True)
         self.kind_list.clear()
         everything = QListWidgetItem(f"すべて ({len(self.view.discrepancies):,})")
@@ -702,7 +717,7 @@ class ReconcilePage(Page):
             else:
                 item = QListWidgetItem(f"{kind.label} ({counts[kind]:,})")
                 item.setData(Qt.ItemDataRole.UserRole, kind.value)
-                item.setToolTip(KIND_HELP[kind])
+                item.setToolTip(KIND_HELP.get(kind) or threshold_help(kind, run_settings))
             self.kind_list.addItem(item)
         self.kind_list.setCurrentRow(0)
         self.kind_list.blockSignals(False)
