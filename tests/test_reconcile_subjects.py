@@ -140,3 +140,25 @@ def test_list_and_remove(cli: Any, loaded: Path) -> None:
     assert code == 0 and "著名人A" in out
     assert cli("watchlist", "remove", "1")[0] == 3
     assert len(cli("watchlist", "list")[1].splitlines()) == 2
+
+
+def test_an_operators_own_list_decides_unauthorized_jimu(cli: Any, loaded: Path, tmp_path: Path) -> None:
+    for code in ("別表5-10", "別表5-5"):
+        assert cli("jimu", "add", "--code", code, "--name", f"事務{code}", "--agency", "C17")[0] == 0
+    assert cli("jimu", "add", "--code", "別表6-3", "--name", "他機関の事務", "--agency", "C99")[0] == 0
+    for operator in ("O01", "O02"):
+        assert cli("operator", "add", "--agency", "C17", "--code", operator)[0] == 0
+    code, _, err = cli("operator-jimu", "set", "--agency", "C17", "--code", "O01", "別表6-3")
+    assert code == 3 and "別表6-3" in err  # not one of the agency's
+    assert cli("operator-jimu", "set", "--agency", "C17", "--code", "O01", "別表5-5")[0] == 0
+    assert cli("operator-jimu", "list", "--agency", "C17")[1] == "O01\t別表5-5\n"
+
+    exported = _reconcile(cli, tmp_path / "r.json")
+    rows = (loaded / "oplog.csv").read_text(encoding="utf-8").splitlines()
+    o01 = [line for line, row in enumerate(rows[1:], start=2) if row.split(",")[2] == "O01"]
+    unauthorized = [d for d in exported["discrepancies"] if d["kind"] == "unauthorized_jimu"]
+    assert sorted(d["oplog"][0]["line"] for d in unauthorized) == o01  # 別表5-10 is the agency's, not O01's
+    assert {d["detail"]["reason"] for d in unauthorized} == {"操作者 O01 に認められていない事務です"}
+
+    assert cli("operator-jimu", "set", "--agency", "C17", "--code", "O01")[0] == 0  # back to the agency's list
+    assert _reconcile(cli, tmp_path / "r2.json")["summary"]["unauthorized_jimu"] == 0
