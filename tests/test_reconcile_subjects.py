@@ -162,3 +162,29 @@ def test_an_operators_own_list_decides_unauthorized_jimu(cli: Any, loaded: Path,
 
     assert cli("operator-jimu", "set", "--agency", "C17", "--code", "O01")[0] == 0  # back to the agency's list
     assert _reconcile(cli, tmp_path / "r2.json")["summary"]["unauthorized_jimu"] == 0
+
+
+def test_lookups_of_a_repeated_subject_show_the_masked_number_only(cli: Any, loaded: Path, tmp_path: Path,
+                                                                   db_path: Path) -> None:
+    truth = json.loads((loaded / "truth.json").read_text(encoding="utf-8"))
+    _reconcile(cli, tmp_path / "r.json")
+    from jukiaudit_desktop.services.database_access import open_app_database
+    from jukiaudit_desktop.services.reconciliation import export_run, list_discrepancies
+
+    db = open_app_database(db_path)
+    try:
+        repeated = [d for d in list_discrepancies(db, 1) if d.kind.value == "repeated_subject"]
+        lines = [sorted(ref["line"] for ref in d["oplog"]) for d in export_run(db, 1)["discrepancies"]
+                 if d["kind"] == "repeated_subject"]
+    finally:
+        db.close()
+    rows = (loaded / "oplog.csv").read_text(encoding="utf-8").splitlines()
+    for found, expected in zip(repeated, lines, strict=True):
+        code, out, _ = cli("subject", "lookups", "--discrepancy", str(found.id))
+        assert code == 0
+        number = rows[expected[0] - 1].rsplit(",", 1)[1]
+        assert number not in out and ("*******" + number[-4:]) in out
+        assert [int(line.rsplit(":", 1)[1]) for line in out.splitlines()[1:]] == expected
+    assert sorted(lines) == truth["repeated_subject"]
+    code, _, err = cli("subject", "lookups", "--discrepancy", "999999")
+    assert code == 3 and "999999" in err

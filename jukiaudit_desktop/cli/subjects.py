@@ -1,10 +1,10 @@
-"""CLI commands of subject analytics: operator-jimu (per-operator authority)."""
+"""CLI commands of subject analytics: operator-jimu (per-operator authority), subject lookups."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..services import operator_authority
+from ..services import operator_authority, subjects
 
 
 def register(subparsers: Any) -> None:
@@ -18,6 +18,7 @@ def register(subparsers: Any) -> None:
     list_ = sub.add_parser("list", help="操作者ごとの利用できる事務の一覧")
     list_.add_argument("--agency", required=True, metavar="CODE")
     list_.set_defaults(func=cmd_list)
+    register_lookups(subparsers)
 
 
 def cmd_set(args: Any, ctx: Any) -> int:
@@ -29,4 +30,25 @@ def cmd_set(args: Any, ctx: Any) -> int:
 def cmd_list(args: Any, ctx: Any) -> int:
     for operator, codes in operator_authority.operator_jimu(ctx.db(create=False), args.agency).items():
         print(f"{operator}\t{', '.join(codes)}")
+    return 0
+
+
+def register_lookups(subparsers: Any) -> None:
+    parser = subparsers.add_parser("subject", help="対象者への照会(番号は伏せ字で表示)")
+    sub = parser.add_subparsers(dest="subject_command", metavar="SUBCOMMAND", required=True)
+    lookups = sub.add_parser("lookups", help="差異または操作の対象者への、機関の全照会を一覧にする")
+    which = lookups.add_mutually_exclusive_group(required=True)
+    which.add_argument("--discrepancy", type=int, metavar="ID", help="差異 ID")
+    which.add_argument("--operation", type=int, metavar="ID", help="操作 ID")
+    lookups.set_defaults(func=cmd_lookups)
+
+
+def cmd_lookups(args: Any, ctx: Any) -> int:
+    db = ctx.db(create=False)
+    found = (subjects.lookups_of_discrepancy(db, args.discrepancy) if args.discrepancy is not None
+             else subjects.lookups_of_operation(db, args.operation))
+    print(f"対象者 {found[0].masked}: 照会 {len(found)} 件、操作者 {len({f.operator for f in found})} 人")
+    for f in found:
+        print(f"{f.at}\t{f.terminal}\t{f.operator}\t{f.op_kind or ''}\t{f.jimu_code or ''}\t{f.result or ''}\t"
+              f"{f.file}:{f.line}")
     return 0
