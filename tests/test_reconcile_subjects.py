@@ -143,25 +143,76 @@ def test_list_and_remove(cli: Any, loaded: Path) -> None:
 
 
 def test_an_operators_own_list_decides_unauthorized_jimu(cli: Any, loaded: Path, tmp_path: Path) -> None:
-    for code in ("別表5-10", "別表5-5"):
+    rows = [row.split(",") for row in (loaded / "oplog.csv").read_text(encoding="utf-8").splitlines()]
+    for code in sorted({row[4] for row in rows[1:]}):
         assert cli("jimu", "add", "--code", code, "--name", f"事務{code}", "--agency", "C17")[0] == 0
-    assert cli("jimu", "add", "--code", "別表6-3", "--name", "他機関の事務", "--agency", "C99")[0] == 0
+    assert cli("jimu", "add", "--code", "別表6-9", "--name", "他機関の事務", "--agency", "C99")[0] == 0
     for operator in ("O01", "O02"):
         assert cli("operator", "add", "--agency", "C17", "--code", operator)[0] == 0
-    code, _, err = cli("operator-jimu", "set", "--agency", "C17", "--code", "O01", "別表6-3")
-    assert code == 3 and "別表6-3" in err  # not one of the agency's
-    assert cli("operator-jimu", "set", "--agency", "C17", "--code", "O01", "別表5-5")[0] == 0
-    assert cli("operator-jimu", "list", "--agency", "C17")[1] == "O01\t別表5-5\n"
+    code, _, err = cli("operator-jimu", "set", "--agency", "C17", "--code", "O01", "別表6-9")
+    assert code == 3 and "別表6-9" in err  # not one of the agency's
+    assert cli("operator-jimu", "set", "--agency", "C17", "--code", "O01", "別表5-5", "別表5-10")[0] == 0
+    assert cli("operator-jimu", "list", "--agency", "C17")[1] == "O01\t別表5-10, 別表5-5\n"
 
     exported = _reconcile(cli, tmp_path / "r.json")
-    rows = (loaded / "oplog.csv").read_text(encoding="utf-8").splitlines()
-    o01 = [line for line, row in enumerate(rows[1:], start=2) if row.split(",")[2] == "O01"]
+    outside = [line for line, row in enumerate(rows[1:], start=2)
+               if row[2] == "O01" and row[4] not in ("別表5-5", "別表5-10")]
     unauthorized = [d for d in exported["discrepancies"] if d["kind"] == "unauthorized_jimu"]
-    assert sorted(d["oplog"][0]["line"] for d in unauthorized) == o01  # 別表5-10 is the agency's, not O01's
+    assert len(outside) > 10  # O01's 条例3-2 and its one 別表6-3: the agency's, not O01's
+    assert sorted(d["oplog"][0]["line"] for d in unauthorized) == outside
     assert {d["detail"]["reason"] for d in unauthorized} == {"操作者 O01 に認められていない事務です"}
 
     assert cli("operator-jimu", "set", "--agency", "C17", "--code", "O01")[0] == 0  # back to the agency's list
     assert _reconcile(cli, tmp_path / "r2.json")["summary"]["unauthorized_jimu"] == 0
+
+
+def test_sample_is_reproducible_stratified_and_inside_the_period(cli: Any, loaded: Path, tmp_path: Path) -> None:
+    rows = [row.split(",") for row in (loaded / "oplog.csv").read_text(encoding="utf-8").splitlines()]
+
+    def sample(seed: str, name: str, *extra: str) -> dict[str, Any]:
+        code, out, err = cli("sample", "--agency", "C17", "--from", "2025-04-01", "--to", "R7.4.30", "--n", "30",
+                             "--seed", seed, "--json", str(tmp_path / name), *extra)
+        assert code == 0, err
+        assert f"乱数の種 {seed}" in out
+        return json.loads((tmp_path / name).read_text(encoding="utf-8"))
+
+    first = sample("20251001", "a.json", "--pdf", str(tmp_path / "a.pdf"))
+    again = sample("20251001", "b.json")
+    other = sample("7", "c.json")
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+    assert [line["operation_id"] for line in other["lines"]] != [line["operation_id"] for line in first["lines"]]
+    april = [row for row in rows[1:] if row[0].startswith("2025/04/")]
+    for drawn in (first, other):
+        assert len(drawn["lines"]) == 30
+        assert all(line["at"].startswith("2025-04-") for line in drawn["lines"])
+        by_jimu = {code: sum(1 for line in drawn["lines"] if line["jimu_code"] == code) for code in
+                   {row[4] for row in april}}
+        assert by_jimu["別表6-3"] == 1 and by_jimu["別表5-10"] > 5 * by_jimu["別表5-5"] > 0  # ~ volume, one at least
+        assert [line["at"] for line in drawn["lines"]] == sorted(line["at"] for line in drawn["lines"])
+    assert again["seed"] == 20251001
+
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "a.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "乱数の種: 20251001" in text and "申請書" in text and "根拠書類" in text
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "a.pdf")], capture_output=True, text=True, check=True).stdout
+    assert "IPAex" in fonts
+    first_number = rows[first["lines"][0]["line"] - 1][7]
+    assert first_number not in text and first_number[-4:] in text
+
+
+def test_sample_results_and_a_deficiency_raised_as_a_finding(cli: Any, loaded: Path, tmp_path: Path) -> None:
+    assert cli("sample", "--agency", "C17", "--n", "5", "--seed", "1", "--json", str(tmp_path / "s.json"))[0] == 0
+    assert cli("audit", "new", "--agency", "C17", "--year", "2025", "--type", "内部監査")[0] == 0
+    assert cli("sample-result", "--sample", "1", "--line", "1", "--result", "確認済")[0] == 0
+    code, _, err = cli("sample-result", "--sample", "1", "--line", "2", "--result", "不備")
+    assert code == 3 and "備考" in err
+    assert cli("sample-result", "--sample", "1", "--line", "2", "--result", "不備", "--note", "申請書なし")[0] == 0
+    assert cli("sample-finding", "--sample", "1", "--line", "1", "--audit", "1")[0] == 3  # 確認済: nothing to raise
+    code, out, err = cli("sample-finding", "--sample", "1", "--line", "2", "--audit", "1")
+    assert code == 0, err
+    code, out, _ = cli("finding", "list", "--audit", "1")
+    assert "申請書・根拠書類" in out
+    assert cli("sample-finding", "--sample", "1", "--line", "2", "--audit", "1")[0] == 3  # only once
 
 
 def test_lookups_of_a_repeated_subject_show_the_masked_number_only(cli: Any, loaded: Path, tmp_path: Path,

@@ -32,6 +32,7 @@ from jukiaudit_desktop.core.identifiers import juminhyo_check_digit, my_number_c
 
 HEADER = ["操作日時", "端末ID", "操作者ID", "処理区分", "利用事務コード", "照会件数", "処理結果", "住民票コード"]
 FIRST_DAY, LAST_DAY = date(2025, 4, 1), date(2025, 5, 30)
+JIMU = ("別表5-10", "別表5-5", "条例3-2")  # background: 6 of 8 lookups a day, 1, 1
 
 PROFILE = """name = "住民票コード列つき(検証用)"
 
@@ -73,9 +74,9 @@ class Log:
         return juminhyo(self.next_subject)
 
     def op(self, at: datetime, operator: str, subject: str | None = None, terminal: str = "T01",
-           result: str = "正常", plant: tuple[str, str] | None = None) -> None:
+           result: str = "正常", plant: tuple[str, str] | None = None, jimu: str = "別表5-10") -> None:
         """`plant` (kind, group): the row belongs to that planted discrepancy."""
-        row = [at.strftime("%Y/%m/%d %H:%M:%S"), terminal, operator, "4情報検索", "別表5-10", "1", result,
+        row = [at.strftime("%Y/%m/%d %H:%M:%S"), terminal, operator, "4情報検索", jimu, "1", result,
                self.fresh() if subject is None else subject]
         self.rows.append((at, row, plant))
 
@@ -112,7 +113,8 @@ def build() -> tuple[Log, list[tuple[str, str, str]], list[tuple[str, str, str]]
         for k in range(1, 7):
             for i in range(8):
                 log.op(at(day, 9, 0) + timedelta(minutes=37 * i + k), f"O0{k}", terminal=f"T0{1 + (k + i) % 3}",
-                       result="正常終了" if (n + i) % 5 == 0 else "正常")
+                       result="正常終了" if (n + i) % 5 == 0 else "正常", jimu=JIMU[max(i - 5, 0)])
+    log.op(at(FIRST_DAY, 16, 30), "O01", jimu="別表6-3")  # a 事務 used once: still sampled
 
     def repeated(group: str, visits: list[tuple[date, str]], reported: bool) -> str:
         subject = log.fresh()

@@ -1,10 +1,17 @@
-"""CLI commands of subject analytics: operator-jimu (per-operator authority), subject lookups."""
+"""CLI commands of subject analytics: operator-jimu (per-operator authority), subject lookups, sampling for
+根拠書類 (sample, sample-result, sample-finding)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
-from ..services import operator_authority, subjects
+from ..core.wareki import parse_date
+from ..reports.sample_pdf import render_sample
+from ..security.atomic import write_atomic
+from ..services import operator_authority, sampling, subjects
+from ..storage.reconcile_repo import Period
 
 
 def register(subparsers: Any) -> None:
@@ -19,6 +26,7 @@ def register(subparsers: Any) -> None:
     list_.add_argument("--agency", required=True, metavar="CODE")
     list_.set_defaults(func=cmd_list)
     register_lookups(subparsers)
+    register_sampling(subparsers)
 
 
 def cmd_set(args: Any, ctx: Any) -> int:
@@ -51,4 +59,53 @@ def cmd_lookups(args: Any, ctx: Any) -> int:
     for f in found:
         print(f"{f.at}\t{f.terminal}\t{f.operator}\t{f.op_kind or ''}\t{f.jimu_code or ''}\t{f.result or ''}\t"
               f"{f.file}:{f.line}")
+    return 0
+
+
+def register_sampling(subparsers: Any) -> None:
+    draw = subparsers.add_parser("sample", help="根拠書類の確認のため、照会記録を事務ごとに比例して抽出する")
+    draw.add_argument("--agency", required=True, metavar="CODE")
+    draw.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help="期間の開始日(含む)")
+    draw.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help="期間の終了日(含む)")
+    draw.add_argument("--n", type=int, default=30, help="抽出件数(既定 30)")
+    draw.add_argument("--seed", type=int, required=True, metavar="S", help="乱数の種(確認票に印字)")
+    draw.add_argument("--json", type=Path, required=True, metavar="OUT")
+    draw.add_argument("--pdf", type=Path, metavar="OUT", help="確認票の PDF")
+    draw.set_defaults(func=cmd_sample)
+    result = subparsers.add_parser("sample-result", help="抽出した行の確認結果(確認済 / 不備)を記録する")
+    result.add_argument("--sample", type=int, required=True, metavar="ID")
+    result.add_argument("--line", type=int, required=True, metavar="N", help="確認票の番号")
+    result.add_argument("--result", required=True, choices=sampling.RESULTS)
+    result.add_argument("--note", default="", help="備考(不備のときは必須)")
+    result.set_defaults(func=cmd_sample_result)
+    raise_ = subparsers.add_parser("sample-finding", help="不備の行を監査の指摘事項にする")
+    raise_.add_argument("--sample", type=int, required=True, metavar="ID")
+    raise_.add_argument("--line", type=int, required=True, metavar="N")
+    raise_.add_argument("--audit", type=int, required=True, metavar="ID")
+    raise_.set_defaults(func=cmd_sample_finding)
+
+
+def cmd_sample(args: Any, ctx: Any) -> int:
+    period = Period(None if args.first is None else parse_date(args.first, "--from"),
+                    None if args.last is None else parse_date(args.last, "--to"))
+    db = ctx.db(create=False)
+    sample_id = sampling.draw_sample(db, args.agency, period, args.n, args.seed)
+    exported = sampling.export_sample(db, sample_id)
+    write_atomic(args.json, (json.dumps(exported, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    if args.pdf is not None:
+        write_atomic(args.pdf, render_sample(sampling.require_sample(db, sample_id), sampling.sample_lines(db, sample_id)))
+    print(f"抽出 {sample_id}: {len(exported['lines'])} 件(乱数の種 {args.seed})→ {args.json}"
+          + (f"、{args.pdf}" if args.pdf else ""))
+    return 0
+
+
+def cmd_sample_result(args: Any, ctx: Any) -> int:
+    line = sampling.record_result(ctx.db(create=False), args.sample, args.line, args.result, args.note)
+    print(f"抽出 {args.sample} の {line.ordinal} 番: {line.result}{'(' + line.note + ')' if line.note else ''}")
+    return 0
+
+
+def cmd_sample_finding(args: Any, ctx: Any) -> int:
+    finding_id = sampling.raise_deficiency(ctx.db(create=False), args.audit, args.sample, args.line)
+    print(f"指摘事項 {finding_id} を登録しました(抽出 {args.sample} の {args.line} 番)。")
     return 0
