@@ -42,11 +42,12 @@ from ...core.master import Agency
 from ...core.progress import Progress
 from ...core.wareki import format_fiscal_year, format_wareki, format_wareki_short
 from ...reconcile.help import threshold_help
-from ...reconcile.model import Kind
+from ...reconcile.model import REGISTER_KINDS, Kind
 from ...reconcile.settings import ReconcileSettings
-from ...services import audits, master_data, reconciliation
+from ...services import audits, master_data, reconciliation, subjects
 from ...services.findings import DISCREPANCY_TITLES
 from ...services.reconciliation import STATUS_LABELS, DiscrepancyView, SideBySide
+from ...services.subjects import Lookup
 from ...storage import imports_repo
 from ...storage.database import Database
 from ...storage.reconcile_repo import Period, RunInfo
@@ -57,6 +58,7 @@ from ..import_wizard import ImportWizard
 from ..oplog_model import OperationLogView
 from ..register_entry_dialog import RegisterEntryDialog
 from ..row_table import SORT_ROLE, Column, RowTableModel, read_only_table
+from ..subject_lookups import SubjectLookupsDialog
 from ..subject_thresholds import SubjectThresholdsDialog
 from ..tasks import DbRunner
 from . import Page
@@ -471,12 +473,19 @@ class ReconcilePage(Page):
         self.register_table = _table("register_table")
         self.register_table.setModel(self.register_model)
         # One above the other, each the page's full width: every column readable, times aligned for comparing.
+        self.subject_button = QPushButton("この対象者への照会(&P)…")
+        self.subject_button.setObjectName("subject_button")
+        self.subject_button.setToolTip("この差異の対象者(個人番号・住民票コード)への照会を、この機関の全操作ログから一覧にします")
+        self.subject_button.clicked.connect(self.show_subject_lookups)
+        self.subject_dialog: SubjectLookupsDialog | None = None
         self.sides = sides = QSplitter(Qt.Orientation.Vertical)
         for title, table in (("業務端末使用管理簿", self.register_table), ("操作ログ", self.operation_table)):
             box = QGroupBox(title)
             box_layout = QVBoxLayout(box)
             box_layout.setContentsMargins(4, 4, 4, 4)
             box_layout.addWidget(table)
+            if table is self.operation_table:
+                box_layout.addWidget(self.subject_button, 0, Qt.AlignmentFlag.AlignRight)
             sides.addWidget(box)
         sides.setStretchFactor(1, 1)
 
@@ -578,6 +587,10 @@ class ReconcilePage(Page):
             self.log_window.close()
             self.log_window.deleteLater()
             self.log_window = None
+        if self.subject_dialog is not None:  # masked subjects and operators are decrypted rows too
+            self.subject_dialog.close()
+            self.subject_dialog.deleteLater()
+            self.subject_dialog = None
         self._agencies = []
         self.agency_combo.blockSignals(True)
         self.agency_combo.clear()
@@ -758,8 +771,22 @@ class ReconcilePage(Page):
         self.explain_button.setEnabled(is_open and bool(self.explanation_edit.text().strip()))
         self.reopen_button.setEnabled(chosen is not None and chosen.status == reconciliation.EXPLAINED)
         self.raise_button.setEnabled(is_open and self.audit_combo.currentData() is not None)
+        self.subject_button.setEnabled(chosen is not None and chosen.kind not in REGISTER_KINDS)
         if chosen is not None and not self.view.audits:
             self.action_label.setText("指摘事項にするには、この機関の監査を「監査」の画面で作成してください。")
+
+    def show_subject_lookups(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        discrepancy_id = chosen.id
+
+        def show(lookups: list[Lookup]) -> None:
+            self.subject_dialog = SubjectLookupsDialog(lookups, self)
+            self.subject_dialog.open()
+
+        self.runner.submit(lambda db, _p: subjects.lookups_of_discrepancy(db, discrepancy_id), self._current(show),
+                           lambda exc: show_error(self, exc), label="対象者への照会を集めています")
 
     def _replace(self, updated: DiscrepancyView, message: str) -> None:
         self.model.replace(updated)
