@@ -239,3 +239,28 @@ def test_lookups_of_a_repeated_subject_show_the_masked_number_only(cli: Any, loa
     assert sorted(lines) == truth["repeated_subject"]
     code, _, err = cli("subject", "lookups", "--discrepancy", "999999")
     assert code == 3 and "999999" in err
+
+
+def test_success_values_are_those_of_each_files_profile(db, tmp_path: Path) -> None:
+    from jukiaudit_desktop.core.master import Agency
+    from jukiaudit_desktop.importers.profile import OPLOG, default_profile, load_profile
+    from jukiaudit_desktop.reconcile.settings import ReconcileSettings
+    from jukiaudit_desktop.services import imports, master_data
+    from jukiaudit_desktop.services.reconciliation import export_run, run_reconciliation
+
+    master_data.add_agency(db, Agency("C17", "機関"))
+    header = "操作日時,端末ID,操作者ID,処理区分,利用事務コード,照会件数,処理結果\n"
+    for name, operator in (("a.csv", "A1"), ("b.csv", "B1")):
+        rows = "".join(f"2025/04/01 10:0{i}:00,T01,{operator},4情報検索,別表5-10,1,該当なし\n" for i in range(5))
+        (tmp_path / name).write_text(header + rows + "2025/04/01 11:00:00,T01,X,4情報検索,別表5-10,1,\n",
+                                     encoding="utf-8")
+    lenient = tmp_path / "lenient.toml"
+    lenient.write_text('[oplog]\nsuccess_results = ["正常", "該当なし"]\n[oplog.columns]\nat = "操作日時"\n'
+                       'terminal = "端末ID"\noperator = "操作者ID"\nresult = "処理結果"\n', encoding="utf-8")
+    imports.import_files(db, "C17", load_profile(lenient).layout(OPLOG), [tmp_path / "a.csv"])
+    exported = export_run(db, run_reconciliation(db, "C17", ReconcileSettings()).run_id)
+    assert exported["summary"]["failed_search_burst"] == 0  # 該当なし is a success for a.csv's profile
+    imports.import_files(db, "C17", default_profile().layout(OPLOG), [tmp_path / "b.csv"])
+    exported = export_run(db, run_reconciliation(db, "C17", ReconcileSettings()).run_id)
+    bursts = [d for d in exported["discrepancies"] if d["kind"] == "failed_search_burst"]
+    assert [[(r["file"], r["line"]) for r in d["oplog"]] for d in bursts] == [[("b.csv", n) for n in range(2, 7)]]

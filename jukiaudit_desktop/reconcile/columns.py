@@ -4,7 +4,8 @@ Times are whole seconds on a naive local clock (seconds since 1970-01-01T00:00 l
 day are plain integer arithmetic. Names (terminal, operator, 事務 code) are small integers into one
 `Vocabulary`, so comparing an operation with an entry is an integer comparison. A subject (the keyed hash of
 the person looked up) is the number its hash's first 15 hex digits make (`subject_number`): 60 bits, so two
-people in a million share one with a chance below 10^-6.
+people in a million share one with a chance below 10^-6, and a real hash reads as 0 (no subject) with a
+chance of 2^-60.
 """
 
 from __future__ import annotations
@@ -41,17 +42,13 @@ def iso(seconds: int) -> str:
 
 
 def subject_number(subject_hash: str) -> int:
-    """The number a subject hash stands for in the engine: its first 15 hex digits."""
+    """The number a subject hash stands for in the engine: its first 15 hex digits (0 is no subject)."""
     return int(subject_hash[:SUBJECT_DIGITS], 16)
 
 
-def subject_numbers(fixed_width_hex: bytes) -> IntArray:
-    """`subject_number` of many hashes at once, from their first 15 hex digits written one after another."""
-    digits = np.frombuffer(fixed_width_hex, dtype=np.uint8).reshape(-1, SUBJECT_DIGITS).astype(np.int64)
-    values = np.where(digits >= ord("a"), digits - ord("a") + 10, digits - ord("0"))
-    weights = np.int64(16) ** np.arange(SUBJECT_DIGITS - 1, -1, -1, dtype=np.int64)
-    result: IntArray = values @ weights
-    return result
+def hex_words(hex_digits: str) -> npt.NDArray[np.uint64]:
+    """16-hex-digit words written one after another, as unsigned 64-bit numbers."""
+    return np.frombuffer(bytes.fromhex(hex_digits), dtype=">u8").astype(np.uint64)
 
 
 def run_starts(*keys: IntArray) -> BoolArray:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..core.progress import NO_PROGRESS, Progress
+from ..core.records import DEFAULT_SUCCESS_RESULTS
 from ..reconcile.columns import (
     NONE,
     SUBJECT_DIGITS,
@@ -27,8 +28,8 @@ from ..reconcile.columns import (
     RegisterEntries,
     Vocabulary,
     day_of,
+    hex_words,
     subject_number,
-    subject_numbers,
 )
 from ..reconcile.model import REGISTER_KINDS, Discrepancy, Kind, Outcome
 from ..reconcile.settings import ReconcileSettings
@@ -84,30 +85,27 @@ def _numbers(text: str | None, size: int) -> Any:
 _CHUNK_IDS = 1 << 17  # rows per read: short GIL holds (the GUI stays responsive), progress and cancel
 
 
-_BASE_CODED = ("terminal", "operator", "coalesce(jimu_code, '')")
-_NO_SUBJECT = "0" * SUBJECT_DIGITS
+_NO_SUBJECT = "0" * SUBJECT_DIGITS  # subject number 0: none
 
 
 def _read_columns(db: Database, table: str, numbers: Sequence[str], where: str, params: Sequence[Any],
-                  names: Vocabulary, progress: Progress = NO_PROGRESS, coded: Sequence[str] = _BASE_CODED,
-                  subjects: bool = False) -> tuple[list[Any], list[Any], Any]:
-    """Integer columns (SQL expressions that are never NULL) as arrays, the `coded` text columns (terminal,
-    operator, 事務 …) as vocabulary codes, and with `subjects` the subject numbers (0 where none: see
-    columns.subject_number). Reads id ranges one after another; within a range one aggregate query returns
-    every column in the same row order."""
+                  names: Vocabulary, progress: Progress = NO_PROGRESS,
+                  word: tuple[str, Sequence[Any]] | None = None) -> tuple[list[Any], list[Any], Any]:
+    """Integer columns (SQL expressions that are never NULL) as arrays; terminal, operator and 事務 as
+    vocabulary codes; and `word` (an SQL expression of 16 hex digits, with its parameters) as 64-bit
+    numbers. Reads id ranges one after another; within a range one aggregate query returns every column in
+    the same row order."""
     low, high = db.execute(f"SELECT min(id), max(id) FROM {table}").fetchone()
     combos: dict[str, int] = {}
     chunks: list[list[Any]] = []
-    combined = " || char(31) || ".join(coded)
-    subject_sql = (f", group_concat(coalesce(substr(subject_hash, 1, {SUBJECT_DIGITS}), '{_NO_SUBJECT}'), '')"
-                   if subjects else "")
+    word_sql, word_params = (f", group_concat({word[0]}, '')", list(word[1])) if word else ("", [])
     for first in range(low or 0, (high or -1) + 1, _CHUNK_IDS):
         progress.update(first - low, high - low + 1, "操作ログを読み込んでいます")
         row = db.execute(
-            f"SELECT count(*), {', '.join(f'group_concat({n})' for n in numbers)}{subject_sql}, "
-            f"group_concat({combined}, char(30)) "
+            f"SELECT count(*), {', '.join(f'group_concat({n})' for n in numbers)}{word_sql}, "
+            "group_concat(terminal || char(31) || operator || char(31) || coalesce(jimu_code, ''), char(30)) "
             f"FROM {table} NOT INDEXED WHERE id >= ? AND id < ? AND {where}",
-            [first, first + _CHUNK_IDS, *params],
+            [*word_params, first, first + _CHUNK_IDS, *params],
         ).fetchone()
         size = int(row[0])
         if size:
@@ -116,44 +114,51 @@ def _read_columns(db: Database, table: str, numbers: Sequence[str], where: str, 
                 combos.setdefault(combo, len(combos))
             combo_of_row = np.fromiter(map(combos.__getitem__, parts), dtype=np.int64, count=size)
             chunk = [_numbers(text, size) for text in row[1:len(numbers) + 1]]
-            if subjects:
-                chunk.append(subject_numbers(row[-2].encode("ascii")))
-            chunks.append([*chunk, combo_of_row])
+            chunks.append([*chunk, *([hex_words(row[-2])] if word else []), combo_of_row])
     empty = np.zeros(0, dtype=np.int64)
-    width = len(numbers) + subjects + 1
+    width = len(numbers) + bool(word) + 1
     columns = [np.concatenate(c) for c in zip(*chunks, strict=True)] if chunks else [empty] * width
     fields = [combo.split(_FIELD) for combo in combos]
-    codes = [np.array([names.code(f[k]) for f in fields], dtype=np.int64)[columns[-1]] for k in range(len(coded))]
-    return columns[:len(numbers)], codes, columns[len(numbers)] if subjects else None
+    codes = [np.array([names.code(f[k]) for f in fields], dtype=np.int64)[columns[-1]] for k in range(3)]
+    return columns[:len(numbers)], codes, columns[len(numbers)].astype(np.uint64) if word else None
 
 
 def load_operations(db: Database, agency_id: int, period: Period, names: Vocabulary,
                     progress: Progress = NO_PROGRESS) -> Operations:
     """Subjects are NONE where the log gives none; `failed` is true where 処理結果 is not one of the success
-    values of the operation's file (its profile's, by default 正常); no 処理結果 is no failure."""
+    values of the operation's file (its profile's, by default 正常); no 処理結果 is no failure. Both come in
+    one word a row: the subject hash's first 15 hex digits, then 1 for a failure or 0."""
     where, params = period.sql("at")
-    (ids, at, count, has_subject, file_id), (terminal, operator, jimu, result), subject = _read_columns(
-        db, "operation", ["id", "unixepoch(at)", "count", "subject_hash IS NOT NULL", "file_id"],
-        f"agency_id = ?{where}", [agency_id, *params], names, progress,
-        coded=(*_BASE_CODED, "coalesce(result, '')"), subjects=True)
+    failed_sql, failed_params = _failed_sql(db, agency_id)
+    word = f"coalesce(substr(subject_hash, 1, {SUBJECT_DIGITS}), '{_NO_SUBJECT}') || {failed_sql}"
+    (ids, at, count), (terminal, operator, jimu), words = _read_columns(
+        db, "operation", ["id", "unixepoch(at)", "count"], f"agency_id = ?{where}", [agency_id, *params], names,
+        progress, (word, failed_params))
+    subject = (words >> np.uint64(4)).astype(np.int64)
     return Operations(id=ids, at=at, terminal=terminal, operator=operator, jimu=jimu, count=count,
-                      subject=np.where(has_subject == 1, subject, NONE),
-                      failed=_failed(db, agency_id, names, file_id, result))
+                      subject=np.where(subject == 0, NONE, subject), failed=(words & np.uint64(1)) == 1)
 
 
-def _failed(db: Database, agency_id: int, names: Vocabulary, file_id: Any, result: Any) -> Any:
-    files = db.query("SELECT id, coalesce(success_results, '[\"正常\"]') FROM import_file "
-                     "WHERE agency_id = ? AND kind = 'oplog' ORDER BY id", (agency_id,))
-    file_ids = np.array([f for f, _ in files], dtype=np.int64)
-    success = np.zeros((len(files), len(names.names) + 1), dtype=np.bool_)  # last column: no 処理結果
-    success[:, -1] = True
-    for row, (_, values) in enumerate(files):
-        for value in json.loads(values):
-            if value in names.codes:
-                success[row, names.codes[value]] = True
-    if len(result) == 0:
-        return np.zeros(0, dtype=np.bool_)
-    return ~success[np.searchsorted(file_ids, file_id), result]
+def _failed_sql(db: Database, agency_id: int) -> tuple[str, list[str]]:
+    """An SQL expression, 1 for a failed operation and 0 otherwise, and its parameters: per file when the
+    agency's logs were imported with different success values. Comparisons joined by OR, not IN: with
+    cipher_memory_security an IN list costs an mlocked temporary table per row."""
+    lists: dict[tuple[str, ...], list[int]] = {}
+    for file_id, values in db.query("SELECT id, success_results FROM import_file WHERE agency_id = ? AND "
+                                    "kind = 'oplog' ORDER BY id", (agency_id,)):
+        lists.setdefault(DEFAULT_SUCCESS_RESULTS if values is None else tuple(json.loads(values)), []).append(file_id)
+
+    def not_success(values: tuple[str, ...]) -> str:
+        return f"(result IS NOT NULL AND NOT ({' OR '.join(['result = ?'] * len(values))}))"
+
+    if len(lists) <= 1:
+        values = next(iter(lists), DEFAULT_SUCCESS_RESULTS)
+        return not_success(values), list(values)
+    cases, params = [], []
+    for values, file_ids in lists.items():
+        cases.append(f"WHEN {' OR '.join(f'file_id = {int(f)}' for f in file_ids)} THEN {not_success(values)}")
+        params += values
+    return f"(CASE {' '.join(cases)} ELSE 0 END)", params
 
 
 def load_register(db: Database, agency_id: int, period: Period, names: Vocabulary) -> RegisterEntries:

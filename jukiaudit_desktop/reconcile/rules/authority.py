@@ -35,7 +35,8 @@ def check_authority(ops: Operations, lists: AgencyLists, names: Vocabulary) -> l
     found: list[Discrepancy] = []
     own_list = np.isin(ops.operator, np.fromiter(lists.operator_jimu, dtype=np.int64))
     if lists.jimu is not None:
-        found += _unauthorized_jimu(ops.take(~own_list), lists.jimu, "この機関に認められていない事務です")
+        agency_checked = ops.take(~own_list) if lists.operator_jimu else ops
+        found += _unauthorized_jimu(agency_checked, lists.jimu, "この機関に認められていない事務です")
     mine = np.flatnonzero(own_list)
     mine = mine[np.argsort(ops.operator[mine], kind="stable")]
     for first, end in run_bounds(ops.operator[mine]):

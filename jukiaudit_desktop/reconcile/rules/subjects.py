@@ -20,59 +20,49 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..columns import DAY, NONE, AgencyLists, IntArray, Operations, run_bounds, run_starts
+from ..columns import DAY, NONE, AgencyLists, BoolArray, IntArray, Operations, run_bounds, run_starts
 from ..model import Discrepancy, Kind
 from ..settings import ReconcileSettings
 
 
 def check_subjects(ops: Operations, lists: AgencyLists, settings: ReconcileSettings) -> list[Discrepancy]:
-    looked = np.flatnonzero(ops.subject != NONE)
-    lookups = ops.take(looked)
+    looked = ops.subject != NONE
+    lookups = ops if looked.all() else ops.take(looked)
     return _repeated(lookups, settings) + _watched(lookups, lists)
 
 
-def _on_enough_days(subject: IntArray, day: IntArray, needed: int, window: int) -> IntArray:
-    """Subjects looked up on `needed` distinct days within `window` days: with the distinct (subject, day)
-    pairs sorted, a pair and the pair `needed` − 1 further on belong to one subject and are < window apart."""
-    order = np.lexsort((day, subject))
-    s, d = subject[order], day[order]
-    distinct = run_starts(s, d)
-    s, d = s[distinct], d[distinct]
-    step = needed - 1
-    hit = (s[step:] == s[:len(s) - step]) & (d[step:] - d[:len(d) - step] < window)
-    return np.unique(s[:len(s) - step][hit])
+def _steps_within(subject: IntArray, day: IntArray, step: int, window: int) -> BoolArray:
+    """On rows sorted by subject then day: True at row i when row i + step is the same subject and less than
+    `window` days later."""
+    hit = np.zeros(len(subject), dtype=np.bool_)
+    if step == 0:
+        hit[:] = True
+    elif step < len(subject):
+        hit[:-step] = (subject[step:] == subject[:-step]) & (day[step:] - day[:-step] < window)
+    return hit
 
 
-def _by_enough_operators(subject: IntArray, day: IntArray, operator: IntArray, needed: int,
-                         window: int) -> IntArray:
-    """Subjects looked up by `needed` distinct operators within `window` days. From each distinct (subject,
-    day, operator) as a window's first day, the following ones inside the window are visited one step at a
-    time, keeping the distinct operators met so far; a start is done when it meets `needed` or leaves it."""
+def _operators_within(subject: IntArray, day: IntArray, operator: IntArray, needed: int, window: int) -> BoolArray:
+    """On distinct (subject, day, operator) rows in that order: True at the first row of a window in which
+    the subject met `needed` distinct operators. From each row the following ones inside its window are
+    visited one step at a time, keeping the distinct operators met so far; a start is done when it meets
+    `needed` or leaves its window. Only starts with `needed` rows inside their window are visited at all."""
+    hit = np.zeros(len(subject), dtype=np.bool_)
     if needed == 1:
-        return np.unique(subject)
-    pairs = np.lexsort((operator, subject))
-    s, o = subject[pairs], operator[pairs]
-    per_subject = run_starts(s, o)
-    operators_per_subject = np.bincount(np.cumsum(run_starts(s))[per_subject] - 1)
-    candidates = np.unique(s)[operators_per_subject >= needed]
-    keep = np.isin(subject, candidates)
-    order = np.lexsort((operator[keep], day[keep], subject[keep]))
-    s, d, o = subject[keep][order], day[keep][order], operator[keep][order]
-    distinct = run_starts(s, d, o)
-    s, d, o = s[distinct], d[distinct], o[distinct]
-    seen = np.full((len(s), needed - 1), NONE, dtype=np.int64)
-    seen[:, 0] = o
-    met = np.ones(len(s), dtype=np.int64)
-    hit = np.zeros(len(s), dtype=np.bool_)
-    active = np.arange(len(s))
+        hit[:] = True
+        return hit
+    seen = np.full((len(subject), needed - 1), NONE, dtype=np.int64)
+    seen[:, 0] = operator
+    met = np.ones(len(subject), dtype=np.int64)
+    active = np.flatnonzero(_steps_within(subject, day, needed - 1, window))
     step = 1
     while len(active):
-        active = active[active + step < len(s)]
+        active = active[active + step < len(subject)]
         later = active + step
-        inside = (s[later] == s[active]) & (d[later] - d[active] < window)
+        inside = (subject[later] == subject[active]) & (day[later] - day[active] < window)
         active, later = active[inside], later[inside]
-        new = ~(seen[active] == o[later][:, None]).any(axis=1)
-        grown, operator_met = active[new], o[later][new]
+        new = ~(seen[active] == operator[later][:, None]).any(axis=1)
+        grown, operator_met = active[new], operator[later][new]
         reached = met[grown] + 1 >= needed
         hit[grown[reached]] = True
         still = grown[~reached]
@@ -80,33 +70,54 @@ def _by_enough_operators(subject: IntArray, day: IntArray, operator: IntArray, n
         met[still] += 1
         active = active[~hit[active]]
         step += 1
-    return np.unique(s[hit])
+    return hit
+
+
+def _per_group(group: IntArray, flags: BoolArray, groups: int) -> IntArray:
+    """Per group: how many of its rows are flagged."""
+    counts: IntArray = np.bincount(group[flags], minlength=groups)
+    return counts
 
 
 def _repeated(lookups: Operations, settings: ReconcileSettings) -> list[Discrepancy]:
+    """One sort by (subject, day, operator) serves both tests; the reported subjects' rows are then put in
+    time order."""
     if len(lookups) == 0:
         return []
-    day = lookups.at // DAY
     window = settings.repeat_window_days
-    by_days = _on_enough_days(lookups.subject, day, settings.repeat_days, window)
-    by_operators = _by_enough_operators(lookups.subject, day, lookups.operator, settings.repeat_operators, window)
-    reported = np.union1d(by_days, by_operators)
-    if len(reported) == 0:
+    day = lookups.at // DAY
+    day_and_operator = day * (int(lookups.operator.max()) + 2) + lookups.operator + 1  # one key sorts faster
+    order = np.lexsort((day_and_operator, lookups.subject))
+    s, d, o = lookups.subject[order], day[order], lookups.operator[order]
+    group = np.cumsum(run_starts(s)) - 1
+    groups = int(group[-1]) + 1
+    distinct_days = run_starts(s, d)
+    by_days = _per_group(group[distinct_days],
+                         _steps_within(s[distinct_days], d[distinct_days], settings.repeat_days - 1, window), groups)
+    triples = np.flatnonzero(run_starts(s, d, o))
+    by_operators = _per_group(group[triples], _operators_within(s[triples], d[triples], o[triples],
+                                                                settings.repeat_operators, window), groups)
+    reported = (by_days > 0) | (by_operators > 0)
+    if not reported.any():
         return []
-    rows = np.flatnonzero(np.isin(lookups.subject, reported))
-    rows = rows[np.lexsort((lookups.id[rows], lookups.at[rows], lookups.subject[rows]))]
-    subject = lookups.subject[rows]
+    picked = reported[group]
+    rows, row_group = order[picked], group[picked]
+    rows_in_time = np.lexsort((lookups.id[rows], lookups.at[rows], row_group))
+    rows, row_group = rows[rows_in_time], row_group[rows_in_time]
+    days = _per_group(group, distinct_days & picked, groups)
+    pairs = np.lexsort((o[picked], group[picked]))
+    operators = _per_group(group[picked][pairs], run_starts(group[picked][pairs], o[picked][pairs]), groups)
+    ids, times = lookups.id[rows].tolist(), lookups.at[rows].tolist()
+    tests_text = {(True, False): f"{settings.repeat_days} 日以上", (False, True): f"{settings.repeat_operators} 人以上",
+                  (True, True): f"{settings.repeat_days} 日以上・{settings.repeat_operators} 人以上"}
     found = []
-    for first, end in run_bounds(subject):
-        group = rows[first:end]
-        key = subject[first]
-        tests = [text for flagged, text in ((key in by_days, f"{settings.repeat_days} 日以上"),
-                                            (key in by_operators, f"{settings.repeat_operators} 人以上")) if flagged]
-        days, operators = len(np.unique(lookups.at[group] // DAY)), len(np.unique(lookups.operator[group]))
-        detail = {"lookups": len(group), "days": days, "operators": operators,
-                  "reason": f"{window} 日以内に{'・'.join(tests)}が照会(期間中 {len(group)} 回、{days} 日、{operators} 人)"}
-        found.append(Discrepancy(Kind.REPEATED_SUBJECT, tuple(lookups.id[group].tolist()), (), detail,
-                                 int(lookups.at[group[0]])))
+    for first, end in run_bounds(row_group):
+        g = int(row_group[first])
+        n, n_days, n_operators = end - first, int(days[g]), int(operators[g])
+        tests = tests_text[(bool(by_days[g]), bool(by_operators[g]))]
+        detail = {"lookups": n, "days": n_days, "operators": n_operators,
+                  "reason": f"{window} 日以内に{tests}が照会(期間中 {n} 回、{n_days} 日、{n_operators} 人)"}
+        found.append(Discrepancy(Kind.REPEATED_SUBJECT, tuple(ids[first:end]), (), detail, times[first]))
     return found
 
 
