@@ -51,25 +51,29 @@ def _operators_within(subject: IntArray, day: IntArray, operator: IntArray, need
     if needed == 1:
         hit[:] = True
         return hit
-    seen = np.full((len(subject), needed - 1), NONE, dtype=np.int64)
-    seen[:, 0] = operator
-    met = np.ones(len(subject), dtype=np.int64)
-    active = np.flatnonzero(_steps_within(subject, day, needed - 1, window))
+    starts = np.flatnonzero(_steps_within(subject, day, needed - 1, window))
+    seen = np.full((len(starts), needed - 1), NONE, dtype=np.int64)  # per start: the operators met so far
+    seen[:, 0] = operator[starts]
+    met = np.ones(len(starts), dtype=np.int64)
+    reached = np.zeros(len(starts), dtype=np.bool_)
+    live = np.arange(len(starts))  # positions in `starts` still visiting
     step = 1
-    while len(active):
-        active = active[active + step < len(subject)]
-        later = active + step
-        inside = (subject[later] == subject[active]) & (day[later] - day[active] < window)
-        active, later = active[inside], later[inside]
-        new = ~(seen[active] == operator[later][:, None]).any(axis=1)
-        grown, operator_met = active[new], operator[later][new]
-        reached = met[grown] + 1 >= needed
-        hit[grown[reached]] = True
-        still = grown[~reached]
-        seen[still, met[still]] = operator_met[~reached]
+    while len(live):
+        live = live[starts[live] + step < len(subject)]
+        first = starts[live]
+        later = first + step
+        inside = (subject[later] == subject[first]) & (day[later] - day[first] < window)
+        live, later = live[inside], later[inside]
+        new = ~(seen[live] == operator[later][:, None]).any(axis=1)
+        grown, operator_met = live[new], operator[later][new]
+        enough = met[grown] + 1 >= needed
+        reached[grown[enough]] = True
+        still = grown[~enough]
+        seen[still, met[still]] = operator_met[~enough]
         met[still] += 1
-        active = active[~hit[active]]
+        live = live[~reached[live]]
         step += 1
+    hit[starts[reached]] = True
     return hit
 
 
