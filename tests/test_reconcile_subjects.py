@@ -264,3 +264,27 @@ def test_success_values_are_those_of_each_files_profile(db, tmp_path: Path) -> N
     exported = export_run(db, run_reconciliation(db, "C17", ReconcileSettings()).run_id)
     bursts = [d for d in exported["discrepancies"] if d["kind"] == "failed_search_burst"]
     assert [[(r["file"], r["line"]) for r in d["oplog"]] for d in bursts] == [[("b.csv", n) for n in range(2, 7)]]
+
+
+def test_every_new_kind_is_raisable_as_a_finding(cli: Any, loaded: Path, tmp_path: Path, db_path: Path) -> None:
+    assert cli("watchlist", "import", str(loaded / "watchlist.csv"))[0] == 0
+    _reconcile(cli, tmp_path / "r.json")
+    assert cli("audit", "new", "--agency", "C17", "--year", "2025", "--type", "内部監査")[0] == 0
+    from jukiaudit_desktop.services.database_access import open_app_database
+    from jukiaudit_desktop.services.findings import DISCREPANCY_TITLES
+    from jukiaudit_desktop.services.reconciliation import list_discrepancies
+
+    db = open_app_database(db_path)
+    try:
+        first_of_kind = {}
+        for d in list_discrepancies(db, 1):
+            first_of_kind.setdefault(d.kind.value, d)
+    finally:
+        db.close()
+    for kind in NEW_KINDS:
+        found = first_of_kind[kind]
+        code, out, err = cli("finding", "add", "--audit", "1", "--class", "要改善事項", "--discrepancy", str(found.id))
+        assert code == 0, err
+    code, out, _ = cli("finding", "list", "--audit", "1")
+    for kind in NEW_KINDS:
+        assert DISCREPANCY_TITLES[kind] in out
