@@ -39,6 +39,8 @@ class SubjectThresholdsDialog(QDialog):
         for name, (label, suffix, maximum) in FIELDS.items():
             value = getattr(settings, name)
             edit: QSpinBox | QDoubleSpinBox = QDoubleSpinBox() if isinstance(value, float) else QSpinBox()
+            if isinstance(edit, QDoubleSpinBox):
+                edit.setDecimals(1)
             edit.setObjectName(f"{name}_spin")
             edit.setRange(1, maximum)
             edit.setSuffix(suffix)
@@ -47,6 +49,10 @@ class SubjectThresholdsDialog(QDialog):
             self.edits[name] = edit
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
                                    | QDialogButtonBox.StandardButton.RestoreDefaults)
+        for button, text in ((QDialogButtonBox.StandardButton.Ok, "次の突合に使う"),
+                             (QDialogButtonBox.StandardButton.Cancel, "キャンセル"),
+                             (QDialogButtonBox.StandardButton.RestoreDefaults, "既定値に戻す")):
+            buttons.button(button).setText(text)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self.restore_defaults)
