@@ -54,7 +54,7 @@ def read_watchlist(data: bytes, file_name: str) -> list[WatchedNumber]:
             continue
         if len(cells) != len(HEADER):
             raise InputError(f"列が {len(cells)} 個あります。種別,番号,表示名 の 3 列にしてください。", f"{file_name}:{line}")
-        entry = parse_entry(*cells, where=f"{file_name}:{line}:")
+        entry = parse_entry(cells[0], cells[1], cells[2], where=f"{file_name}:{line}:")
         entries.append(WatchedNumber(entry.kind, entry.number, entry.label, line))
     if not entries:
         raise InputError("注視対象者が 1 件もありません(種別,番号,表示名 の行を書いてください)。", file_name)

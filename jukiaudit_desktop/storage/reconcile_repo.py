@@ -154,7 +154,8 @@ def _failed_sql(db: Database, agency_id: int) -> tuple[str, list[str]]:
     if len(lists) <= 1:
         values = next(iter(lists), DEFAULT_SUCCESS_RESULTS)
         return not_success(values), list(values)
-    cases, params = [], []
+    cases: list[str] = []
+    params: list[str] = []
     for values, file_ids in lists.items():
         cases.append(f"WHEN {' OR '.join(f'file_id = {int(f)}' for f in file_ids)} THEN {not_success(values)}")
         params += values

@@ -730,7 +730,7 @@ class ReconcilePage(Page):
             else:
                 item = QListWidgetItem(f"{kind.label} ({counts[kind]:,})")
                 item.setData(Qt.ItemDataRole.UserRole, kind.value)
-                item.setToolTip(KIND_HELP.get(kind) or threshold_help(kind, run_settings))
+                item.setToolTip(KIND_HELP.get(kind) or threshold_help(kind, run_settings) or "")
             self.kind_list.addItem(item)
         self.kind_list.setCurrentRow(0)
         self.kind_list.blockSignals(False)
