@@ -3,7 +3,7 @@
 -- Dates are ISO 8601 text (YYYY-MM-DD, local time YYYY-MM-DDTHH:MM:SS); shown in 和暦 by the GUI.
 -- Sections belong to areas of the product; each area edits only its own section.
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 
 -- ===== foundation: settings and the tamper-evident trail =====
 
@@ -97,6 +97,7 @@ CREATE TABLE import_file (
     profile      TEXT NOT NULL,
     row_count    INTEGER NOT NULL,
     imported_at  TEXT NOT NULL,
+    success_results TEXT,            -- JSON list of 処理結果 values counted as success; NULL = ["正常"]
     UNIQUE (agency_id, kind, sha256)
 );
 
@@ -360,3 +361,41 @@ CREATE TRIGGER evidence_gets_uuid AFTER INSERT ON evidence WHEN new.uuid IS NULL
 BEGIN
     UPDATE evidence SET uuid = lower(hex(randomblob(16))) WHERE id = new.id;
 END;
+
+-- ===== subject analytics: watch-lists, per-operator 事務, samples for 根拠書類 =====
+
+CREATE TABLE watchlist_entry (       -- a subject to report whenever it is looked up; never the clear number
+    id            INTEGER PRIMARY KEY,
+    agency_id     INTEGER REFERENCES agency(id) ON DELETE CASCADE,   -- NULL: the office's list (every agency)
+    subject_hash  TEXT NOT NULL,     -- core.identifiers.keyed_hash of 個人番号 / 住民票コード
+    kind          TEXT NOT NULL CHECK (kind = '個人番号' OR kind = '住民票コード'),
+    label         TEXT NOT NULL,     -- 表示名, e.g. 著名人A, 職員の家族(申出)
+    added_at      TEXT NOT NULL
+);
+CREATE UNIQUE INDEX watchlist_by_subject ON watchlist_entry (coalesce(agency_id, 0), subject_hash);
+
+CREATE TABLE operator_jimu (         -- 事務 an operator is authorised for; none listed = the agency's list
+    operator_id  INTEGER NOT NULL REFERENCES operator(id) ON DELETE CASCADE,
+    jimu_id      INTEGER NOT NULL REFERENCES jimu(id) ON DELETE CASCADE,
+    PRIMARY KEY (operator_id, jimu_id)
+);
+
+CREATE TABLE sample (                -- operations drawn for checking 申請書・根拠書類
+    id           INTEGER PRIMARY KEY,
+    agency_id    INTEGER NOT NULL REFERENCES agency(id) ON DELETE CASCADE,
+    period_from  TEXT,
+    period_to    TEXT,
+    size         INTEGER NOT NULL,
+    seed         INTEGER NOT NULL,
+    drawn_at     TEXT NOT NULL
+);
+
+CREATE TABLE sample_line (
+    sample_id     INTEGER NOT NULL REFERENCES sample(id) ON DELETE CASCADE,
+    ordinal       INTEGER NOT NULL,
+    operation_id  INTEGER NOT NULL REFERENCES operation(id),
+    result        TEXT CHECK (result = '確認済' OR result = '不備'),   -- NULL: not checked yet
+    note          TEXT,
+    finding_id    INTEGER REFERENCES finding(id),
+    PRIMARY KEY (sample_id, ordinal)
+);

@@ -5,14 +5,21 @@ database, storing the results; peak memory; and the GUI's event loop while the r
 
 Setup (not measured): gen_oplog.py writes the set, rows go straight into a fresh SQLCipher database with
 executemany. Each measurement runs in a fresh process, so peak memory (ru_maxrss) is the reconciliation's.
+Every operation gets a subject (a keyed hash, as the importer stores it) drawn from 400,000 people, 3 % of
+them fail (処理結果 該当なし), and all terminals but T080 are registered: the subject and activity kinds
+(issue 17) have their full work to do. The same script runs against an older checkout (PYTHONPATH) for a
+before/after comparison on the same data.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
+import hmac
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -23,6 +30,8 @@ from pathlib import Path
 
 GENERATOR = Path(__file__).resolve().parents[2] / "shared" / "tools" / "gen_oplog.py"
 AGENCY = "B01"
+PEOPLE = 400_000
+FAILED_SHARE = 0.03
 TRUTH_NAMES = {"unregistered": "unregistered_operation", "unused_entry": "unused_register_entry"}
 
 
@@ -50,12 +59,23 @@ def setup(workdir: Path, ops: int) -> None:
             db.execute("INSERT INTO import_file (agency_id, kind, file_name, sha256, encoding, profile, row_count, "
                        "imported_at) VALUES (?, ?, ?, ?, 'cp932', 'bench', 0, '2026-01-01T00:00:00')",
                        (agency.id, kind, name, kind))
+        people = random.Random(17)
+        key = os.urandom(32)
+
+        def subject() -> str:
+            return hmac.new(key, str(people.randrange(PEOPLE)).encode(), hashlib.sha256).hexdigest()
+
+        def result(given: str) -> str:
+            return "該当なし" if people.random() < FAILED_SHARE else given
+
         with (workdir / "oplog.csv").open(encoding="cp932", newline="") as f:
             db.conn.executemany(
                 "INSERT INTO operation (file_id, line, agency_id, at, terminal, operator, op_kind, jimu_code, count, "
-                "result) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "result, subject_hash, subject_mask) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '*******1234')",
                 ((line, agency.id, datetime.strptime(r[0], "%Y/%m/%d %H:%M:%S").isoformat(), r[1], r[2], r[3], r[4],
-                  int(r[5]), r[6]) for line, r in enumerate(list(csv.reader(f))[1:], start=2)))
+                  int(r[5]), result(r[6]), subject()) for line, r in enumerate(list(csv.reader(f))[1:], start=2)))
+        db.conn.executemany("INSERT INTO terminal (agency_id, code) VALUES (?, ?)",
+                            [(agency.id, f"T{n:03d}") for n in range(1, 80)])
         with (workdir / "register.csv").open(encoding="cp932", newline="") as f:
             rows = []
             for line, (day, start, end, terminal, operator, jimu, count) in enumerate(list(csv.reader(f))[1:], 2):

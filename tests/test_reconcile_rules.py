@@ -199,9 +199,10 @@ def test_operator_and_jimu_lists_with_validity_dates() -> None:
     assert "失効" in reasons[revoked] and "一覧にない" in reasons[stranger] and "登録日より前" in reasons[too_soon]
     assert op_ids(found, Kind.UNAUTHORIZED_JIMU) == [not_allowed, expired_basis]
     assert no_code not in op_ids(found, Kind.UNAUTHORIZED_JIMU)
-    assert case.outcome.skipped == []
+    assert [s.kind for s in case.outcome.skipped] == [Kind.UNREGISTERED_TERMINAL]  # no terminal list given
     found = case.run()
-    assert {s.kind for s in case.outcome.skipped} == {Kind.UNKNOWN_OPERATOR, Kind.UNAUTHORIZED_JIMU}
+    assert {s.kind for s in case.outcome.skipped} == {Kind.UNKNOWN_OPERATOR, Kind.UNAUTHORIZED_JIMU,
+                                                      Kind.UNREGISTERED_TERMINAL}
     assert "unknown_operator" not in case.outcome.summary()
 
 

@@ -18,10 +18,12 @@ from ..security import app_log, integrity, no_network
 from ..services.database_access import default_database_path, open_app_database
 from ..storage.database import Database
 from . import audits, imports, master, packages, planning, reconcile, reports, security
+from . import subjects as subjects_cli
+from . import watchlist as watchlist_cli
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
 
-AREAS = [master, security, reports, reconcile, audits, planning, imports, packages]
+AREAS = [master, security, reports, reconcile, audits, planning, imports, packages, watchlist_cli, subjects_cli]
 
 
 class CliContext:

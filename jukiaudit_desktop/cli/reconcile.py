@@ -25,6 +25,7 @@ def register(subparsers: Any) -> None:
                      help="祝日以外の休業日、カンマ区切り: 12-29(毎年)や 2025-12-29(既定 なし)")
     run.add_argument("--session-gap", type=int, default=30, metavar="MINUTES",
                      help="同一端末の操作をひと続きの使用とみなす間隔(分、既定 30、同時使用の判定)")
+    add_subject_options(run)
     run.add_argument("--json", required=True, type=Path, metavar="OUT", help="結果を書き出す JSON ファイル")
     run.set_defaults(func=cmd_reconcile)
 
@@ -39,11 +40,31 @@ def register(subparsers: Any) -> None:
     reopen.set_defaults(func=cmd_reopen)
 
 
+# (option, settings field, type, help) of the subject and activity kinds; defaults from ReconcileSettings.
+_SUBJECT_OPTIONS = (
+    ("--repeat-days", "repeat_days", int, "同一対象者への繰り返し照会: 判定期間内の照会日数"),
+    ("--repeat-operators", "repeat_operators", int, "同一対象者への繰り返し照会: 判定期間内の照会者数"),
+    ("--repeat-window", "repeat_window_days", int, "同一対象者への繰り返し照会: 判定期間(日)"),
+    ("--spike-factor", "spike_factor", float, "照会件数の急増: 操作者の 1 日の件数の中央値に対する倍率"),
+    ("--spike-minimum", "spike_minimum", int, "照会件数の急増: 1 日の最少件数"),
+    ("--burst-failures", "burst_failures", int, "照会失敗の連続: 件数"),
+    ("--burst-minutes", "burst_minutes", int, "照会失敗の連続: 判定時間(分)"),
+)
+
+
+def add_subject_options(parser: argparse.ArgumentParser) -> None:
+    defaults = ReconcileSettings()
+    for option, name, type_, text in _SUBJECT_OPTIONS:
+        parser.add_argument(option, dest=name, type=type_, default=getattr(defaults, name), metavar="N",
+                            help=f"{text}(既定 {getattr(defaults, name):g})")
+
+
 def settings_from(args: argparse.Namespace) -> ReconcileSettings:
     start, end = parse_hours(args.hours)
     closed = tuple(part.strip() for part in args.closed_days.split(",") if part.strip())
     return ReconcileSettings(tolerance_minutes=args.tolerance, hours_start=start, hours_end=end,
-                             closed_days=closed, session_gap_minutes=args.session_gap)
+                             closed_days=closed, session_gap_minutes=args.session_gap,
+                             **{name: getattr(args, name) for _, name, _, _ in _SUBJECT_OPTIONS})
 
 
 def cmd_reconcile(args: argparse.Namespace, ctx: Any) -> int:

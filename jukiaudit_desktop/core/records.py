@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+DEFAULT_SUCCESS_RESULTS = ("正常",)  # 処理結果 values that are not a failed search, unless the profile says others
+
 
 @dataclass(frozen=True, slots=True)
 class OperationRecord:

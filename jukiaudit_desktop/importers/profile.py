@@ -13,6 +13,7 @@ from typing import Any
 
 from ..core.errors import InputError
 from ..core.identifiers import IdentifierKind
+from ..core.records import DEFAULT_SUCCESS_RESULTS
 from ..paths import resource
 from .encoding import ENCODING_NAMES
 
@@ -34,7 +35,7 @@ FIELDS: dict[str, dict[str, str]] = {
 CODED_FIELDS = ("terminal", "operator", "jimu_code", "op_kind", "result")
 DELIMITERS = {",": ",", "\t": "\t", "tab": "\t", ";": ";", "|": "|", "auto": "auto"}
 _LAYOUT_KEYS = {"encoding", "delimiter", "quote", "header_row", "sheet", "columns", "codes", "identifiers",
-                "skip_rows_starting_with"}
+                "skip_rows_starting_with", "success_results"}
 _COLUMN_KEYS = {"header", "index", "format"}
 
 
@@ -70,6 +71,7 @@ class Layout:
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
     identifiers: tuple[IdentifierColumn, ...] = ()
     skip_prefixes: tuple[str, ...] = ()  # rows whose first cell starts with one of these are not data (合計 …)
+    success_results: tuple[str, ...] = DEFAULT_SUCCESS_RESULTS  # 処理結果 values that are not a failed search
 
     def with_columns(self, columns: dict[str, ColumnSpec]) -> Layout:
         return replace(self, columns=columns)
@@ -174,8 +176,13 @@ def _layout(kind: str, data: Any, where: str) -> Layout:
     skip = data.get("skip_rows_starting_with", [])
     if not isinstance(skip, list) or not all(isinstance(p, str) and p for p in skip):
         raise _fail(where, f"{kind}.skip_rows_starting_with", "文字列の並びで書いてください(例: [\"合計\", \"#\"])。")
+    success = data.get("success_results", list(DEFAULT_SUCCESS_RESULTS))
+    if kind != OPLOG and "success_results" in data:
+        raise _fail(where, f"{kind}.success_results", "操作ログ([oplog])にだけ書けます。")
+    if not isinstance(success, list) or not success or not all(isinstance(v, str) and v for v in success):
+        raise _fail(where, f"{kind}.success_results", "成功とみなす処理結果の並びで書いてください(例: [\"正常\"])。")
     return Layout(kind, columns, encoding, delimiter, quote, header_row, data.get("sheet"), codes,
-                  tuple(identifiers), tuple(skip))
+                  tuple(identifiers), tuple(skip), tuple(success))
 
 
 def _table(value: Any, where: str, key: str) -> dict[str, Any]:

@@ -2,12 +2,15 @@
 
 Times are whole seconds on a naive local clock (seconds since 1970-01-01T00:00 local), so day and time of
 day are plain integer arithmetic. Names (terminal, operator, 事務 code) are small integers into one
-`Vocabulary`, so comparing an operation with an entry is an integer comparison.
+`Vocabulary`, so comparing an operation with an entry is an integer comparison. A subject (the keyed hash of
+the person looked up) is the number its hash's first 15 hex digits make (`subject_number`): 60 bits, so two
+people in a million share one with a chance below 10^-6, and a real hash reads as 0 (no subject) with a
+chance of 2^-60.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -18,7 +21,8 @@ BoolArray = npt.NDArray[np.bool_]
 
 EPOCH = datetime(1970, 1, 1)
 DAY = 86_400
-NONE = -1  # code of a missing name (no 事務 code, no count)
+NONE = -1  # code of a missing name (no 事務 code, no count, no subject)
+SUBJECT_DIGITS = 15  # hex digits of a subject hash read as its number
 
 
 def to_seconds(moment: datetime) -> int:
@@ -35,6 +39,32 @@ def day_of(day: date) -> int:
 
 def iso(seconds: int) -> str:
     return from_seconds(seconds).isoformat(timespec="seconds")
+
+
+def subject_number(subject_hash: str) -> int:
+    """The number a subject hash stands for in the engine: its first 15 hex digits (0 is no subject)."""
+    return int(subject_hash[:SUBJECT_DIGITS], 16)
+
+
+def hex_words(hex_digits: str) -> npt.NDArray[np.uint64]:
+    """16-hex-digit words written one after another, as unsigned 64-bit numbers."""
+    return np.frombuffer(bytes.fromhex(hex_digits), dtype=">u8").astype(np.uint64)
+
+
+def run_starts(*keys: IntArray) -> BoolArray:
+    """On rows sorted by `keys`: True where a row starts a new combination of key values."""
+    starts = np.ones(len(keys[0]), dtype=np.bool_)
+    if len(starts) > 1:
+        starts[1:] = np.logical_or.reduce([key[1:] != key[:-1] for key in keys])
+    return starts
+
+
+def run_bounds(*keys: IntArray) -> list[tuple[int, int]]:
+    """(first, end) of each run of equal key values, on rows sorted by `keys`."""
+    if len(keys[0]) == 0:
+        return []
+    bounds = np.append(np.flatnonzero(run_starts(*keys)), len(keys[0])).tolist()
+    return list(zip(bounds[:-1], bounds[1:], strict=True))
 
 
 @dataclass
@@ -67,9 +97,22 @@ class Operations:
     operator: IntArray
     jimu: IntArray  # NONE when the log gives no 事務 code
     count: IntArray
+    subject: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # NONE: no subject
+    failed: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))  # 処理結果 not a success
+
+    def __post_init__(self) -> None:
+        """Without subject or failure columns: no operation has a subject, none failed."""
+        if len(self.subject) == 0:
+            object.__setattr__(self, "subject", np.full(len(self.id), NONE, dtype=np.int64))
+        if len(self.failed) == 0:
+            object.__setattr__(self, "failed", np.zeros(len(self.id), dtype=np.bool_))
 
     def __len__(self) -> int:
         return len(self.id)
+
+    def take(self, rows: BoolArray | IntArray) -> Operations:
+        """The operations selected by a mask or by indices."""
+        return Operations(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
 
 
 @dataclass(frozen=True)
@@ -109,8 +152,14 @@ class JimuValidity:
 
 @dataclass(frozen=True)
 class AgencyLists:
-    """The agency's operator list and authorised 事務 list; None when the agency has none (check skipped)."""
+    """The agency's operator list and authorised 事務 list; None when the agency has none (check skipped).
+    `terminals`: registered terminal codes (None: none registered, check skipped); `operator_jimu`: the
+    authorised 事務 of operators that have a list of their own; `watched`: subject number → 表示名 of the
+    agency's and the office's watch-lists."""
 
     operators: list[OperatorValidity] | None
     jimu: list[JimuValidity] | None
+    terminals: list[int] | None = None
+    operator_jimu: dict[int, list[JimuValidity]] = field(default_factory=dict)
+    watched: dict[int, str] = field(default_factory=dict)
 

@@ -2,23 +2,45 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .attribution import attribute
 from .columns import AgencyLists, Operations, RegisterEntries, Vocabulary
 from .model import Outcome
+from .rules.activity import check_activity, skipped_activity
 from .rules.authority import check_authority, skipped_checks
 from .rules.concurrency import check_concurrent
 from .rules.hours import check_hours
 from .rules.register import check_register
+from .rules.subjects import check_subjects
 from .settings import ReconcileSettings
 
 
 def reconcile(ops: Operations, entries: RegisterEntries, lists: AgencyLists, names: Vocabulary,
-              settings: ReconcileSettings) -> Outcome:
-    """Order: by kind (as listed in model.Kind), then time, then operation id, then register entry id."""
+              settings: ReconcileSettings, period: tuple[int | None, int | None] = (None, None)) -> Outcome:
+    """Order: by kind (as listed in model.Kind), then time, then operation id, then register entry id.
+
+    `period` (first second, end second exclusive; None = open): the operations read may reach beyond the
+    period (attribution at its edges); the subject and activity kinds count only the operations inside it.
+    """
     owner = attribute(ops, entries, settings.tolerance_seconds)
     found = check_register(ops, entries, owner, names)
     found += check_hours(ops, settings)
-    found += check_authority(ops, lists)
+    found += check_authority(ops, lists, names)
     found += check_concurrent(ops, settings.session_gap_minutes * 60, names)
+    inside = _inside(ops, *period)
+    found += check_subjects(inside, lists, settings)
+    found += check_activity(inside, lists, settings)
     found.sort(key=lambda d: d.sort_key())
-    return Outcome(found, skipped_checks(lists))
+    return Outcome(found, skipped_checks(lists) + skipped_activity(lists))
+
+
+def _inside(ops: Operations, first: int | None, end: int | None) -> Operations:
+    if first is None and end is None:
+        return ops
+    keep = np.ones(len(ops), dtype=np.bool_)
+    if first is not None:
+        keep &= ops.at >= first
+    if end is not None:
+        keep &= ops.at < end
+    return ops.take(keep)

@@ -1,4 +1,5 @@
-"""What a reconciliation finds: the nine discrepancy kinds, one discrepancy, a check that was skipped."""
+"""What a reconciliation finds: the discrepancy kinds (nine against the register and lists, five about subjects and
+activity), one discrepancy, a check that was skipped."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ class Kind(StrEnum):
     UNAUTHORIZED_JIMU = "unauthorized_jimu"
     UNKNOWN_OPERATOR = "unknown_operator"
     CONCURRENT_SESSION = "concurrent_session"
+    REPEATED_SUBJECT = "repeated_subject"
+    WATCHLIST_HIT = "watchlist_hit"
+    VOLUME_SPIKE = "volume_spike"
+    FAILED_SEARCH_BURST = "failed_search_burst"
+    UNREGISTERED_TERMINAL = "unregistered_terminal"
 
     @property
     def label(self) -> str:
@@ -42,6 +48,11 @@ KIND_LABELS = {
     Kind.UNAUTHORIZED_JIMU: "認められていない事務",
     Kind.UNKNOWN_OPERATOR: "未登録の操作者ID",
     Kind.CONCURRENT_SESSION: "同一IDの同時使用",
+    Kind.REPEATED_SUBJECT: "同一対象者への繰り返し照会",
+    Kind.WATCHLIST_HIT: "注視対象者への照会",
+    Kind.VOLUME_SPIKE: "照会件数の急増",
+    Kind.FAILED_SEARCH_BURST: "照会失敗の連続",
+    Kind.UNREGISTERED_TERMINAL: "未登録の端末",
 }
 
 

@@ -1,4 +1,5 @@
-"""Settings of one reconciliation run: tolerance, business hours, closed days; and the business calendar."""
+"""Settings of one reconciliation run: tolerance, business hours, closed days, the thresholds of the subject and
+activity kinds; and the business calendar."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ class ReconcileSettings:
     `closed_days` adds closed days beyond national holidays: "12-29" (every year) or "2025-12-29".
     `session_gap_minutes`: an operator's operations on one terminal at most this far apart form one
     continuous use of that terminal (for concurrent_session).
+    The thresholds of the subject and activity kinds (rules/subjects.py, rules/activity.py) follow issue 17:
+    repeated_subject at `repeat_days` distinct days or `repeat_operators` distinct operators within any
+    `repeat_window_days` days; volume_spike at `spike_factor` × the operator's median and at least
+    `spike_minimum` operations a day; failed_search_burst at `burst_failures` failures within `burst_minutes`.
     """
 
     tolerance_minutes: int = 5
@@ -29,6 +34,13 @@ class ReconcileSettings:
     hours_end: time = time(17, 30)
     closed_days: tuple[str, ...] = ()
     session_gap_minutes: int = 30
+    repeat_days: int = 3
+    repeat_operators: int = 3
+    repeat_window_days: int = 30
+    spike_factor: float = 5.0
+    spike_minimum: int = 50
+    burst_failures: int = 5
+    burst_minutes: int = 10
 
     def __post_init__(self) -> None:
         if not 0 <= self.tolerance_minutes <= 24 * 60:
@@ -37,6 +49,13 @@ class ReconcileSettings:
             raise InputError("業務時間の開始は終了より前にしてください(例: 08:30-17:30)。")
         if self.session_gap_minutes < 0:
             raise InputError("連続使用とみなす間隔は 0 分以上にしてください。")
+        for value, label in ((self.repeat_days, "同一対象者の照会日数"), (self.repeat_operators, "同一対象者の照会者数"),
+                             (self.repeat_window_days, "同一対象者の判定期間(日)"), (self.spike_minimum, "急増の最少件数"),
+                             (self.burst_failures, "失敗の連続件数"), (self.burst_minutes, "失敗の連続の判定時間(分)")):
+            if value < 1:
+                raise InputError(f"{label}は 1 以上にしてください({value})。")
+        if not self.spike_factor > 0:
+            raise InputError(f"急増の倍率は 0 より大きくしてください({self.spike_factor})。")
         for text in self.closed_days:
             parse_closed_day(text)
 
@@ -50,6 +69,13 @@ class ReconcileSettings:
             "business_hours": format_hours(self.hours_start, self.hours_end),
             "closed_days": list(self.closed_days),
             "session_gap_minutes": self.session_gap_minutes,
+            "repeat_days": self.repeat_days,
+            "repeat_operators": self.repeat_operators,
+            "repeat_window_days": self.repeat_window_days,
+            "spike_factor": self.spike_factor,
+            "spike_minimum": self.spike_minimum,
+            "burst_failures": self.burst_failures,
+            "burst_minutes": self.burst_minutes,
         }
 
 

@@ -30,6 +30,11 @@ DISCREPANCY_TITLES = {
     "unauthorized_jimu": "利用が認められていない事務で照会が行われていた",
     "unknown_operator": "登録されていない操作者IDで照会が行われていた",
     "concurrent_session": "同一の操作者IDが複数の端末で同時に使用されていた",
+    "repeated_subject": "同一の対象者の本人確認情報が短期間に繰り返し照会されていた",
+    "watchlist_hit": "注視対象者の本人確認情報が照会されていた",
+    "volume_spike": "操作者の照会件数が特定の日に急増していた",
+    "failed_search_burst": "照会の失敗(該当なし等)が短時間に連続していた",
+    "unregistered_terminal": "登録されていない端末で照会が行われていた",
 }
 
 

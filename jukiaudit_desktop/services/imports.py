@@ -181,6 +181,8 @@ def _import_files(db: Database, agency_id: int, layout: Layout, paths: Sequence[
                 file_id = imports_repo.insert_file(db, agency_id, kind, Path(name).name, digest,
                                                    source.encoding_label, profile_name)
                 if kind == OPLOG:
+                    imports_repo.set_success_results(db, file_id, layout.success_results)
+                if kind == OPLOG:
                     indexes.drop_if_worth_it(source.line_count)
                 count = 0
                 for batch in _guarded(mapper.batches(rows), issues):

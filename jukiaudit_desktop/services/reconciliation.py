@@ -36,11 +36,17 @@ def widened(period: Period) -> Period:
                   None if period.last is None else period.last + timedelta(days=1))
 
 
-def within(period: Period, outcome: Outcome) -> Outcome:
-    """Only the discrepancies whose operation (or entry start) lies in the period."""
+def bounds(period: Period) -> tuple[int | None, int | None]:
+    """The period as (first second, end second exclusive) of the engine's clock; None = open."""
     first = None if period.first is None else to_seconds(datetime.combine(period.first, datetime.min.time()))
     end = None if period.last is None else to_seconds(datetime.combine(period.last + timedelta(days=1),
                                                                           datetime.min.time()))
+    return first, end
+
+
+def within(period: Period, outcome: Outcome) -> Outcome:
+    """Only the discrepancies whose operation (or entry start) lies in the period."""
+    first, end = bounds(period)
     kept = [d for d in outcome.discrepancies if (first is None or d.at >= first) and (end is None or d.at < end)]
     return Outcome(kept, outcome.skipped)
 
@@ -62,7 +68,7 @@ def run_reconciliation(db: Database, agency_code: str, settings: ReconcileSettin
         entries = repo.load_register(reader, agency.id, widened(period), names)
         lists = repo.load_agency_lists(reader, agency.id, names)
     progress.update(2, steps, f"突合しています(操作 {len(ops):,} 件、記帳 {len(entries):,} 件)")
-    outcome = within(period, reconcile(ops, entries, lists, names, settings))
+    outcome = within(period, reconcile(ops, entries, lists, names, settings, bounds(period)))
     progress.update(3, steps, f"結果を保存しています({len(outcome.discrepancies):,} 件)")
     with bulk_connection(db) as writer, writer.transaction():
         run_id = repo.insert_run(writer, agency.id, period, settings, outcome)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,12 @@ def insert_file(db: Database, agency_id: int, kind: str, file_name: str, sha256:
         "VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
         (agency_id, kind, file_name, sha256, encoding, profile, datetime.now().isoformat(timespec="seconds")))
     return int(cur.lastrowid)
+
+
+def set_success_results(db: Database, file_id: int, values: Sequence[str]) -> None:
+    """The 処理結果 values the file's profile counts as success (failed_search_burst counts the others)."""
+    db.execute("UPDATE import_file SET success_results = ? WHERE id = ?",
+               (json.dumps(list(values), ensure_ascii=False), file_id))
 
 
 def set_row_count(db: Database, file_id: int, row_count: int) -> None:

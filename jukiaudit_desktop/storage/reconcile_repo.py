@@ -16,8 +16,10 @@ from typing import Any
 import numpy as np
 
 from ..core.progress import NO_PROGRESS, Progress
+from ..core.records import DEFAULT_SUCCESS_RESULTS
 from ..reconcile.columns import (
     NONE,
+    SUBJECT_DIGITS,
     AgencyLists,
     JimuValidity,
     Operations,
@@ -25,6 +27,8 @@ from ..reconcile.columns import (
     RegisterEntries,
     Vocabulary,
     day_of,
+    hex_words,
+    subject_number,
 )
 from ..reconcile.model import REGISTER_KINDS, Discrepancy, Kind, Outcome
 from ..reconcile.settings import ReconcileSettings
@@ -64,21 +68,27 @@ def _numbers(text: str | None, size: int) -> Any:
 _CHUNK_IDS = 1 << 17  # rows per read: short GIL holds (the GUI stays responsive), progress and cancel
 
 
+_NO_SUBJECT = "0" * SUBJECT_DIGITS  # subject number 0: none
+
+
 def _read_columns(db: Database, table: str, numbers: Sequence[str], where: str, params: Sequence[Any],
-                  names: Vocabulary, progress: Progress = NO_PROGRESS) -> tuple[list[Any], Any, Any, Any]:
-    """Integer columns (SQL expressions that are never NULL) as arrays, and terminal, operator and 事務 as
-    vocabulary codes. Reads id ranges one after another; within a range one aggregate query returns every
-    column in the same row order."""
+                  names: Vocabulary, progress: Progress = NO_PROGRESS,
+                  word: tuple[str, Sequence[Any]] | None = None) -> tuple[list[Any], list[Any], Any]:
+    """Integer columns (SQL expressions that are never NULL) as arrays; terminal, operator and 事務 as
+    vocabulary codes; and `word` (an SQL expression of 16 hex digits, with its parameters) as 64-bit
+    numbers. Reads id ranges one after another; within a range one aggregate query returns every column in
+    the same row order."""
     low, high = db.execute(f"SELECT min(id), max(id) FROM {table}").fetchone()
     combos: dict[str, int] = {}
     chunks: list[list[Any]] = []
+    word_sql, word_params = (f", group_concat({word[0]}, '')", list(word[1])) if word else ("", [])
     for first in range(low or 0, (high or -1) + 1, _CHUNK_IDS):
         progress.update(first - low, high - low + 1, "操作ログを読み込んでいます")
         row = db.execute(
-            f"SELECT count(*), {', '.join(f'group_concat({n})' for n in numbers)}, "
+            f"SELECT count(*), {', '.join(f'group_concat({n})' for n in numbers)}{word_sql}, "
             "group_concat(terminal || char(31) || operator || char(31) || coalesce(jimu_code, ''), char(30)) "
             f"FROM {table} NOT INDEXED WHERE id >= ? AND id < ? AND {where}",
-            [first, first + _CHUNK_IDS, *params],
+            [*word_params, first, first + _CHUNK_IDS, *params],
         ).fetchone()
         size = int(row[0])
         if size:
@@ -86,27 +96,59 @@ def _read_columns(db: Database, table: str, numbers: Sequence[str], where: str, 
             for combo in dict.fromkeys(parts):  # the few distinct ones, in order of appearance
                 combos.setdefault(combo, len(combos))
             combo_of_row = np.fromiter(map(combos.__getitem__, parts), dtype=np.int64, count=size)
-            chunks.append([_numbers(text, size) for text in row[1:-1]] + [combo_of_row])
+            chunk = [_numbers(text, size) for text in row[1:len(numbers) + 1]]
+            chunks.append([*chunk, *([hex_words(row[-2])] if word else []), combo_of_row])
     empty = np.zeros(0, dtype=np.int64)
-    columns = [np.concatenate(c) for c in zip(*chunks, strict=True)] if chunks else [empty] * (len(numbers) + 1)
+    width = len(numbers) + bool(word) + 1
+    columns = [np.concatenate(c) for c in zip(*chunks, strict=True)] if chunks else [empty] * width
     fields = [combo.split(_FIELD) for combo in combos]
-    coded = [np.array([names.code(f[k]) for f in fields], dtype=np.int64)[columns[-1]] for k in range(3)]
-    return columns[:-1], coded[0], coded[1], coded[2]
+    codes = [np.array([names.code(f[k]) for f in fields], dtype=np.int64)[columns[-1]] for k in range(3)]
+    return columns[:len(numbers)], codes, columns[len(numbers)].astype(np.uint64) if word else None
 
 
 def load_operations(db: Database, agency_id: int, period: Period, names: Vocabulary,
                     progress: Progress = NO_PROGRESS) -> Operations:
+    """Subjects are NONE where the log gives none; `failed` is true where 処理結果 is not one of the success
+    values of the operation's file (its profile's, by default 正常); no 処理結果 is no failure. Both come in
+    one word a row: the subject hash's first 15 hex digits, then 1 for a failure or 0."""
     where, params = period.sql("at")
-    (ids, at, count), terminal, operator, jimu = _read_columns(
+    failed_sql, failed_params = _failed_sql(db, agency_id)
+    word = f"coalesce(substr(subject_hash, 1, {SUBJECT_DIGITS}), '{_NO_SUBJECT}') || {failed_sql}"
+    (ids, at, count), (terminal, operator, jimu), words = _read_columns(
         db, "operation", ["id", "unixepoch(at)", "count"], f"agency_id = ?{where}", [agency_id, *params], names,
-        progress)
-    return Operations(id=ids, at=at, terminal=terminal, operator=operator, jimu=jimu, count=count)
+        progress, (word, failed_params))
+    subject = (words >> np.uint64(4)).astype(np.int64)
+    return Operations(id=ids, at=at, terminal=terminal, operator=operator, jimu=jimu, count=count,
+                      subject=np.where(subject == 0, NONE, subject), failed=(words & np.uint64(1)) == 1)
+
+
+def _failed_sql(db: Database, agency_id: int) -> tuple[str, list[str]]:
+    """An SQL expression, 1 for a failed operation and 0 otherwise, and its parameters: per file when the
+    agency's logs were imported with different success values. Comparisons joined by OR, not IN: with
+    cipher_memory_security an IN list costs an mlocked temporary table per row."""
+    lists: dict[tuple[str, ...], list[int]] = {}
+    for file_id, values in db.query("SELECT id, success_results FROM import_file WHERE agency_id = ? AND "
+                                    "kind = 'oplog' ORDER BY id", (agency_id,)):
+        lists.setdefault(DEFAULT_SUCCESS_RESULTS if values is None else tuple(json.loads(values)), []).append(file_id)
+
+    def not_success(values: tuple[str, ...]) -> str:
+        return f"(result IS NOT NULL AND NOT ({' OR '.join(['result = ?'] * len(values))}))"
+
+    if len(lists) <= 1:
+        values = next(iter(lists), DEFAULT_SUCCESS_RESULTS)
+        return not_success(values), list(values)
+    cases: list[str] = []
+    params: list[str] = []
+    for values, file_ids in lists.items():
+        cases.append(f"WHEN {' OR '.join(f'file_id = {int(f)}' for f in file_ids)} THEN {not_success(values)}")
+        params += values
+    return f"(CASE {' '.join(cases)} ELSE 0 END)", params
 
 
 def load_register(db: Database, agency_id: int, period: Period, names: Vocabulary) -> RegisterEntries:
     """`end` is the last second of the end minute; a missing count is NONE."""
     where, params = period.sql("start_at")
-    (ids, start, end, count), terminal, operator, jimu = _read_columns(
+    (ids, start, end, count), (terminal, operator, jimu), _ = _read_columns(
         db, "register_entry", ["id", "unixepoch(start_at)", "unixepoch(end_at) + 59", f"coalesce(count, {NONE})"],
         f"agency_id = ?{where}", [agency_id, *params], names)
     return RegisterEntries(id=ids, start=start, end=end, terminal=terminal, operator=operator, jimu=jimu,
@@ -136,7 +178,34 @@ def load_agency_lists(db: Database, agency_id: int, names: Vocabulary) -> Agency
                  for code, first, revoked in operator_rows]
     jimu = [JimuValidity(names.code(code), _day_number(first), _day_number(last))
             for code, first, last in jimu_rows]
-    return AgencyLists(operators if operator_rows else None, jimu if has_jimu_list else None)
+    terminals = [names.code(code) for (code,) in db.query(
+        "SELECT code FROM terminal WHERE agency_id = ? ORDER BY code", (agency_id,))]
+    return AgencyLists(operators if operator_rows else None, jimu if has_jimu_list else None,
+                       terminals or None, _operator_jimu(db, agency_id, names), _watched(db, agency_id))
+
+
+def _operator_jimu(db: Database, agency_id: int, names: Vocabulary) -> dict[int, list[JimuValidity]]:
+    """Per operator code with a list of their own: its 事務 as log codes with validity (as the agency's)."""
+    rows = db.query(
+        "SELECT o.operator_code, b.code, b.valid_from, b.valid_to FROM operator o "
+        "JOIN operator_jimu oj ON oj.operator_id = o.id JOIN jimu_basis b ON b.jimu_id = oj.jimu_id "
+        "WHERE o.agency_id = ? "
+        "UNION ALL SELECT o.operator_code, j.code, NULL, NULL FROM operator o "
+        "JOIN operator_jimu oj ON oj.operator_id = o.id JOIN jimu j ON j.id = oj.jimu_id "
+        "WHERE o.agency_id = ? AND NOT EXISTS (SELECT 1 FROM jimu_basis b WHERE b.jimu_id = j.id) "
+        "ORDER BY 1, 2, 3", (agency_id, agency_id))
+    lists: dict[int, list[JimuValidity]] = {}
+    for operator, code, first, last in rows:
+        lists.setdefault(names.code(operator), []).append(
+            JimuValidity(names.code(code), _day_number(first), _day_number(last)))
+    return lists
+
+
+def _watched(db: Database, agency_id: int) -> dict[int, str]:
+    """Subject number → 表示名 of the agency's and the office's (agency_id NULL) watch-list entries."""
+    rows = db.query("SELECT subject_hash, label FROM watchlist_entry WHERE agency_id = ? OR agency_id IS NULL "
+                    "ORDER BY id", (agency_id,))
+    return {subject_number(digest): label for digest, label in rows}
 
 
 # ----- runs and discrepancies -----

@@ -1,4 +1,4 @@
-"""The マスタ page: tabs 機関 / 事務 / 端末 / 操作者, each a sortable, filterable table with add and edit."""
+"""The マスタ page: tabs 機関 / 事務 / 端末 / 操作者, each a sortable, filterable table with add and edit; and 注視対象者."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from ...services import master_data
 from ...services.database_access import Database
 from ..row_table import Column, RowFilterProxy, RowTableModel, read_only_table
 from ..tasks import DbRunner
+from ..watchlist_tab import WatchlistTab
 from . import Page
 from .master_dialogs import AgencyDialog, FormDialog, JimuDialog, OperatorDialog, TerminalDialog
 
@@ -168,6 +169,8 @@ class MasterPage(Page):
         for tab, label in ((self.agency_tab, "機関(&1)"), (self.jimu_tab, "事務(&2)"),
                            (self.terminal_tab, "端末(&3)"), (self.operator_tab, "操作者(&4)")):
             self.tabs.addTab(tab, label)
+        self.watchlist_tab = WatchlistTab(runner)
+        self.tabs.addTab(self.watchlist_tab, "注視対象者(&5)")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
 
@@ -175,10 +178,12 @@ class MasterPage(Page):
 
     def refresh(self) -> None:
         self.runner.submit(load_snapshot, self._show_snapshot)
+        self.watchlist_tab.refresh()
 
     def clear(self) -> None:
         if self.dialog is not None:
             self.dialog.reject()
+        self.watchlist_tab.clear()
         self._show_snapshot(MasterSnapshot())
 
     def _show_snapshot(self, snapshot: MasterSnapshot) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from enum import IntEnum
 from typing import Any
@@ -41,12 +41,14 @@ from ...core.errors import JukiAuditError
 from ...core.master import Agency
 from ...core.progress import Progress
 from ...core.wareki import format_fiscal_year, format_wareki, format_wareki_or, format_wareki_short
-from ...reconcile.model import Kind
+from ...reconcile.help import threshold_help
+from ...reconcile.model import REGISTER_KINDS, Kind
 from ...reconcile.settings import ReconcileSettings
-from ...services import audits, master_data, operation_log, reconciliation
+from ...services import audits, master_data, operation_log, reconciliation, subjects
 from ...services.database_access import Database
 from ...services.findings import DISCREPANCY_TITLES
 from ...services.reconciliation import STATUS_LABELS, DiscrepancyView, Period, RunInfo, SideBySide
+from ...services.subjects import Lookup
 from .. import ui_state
 from ..date_edit import DateEdit
 from ..errors import show_error
@@ -55,6 +57,8 @@ from ..import_wizard import ImportWizard
 from ..oplog_model import OperationLogView
 from ..register_entry_dialog import RegisterEntryDialog
 from ..row_table import SORT_ROLE, Column, RowTableModel, read_only_table
+from ..subject_lookups import SubjectLookupsDialog
+from ..subject_thresholds import SubjectThresholdsDialog
 from ..tasks import DbRunner
 from . import Page
 
@@ -381,6 +385,11 @@ class ReconcilePage(Page):
         self.session_gap_spin.setRange(0, 24 * 60)
         self.session_gap_spin.setSuffix(" 分")
         self.session_gap_spin.setValue(defaults.session_gap_minutes)
+        self.thresholds = ReconcileSettings()  # only its subject and activity thresholds are used
+        self.thresholds_button = QPushButton("しきい値(&S)…")
+        self.thresholds_button.setObjectName("thresholds_button")
+        self.thresholds_button.setToolTip("同一対象者への繰り返し照会・照会件数の急増・照会失敗の連続の判定基準")
+        self.thresholds_button.clicked.connect(self.edit_thresholds)
         self.run_button = QPushButton("突合を実行(&R)")
         self.run_button.setObjectName("run_button")
         self.run_button.clicked.connect(self.run_reconciliation)
@@ -400,6 +409,7 @@ class ReconcilePage(Page):
         timing.addSpacing(12)
         timing.addWidget(closed_label)
         timing.addWidget(self.closed_days_edit, 1)
+        timing.addWidget(self.thresholds_button)
         timing.addWidget(self.run_button)
 
         rows = QVBoxLayout(box)
@@ -410,7 +420,8 @@ class ReconcilePage(Page):
     def _build_list(self) -> QWidget:
         self.kind_list = QListWidget()
         self.kind_list.setObjectName("kind_list")
-        self.kind_list.setMaximumWidth(self.kind_list.fontMetrics().horizontalAdvance("時間外・休日の操作 (10,000)") + 32)
+        self.kind_list.setMaximumWidth(max(self.kind_list.fontMetrics().horizontalAdvance(f"{kind.label} (10,000)")
+                                            for kind in Kind) + 32)
         self.kind_list.currentItemChanged.connect(lambda *_: self._apply_filter())
 
         self.model = DiscrepancyModel()
@@ -461,12 +472,19 @@ class ReconcilePage(Page):
         self.register_table = _table("register_table")
         self.register_table.setModel(self.register_model)
         # One above the other, each the page's full width: every column readable, times aligned for comparing.
+        self.subject_button = QPushButton("この対象者への照会(&P)…")
+        self.subject_button.setObjectName("subject_button")
+        self.subject_button.setToolTip("この差異の対象者(個人番号・住民票コード)への照会を、この機関の全操作ログから一覧にします")
+        self.subject_button.clicked.connect(self.show_subject_lookups)
+        self.subject_dialog: SubjectLookupsDialog | None = None
         self.sides = sides = QSplitter(Qt.Orientation.Vertical)
         for title, table in (("業務端末使用管理簿", self.register_table), ("操作ログ", self.operation_table)):
             box = QGroupBox(title)
             box_layout = QVBoxLayout(box)
             box_layout.setContentsMargins(4, 4, 4, 4)
             box_layout.addWidget(table)
+            if table is self.operation_table:
+                box_layout.addWidget(self.subject_button, 0, Qt.AlignmentFlag.AlignRight)
             sides.addWidget(box)
         sides.setStretchFactor(1, 1)
 
@@ -568,6 +586,10 @@ class ReconcilePage(Page):
             self.log_window.close()
             self.log_window.deleteLater()
             self.log_window = None
+        if self.subject_dialog is not None:  # masked subjects and operators are decrypted rows too
+            self.subject_dialog.close()
+            self.subject_dialog.deleteLater()
+            self.subject_dialog = None
         self._agencies = []
         self.agency_combo.blockSignals(True)
         self.agency_combo.clear()
@@ -610,10 +632,15 @@ class ReconcilePage(Page):
     def settings(self) -> ReconcileSettings:
         start, end = self.hours_start.time(), self.hours_end.time()
         closed = tuple(p.strip() for p in self.closed_days_edit.text().split(",") if p.strip())
-        return ReconcileSettings(tolerance_minutes=self.tolerance_spin.value(),
-                                 hours_start=time(start.hour(), start.minute()),
-                                 hours_end=time(end.hour(), end.minute()), closed_days=closed,
-                                 session_gap_minutes=self.session_gap_spin.value())
+        return replace(self.thresholds, tolerance_minutes=self.tolerance_spin.value(),
+                       hours_start=time(start.hour(), start.minute()),
+                       hours_end=time(end.hour(), end.minute()), closed_days=closed,
+                       session_gap_minutes=self.session_gap_spin.value())
+
+    def edit_thresholds(self) -> None:
+        dialog = SubjectThresholdsDialog(self.thresholds, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.thresholds = dialog.applied_to(self.thresholds)
 
     def run_reconciliation(self) -> None:
         code = self.current_agency_code()
@@ -690,6 +717,7 @@ class ReconcilePage(Page):
         for row in self.view.discrepancies:
             counts[row.kind] += 1
         skipped = {} if self.view.run is None else {s["kind"]: s["reason"] for s in self.view.run.skipped}
+        run_settings = None if self.view.run is None else self.view.run.settings
         self.kind_list.blockSignals(True)
         self.kind_list.clear()
         everything = QListWidgetItem(f"すべて ({len(self.view.discrepancies):,})")
@@ -703,7 +731,7 @@ class ReconcilePage(Page):
             else:
                 item = QListWidgetItem(f"{kind.label} ({counts[kind]:,})")
                 item.setData(Qt.ItemDataRole.UserRole, kind.value)
-                item.setToolTip(KIND_HELP[kind])
+                item.setToolTip(KIND_HELP.get(kind) or threshold_help(kind, run_settings) or "")
             self.kind_list.addItem(item)
         self.kind_list.setCurrentRow(0)
         self.kind_list.blockSignals(False)
@@ -744,8 +772,22 @@ class ReconcilePage(Page):
         self.explain_button.setEnabled(is_open and bool(self.explanation_edit.text().strip()))
         self.reopen_button.setEnabled(chosen is not None and chosen.status == reconciliation.EXPLAINED)
         self.raise_button.setEnabled(is_open and self.audit_combo.currentData() is not None)
+        self.subject_button.setEnabled(chosen is not None and chosen.kind not in REGISTER_KINDS)
         if chosen is not None and not self.view.audits:
             self.action_label.setText("指摘事項にするには、この機関の監査を「監査」の画面で作成してください。")
+
+    def show_subject_lookups(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        discrepancy_id = chosen.id
+
+        def show(lookups: list[Lookup]) -> None:
+            self.subject_dialog = SubjectLookupsDialog(lookups, self)
+            self.subject_dialog.open()
+
+        self.runner.submit(lambda db, _p: subjects.lookups_of_discrepancy(db, discrepancy_id), self._current(show),
+                           lambda exc: show_error(self, exc), label="対象者への照会を集めています")
 
     def _replace(self, updated: DiscrepancyView, message: str) -> None:
         self.model.replace(updated)

@@ -1,4 +1,8 @@
-"""unknown_operator and unauthorized_jimu: checked against the agency's operator list and 事務 list."""
+"""unknown_operator and unauthorized_jimu: checked against the agency's operator list and 事務 lists.
+
+An operation's 事務 is checked against its operator's own list of authorised 事務 when the operator has one
+(the reason then names the operator), else against the agency's list.
+"""
 
 from __future__ import annotations
 
@@ -12,23 +16,33 @@ from ..columns import (
     JimuValidity,
     Operations,
     OperatorValidity,
+    Vocabulary,
+    run_bounds,
 )
 from ..model import Discrepancy, Kind, SkippedCheck
 
 
 def skipped_checks(lists: AgencyLists) -> list[SkippedCheck]:
     skipped = []
-    if lists.jimu is None:
+    if lists.jimu is None and not lists.operator_jimu:
         skipped.append(SkippedCheck(Kind.UNAUTHORIZED_JIMU, "この機関の利用できる事務が登録されていません"))
     if lists.operators is None:
         skipped.append(SkippedCheck(Kind.UNKNOWN_OPERATOR, "この機関の操作者一覧が登録されていません"))
     return skipped
 
 
-def check_authority(ops: Operations, lists: AgencyLists) -> list[Discrepancy]:
+def check_authority(ops: Operations, lists: AgencyLists, names: Vocabulary) -> list[Discrepancy]:
     found: list[Discrepancy] = []
+    own_list = np.isin(ops.operator, np.fromiter(lists.operator_jimu, dtype=np.int64))
     if lists.jimu is not None:
-        found += _unauthorized_jimu(ops, lists)
+        agency_checked = ops.take(~own_list) if lists.operator_jimu else ops
+        found += _unauthorized_jimu(agency_checked, lists.jimu, "この機関に認められていない事務です")
+    mine = np.flatnonzero(own_list)
+    mine = mine[np.argsort(ops.operator[mine], kind="stable")]
+    for first, end in run_bounds(ops.operator[mine]):
+        code = int(ops.operator[mine[first]])
+        found += _unauthorized_jimu(ops.take(mine[first:end]), lists.operator_jimu[code],
+                                    f"操作者 {names.name(code)} に認められていない事務です")
     if lists.operators is not None:
         found += _unknown_operators(ops, lists)
     return found
@@ -41,12 +55,11 @@ def _per_name_and_day(ops: Operations, names_of_ops: IntArray) -> tuple[IntArray
     return unique[:, 0], unique[:, 1], index.reshape(-1)
 
 
-def _unauthorized_jimu(ops: Operations, lists: AgencyLists) -> list[Discrepancy]:
-    """A 事務 code is authorised on a day when one of the agency's bases with that code is valid then."""
-    assert lists.jimu is not None
+def _unauthorized_jimu(ops: Operations, authorised: list[JimuValidity], not_listed: str) -> list[Discrepancy]:
+    """A 事務 code is authorised on a day when one of the listed bases with that code is valid then."""
     codes, days, index = _per_name_and_day(ops, ops.jimu)
     by_code: dict[int, list[JimuValidity]] = {}
-    for validity in lists.jimu:
+    for validity in authorised:
         by_code.setdefault(validity.jimu, []).append(validity)
     reasons: list[str | None] = []
     for code, day in zip(codes.tolist(), days.tolist(), strict=True):
@@ -54,7 +67,7 @@ def _unauthorized_jimu(ops: Operations, lists: AgencyLists) -> list[Discrepancy]
         if code == NONE:
             reasons.append(None)
         elif not ranges:
-            reasons.append("この機関に認められていない事務です")
+            reasons.append(not_listed)
         elif any((j.first_day is None or j.first_day <= day) and (j.last_day is None or day <= j.last_day)
                  for j in ranges):
             reasons.append(None)
