@@ -264,7 +264,7 @@ class _Import:
             progress.update(done_bytes + int(size * share), total_bytes, f"{path.name}: {count:,} 行")
         if issues.errors:
             return FileResult(path.name, source.encoding_label, count, duplicate=False)
-        self._check_owner(path.name, terminals, operators)
+        self._check_owner(name, terminals, operators)
         skipped = SkippedRows()
         for pair in import_overlap.stored_pairs(db, self.table, self.agency_id, file_id, first_new_id):
             skipped.add(pair)
