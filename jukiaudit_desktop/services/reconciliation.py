@@ -92,14 +92,19 @@ def export_run(db: Database, run_id: int) -> dict[str, Any]:
     for d in found:
         summary[d.kind.value] += 1
 
+    removed = {"file": None, "line": None}  # the row's import was removed since (the run is marked stale)
+
     def refs(ids: tuple[int, ...], facts: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{"file": facts[i]["file"], "line": facts[i]["line"]} for i in ids]
+        return [{"file": facts.get(i, removed)["file"], "line": facts.get(i, removed)["line"]} for i in ids]
 
     def detail(d: StoredDiscrepancy) -> dict[str, Any]:
-        subject = entries[d.register_ids[0]] if d.kind in REGISTER_KINDS else operations[d.operation_ids[0]]
+        subject = (entries.get(d.register_ids[0], {}) if d.kind in REGISTER_KINDS
+                   else operations.get(d.operation_ids[0], {}))
         return {**{k: v for k, v in subject.items() if k not in ("file", "line")}, **d.detail}
 
+    stale = {"stale": run.stale} if run.stale else {}
     return {
+        **stale,
         "summary": summary,
         "skipped": run.skipped,
         "discrepancies": [
@@ -159,8 +164,8 @@ def view_run(db: Database, run_id: int) -> list[DiscrepancyView]:
         summary = summaries.get((kind_text, detail))
         if summary is None:
             summary = summaries[(kind_text, detail)] = describe(kind, json.loads(detail))
-        views.append(DiscrepancyView(id_, ordinal, kind, status, explanation, at, terminal, operator, summary,
-                                     file, line))
+        views.append(DiscrepancyView(id_, ordinal, kind, status, explanation, at or "", terminal or "",
+                                     operator or "", summary, file, line))  # "": its import was removed
     return views
 
 

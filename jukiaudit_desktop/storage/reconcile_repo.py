@@ -167,6 +167,7 @@ class RunInfo:
     settings: dict[str, Any]
     skipped: list[dict[str, str]]
     run_at: str
+    stale: str | None = None  # why the run is out of date (an import it used was removed)
 
 
 @dataclass(frozen=True)
@@ -217,13 +218,13 @@ def _id_list(ids: tuple[int, ...]) -> str:
 
 
 def _run(row: tuple[Any, ...]) -> RunInfo:
-    id_, agency_id, first, last, settings, skipped, run_at = row
+    id_, agency_id, first, last, settings, skipped, run_at, stale = row
     period = Period(None if first is None else date.fromisoformat(first),
                     None if last is None else date.fromisoformat(last))
-    return RunInfo(id_, agency_id, period, json.loads(settings), json.loads(skipped), run_at)
+    return RunInfo(id_, agency_id, period, json.loads(settings), json.loads(skipped), run_at, stale)
 
 
-_RUN_COLUMNS = "id, agency_id, period_from, period_to, settings, skipped, run_at"
+_RUN_COLUMNS = "id, agency_id, period_from, period_to, settings, skipped, run_at, stale"
 
 
 def get_run(db: Database, run_id: int) -> RunInfo | None:
