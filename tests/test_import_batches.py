@@ -60,7 +60,7 @@ def test_list_and_remove_round_trip_keeps_issued_sheets_verifiable(db: Database,
     exported = export_run(db, run.run_id)
     assert exported["stale"].startswith(f"取込 {first}(oplog_cp932.csv)を削除したため古い結果です")
     assert exported["discrepancies"][0]["oplog"] == [{"file": None, "line": None}]
-    assert view_run(db, run.run_id)[0].at == ""
+    assert (view_run(db, run.run_id)[0].at, view_run(db, run.run_id)[0].file) == ("", "(削除した取込)")
     entry = json.loads(db.scalar("SELECT detail FROM trail WHERE action = 'import.remove'"))
     assert entry["batch_id"] == first and entry["operations"] == 3187 and entry["stale_runs"] == 2
     assert not trail.verify(db)

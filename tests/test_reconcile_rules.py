@@ -130,7 +130,9 @@ def test_counts_zero_and_missing_register_fields() -> None:
     claimed = case.entry("2025-04-01T14:00", "2025-04-01T14:10", count=3)
     found = case.run()
     assert [d.register_ids[0] for d in found[Kind.UNUSED_REGISTER_ENTRY]] == [unused, claimed]
-    assert [d.register_ids[0] for d in found[Kind.COUNT_MISMATCH]] == [claimed]
+    # one line of the register, one problem: unused, with the declared count, and no count mismatch
+    assert [d.detail for d in found[Kind.UNUSED_REGISTER_ENTRY]] == [{"register_count": 0}, {"register_count": 3}]
+    assert Kind.COUNT_MISMATCH not in found
     assert zero not in [d.register_ids[0] for d in found[Kind.UNUSED_REGISTER_ENTRY]]
     assert Kind.PURPOSE_MISMATCH not in found
 

@@ -21,6 +21,7 @@ from .master_data import require_agency
 
 OPEN, EXPLAINED, RAISED = "open", "explained", "raised"
 STATUS_LABELS = {OPEN: "未対応", EXPLAINED: "説明済み", RAISED: "指摘事項"}
+REMOVED_IMPORT = "(削除した取込)"  # where a discrepancy's row was, once its import is removed
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,8 @@ def describe(kind: Kind, detail: dict[str, Any]) -> str:
     if kind is Kind.UNREGISTERED_OPERATION:
         return "管理簿に記帳のない操作"
     if kind is Kind.UNUSED_REGISTER_ENTRY:
-        return "記帳した時間に操作ログがない"
+        declared = f"(記帳の照会件数 {detail['register_count']} 件)" if "register_count" in detail else ""
+        return "記帳した時間に操作ログがない" + declared
     if kind is Kind.OPERATOR_MISMATCH:
         return f"記帳の使用者は {detail['register_operator']}"
     if kind is Kind.PURPOSE_MISMATCH:
@@ -164,8 +166,10 @@ def view_run(db: Database, run_id: int) -> list[DiscrepancyView]:
         summary = summaries.get((kind_text, detail))
         if summary is None:
             summary = summaries[(kind_text, detail)] = describe(kind, json.loads(detail))
-        views.append(DiscrepancyView(id_, ordinal, kind, status, explanation, at or "", terminal or "",
-                                     operator or "", summary, file, line))  # "": its import was removed
+        if at is None:  # the row's import was removed after the run
+            at, terminal, operator, file, line = "", "", "", REMOVED_IMPORT, None
+        views.append(DiscrepancyView(id_, ordinal, kind, status, explanation, at, terminal, operator, summary,
+                                     file, line))
     return views
 
 

@@ -52,6 +52,7 @@ from ...storage.reconcile_repo import Period, RunInfo
 from ..date_edit import DateEdit
 from ..errors import show_error
 from ..finding_dialog import FindingDialog
+from ..import_batches_view import ImportBatchesView, import_list_window
 from ..import_wizard import ImportWizard
 from ..oplog_model import OperationLogView
 from ..register_entry_dialog import RegisterEntryDialog
@@ -83,7 +84,9 @@ ATTRIBUTION_HELP = (
 
 
 def wareki_moment(iso: str) -> str:
-    """2025-04-01T10:05:33 → R7.4.1 10:05:33 (minutes only when the text has no seconds)."""
+    """2025-04-01T10:05:33 → R7.4.1 10:05:33 (minutes only when the text has no seconds); "" stays ""."""
+    if not iso:
+        return ""  # the row's import was removed
     moment = datetime.fromisoformat(iso)
     clock = moment.strftime("%H:%M:%S" if len(iso) > 16 else "%H:%M")
     return f"{format_wareki_short(moment.date())} {clock}"
@@ -313,11 +316,16 @@ class ReconcilePage(Page):
         self.log_button.setObjectName("log_button")
         self.log_button.clicked.connect(self.open_log_view)
         self.log_window: QDialog | None = None
+        self.imports_button = QPushButton("取込の一覧(&M)…")
+        self.imports_button.setObjectName("imports_button")
+        self.imports_button.setToolTip("この機関の取込を一覧し、誤って取り込んだものを削除します")
+        self.imports_button.clicked.connect(self.open_import_list)
+        self.import_list: QDialog | None = None
         self.finding_dialog: FindingDialog | None = None
         top = QHBoxLayout()
         top.addWidget(agency_label)
         top.addWidget(self.agency_combo)
-        for button in (self.import_button, self.entry_button, self.log_button):
+        for button in (self.import_button, self.entry_button, self.log_button, self.imports_button):
             top.addWidget(button)
         top.addStretch(1)
 
@@ -547,6 +555,15 @@ class ReconcilePage(Page):
         self.log_window = window
         window.show()
 
+    def open_import_list(self) -> None:
+        agency = self.current_agency()
+        if agency is None:
+            return
+        self.import_list = import_list_window(self.runner, agency.code, f"{agency.code} {agency.name}", self)
+        view = self.import_list.findChild(ImportBatchesView)
+        view.removed.connect(lambda _removal: (self._agency_changed(), self._data_changed("取込を削除しました")))
+        self.import_list.show()
+
     def _current(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
         """`callback`, dropped when the page was cleared after the work was submitted."""
         generation = self._generation
@@ -569,6 +586,10 @@ class ReconcilePage(Page):
             self.log_window.close()
             self.log_window.deleteLater()
             self.log_window = None
+        if self.import_list is not None:
+            self.import_list.close()
+            self.import_list.deleteLater()
+            self.import_list = None
         self._agencies = []
         self.agency_combo.blockSignals(True)
         self.agency_combo.clear()
@@ -682,7 +703,8 @@ class ReconcilePage(Page):
         self.run_label.setText(
             f"突合 {run.id}({format_wareki(at.date())} {at:%H:%M} 実行)  期間: {first}〜{last}  "
             f"許容幅 {s['tolerance_minutes']} 分  業務時間 {s['business_hours']}  "
-            f"休業日 {', '.join(s['closed_days']) or '祝日のみ'}  差異 {len(self.view.discrepancies):,} 件")
+            f"休業日 {', '.join(s['closed_days']) or '祝日のみ'}  差異 {len(self.view.discrepancies):,} 件"
+            + (f"\n{run.stale}" if run.stale else ""))
 
     def _show_counts(self) -> None:
         counts = {kind: 0 for kind in Kind}
