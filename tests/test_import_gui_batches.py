@@ -122,3 +122,23 @@ def test_wizard_asks_before_importing_another_agencys_file(qtbot, db, runner: Db
         qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
     assert signal.args[0].rows_added == 3187
     assert any(item.startswith("注意: ") and "知ったうえで" in item for item in wizard.issues())
+
+
+def test_page_shows_and_keeps_the_agencys_calendar(qtbot, db, runner: DbRunner) -> None:
+    from jukiaudit_desktop.services import agency_calendar
+
+    master_data.add_agency(db, Agency("C09", "長野地域振興局"))
+    agency_calendar.set_calendar(db, "C09", "08:30-17:15", ["12-29", "12-30", "12-31", "01-02", "01-03"])
+    page = ReconcilePage(runner)
+    qtbot.addWidget(page)
+    page.refresh()
+    qtbot.waitUntil(lambda: page.hours_end.time().toString("HH:mm") == "17:15", timeout=5000)
+    assert page.closed_days_edit.text() == "12-29,12-30,12-31,01-02,01-03"
+
+    page.closed_days_edit.setText("12-29,12-30,12-31,01-02,01-03,08-14")
+    qtbot.mouseClick(page.keep_calendar_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "既定として保存しました" in page.action_label.text(), timeout=5000)
+    kept = []
+    runner.submit(lambda db_, _p: agency_calendar.calendar(db_, "C09"), kept.append)
+    qtbot.waitUntil(lambda: bool(kept), timeout=5000)
+    assert kept[0].closed_days[-1] == "08-14" and kept[0].business_hours == "08:30-17:15"

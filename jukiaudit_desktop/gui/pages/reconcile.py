@@ -42,8 +42,9 @@ from ...core.master import Agency
 from ...core.progress import Progress
 from ...core.wareki import format_fiscal_year, format_wareki, format_wareki_short
 from ...reconcile.model import Kind
-from ...reconcile.settings import ReconcileSettings
-from ...services import audits, master_data, reconciliation
+from ...reconcile.settings import ReconcileSettings, format_hours
+from ...services import agency_calendar, audits, master_data, reconciliation
+from ...services.agency_calendar import AgencyCalendar
 from ...services.findings import DISCREPANCY_TITLES
 from ...services.reconciliation import STATUS_LABELS, DiscrepancyView, SideBySide
 from ...storage import imports_repo
@@ -409,6 +410,11 @@ class ReconcilePage(Page):
         timing.addSpacing(12)
         timing.addWidget(closed_label)
         timing.addWidget(self.closed_days_edit, 1)
+        self.keep_calendar_button = QPushButton("機関の既定に(&K)")
+        self.keep_calendar_button.setObjectName("keep_calendar_button")
+        self.keep_calendar_button.setToolTip("この業務時間と休業日を、この機関の突合の既定として保存します")
+        self.keep_calendar_button.clicked.connect(self.keep_calendar)
+        timing.addWidget(self.keep_calendar_button)
         timing.addWidget(self.run_button)
 
         rows = QVBoxLayout(box)
@@ -626,6 +632,27 @@ class ReconcilePage(Page):
             self._show_view(RunView(""))
             return
         self.runner.submit(lambda db, _progress: load_run_view(db, code), self._current(self._show_view))
+        self.runner.submit(lambda db, _progress: agency_calendar.calendar(db, code), self._current(self._show_calendar))
+
+    def _show_calendar(self, kept: AgencyCalendar) -> None:
+        """The agency's business hours and closed days fill the settings (年末年始 unless it keeps others)."""
+        self.hours_start.setTime(QTime(kept.hours_start.hour, kept.hours_start.minute))
+        self.hours_end.setTime(QTime(kept.hours_end.hour, kept.hours_end.minute))
+        self.closed_days_edit.setText(",".join(kept.closed_days))
+
+    def keep_calendar(self) -> None:
+        code = self.current_agency_code()
+        if code is None:
+            return
+        try:
+            kept = self.settings()
+        except JukiAuditError as exc:
+            show_error(self, exc)
+            return
+        hours, days = format_hours(kept.hours_start, kept.hours_end), list(kept.closed_days)
+        self.runner.submit(lambda db, _progress: agency_calendar.set_calendar(db, code, hours, days),
+                           lambda _kept: self.action_label.setText(f"{code} の業務時間と休業日を既定として保存しました。"),
+                           lambda exc: show_error(self, exc))
 
     def settings(self) -> ReconcileSettings:
         start, end = self.hours_start.time(), self.hours_end.time()
