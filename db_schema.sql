@@ -124,7 +124,8 @@ CREATE TABLE operation (             -- one row of an operation log
     count         INTEGER NOT NULL,
     result        TEXT,
     subject_hash  TEXT,              -- keyed hash of 個人番号 / 住民票コード; never the clear value
-    subject_mask  TEXT
+    subject_mask  TEXT,
+    counted       INTEGER            -- 照会件数 under the profile's count rule (NULL: count, the default rule)
 );
 CREATE INDEX operation_by_terminal_time ON operation (agency_id, terminal, at);
 

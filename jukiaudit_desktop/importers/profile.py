@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..core.count_rule import CountRule, parse_count_rule
 from ..core.errors import InputError
 from ..core.identifiers import IdentifierKind
 from ..paths import resource
@@ -34,7 +35,7 @@ FIELDS: dict[str, dict[str, str]] = {
 CODED_FIELDS = ("terminal", "operator", "jimu_code", "op_kind", "result")
 DELIMITERS = {",": ",", "\t": "\t", "tab": "\t", ";": ";", "|": "|", "auto": "auto"}
 _LAYOUT_KEYS = {"encoding", "delimiter", "quote", "header_row", "sheet", "columns", "codes", "identifiers",
-                "skip_rows_starting_with"}
+                "skip_rows_starting_with", "count_rule"}
 _COLUMN_KEYS = {"header", "index", "format"}
 
 
@@ -70,6 +71,7 @@ class Layout:
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
     identifiers: tuple[IdentifierColumn, ...] = ()
     skip_prefixes: tuple[str, ...] = ()  # rows whose first cell starts with one of these are not data (合計 …)
+    count_rule: CountRule = CountRule()  # operation logs: which rows count toward 照会件数
 
     def with_columns(self, columns: dict[str, ColumnSpec]) -> Layout:
         return replace(self, columns=columns)
@@ -174,8 +176,11 @@ def _layout(kind: str, data: Any, where: str) -> Layout:
     skip = data.get("skip_rows_starting_with", [])
     if not isinstance(skip, list) or not all(isinstance(p, str) and p for p in skip):
         raise _fail(where, f"{kind}.skip_rows_starting_with", "文字列の並びで書いてください(例: [\"合計\", \"#\"])。")
+    if "count_rule" in data and kind != OPLOG:
+        raise _fail(where, f"{kind}.count_rule", "count_rule は [oplog] にだけ書けます。")
+    rule = parse_count_rule(data["count_rule"], where) if "count_rule" in data else CountRule()
     return Layout(kind, columns, encoding, delimiter, quote, header_row, data.get("sheet"), codes,
-                  tuple(identifiers), tuple(skip))
+                  tuple(identifiers), tuple(skip), rule)
 
 
 def _table(value: Any, where: str, key: str) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from ..importers.tables import is_blank, open_source
 from ..importers.values import normalize
 from ..paths import resource
 from ..security import file_limits
-from ..storage import agencies, import_overlap, imports_repo, trail
+from ..storage import agencies, count_rules, import_overlap, imports_repo, trail
 from ..storage.database import Database
 from . import import_guard
 from .import_skips import SkippedRows
@@ -269,6 +269,8 @@ class _Import:
         for pair in import_overlap.stored_pairs(db, self.table, self.agency_id, file_id, first_new_id):
             skipped.add(pair)
         import_overlap.remove_rows(db, self.table, list(skipped.ids))
+        if self.kind == OPLOG:
+            count_rules.apply(db, file_id, first_new_id, self.layout.count_rule)
         imports_repo.set_row_count(db, file_id, count - len(skipped), len(skipped))
         return FileResult(path.name, source.encoding_label, count - len(skipped), duplicate=False,
                           skipped=len(skipped), skipped_note=skipped.describe(path.name))

@@ -114,8 +114,9 @@ def _read_columns(db: Database, table: str, numbers: Sequence[str], where: str, 
 def load_operations(db: Database, agency_id: int, period: Period, names: Vocabulary,
                     progress: Progress = NO_PROGRESS) -> Operations:
     where, params = period.sql("at")
+    counted = "coalesce(counted, count)"  # 照会件数 under the file's count rule (importers: core.count_rule)
     (ids, at, count), terminal, operator, jimu = _read_columns(
-        db, "operation", ["id", "unixepoch(at)", "count"], f"agency_id = ?{where}", [agency_id, *params], names,
+        db, "operation", ["id", "unixepoch(at)", counted], f"agency_id = ?{where}", [agency_id, *params], names,
         progress)
     return Operations(id=ids, at=at, terminal=terminal, operator=operator, jimu=jimu, count=count)
 

@@ -1,5 +1,5 @@
 -- Issue 12: imports as batches one can list and remove; rows skipped because they were stored already;
--- reconciliation runs made out of date by a removed import.
+-- reconciliation runs made out of date by a removed import; what a row counts under its profile's count rule.
 CREATE TABLE import_batch (          -- one import: the files chosen together, stored in one transaction
     id           INTEGER PRIMARY KEY,
     agency_id    INTEGER NOT NULL REFERENCES agency(id) ON DELETE CASCADE,
@@ -11,6 +11,7 @@ CREATE TABLE import_batch (          -- one import: the files chosen together, s
 ALTER TABLE import_file ADD COLUMN batch_id INTEGER REFERENCES import_batch(id);
 ALTER TABLE import_file ADD COLUMN skipped_count INTEGER NOT NULL DEFAULT 0;  -- rows stored already, not added
 ALTER TABLE reconciliation ADD COLUMN stale TEXT;  -- why the run is out of date (an import it used was removed)
+ALTER TABLE operation ADD COLUMN counted INTEGER;  -- 照会件数 under the profile's count rule; NULL = count
 INSERT INTO import_batch (id, agency_id, kind, profile, imported_at, imported_by)
     SELECT id, agency_id, kind, profile, imported_at, '' FROM import_file;
 UPDATE import_file SET batch_id = id;
