@@ -142,3 +142,30 @@ def test_page_shows_and_keeps_the_agencys_calendar(qtbot, db, runner: DbRunner) 
     runner.submit(lambda db_, _p: agency_calendar.calendar(db_, "C09"), kept.append)
     qtbot.waitUntil(lambda: bool(kept), timeout=5000)
     assert kept[0].closed_days[-1] == "08-14" and kept[0].business_hours == "08:30-17:15"
+
+
+def test_page_exports_the_filtered_list_as_a_inquiry_list(qtbot, db, runner: DbRunner, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import openpyxl
+    from PySide6.QtWidgets import QFileDialog
+
+    from jukiaudit_desktop.reconcile.model import Kind
+
+    imports.import_files(db, "C09", layout("oplog"), [OPLOG])
+    imports.import_files(db, "C09", layout("register"), [REGISTER])
+    run_reconciliation(db, "C09", ReconcileSettings())
+    page = ReconcilePage(runner)
+    qtbot.addWidget(page)
+    page.refresh()
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 39, timeout=5000)
+    for row in range(page.kind_list.count()):  # only the 無記帳照会 shown
+        if page.kind_list.item(row).data(Qt.ItemDataRole.UserRole) == Kind.UNREGISTERED_OPERATION.value:
+            page.kind_list.setCurrentRow(row)
+    assert page.proxy.rowCount() == 10
+    target = tmp_path / "list.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), "")))
+    qtbot.mouseClick(page.inquiry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "疑義照会リスト(10 件)を書き出しました" in page.action_label.text(), timeout=10000)
+    sheet = openpyxl.load_workbook(target).worksheets[0]
+    assert {sheet.cell(r, 4).value for r in range(2, sheet.max_row + 1)} == {"無記帳照会"}
+    assert sheet.max_row == 11

@@ -1,4 +1,5 @@
-"""CLI commands: reconcile (operation log × 業務端末使用管理簿), discrepancy explain / reopen."""
+"""CLI commands: reconcile (operation log × 業務端末使用管理簿), reconcile-calendar, discrepancy explain / reopen /
+answers (the answered 疑義照会 list)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from ..core.wareki import parse_date
 from ..reconcile.settings import ReconcileSettings, parse_hours
 from ..security.atomic import write_atomic
-from ..services import agency_calendar, reconciliation
+from ..services import agency_calendar, inquiry_list, reconciliation
 from ..storage.database import Database
 from ..storage.reconcile_repo import Period
 
@@ -45,6 +46,9 @@ def register(subparsers: Any) -> None:
     reopen = sub.add_parser("reopen", help="説明済みを取り消して未対応に戻す")
     reopen.add_argument("--id", type=int, required=True, help="差異 ID")
     reopen.set_defaults(func=cmd_reopen)
+    answers = sub.add_parser("answers", help="回答を記入した疑義照会リスト(.xlsx / .csv)を読み、各回答を差異の説明として記録する")
+    answers.add_argument("file", type=Path, metavar="FILE")
+    answers.set_defaults(func=cmd_answers)
 
 
 def _days(text: str) -> list[str]:
@@ -94,4 +98,10 @@ def cmd_explain(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_reopen(args: argparse.Namespace, ctx: Any) -> int:
     found = reconciliation.reopen(ctx.db(create=False), args.id)
     print(f"未対応に戻しました: 差異 {found.id}({found.kind.label})")
+    return 0
+
+
+def cmd_answers(args: argparse.Namespace, ctx: Any) -> int:
+    read = inquiry_list.import_answers(ctx.db(create=False), args.file)
+    print(f"回答 {read.explained} 件を説明として記録しました(回答のない行 {read.unanswered} 件)。")
     return 0

@@ -55,6 +55,7 @@ from ..errors import show_error
 from ..finding_dialog import FindingDialog
 from ..import_batches_view import ImportBatchesView, import_list_window
 from ..import_wizard import ImportWizard
+from ..inquiry_export import export_shown
 from ..oplog_model import OperationLogView
 from ..register_entry_dialog import RegisterEntryDialog
 from ..row_table import SORT_ROLE, Column, RowTableModel, read_only_table
@@ -454,6 +455,11 @@ class ReconcilePage(Page):
         filters.addWidget(self.filter_edit, 1)
         filters.addWidget(self.status_combo)
         filters.addWidget(self.shown_label)
+        self.inquiry_button = QPushButton("疑義照会リスト(&Q)…")
+        self.inquiry_button.setObjectName("inquiry_button")
+        self.inquiry_button.setToolTip("表示している差異を、機関への疑義照会リスト(xlsx / CSV、回答欄つき)として書き出します")
+        self.inquiry_button.clicked.connect(self.export_inquiry)
+        filters.addWidget(self.inquiry_button)
 
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
@@ -569,6 +575,14 @@ class ReconcilePage(Page):
         view = self.import_list.findChild(ImportBatchesView)
         view.removed.connect(lambda _removal: (self._agency_changed(), self._data_changed("取込を削除しました")))
         self.import_list.show()
+
+    def export_inquiry(self) -> None:
+        run, code = self.view.run, self.current_agency_code()
+        if run is None or code is None:
+            self.action_label.setText("突合を実行してから書き出してください。")
+            return
+        shown = [self.proxy.row_at(self.proxy.index(row, 0)).id for row in range(self.proxy.rowCount())]
+        export_shown(self, self.runner, run.id, shown, code, self.action_label.setText)
 
     def _current(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
         """`callback`, dropped when the page was cleared after the work was submitted."""
