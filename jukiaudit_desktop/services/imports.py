@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import getpass
-import hashlib
 import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,13 +20,13 @@ from ..core.identifiers import mask, subject_key
 from ..core.master import Agency, AgencyKind
 from ..core.progress import NO_PROGRESS, Progress
 from ..core.records import RegisterEntry
+from ..importers.encoding import Probe, probe
 from ..importers.issues import ImportIssue, ImportRejected, IssueCollector, TooManyIssues
 from ..importers.mapping import BATCH_ROWS, RowMapper, open_mapper
 from ..importers.profile import OPLOG, REGISTER, ImportProfile, Layout, default_profile, load_profile
-from ..importers.tables import is_blank, open_source
+from ..importers.tables import Source, is_blank, open_source
 from ..importers.values import normalize
 from ..paths import resource
-from ..security import file_limits
 from ..storage import agencies, count_rules, import_overlap, imports_repo, trail
 from ..storage.database import Database
 from . import import_guard
@@ -102,10 +101,10 @@ def ensure_agency(db: Database, code: str) -> tuple[Agency, bool]:
     return added, True
 
 
-def _read(path: Path) -> bytes:
+def _probe(path: Path, layout: Layout) -> Probe:
+    """The file's SHA-256 and encoding, in one streamed pass."""
     try:
-        file_limits.check_size(path)
-        return Path(path).read_bytes()
+        return probe(path, layout.encoding)
     except OSError as exc:
         raise InputError(f"ファイルを読めません({exc.strerror})。", str(path)) from None
 
@@ -228,16 +227,25 @@ class _Import:
 
     def _file(self, path: Path, seen: set[str], progress: Progress, done_bytes: int, size: int,
               total_bytes: int) -> FileResult | None:
-        db, issues, name = self.db, self.issues, str(path)
+        db, issues = self.db, self.issues
         progress.update(done_bytes, total_bytes, f"{path.name} を読んでいます")
         try:
-            data = _read(path)
-            digest = hashlib.sha256(data).hexdigest()
+            found = _probe(path, self.layout)
+            digest = found.sha256
             if digest in seen or imports_repo.find_file(db, self.agency_id, self.kind, digest):
                 return FileResult(path.name, "", 0, duplicate=True)
             seen.add(digest)
-            source = open_source(data, name, self.layout)
-            del data
+            source = open_source(path, self.layout, found)
+        except InputError as exc:
+            issues.input_error(exc)
+            return None
+        with source:
+            return self._rows(path, source, digest, progress, done_bytes, size, total_bytes)
+
+    def _rows(self, path: Path, source: Source, digest: str, progress: Progress, done_bytes: int, size: int,
+              total_bytes: int) -> FileResult | None:
+        db, issues, name = self.db, self.issues, str(path)
+        try:
             mapper, rows = open_mapper(source, self.layout, issues, self.key)
         except InputError as exc:
             issues.input_error(exc)
@@ -354,18 +362,18 @@ def _cell_text(value: Any) -> str:
 def preview_file(path: Path | str, layout: Layout, limit: int = _PREVIEW_ROWS) -> FilePreview:
     """Decode and read the first rows of a file; identifier columns are shown masked, never in clear."""
     name = str(path)
-    source = open_source(_read(Path(path)), name, layout)
     issues = IssueCollector()
-    mapper, rows = open_mapper(source, layout, issues)
-    hidden = {column for column, _kind in mapper.identifier_columns}
     shown: list[tuple[int, list[str]]] = []
-    for line, cells in rows:
-        if is_blank(cells):
-            continue
-        texts = [_cell_text(c) for c in cells]
-        shown.append((line, [mask(t) if i in hidden and t else t for i, t in enumerate(texts)]))
-        if len(shown) >= limit:
-            break
+    with open_source(Path(path), layout, _probe(Path(path), layout)) as source:
+        mapper, rows = open_mapper(source, layout, issues)
+        hidden = {column for column, _kind in mapper.identifier_columns}
+        for line, cells in rows:
+            if is_blank(cells):
+                continue
+            texts = [_cell_text(c) for c in cells]
+            shown.append((line, [mask(t) if i in hidden and t else t for i, t in enumerate(texts)]))
+            if len(shown) >= limit:
+                break
     headers = [_cell_text(c) for c in _header_cells(mapper)]
     return FilePreview(Path(name).name, source.encoding_label, mapper.header_line, headers, shown,
                        dict(mapper.columns), issues.errors + issues.warnings)
@@ -394,13 +402,19 @@ def check_files(paths: Sequence[Path | str], layout: Layout, progress: Progress 
         for number, path in enumerate(paths):
             progress.update(number, len(paths), f"{Path(path).name} を確認しています")
             try:
-                mapper, data_rows = open_mapper(open_source(_read(Path(path)), str(path), layout), layout, issues)
+                source = open_source(Path(path), layout, _probe(Path(path), layout))
             except InputError as exc:
                 issues.input_error(exc)
                 continue
-            for batch in _guarded(mapper.batches(data_rows, BATCH_ROWS), issues):
-                rows += len(batch)
-                progress.update(number, len(paths), f"{Path(path).name}: {rows:,} 行")
+            with source:
+                try:
+                    mapper, data_rows = open_mapper(source, layout, issues)
+                except InputError as exc:
+                    issues.input_error(exc)
+                    continue
+                for batch in _guarded(mapper.batches(data_rows, BATCH_ROWS), issues):
+                    rows += len(batch)
+                    progress.update(number, len(paths), f"{Path(path).name}: {rows:,} 行")
     except TooManyIssues:
         pass
     return CheckResult(rows, issues.errors, issues.warnings, issues.truncated)
