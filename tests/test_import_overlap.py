@@ -114,3 +114,25 @@ def test_typed_in_entries_count_as_stored(db: Database, tmp_path: Path) -> None:
     assert (summary.rows_added, summary.rows_skipped) == (0, 1)
     assert "one.csv 行 2 = 手入力の記帳" in summary.describe()
     assert _rows(db, "A", "register_entry") == 1
+
+
+def test_the_samples_give_exactly_the_expected_answers_through_the_importers(db: Database) -> None:
+    """One line of the register, one problem; 年末年始 closed by default: the samples' answers do not change."""
+    import json
+
+    from support.imports import DATA
+
+    imports.import_files(db, "C09", layout("oplog"), [OPLOG])
+    imports.import_files(db, "C09", layout("register"), [REGISTER_XLSX, REGISTER])
+    from jukiaudit_desktop.reconcile.settings import ReconcileSettings
+    from jukiaudit_desktop.services.reconciliation import export_run, run_reconciliation
+
+    exported = export_run(db, run_reconciliation(db, "C09", ReconcileSettings()).run_id)
+    found: dict[str, list[int]] = {}
+    for d in exported["discrepancies"]:
+        refs = d["register"] if d["kind"] in ("count_mismatch", "unused_register_entry") else d["oplog"]
+        line = refs[0]["line"] + (-2 if refs[0]["file"] == "register.xlsx" else 0)  # sheet row = CSV line + 2
+        found.setdefault(d["kind"], []).append(line)
+    expected = json.loads((DATA / "expected_discrepancies.json").read_text(encoding="utf-8"))
+    assert {k: sorted(v) for k, v in found.items()} == {k: sorted(v) for k, v in expected.items()
+                                                         if isinstance(v, list) and v}
