@@ -8,7 +8,8 @@ Each folder holds a log made by ../shared/tools/gen_oplog.py (oplog.csv, CP932, 
 Per size, each step a fresh process, wall time and the process's peak memory (ru_maxrss via wait4):
   baseline   pandas.read_csv(cp932) + sqlcipher3 executemany + one index (bench_import.py's bare baseline)
   import     `jukiaudit import-oplog` into a fresh encrypted database (then import-register, not reported)
-  reconcile  `jukiaudit reconcile --json OUT` (the run stored, the JSON written)
+  run        services.reconciliation.run_reconciliation in a fresh process (read, reconcile, store the run)
+  reconcile  `jukiaudit reconcile --json OUT` (the same, and the JSON written)
 The machine is shared: the load average is printed beside every figure; compare figures of one run only.
 """
 
@@ -24,6 +25,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSPHRASE = "bench scale passphrase"
+RUN_ONLY = """
+import os, sys
+from pathlib import Path
+from jukiaudit_desktop.reconcile.settings import ReconcileSettings
+from jukiaudit_desktop.services.database_access import open_app_database
+from jukiaudit_desktop.services.reconciliation import run_reconciliation
+db = open_app_database(Path(sys.argv[1]), os.environ["BENCH_PW"])
+run_reconciliation(db, "B01", ReconcileSettings())
+db.close()
+"""
 
 
 def _run(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
@@ -59,6 +70,10 @@ def measure(name: str, folder: Path, env: dict[str, str]) -> None:
               f"= {import_s / base_s:.2f}× baseline (cpu {import_cpu / base_cpu:.2f}×)  (load {load:.1f})", flush=True)
         subprocess.run(_cli(db, "import-register", "--agency", "B01", str(register)), env=env, check=True,
                        capture_output=True)
+        load = os.getloadavg()[0]
+        only_s, only_cpu, only_mb = _run([sys.executable, "-c", RUN_ONLY, str(db)], env)
+        print(f"{name}: run       {only_s:7.2f} s  cpu {only_cpu:7.2f} s  peak {only_mb:6.0f} MB  (load {load:.1f})",
+              flush=True)
         load = os.getloadavg()[0]
         out = Path(work) / "run.json"
         run_s, run_cpu, run_mb = _run(_cli(db, "reconcile", "--agency", "B01", "--json", str(out)), env)
