@@ -85,7 +85,7 @@ def _csv_rows(text: io.TextIOWrapper, found: Probe, path: Path, delimiter: str, 
     where every row is one line is numbered by counting; a block with a quoted line break is read again row by
     row; a row still open at a block's end takes the next block with it (up to _CARRY_LINES lines)."""
     file_name = str(path)
-    line, carried = 1, []
+    line, carried = 1, list[str]()
     try:
         while True:
             block = carried + _lines(text, found, path)

@@ -94,7 +94,7 @@ def inquiry_sheet(db: Database, run_id: int | None = None, ids: Sequence[int] | 
     return Sheet("疑義照会", HEADERS, [_row(f, operations, entries, names) for f in found])
 
 
-def _row(found: Sequence[Any], operations: dict[int, Sequence[Any]], entries: dict[int, Sequence[Any]],
+def _row(found: Sequence[Any], operations: dict[int, tuple[Any, ...]], entries: dict[int, tuple[Any, ...]],
          names: dict[str, str]) -> tuple[Any, ...]:
     id_, run_id, agency, kind, detail_text, op_text, entry_text = found
     ops = [operations[i] for i in json.loads(op_text) if i in operations]

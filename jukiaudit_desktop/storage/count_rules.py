@@ -13,7 +13,8 @@ def apply(db: Database, file_id: int, first_new_id: int, rule: CountRule) -> Non
         return
     rows = "id > ? AND file_id = ?"
     db.execute(f"UPDATE operation SET counted = count WHERE {rows}", (first_new_id, file_id))
-    excluded, params = [], []
+    excluded: list[str] = []
+    params: list[str] = []
     if rule.op_kinds:
         excluded.append(f"coalesce(op_kind, '') NOT IN ({', '.join('?' * len(rule.op_kinds))})")
         params += rule.op_kinds

@@ -573,8 +573,13 @@ class ReconcilePage(Page):
             return
         self.import_list = import_list_window(self.runner, agency.code, f"{agency.code} {agency.name}", self)
         view = self.import_list.findChild(ImportBatchesView)
-        view.removed.connect(lambda _removal: (self._agency_changed(), self._data_changed("取込を削除しました")))
+        assert view is not None
+        view.removed.connect(self._import_removed)
         self.import_list.show()
+
+    def _import_removed(self, _removal: object) -> None:
+        self._agency_changed()  # the run shown may have become 古い
+        self._data_changed("取込を削除しました")
 
     def export_inquiry(self) -> None:
         run, code = self.view.run, self.current_agency_code()
