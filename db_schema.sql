@@ -3,7 +3,7 @@
 -- Dates are ISO 8601 text (YYYY-MM-DD, local time YYYY-MM-DDTHH:MM:SS); shown in 和暦 by the GUI.
 -- Sections belong to areas of the product; each area edits only its own section.
 
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 
 -- ===== foundation: settings and the tamper-evident trail =====
 
@@ -87,6 +87,15 @@ CREATE TABLE operator (              -- 操作者 / 照合ID register
 
 -- ===== import: operation logs and 業務端末使用管理簿 =====
 
+CREATE TABLE import_batch (          -- one import: the files chosen together, stored in one transaction
+    id           INTEGER PRIMARY KEY,
+    agency_id    INTEGER NOT NULL REFERENCES agency(id) ON DELETE CASCADE,
+    kind         TEXT NOT NULL CHECK (kind IN ('oplog', 'register')),
+    profile      TEXT NOT NULL,
+    imported_at  TEXT NOT NULL,
+    imported_by  TEXT NOT NULL       -- the signed-in user of the computer
+);
+
 CREATE TABLE import_file (
     id           INTEGER PRIMARY KEY,
     agency_id    INTEGER NOT NULL REFERENCES agency(id) ON DELETE CASCADE,
@@ -98,6 +107,8 @@ CREATE TABLE import_file (
     row_count    INTEGER NOT NULL,
     imported_at  TEXT NOT NULL,
     success_results TEXT,            -- JSON list of 処理結果 values counted as success; NULL = ["正常"]
+    batch_id     INTEGER REFERENCES import_batch(id),
+    skipped_count INTEGER NOT NULL DEFAULT 0,  -- rows stored already, not added
     UNIQUE (agency_id, kind, sha256)
 );
 
@@ -114,7 +125,8 @@ CREATE TABLE operation (             -- one row of an operation log
     count         INTEGER NOT NULL,
     result        TEXT,
     subject_hash  TEXT,              -- keyed hash of 個人番号 / 住民票コード; never the clear value
-    subject_mask  TEXT
+    subject_mask  TEXT,
+    counted       INTEGER            -- 照会件数 under the profile's count rule (NULL: count, the default rule)
 );
 CREATE INDEX operation_by_terminal_time ON operation (agency_id, terminal, at);
 
@@ -141,7 +153,8 @@ CREATE TABLE reconciliation (
     period_to    TEXT,
     settings     TEXT NOT NULL,      -- JSON: tolerance, business hours …
     skipped      TEXT NOT NULL,      -- JSON list of kinds not checked, with the reason
-    run_at       TEXT NOT NULL
+    run_at       TEXT NOT NULL,
+    stale        TEXT                -- why the run is out of date (an import it used was removed)
 );
 
 CREATE TABLE discrepancy (

@@ -14,7 +14,7 @@ from jukiaudit_desktop.importers.tables import open_source
 
 def _mapped(path: Path, fast: bool) -> list[tuple[object, ...]]:
     layout = default_profile().layout("oplog")
-    mapper, rows = open_mapper(open_source(path.read_bytes(), str(path), layout), layout, IssueCollector())
+    mapper, rows = open_mapper(open_source(path, layout), layout, IssueCollector())
     assert mapper.fast_columns  # operation logs of a fixed width take the fast path
     mapper.fast_columns = fast
     return [row for batch in mapper.batches(rows) for row in batch]

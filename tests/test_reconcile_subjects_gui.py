@@ -49,6 +49,7 @@ def _answer_next_question(button: QMessageBox.StandardButton) -> None:
     QTimer.singleShot(0, answer)
 
 
+@pytest.mark.real_modal  # answers its dialogs itself, with a timer
 def test_watchlist_tab_adds_without_keeping_or_showing_the_number(qtbot, runner: DbRunner, db,
                                                                   tmp_path: Path) -> None:
     page = MasterPage(runner)
@@ -113,6 +114,7 @@ def reconcile_page(qtbot, runner: DbRunner, db, tmp_path: Path) -> ReconcilePage
     return page
 
 
+@pytest.mark.real_modal  # answers its dialogs itself, with a timer
 def test_thresholds_dialog_and_the_kind_list_explaining_them(qtbot, reconcile_page: ReconcilePage,
                                                               tmp_path: Path) -> None:
     page = reconcile_page

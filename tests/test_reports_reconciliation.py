@@ -16,7 +16,14 @@ import shared_data
 from jukiaudit_desktop.core.audit import AuditType
 from jukiaudit_desktop.importers.profile import default_profile
 from jukiaudit_desktop.reconcile.settings import ReconcileSettings
-from jukiaudit_desktop.services import audits, exports, findings, imports, reconciliation, reports
+from jukiaudit_desktop.services import (
+    audits,
+    findings,
+    imports,
+    inquiry_list,
+    reconciliation,
+    reports,
+)
 from jukiaudit_desktop.storage.database import Database
 
 SAMPLES = shared_data.SAMPLES
@@ -67,8 +74,8 @@ def test_sheet_counts_discrepancies_explained_and_raised(reconciled, tmp_path: P
 def test_discrepancy_export_lists_every_discrepancy(reconciled, tmp_path: Path) -> None:
     db, _, found = reconciled
     path = tmp_path / "discrepancies.csv"
-    assert exports.export_discrepancies(db, path) == len(found)
+    assert inquiry_list.export_inquiry(db, path) == len(found)
     rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
-    assert rows[0] == list(exports.DISCREPANCY_HEADERS)
-    assert [r[4] for r in rows[1:]] == [d.kind.value for d in found]
-    assert all(r[5] and r[6] == "未処理" for r in rows[1:])
+    assert rows[0] == list(inquiry_list.HEADERS)
+    assert [r[3] for r in rows[1:]] == [d.kind.label for d in found]
+    assert all(r[-2] == r[-1] == "" for r in rows[1:])  # 回答 and 確認者 for the agency

@@ -1,4 +1,5 @@
-"""CLI commands: reconcile (operation log × 業務端末使用管理簿), discrepancy explain / reopen."""
+"""CLI commands: reconcile (operation log × 業務端末使用管理簿), reconcile-calendar, discrepancy explain / reopen /
+answers (the answered 疑義照会 list)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import Any
 from ..core.wareki import parse_date
 from ..reconcile.settings import ReconcileSettings, parse_hours
 from ..security.atomic import write_atomic
-from ..services import reconciliation
+from ..services import agency_calendar, inquiry_list, reconciliation
+from ..storage.database import Database
 from ..storage.reconcile_repo import Period
 
 
@@ -20,14 +22,21 @@ def register(subparsers: Any) -> None:
     run.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help="期間の開始日(含む)")
     run.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help="期間の終了日(含む)")
     run.add_argument("--tolerance", type=int, default=5, metavar="MINUTES", help="記帳時刻の許容幅(分、既定 5)")
-    run.add_argument("--hours", default="08:30-17:30", metavar="HH:MM-HH:MM", help="業務時間(既定 08:30-17:30)")
-    run.add_argument("--closed-days", default="", metavar="LIST",
-                     help="祝日以外の休業日、カンマ区切り: 12-29(毎年)や 2025-12-29(既定 なし)")
+    run.add_argument("--hours", metavar="HH:MM-HH:MM", help="業務時間(既定: 機関の設定、なければ 08:30-17:30)")
+    run.add_argument("--closed-days", metavar="LIST",
+                     help="祝日・土日以外の休業日、カンマ区切り: 12-29(毎年)や 2025-12-29"
+                          "(既定: 機関の設定、なければ年末年始 12-29〜01-03)")
     run.add_argument("--session-gap", type=int, default=30, metavar="MINUTES",
                      help="同一端末の操作をひと続きの使用とみなす間隔(分、既定 30、同時使用の判定)")
     add_subject_options(run)
     run.add_argument("--json", required=True, type=Path, metavar="OUT", help="結果を書き出す JSON ファイル")
     run.set_defaults(func=cmd_reconcile)
+
+    calendar = subparsers.add_parser("reconcile-calendar", help="機関の業務時間と休業日(突合の既定)を表示・設定する")
+    calendar.add_argument("--agency", required=True, metavar="CODE", help="機関コード")
+    calendar.add_argument("--hours", metavar="HH:MM-HH:MM", help="業務時間(例 08:30-17:15)")
+    calendar.add_argument("--closed-days", metavar="LIST", help="祝日・土日以外の休業日、カンマ区切り(空文字で なし)")
+    calendar.set_defaults(func=cmd_calendar)
 
     discrepancy = subparsers.add_parser("discrepancy", help="突合の差異を説明済みにする / 元に戻す")
     sub = discrepancy.add_subparsers(dest="discrepancy_command", metavar="SUBCOMMAND", required=True)
@@ -38,6 +47,9 @@ def register(subparsers: Any) -> None:
     reopen = sub.add_parser("reopen", help="説明済みを取り消して未対応に戻す")
     reopen.add_argument("--id", type=int, required=True, help="差異 ID")
     reopen.set_defaults(func=cmd_reopen)
+    answers = sub.add_parser("answers", help="回答を記入した疑義照会リスト(.xlsx / .csv)を読み、各回答を差異の説明として記録する")
+    answers.add_argument("file", type=Path, metavar="FILE")
+    answers.set_defaults(func=cmd_answers)
 
 
 # (option, settings field, type, help) of the subject and activity kinds; defaults from ReconcileSettings.
@@ -59,21 +71,46 @@ def add_subject_options(parser: argparse.ArgumentParser) -> None:
                             help=f"{text}(既定 {getattr(defaults, name):g})")
 
 
-def settings_from(args: argparse.Namespace) -> ReconcileSettings:
-    start, end = parse_hours(args.hours)
-    closed = tuple(part.strip() for part in args.closed_days.split(",") if part.strip())
+def _days(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def settings_from(args: argparse.Namespace, db: Database) -> ReconcileSettings:
+    """The options given, else the agency's calendar."""
+    kept = agency_calendar.calendar(db, args.agency)
+    start, end = parse_hours(args.hours or kept.business_hours)
+    closed = kept.closed_days if args.closed_days is None else tuple(_days(args.closed_days))
     return ReconcileSettings(tolerance_minutes=args.tolerance, hours_start=start, hours_end=end,
                              closed_days=closed, session_gap_minutes=args.session_gap,
                              **{name: getattr(args, name) for _, name, _, _ in _SUBJECT_OPTIONS})
+
+
+def run_json(exported: dict[str, Any]) -> bytes:
+    """The run as JSON, one discrepancy a line, through json's C encoder (with `indent` json falls back to its
+    pure-Python encoder: seconds for tens of thousands of discrepancies). Every discrepancy (and skipped
+    check) starts with its "kind", and no object inside one does, so a line break goes before each."""
+    text = json.dumps(exported, ensure_ascii=False)
+    return (text.replace('}, {"kind": ', '},\n{"kind": ') + "\n").encode("utf-8")
+
+
+def cmd_calendar(args: argparse.Namespace, ctx: Any) -> int:
+    db = ctx.db(create=False)
+    kept = agency_calendar.calendar(db, args.agency)
+    if args.hours is not None or args.closed_days is not None:
+        kept = agency_calendar.set_calendar(db, args.agency, args.hours or kept.business_hours,
+                                            list(kept.closed_days) if args.closed_days is None
+                                            else _days(args.closed_days))
+    print(f"{args.agency}: 業務時間 {kept.business_hours}  休業日(祝日・土日のほか) {', '.join(kept.closed_days) or 'なし'}")
+    return 0
 
 
 def cmd_reconcile(args: argparse.Namespace, ctx: Any) -> int:
     period = Period(None if args.first is None else parse_date(args.first, "--from"),
                     None if args.last is None else parse_date(args.last, "--to"))
     db = ctx.db(create=False)
-    result = reconciliation.run_reconciliation(db, args.agency, settings_from(args), period)
+    result = reconciliation.run_reconciliation(db, args.agency, settings_from(args, db), period)
     exported = reconciliation.export_run(db, result.run_id)
-    write_atomic(args.json, (json.dumps(exported, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    write_atomic(args.json, run_json(exported))
     counts = "、".join(f"{kind} {n}" for kind, n in exported["summary"].items())
     print(f"突合 {result.run_id}: {counts} → {args.json}")
     for skipped in exported["skipped"]:
@@ -90,4 +127,10 @@ def cmd_explain(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_reopen(args: argparse.Namespace, ctx: Any) -> int:
     found = reconciliation.reopen(ctx.db(create=False), args.id)
     print(f"未対応に戻しました: 差異 {found.id}({found.kind.label})")
+    return 0
+
+
+def cmd_answers(args: argparse.Namespace, ctx: Any) -> int:
+    read = inquiry_list.import_answers(ctx.db(create=False), args.file)
+    print(f"回答 {read.explained} 件を説明として記録しました(回答のない行 {read.unanswered} 件)。")
     return 0

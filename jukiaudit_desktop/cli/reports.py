@@ -10,7 +10,7 @@ from typing import Any
 
 from ..core.errors import JukiAuditError
 from ..security.atomic import write_atomic
-from ..services import exports, reports, reports_annual, signing
+from ..services import exports, inquiry_list, reports, reports_annual, signing
 
 EXIT_MISMATCH = 4
 
@@ -40,7 +40,8 @@ def register(subparsers: Any) -> None:
     findings.add_argument("--year", type=int, metavar="YYYY", help="年度(西暦)で絞り込む")
     findings.set_defaults(func=cmd_export_findings)
 
-    discrepancies = subparsers.add_parser("export-discrepancies", help="突合の不一致の一覧を .xlsx / .csv に書き出す")
+    discrepancies = subparsers.add_parser(
+        "export-discrepancies", help="突合の差異の一覧(疑義照会リスト: 和暦、内容の説明、回答・確認者の欄)を .xlsx / .csv に書き出す")
     discrepancies.add_argument("--out", type=Path, required=True, metavar="FILE", help=".xlsx または .csv")
     discrepancies.add_argument("--run", type=int, metavar="ID", help="突合 ID で絞り込む")
     discrepancies.set_defaults(func=cmd_export_discrepancies)
@@ -116,8 +117,8 @@ def cmd_export_findings(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_export_discrepancies(args: argparse.Namespace, ctx: Any) -> int:
-    rows = exports.export_discrepancies(ctx.db(create=False), args.out, args.run)
-    print(f"不一致 {rows} 件を書き出しました: {args.out}")
+    rows = inquiry_list.export_inquiry(ctx.db(create=False), args.out, args.run)
+    print(f"差異 {rows} 件の疑義照会リストを書き出しました: {args.out}")
     return 0
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -37,6 +38,7 @@ from ..importers.profile import (
     load_profile,
 )
 from ..services import imports
+from ..services.import_guard import OtherAgencyError
 from ..services.imports import CheckResult, FilePreview, ImportSummary
 from . import file_dialogs
 from .errors import show_error
@@ -140,7 +142,7 @@ class ImportWizard(QDialog):
         add_files.clicked.connect(self._choose_files)
         remove_file.clicked.connect(self._remove_file)
         self.check_button.clicked.connect(self.check)
-        self.import_button.clicked.connect(self.start_import)
+        self.import_button.clicked.connect(lambda: self.start_import())
         close.clicked.connect(self.reject)
         self._build_mapping()
         self._update_buttons()
@@ -338,7 +340,7 @@ class ImportWizard(QDialog):
         else:
             self.status.setText(f"{result.rows:,} 行を読めました(警告 {len(result.warnings)} 件)。取り込めます。")
 
-    def start_import(self) -> None:
+    def start_import(self, allow_other_agency: bool = False) -> None:
         paths, layout, profile = self.paths(), self.chosen_layout(), self.profile
         if not paths or layout is None:
             return
@@ -347,18 +349,29 @@ class ImportWizard(QDialog):
         self.status.setText("取り込んでいます…")
         self.runner.submit(
             lambda db, progress: imports.import_files(db, code, layout, paths, profile_name=profile.name,
-                                                      progress=progress),
+                                                      allow_other_agency=allow_other_agency, progress=progress),
             self._imported, self._import_failed, label=f"{self.kind_box.currentText()}を取り込んでいます")
 
     def _imported(self, summary: ImportSummary) -> None:
         self.import_button.setEnabled(True)
         self.issue_list.clear()
+        self.issue_list.addItems([f"注意: {notice}" for notice in summary.notices])
         self.issue_list.addItems([f"警告: {issue}" for issue in summary.warnings])
         self.status.setText(summary.describe())
         self.imported.emit(summary)
 
     def _import_failed(self, exc: BaseException) -> None:
         self.import_button.setEnabled(True)
+        if isinstance(exc, OtherAgencyError):
+            answer = QMessageBox.question(
+                self, "別の機関のファイル",
+                f"{exc}\n\nそれでも機関 {self.agency_code} に取り込みますか?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer == QMessageBox.StandardButton.Yes:
+                self.start_import(allow_other_agency=True)
+            else:
+                self.status.setText("別の機関のファイルのため、取り込みませんでした。")
+            return
         if isinstance(exc, ImportRejected):
             self.issue_list.clear()
             self.issue_list.addItems([f"エラー: {issue}" for issue in exc.issues])

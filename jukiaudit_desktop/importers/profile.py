@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..core.count_rule import CountRule, parse_count_rule
 from ..core.errors import InputError
 from ..core.identifiers import IdentifierKind
 from ..core.records import DEFAULT_SUCCESS_RESULTS
@@ -35,7 +36,7 @@ FIELDS: dict[str, dict[str, str]] = {
 CODED_FIELDS = ("terminal", "operator", "jimu_code", "op_kind", "result")
 DELIMITERS = {",": ",", "\t": "\t", "tab": "\t", ";": ";", "|": "|", "auto": "auto"}
 _LAYOUT_KEYS = {"encoding", "delimiter", "quote", "header_row", "sheet", "columns", "codes", "identifiers",
-                "skip_rows_starting_with", "success_results"}
+                "skip_rows_starting_with", "success_results", "count_rule"}
 _COLUMN_KEYS = {"header", "index", "format"}
 
 
@@ -72,6 +73,7 @@ class Layout:
     identifiers: tuple[IdentifierColumn, ...] = ()
     skip_prefixes: tuple[str, ...] = ()  # rows whose first cell starts with one of these are not data (合計 …)
     success_results: tuple[str, ...] = DEFAULT_SUCCESS_RESULTS  # 処理結果 values that are not a failed search
+    count_rule: CountRule = CountRule()  # operation logs: which rows count toward 照会件数
 
     def with_columns(self, columns: dict[str, ColumnSpec]) -> Layout:
         return replace(self, columns=columns)
@@ -181,8 +183,11 @@ def _layout(kind: str, data: Any, where: str) -> Layout:
         raise _fail(where, f"{kind}.success_results", "操作ログ([oplog])にだけ書けます。")
     if not isinstance(success, list) or not success or not all(isinstance(v, str) and v for v in success):
         raise _fail(where, f"{kind}.success_results", "成功とみなす処理結果の並びで書いてください(例: [\"正常\"])。")
+    if "count_rule" in data and kind != OPLOG:
+        raise _fail(where, f"{kind}.count_rule", "count_rule は [oplog] にだけ書けます。")
+    rule = parse_count_rule(data["count_rule"], where) if "count_rule" in data else CountRule()
     return Layout(kind, columns, encoding, delimiter, quote, header_row, data.get("sheet"), codes,
-                  tuple(identifiers), tuple(skip), tuple(success))
+                  tuple(identifiers), tuple(skip), tuple(success), rule)
 
 
 def _table(value: Any, where: str, key: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import io
 import itertools
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,12 +15,13 @@ from xml.parsers.expat import ExpatError
 
 from ..core.errors import InputError
 from ..security import file_limits
-from .encoding import DecodedText, decode
+from .encoding import Probe, decode_error, probe
 from .profile import ColumnSpec, Layout
 from .values import normalize
 
 HEADER_SEARCH_ROWS = 30
-_CHUNK_ROWS = 4096  # CSV rows read at a time
+_CHUNK_ROWS = 4096  # CSV lines read at a time
+_CARRY_LINES = 64 * _CHUNK_ROWS  # the most lines one row may span (a quote left open is refused there)
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 Row = tuple[int, list[Any]]  # (line or sheet row, cells)
@@ -28,26 +29,50 @@ Row = tuple[int, list[Any]]  # (line or sheet row, cells)
 
 @dataclass
 class Source:
-    """An opened file: its rows (lazily), how it was decoded, and whether widths must match (CSV)."""
+    """An opened file: its rows (lazily), how it was decoded, and whether widths must match (CSV). A CSV file
+    is read as its rows are asked for; close() (or `with`) releases it when the rows are not all read."""
 
     file_name: str
     encoding_label: str
     rows: Iterator[Row]
     strict_width: bool
-    line_count: int  # physical lines (CSV) or sheet rows (xlsx), for progress
+    line_count: int  # physical lines (CSV: estimated from the first MiB) or sheet rows (xlsx), for progress
+    close: Callable[[], None] = lambda: None
+
+    def __enter__(self) -> Source:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 def is_blank(cells: list[Any]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def open_source(data: bytes, file_name: str, layout: Layout) -> Source:
-    """Decode and split a CSV/TSV file, or open the sheet of an xlsx workbook."""
-    if Path(file_name).suffix.lower() in XLSX_SUFFIXES:
-        return _xlsx_source(data, file_name, layout.sheet)
-    decoded = decode(data, file_name, layout.encoding)
-    return Source(file_name, decoded.label, _csv_rows(decoded, file_name, layout), strict_width=True,
-                  line_count=decoded.text.count("\n") + 1)
+def open_source(path: Path, layout: Layout, found: Probe | None = None) -> Source:
+    """Open a CSV/TSV file for streaming (`found`: its probe, when made already), or the sheet of an xlsx
+    workbook (read whole, within file_limits)."""
+    name = str(path)
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        try:
+            file_limits.check_size(path)
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"ファイルを読めません({exc.strerror})。", name) from None
+        return _xlsx_source(data, name, layout.sheet)
+    try:
+        found = found or probe(path, layout.encoding)
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"ファイルを読めません({exc.strerror})。", name) from None
+    text = io.TextIOWrapper(handle, encoding=found.codec, errors="strict", newline="")
+    head = found.head.decode(found.codec, errors="ignore")
+    delimiter = _sniff_delimiter(head) if layout.delimiter == "auto" else layout.delimiter
+    lines_in_head = found.head.count(b"\n") + 1
+    estimate = lines_in_head if len(found.head) >= found.size else found.size * lines_in_head // max(len(found.head), 1)
+    rows = _csv_rows(text, found, path, delimiter, layout.quote)
+    return Source(name, found.label, rows, strict_width=True, line_count=estimate, close=text.close)
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -55,27 +80,33 @@ def _sniff_delimiter(text: str) -> str:
     return max(("\t", ",", ";", "|"), key=head.count)
 
 
-def _csv_rows(decoded: DecodedText, file_name: str, layout: Layout) -> Iterator[Row]:
-    """Rows with their first physical line, read a chunk at a time: a chunk where every row is one line is
-    numbered by counting; a chunk with a quoted line break, or with a CSV error, is read again row by row."""
-    delimiter = _sniff_delimiter(decoded.text) if layout.delimiter == "auto" else layout.delimiter
-    stream = io.StringIO(decoded.text, newline="")
-    reader = csv.reader(stream, delimiter=delimiter, quotechar=layout.quote, strict=True)
-    line, start = 1, 0
-    while True:
-        try:
-            chunk = list(itertools.islice(reader, _CHUNK_ROWS))
-        except csv.Error:
-            yield from _csv_rows_one_by_one(decoded.text[start:], line, file_name, delimiter, layout.quote)
-            return
-        if not chunk:
-            return
-        if reader.line_num - line + 1 == len(chunk):
-            yield from zip(range(line, reader.line_num + 1), chunk, strict=True)
-        else:
-            yield from _csv_rows_one_by_one(decoded.text[start:stream.tell()], line, file_name, delimiter,
-                                            layout.quote)
-        line, start = reader.line_num + 1, stream.tell()
+def _csv_rows(text: io.TextIOWrapper, found: Probe, path: Path, delimiter: str, quote: str) -> Iterator[Row]:
+    """Rows with their first physical line, read a block of lines at a time (memory stays bounded): a block
+    where every row is one line is numbered by counting; a block with a quoted line break is read again row by
+    row; a row still open at a block's end takes the next block with it (up to _CARRY_LINES lines)."""
+    file_name = str(path)
+    line, carried = 1, list[str]()
+    try:
+        while True:
+            block = carried + _lines(text, found, path)
+            carried = []
+            if not block:
+                return
+            try:
+                rows = list(csv.reader(block, delimiter=delimiter, quotechar=quote, strict=True))
+            except csv.Error:
+                if len(block) < _CARRY_LINES and (more := _lines(text, found, path)):
+                    carried = block + more
+                    continue
+                yield from _csv_rows_one_by_one("".join(block), line, file_name, delimiter, quote)
+                return  # (it raises at the row that cannot be read)
+            if len(rows) == len(block):
+                yield from zip(range(line, line + len(block)), rows, strict=True)
+            else:
+                yield from _csv_rows_one_by_one("".join(block), line, file_name, delimiter, quote)
+            line += len(block)
+    finally:
+        text.close()
 
 
 def _csv_rows_one_by_one(text: str, first_line: int, file_name: str, delimiter: str, quote: str) -> Iterator[Row]:
@@ -89,6 +120,13 @@ def _csv_rows_one_by_one(text: str, first_line: int, file_name: str, delimiter: 
     except csv.Error as exc:
         raise InputError(f"CSV の書式が正しくありません({exc})。引用符(\")の閉じ忘れがないか確認してください。",
                          f"{file_name}:{line}") from None
+
+
+def _lines(text: io.TextIOWrapper, found: Probe, path: Path) -> list[str]:
+    try:
+        return list(itertools.islice(text, _CHUNK_ROWS))
+    except UnicodeDecodeError:
+        raise decode_error(found, path) from None
 
 
 # What openpyxl and zipfile raise on a damaged workbook (found by tests/test_security_fuzz_imports.py): bad zip

@@ -12,15 +12,19 @@ import holidays
 
 from ..core.errors import InputError
 
+# 年末年始: closed in every prefecture office (1/1 is a national holiday as well).
+YEAR_END_CLOSED_DAYS = ("12-29", "12-30", "12-31", "01-01", "01-02", "01-03")
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–〜~]\s*(\d{1,2}):(\d{2})\s*$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 
 
 @dataclass(frozen=True)
 class ReconcileSettings:
-    """Defaults follow the domain notes: 5 minutes tolerance, 08:30–17:30 on weekdays that are not holidays.
+    """Defaults follow the domain notes: 5 minutes tolerance, 08:30–17:30 on weekdays that are not holidays
+    nor 年末年始 (12/29–1/3).
 
-    `closed_days` adds closed days beyond national holidays: "12-29" (every year) or "2025-12-29".
+    `closed_days` are the closed days beyond national holidays and weekends: "12-29" (every year) or
+    "2025-12-29"; by default 年末年始. An agency keeps its own (services.agency_calendar).
     `session_gap_minutes`: an operator's operations on one terminal at most this far apart form one
     continuous use of that terminal (for concurrent_session).
     The thresholds of the subject and activity kinds (rules/subjects.py, rules/activity.py) follow issue 17:
@@ -32,7 +36,7 @@ class ReconcileSettings:
     tolerance_minutes: int = 5
     hours_start: time = time(8, 30)
     hours_end: time = time(17, 30)
-    closed_days: tuple[str, ...] = ()
+    closed_days: tuple[str, ...] = YEAR_END_CLOSED_DAYS
     session_gap_minutes: int = 30
     repeat_days: int = 3
     repeat_operators: int = 3

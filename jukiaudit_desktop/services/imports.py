@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
+import getpass
+import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -19,19 +20,24 @@ from ..core.identifiers import mask, subject_key
 from ..core.master import Agency, AgencyKind
 from ..core.progress import NO_PROGRESS, Progress
 from ..core.records import RegisterEntry
+from ..importers.encoding import Probe, probe
 from ..importers.issues import ImportIssue, ImportRejected, IssueCollector, TooManyIssues
 from ..importers.mapping import BATCH_ROWS, RowMapper, open_mapper
 from ..importers.profile import OPLOG, REGISTER, ImportProfile, Layout, default_profile, load_profile
-from ..importers.tables import is_blank, open_source
+from ..importers.tables import Source, is_blank, open_source
 from ..importers.values import normalize
 from ..paths import resource
-from ..security import file_limits
-from ..storage import agencies, imports_repo, trail
+from ..storage import agencies, count_rules, import_overlap, imports_repo, trail
 from ..storage.database import Database, bulk_connection
+from . import import_guard
+from .import_skips import SkippedRows
 
 KIND_LABELS = {OPLOG: "操作ログ", REGISTER: "業務端末使用管理簿"}
+_TABLES = {OPLOG: "operation", REGISTER: "register_entry"}
+# Positions of 端末ID and 操作者ID in the rows importers.mapping makes (for the wrong-agency guard).
+_OWNER_COLUMNS = {OPLOG: operator.itemgetter(2, 3), REGISTER: operator.itemgetter(3, 4)}
 # Above this many new rows it is faster to drop the operation indexes and build them once at the end.
-_REBUILD_INDEX_ROWS = 100_000
+REBUILD_INDEX_ROWS = 100_000
 _PREVIEW_ROWS = 50
 
 
@@ -39,8 +45,18 @@ _PREVIEW_ROWS = 50
 class FileResult:
     file_name: str
     encoding: str
-    rows: int
+    rows: int  # rows added
     duplicate: bool  # the same file (SHA-256) was imported before: nothing added
+    skipped: int = 0  # rows of the file stored already (by an earlier file), not added again
+    skipped_note: str = ""  # 「既に取り込まれた行 … を飛ばしました(… 行 2–1235 = … 行 …)」
+
+    def describe(self) -> str:
+        if self.duplicate:
+            return f"{self.file_name}: 同じファイルを取込済みのため、何も追加しませんでした。"
+        if self.rows == 0 and self.skipped:
+            return f"{self.file_name}: すべての行が取込済みのため、何も追加しませんでした。{self.skipped_note}。"
+        text = f"{self.file_name}: {self.rows:,} 行を追加しました。"
+        return text + (f"{self.skipped_note}。" if self.skipped else "")
 
 
 @dataclass(frozen=True)
@@ -49,19 +65,27 @@ class ImportSummary:
     files: tuple[FileResult, ...]
     warnings: tuple[ImportIssue, ...] = ()
     agency_created: str | None = None  # code of the agency registered by this import
+    batch_id: int | None = None  # None: nothing was added
+    notices: tuple[str, ...] = ()  # e.g. the agency's owner could not be checked
 
     @property
     def rows_added(self) -> int:
         return sum(f.rows for f in self.files if not f.duplicate)
 
     @property
+    def rows_skipped(self) -> int:
+        return sum(f.skipped for f in self.files)
+
+    @property
     def duplicates(self) -> int:
         return sum(1 for f in self.files if f.duplicate)
 
     def describe(self) -> str:
-        added = len(self.files) - self.duplicates
-        return (f"{KIND_LABELS[self.kind]}: {added} ファイル {self.rows_added:,} 行を取り込みました"
-                f"(取込済みのため飛ばしたファイル {self.duplicates} 件、警告 {len(self.warnings)} 件)")
+        added = sum(1 for f in self.files if f.rows)
+        head = (f"{KIND_LABELS[self.kind]}: {added} ファイル {self.rows_added:,} 行を取り込みました"
+                f"(取込済みのため飛ばした行 {self.rows_skipped:,} 行、取込済みのファイル {self.duplicates} 件、"
+                f"警告 {len(self.warnings)} 件)")
+        return "\n".join([head, *(f"  {f.describe()}" for f in self.files)])
 
 
 def ensure_agency(db: Database, code: str) -> tuple[Agency, bool]:
@@ -77,10 +101,10 @@ def ensure_agency(db: Database, code: str) -> tuple[Agency, bool]:
     return added, True
 
 
-def _read(path: Path) -> bytes:
+def _probe(path: Path, layout: Layout) -> Probe:
+    """The file's SHA-256 and encoding, in one streamed pass."""
     try:
-        file_limits.check_size(path)
-        return Path(path).read_bytes()
+        return probe(path, layout.encoding)
     except OSError as exc:
         raise InputError(f"ファイルを読めません({exc.strerror})。", str(path)) from None
 
@@ -103,12 +127,13 @@ def _progress_line(batch: list[tuple[Any, ...]]) -> int:
 class _IndexRebuild:
     """Drops the operation indexes for a big import and builds them again before the commit."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, threshold: int) -> None:
         self.db = db
+        self.threshold = threshold
         self.dropped: list[tuple[str, str]] = []
 
     def drop_if_worth_it(self, new_rows_estimate: int) -> None:
-        if self.dropped or new_rows_estimate < max(_REBUILD_INDEX_ROWS, imports_repo.last_operation_id(self.db)):
+        if self.dropped or new_rows_estimate < max(self.threshold, imports_repo.last_operation_id(self.db)):
             return
         self.dropped = imports_repo.operation_indexes(self.db)
         for name, _sql in self.dropped:
@@ -119,11 +144,15 @@ class _IndexRebuild:
 
 
 def import_files(db: Database, agency: int | str, layout: Layout, paths: Sequence[Path | str], *,
-                 profile_name: str = "既定", progress: Progress = NO_PROGRESS) -> ImportSummary:
+                 profile_name: str = "既定", allow_other_agency: bool = False, progress: Progress = NO_PROGRESS,
+                 rebuild_index_rows: int = REBUILD_INDEX_ROWS) -> ImportSummary:
     """Import every file in one transaction: all rows of all files, or nothing (ImportRejected lists the errors).
 
     `agency` is an agency id, or a code that is registered (本庁課, name = code) when missing, in the same
-    transaction. A file imported before (same SHA-256 for this agency and kind) is recognised and adds nothing.
+    transaction. Rows stored already for the agency are skipped (see storage.import_overlap); a file imported
+    before (same SHA-256) adds nothing. A file whose terminals and operators are registered to another agency
+    is refused (services.import_guard.OtherAgencyError) unless `allow_other_agency`. An import of more than
+    `rebuild_index_rows` operations drops the operation indexes and builds them again before the commit.
     """
     with _cycle_collector_paused(), bulk_connection(db, foreign_keys=False) as loader, loader.transaction():
         created = None
@@ -132,7 +161,8 @@ def import_files(db: Database, agency: int | str, layout: Layout, paths: Sequenc
             agency_id, created = _id(found), (found.code if was_created else None)
         else:
             agency_id = agency
-        summary = _import_files(loader, agency_id, layout, paths, profile_name, progress)
+        job = _Import(loader, agency_id, layout, profile_name, allow_other_agency, rebuild_index_rows)
+        summary = job.run(paths, progress)
         return replace(summary, agency_created=created)
 
 
@@ -149,64 +179,131 @@ def _cycle_collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _import_files(db: Database, agency_id: int, layout: Layout, paths: Sequence[Path | str], profile_name: str,
-                  progress: Progress) -> ImportSummary:
-    kind = layout.kind
-    issues = IssueCollector()
-    results: list[FileResult] = []
-    key = subject_key(db.key)
-    sizes = [Path(p).stat().st_size if Path(p).exists() else 0 for p in paths]
-    total_bytes, done_bytes = max(sum(sizes), 1), 0
-    seen: set[str] = set()
-    indexes = _IndexRebuild(db)
+class _Import:
+    """One import (one batch): the files in order, each compared with what is stored before it."""
+
+    def __init__(self, db: Database, agency_id: int, layout: Layout, profile_name: str, allow_other_agency: bool,
+                 rebuild_index_rows: int) -> None:
+        self.db, self.agency_id, self.layout, self.kind = db, agency_id, layout, layout.kind
+        self.table = _TABLES[layout.kind]
+        self.profile_name, self.allow_other_agency = profile_name, allow_other_agency
+        self.issues = IssueCollector()
+        self.notices: list[str] = []
+        self.accepted_owners: list[str] = []  # owners of files imported although they belong to another agency
+        self.indexes = _IndexRebuild(db, rebuild_index_rows)
+        self.batch_id: int | None = None
+        self.key = subject_key(db.key)
+
+    def run(self, paths: Sequence[Path | str], progress: Progress) -> ImportSummary:
+        results: list[FileResult] = []
+        sizes = [Path(p).stat().st_size if Path(p).exists() else 0 for p in paths]
+        total_bytes, done_bytes = max(sum(sizes), 1), 0
+        seen: set[str] = set()
+        issues = self.issues
+        try:
+            with self.db.transaction():
+                for path, size in zip(paths, sizes, strict=True):
+                    result = self._file(Path(path), seen, progress, done_bytes, size, total_bytes)
+                    if result is not None:
+                        results.append(result)
+                    done_bytes += size
+                    if issues.truncated:
+                        break
+                if issues.errors:
+                    raise ImportRejected(issues.errors, issues.truncated)
+                progress.update(total_bytes, total_bytes, "索引を作成しています")
+                self.indexes.rebuild()
+                if self.batch_id is not None:
+                    trail.record(self.db, f"import.{self.kind}", agency_id=self.agency_id, batch_id=self.batch_id,
+                                 profile=self.profile_name,
+                                 files=[{"name": f.file_name, "rows": f.rows, "skipped": f.skipped}
+                                        for f in results if not f.duplicate],
+                                 duplicates=[f.file_name for f in results if f.duplicate],
+                                 other_agency=self.accepted_owners)
+        except TooManyIssues:
+            raise ImportRejected(issues.errors, truncated=True) from None
+        return ImportSummary(self.kind, tuple(results), tuple(issues.warnings), batch_id=self.batch_id,
+                             notices=tuple(self.notices))
+
+    def _file(self, path: Path, seen: set[str], progress: Progress, done_bytes: int, size: int,
+              total_bytes: int) -> FileResult | None:
+        db, issues = self.db, self.issues
+        progress.update(done_bytes, total_bytes, f"{path.name} を読んでいます")
+        try:
+            found = _probe(path, self.layout)
+            digest = found.sha256
+            if digest in seen or imports_repo.find_file(db, self.agency_id, self.kind, digest):
+                return FileResult(path.name, "", 0, duplicate=True)
+            seen.add(digest)
+            source = open_source(path, self.layout, found)
+        except InputError as exc:
+            issues.input_error(exc)
+            return None
+        with source:
+            return self._rows(path, source, digest, progress, done_bytes, size, total_bytes)
+
+    def _rows(self, path: Path, source: Source, digest: str, progress: Progress, done_bytes: int, size: int,
+              total_bytes: int) -> FileResult | None:
+        db, issues, name = self.db, self.issues, str(path)
+        try:
+            mapper, rows = open_mapper(source, self.layout, issues, self.key)
+        except InputError as exc:
+            issues.input_error(exc)
+            return None
+        if self.batch_id is None:
+            self.batch_id = imports_repo.insert_batch(db, self.agency_id, self.kind, self.profile_name, _user())
+        file_id = imports_repo.insert_file(db, self.agency_id, self.kind, path.name, digest, source.encoding_label,
+                                           self.profile_name, self.batch_id)
+        if self.kind == OPLOG:
+            imports_repo.set_success_results(db, file_id, self.layout.success_results)
+            self.indexes.drop_if_worth_it(source.line_count)
+        first_new_id = imports_repo.last_id(db, self.table)
+        terminals: set[str] = set()
+        operators: set[str] = set()
+        owner_columns = _OWNER_COLUMNS[self.kind]
+        count = 0
+        for batch in _guarded(mapper.batches(rows), issues):
+            if not issues.errors:  # after the first error only look for more errors
+                _insert(db, self.kind, file_id, self.agency_id, batch)
+                for terminal, operator_id in set(map(owner_columns, batch)):
+                    terminals.add(terminal)
+                    operators.add(operator_id)
+            count += len(batch)
+            share = min(_progress_line(batch) / max(source.line_count, 1), 1.0)
+            progress.update(done_bytes + int(size * share), total_bytes, f"{path.name}: {count:,} 行")
+        if issues.errors:
+            return FileResult(path.name, source.encoding_label, count, duplicate=False)
+        self._check_owner(name, terminals, operators)
+        skipped = SkippedRows()
+        for pair in import_overlap.stored_pairs(db, self.table, self.agency_id, file_id, first_new_id):
+            skipped.add(pair)
+        import_overlap.remove_rows(db, self.table, list(skipped.ids))
+        if self.kind == OPLOG:
+            count_rules.apply(db, file_id, first_new_id, self.layout.count_rule)
+        imports_repo.set_row_count(db, file_id, count - len(skipped), len(skipped))
+        return FileResult(path.name, source.encoding_label, count - len(skipped), duplicate=False,
+                          skipped=len(skipped), skipped_note=skipped.describe(path.name))
+
+    def _check_owner(self, file_name: str, terminals: set[str], operators: set[str]) -> None:
+        try:
+            warning = import_guard.check_owner(self.db, self.agency_id, KIND_LABELS[self.kind], file_name,
+                                               terminals, operators)
+        except import_guard.OtherAgencyError as exc:
+            if not self.allow_other_agency:
+                raise
+            self.accepted_owners.append(exc.owner)
+            warning = f"{exc.message}(他の機関のファイルと知ったうえで取り込みました)"
+
+        if warning:
+            self.notices.append(f"{file_name}: {warning}")
+
+
+def _user() -> str:
+    """Who imports: the signed-in user of the computer (the inspector's own laptop)."""
     try:
-        with db.transaction():
-            for path, size in zip(paths, sizes, strict=True):
-                name = str(path)
-                progress.update(done_bytes, total_bytes, f"{Path(name).name} を読んでいます")
-                try:
-                    data = _read(Path(path))
-                    digest = hashlib.sha256(data).hexdigest()
-                    if digest in seen or imports_repo.find_file(db, agency_id, kind, digest):
-                        results.append(FileResult(Path(name).name, "", 0, duplicate=True))
-                        done_bytes += size
-                        continue
-                    seen.add(digest)
-                    source = open_source(data, name, layout)
-                    del data
-                    mapper, rows = open_mapper(source, layout, issues, key)
-                except InputError as exc:
-                    issues.input_error(exc)
-                    continue
-                file_id = imports_repo.insert_file(db, agency_id, kind, Path(name).name, digest,
-                                                   source.encoding_label, profile_name)
-                if kind == OPLOG:
-                    imports_repo.set_success_results(db, file_id, layout.success_results)
-                if kind == OPLOG:
-                    indexes.drop_if_worth_it(source.line_count)
-                count = 0
-                for batch in _guarded(mapper.batches(rows), issues):
-                    if not issues.errors:  # after the first error only look for more errors
-                        _insert(db, kind, file_id, agency_id, batch)
-                    count += len(batch)
-                    share = min(_progress_line(batch) / max(source.line_count, 1), 1.0)
-                    progress.update(done_bytes + int(size * share), total_bytes,
-                                    f"{Path(name).name}: {count:,} 行")
-                imports_repo.set_row_count(db, file_id, count)
-                results.append(FileResult(Path(name).name, source.encoding_label, count, duplicate=False))
-                done_bytes += size
-                if issues.truncated:
-                    break
-            if issues.errors:
-                raise ImportRejected(issues.errors, issues.truncated)
-            progress.update(total_bytes, total_bytes, "索引を作成しています")
-            indexes.rebuild()
-            trail.record(db, f"import.{kind}", agency_id=agency_id, profile=profile_name,
-                         files=[{"name": f.file_name, "rows": f.rows} for f in results if not f.duplicate],
-                         duplicates=[f.file_name for f in results if f.duplicate])
-    except TooManyIssues:
-        raise ImportRejected(issues.errors, truncated=True) from None
-    return ImportSummary(kind, tuple(results), tuple(issues.warnings))
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
 
 
 def _insert(db: Database, kind: str, file_id: int, agency_id: int, batch: list[tuple[Any, ...]]) -> None:
@@ -266,18 +363,18 @@ def _cell_text(value: Any) -> str:
 def preview_file(path: Path | str, layout: Layout, limit: int = _PREVIEW_ROWS) -> FilePreview:
     """Decode and read the first rows of a file; identifier columns are shown masked, never in clear."""
     name = str(path)
-    source = open_source(_read(Path(path)), name, layout)
     issues = IssueCollector()
-    mapper, rows = open_mapper(source, layout, issues)
-    hidden = {column for column, _kind in mapper.identifier_columns}
     shown: list[tuple[int, list[str]]] = []
-    for line, cells in rows:
-        if is_blank(cells):
-            continue
-        texts = [_cell_text(c) for c in cells]
-        shown.append((line, [mask(t) if i in hidden and t else t for i, t in enumerate(texts)]))
-        if len(shown) >= limit:
-            break
+    with open_source(Path(path), layout, _probe(Path(path), layout)) as source:
+        mapper, rows = open_mapper(source, layout, issues)
+        hidden = {column for column, _kind in mapper.identifier_columns}
+        for line, cells in rows:
+            if is_blank(cells):
+                continue
+            texts = [_cell_text(c) for c in cells]
+            shown.append((line, [mask(t) if i in hidden and t else t for i, t in enumerate(texts)]))
+            if len(shown) >= limit:
+                break
     headers = [_cell_text(c) for c in _header_cells(mapper)]
     return FilePreview(Path(name).name, source.encoding_label, mapper.header_line, headers, shown,
                        dict(mapper.columns), issues.errors + issues.warnings)
@@ -306,13 +403,19 @@ def check_files(paths: Sequence[Path | str], layout: Layout, progress: Progress 
         for number, path in enumerate(paths):
             progress.update(number, len(paths), f"{Path(path).name} を確認しています")
             try:
-                mapper, data_rows = open_mapper(open_source(_read(Path(path)), str(path), layout), layout, issues)
+                source = open_source(Path(path), layout, _probe(Path(path), layout))
             except InputError as exc:
                 issues.input_error(exc)
                 continue
-            for batch in _guarded(mapper.batches(data_rows, BATCH_ROWS), issues):
-                rows += len(batch)
-                progress.update(number, len(paths), f"{Path(path).name}: {rows:,} 行")
+            with source:
+                try:
+                    mapper, data_rows = open_mapper(source, layout, issues)
+                except InputError as exc:
+                    issues.input_error(exc)
+                    continue
+                for batch in _guarded(mapper.batches(data_rows, BATCH_ROWS), issues):
+                    rows += len(batch)
+                    progress.update(number, len(paths), f"{Path(path).name}: {rows:,} 行")
     except TooManyIssues:
         pass
     return CheckResult(rows, issues.errors, issues.warnings, issues.truncated)

@@ -21,6 +21,7 @@ from .master_data import require_agency
 
 OPEN, EXPLAINED, RAISED = "open", "explained", "raised"
 STATUS_LABELS = {OPEN: "未対応", EXPLAINED: "説明済み", RAISED: "指摘事項"}
+REMOVED_IMPORT = "(削除した取込)"  # where a discrepancy's row was, once its import is removed
 
 
 @dataclass(frozen=True)
@@ -98,14 +99,19 @@ def export_run(db: Database, run_id: int) -> dict[str, Any]:
     for d in found:
         summary[d.kind.value] += 1
 
+    removed = {"file": None, "line": None}  # the row's import was removed since (the run is marked stale)
+
     def refs(ids: tuple[int, ...], facts: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{"file": facts[i]["file"], "line": facts[i]["line"]} for i in ids]
+        return [{"file": facts.get(i, removed)["file"], "line": facts.get(i, removed)["line"]} for i in ids]
 
     def detail(d: StoredDiscrepancy) -> dict[str, Any]:
-        subject = entries[d.register_ids[0]] if d.kind in REGISTER_KINDS else operations[d.operation_ids[0]]
+        subject = (entries.get(d.register_ids[0], {}) if d.kind in REGISTER_KINDS
+                   else operations.get(d.operation_ids[0], {}))
         return {**{k: v for k, v in subject.items() if k not in ("file", "line")}, **d.detail}
 
+    stale = {"stale": run.stale} if run.stale else {}
     return {
+        **stale,
         "summary": summary,
         "skipped": run.skipped,
         "discrepancies": [
@@ -142,7 +148,8 @@ def describe(kind: Kind, detail: dict[str, Any]) -> str:
     if kind is Kind.UNREGISTERED_OPERATION:
         return "管理簿に記帳のない操作"
     if kind is Kind.UNUSED_REGISTER_ENTRY:
-        return "記帳した時間に操作ログがない"
+        declared = f"(記帳の照会件数 {detail['register_count']} 件)" if "register_count" in detail else ""
+        return "記帳した時間に操作ログがない" + declared
     if kind is Kind.OPERATOR_MISMATCH:
         return f"記帳の使用者は {detail['register_operator']}"
     if kind is Kind.PURPOSE_MISMATCH:
@@ -165,6 +172,8 @@ def view_run(db: Database, run_id: int) -> list[DiscrepancyView]:
         summary = summaries.get((kind_text, detail))
         if summary is None:
             summary = summaries[(kind_text, detail)] = describe(kind, json.loads(detail))
+        if at is None:  # the row's import was removed after the run
+            at, terminal, operator, file, line = "", "", "", REMOVED_IMPORT, None
         views.append(DiscrepancyView(id_, ordinal, kind, status, explanation, at, terminal, operator, summary,
                                      file, line))
     return views

@@ -53,12 +53,10 @@ def list_files(db: Database, agency_id: int) -> list[ImportedFile]:
         "WHERE agency_id = ? ORDER BY id", (agency_id,))]
 
 
-def insert_file(db: Database, agency_id: int, kind: str, file_name: str, sha256: str, encoding: str,
-                profile: str) -> int:
+def insert_batch(db: Database, agency_id: int, kind: str, profile: str, imported_by: str) -> int:
     cur = db.execute(
-        "INSERT INTO import_file (agency_id, kind, file_name, sha256, encoding, profile, row_count, imported_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
-        (agency_id, kind, file_name, sha256, encoding, profile, datetime.now().isoformat(timespec="seconds")))
+        "INSERT INTO import_batch (agency_id, kind, profile, imported_at, imported_by) VALUES (?, ?, ?, ?, ?)",
+        (agency_id, kind, profile, datetime.now().isoformat(timespec="seconds"), imported_by))
     return int(cur.lastrowid)
 
 
@@ -68,8 +66,23 @@ def set_success_results(db: Database, file_id: int, values: Sequence[str]) -> No
                (json.dumps(list(values), ensure_ascii=False), file_id))
 
 
-def set_row_count(db: Database, file_id: int, row_count: int) -> None:
-    db.execute("UPDATE import_file SET row_count = ? WHERE id = ?", (row_count, file_id))
+def insert_file(db: Database, agency_id: int, kind: str, file_name: str, sha256: str, encoding: str,
+                profile: str, batch_id: int) -> int:
+    cur = db.execute(
+        "INSERT INTO import_file (agency_id, kind, file_name, sha256, encoding, profile, row_count, imported_at, "
+        "batch_id) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)",
+        (agency_id, kind, file_name, sha256, encoding, profile, datetime.now().isoformat(timespec="seconds"),
+         batch_id))
+    return int(cur.lastrowid)
+
+
+def set_row_count(db: Database, file_id: int, row_count: int, skipped: int = 0) -> None:
+    """Rows the file added, and rows it held that were stored already (not added again)."""
+    db.execute("UPDATE import_file SET row_count = ?, skipped_count = ? WHERE id = ?", (row_count, skipped, file_id))
+
+
+def last_id(db: Database, table: str) -> int:
+    return int(db.scalar(f"SELECT coalesce(max(id), 0) FROM {table}"))
 
 
 def insert_operations(db: Database, file_id: int, agency_id: int, rows: Sequence[Sequence[Any]]) -> None:
@@ -93,7 +106,7 @@ def insert_register_rows(db: Database, file_id: int | None, agency_id: int, rows
 
 
 def last_operation_id(db: Database) -> int:
-    return int(db.scalar("SELECT coalesce(max(id), 0) FROM operation"))
+    return last_id(db, "operation")
 
 
 def operation_indexes(db: Database) -> list[tuple[str, str]]:

@@ -114,8 +114,9 @@ def load_operations(db: Database, agency_id: int, period: Period, names: Vocabul
     where, params = period.sql("at")
     failed_sql, failed_params = _failed_sql(db, agency_id)
     word = f"coalesce(substr(subject_hash, 1, {SUBJECT_DIGITS}), '{_NO_SUBJECT}') || {failed_sql}"
+    counted = "coalesce(counted, count)"  # 照会件数 under the file's count rule (importers: core.count_rule)
     (ids, at, count), (terminal, operator, jimu), words = _read_columns(
-        db, "operation", ["id", "unixepoch(at)", "count"], f"agency_id = ?{where}", [agency_id, *params], names,
+        db, "operation", ["id", "unixepoch(at)", counted], f"agency_id = ?{where}", [agency_id, *params], names,
         progress, (word, failed_params))
     subject = (words >> np.uint64(4)).astype(np.int64)
     return Operations(id=ids, at=at, terminal=terminal, operator=operator, jimu=jimu, count=count,
@@ -219,6 +220,7 @@ class RunInfo:
     settings: dict[str, Any]
     skipped: list[dict[str, str]]
     run_at: str
+    stale: str | None = None  # why the run is out of date (an import it used was removed)
 
 
 @dataclass(frozen=True)
@@ -269,13 +271,13 @@ def _id_list(ids: tuple[int, ...]) -> str:
 
 
 def _run(row: tuple[Any, ...]) -> RunInfo:
-    id_, agency_id, first, last, settings, skipped, run_at = row
+    id_, agency_id, first, last, settings, skipped, run_at, stale = row
     period = Period(None if first is None else date.fromisoformat(first),
                     None if last is None else date.fromisoformat(last))
-    return RunInfo(id_, agency_id, period, json.loads(settings), json.loads(skipped), run_at)
+    return RunInfo(id_, agency_id, period, json.loads(settings), json.loads(skipped), run_at, stale)
 
 
-_RUN_COLUMNS = "id, agency_id, period_from, period_to, settings, skipped, run_at"
+_RUN_COLUMNS = "id, agency_id, period_from, period_to, settings, skipped, run_at, stale"
 
 
 def get_run(db: Database, run_id: int) -> RunInfo | None:

@@ -93,16 +93,3 @@ def stated_total(db: Database, fiscal_year: int) -> int | None:
 def set_stated_total(db: Database, fiscal_year: int, total: int, source: str) -> None:
     db.execute("INSERT INTO usage_year_total (fiscal_year, total, source) VALUES (?, ?, ?) ON CONFLICT (fiscal_year) "
                "DO UPDATE SET total = excluded.total, source = excluded.source", (fiscal_year, total, source))
-
-
-def discrepancy_rows(db: Database, reconciliation_id: int | None = None) -> list[tuple[Any, ...]]:
-    """Every discrepancy (or one run's): run id, agency code and name, ordinal, kind, status, explanation,
-    detail JSON, operation ids JSON, register ids JSON — in run and ordinal order."""
-    sql = ("SELECT r.id, a.code, a.name, d.ordinal, d.kind, d.status, coalesce(d.explanation, ''), d.detail, "
-           "d.operation_ids, d.register_ids FROM discrepancy d JOIN reconciliation r ON r.id = d.reconciliation_id "
-           "JOIN agency a ON a.id = r.agency_id")
-    params: tuple[Any, ...] = ()
-    if reconciliation_id is not None:
-        sql += " WHERE r.id = ?"
-        params = (reconciliation_id,)
-    return db.query(sql + " ORDER BY r.id, d.ordinal", params)

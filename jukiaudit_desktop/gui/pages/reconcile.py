@@ -43,8 +43,9 @@ from ...core.progress import Progress
 from ...core.wareki import format_fiscal_year, format_wareki, format_wareki_or, format_wareki_short
 from ...reconcile.help import threshold_help
 from ...reconcile.model import REGISTER_KINDS, Kind
-from ...reconcile.settings import ReconcileSettings
-from ...services import audits, master_data, operation_log, reconciliation, subjects
+from ...reconcile.settings import ReconcileSettings, format_hours
+from ...services import agency_calendar, audits, master_data, operation_log, reconciliation, subjects
+from ...services.agency_calendar import AgencyCalendar
 from ...services.database_access import Database
 from ...services.findings import DISCREPANCY_TITLES
 from ...services.reconciliation import STATUS_LABELS, DiscrepancyView, Period, RunInfo, SideBySide
@@ -53,7 +54,9 @@ from .. import ui_state
 from ..date_edit import DateEdit
 from ..errors import show_error
 from ..finding_dialog import FindingDialog
+from ..import_batches_view import ImportBatchesView, import_list_window
 from ..import_wizard import ImportWizard
+from ..inquiry_export import export_shown
 from ..oplog_model import OperationLogView
 from ..register_entry_dialog import RegisterEntryDialog
 from ..row_table import SORT_ROLE, Column, RowTableModel, read_only_table
@@ -86,7 +89,9 @@ ATTRIBUTION_HELP = (
 
 
 def wareki_moment(iso: str) -> str:
-    """2025-04-01T10:05:33 → R7.4.1 10:05:33 (minutes only when the text has no seconds)."""
+    """2025-04-01T10:05:33 → R7.4.1 10:05:33 (minutes only when the text has no seconds); "" stays ""."""
+    if not iso:
+        return ""  # the row's import was removed
     moment = datetime.fromisoformat(iso)
     clock = moment.strftime("%H:%M:%S" if len(iso) > 16 else "%H:%M")
     return f"{format_wareki_short(moment.date())} {clock}"
@@ -316,11 +321,16 @@ class ReconcilePage(Page):
         self.log_button.setObjectName("log_button")
         self.log_button.clicked.connect(self.open_log_view)
         self.log_window: QDialog | None = None
+        self.imports_button = QPushButton("取込の一覧(&M)…")
+        self.imports_button.setObjectName("imports_button")
+        self.imports_button.setToolTip("この機関の取込を一覧し、誤って取り込んだものを削除します")
+        self.imports_button.clicked.connect(self.open_import_list)
+        self.import_list: QDialog | None = None
         self.finding_dialog: FindingDialog | None = None
         top = QHBoxLayout()
         top.addWidget(agency_label)
         top.addWidget(self.agency_combo)
-        for button in (self.import_button, self.entry_button, self.log_button):
+        for button in (self.import_button, self.entry_button, self.log_button, self.imports_button):
             top.addWidget(button)
         top.addStretch(1)
 
@@ -410,6 +420,11 @@ class ReconcilePage(Page):
         timing.addWidget(closed_label)
         timing.addWidget(self.closed_days_edit, 1)
         timing.addWidget(self.thresholds_button)
+        self.keep_calendar_button = QPushButton("機関の既定に(&K)")
+        self.keep_calendar_button.setObjectName("keep_calendar_button")
+        self.keep_calendar_button.setToolTip("この業務時間と休業日を、この機関の突合の既定として保存します")
+        self.keep_calendar_button.clicked.connect(self.keep_calendar)
+        timing.addWidget(self.keep_calendar_button)
         timing.addWidget(self.run_button)
 
         rows = QVBoxLayout(box)
@@ -450,6 +465,11 @@ class ReconcilePage(Page):
         filters.addWidget(self.filter_edit, 1)
         filters.addWidget(self.status_combo)
         filters.addWidget(self.shown_label)
+        self.inquiry_button = QPushButton("疑義照会リスト(&Q)…")
+        self.inquiry_button.setObjectName("inquiry_button")
+        self.inquiry_button.setToolTip("表示している差異を、機関への疑義照会リスト(xlsx / CSV、回答欄つき)として書き出します")
+        self.inquiry_button.clicked.connect(self.export_inquiry)
+        filters.addWidget(self.inquiry_button)
 
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
@@ -564,6 +584,28 @@ class ReconcilePage(Page):
         self.log_window = window
         window.show()
 
+    def open_import_list(self) -> None:
+        agency = self.current_agency()
+        if agency is None:
+            return
+        self.import_list = import_list_window(self.runner, agency.code, f"{agency.code} {agency.name}", self)
+        view = self.import_list.findChild(ImportBatchesView)
+        assert view is not None
+        view.removed.connect(self._import_removed)
+        self.import_list.show()
+
+    def _import_removed(self, _removal: object) -> None:
+        self._agency_changed()  # the run shown may have become 古い
+        self._data_changed("取込を削除しました")
+
+    def export_inquiry(self) -> None:
+        run, code = self.view.run, self.current_agency_code()
+        if run is None or code is None:
+            self.action_label.setText("突合を実行してから書き出してください。")
+            return
+        shown = [self.proxy.row_at(self.proxy.index(row, 0)).id for row in range(self.proxy.rowCount())]
+        export_shown(self, self.runner, run.id, shown, code, self.action_label.setText)
+
     def _current(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
         """`callback`, dropped when the page was cleared after the work was submitted."""
         generation = self._generation
@@ -590,6 +632,10 @@ class ReconcilePage(Page):
             self.subject_dialog.close()
             self.subject_dialog.deleteLater()
             self.subject_dialog = None
+        if self.import_list is not None:
+            self.import_list.close()
+            self.import_list.deleteLater()
+            self.import_list = None
         self._agencies = []
         self.agency_combo.blockSignals(True)
         self.agency_combo.clear()
@@ -628,6 +674,27 @@ class ReconcilePage(Page):
             self._show_view(RunView(""))
             return
         self.runner.submit(lambda db, _progress: load_run_view(db, code), self._current(self._show_view))
+        self.runner.submit(lambda db, _progress: agency_calendar.calendar(db, code), self._current(self._show_calendar))
+
+    def _show_calendar(self, kept: AgencyCalendar) -> None:
+        """The agency's business hours and closed days fill the settings (年末年始 unless it keeps others)."""
+        self.hours_start.setTime(QTime(kept.hours_start.hour, kept.hours_start.minute))
+        self.hours_end.setTime(QTime(kept.hours_end.hour, kept.hours_end.minute))
+        self.closed_days_edit.setText(",".join(kept.closed_days))
+
+    def keep_calendar(self) -> None:
+        code = self.current_agency_code()
+        if code is None:
+            return
+        try:
+            kept = self.settings()
+        except JukiAuditError as exc:
+            show_error(self, exc)
+            return
+        hours, days = format_hours(kept.hours_start, kept.hours_end), list(kept.closed_days)
+        self.runner.submit(lambda db, _progress: agency_calendar.set_calendar(db, code, hours, days),
+                           lambda _kept: self.action_label.setText(f"{code} の業務時間と休業日を既定として保存しました。"),
+                           lambda exc: show_error(self, exc))
 
     def settings(self) -> ReconcileSettings:
         start, end = self.hours_start.time(), self.hours_end.time()
@@ -710,7 +777,8 @@ class ReconcilePage(Page):
         self.run_label.setText(
             f"突合 {run.id}({format_wareki(at.date())} {at:%H:%M} 実行)  期間: {first}〜{last}  "
             f"許容幅 {s['tolerance_minutes']} 分  業務時間 {s['business_hours']}  "
-            f"休業日 {', '.join(s['closed_days']) or '祝日のみ'}  差異 {len(self.view.discrepancies):,} 件")
+            f"休業日 {', '.join(s['closed_days']) or '祝日のみ'}  差異 {len(self.view.discrepancies):,} 件"
+            + (f"\n{run.stale}" if run.stale else ""))
 
     def _show_counts(self) -> None:
         counts = {kind: 0 for kind in Kind}

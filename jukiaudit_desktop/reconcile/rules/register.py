@@ -49,15 +49,21 @@ def _mismatches(ops: Operations, entries: RegisterEntries, owner: IntArray,
 
 
 def _entry_checks(ops: Operations, entries: RegisterEntries, owner: IntArray) -> list[Discrepancy]:
-    """Per entry: no operation inside it; its 照会件数 differs from the sum over its operations."""
+    """Per entry: no operation inside it; its 照会件数 differs from the sum over its operations.
+
+    One line of the register, one problem: an entry with no operation is reported as unused (with its declared
+    count in the detail), never also as a count mismatch.
+    """
     attributed = owner >= 0
     n_ops = np.bincount(owner[attributed], minlength=len(entries))
     logged = np.bincount(owner[attributed], weights=ops.count[attributed], minlength=len(entries))
     logged = logged.astype(np.int64)
     found: list[Discrepancy] = []
     for e in np.flatnonzero(n_ops == 0):
-        found.append(Discrepancy(Kind.UNUSED_REGISTER_ENTRY, (), (int(entries.id[e]),), {}, int(entries.start[e])))
-    wrong = np.flatnonzero((entries.count != NONE) & (entries.count != logged))
+        declared = {} if entries.count[e] == NONE else {"register_count": int(entries.count[e])}
+        found.append(Discrepancy(Kind.UNUSED_REGISTER_ENTRY, (), (int(entries.id[e]),), declared,
+                                 int(entries.start[e])))
+    wrong = np.flatnonzero((entries.count != NONE) & (entries.count != logged) & (n_ops > 0))
     if len(wrong):
         members = _operations_by_entry(owner, ops, wrong)
         for e in wrong:
