@@ -147,7 +147,7 @@ def test_sign_and_save_from_the_preview(qtbot, runner_and_audit, tmp_path: Path,
     qtbot.mouseClick(preview.sign_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "電子署名して保存しました" in preview.status_label.text(), timeout=20000)
     assert "発行済み" in preview.status_label.text()
-    check = signing.check_signature(target, signing.certificate_path(key))
-    assert check.valid and check.trusted
+    check = signing.check_signature(target, certificate=signing.certificate_path(key))
+    assert check.valid and check.signatures[0].trusted
     assert target.read_bytes().startswith(preview.pdf)
     assert [e.action for e in in_db(qtbot, runner, trail.entries)][:2] == ["sheet.sign", "sheet.issue"]

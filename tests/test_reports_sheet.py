@@ -117,7 +117,7 @@ def test_verify_sheet_catches_an_edited_file(db: Database, tmp_path: Path) -> No
     data[index + 12] ^= 0x01  # one byte inside the metadata
     path.write_bytes(bytes(data))
     result = reports.verify_sheet(db, path)
-    assert result.file_as_issued is False and not result.matches
+    assert result.file_problems and not result.matches
 
 
 def test_verify_sheet_rejects_a_foreign_pdf(db: Database, tmp_path: Path) -> None:

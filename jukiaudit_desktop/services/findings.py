@@ -9,7 +9,7 @@ from typing import Any
 from ..core.audit import Finding, FindingClass, Followup, FollowupStatus, Severity
 from ..core.errors import InputError
 from ..storage import audits_repo as repo
-from ..storage import trail
+from ..storage import reports_repo, trail
 from ..storage.audits_repo import now_text
 from ..storage.database import Database
 from .audits import require_audit
@@ -165,6 +165,7 @@ def raise_from_discrepancy(db: Database, audit_id: int, discrepancy_id: int, **f
     with db.transaction():
         finding_id = repo.insert_finding(db, finding, now_text())
         repo.mark_discrepancy_raised(db, discrepancy_id)
+        reports_repo.set_audit_reconciliation_of(db, audit_id, discrepancy_id)  # the sheet reports this run
         trail.record(db, "finding.from_discrepancy", finding_id=finding_id, audit_id=audit_id,
                      discrepancy_id=discrepancy_id, kind=ref.kind)
     return require_finding(db, finding_id)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from ..core.audit import Audit
 from ..core.errors import InputError, JukiAuditError
 from ..reconcile.model import Kind
 from ..reports.findings_sheet import (
@@ -17,9 +18,12 @@ from ..reports.findings_sheet import (
     ReconciliationLine,
     ReconciliationSummary,
     ScoreLine,
+    canonical_json,
     content_sha256,
+    sheet_from_json,
 )
 from ..reports.findings_sheet_pdf import KEYWORD_PREFIX, QR_PREFIX, parse_qr_payload, render_findings_sheet
+from ..reports.sheet_file import file_problems
 from ..storage import reports_repo, trail
 from ..storage.database import Database
 from . import reconciliation, settings
@@ -42,11 +46,11 @@ def set_issuer(db: Database, name: str) -> None:
     settings.set_value(db, ISSUER_SETTING, name.strip())
 
 
-def _reconciliation(db: Database, agency_code: str) -> ReconciliationSummary | None:
-    """The agency's latest reconciliation run: per checked kind the count, how many explained and raised."""
-    run = reconciliation.latest_run(db, agency_code)
-    if run is None:
+def _reconciliation(db: Database, run_id: int | None) -> ReconciliationSummary | None:
+    """One run's summary: per checked kind the count, how many explained and raised."""
+    if run_id is None:
         return None
+    run = reconciliation.require_run(db, run_id)
     skipped = {str(s.get("kind")) for s in run.skipped}
     found = reconciliation.list_discrepancies(db, run.id)
     lines = tuple(
@@ -57,6 +61,28 @@ def _reconciliation(db: Database, agency_code: str) -> ReconciliationSummary | N
     )
     return ReconciliationSummary(run.period.first, run.period.last, date.fromisoformat(run.run_at[:10]), lines,
                                  tuple(kind.label for kind in Kind if kind.value in skipped))
+
+
+def sheet_run(db: Database, audit: Audit) -> int | None:
+    """The reconciliation run the audit's sheet reports: the one recorded on the audit (chosen, raised from, or
+    fixed at the first issue), else the agency's latest run whose period overlaps the audit's 年度."""
+    assert audit.id is not None
+    pinned = reports_repo.audit_reconciliation(db, audit.id)
+    if pinned is not None:
+        return pinned
+    return reports_repo.latest_run_overlapping(db, audit.agency_id, f"{audit.fiscal_year}-04-01",
+                                               f"{audit.fiscal_year + 1}-03-31")
+
+
+def set_sheet_run(db: Database, audit_id: int, run_id: int) -> None:
+    """Choose which reconciliation run the audit's sheet reports (a run of the audited agency)."""
+    audit = get_audit(db, audit_id)
+    run = reconciliation.require_run(db, run_id)
+    if run.agency_id != audit.agency_id:
+        raise InputError(f"突合 ID {run_id} は監査 {audit_id} の機関({audit.agency_name})のものではありません。")
+    with db.transaction():
+        reports_repo.set_audit_reconciliation(db, audit_id, run_id)
+        trail.record(db, "audit.reconciliation", audit_id=audit_id, reconciliation_id=run_id)
 
 
 def build_findings_sheet(db: Database, audit_id: int) -> FindingsSheet:
@@ -84,7 +110,7 @@ def build_findings_sheet(db: Database, audit_id: int) -> FindingsSheet:
                         f.recommendation, f.due_date)
             for number, f in enumerate(findings, start=1)
         ),
-        reconciliation=_reconciliation(db, audit.agency_code),
+        reconciliation=_reconciliation(db, sheet_run(db, audit)),
     )
 
 
@@ -100,13 +126,18 @@ def issue_findings_sheet(db: Database, audit_id: int) -> tuple[FindingsSheet, Is
     print is written to the trail (sheet.issue / sheet.reprint).
     """
     with db.transaction():
+        audit = get_audit(db, audit_id)
+        run_id = sheet_run(db, audit)
+        if run_id is not None:  # from now on the sheet reports this run, whatever runs follow
+            reports_repo.set_audit_reconciliation(db, audit_id, run_id)
         sheet = build_findings_sheet(db, audit_id)
         digest = content_sha256(sheet)
         issued = reports_repo.find_issued(db, FINDINGS_SHEET, audit_id, digest)
         if issued is None:
             head = str(trail.current_head(db))
             issued = reports_repo.insert_issued(db, _next_doc_number(db, sheet), FINDINGS_SHEET, audit_id, digest,
-                                                head, datetime.now().astimezone().isoformat(timespec="seconds"))
+                                                head, datetime.now().astimezone().isoformat(timespec="seconds"),
+                                                canonical_json(sheet).decode("utf-8"))
             trail.record(db, "sheet.issue", doc_number=issued.doc_number, audit_id=audit_id, sha256=digest)
             reprint = False
         else:
@@ -116,8 +147,33 @@ def issue_findings_sheet(db: Database, audit_id: int) -> tuple[FindingsSheet, Is
 
 
 def _issue_of(issued: reports_repo.IssuedDocument, reprint: bool = False) -> Issue:
-    return Issue(issued.doc_number, date.fromisoformat(issued.issued_at[:10]), issued.trail_head,
+    return Issue(issued.doc_number, date.fromisoformat(issued.issued_on or issued.issued_at[:10]), issued.trail_head,
                  issued.content_sha256, reprint)
+
+
+def _issued_sheet(db: Database, issued: reports_repo.IssuedDocument) -> FindingsSheet | None:
+    """The content the number was issued with: as kept at issue, or (issued before content was kept) the
+    database's content when it still has the issued hash; None when it can no longer be rebuilt."""
+    if issued.content_json is not None:
+        return sheet_from_json(issued.content_json)
+    assert issued.audit_id is not None
+    sheet = build_findings_sheet(db, issued.audit_id)
+    return sheet if content_sha256(sheet) == issued.content_sha256 else None
+
+
+def reissue_findings_sheet(db: Database, doc_number: str) -> tuple[bytes, Issue]:
+    """再発行: the issued sheet `doc_number` again, byte-identical to the first print, whatever changed since."""
+    issued = reports_repo.issued_by_number(db, doc_number)
+    if issued is None or issued.kind != FINDINGS_SHEET:
+        raise InputError(f"文書番号 {doc_number} の指摘事項票の発行記録がありません。")
+    sheet = _issued_sheet(db, issued)
+    if sheet is None:
+        raise InputError(f"文書番号 {doc_number} は発行時の内容が保存されておらず、内容も変わっているため再発行できません。"
+                         "新しい番号で発行してください。")
+    with db.transaction():
+        trail.record(db, "sheet.reprint", doc_number=doc_number, audit_id=issued.audit_id,
+                     sha256=issued.content_sha256)
+    return render_findings_sheet(sheet, _issue_of(issued, reprint=True)), _issue_of(issued, reprint=True)
 
 
 def preview_findings_sheet(db: Database, audit_id: int) -> tuple[bytes, Issue]:
@@ -142,7 +198,7 @@ def findings_sheet_pdf(db: Database, audit_id: int) -> tuple[bytes, Issue]:
 
 # ---------------------------------------------------------------- verification
 
-_KEYWORD = re.compile(rf"{KEYWORD_PREFIX}; doc=(?P<doc>[^;]+); sha256=(?P<sha>[0-9a-f]{{64}})")
+_KEYWORD = re.compile(rf"{KEYWORD_PREFIX}; doc=(?P<doc>[^;]+); sha256=(?P<sha>[0-9a-f]{{64}})(; trail=(?P<trail>[^;]+))?")
 
 
 @dataclass(frozen=True)
@@ -151,28 +207,25 @@ class SheetVerification:
     sheet_sha256: str            # the hash the sheet carries (PDF metadata, or its printed QR code)
     issued_sha256: str           # the hash recorded when the number was issued
     current_sha256: str          # the hash of the database's content now
-    file_as_issued: bool | None  # the PDF's bytes are what the app renders for this issue (signed: as a
-                                 # prefix); None for paper, or when the content changed and the issued
-                                 # file can't be rebuilt
+    file_problems: tuple[str, ...] = ()   # why the PDF is not exactly the issued file (paper: not checked)
+    trail_problems: tuple[str, ...] = ()  # why the trail head printed on the sheet does not hold
 
     @property
     def matches(self) -> bool:
         return (self.sheet_sha256 == self.issued_sha256 == self.current_sha256
-                and self.file_as_issued is not False)
+                and not self.file_problems and not self.trail_problems)
 
     def explain(self) -> list[str]:
         """What differs, in words, for the user."""
-        problems = []
+        problems = list(self.file_problems)
         if self.sheet_sha256 != self.issued_sha256:
             problems.append("指摘事項票のハッシュが発行記録と一致しません(別の文書か、改ざんされています)。")
         if self.issued_sha256 != self.current_sha256:
             problems.append("発行後にデータベースの監査内容(評価・指摘事項・突合結果など)が変更されています。")
-        if self.file_as_issued is False:
-            problems.append("PDF ファイルの中身が発行時のものと異なります(編集・改ざんの可能性)。")
-        return problems
+        return problems + list(self.trail_problems)
 
 
-def _read_tags(pdf: bytes, name: str) -> tuple[str, str]:
+def _read_tags(pdf: bytes, name: str) -> tuple[str, str, str | None]:
     from pyhanko.pdf_utils.reader import PdfFileReader  # pyhanko's reader: no extra dependency
 
     try:
@@ -183,29 +236,43 @@ def _read_tags(pdf: bytes, name: str) -> tuple[str, str]:
     match = _KEYWORD.search(keywords)
     if match is None:
         raise InputError("JukiAudit が発行した指摘事項票ではありません(文書番号とハッシュの記録がありません)。", name)
-    return match["doc"], match["sha"]
+    return match["doc"], match["sha"], match["trail"]
 
 
-def _compare(db: Database, doc_number: str, sheet_sha: str, where: str, pdf: bytes | None) -> SheetVerification:
+def _check_trail_head(db: Database, issued: reports_repo.IssuedDocument, printed_head: str | None) -> list[str]:
+    """The trail head printed on the sheet (None: not readable, e.g. paper) is the one recorded at issue.
+    (The check that this head is still part of the trail's chain plugs in here.)"""
+    if printed_head is not None and printed_head != issued.trail_head:
+        return [f"票に印字された証跡ヘッド {printed_head} が発行記録({issued.trail_head})と違います。"]
+    return []
+
+
+def _compare(db: Database, doc_number: str, sheet_sha: str, where: str, pdf: bytes | None = None,
+             printed_head: str | None = None) -> SheetVerification:
     issued = reports_repo.issued_by_number(db, doc_number)
     if issued is None or issued.audit_id is None:
         raise JukiAuditError(f"{where}: 文書番号 {doc_number} の発行記録がこのデータベースにありません。")
-    sheet = build_findings_sheet(db, issued.audit_id)
-    current = content_sha256(sheet)
-    file_as_issued = None
-    if pdf is not None and current == issued.content_sha256:
-        file_as_issued = pdf.startswith(render_findings_sheet(sheet, _issue_of(issued)))
-    return SheetVerification(doc_number, sheet_sha, issued.content_sha256, current, file_as_issued)
+    current = content_sha256(build_findings_sheet(db, issued.audit_id))
+    problems: list[str] = []
+    if pdf is not None:
+        sheet = _issued_sheet(db, issued)
+        if sheet is None:
+            problems.append("発行時の内容が保存されていない番号のため、PDF が発行時のままか確かめられません。")
+        else:
+            problems.extend(file_problems(pdf, render_findings_sheet(sheet, _issue_of(issued))))
+    return SheetVerification(doc_number, sheet_sha, issued.content_sha256, current, tuple(problems),
+                             tuple(_check_trail_head(db, issued, printed_head)))
 
 
 def verify_sheet(db: Database, path: Path) -> SheetVerification:
-    """Compare a sheet PDF with the issue record and with what the database says now."""
+    """Compare a sheet PDF with the issued file (exactly, or followed by the product's signature only), with the
+    issue record and with what the database says now."""
     try:
         pdf = path.read_bytes()
     except OSError as exc:
         raise InputError(f"ファイルを読めません({exc.strerror})。", str(path)) from None
-    doc_number, sheet_sha = _read_tags(pdf, path.name)
-    return _compare(db, doc_number, sheet_sha, path.name, pdf)
+    doc_number, sheet_sha, printed_head = _read_tags(pdf, path.name)
+    return _compare(db, doc_number, sheet_sha, path.name, pdf, printed_head)
 
 
 def verify_paper_sheet(db: Database, qr_text: str) -> SheetVerification:
@@ -213,4 +280,4 @@ def verify_paper_sheet(db: Database, qr_text: str) -> SheetVerification:
     parsed = parse_qr_payload(qr_text)
     if parsed is None:
         raise InputError(f"QR コードの内容が指摘事項票のものではありません(「{QR_PREFIX};doc=…;sha256=…」の形)。")
-    return _compare(db, *parsed, "QR コード", None)
+    return _compare(db, *parsed, "QR コード")

@@ -17,13 +17,16 @@ class IssuedDocument:
     content_sha256: str
     trail_head: str
     issued_at: str
+    content_json: str | None = None  # the canonical content issued (None: issued before it was kept)
+    issued_on: str | None = None     # 発行日 chosen at issue (None: the day of issued_at)
 
 
-_ISSUED_COLUMNS = "id, doc_number, kind, audit_id, content_sha256, trail_head, issued_at"
+_ISSUED_COLUMNS = "id, doc_number, kind, audit_id, content_sha256, trail_head, issued_at, content_json, issued_on"
 
 
 def _issued(row: tuple[Any, ...]) -> IssuedDocument:
-    return IssuedDocument(int(row[0]), str(row[1]), str(row[2]), row[3], str(row[4]), str(row[5]), str(row[6]))
+    return IssuedDocument(int(row[0]), str(row[1]), str(row[2]), row[3], str(row[4]), str(row[5]), str(row[6]),
+                          row[7], row[8])
 
 
 def find_issued(db: Database, kind: str, audit_id: int | None, content_sha256: str) -> IssuedDocument | None:
@@ -46,13 +49,39 @@ def issued_for_audit(db: Database, kind: str, audit_id: int) -> list[IssuedDocum
 
 
 def insert_issued(db: Database, doc_number: str, kind: str, audit_id: int | None, content_sha256: str,
-                  trail_head: str, issued_at: str) -> IssuedDocument:
+                  trail_head: str, issued_at: str, content_json: str | None = None,
+                  issued_on: str | None = None) -> IssuedDocument:
     cursor = db.execute(
-        "INSERT INTO issued_document (doc_number, kind, audit_id, content_sha256, trail_head, issued_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (doc_number, kind, audit_id, content_sha256, trail_head, issued_at),
+        "INSERT INTO issued_document (doc_number, kind, audit_id, content_sha256, trail_head, issued_at, "
+        "content_json, issued_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (doc_number, kind, audit_id, content_sha256, trail_head, issued_at, content_json, issued_on),
     )
-    return IssuedDocument(int(cursor.lastrowid), doc_number, kind, audit_id, content_sha256, trail_head, issued_at)
+    return IssuedDocument(int(cursor.lastrowid), doc_number, kind, audit_id, content_sha256, trail_head, issued_at,
+                          content_json, issued_on)
+
+
+def audit_reconciliation(db: Database, audit_id: int) -> int | None:
+    """The reconciliation run the audit's sheet reports (None: not chosen yet)."""
+    run_id = db.scalar("SELECT reconciliation_id FROM audit WHERE id = ?", (audit_id,))
+    return None if run_id is None else int(run_id)
+
+
+def set_audit_reconciliation(db: Database, audit_id: int, run_id: int | None) -> None:
+    db.execute("UPDATE audit SET reconciliation_id = ? WHERE id = ?", (run_id, audit_id))
+
+
+def set_audit_reconciliation_of(db: Database, audit_id: int, discrepancy_id: int) -> None:
+    """The audit's sheet reports the run a discrepancy raised as its finding comes from."""
+    db.execute("UPDATE audit SET reconciliation_id = (SELECT reconciliation_id FROM discrepancy WHERE id = ?) "
+               "WHERE id = ?", (discrepancy_id, audit_id))
+
+
+def latest_run_overlapping(db: Database, agency_id: int, first: str, last: str) -> int | None:
+    """The agency's latest run whose period overlaps the days first..last (an open end overlaps everything)."""
+    run_id = db.scalar(
+        "SELECT id FROM reconciliation WHERE agency_id = ? AND (period_from IS NULL OR period_from <= ?) "
+        "AND (period_to IS NULL OR period_to >= ?) ORDER BY id DESC LIMIT 1", (agency_id, last, first))
+    return None if run_id is None else int(run_id)
 
 
 def usage_by_jimu(db: Database, fiscal_year: int) -> list[tuple[str, str, str, int]]:
@@ -106,3 +135,4 @@ def discrepancy_rows(db: Database, reconciliation_id: int | None = None) -> list
         sql += " WHERE r.id = ?"
         params = (reconciliation_id,)
     return db.query(sql + " ORDER BY r.id, d.ordinal", params)
+
