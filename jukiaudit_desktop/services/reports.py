@@ -65,10 +65,11 @@ def _reconciliation(db: Database, run_id: int | None) -> ReconciliationSummary |
 
 def sheet_run(db: Database, audit: Audit) -> int | None:
     """The reconciliation run the audit's sheet reports: the one recorded on the audit (chosen, raised from, or
-    fixed at the first issue), else the agency's latest run whose period overlaps the audit's 年度."""
+    fixed at the first issue); none when the sheet was issued without one (later runs never join an issued
+    sheet unless chosen); else the agency's latest run whose period overlaps the audit's 年度."""
     assert audit.id is not None
     pinned = reports_repo.audit_reconciliation(db, audit.id)
-    if pinned is not None:
+    if pinned is not None or reports_repo.issued_for_audit(db, FINDINGS_SHEET, audit.id):
         return pinned
     return reports_repo.latest_run_overlapping(db, audit.agency_id, f"{audit.fiscal_year}-04-01",
                                                f"{audit.fiscal_year + 1}-03-31")
