@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -59,8 +60,11 @@ def test_findings_xlsx_keeps_text_as_text(db: Database, tmp_path: Path) -> None:
     exports.export_findings(db, path, fiscal_year=2025)
     ws = openpyxl.load_workbook(path)["指摘事項"]
     cells = [c for row in ws.iter_rows(min_row=2) for c in row if c.value is not None]
-    assert any(c.value == "'" + NASTY["title"] for c in cells)
+    nasty = next(c for c in cells if c.value == NASTY["title"])  # no visible apostrophe: typed as text
+    assert nasty.data_type == "s" and nasty.quotePrefix
     assert all(c.data_type != "f" for c in cells)
+    with zipfile.ZipFile(path) as archive:  # no formula anywhere in the file
+        assert not any(b"<f>" in archive.read(n) or b"<f " in archive.read(n) for n in archive.namelist())
     assert ws["A2"].value == "令和7年度"
 
 

@@ -1,7 +1,8 @@
 """Tables to .xlsx and CSV (UTF-8 with BOM, for Excel), with spreadsheet formula injection neutralised.
 
-OWASP CSV injection: a text cell starting with = + - @, a tab or a carriage return is prefixed with an
-apostrophe, so Excel shows it as text instead of running it. Numbers stay numbers.
+OWASP CSV injection: in CSV a text cell starting with = + - @, a tab or a carriage return is prefixed with an
+apostrophe, so Excel shows it as text instead of running it. In .xlsx every text cell is typed as text (and such a
+cell carries Excel's quote prefix, so it stays text when edited): no visible apostrophe. Numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -29,6 +31,15 @@ def neutralise(value: str) -> str:
 
 def _cell(value: Cell) -> Cell:
     return neutralise(value) if isinstance(value, str) else value
+
+
+def set_cell(cell: Any, value: Cell) -> None:
+    """Write `value` into an openpyxl cell; a text is always text, never a formula, whatever it starts with."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
 
 
 @dataclass(frozen=True)
@@ -55,9 +66,9 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     workbook.remove(workbook.active)
     for sheet in sheets:
         ws = workbook.create_sheet(sheet.title[:31])
-        ws.append([_cell(h) for h in sheet.headers])
-        for row in sheet.rows:
-            ws.append([_cell(v) for v in row])
+        for row_number, values in enumerate([sheet.headers, *sheet.rows], start=1):
+            for column, value in enumerate(values, start=1):
+                set_cell(ws.cell(row_number, column), value)
         for cell in ws[1]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="E6E6E6")
@@ -65,7 +76,6 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 if isinstance(cell.value, str):
-                    cell.data_type = "s"  # never a formula, whatever the text
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
         for index, header in enumerate(sheet.headers, start=1):
             longest = max([len(str(header)), *(len(str(r[index - 1] or "")) for r in sheet.rows)])
