@@ -275,7 +275,7 @@ CREATE TABLE issued_document (       -- every printed / saved sheet: reprints ke
     content_sha256 TEXT NOT NULL,
     trail_head   TEXT NOT NULL,
     issued_at    TEXT NOT NULL,
-    content_json TEXT,               -- the canonical content issued (re-renders the issued file exactly)
+    pdf          BLOB,               -- the issued file, byte for byte (reissue, verify-sheet)
     issued_on    TEXT                -- 発行日 chosen at issue (NULL: the day of issued_at)
 );
 

@@ -1,17 +1,19 @@
 """CLI commands: findings-pdf, sheet-issuer, verify-sheet, annual-report, export-findings, export-discrepancies,
-make-signing-key, sign-pdf, verify-signature, signer, sheet-reconciliation."""
+make-signing-key, sign-pdf, verify-signature, signer, sheet-reconciliation, sheet-contact, sheet-addressee,
+sheet-number-format."""
 
 from __future__ import annotations
 
 import argparse
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import JukiAuditError
-from ..core.wareki import format_wareki
+from ..core.wareki import format_wareki, parse_date
 from ..security.atomic import write_atomic
-from ..services import audits, exports, reports, reports_annual, signing
+from ..services import audits, doc_numbers, exports, reports, reports_annual, signing
 
 EXIT_MISMATCH = 4
 
@@ -22,7 +24,23 @@ def register(subparsers: Any) -> None:
     which.add_argument("--audit", type=int, metavar="ID", help="監査 ID(内容が同じなら同じ番号で再発行)")
     which.add_argument("--doc", metavar="NUMBER", help="発行済みの文書番号: 発行時と同じ PDF を再発行する")
     sheet.add_argument("--out", type=Path, required=True, metavar="FILE", help="出力する PDF")
+    sheet.add_argument("--date", metavar="DATE", help="発行日(既定: 今日。2025/10/03 や 令和7年10月3日)")
+    sheet.add_argument("--allow-incomplete", action="store_true",
+                       help="未評価の項目がある、または未実施の監査でも発行する(確認のうえで)")
     sheet.set_defaults(func=cmd_findings_pdf)
+
+    contact = subparsers.add_parser("sheet-contact", help="通知書の担当・連絡先の行を表示する(TEXT を付けると設定、\"\" で消す)")
+    contact.add_argument("text", nargs="?", metavar="TEXT", help="例: 担当 市町村課 行政係 電話 026-000-0000")
+    contact.set_defaults(func=cmd_sheet_contact)
+
+    addressee = subparsers.add_parser("sheet-addressee", help="機関の長の役職(通知書の宛先)を表示する(TITLE を付けると設定)")
+    addressee.add_argument("--agency", required=True, metavar="CODE")
+    addressee.add_argument("title", nargs="?", metavar="TITLE", help="例: こども・家庭課長")
+    addressee.set_defaults(func=cmd_sheet_addressee)
+
+    number = subparsers.add_parser("sheet-number-format", help="文書番号の書式を表示する(FORMAT を付けると設定)")
+    number.add_argument("format", nargs="?", metavar="FORMAT", help="例: 市町村第{n}号({n} は通し番号)")
+    number.set_defaults(func=cmd_sheet_number_format)
 
     issuer = subparsers.add_parser("sheet-issuer", help="指摘事項票の発信者名を表示する(NAME を付けると設定する)")
     issuer.add_argument("name", nargs="?", metavar="NAME", help="例: 長野県 市町村課長")
@@ -90,7 +108,11 @@ def cmd_findings_pdf(args: argparse.Namespace, ctx: Any) -> int:
     if args.doc is not None:
         pdf, issue = reports.reissue_findings_sheet(db, args.doc)
     else:
-        pdf, issue = reports.findings_sheet_pdf(db, args.audit)
+        issued_on = None if args.date is None else parse_date(args.date, "--date")
+        for warning in reports.issue_date_warnings(db, args.audit, issued_on or date.today()):
+            print(f"注意: {warning}")
+        pdf, issue = reports.findings_sheet_pdf(db, args.audit, issued_on=issued_on,
+                                                allow_incomplete=args.allow_incomplete)
     write_atomic(args.out, pdf)
     what = "再発行しました(同じ文書)" if issue.reprint else "発行しました"
     print(f"{what}: 文書番号 {issue.doc_number}  SHA-256 {issue.content_sha256}  → {args.out}")
@@ -102,6 +124,30 @@ def cmd_sheet_issuer(args: argparse.Namespace, ctx: Any) -> int:
     if args.name is not None:
         reports.set_issuer(db, args.name)
     print(f"発信者: {reports.issuer(db)}")
+    return 0
+
+
+def cmd_sheet_contact(args: argparse.Namespace, ctx: Any) -> int:
+    db = ctx.db(create=False)
+    if args.text is not None:
+        reports.set_contact(db, args.text)
+    print(f"担当・連絡先: {reports.contact(db) or '(なし)'}")
+    return 0
+
+
+def cmd_sheet_addressee(args: argparse.Namespace, ctx: Any) -> int:
+    db = ctx.db(create=False)
+    if args.title is not None:
+        reports.set_head_title(db, args.agency, args.title)
+    print(f"宛先: {reports.head_title(db, args.agency)} 様")
+    return 0
+
+
+def cmd_sheet_number_format(args: argparse.Namespace, ctx: Any) -> int:
+    db = ctx.db(create=False)
+    if args.format is not None:
+        doc_numbers.set_number_format(db, args.format)
+    print(f"文書番号の書式: {doc_numbers.number_format(db)}({doc_numbers.FIELDS})")
     return 0
 
 

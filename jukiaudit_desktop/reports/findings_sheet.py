@@ -80,13 +80,17 @@ class FindingsSheet:
 
 @dataclass(frozen=True)
 class Issue:
-    """How one sheet was issued: the number, the day, the trail head and whether this print is a reprint."""
+    """How one sheet was issued: the number, the day, the trail head, whether this print is a reprint, and the
+    letter's addressee and contact line (about the issuing, so not in the content hash)."""
 
     doc_number: str
     issued_on: date
     trail_head: str
     content_sha256: str
     reprint: bool = False
+    draft: bool = False  # a preview of an audit not ready to issue: watermarked 下書き, no number
+    addressee: str = ""  # 「○○課長 様」: the agency head's title (the letter's, not the audit's content)
+    contact: str = ""    # 担当・連絡先 line under the sender
 
 
 def _plain(value: Any) -> Any:
@@ -110,33 +114,3 @@ def canonical_json(sheet: FindingsSheet) -> bytes:
 def content_sha256(sheet: FindingsSheet) -> str:
     return hashlib.sha256(canonical_json(sheet)).hexdigest()
 
-
-def _day(text: str | None) -> date | None:
-    return None if text is None else date.fromisoformat(text)
-
-
-def _decimal(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
-
-
-def sheet_from_json(data: bytes | str) -> FindingsSheet:
-    """The sheet a canonical JSON describes (the inverse of canonical_json)."""
-    content = json.loads(data)
-    if content.get("version") != CANONICAL_VERSION:
-        raise ValueError(f"unknown canonical version {content.get('version')}")
-    s = content["sheet"]
-    rec = s["reconciliation"]
-    return FindingsSheet(
-        audit_id=s["audit_id"], issuer=s["issuer"], agency_code=s["agency_code"], agency_name=s["agency_name"],
-        audit_type=s["audit_type"], fiscal_year=s["fiscal_year"], start_date=_day(s["start_date"]),
-        end_date=_day(s["end_date"]), place=s["place"], auditors=tuple(s["auditors"]),
-        attendees=tuple(s["attendees"]),
-        scores=tuple(ScoreLine(x["category"], _decimal(x["self_average"]), _decimal(x["verified_average"]),
-                               x["items"]) for x in s["scores"]),
-        overall_self=_decimal(s["overall_self"]), overall_verified=_decimal(s["overall_verified"]),
-        findings=tuple(FindingLine(f["number"], f["finding_class"], f["severity"], f["title"], f["condition"],
-                                   f["criteria"], f["recommendation"], _day(f["due_date"])) for f in s["findings"]),
-        reconciliation=None if rec is None else ReconciliationSummary(
-            _day(rec["period_from"]), _day(rec["period_to"]), date.fromisoformat(rec["run_on"]),
-            tuple(ReconciliationLine(**line) for line in rec["lines"]), tuple(rec["skipped"])),
-    )

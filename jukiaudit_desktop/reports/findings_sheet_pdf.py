@@ -26,6 +26,9 @@ from .pdf_base import (
 )
 
 SHEET_TITLE = "住基ネット監査結果通知書(指摘事項票)"
+SELF_CHECK_TITLE = "住基ネット自己点検結果通知書(指摘事項票)"
+SELF_CHECK = "自己点検"
+DRAFT = "下書き"
 KEYWORD_PREFIX = "jukiaudit-sheet"
 BLANK_DATE = "令和　　年　　月　　日"
 
@@ -65,19 +68,38 @@ def parse_qr_payload(text: str) -> tuple[str, str] | None:
     return None if match is None else (match["doc"], match["sha"].lower())
 
 
+def title(sheet: FindingsSheet) -> str:
+    return SELF_CHECK_TITLE if sheet.audit_type == SELF_CHECK else SHEET_TITLE
+
+
+def _intro(sheet: FindingsSheet) -> str:
+    """The letter's paragraph: a 自己点検 is the agency's own check, an audit is ours; the 改善報告 is asked for
+    only when there are findings."""
+    year = format_fiscal_year(sheet.fiscal_year)
+    if sheet.audit_type == SELF_CHECK:
+        text = (f"貴所属が実施した{year}住民基本台帳ネットワークシステムの自己点検の結果を確認しましたので、"
+                "下記のとおり通知します。")
+    else:
+        text = f"{year}住民基本台帳ネットワークシステムの{sheet.audit_type}を実施しましたので、その結果を下記のとおり通知します。"
+    if sheet.findings:
+        text += "指摘事項については、それぞれの改善報告期限までに改善状況を報告してください。"
+    return text
+
+
 def _opening(sheet: FindingsSheet, issue: Issue, s: Styles) -> list[Flowable]:
+    number = f"{DRAFT}(文書番号なし)" if issue.draft else f"文書番号 {issue.doc_number}"
+    sender = [paragraph(sheet.issuer, s.right)]
+    if issue.contact:
+        sender.append(paragraph(issue.contact, s.right_small))
     return [
-        paragraph(f"文書番号 {issue.doc_number}", s.right),
+        paragraph(number, s.right),
         paragraph(format_wareki(issue.issued_on), s.right),
         Spacer(1, 3 * mm),
-        paragraph(f"{sheet.agency_name} 御中", s.body),
-        paragraph(sheet.issuer, s.right),
+        paragraph(issue.addressee or f"{sheet.agency_name} 御中", s.body),
+        *sender,
         Spacer(1, 5 * mm),
-        paragraph(SHEET_TITLE, s.title),
-        paragraph(
-            f"{format_fiscal_year(sheet.fiscal_year)}住民基本台帳ネットワークシステムの{sheet.audit_type}を"
-            "実施しましたので、その結果を下記のとおり通知します。指摘事項については、改善報告期限までに"
-            "改善状況を報告してください。", s.body),
+        paragraph(title(sheet), s.title),
+        paragraph(_intro(sheet), s.body),
         Spacer(1, 2 * mm),
         paragraph("記", s.title),
     ]
@@ -200,6 +222,10 @@ def _signatures(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
 
 
 def _integrity(issue: Issue, s: Styles) -> list[Flowable]:
+    if issue.draft:
+        return [KeepTogether([paragraph("6 真正性の確認", s.heading),
+                              paragraph("下書きのため、文書番号と照合用の情報はありません。", s.body)]),
+                Spacer(1, 3 * mm), paragraph("以上", s.right)]
     size = 28 * mm
     drawing = QrFlowable(qr_payload(issue), size)
     text = [
@@ -225,10 +251,11 @@ def render_findings_sheet(sheet: FindingsSheet, issue: Issue) -> bytes:
         *_reconciliation(sheet, s), *_signatures(sheet, s), *_integrity(issue, s),
     ]
     info = DocumentInfo(
-        title=SHEET_TITLE, doc_number=issue.doc_number, issued_on=issue.issued_on,
+        title=title(sheet), doc_number=f"{DRAFT}(番号なし)" if issue.draft else issue.doc_number,
+        issued_on=issue.issued_on,
         header_left=f"{sheet.agency_name} {format_fiscal_year(sheet.fiscal_year)} {sheet.audit_type}",
         footer_note=f"SHA-256 {issue.content_sha256[:16]}…  証跡 {issue.trail_head}",
         subject=f"{sheet.agency_name} {format_fiscal_year(sheet.fiscal_year)} {sheet.audit_type} 結果通知",
-        keywords=metadata_keywords(issue),
+        keywords="" if issue.draft else metadata_keywords(issue), watermark=DRAFT if issue.draft else "",
     )
     return render_pdf(story, info)

@@ -60,6 +60,7 @@ class Styles:
     cell_header: ParagraphStyle
     cell_right: ParagraphStyle
     right: ParagraphStyle
+    right_small: ParagraphStyle
 
 
 def styles() -> Styles:
@@ -75,6 +76,7 @@ def styles() -> Styles:
         cell_header=_style("cell_header", 8.5, 11.5, alignment=TA_CENTER),
         cell_right=_style("cell_right", 8.5, 11.5, alignment=TA_RIGHT),
         right=_style("right", 9.5, 14, alignment=TA_RIGHT),
+        right_small=_style("right_small", 8, 11, alignment=TA_RIGHT),
     )
 
 
@@ -113,6 +115,7 @@ class DocumentInfo:
     footer_note: str = ""       # e.g. the content hash, printed small on every page
     subject: str = ""
     keywords: str = ""          # machine-readable tags read back by verify (see reports.integrity)
+    watermark: str = ""         # e.g. 下書き, drawn large and light across every page
     author: str = "JukiAudit Desktop"
 
 
@@ -159,6 +162,12 @@ def _draw_frame_texts(info: DocumentInfo, canvas: Canvas, _doc: Any) -> None:
     if info.footer_note:
         canvas.setFont(FONT_NAME, 6.5)
         canvas.drawString(MARGIN_X, 10 * mm, info.footer_note)
+    if info.watermark:
+        canvas.setFillColor(colors.Color(0.5, 0.5, 0.5, alpha=0.25))
+        canvas.setFont(FONT_NAME, 96)
+        canvas.translate(width / 2, height / 2)
+        canvas.rotate(45)
+        canvas.drawCentredString(0, -32, info.watermark)
     canvas.restoreState()
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from ..core.audit import Audit
+from ..core.audit import Audit, AuditStatus, AuditType
 from ..core.errors import InputError, JukiAuditError
+from ..core.wareki import format_wareki
 from ..reconcile.model import Kind
 from ..reports.findings_sheet import (
     FindingLine,
@@ -18,21 +19,21 @@ from ..reports.findings_sheet import (
     ReconciliationLine,
     ReconciliationSummary,
     ScoreLine,
-    canonical_json,
     content_sha256,
-    sheet_from_json,
 )
 from ..reports.findings_sheet_pdf import KEYWORD_PREFIX, QR_PREFIX, parse_qr_payload, render_findings_sheet
 from ..reports.sheet_file import file_problems
 from ..storage import reports_repo, trail
 from ..storage.database import Database
-from . import reconciliation, settings
-from .audits import get_audit, score_summary
+from . import doc_numbers, reconciliation, settings
+from .audits import audit_items, get_audit, score_summary
 from .findings import list_findings
+from .master_data import require_agency
 
 FINDINGS_SHEET = "findings_sheet"
 ISSUER_SETTING = "reports.issuer"
-DEFAULT_ISSUER = "住民基本台帳ネットワークシステム セキュリティ責任者"  # the sheet's sender until set
+DEFAULT_ISSUER = "市町村課長"  # the sheet's sender until set
+CONTACT_SETTING = "reports.contact"
 
 
 def issuer(db: Database) -> str:
@@ -44,6 +45,39 @@ def set_issuer(db: Database, name: str) -> None:
     if not name.strip():
         raise InputError("発信者名が空です。例: 長野県 市町村課長")
     settings.set_value(db, ISSUER_SETTING, name.strip())
+
+
+def contact(db: Database) -> str:
+    """The 担当・連絡先 line printed under the sender ('' = none)."""
+    return str(settings.get(db, CONTACT_SETTING, ""))
+
+
+def set_contact(db: Database, text: str) -> None:
+    settings.set_value(db, CONTACT_SETTING, text.strip())
+
+
+def head_title(db: Database, agency_code: str) -> str:
+    """The agency head's title the 通知書 is addressed to: as set for the agency, else its name + 長."""
+    agency = require_agency(db, agency_code)
+    assert agency.id is not None
+    title = reports_repo.head_title(db, agency.id)
+    if title:
+        return title
+    return agency.name if agency.name.endswith("長") else f"{agency.name}長"
+
+
+def set_head_title(db: Database, agency_code: str, title: str) -> None:
+    agency = require_agency(db, agency_code)
+    assert agency.id is not None
+    if not title.strip():
+        raise InputError("宛先の役職名が空です。例: こども・家庭課長")
+    with db.transaction():
+        reports_repo.set_head_title(db, agency.id, title.strip())
+        trail.record(db, "agency.head_title", agency=agency_code)
+
+
+def _letter(db: Database, sheet: FindingsSheet) -> dict[str, str]:
+    return {"addressee": f"{head_title(db, sheet.agency_code)} 様", "contact": contact(db)}
 
 
 def _reconciliation(db: Database, run_id: int | None) -> ReconciliationSummary | None:
@@ -69,7 +103,7 @@ def sheet_run(db: Database, audit: Audit) -> int | None:
     sheet unless chosen); else the agency's latest run whose period overlaps the audit's 年度."""
     assert audit.id is not None
     pinned = reports_repo.audit_reconciliation(db, audit.id)
-    if pinned is not None or reports_repo.issued_for_audit(db, FINDINGS_SHEET, audit.id):
+    if pinned is not None or reports_repo.issued_count(db, FINDINGS_SHEET, audit.id):
         return pinned
     return reports_repo.latest_run_overlapping(db, audit.agency_id, f"{audit.fiscal_year}-04-01",
                                                f"{audit.fiscal_year + 1}-03-31")
@@ -115,16 +149,40 @@ def build_findings_sheet(db: Database, audit_id: int) -> FindingsSheet:
     )
 
 
-def _next_doc_number(db: Database, sheet: FindingsSheet) -> str:
-    edition = len(reports_repo.issued_for_audit(db, FINDINGS_SHEET, sheet.audit_id)) + 1
-    return f"JKA-{sheet.fiscal_year}-{sheet.audit_id:04d}-{edition:02d}"
+def incomplete_reasons(db: Database, audit_id: int) -> list[str]:
+    """Why the audit is not ready for its result notice (empty: ready): unscored items, not yet conducted."""
+    audit = get_audit(db, audit_id)
+    reasons = []
+    self_check = audit.audit_type is AuditType.SELF_CHECK
+    unscored = sum(1 for i in audit_items(db, audit_id) if (i.self_score if self_check else i.verified) is None)
+    if unscored:
+        reasons.append(f"未評価の項目が {unscored} 件あります")
+    if audit.status in (AuditStatus.PLANNED, AuditStatus.NOTIFIED):
+        reasons.append(f"監査の状態が「{audit.status.value}」です(まだ実施していません)")
+    return reasons
 
 
-def issue_findings_sheet(db: Database, audit_id: int) -> tuple[FindingsSheet, Issue]:
-    """Issue the sheet, or reprint it when the same content was issued before (same number, hash and date).
+def issue_date_warnings(db: Database, audit_id: int, issued_on: date) -> list[str]:
+    """What looks wrong about a 発行日: after an 改善報告期限, or before the audit ended."""
+    audit = get_audit(db, audit_id)
+    warnings = []
+    last_day = audit.end_date or audit.start_date
+    if last_day is not None and issued_on < last_day:
+        warnings.append(f"発行日 {format_wareki(issued_on)} が監査の実施日({format_wareki(last_day)})より前です。")
+    overdue = [f for f in list_findings(db, audit_id) if f.due_date is not None and f.due_date < issued_on]
+    if overdue:
+        warnings.append(f"発行日 {format_wareki(issued_on)} が改善報告期限を過ぎた指摘事項が {len(overdue)} 件あります"
+                        f"(最も早い期限 {format_wareki(min(f.due_date for f in overdue if f.due_date))})。")
+    return warnings
 
-    A changed content gets the next edition number; the earlier editions stay on record. Either way the
-    print is written to the trail (sheet.issue / sheet.reprint).
+
+def findings_sheet_pdf(db: Database, audit_id: int, *, issued_on: date | None = None,
+                       allow_incomplete: bool = False) -> tuple[bytes, Issue]:
+    """Issue the sheet (a number, the 発行日, the file kept byte for byte), or reprint it when the same content
+    was issued before (the same file again). An audit that is not ready is issued only when allowed.
+
+    A changed content gets the next number; the earlier editions stay on record. Either way the print is
+    written to the trail (sheet.issue / sheet.reprint).
     """
     with db.transaction():
         audit = get_audit(db, audit_id)
@@ -134,17 +192,23 @@ def issue_findings_sheet(db: Database, audit_id: int) -> tuple[FindingsSheet, Is
         sheet = build_findings_sheet(db, audit_id)
         digest = content_sha256(sheet)
         issued = reports_repo.find_issued(db, FINDINGS_SHEET, audit_id, digest)
-        if issued is None:
-            head = str(trail.current_head(db))
-            issued = reports_repo.insert_issued(db, _next_doc_number(db, sheet), FINDINGS_SHEET, audit_id, digest,
-                                                head, datetime.now().astimezone().isoformat(timespec="seconds"),
-                                                canonical_json(sheet).decode("utf-8"))
-            trail.record(db, "sheet.issue", doc_number=issued.doc_number, audit_id=audit_id, sha256=digest)
-            reprint = False
-        else:
+        if issued is not None:
             trail.record(db, "sheet.reprint", doc_number=issued.doc_number, audit_id=audit_id, sha256=digest)
-            reprint = True
-    return sheet, _issue_of(issued, reprint)
+            return _issued_file(db, issued) or render_findings_sheet(sheet, _issue_of(issued)), _issue_of(issued, True)
+        reasons = incomplete_reasons(db, audit_id)
+        if reasons and not allow_incomplete:
+            raise InputError(f"監査 {audit_id} はまだ発行できる状態ではありません({'、'.join(reasons)})。"
+                             "このまま発行するには確認のうえ --allow-incomplete を付けてください。")
+        number, serial = doc_numbers.next_number(db, FINDINGS_SHEET, sheet.fiscal_year, audit_id)
+        issue = Issue(number, issued_on or date.today(), str(trail.current_head(db)), digest, **_letter(db, sheet))
+        pdf = render_findings_sheet(sheet, issue)
+        reports_repo.take_serial(db, serial)
+        reports_repo.insert_issued(db, number, FINDINGS_SHEET, audit_id, digest, issue.trail_head,
+                                   datetime.now().astimezone().isoformat(timespec="seconds"), pdf,
+                                   issue.issued_on.isoformat())
+        trail.record(db, "sheet.issue", doc_number=number, audit_id=audit_id, sha256=digest,
+                     issued_on=issue.issued_on.isoformat(), incomplete=bool(reasons))
+    return pdf, issue
 
 
 def _issue_of(issued: reports_repo.IssuedDocument, reprint: bool = False) -> Issue:
@@ -152,14 +216,14 @@ def _issue_of(issued: reports_repo.IssuedDocument, reprint: bool = False) -> Iss
                  issued.content_sha256, reprint)
 
 
-def _issued_sheet(db: Database, issued: reports_repo.IssuedDocument) -> FindingsSheet | None:
-    """The content the number was issued with: as kept at issue, or (issued before content was kept) the
-    database's content when it still has the issued hash; None when it can no longer be rebuilt."""
-    if issued.content_json is not None:
-        return sheet_from_json(issued.content_json)
+def _issued_file(db: Database, issued: reports_repo.IssuedDocument) -> bytes | None:
+    """The issued file: as kept at issue, or (issued before files were kept) rendered again from the database
+    when its content still has the issued hash; None when it can no longer be rebuilt."""
+    if issued.pdf is not None:
+        return issued.pdf
     assert issued.audit_id is not None
     sheet = build_findings_sheet(db, issued.audit_id)
-    return sheet if content_sha256(sheet) == issued.content_sha256 else None
+    return render_findings_sheet(sheet, _issue_of(issued)) if content_sha256(sheet) == issued.content_sha256 else None
 
 
 def reissue_findings_sheet(db: Database, doc_number: str) -> tuple[bytes, Issue]:
@@ -167,33 +231,30 @@ def reissue_findings_sheet(db: Database, doc_number: str) -> tuple[bytes, Issue]
     issued = reports_repo.issued_by_number(db, doc_number)
     if issued is None or issued.kind != FINDINGS_SHEET:
         raise InputError(f"文書番号 {doc_number} の指摘事項票の発行記録がありません。")
-    sheet = _issued_sheet(db, issued)
-    if sheet is None:
-        raise InputError(f"文書番号 {doc_number} は発行時の内容が保存されておらず、内容も変わっているため再発行できません。"
-                         "新しい番号で発行してください。")
+    pdf = _issued_file(db, issued)
+    if pdf is None:
+        raise InputError(f"文書番号 {doc_number} は発行時のファイルが保存されておらず、内容も変わっているため"
+                         "再発行できません。新しい番号で発行してください。")
     with db.transaction():
         trail.record(db, "sheet.reprint", doc_number=doc_number, audit_id=issued.audit_id,
                      sha256=issued.content_sha256)
-    return render_findings_sheet(sheet, _issue_of(issued, reprint=True)), _issue_of(issued, reprint=True)
+    return pdf, _issue_of(issued, reprint=True)
 
 
-def preview_findings_sheet(db: Database, audit_id: int) -> tuple[bytes, Issue]:
+def preview_findings_sheet(db: Database, audit_id: int, issued_on: date | None = None) -> tuple[bytes, Issue]:
     """The sheet as it would be issued now, without recording anything. Already issued content shows as its
     reprint; new content shows the number, date and trail head an issue right now would give it, so the
-    printed sheet is byte-identical to the preview unless the data changes in between."""
+    printed sheet is byte-identical to the preview unless the data changes in between. An audit not ready to
+    issue previews as a 下書き: watermarked, without a number."""
     sheet = build_findings_sheet(db, audit_id)
     digest = content_sha256(sheet)
     issued = reports_repo.find_issued(db, FINDINGS_SHEET, audit_id, digest)
     if issued is not None:
-        issue = _issue_of(issued, reprint=True)
-    else:
-        issue = Issue(_next_doc_number(db, sheet), date.today(), str(trail.current_head(db)), digest)
-    return render_findings_sheet(sheet, issue), issue
-
-
-def findings_sheet_pdf(db: Database, audit_id: int) -> tuple[bytes, Issue]:
-    """Issue (or reprint) and render: the PDF bytes and how it was issued."""
-    sheet, issue = issue_findings_sheet(db, audit_id)
+        return _issued_file(db, issued) or render_findings_sheet(sheet, _issue_of(issued)), _issue_of(issued, True)
+    day, head = issued_on or date.today(), str(trail.current_head(db))
+    draft = bool(incomplete_reasons(db, audit_id))
+    number = "" if draft else doc_numbers.next_number(db, FINDINGS_SHEET, sheet.fiscal_year, audit_id)[0]
+    issue = Issue(number, day, head, digest, draft=draft, **_letter(db, sheet))
     return render_findings_sheet(sheet, issue), issue
 
 
@@ -256,11 +317,12 @@ def _compare(db: Database, doc_number: str, sheet_sha: str, where: str, pdf: byt
     current = content_sha256(build_findings_sheet(db, issued.audit_id))
     problems: list[str] = []
     if pdf is not None:
-        sheet = _issued_sheet(db, issued)
-        if sheet is None:
-            problems.append("発行時の内容が保存されていない番号のため、PDF が発行時のままか確かめられません。")
+        issued_pdf = _issued_file(db, issued)
+        if issued_pdf is None:
+            problems.append("発行時のファイルが保存されていない番号で内容も変わっているため、PDF が発行時のままか"
+                            "確かめられません。")
         else:
-            problems.extend(file_problems(pdf, render_findings_sheet(sheet, _issue_of(issued))))
+            problems.extend(file_problems(pdf, issued_pdf))
     return SheetVerification(doc_number, sheet_sha, issued.content_sha256, current, tuple(problems),
                              tuple(_check_trail_head(db, issued, printed_head)))
 

@@ -70,9 +70,10 @@ def sign_file(source: Path, target: Path, key_path: Path, passphrase: str, *, re
     return _sign_and_write(_read(source, "PDF"), target, key_path, passphrase, reason=reason, location=location)
 
 
-def sign_findings_sheet(db: Database, audit_id: int, target: Path, key_path: Path, passphrase: str) -> SignatureCheck:
+def sign_findings_sheet(db: Database, audit_id: int, target: Path, key_path: Path, passphrase: str, *,
+                        allow_incomplete: bool = False) -> SignatureCheck:
     """Issue (or reprint) the audit's sheet, sign it with the inspector's key, validate, write, and record it."""
-    pdf, issue = findings_sheet_pdf(db, audit_id)
+    pdf, issue = findings_sheet_pdf(db, audit_id, allow_incomplete=allow_incomplete)
     check = _sign_and_write(pdf, target, key_path, passphrase, reason=f"監査結果の確認(文書番号 {issue.doc_number})",
                             location="")
     with db.transaction():

@@ -17,16 +17,16 @@ class IssuedDocument:
     content_sha256: str
     trail_head: str
     issued_at: str
-    content_json: str | None = None  # the canonical content issued (None: issued before it was kept)
+    pdf: bytes | None = None         # the issued file, byte for byte (None: issued before files were kept)
     issued_on: str | None = None     # 発行日 chosen at issue (None: the day of issued_at)
 
 
-_ISSUED_COLUMNS = "id, doc_number, kind, audit_id, content_sha256, trail_head, issued_at, content_json, issued_on"
+_ISSUED_COLUMNS = "id, doc_number, kind, audit_id, content_sha256, trail_head, issued_at, pdf, issued_on"
 
 
 def _issued(row: tuple[Any, ...]) -> IssuedDocument:
     return IssuedDocument(int(row[0]), str(row[1]), str(row[2]), row[3], str(row[4]), str(row[5]), str(row[6]),
-                          row[7], row[8])
+                          None if row[7] is None else bytes(row[7]), row[8])
 
 
 def find_issued(db: Database, kind: str, audit_id: int | None, content_sha256: str) -> IssuedDocument | None:
@@ -42,22 +42,43 @@ def issued_by_number(db: Database, doc_number: str) -> IssuedDocument | None:
     return None if row is None else _issued(row)
 
 
-def issued_for_audit(db: Database, kind: str, audit_id: int) -> list[IssuedDocument]:
-    rows = db.query(f"SELECT {_ISSUED_COLUMNS} FROM issued_document WHERE kind = ? AND audit_id = ? ORDER BY id",
-                    (kind, audit_id))
-    return [_issued(r) for r in rows]
-
-
 def insert_issued(db: Database, doc_number: str, kind: str, audit_id: int | None, content_sha256: str,
-                  trail_head: str, issued_at: str, content_json: str | None = None,
+                  trail_head: str, issued_at: str, pdf: bytes | None = None,
                   issued_on: str | None = None) -> IssuedDocument:
     cursor = db.execute(
         "INSERT INTO issued_document (doc_number, kind, audit_id, content_sha256, trail_head, issued_at, "
-        "content_json, issued_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (doc_number, kind, audit_id, content_sha256, trail_head, issued_at, content_json, issued_on),
+        "pdf, issued_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (doc_number, kind, audit_id, content_sha256, trail_head, issued_at, pdf, issued_on),
     )
     return IssuedDocument(int(cursor.lastrowid), doc_number, kind, audit_id, content_sha256, trail_head, issued_at,
-                          content_json, issued_on)
+                          pdf, issued_on)
+
+
+_SERIAL_SETTING = "reports.doc_serial"
+
+
+def last_serial(db: Database) -> int:
+    """The last 通し番号 given (it only goes up: a number is never given twice)."""
+    value = db.scalar("SELECT value FROM setting WHERE name = ?", (_SERIAL_SETTING,))
+    return 0 if value is None else int(value)
+
+
+def take_serial(db: Database, serial: int) -> None:
+    db.execute("INSERT INTO setting (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = "
+               "max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))", (_SERIAL_SETTING, str(serial)))
+
+
+def issued_count(db: Database, kind: str, audit_id: int) -> int:
+    return int(db.scalar("SELECT count(*) FROM issued_document WHERE kind = ? AND audit_id = ?", (kind, audit_id)))
+
+
+def head_title(db: Database, agency_id: int) -> str | None:
+    title = db.scalar("SELECT head_title FROM agency WHERE id = ?", (agency_id,))
+    return None if title is None else str(title)
+
+
+def set_head_title(db: Database, agency_id: int, title: str) -> None:
+    db.execute("UPDATE agency SET head_title = ? WHERE id = ?", (title, agency_id))
 
 
 def audit_reconciliation(db: Database, audit_id: int) -> int | None:
