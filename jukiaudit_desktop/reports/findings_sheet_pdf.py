@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from ..core.wareki import format_fiscal_year, format_wareki
-from .findings_sheet import FindingsSheet, Issue
+from .findings_sheet import FindingLine, FindingsSheet, Issue
 from .pdf_base import (
     CONTENT_WIDTH,
     FONT_NAME,
@@ -31,6 +31,7 @@ SELF_CHECK = "自己点検"
 DRAFT = "下書き"
 KEYWORD_PREFIX = "jukiaudit-sheet"
 BLANK_DATE = "令和　　年　　月　　日"
+HEADING_ROOM = 45 * mm  # a heading with less room than this below it starts the next page
 
 
 def _wareki_or_dash(day: date | None) -> str:
@@ -117,7 +118,7 @@ def _overview(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
     ]
     table = grid_table([[paragraph(k, s.cell), paragraph(v, s.cell)] for k, v in rows],
                        [32 * mm, CONTENT_WIDTH - 32 * mm], header_rows=0, header_column=True)
-    return [paragraph("1 監査の概要", s.heading), table]
+    return [*_heading("1 監査の概要", s), table]
 
 
 def _scores(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
@@ -134,40 +135,50 @@ def _scores(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
     widths = [CONTENT_WIDTH - 3 * 30 * mm, 30 * mm, 30 * mm, 30 * mm]
     table = grid_table(rows, widths, extra_style=[("LINEABOVE", (0, -1), (-1, -1), 1.0, RULE_COLOUR)])
     note = paragraph("点数は3点満点。該当なし及び未評価の項目は平均に含めない。", s.small)
-    return [paragraph("2 評価結果(3点満点)", s.heading), table, Spacer(1, 1 * mm), note]
+    return [*_heading("2 評価結果(3点満点)", s), table, Spacer(1, 1 * mm), note]
+
+
+def _heading(text: str, s: Styles) -> list[Flowable]:
+    """A section heading that never stands alone at a page foot: it starts a new page when little room is left."""
+    return [CondPageBreak(HEADING_ROOM), paragraph(text, s.heading)]
+
+
+def _finding_table(f: FindingLine, s: Styles, with_header: bool) -> Table:
+    """One finding as its own table: when it continues on the next page, its No. and 件名 row repeats there
+    (and the column header too for the first finding, which carries it)."""
+    fields = [
+        ("件名", f.title),
+        ("区分・重要度", f"{f.finding_class}(重要度 {f.severity})"),
+        ("現状(事実)", f.condition or "—"),
+        ("判断基準", f.criteria or "—"),
+        ("改善を求める事項", f.recommendation or "—"),
+        ("改善報告期限", _wareki_or_dash(f.due_date)),
+    ]
+    rows: list[list[Flowable | str]] = []
+    if with_header:
+        rows.append([paragraph(t, s.cell_header) for t in ("No.", "項目", "内容")])
+    for i, (label, text) in enumerate(fields):
+        rows.append([paragraph(str(f.number) if i == 0 else "", s.cell_header),
+                     paragraph(label, s.cell), paragraph(text, s.cell)])
+    title_row = 1 if with_header else 0
+    style: list[tuple[Any, ...]] = [("VALIGN", (0, title_row), (-1, -1), "TOP"),
+                                    ("BOX", (0, title_row), (-1, -1), 1.2, RULE_COLOUR)]
+    return grid_table(rows, [12 * mm, 30 * mm, CONTENT_WIDTH - 42 * mm], header_rows=title_row,
+                      repeat_rows=title_row + 1, extra_style=style)
 
 
 def _findings(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
-    heading = paragraph("3 指摘事項", s.heading)
+    heading = _heading("3 指摘事項", s)
     if not sheet.findings:
-        return [heading, paragraph("指摘事項はありません。", s.body)]
-    rows: list[list[Flowable | str]] = [[paragraph(t, s.cell_header) for t in ("No.", "項目", "内容")]]
-    block_starts = []
-    for f in sheet.findings:
-        block_starts.append(len(rows))
-        fields = [
-            ("件名", f.title),
-            ("区分・重要度", f"{f.finding_class}(重要度 {f.severity})"),
-            ("現状(事実)", f.condition or "—"),
-            ("判断基準", f.criteria or "—"),
-            ("改善を求める事項", f.recommendation or "—"),
-            ("改善報告期限", _wareki_or_dash(f.due_date)),
-        ]
-        for i, (label, text) in enumerate(fields):
-            rows.append([paragraph(str(f.number) if i == 0 else "", s.cell_header),
-                         paragraph(label, s.cell), paragraph(text, s.cell)])
-    style: list[tuple[Any, ...]] = [("LINEABOVE", (0, start), (-1, start), 1.2, RULE_COLOUR)
-                                    for start in block_starts]
-    style.append(("VALIGN", (0, 1), (-1, -1), "TOP"))
-    table = grid_table(rows, [12 * mm, 30 * mm, CONTENT_WIDTH - 42 * mm], extra_style=style)
-    return [heading, table]
+        return [*heading, paragraph("指摘事項はありません。", s.body)]
+    return [*heading, *(_finding_table(f, s, with_header=i == 0) for i, f in enumerate(sheet.findings))]
 
 
 def _reconciliation(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
-    heading = paragraph("4 業務端末使用管理簿と操作ログの突合結果", s.heading)
+    heading = _heading("4 業務端末使用管理簿と操作ログの突合結果", s)
     rec = sheet.reconciliation
     if rec is None:
-        return [heading, paragraph("この監査では突合を実施していません。", s.body)]
+        return [*heading, paragraph("この監査では突合を実施していません。", s.body)]
     if rec.period_from is None and rec.period_to is None:
         period = "取り込んだ記録の全期間"
     else:
@@ -183,7 +194,7 @@ def _reconciliation(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
                                              for n in (*totals, totals[0] - totals[1] - totals[2])])
     widths = [CONTENT_WIDTH - 4 * 24 * mm] + [24 * mm] * 4
     table = grid_table(rows, widths, extra_style=[("LINEABOVE", (0, -1), (-1, -1), 1.0, RULE_COLOUR)])
-    story = [heading, intro, Spacer(1, 1 * mm), table]
+    story = [*heading, intro, Spacer(1, 1 * mm), table]
     if rec.skipped:
         story.append(paragraph(f"確認できなかった項目(名簿・事務一覧の登録なし): {'、'.join(rec.skipped)}", s.small))
     return story
@@ -224,8 +235,8 @@ def _signatures(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
 def _integrity(issue: Issue, s: Styles) -> list[Flowable]:
     if issue.draft:
         return [KeepTogether([paragraph("6 真正性の確認", s.heading),
-                              paragraph("下書きのため、文書番号と照合用の情報はありません。", s.body)]),
-                Spacer(1, 3 * mm), paragraph("以上", s.right)]
+                              paragraph("下書きのため、文書番号と照合用の情報はありません。", s.body),
+                              Spacer(1, 3 * mm), paragraph("以上", s.right)])]
     size = 28 * mm
     drawing = QrFlowable(qr_payload(issue), size)
     text = [
@@ -239,8 +250,8 @@ def _integrity(issue: Issue, s: Styles) -> list[Flowable]:
     table = Table([[text, drawing]], colWidths=[CONTENT_WIDTH - size - 4 * mm, size + 4 * mm])
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT_NAME), ("BOX", (0, 0), (-1, -1), 0.5, RULE_COLOUR),
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    return [KeepTogether([paragraph("6 真正性の確認", s.heading), table]), Spacer(1, 3 * mm),
-            paragraph("以上", s.right)]
+    # 以上 closes the letter inside the last block, so it never stands alone on a page
+    return [KeepTogether([paragraph("6 真正性の確認", s.heading), table, Spacer(1, 3 * mm), paragraph("以上", s.right)])]
 
 
 def render_findings_sheet(sheet: FindingsSheet, issue: Issue) -> bytes:

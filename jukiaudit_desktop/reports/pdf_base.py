@@ -81,9 +81,11 @@ def styles() -> Styles:
 
 
 def grid_table(rows: Sequence[Sequence[Any]], col_widths: Sequence[float], *, header_rows: int = 1,
-               header_column: bool = False, extra_style: Sequence[tuple[Any, ...]] = ()) -> Table:
-    """A ruled table in the form's style; header rows are shaded and repeated on every page it spans, and a
-    row taller than the room left on a page is split inside the row rather than overflowing."""
+               header_column: bool = False, extra_style: Sequence[tuple[Any, ...]] = (),
+               repeat_rows: int | None = None) -> Table:
+    """A ruled table in the form's style; header rows are shaded and (or the first `repeat_rows` rows) repeated
+    on every page it spans, and a row taller than the room left on a page is split inside the row rather than
+    overflowing."""
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT_NAME),
         ("FONTSIZE", (0, 0), (-1, -1), 8.5),
@@ -98,7 +100,8 @@ def grid_table(rows: Sequence[Sequence[Any]], col_widths: Sequence[float], *, he
     if header_column:
         commands.append(("BACKGROUND", (0, 0), (0, -1), HEADER_FILL))
     commands.extend(extra_style)
-    table = Table([list(r) for r in rows], colWidths=list(col_widths), repeatRows=header_rows, hAlign="LEFT",
+    repeat = header_rows if repeat_rows is None else repeat_rows
+    table = Table([list(r) for r in rows], colWidths=list(col_widths), repeatRows=repeat, hAlign="LEFT",
                   splitInRow=1)
     table.setStyle(TableStyle(commands))
     return table
