@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..core.wareki import format_fiscal_year, format_wareki
+from ..core.wareki import format_fiscal_year
 from ..reconcile.model import KIND_LABELS, Kind
 from ..reports.spreadsheet import Sheet, table_bytes
 from ..security.atomic import write_atomic
@@ -31,7 +31,7 @@ def findings_sheet(db: Database, fiscal_year: int | None = None) -> Sheet:
         rows.append((format_fiscal_year(f.fiscal_year), f.agency_code, f.agency_name,
                      f.audit_type.value if f.audit_type else "", f.id, f.item_code, f.finding_class.value,
                      f.severity.value, f.title, f.condition, f.criteria, f.cause, f.effect, f.recommendation,
-                     format_wareki(f.due_date) if f.due_date else "", f.status.value))
+                     f.due_date, f.status.value))
     return Sheet("指摘事項", FINDING_HEADERS, rows)
 
 

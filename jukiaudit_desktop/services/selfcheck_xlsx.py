@@ -22,7 +22,7 @@ from ..core.audit import NOT_APPLICABLE, NOT_APPLICABLE_LABEL, SCORES_LOCKED, Au
 from ..core.errors import InputError
 from ..core.progress import NO_PROGRESS, Progress
 from ..core.wareki import format_fiscal_year
-from ..reports.spreadsheet import set_cell
+from ..reports.spreadsheet import row_height, set_cell
 from ..security.atomic import write_atomic
 from ..storage import audits_repo as repo
 from ..storage import trail
@@ -45,7 +45,6 @@ WIDTHS = (6, 10, 16, 52, 34, 19, 10, 36)
 SCORE_COL, COMMENT_COL = "G", "H"
 LOCKED_COLUMNS = ("A", "B", "C", "D")  # what the import checks against the checklist
 MAX_ERRORS_SHOWN = 20
-LINE_HEIGHT = 14.0  # points per line of 11-point text
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -96,12 +95,13 @@ def export_form(db: Database, audit_id: int, path: Path) -> Path:
             ws[f"{letter}{row}"].protection = Protection(locked=False)
             ws[f"{letter}{row}"].fill = _INPUT_FILL
         ws[f"{SCORE_COL}{row}"].alignment = Alignment(horizontal="center", vertical="top")
-        ws.row_dimensions[row].height = _row_height(values)
+        ws.row_dimensions[row].height = row_height(values, WIDTHS)
     if items:
         last = FIRST_ITEM_ROW + len(items) - 1
         validation.add(f"{SCORE_COL}{FIRST_ITEM_ROW}:{SCORE_COL}{last}")
     ws.freeze_panes = f"A{FIRST_ITEM_ROW}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -141,15 +141,6 @@ def export_forms(db: Database, fiscal_year: int, folder: Path, progress: Progres
 def _safe(name: str) -> str:
     """A file-name-safe form of an agency name (Windows forbids \\ / : * ? " < > |)."""
     return "".join("_" if c in '\\/:*?"<>|' else c for c in name)
-
-
-def _row_height(values: tuple[object, ...]) -> float:
-    """Points for a row whose wrapped text fits (spreadsheet apps do not grow rows of a written file)."""
-    lines = 1
-    for value, width in zip(values, WIDTHS, strict=True):
-        text_width = sum(2 if ord(c) > 0x2E7F else 1 for c in str(value or ""))  # CJK characters are double
-        lines = max(lines, -(-text_width // max(width - 1, 1)))
-    return LINE_HEIGHT * lines + 4
 
 
 def _marker_values(audit: Audit, template_version: int, item_count: int) -> dict[str, str]:
