@@ -66,7 +66,7 @@ def csv_bytes(sheet: Sheet) -> bytes:
 
 WAREKI_DATE_FORMAT = '[$-411]ggge"年"m"月"d"日"'  # 和暦 in Excel and LibreOffice (locale 0x411 = ja-JP)
 LINE_HEIGHT = 15.0   # points per line of 11-point text
-MAX_WIDTH = 60       # characters
+MAX_WIDTH = 30       # characters: longer texts wrap, so a row of many columns still fits A4 readably
 
 
 def text_width(text: str) -> int:
