@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -119,36 +120,27 @@ def cmd_findings_pdf(args: argparse.Namespace, ctx: Any) -> int:
     return 0
 
 
-def cmd_sheet_issuer(args: argparse.Namespace, ctx: Any) -> int:
-    db = ctx.db(create=False)
-    if args.name is not None:
-        reports.set_issuer(db, args.name)
-    print(f"発信者: {reports.issuer(db)}")
-    return 0
+def _show_or_set(value: str, show: Callable[[Any, argparse.Namespace], str],
+                 change: Callable[[Any, argparse.Namespace], None]) -> Callable[[argparse.Namespace, Any], int]:
+    """A command that prints one sheet setting, after changing it when the argument `value` was given."""
+    def command(args: argparse.Namespace, ctx: Any) -> int:
+        db = ctx.db(create=False)
+        if getattr(args, value) is not None:
+            change(db, args)
+        print(show(db, args))
+        return 0
+    return command
 
 
-def cmd_sheet_contact(args: argparse.Namespace, ctx: Any) -> int:
-    db = ctx.db(create=False)
-    if args.text is not None:
-        reports.set_contact(db, args.text)
-    print(f"担当・連絡先: {reports.contact(db) or '(なし)'}")
-    return 0
-
-
-def cmd_sheet_addressee(args: argparse.Namespace, ctx: Any) -> int:
-    db = ctx.db(create=False)
-    if args.title is not None:
-        reports.set_head_title(db, args.agency, args.title)
-    print(f"宛先: {reports.head_title(db, args.agency)} 様")
-    return 0
-
-
-def cmd_sheet_number_format(args: argparse.Namespace, ctx: Any) -> int:
-    db = ctx.db(create=False)
-    if args.format is not None:
-        doc_numbers.set_number_format(db, args.format)
-    print(f"文書番号の書式: {doc_numbers.number_format(db)}({doc_numbers.FIELDS})")
-    return 0
+cmd_sheet_issuer = _show_or_set("name", lambda db, a: f"発信者: {reports.issuer(db)}",
+                                lambda db, a: reports.set_issuer(db, a.name))
+cmd_sheet_contact = _show_or_set("text", lambda db, a: f"担当・連絡先: {reports.contact(db) or '(なし)'}",
+                                 lambda db, a: reports.set_contact(db, a.text))
+cmd_sheet_addressee = _show_or_set("title", lambda db, a: f"宛先: {reports.head_title(db, a.agency)} 様",
+                                   lambda db, a: reports.set_head_title(db, a.agency, a.title))
+cmd_sheet_number_format = _show_or_set(
+    "format", lambda db, a: f"文書番号の書式: {doc_numbers.number_format(db)}({doc_numbers.FIELDS})",
+    lambda db, a: doc_numbers.set_number_format(db, a.format))
 
 
 def cmd_verify_sheet(args: argparse.Namespace, ctx: Any) -> int:
