@@ -83,9 +83,10 @@ def _signature_revision_problem(reader: Any, revision: int) -> str:
             allowed = {"/Annots"}
         else:
             return "発行時のオブジェクトが書き換えられています"
-        if not (isinstance(now, dict) and isinstance(before, dict)):
+        if not (isinstance(now, generic.DictionaryObject) and isinstance(before, generic.DictionaryObject)):
             return "発行時のオブジェクトが書き換えられています"
-        changed = {k for k in set(now) | set(before) if k not in before or k not in now or now.raw_get(k) != before.raw_get(k)}
+        changed = {k for k in set(now) | set(before)
+                   if k not in before or k not in now or now.raw_get(k) != before.raw_get(k)}
         if not changed <= allowed:
             return "発行時の内容(" + "、".join(sorted(changed - allowed)) + ")が書き換えられています"
     if kinds.get("widget") != 1 or kinds.get("signature") != 1:

@@ -76,8 +76,8 @@ def set_head_title(db: Database, agency_code: str, title: str) -> None:
         trail.record(db, "agency.head_title", agency=agency_code)
 
 
-def _letter(db: Database, sheet: FindingsSheet) -> dict[str, str]:
-    return {"addressee": f"{head_title(db, sheet.agency_code)} 様", "contact": contact(db)}
+def _addressee(db: Database, sheet: FindingsSheet) -> str:
+    return f"{head_title(db, sheet.agency_code)} 様"
 
 
 def _reconciliation(db: Database, run_id: int | None) -> ReconciliationSummary | None:
@@ -200,7 +200,8 @@ def findings_sheet_pdf(db: Database, audit_id: int, *, issued_on: date | None = 
             raise InputError(f"監査 {audit_id} はまだ発行できる状態ではありません({'、'.join(reasons)})。"
                              "このまま発行するには確認のうえ --allow-incomplete を付けてください。")
         number, serial = doc_numbers.next_number(db, FINDINGS_SHEET, sheet.fiscal_year, audit_id)
-        issue = Issue(number, issued_on or date.today(), str(trail.current_head(db)), digest, **_letter(db, sheet))
+        issue = Issue(number, issued_on or date.today(), str(trail.current_head(db)), digest,
+                      addressee=_addressee(db, sheet), contact=contact(db))
         pdf = render_findings_sheet(sheet, issue)
         reports_repo.take_serial(db, serial)
         reports_repo.insert_issued(db, number, FINDINGS_SHEET, audit_id, digest, issue.trail_head,
@@ -254,7 +255,7 @@ def preview_findings_sheet(db: Database, audit_id: int, issued_on: date | None =
     day, head = issued_on or date.today(), str(trail.current_head(db))
     draft = bool(incomplete_reasons(db, audit_id))
     number = "" if draft else doc_numbers.next_number(db, FINDINGS_SHEET, sheet.fiscal_year, audit_id)[0]
-    issue = Issue(number, day, head, digest, draft=draft, **_letter(db, sheet))
+    issue = Issue(number, day, head, digest, draft=draft, addressee=_addressee(db, sheet), contact=contact(db))
     return render_findings_sheet(sheet, issue), issue
 
 

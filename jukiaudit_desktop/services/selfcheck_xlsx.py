@@ -199,8 +199,8 @@ def read_form(db: Database, path: Path, audit_id: int | None = None) -> tuple[Au
     if SHEET not in wb.sheetnames:
         raise InputError(f"シート「{SHEET}」がありません。", str(path))
     ws = wb[SHEET]
-    shown = AGENCY_LINE.match(_normalized(ws["A2"].value))
-    if shown is None or shown["code"] != audit.agency_code:
+    agency_line = AGENCY_LINE.match(_normalized(ws["A2"].value))
+    if agency_line is None or agency_line["code"] != audit.agency_code:
         raise InputError(f"シート {SHEET} セル A2: 機関の表示({_normalized(ws['A2'].value)[:40]})が監査 {audit.id} の機関 "
                          f"{audit.agency_code} {audit.agency_name} と違います。", str(path))
     errors: list[str] = []

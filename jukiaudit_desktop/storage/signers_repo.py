@@ -26,7 +26,7 @@ _COLUMNS = "id, sha256, subject, certificate, added_at"
 
 
 def _signer(row: tuple[object, ...]) -> TrustedSigner:
-    return TrustedSigner(int(row[0]), str(row[1]), str(row[2]), bytes(row[3]), str(row[4]))  # type: ignore[call-overload, arg-type]
+    return TrustedSigner(int(row[0]), str(row[1]), str(row[2]), bytes(row[3]), str(row[4]))  # type: ignore[call-overload]
 
 
 def find(db: Database, sha256: str) -> TrustedSigner | None:
