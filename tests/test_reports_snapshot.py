@@ -101,3 +101,21 @@ def test_content_kept_at_issue_renders_the_issued_sheet(db: Database) -> None:
     pdf, issued = reports.findings_sheet_pdf(db, audit_id)
     reissued, again = reports.reissue_findings_sheet(db, issued.doc_number)
     assert reissued == pdf and again.reprint and again.doc_number == issued.doc_number
+
+
+def test_a_number_issued_before_files_were_kept(db: Database, tmp_path: Path, cli) -> None:
+    """0.1.0 kept no file: its PDF cannot be proved exact (the QR still can); its first reprint is kept."""
+    audit_id = make_audit(db)
+    old = tmp_path / "old.pdf"
+    issued = issue(db, audit_id, old)
+    db.execute("UPDATE issued_document SET pdf = NULL")        # as a 0.1.0 database migrated to this version
+    old.write_bytes(old.read_bytes() + b"% appended\n")         # even this cannot be told apart: refused
+    code, out, _ = cli("verify-sheet", str(old))
+    assert code == 4 and "0.1.0" in out
+    qr = f"JUKIAUDIT-SHEET;doc={issued.doc_number};sha256={issued.content_sha256}"
+    assert cli("verify-sheet", "--qr", qr)[0] == 0
+    first, _ = reports.reissue_findings_sheet(db, issued.doc_number)
+    again, _ = reports.reissue_findings_sheet(db, issued.doc_number)
+    assert first == again and db.scalar("SELECT count(*) FROM issued_document WHERE pdf IS NOT NULL") == 1
+    (tmp_path / "reprint.pdf").write_bytes(first)
+    assert cli("verify-sheet", str(tmp_path / "reprint.pdf"))[0] == 0

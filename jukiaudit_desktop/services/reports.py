@@ -194,7 +194,7 @@ def findings_sheet_pdf(db: Database, audit_id: int, *, issued_on: date | None = 
         issued = reports_repo.find_issued(db, FINDINGS_SHEET, audit_id, digest)
         if issued is not None:
             trail.record(db, "sheet.reprint", doc_number=issued.doc_number, audit_id=audit_id, sha256=digest)
-            return _issued_file(db, issued) or render_findings_sheet(sheet, _issue_of(issued)), _issue_of(issued, True)
+            return _issued_file(db, issued, keep=True) or b"", _issue_of(issued, True)  # same content: never None
         reasons = incomplete_reasons(db, audit_id)
         if reasons and not allow_incomplete:
             raise InputError(f"監査 {audit_id} はまだ発行できる状態ではありません({'、'.join(reasons)})。"
@@ -217,14 +217,20 @@ def _issue_of(issued: reports_repo.IssuedDocument, reprint: bool = False) -> Iss
                  issued.content_sha256, reprint)
 
 
-def _issued_file(db: Database, issued: reports_repo.IssuedDocument) -> bytes | None:
-    """The issued file: as kept at issue, or (issued before files were kept) rendered again from the database
-    when its content still has the issued hash; None when it can no longer be rebuilt."""
+def _issued_file(db: Database, issued: reports_repo.IssuedDocument, *, keep: bool = False) -> bytes | None:
+    """The issued file: as kept at issue, or (issued by 0.1.0, which kept no file) rendered again from the
+    database when its content still has the issued hash — kept from then on when `keep` (a reprint: that print
+    is the file from now on); None when it can no longer be rebuilt."""
     if issued.pdf is not None:
         return issued.pdf
     assert issued.audit_id is not None
     sheet = build_findings_sheet(db, issued.audit_id)
-    return render_findings_sheet(sheet, _issue_of(issued)) if content_sha256(sheet) == issued.content_sha256 else None
+    if content_sha256(sheet) != issued.content_sha256:
+        return None
+    pdf = render_findings_sheet(sheet, _issue_of(issued))
+    if keep:
+        reports_repo.keep_file(db, issued.id, pdf)
+    return pdf
 
 
 def reissue_findings_sheet(db: Database, doc_number: str) -> tuple[bytes, Issue]:
@@ -232,11 +238,11 @@ def reissue_findings_sheet(db: Database, doc_number: str) -> tuple[bytes, Issue]
     issued = reports_repo.issued_by_number(db, doc_number)
     if issued is None or issued.kind != FINDINGS_SHEET:
         raise InputError(f"文書番号 {doc_number} の指摘事項票の発行記録がありません。")
-    pdf = _issued_file(db, issued)
-    if pdf is None:
-        raise InputError(f"文書番号 {doc_number} は発行時のファイルが保存されておらず、内容も変わっているため"
-                         "再発行できません。新しい番号で発行してください。")
     with db.transaction():
+        pdf = _issued_file(db, issued, keep=True)
+        if pdf is None:
+            raise InputError(f"文書番号 {doc_number} は発行時のファイルが保存されておらず、内容も変わっているため"
+                             "再発行できません。新しい番号で発行してください。")
         trail.record(db, "sheet.reprint", doc_number=doc_number, audit_id=issued.audit_id,
                      sha256=issued.content_sha256)
     return pdf, _issue_of(issued, reprint=True)
@@ -251,7 +257,7 @@ def preview_findings_sheet(db: Database, audit_id: int, issued_on: date | None =
     digest = content_sha256(sheet)
     issued = reports_repo.find_issued(db, FINDINGS_SHEET, audit_id, digest)
     if issued is not None:
-        return _issued_file(db, issued) or render_findings_sheet(sheet, _issue_of(issued)), _issue_of(issued, True)
+        return _issued_file(db, issued) or b"", _issue_of(issued, True)  # same content: never None
     day, head = issued_on or date.today(), str(trail.current_head(db))
     draft = bool(incomplete_reasons(db, audit_id))
     number = "" if draft else doc_numbers.next_number(db, FINDINGS_SHEET, sheet.fiscal_year, audit_id)[0]
@@ -319,11 +325,11 @@ def _compare(db: Database, doc_number: str, sheet_sha: str, where: str, pdf: byt
     problems: list[str] = []
     if pdf is not None:
         issued_pdf = _issued_file(db, issued)
-        if issued_pdf is None:
-            problems.append("発行時のファイルが保存されていない番号で内容も変わっているため、PDF が発行時のままか"
-                            "確かめられません。")
-        else:
+        if issued_pdf is not None:
             problems.extend(file_problems(pdf, issued_pdf))
+        if issued.pdf is None and (issued_pdf is None or problems):
+            problems = ["この文書番号は発行時のファイルを保存していない版(0.1.0)で発行されたため、PDF が発行時のままか"
+                        "確かめられません。紙の QR(--qr)で内容を照合するか、再発行した PDF を照合してください。"]
     return SheetVerification(doc_number, sheet_sha, issued.content_sha256, current, tuple(problems),
                              tuple(_check_trail_head(db, issued, printed_head)))
 

@@ -68,6 +68,11 @@ def take_serial(db: Database, serial: int) -> None:
                "max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))", (_SERIAL_SETTING, str(serial)))
 
 
+def keep_file(db: Database, issued_id: int, pdf: bytes) -> None:
+    """Keep the file of a number issued before files were kept (its reprint is the file from now on)."""
+    db.execute("UPDATE issued_document SET pdf = ? WHERE id = ? AND pdf IS NULL", (pdf, issued_id))
+
+
 def issued_count(db: Database, kind: str, audit_id: int) -> int:
     return int(db.scalar("SELECT count(*) FROM issued_document WHERE kind = ? AND audit_id = ?", (kind, audit_id)))
 
