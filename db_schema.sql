@@ -3,7 +3,7 @@
 -- Dates are ISO 8601 text (YYYY-MM-DD, local time YYYY-MM-DDTHH:MM:SS); shown in 和暦 by the GUI.
 -- Sections belong to areas of the product; each area edits only its own section.
 
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;
 
 -- ===== foundation: settings and the tamper-evident trail =====
 
@@ -29,7 +29,8 @@ CREATE TABLE agency (
     kind            TEXT NOT NULL CHECK (kind IN ('本庁課', '地域振興局', '運用機関', '執行機関', '市町村')),
     parent_name     TEXT,            -- 部局 or 執行機関 it belongs to, as the seed names it
     first_use_year  INTEGER,         -- fiscal year (西暦) of first use of 住基ネット; new agency rule
-    active          INTEGER NOT NULL DEFAULT 1
+    active          INTEGER NOT NULL DEFAULT 1,
+    head_title      TEXT             -- the head's title, the 通知書's addressee (「○○課長 様」)
 );
 
 CREATE TABLE jimu (                  -- one 事務; its legal basis may change over time (see jimu_basis)
@@ -218,7 +219,8 @@ CREATE TABLE audit (
     auditors        TEXT,            -- JSON list of names
     attendees       TEXT,            -- JSON list of the audited side's attendees
     previous_id     INTEGER REFERENCES audit(id),
-    is_history      INTEGER NOT NULL DEFAULT 0   -- entered for years before the app was used
+    is_history      INTEGER NOT NULL DEFAULT 0,  -- entered for years before the app was used
+    reconciliation_id INTEGER REFERENCES reconciliation(id)  -- the run its sheet reports (a snapshot)
 );
 CREATE INDEX audit_by_year ON audit (fiscal_year, audit_type);
 CREATE INDEX audit_by_agency ON audit (agency_id, fiscal_year);
@@ -286,7 +288,17 @@ CREATE TABLE issued_document (       -- every printed / saved sheet: reprints ke
     audit_id     INTEGER REFERENCES audit(id),
     content_sha256 TEXT NOT NULL,
     trail_head   TEXT NOT NULL,
-    issued_at    TEXT NOT NULL
+    issued_at    TEXT NOT NULL,
+    pdf          BLOB,               -- the issued file, byte for byte (reissue, verify-sheet)
+    issued_on    TEXT                -- 発行日 chosen at issue (NULL: the day of issued_at)
+);
+
+CREATE TABLE trusted_signer (        -- certificates of the inspectors whose signatures the office trusts
+    id           INTEGER PRIMARY KEY,
+    sha256       TEXT NOT NULL UNIQUE,   -- SHA-256 of the certificate (DER), lower-case hex
+    subject      TEXT NOT NULL,
+    certificate  BLOB NOT NULL,          -- DER
+    added_at     TEXT NOT NULL
 );
 
 CREATE TABLE usage_year_total (      -- yearly total uses as reported to the council (seed 資料1), where

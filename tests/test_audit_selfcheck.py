@@ -53,7 +53,7 @@ def test_form_is_protected_with_only_score_and_comment_cells_open(db: Database, 
     marker = wb["_jukiaudit"]
     assert marker.sheet_state == "veryHidden"
     values = {row[0]: row[1] for row in marker.iter_rows(values_only=True)}
-    assert values["audit_id"] == audit_id and values["template_version"] == 1
+    assert values["audit_id"] == str(audit_id) and values["template_version"] == "1" and values["agency_code"] == "K15"
     assert "令和7年度" in ws["A1"].value and "こども・家庭課" in ws["A2"].value
 
 
@@ -104,9 +104,9 @@ def test_a_form_for_another_audit_or_without_its_marker_is_refused(db: Database,
     with pytest.raises(InputError, match="JukiAudit が出力した自己点検表ではありません"):
         selfcheck_xlsx.import_form(db, tmp_path / "no_marker.xlsx")
     wb = load_workbook(filled)
-    wb["_jukiaudit"]["B5"] = 7
+    wb["_jukiaudit"]["B6"] = "7"  # template_version: the MAC no longer matches
     wb.save(tmp_path / "other_version.xlsx")
-    with pytest.raises(InputError, match="第7版"):
+    with pytest.raises(InputError, match="書き換えられているか"):
         selfcheck_xlsx.import_form(db, tmp_path / "other_version.xlsx")
     (tmp_path / "not.xlsx").write_text("score,3\n", encoding="utf-8")
     with pytest.raises(InputError, match="Excel ファイル"):

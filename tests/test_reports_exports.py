@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -59,8 +61,11 @@ def test_findings_xlsx_keeps_text_as_text(db: Database, tmp_path: Path) -> None:
     exports.export_findings(db, path, fiscal_year=2025)
     ws = openpyxl.load_workbook(path)["指摘事項"]
     cells = [c for row in ws.iter_rows(min_row=2) for c in row if c.value is not None]
-    assert any(c.value == "'" + NASTY["title"] for c in cells)
+    nasty = next(c for c in cells if c.value == NASTY["title"])  # no visible apostrophe: typed as text
+    assert nasty.data_type == "s" and nasty.quotePrefix
     assert all(c.data_type != "f" for c in cells)
+    with zipfile.ZipFile(path) as archive:  # no formula anywhere in the file
+        assert not any(b"<f>" in archive.read(n) or b"<f " in archive.read(n) for n in archive.namelist())
     assert ws["A2"].value == "令和7年度"
 
 
@@ -72,3 +77,20 @@ def test_findings_export_filters_by_year(db: Database, tmp_path: Path) -> None:
 def test_export_refuses_an_unknown_suffix(db: Database, tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"\.xlsx"):
         exports.export_findings(db, tmp_path / "findings.txt")
+
+
+def test_findings_xlsx_prints_on_a4_with_dates_in_wareki_and_tall_rows(db: Database, tmp_path: Path) -> None:
+    add_nasty_finding(db)
+    path = tmp_path / "findings.xlsx"
+    exports.export_findings(db, path, fiscal_year=2025)
+    ws = openpyxl.load_workbook(path)["指摘事項"]
+    assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4 and ws.page_setup.fitToWidth == 1
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
+    due = [c for c in ws[2] if isinstance(c.value, datetime)]
+    assert due and due[0].value.date() == date(2026, 1, 30) and due[0].number_format.startswith("[$-411]ggge")
+    long_row = next(r for r in range(2, ws.max_row + 1) if "突合の記録" in str(ws.cell(r, 10).value))
+    assert ws.row_dimensions[long_row].height > 15 * 10           # the long condition's wrapped lines fit
+    assert all(not str(c.value).startswith("'") for row in ws.iter_rows() for c in row if c.value)
+    csv_path = tmp_path / "findings.csv"
+    exports.export_findings(db, csv_path, fiscal_year=2025)
+    assert "令和8年1月30日" in csv_path.read_bytes().decode("utf-8-sig")

@@ -15,9 +15,10 @@ from support.gui import in_db
 from support.shots import save_screenshot
 from test_reports_sheet import make_audit
 
+from jukiaudit_desktop.core.audit import AuditType
 from jukiaudit_desktop.gui.sheet_preview import SheetPreviewDialog, open_sheet_preview
 from jukiaudit_desktop.gui.tasks import DbRunner
-from jukiaudit_desktop.services import reports, signing
+from jukiaudit_desktop.services import audits, reports, signing
 from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.storage import trail
 
@@ -144,7 +145,29 @@ def test_sign_and_save_from_the_preview(qtbot, runner_and_audit, tmp_path: Path,
     qtbot.mouseClick(preview.sign_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "電子署名して保存しました" in preview.status_label.text(), timeout=20000)
     assert "発行済み" in preview.status_label.text()
-    check = signing.check_signature(target, signing.certificate_path(key))
-    assert check.valid and check.trusted
+    check = signing.check_signature(target, certificate=signing.certificate_path(key))
+    assert check.valid and check.signatures[0].trusted
     assert target.read_bytes().startswith(preview.pdf)
     assert [e.action for e in in_db(qtbot, runner, trail.entries)][:2] == ["sheet.sign", "sheet.issue"]
+
+
+def test_an_unfinished_audit_previews_as_a_draft_and_issues_only_when_confirmed(
+        qtbot, runner_and_audit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner, _ = runner_and_audit
+    audit_id = in_db(qtbot, runner, lambda db: audits.create_audit(db, "A01", 2025, AuditType.SELF_CHECK).id)
+    preview = open_preview(qtbot, runner, audit_id)
+    assert preview.issue.draft and "下書き" in preview.status_label.text()
+    drawn = tmp_path / "draft.pdf"
+    drawn.write_bytes(preview.pdf)
+    text = "".join(subprocess.run(["pdftotext", str(drawn), "-"], capture_output=True, text=True).stdout.split())
+    assert "下書き(文書番号なし)" in text and "JKA-" not in text
+    answers = iter([False, True])
+    monkeypatch.setattr(preview, "confirm_incomplete", lambda: next(answers))
+    target = tmp_path / "saved.pdf"
+    monkeypatch.setattr(preview, "ask_save_path", lambda: target)
+    qtbot.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)   # declined: nothing issued
+    assert in_db(qtbot, runner, lambda db: db.scalar("SELECT count(*) FROM issued_document")) == 0
+    qtbot.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)   # confirmed
+    qtbot.waitUntil(lambda: "保存しました" in preview.status_label.text(), timeout=15000)
+    assert not preview.issue.draft and preview.issue.doc_number in preview.status_label.text()
+    assert in_db(qtbot, runner, lambda db: reports.verify_sheet(db, target)).matches

@@ -79,3 +79,16 @@ def test_discrepancy_export_lists_every_discrepancy(reconciled, tmp_path: Path) 
     assert rows[0] == list(inquiry_list.HEADERS)
     assert [r[3] for r in rows[1:]] == [d.kind.label for d in found]
     assert all(r[-2] == r[-1] == "" for r in rows[1:])  # 回答 and 確認者 for the agency
+
+
+def test_a_finding_raised_from_a_run_ties_the_sheet_to_that_run(reconciled, tmp_path: Path) -> None:
+    db, audit_id, found = reconciled
+    first_run = reconciliation.latest_run(db, AGENCY)
+    later = reconciliation.run_reconciliation(db, AGENCY, ReconcileSettings()).run_id
+    findings.raise_from_discrepancy(db, audit_id, found[0].id)   # a discrepancy of the first run
+    assert first_run is not None and later != first_run.id
+    assert reports.sheet_run(db, audits.get_audit(db, audit_id)) == first_run.id
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(reports.findings_sheet_pdf(db, audit_id)[0])
+    reconciliation.run_reconciliation(db, AGENCY, ReconcileSettings())
+    assert reports.verify_sheet(db, path).matches

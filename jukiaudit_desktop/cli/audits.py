@@ -407,7 +407,7 @@ def cmd_selfcheck_export_all(args: argparse.Namespace, ctx: Any) -> int:
 
 def cmd_selfcheck_import(args: argparse.Namespace, ctx: Any) -> int:
     result = selfcheck_xlsx.import_form(ctx.db(), args.file, args.audit)
-    print(f"取り込みました: 監査 {result.audit_id}、{result.items} 項目(うち該当なし {result.not_applicable})")
+    print(f"取り込みました: 監査 {result.audit_id}({result.agency})、{result.items} 項目(うち該当なし {result.not_applicable})")
     return 0
 
 

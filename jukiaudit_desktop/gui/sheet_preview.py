@@ -114,6 +114,10 @@ class SheetPreviewDialog(QDialog):
         self._buffer.setData(QByteArray(pdf))
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
+        if issue.draft:
+            self.status_label.setText("下書き(未評価の項目があるか、まだ実施していない監査のため番号なし。"
+                                      "印刷・保存で発行するときは確認します)")
+            return
         state = "発行済み(印刷・保存は再発行として記録されます)" if issue.reprint else "未発行(印刷・保存で発行されます)"
         self.status_label.setText(f"文書番号 {issue.doc_number}  {state}\nSHA-256 {issue.content_sha256}")
 
@@ -141,7 +145,24 @@ class SheetPreviewDialog(QDialog):
                                          f"{self.issue.doc_number}-signed.pdf", "PDF (*.pdf)")
         return (Path(key), passphrase, Path(target)) if target else None
 
+    def confirm_incomplete(self) -> bool:
+        """Ask before issuing an audit that is not ready (unscored items, not yet conducted)."""
+        answer = QMessageBox.question(
+            self, "発行の確認", "この監査には未評価の項目があるか、まだ実施されていません。\n"
+            "このまま文書番号を付けて発行しますか?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _may_issue(self) -> bool | None:
+        """None: the user declined; else whether issuing an unfinished audit was confirmed."""
+        if not self.issue.draft:
+            return False
+        return True if self.confirm_incomplete() else None
+
     def sign_sheet(self) -> None:
+        allow = self._may_issue()
+        if allow is None:
+            return
         answers = self.ask_signing()
         if answers is None:
             return
@@ -153,19 +174,22 @@ class SheetPreviewDialog(QDialog):
             self.status_label.setText(f"{self.status_label.text()}\n電子署名して保存しました: {target}({check.message})")
 
         def work(db: Database, _progress: Progress) -> tuple[SignatureCheck, bytes, Issue]:
-            check = signing.sign_findings_sheet(db, self.audit_id, target, key, passphrase)
+            check = signing.sign_findings_sheet(db, self.audit_id, target, key, passphrase, allow_incomplete=allow)
             return (check, *reports.preview_findings_sheet(db, self.audit_id))
 
         self.runner.submit(work, signed, label="電子署名しています")
 
     def _issue(self, then: Callable[[bytes, Issue], None]) -> None:
         """Issue (or reprint) on the worker, then continue with `then(pdf, issue)` on the GUI thread."""
-        self.runner.submit(lambda db, _p: reports.findings_sheet_pdf(db, self.audit_id),
+        allow = self._may_issue()
+        if allow is None:
+            return
+        self.runner.submit(lambda db, _p: reports.findings_sheet_pdf(db, self.audit_id, allow_incomplete=allow),
                            lambda result: self._issued(result, then), label="指摘事項票を発行しています")
 
     def _issued(self, result: tuple[bytes, Issue], then: Callable[[bytes, Issue], None]) -> None:
         pdf, issue = result
-        changed = pdf != self._pdf
+        changed = pdf != self._pdf and not self.issue.draft  # a draft always changes: it gets its number
         self.show_pdf(pdf, issue)
         if changed:
             QMessageBox.information(self, "内容が更新されました",

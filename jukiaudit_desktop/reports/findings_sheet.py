@@ -80,13 +80,17 @@ class FindingsSheet:
 
 @dataclass(frozen=True)
 class Issue:
-    """How one sheet was issued: the number, the day, the trail head and whether this print is a reprint."""
+    """How one sheet was issued: the number, the day, the trail head, whether this print is a reprint, and the
+    letter's addressee and contact line (about the issuing, so not in the content hash)."""
 
     doc_number: str
     issued_on: date
     trail_head: str
     content_sha256: str
     reprint: bool = False
+    draft: bool = False  # a preview of an audit not ready to issue: watermarked 下書き, no number
+    addressee: str = ""  # 「○○課長 様」: the agency head's title (the letter's, not the audit's content)
+    contact: str = ""    # 担当・連絡先 line under the sender
 
 
 def _plain(value: Any) -> Any:
@@ -109,3 +113,4 @@ def canonical_json(sheet: FindingsSheet) -> bytes:
 
 def content_sha256(sheet: FindingsSheet) -> str:
     return hashlib.sha256(canonical_json(sheet)).hexdigest()
+

@@ -7,10 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from ..core.wareki import format_fiscal_year, format_wareki, format_wareki_or
-from .findings_sheet import FindingsSheet, Issue
+from .findings_sheet import FindingLine, FindingsSheet, Issue
 from .pdf_base import (
     CONTENT_WIDTH,
     FONT_NAME,
@@ -25,8 +25,12 @@ from .pdf_base import (
 )
 
 SHEET_TITLE = "住基ネット監査結果通知書(指摘事項票)"
+SELF_CHECK_TITLE = "住基ネット自己点検結果通知書(指摘事項票)"
+SELF_CHECK = "自己点検"
+DRAFT = "下書き"
 KEYWORD_PREFIX = "jukiaudit-sheet"
 BLANK_DATE = "令和　　年　　月　　日"
+HEADING_ROOM = 45 * mm  # a heading with less room than this below it starts the next page
 
 
 def _average(value: Decimal | None) -> str:
@@ -60,19 +64,38 @@ def parse_qr_payload(text: str) -> tuple[str, str] | None:
     return None if match is None else (match["doc"], match["sha"].lower())
 
 
+def title(sheet: FindingsSheet) -> str:
+    return SELF_CHECK_TITLE if sheet.audit_type == SELF_CHECK else SHEET_TITLE
+
+
+def _intro(sheet: FindingsSheet) -> str:
+    """The letter's paragraph: a 自己点検 is the agency's own check, an audit is ours; the 改善報告 is asked for
+    only when there are findings."""
+    year = format_fiscal_year(sheet.fiscal_year)
+    if sheet.audit_type == SELF_CHECK:
+        text = (f"貴所属が実施した{year}住民基本台帳ネットワークシステムの自己点検の結果を確認しましたので、"
+                "下記のとおり通知します。")
+    else:
+        text = f"{year}住民基本台帳ネットワークシステムの{sheet.audit_type}を実施しましたので、その結果を下記のとおり通知します。"
+    if sheet.findings:
+        text += "指摘事項については、それぞれの改善報告期限までに改善状況を報告してください。"
+    return text
+
+
 def _opening(sheet: FindingsSheet, issue: Issue, s: Styles) -> list[Flowable]:
+    number = f"{DRAFT}(文書番号なし)" if issue.draft else f"文書番号 {issue.doc_number}"
+    sender = [paragraph(sheet.issuer, s.right)]
+    if issue.contact:
+        sender.append(paragraph(issue.contact, s.right_small))
     return [
-        paragraph(f"文書番号 {issue.doc_number}", s.right),
+        paragraph(number, s.right),
         paragraph(format_wareki(issue.issued_on), s.right),
         Spacer(1, 3 * mm),
-        paragraph(f"{sheet.agency_name} 御中", s.body),
-        paragraph(sheet.issuer, s.right),
+        paragraph(issue.addressee or f"{sheet.agency_name} 御中", s.body),
+        *sender,
         Spacer(1, 5 * mm),
-        paragraph(SHEET_TITLE, s.title),
-        paragraph(
-            f"{format_fiscal_year(sheet.fiscal_year)}住民基本台帳ネットワークシステムの{sheet.audit_type}を"
-            "実施しましたので、その結果を下記のとおり通知します。指摘事項については、改善報告期限までに"
-            "改善状況を報告してください。", s.body),
+        paragraph(title(sheet), s.title),
+        paragraph(_intro(sheet), s.body),
         Spacer(1, 2 * mm),
         paragraph("記", s.title),
     ]
@@ -90,7 +113,7 @@ def _overview(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
     ]
     table = grid_table([[paragraph(k, s.cell), paragraph(v, s.cell)] for k, v in rows],
                        [32 * mm, CONTENT_WIDTH - 32 * mm], header_rows=0, header_column=True)
-    return [paragraph("1 監査の概要", s.heading), table]
+    return [*_heading("1 監査の概要", s), table]
 
 
 def _scores(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
@@ -107,40 +130,50 @@ def _scores(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
     widths = [CONTENT_WIDTH - 3 * 30 * mm, 30 * mm, 30 * mm, 30 * mm]
     table = grid_table(rows, widths, extra_style=[("LINEABOVE", (0, -1), (-1, -1), 1.0, RULE_COLOUR)])
     note = paragraph("点数は3点満点。該当なし及び未評価の項目は平均に含めない。", s.small)
-    return [paragraph("2 評価結果(3点満点)", s.heading), table, Spacer(1, 1 * mm), note]
+    return [*_heading("2 評価結果(3点満点)", s), table, Spacer(1, 1 * mm), note]
+
+
+def _heading(text: str, s: Styles) -> list[Flowable]:
+    """A section heading that never stands alone at a page foot: it starts a new page when little room is left."""
+    return [CondPageBreak(HEADING_ROOM), paragraph(text, s.heading)]
+
+
+def _finding_table(f: FindingLine, s: Styles, with_header: bool) -> Table:
+    """One finding as its own table: when it continues on the next page, its No. and 件名 row repeats there
+    (and the column header too for the first finding, which carries it)."""
+    fields = [
+        ("件名", f.title),
+        ("区分・重要度", f"{f.finding_class}(重要度 {f.severity})"),
+        ("現状(事実)", f.condition or "—"),
+        ("判断基準", f.criteria or "—"),
+        ("改善を求める事項", f.recommendation or "—"),
+        ("改善報告期限", format_wareki_or(f.due_date, "—")),
+    ]
+    rows: list[list[Flowable | str]] = []
+    if with_header:
+        rows.append([paragraph(t, s.cell_header) for t in ("No.", "項目", "内容")])
+    for i, (label, text) in enumerate(fields):
+        rows.append([paragraph(str(f.number) if i == 0 else "", s.cell_header),
+                     paragraph(label, s.cell), paragraph(text, s.cell)])
+    title_row = 1 if with_header else 0
+    style: list[tuple[Any, ...]] = [("VALIGN", (0, title_row), (-1, -1), "TOP"),
+                                    ("BOX", (0, title_row), (-1, -1), 1.2, RULE_COLOUR)]
+    return grid_table(rows, [12 * mm, 30 * mm, CONTENT_WIDTH - 42 * mm], header_rows=title_row,
+                      repeat_rows=title_row + 1, extra_style=style)
 
 
 def _findings(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
-    heading = paragraph("3 指摘事項", s.heading)
+    heading = _heading("3 指摘事項", s)
     if not sheet.findings:
-        return [heading, paragraph("指摘事項はありません。", s.body)]
-    rows: list[list[Flowable | str]] = [[paragraph(t, s.cell_header) for t in ("No.", "項目", "内容")]]
-    block_starts = []
-    for f in sheet.findings:
-        block_starts.append(len(rows))
-        fields = [
-            ("件名", f.title),
-            ("区分・重要度", f"{f.finding_class}(重要度 {f.severity})"),
-            ("現状(事実)", f.condition or "—"),
-            ("判断基準", f.criteria or "—"),
-            ("改善を求める事項", f.recommendation or "—"),
-            ("改善報告期限", format_wareki_or(f.due_date, "—")),
-        ]
-        for i, (label, text) in enumerate(fields):
-            rows.append([paragraph(str(f.number) if i == 0 else "", s.cell_header),
-                         paragraph(label, s.cell), paragraph(text, s.cell)])
-    style: list[tuple[Any, ...]] = [("LINEABOVE", (0, start), (-1, start), 1.2, RULE_COLOUR)
-                                    for start in block_starts]
-    style.append(("VALIGN", (0, 1), (-1, -1), "TOP"))
-    table = grid_table(rows, [12 * mm, 30 * mm, CONTENT_WIDTH - 42 * mm], extra_style=style)
-    return [heading, table]
+        return [*heading, paragraph("指摘事項はありません。", s.body)]
+    return [*heading, *(_finding_table(f, s, with_header=i == 0) for i, f in enumerate(sheet.findings))]
 
 
 def _reconciliation(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
-    heading = paragraph("4 業務端末使用管理簿と操作ログの突合結果", s.heading)
+    heading = _heading("4 業務端末使用管理簿と操作ログの突合結果", s)
     rec = sheet.reconciliation
     if rec is None:
-        return [heading, paragraph("この監査では突合を実施していません。", s.body)]
+        return [*heading, paragraph("この監査では突合を実施していません。", s.body)]
     if rec.period_from is None and rec.period_to is None:
         period = "取り込んだ記録の全期間"
     else:
@@ -156,7 +189,7 @@ def _reconciliation(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
                                              for n in (*totals, totals[0] - totals[1] - totals[2])])
     widths = [CONTENT_WIDTH - 4 * 24 * mm] + [24 * mm] * 4
     table = grid_table(rows, widths, extra_style=[("LINEABOVE", (0, -1), (-1, -1), 1.0, RULE_COLOUR)])
-    story = [heading, intro, Spacer(1, 1 * mm), table]
+    story = [*heading, intro, Spacer(1, 1 * mm), table]
     if rec.skipped:
         story.append(paragraph(f"確認できなかった項目(名簿・事務一覧の登録なし): {'、'.join(rec.skipped)}", s.small))
     return story
@@ -195,6 +228,10 @@ def _signatures(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
 
 
 def _integrity(issue: Issue, s: Styles) -> list[Flowable]:
+    if issue.draft:
+        return [KeepTogether([paragraph("6 真正性の確認", s.heading),
+                              paragraph("下書きのため、文書番号と照合用の情報はありません。", s.body),
+                              Spacer(1, 3 * mm), paragraph("以上", s.right)])]
     size = 28 * mm
     drawing = QrFlowable(qr_payload(issue), size)
     text = [
@@ -208,8 +245,8 @@ def _integrity(issue: Issue, s: Styles) -> list[Flowable]:
     table = Table([[text, drawing]], colWidths=[CONTENT_WIDTH - size - 4 * mm, size + 4 * mm])
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT_NAME), ("BOX", (0, 0), (-1, -1), 0.5, RULE_COLOUR),
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    return [KeepTogether([paragraph("6 真正性の確認", s.heading), table]), Spacer(1, 3 * mm),
-            paragraph("以上", s.right)]
+    # 以上 closes the letter inside the last block, so it never stands alone on a page
+    return [KeepTogether([paragraph("6 真正性の確認", s.heading), table, Spacer(1, 3 * mm), paragraph("以上", s.right)])]
 
 
 def render_findings_sheet(sheet: FindingsSheet, issue: Issue) -> bytes:
@@ -220,10 +257,11 @@ def render_findings_sheet(sheet: FindingsSheet, issue: Issue) -> bytes:
         *_reconciliation(sheet, s), *_signatures(sheet, s), *_integrity(issue, s),
     ]
     info = DocumentInfo(
-        title=SHEET_TITLE, doc_number=issue.doc_number, issued_on=issue.issued_on,
+        title=title(sheet), doc_number=f"{DRAFT}(番号なし)" if issue.draft else issue.doc_number,
+        issued_on=issue.issued_on,
         header_left=f"{sheet.agency_name} {format_fiscal_year(sheet.fiscal_year)} {sheet.audit_type}",
         footer_note=f"SHA-256 {issue.content_sha256[:16]}…  証跡 {issue.trail_head}",
         subject=f"{sheet.agency_name} {format_fiscal_year(sheet.fiscal_year)} {sheet.audit_type} 結果通知",
-        keywords=metadata_keywords(issue),
+        keywords="" if issue.draft else metadata_keywords(issue), watermark=DRAFT if issue.draft else "",
     )
     return render_pdf(story, info)

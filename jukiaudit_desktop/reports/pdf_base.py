@@ -60,6 +60,7 @@ class Styles:
     cell_header: ParagraphStyle
     cell_right: ParagraphStyle
     right: ParagraphStyle
+    right_small: ParagraphStyle
 
 
 def styles() -> Styles:
@@ -75,13 +76,16 @@ def styles() -> Styles:
         cell_header=_style("cell_header", 8.5, 11.5, alignment=TA_CENTER),
         cell_right=_style("cell_right", 8.5, 11.5, alignment=TA_RIGHT),
         right=_style("right", 9.5, 14, alignment=TA_RIGHT),
+        right_small=_style("right_small", 8, 11, alignment=TA_RIGHT),
     )
 
 
 def grid_table(rows: Sequence[Sequence[Any]], col_widths: Sequence[float], *, header_rows: int = 1,
-               header_column: bool = False, extra_style: Sequence[tuple[Any, ...]] = ()) -> Table:
-    """A ruled table in the form's style; header rows are shaded and repeated on every page it spans, and a
-    row taller than the room left on a page is split inside the row rather than overflowing."""
+               header_column: bool = False, extra_style: Sequence[tuple[Any, ...]] = (),
+               repeat_rows: int | None = None) -> Table:
+    """A ruled table in the form's style; header rows are shaded and (or the first `repeat_rows` rows) repeated
+    on every page it spans, and a row taller than the room left on a page is split inside the row rather than
+    overflowing."""
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT_NAME),
         ("FONTSIZE", (0, 0), (-1, -1), 8.5),
@@ -96,7 +100,8 @@ def grid_table(rows: Sequence[Sequence[Any]], col_widths: Sequence[float], *, he
     if header_column:
         commands.append(("BACKGROUND", (0, 0), (0, -1), HEADER_FILL))
     commands.extend(extra_style)
-    table = Table([list(r) for r in rows], colWidths=list(col_widths), repeatRows=header_rows, hAlign="LEFT",
+    repeat = header_rows if repeat_rows is None else repeat_rows
+    table = Table([list(r) for r in rows], colWidths=list(col_widths), repeatRows=repeat, hAlign="LEFT",
                   splitInRow=1)
     table.setStyle(TableStyle(commands))
     return table
@@ -113,6 +118,7 @@ class DocumentInfo:
     footer_note: str = ""       # e.g. the content hash, printed small on every page
     subject: str = ""
     keywords: str = ""          # machine-readable tags read back by verify (see reports.integrity)
+    watermark: str = ""         # e.g. 下書き, drawn large and light across every page
     author: str = "JukiAudit Desktop"
 
 
@@ -159,6 +165,12 @@ def _draw_frame_texts(info: DocumentInfo, canvas: Canvas, _doc: Any) -> None:
     if info.footer_note:
         canvas.setFont(FONT_NAME, 6.5)
         canvas.drawString(MARGIN_X, 10 * mm, info.footer_note)
+    if info.watermark:
+        canvas.setFillColor(colors.Color(0.5, 0.5, 0.5, alpha=0.25))
+        canvas.setFont(FONT_NAME, 96)
+        canvas.translate(width / 2, height / 2)
+        canvas.rotate(45)
+        canvas.drawCentredString(0, -32, info.watermark)
     canvas.restoreState()
 
 

@@ -6,10 +6,12 @@ The signing key is the inspector's, never the database key; its passphrase is se
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -20,6 +22,7 @@ from cryptography.x509.oid import NameOID
 from ..core.errors import InputError, JukiAuditError
 
 MIN_PASSPHRASE = 8
+SIGNATURE_FIELD = "JukiAuditSignature"
 # pyHanko logs an untrusted certificate with a traceback; the result says it in words, so without an app
 # log handler nothing reaches the terminal (with one, the app log still gets it).
 logging.getLogger("pyhanko").addHandler(logging.NullHandler())
@@ -78,7 +81,7 @@ def sign_pdf(pdf: bytes, p12: bytes, passphrase: str, *, reason: str, location: 
     if signer is None:
         raise JukiAuditError("署名鍵を開けません。パスフレーズが違うか、署名鍵ファイルではありません。")
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    meta = signers.PdfSignatureMetadata(field_name="JukiAuditSignature", reason=reason, location=location,
+    meta = signers.PdfSignatureMetadata(field_name=SIGNATURE_FIELD, reason=reason, location=location,
                                         subfilter=SigSeedSubFilter.PADES)
     output = signers.sign_pdf(writer, meta, signer=signer)
     return bytes(output.getvalue())
@@ -86,53 +89,89 @@ def sign_pdf(pdf: bytes, p12: bytes, passphrase: str, *, reason: str, location: 
 
 @dataclass(frozen=True)
 class SignatureCheck:
-    valid: bool             # the signed bytes are intact and the signature verifies with the certificate
-    trusted: bool           # the signer's certificate is the one given as trusted
+    """One embedded signature, validated offline. `valid` = the signed bytes are intact, the signature verifies
+    with the embedded certificate, it covers the whole file except its own contents and nothing was changed
+    after it (pyHanko's difference analysis: no modification at all)."""
+
+    valid: bool
+    intact: bool
     covers_whole_file: bool
-    signer: str
+    modification: str         # pyHanko's ModificationLevel name after the signature ("NONE" when untouched)
+    signer: str               # the certificate's subject
+    fingerprint: str          # SHA-256 of the certificate (DER), lower-case hex
+    signed_at: datetime | None  # the signing time the signer states (no timestamp authority offline)
+    certificate_der: bytes
+    field_name: str
+    signed_revision: int      # 0-based revision of the file the signature covers
     message: str
+    trusted: bool = False     # the certificate is one the office trusts (decided by the caller)
 
 
-def validate_pdf(pdf: bytes, trusted_certificate_pem: bytes | None) -> SignatureCheck:
-    """Validate the (last) signature offline. Without a trusted certificate only integrity is checked."""
-    from asn1crypto import pem
-    from asn1crypto import x509 as asn1_x509
-    from pyhanko.pdf_utils.reader import PdfFileReader
+@dataclass(frozen=True)
+class SignedFile:
+    """What validating a file found: its revisions and every signature in it (empty: unsigned or unreadable)."""
+
+    revisions: int
+    signatures: tuple[SignatureCheck, ...]
+    problem: str = ""         # why the file could not be read, in words
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.signatures) and not self.problem and all(s.valid for s in self.signatures)
+
+
+_MODIFICATIONS = {  # pyHanko's ModificationLevel, in words
+    "NONE": "なし", "LTA_UPDATES": "検証情報の追加", "FORM_FILLING": "フォーム入力・署名の追加",
+    "ANNOTATIONS": "注釈の追加", "OTHER": "内容の書き換えなど",
+}
+
+
+def certificate_fingerprint(der: bytes) -> str:
+    return hashlib.sha256(der).hexdigest()
+
+
+def _check_one(signature: Any) -> SignatureCheck:
     from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
+    name = str(signature.field_name or "")
     try:
-        signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
-    except Exception as exc:  # a damaged file is a failed check, said in words
-        return SignatureCheck(False, False, False, "", f"PDF を読めません({exc})。")
-    if not signatures:
-        return SignatureCheck(False, False, False, "", "電子署名がありません。")
-    signature = signatures[-1]
-    roots = []
-    if trusted_certificate_pem is not None:
-        _, _, der = pem.unarmor(trusted_certificate_pem)
-        roots = [asn1_x509.Certificate.load(der)]
-    elif signature.signer_cert is not None:
-        roots = [signature.signer_cert]  # integrity only: a self-signed certificate trusts itself
-    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
-    try:
+        cert = signature.signer_cert
+        der = cert.dump()
+        # Integrity only: the signer's own certificate is its root here; trust is decided by fingerprint.
+        context = ValidationContext(trust_roots=[cert], allow_fetching=False, revocation_mode="soft-fail")
         status = validate_pdf_signature(signature, context)
-    except (SignatureValidationError, ValueError, KeyError) as exc:
-        return SignatureCheck(False, False, False, "", f"署名を検証できません({exc})。")
+    except Exception as exc:  # whatever a damaged or forged signature raises, it is a failed check
+        return SignatureCheck(False, False, False, "OTHER", "", "", None, b"", name, signature.signed_revision,
+                              f"署名を検証できません({exc})。")
     signer = status.signing_cert.subject.human_friendly if status.signing_cert is not None else ""
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-    valid = bool(status.intact and status.valid)
-    trusted = valid and trusted_certificate_pem is not None and bool(status.trusted)
-    if not valid:
-        message = "署名後に内容が変更されているか、署名が壊れています。"
-    elif not whole:
-        message = "署名は有効ですが、署名の後にファイルへ追記があります。"
-    elif trusted:
-        message = "署名は有効で、指定の証明書の署名者によるものです。"
-    elif trusted_certificate_pem is not None:
-        message = "署名は有効ですが、指定の証明書の署名者によるものではありません。"
+    level = status.modification_level
+    modification = "OTHER" if level is None else level.name
+    intact = bool(status.intact and status.valid)
+    if not intact:
+        message = "署名された内容が変更されているか、署名が壊れています。"
+    elif not whole or modification != "NONE":
+        message = (f"署名の後にファイルが変更されています(署名は {signature.signed_revision + 1} 版目まで、"
+                   f"変更: {_MODIFICATIONS.get(modification, modification)})。")
     else:
-        message = "署名は有効です(自己署名証明書のため、署名者の確認は証明書の照合で行ってください)。"
-    return SignatureCheck(valid, trusted, whole, signer, message)
+        message = "署名は有効で、署名後の変更はありません。"
+    return SignatureCheck(intact and whole and modification == "NONE", intact, whole, modification, signer,
+                          certificate_fingerprint(der), status.signer_reported_dt, der, name,
+                          signature.signed_revision, message)
+
+
+def validate_pdf(pdf: bytes) -> SignedFile:
+    """Validate every signature of the file offline (no revocation fetching, ever)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        revisions = reader.xrefs.total_revisions
+        signatures = reader.embedded_signatures
+    except Exception as exc:  # a damaged file is a failed check, said in words
+        return SignedFile(0, (), f"PDF を読めません({exc})。")
+    if not signatures:
+        return SignedFile(revisions, (), "電子署名がありません。")
+    return SignedFile(revisions, tuple(_check_one(s) for s in signatures))

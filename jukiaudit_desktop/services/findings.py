@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from ..core.audit import Finding, FindingClass, Followup, FollowupStatus, NewFinding, NewFollowup, Severity
 from ..core.errors import InputError
 from ..storage import audits_repo as repo
-from ..storage import reconcile_repo, trail
+from ..storage import reconcile_repo, reports_repo, trail
 from ..storage.audits_repo import now_text
 from ..storage.database import Database
 from .audits import item_id_for_code, require_audit
@@ -185,6 +185,7 @@ def raise_from_discrepancy(db: Database, audit_id: int, discrepancy_id: int, **f
         _refuse_unless_open(db, discrepancy_id)  # again inside the transaction: another client may have raised it
         finding_id = repo.insert_finding(db, finding, now_text())
         reconcile_repo.set_status(db, discrepancy_id, RAISED, None)
+        reports_repo.set_audit_reconciliation_of(db, audit_id, discrepancy_id)  # the sheet reports this run
         trail.record(db, "finding.from_discrepancy", finding_id=finding_id, audit_id=audit_id,
                      discrepancy_id=discrepancy_id, kind=evidence.kind)
     return require_finding(db, finding_id)

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from ..core.audit import Audit, AuditStatus, AuditType
 from ..core.errors import InputError, JukiAuditError
+from ..core.wareki import format_wareki
 from ..reconcile.model import Kind
 from ..reports.findings_sheet import (
     FindingLine,
@@ -20,15 +22,18 @@ from ..reports.findings_sheet import (
     content_sha256,
 )
 from ..reports.findings_sheet_pdf import KEYWORD_PREFIX, QR_PREFIX, parse_qr_payload, render_findings_sheet
+from ..reports.sheet_file import file_problems
 from ..storage import reports_repo, trail
 from ..storage.database import Database
-from . import reconciliation, settings
-from .audits import get_audit, score_summary
+from . import doc_numbers, reconciliation, settings
+from .audits import audit_items, get_audit, score_summary
 from .findings import list_findings
+from .master_data import require_agency
 
 FINDINGS_SHEET = "findings_sheet"
 ISSUER_SETTING = "reports.issuer"
-DEFAULT_ISSUER = "住民基本台帳ネットワークシステム セキュリティ責任者"  # the sheet's sender until set
+DEFAULT_ISSUER = "市町村課長"  # the sheet's sender until set
+CONTACT_SETTING = "reports.contact"
 
 
 def issuer(db: Database) -> str:
@@ -42,11 +47,44 @@ def set_issuer(db: Database, name: str) -> None:
     settings.set_value(db, ISSUER_SETTING, name.strip())
 
 
-def _reconciliation(db: Database, agency_code: str) -> ReconciliationSummary | None:
-    """The agency's latest reconciliation run: per checked kind the count, how many explained and raised."""
-    run = reconciliation.latest_run(db, agency_code)
-    if run is None:
+def contact(db: Database) -> str:
+    """The 担当・連絡先 line printed under the sender ('' = none)."""
+    return str(settings.get(db, CONTACT_SETTING, ""))
+
+
+def set_contact(db: Database, text: str) -> None:
+    settings.set_value(db, CONTACT_SETTING, text.strip())
+
+
+def head_title(db: Database, agency_code: str) -> str:
+    """The agency head's title the 通知書 is addressed to: as set for the agency, else its name + 長."""
+    agency = require_agency(db, agency_code)
+    assert agency.id is not None
+    title = reports_repo.head_title(db, agency.id)
+    if title:
+        return title
+    return agency.name if agency.name.endswith("長") else f"{agency.name}長"
+
+
+def set_head_title(db: Database, agency_code: str, title: str) -> None:
+    agency = require_agency(db, agency_code)
+    assert agency.id is not None
+    if not title.strip():
+        raise InputError("宛先の役職名が空です。例: こども・家庭課長")
+    with db.transaction():
+        reports_repo.set_head_title(db, agency.id, title.strip())
+        trail.record(db, "agency.head_title", agency=agency_code)
+
+
+def _addressee(db: Database, sheet: FindingsSheet) -> str:
+    return f"{head_title(db, sheet.agency_code)} 様"
+
+
+def _reconciliation(db: Database, run_id: int | None) -> ReconciliationSummary | None:
+    """One run's summary: per checked kind the count, how many explained and raised."""
+    if run_id is None:
         return None
+    run = reconciliation.require_run(db, run_id)
     skipped = {str(s.get("kind")) for s in run.skipped}
     found = reconciliation.list_discrepancies(db, run.id)
     lines = tuple(
@@ -57,6 +95,29 @@ def _reconciliation(db: Database, agency_code: str) -> ReconciliationSummary | N
     )
     return ReconciliationSummary(run.period.first, run.period.last, date.fromisoformat(run.run_at[:10]), lines,
                                  tuple(kind.label for kind in Kind if kind.value in skipped))
+
+
+def sheet_run(db: Database, audit: Audit) -> int | None:
+    """The reconciliation run the audit's sheet reports: the one recorded on the audit (chosen, raised from, or
+    fixed at the first issue); none when the sheet was issued without one (later runs never join an issued
+    sheet unless chosen); else the agency's latest run whose period overlaps the audit's 年度."""
+    assert audit.id is not None
+    pinned = reports_repo.audit_reconciliation(db, audit.id)
+    if pinned is not None or reports_repo.issued_count(db, FINDINGS_SHEET, audit.id):
+        return pinned
+    return reports_repo.latest_run_overlapping(db, audit.agency_id, f"{audit.fiscal_year}-04-01",
+                                               f"{audit.fiscal_year + 1}-03-31")
+
+
+def set_sheet_run(db: Database, audit_id: int, run_id: int) -> None:
+    """Choose which reconciliation run the audit's sheet reports (a run of the audited agency)."""
+    audit = get_audit(db, audit_id)
+    run = reconciliation.require_run(db, run_id)
+    if run.agency_id != audit.agency_id:
+        raise InputError(f"突合 ID {run_id} は監査 {audit_id} の機関({audit.agency_name})のものではありません。")
+    with db.transaction():
+        reports_repo.set_audit_reconciliation(db, audit_id, run_id)
+        trail.record(db, "audit.reconciliation", audit_id=audit_id, reconciliation_id=run_id)
 
 
 def build_findings_sheet(db: Database, audit_id: int) -> FindingsSheet:
@@ -84,65 +145,129 @@ def build_findings_sheet(db: Database, audit_id: int) -> FindingsSheet:
                         f.recommendation, f.due_date)
             for number, f in enumerate(findings, start=1)
         ),
-        reconciliation=_reconciliation(db, audit.agency_code),
+        reconciliation=_reconciliation(db, sheet_run(db, audit)),
     )
 
 
-def _next_doc_number(db: Database, sheet: FindingsSheet) -> str:
-    edition = len(reports_repo.issued_for_audit(db, FINDINGS_SHEET, sheet.audit_id)) + 1
-    return f"JKA-{sheet.fiscal_year}-{sheet.audit_id:04d}-{edition:02d}"
+def incomplete_reasons(db: Database, audit_id: int) -> list[str]:
+    """Why the audit is not ready for its result notice (empty: ready): unscored items, not yet conducted."""
+    audit = get_audit(db, audit_id)
+    reasons = []
+    self_check = audit.audit_type is AuditType.SELF_CHECK
+    unscored = sum(1 for i in audit_items(db, audit_id) if (i.self_score if self_check else i.verified) is None)
+    if unscored:
+        reasons.append(f"未評価の項目が {unscored} 件あります")
+    if audit.status in (AuditStatus.PLANNED, AuditStatus.NOTIFIED):
+        reasons.append(f"監査の状態が「{audit.status.value}」です(まだ実施していません)")
+    return reasons
 
 
-def issue_findings_sheet(db: Database, audit_id: int) -> tuple[FindingsSheet, Issue]:
-    """Issue the sheet, or reprint it when the same content was issued before (same number, hash and date).
+def issue_date_warnings(db: Database, audit_id: int, issued_on: date) -> list[str]:
+    """What looks wrong about a 発行日: after an 改善報告期限, or before the audit ended."""
+    audit = get_audit(db, audit_id)
+    warnings = []
+    last_day = audit.end_date or audit.start_date
+    if last_day is not None and issued_on < last_day:
+        warnings.append(f"発行日 {format_wareki(issued_on)} が監査の実施日({format_wareki(last_day)})より前です。")
+    overdue = [f for f in list_findings(db, audit_id) if f.due_date is not None and f.due_date < issued_on]
+    if overdue:
+        warnings.append(f"発行日 {format_wareki(issued_on)} が改善報告期限を過ぎた指摘事項が {len(overdue)} 件あります"
+                        f"(最も早い期限 {format_wareki(min(f.due_date for f in overdue if f.due_date))})。")
+    return warnings
 
-    A changed content gets the next edition number; the earlier editions stay on record. Either way the
-    print is written to the trail (sheet.issue / sheet.reprint).
+
+def findings_sheet_pdf(db: Database, audit_id: int, *, issued_on: date | None = None,
+                       allow_incomplete: bool = False) -> tuple[bytes, Issue]:
+    """Issue the sheet (a number, the 発行日, the file kept byte for byte), or reprint it when the same content
+    was issued before (the same file again). An audit that is not ready is issued only when allowed.
+
+    A changed content gets the next number; the earlier editions stay on record. Either way the print is
+    written to the trail (sheet.issue / sheet.reprint).
     """
     with db.transaction():
+        audit = get_audit(db, audit_id)
+        run_id = sheet_run(db, audit)
+        if run_id is not None:  # from now on the sheet reports this run, whatever runs follow
+            reports_repo.set_audit_reconciliation(db, audit_id, run_id)
         sheet = build_findings_sheet(db, audit_id)
         digest = content_sha256(sheet)
         issued = reports_repo.find_issued(db, FINDINGS_SHEET, audit_id, digest)
-        if issued is None:
-            head = str(trail.current_head(db))
-            issued = reports_repo.insert_issued(db, _next_doc_number(db, sheet), FINDINGS_SHEET, audit_id, digest,
-                                                head, datetime.now().astimezone().isoformat(timespec="seconds"))
-            trail.record(db, "sheet.issue", doc_number=issued.doc_number, audit_id=audit_id, sha256=digest)
-            reprint = False
-        else:
+        if issued is not None:
             trail.record(db, "sheet.reprint", doc_number=issued.doc_number, audit_id=audit_id, sha256=digest)
-            reprint = True
-    return sheet, _issue_of(issued, reprint)
+            return _issued_file(db, issued, keep=True) or b"", _issue_of(issued, True)  # same content: never None
+        reasons = incomplete_reasons(db, audit_id)
+        if reasons and not allow_incomplete:
+            raise InputError(f"監査 {audit_id} はまだ発行できる状態ではありません({'、'.join(reasons)})。"
+                             "このまま発行するには確認のうえ --allow-incomplete を付けてください。")
+        number, serial = doc_numbers.next_number(db, FINDINGS_SHEET, sheet.fiscal_year, audit_id)
+        issue = Issue(number, issued_on or date.today(), str(trail.current_head(db)), digest,
+                      addressee=_addressee(db, sheet), contact=contact(db))
+        pdf = render_findings_sheet(sheet, issue)
+        reports_repo.take_serial(db, serial)
+        reports_repo.insert_issued(db, number, FINDINGS_SHEET, audit_id, digest, issue.trail_head,
+                                   datetime.now().astimezone().isoformat(timespec="seconds"), pdf,
+                                   issue.issued_on.isoformat())
+        trail.record(db, "sheet.issue", doc_number=number, audit_id=audit_id, sha256=digest,
+                     issued_on=issue.issued_on.isoformat(), incomplete=bool(reasons))
+    return pdf, issue
 
 
 def _issue_of(issued: reports_repo.IssuedDocument, reprint: bool = False) -> Issue:
-    return Issue(issued.doc_number, date.fromisoformat(issued.issued_at[:10]), issued.trail_head,
+    return Issue(issued.doc_number, date.fromisoformat(issued.issued_on or issued.issued_at[:10]), issued.trail_head,
                  issued.content_sha256, reprint)
 
 
-def preview_findings_sheet(db: Database, audit_id: int) -> tuple[bytes, Issue]:
+def _issued_file(db: Database, issued: reports_repo.IssuedDocument, *, keep: bool = False) -> bytes | None:
+    """The issued file: as kept at issue, or (issued by 0.1.0, which kept no file) rendered again from the
+    database when its content still has the issued hash — kept from then on when `keep` (a reprint: that print
+    is the file from now on); None when it can no longer be rebuilt."""
+    if issued.pdf is not None:
+        return issued.pdf
+    assert issued.audit_id is not None
+    sheet = build_findings_sheet(db, issued.audit_id)
+    if content_sha256(sheet) != issued.content_sha256:
+        return None
+    pdf = render_findings_sheet(sheet, _issue_of(issued))
+    if keep:
+        reports_repo.keep_file(db, issued.id, pdf)
+    return pdf
+
+
+def reissue_findings_sheet(db: Database, doc_number: str) -> tuple[bytes, Issue]:
+    """再発行: the issued sheet `doc_number` again, byte-identical to the first print, whatever changed since."""
+    issued = reports_repo.issued_by_number(db, doc_number)
+    if issued is None or issued.kind != FINDINGS_SHEET:
+        raise InputError(f"文書番号 {doc_number} の指摘事項票の発行記録がありません。")
+    with db.transaction():
+        pdf = _issued_file(db, issued, keep=True)
+        if pdf is None:
+            raise InputError(f"文書番号 {doc_number} は発行時のファイルが保存されておらず、内容も変わっているため"
+                             "再発行できません。新しい番号で発行してください。")
+        trail.record(db, "sheet.reprint", doc_number=doc_number, audit_id=issued.audit_id,
+                     sha256=issued.content_sha256)
+    return pdf, _issue_of(issued, reprint=True)
+
+
+def preview_findings_sheet(db: Database, audit_id: int, issued_on: date | None = None) -> tuple[bytes, Issue]:
     """The sheet as it would be issued now, without recording anything. Already issued content shows as its
     reprint; new content shows the number, date and trail head an issue right now would give it, so the
-    printed sheet is byte-identical to the preview unless the data changes in between."""
+    printed sheet is byte-identical to the preview unless the data changes in between. An audit not ready to
+    issue previews as a 下書き: watermarked, without a number."""
     sheet = build_findings_sheet(db, audit_id)
     digest = content_sha256(sheet)
     issued = reports_repo.find_issued(db, FINDINGS_SHEET, audit_id, digest)
     if issued is not None:
-        issue = _issue_of(issued, reprint=True)
-    else:
-        issue = Issue(_next_doc_number(db, sheet), date.today(), str(trail.current_head(db)), digest)
-    return render_findings_sheet(sheet, issue), issue
-
-
-def findings_sheet_pdf(db: Database, audit_id: int) -> tuple[bytes, Issue]:
-    """Issue (or reprint) and render: the PDF bytes and how it was issued."""
-    sheet, issue = issue_findings_sheet(db, audit_id)
+        return _issued_file(db, issued) or b"", _issue_of(issued, True)  # same content: never None
+    day, head = issued_on or date.today(), str(trail.current_head(db))
+    draft = bool(incomplete_reasons(db, audit_id))
+    number = "" if draft else doc_numbers.next_number(db, FINDINGS_SHEET, sheet.fiscal_year, audit_id)[0]
+    issue = Issue(number, day, head, digest, draft=draft, addressee=_addressee(db, sheet), contact=contact(db))
     return render_findings_sheet(sheet, issue), issue
 
 
 # ---------------------------------------------------------------- verification
 
-_KEYWORD = re.compile(rf"{KEYWORD_PREFIX}; doc=(?P<doc>[^;]+); sha256=(?P<sha>[0-9a-f]{{64}})")
+_KEYWORD = re.compile(rf"{KEYWORD_PREFIX}; doc=(?P<doc>[^;]+); sha256=(?P<sha>[0-9a-f]{{64}})(; trail=(?P<trail>[^;]+))?")
 
 
 @dataclass(frozen=True)
@@ -151,28 +276,25 @@ class SheetVerification:
     sheet_sha256: str            # the hash the sheet carries (PDF metadata, or its printed QR code)
     issued_sha256: str           # the hash recorded when the number was issued
     current_sha256: str          # the hash of the database's content now
-    file_as_issued: bool | None  # the PDF's bytes are what the app renders for this issue (signed: as a
-                                 # prefix); None for paper, or when the content changed and the issued
-                                 # file can't be rebuilt
+    file_problems: tuple[str, ...] = ()   # why the PDF is not exactly the issued file (paper: not checked)
+    trail_problems: tuple[str, ...] = ()  # why the trail head printed on the sheet does not hold
 
     @property
     def matches(self) -> bool:
         return (self.sheet_sha256 == self.issued_sha256 == self.current_sha256
-                and self.file_as_issued is not False)
+                and not self.file_problems and not self.trail_problems)
 
     def explain(self) -> list[str]:
         """What differs, in words, for the user."""
-        problems = []
+        problems = list(self.file_problems)
         if self.sheet_sha256 != self.issued_sha256:
             problems.append("指摘事項票のハッシュが発行記録と一致しません(別の文書か、改ざんされています)。")
         if self.issued_sha256 != self.current_sha256:
             problems.append("発行後にデータベースの監査内容(評価・指摘事項・突合結果など)が変更されています。")
-        if self.file_as_issued is False:
-            problems.append("PDF ファイルの中身が発行時のものと異なります(編集・改ざんの可能性)。")
-        return problems
+        return problems + list(self.trail_problems)
 
 
-def _read_tags(pdf: bytes, name: str) -> tuple[str, str]:
+def _read_tags(pdf: bytes, name: str) -> tuple[str, str, str | None]:
     from pyhanko.pdf_utils.reader import PdfFileReader  # pyhanko's reader: no extra dependency
 
     try:
@@ -183,29 +305,44 @@ def _read_tags(pdf: bytes, name: str) -> tuple[str, str]:
     match = _KEYWORD.search(keywords)
     if match is None:
         raise InputError("JukiAudit が発行した指摘事項票ではありません(文書番号とハッシュの記録がありません)。", name)
-    return match["doc"], match["sha"]
+    return match["doc"], match["sha"], match["trail"]
 
 
-def _compare(db: Database, doc_number: str, sheet_sha: str, where: str, pdf: bytes | None) -> SheetVerification:
+def _check_trail_head(db: Database, issued: reports_repo.IssuedDocument, printed_head: str | None) -> list[str]:
+    """The trail head printed on the sheet (None: not readable, e.g. paper) is the one recorded at issue.
+    (The check that this head is still part of the trail's chain plugs in here.)"""
+    if printed_head is not None and printed_head != issued.trail_head:
+        return [f"票に印字された証跡ヘッド {printed_head} が発行記録({issued.trail_head})と違います。"]
+    return []
+
+
+def _compare(db: Database, doc_number: str, sheet_sha: str, where: str, pdf: bytes | None = None,
+             printed_head: str | None = None) -> SheetVerification:
     issued = reports_repo.issued_by_number(db, doc_number)
     if issued is None or issued.audit_id is None:
         raise JukiAuditError(f"{where}: 文書番号 {doc_number} の発行記録がこのデータベースにありません。")
-    sheet = build_findings_sheet(db, issued.audit_id)
-    current = content_sha256(sheet)
-    file_as_issued = None
-    if pdf is not None and current == issued.content_sha256:
-        file_as_issued = pdf.startswith(render_findings_sheet(sheet, _issue_of(issued)))
-    return SheetVerification(doc_number, sheet_sha, issued.content_sha256, current, file_as_issued)
+    current = content_sha256(build_findings_sheet(db, issued.audit_id))
+    problems: list[str] = []
+    if pdf is not None:
+        issued_pdf = _issued_file(db, issued)
+        if issued_pdf is not None:
+            problems.extend(file_problems(pdf, issued_pdf))
+        if issued.pdf is None and (issued_pdf is None or problems):
+            problems = ["この文書番号は発行時のファイルを保存していない版(0.1.0)で発行されたため、PDF が発行時のままか"
+                        "確かめられません。紙の QR(--qr)で内容を照合するか、再発行した PDF を照合してください。"]
+    return SheetVerification(doc_number, sheet_sha, issued.content_sha256, current, tuple(problems),
+                             tuple(_check_trail_head(db, issued, printed_head)))
 
 
 def verify_sheet(db: Database, path: Path) -> SheetVerification:
-    """Compare a sheet PDF with the issue record and with what the database says now."""
+    """Compare a sheet PDF with the issued file (exactly, or followed by the product's signature only), with the
+    issue record and with what the database says now."""
     try:
         pdf = path.read_bytes()
     except OSError as exc:
         raise InputError(f"ファイルを読めません({exc.strerror})。", str(path)) from None
-    doc_number, sheet_sha = _read_tags(pdf, path.name)
-    return _compare(db, doc_number, sheet_sha, path.name, pdf)
+    doc_number, sheet_sha, printed_head = _read_tags(pdf, path.name)
+    return _compare(db, doc_number, sheet_sha, path.name, pdf, printed_head)
 
 
 def verify_paper_sheet(db: Database, qr_text: str) -> SheetVerification:
@@ -213,4 +350,4 @@ def verify_paper_sheet(db: Database, qr_text: str) -> SheetVerification:
     parsed = parse_qr_payload(qr_text)
     if parsed is None:
         raise InputError(f"QR コードの内容が指摘事項票のものではありません(「{QR_PREFIX};doc=…;sha256=…」の形)。")
-    return _compare(db, *parsed, "QR コード", None)
+    return _compare(db, *parsed, "QR コード")

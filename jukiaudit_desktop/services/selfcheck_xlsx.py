@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
+import re
 import secrets
 import zipfile
 from dataclasses import dataclass
@@ -19,18 +22,22 @@ from ..core.audit import NOT_APPLICABLE, NOT_APPLICABLE_LABEL, SCORES_LOCKED, Au
 from ..core.errors import InputError
 from ..core.progress import NO_PROGRESS, Progress
 from ..core.wareki import format_fiscal_year
+from ..reports.spreadsheet import row_height, set_cell
 from ..security.atomic import write_atomic
 from ..storage import audits_repo as repo
 from ..storage import trail
 from ..storage.agencies import list_agencies
 from ..storage.audits_repo import now_text
 from ..storage.database import Database
+from ..storage.form_secret import form_key
 from .audits import parse_score, require_audit, self_check_for
 
 SHEET = "自己点検"
 MARKER_SHEET = "_jukiaudit"
 MARKER = "jukiaudit-selfcheck"
-MARKER_FORMAT = 1
+MARKER_FORMAT = 2  # 2: bound to its audit and agency by a MAC keyed from the database's secret
+MARKER_FIELDS = ("marker", "format", "audit_id", "agency_code", "template_id", "template_version", "items")
+AGENCY_LINE = re.compile(r"^機関:\s*(?P<code>\S+)")
 HEADER_ROW = 5
 FIRST_ITEM_ROW = HEADER_ROW + 1
 HEADERS = ("番号", "項目コード", "分類", "点検項目", "着眼点", "確認方法", "点数", "コメント")
@@ -38,7 +45,6 @@ WIDTHS = (6, 10, 16, 52, 34, 19, 10, 36)
 SCORE_COL, COMMENT_COL = "G", "H"
 LOCKED_COLUMNS = ("A", "B", "C", "D")  # what the import checks against the checklist
 MAX_ERRORS_SHOWN = 20
-LINE_HEIGHT = 14.0  # points per line of 11-point text
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -57,12 +63,13 @@ def export_form(db: Database, audit_id: int, path: Path) -> Path:
     ws = wb.active
     ws.title = SHEET
     last_col = chr(ord("A") + len(HEADERS) - 1)
-    ws["A1"] = f"{format_fiscal_year(audit.fiscal_year)} 住民基本台帳ネットワークシステム 自己点検表"
+    set_cell(ws["A1"], f"{format_fiscal_year(audit.fiscal_year)} 住民基本台帳ネットワークシステム 自己点検表")
     ws["A1"].font = Font(size=14, bold=True)
-    ws["A2"] = f"機関: {audit.agency_code} {audit.agency_name}    チェックリスト: {template.name} 第{template.version}版"
+    set_cell(ws["A2"], f"機関: {audit.agency_code} {audit.agency_name}    チェックリスト: {template.name} "
+                       f"第{template.version}版")
     points = " / ".join(f"{p}点: {template.scoring.labels[p]}" for p in template.scoring.points)
-    ws["A3"] = (f"「点数」欄に {', '.join(map(str, template.scoring.points))} または {NOT_APPLICABLE_LABEL} を選び、"
-                f"必要に応じて「コメント」欄に記入してください({points})。他の欄は変更しないでください。")
+    set_cell(ws["A3"], f"「点数」欄に {', '.join(map(str, template.scoring.points))} または {NOT_APPLICABLE_LABEL} "
+                       f"を選び、必要に応じて「コメント」欄に記入してください({points})。他の欄は変更しないでください。")
     for row in (1, 2, 3):
         ws.merge_cells(f"A{row}:{last_col}{row}")
         ws[f"A{row}"].alignment = Alignment(wrap_text=True, vertical="center")
@@ -80,19 +87,21 @@ def export_form(db: Database, audit_id: int, path: Path) -> Path:
         row = FIRST_ITEM_ROW + offset
         values = (offset + 1, item.code, item.category, item.question, item.viewpoint, item.method, None, None)
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row, col, value)
+            cell = ws.cell(row, col)
+            set_cell(cell, value)
             cell.border = _BORDER
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for letter in (SCORE_COL, COMMENT_COL):
             ws[f"{letter}{row}"].protection = Protection(locked=False)
             ws[f"{letter}{row}"].fill = _INPUT_FILL
         ws[f"{SCORE_COL}{row}"].alignment = Alignment(horizontal="center", vertical="top")
-        ws.row_dimensions[row].height = _row_height(values)
+        ws.row_dimensions[row].height = row_height(values, WIDTHS)
     if items:
         last = FIRST_ITEM_ROW + len(items) - 1
         validation.add(f"{SCORE_COL}{FIRST_ITEM_ROW}:{SCORE_COL}{last}")
     ws.freeze_panes = f"A{FIRST_ITEM_ROW}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -101,7 +110,7 @@ def export_form(db: Database, audit_id: int, path: Path) -> Path:
     ws.protection.password = password
     ws.protection.sheet = True
     ws.protection.formatRows = ws.protection.formatColumns = False  # may widen a row to read a long comment
-    _write_marker(wb.create_sheet(MARKER_SHEET), audit, template.version, len(items))
+    _write_marker(wb.create_sheet(MARKER_SHEET), _marker_values(audit, template.version, len(items)), form_key(db))
     wb.security = WorkbookProtection(workbookPassword=password, lockStructure=True)
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -134,21 +143,21 @@ def _safe(name: str) -> str:
     return "".join("_" if c in '\\/:*?"<>|' else c for c in name)
 
 
-def _row_height(values: tuple[object, ...]) -> float:
-    """Points for a row whose wrapped text fits (spreadsheet apps do not grow rows of a written file)."""
-    lines = 1
-    for value, width in zip(values, WIDTHS, strict=True):
-        text_width = sum(2 if ord(c) > 0x2E7F else 1 for c in str(value or ""))  # CJK characters are double
-        lines = max(lines, -(-text_width // max(width - 1, 1)))
-    return LINE_HEIGHT * lines + 4
+def _marker_values(audit: Audit, template_version: int, item_count: int) -> dict[str, str]:
+    values = (MARKER, MARKER_FORMAT, audit.id, audit.agency_code, audit.template_id, template_version, item_count)
+    return {key: str(value) for key, value in zip(MARKER_FIELDS, values, strict=True)}
 
 
-def _write_marker(ws: Worksheet, audit: Audit, template_version: int, item_count: int) -> None:
-    rows = (("marker", MARKER), ("format", MARKER_FORMAT), ("audit_id", audit.id),
-            ("template_id", audit.template_id), ("template_version", template_version), ("items", item_count))
-    for row, (key, value) in enumerate(rows, start=1):
-        ws.cell(row, 1, key)
-        ws.cell(row, 2, value)
+def _marker_mac(values: dict[str, str], key: bytes) -> str:
+    message = "\x1f".join(values.get(field, "") for field in MARKER_FIELDS).encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _write_marker(ws: Worksheet, values: dict[str, str], key: bytes) -> None:
+    """The hidden sheet naming the form's audit, agency and checklist, with their MAC (all cells text)."""
+    for row, (name, value) in enumerate([*values.items(), ("mac", _marker_mac(values, key))], start=1):
+        set_cell(ws.cell(row, 1), name)
+        set_cell(ws.cell(row, 2), value)
     ws.sheet_state = "veryHidden"
     ws.protection.sheet = True
 
@@ -165,6 +174,7 @@ class SelfcheckImport:
     audit_id: int
     items: int
     not_applicable: int
+    agency: str = ""  # code and name of the audited agency, to say whose answers went in
 
 
 def read_form(db: Database, path: Path, audit_id: int | None = None) -> tuple[Audit, list[FilledItem]]:
@@ -174,20 +184,25 @@ def read_form(db: Database, path: Path, audit_id: int | None = None) -> tuple[Au
         wb = load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise InputError(f"Excel ファイル(.xlsx)として読めません({exc})。", str(path)) from None
-    marker = _read_marker(wb, path)
-    form_audit_id = marker.get("audit_id")
-    if not isinstance(form_audit_id, int):
-        raise InputError(f"シート {MARKER_SHEET}: 監査 ID の記録が壊れています。", str(path))
+    marker = _read_marker(wb, path, form_key(db))
+    form_audit_id = int(marker["audit_id"])
     if audit_id is not None and form_audit_id != audit_id:
         raise InputError(f"この様式は監査 {form_audit_id} のものです(取り込み先は監査 {audit_id})。", str(path))
     audit = require_audit(db, form_audit_id)
+    if marker["agency_code"] != audit.agency_code:
+        raise InputError(f"この様式は機関 {marker['agency_code']} のものです(監査 {audit.id} は機関 {audit.agency_code})。",
+                         str(path))
     template = repo.get_template(db, audit.template_id) if audit.template_id else None
-    if template is None or marker.get("template_id") != template.id or marker.get("template_version") != template.version:
-        raise InputError(f"この様式のチェックリスト(ID {marker.get('template_id')}、第{marker.get('template_version')}版)は"
+    if template is None or marker["template_id"] != str(template.id) or marker["template_version"] != str(template.version):
+        raise InputError(f"この様式のチェックリスト(ID {marker['template_id']}、第{marker['template_version']}版)は"
                          f"監査 {audit.id} のチェックリストと違います。最新の様式を出力し直してください。", str(path))
     if SHEET not in wb.sheetnames:
         raise InputError(f"シート「{SHEET}」がありません。", str(path))
     ws = wb[SHEET]
+    agency_line = AGENCY_LINE.match(_normalized(ws["A2"].value))
+    if agency_line is None or agency_line["code"] != audit.agency_code:
+        raise InputError(f"シート {SHEET} セル A2: 機関の表示({_normalized(ws['A2'].value)[:40]})が監査 {audit.id} の機関 "
+                         f"{audit.agency_code} {audit.agency_name} と違います。", str(path))
     errors: list[str] = []
     for col, title in enumerate(HEADERS, start=1):
         cell = ws.cell(HEADER_ROW, col)
@@ -224,15 +239,29 @@ def _normalized(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _read_marker(wb: Workbook, path: Path) -> dict[str, object]:
+def _marker_text(value: object) -> str:
+    """A marker cell as the text it was written as (a program that re-saves the file may turn 81 into 81.0)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _normalized(value)
+
+
+def _read_marker(wb: Workbook, path: Path, key: bytes) -> dict[str, str]:
+    """The marker's values, after checking its MAC: a marker edited or copied from elsewhere is refused."""
     if MARKER_SHEET not in wb.sheetnames:
         raise InputError("JukiAudit が出力した自己点検表ではありません(識別情報がありません)。"
                          "`selfcheck export` で出力した様式に記入してください。", str(path))
     ws = wb[MARKER_SHEET]
-    marker = {str(row[0]): row[1] for row in ws.iter_rows(min_col=1, max_col=2, values_only=True) if row[0]}
-    if marker.get("marker") != MARKER or marker.get("format") != MARKER_FORMAT:
-        raise InputError(f"シート {MARKER_SHEET}: 識別情報が壊れているか、対応していない版の様式です。", str(path))
-    return marker
+    marker = {_marker_text(row[0]): _marker_text(row[1])
+              for row in ws.iter_rows(min_col=1, max_col=2, values_only=True) if row[0]}
+    if marker.get("marker") != MARKER or marker.get("format") != str(MARKER_FORMAT):
+        raise InputError(f"シート {MARKER_SHEET}: 識別情報が壊れているか、対応していない版の様式です。"
+                         "この版で様式を出力し直してください。", str(path))
+    values = {field: marker.get(field, "") for field in MARKER_FIELDS}
+    if not hmac.compare_digest(marker.get("mac", ""), _marker_mac(values, key)):
+        raise InputError(f"シート {MARKER_SHEET}: 識別情報(監査・機関・チェックリスト)が書き換えられているか、"
+                         "別のデータベースで出力された様式です。何も取り込んでいません。", str(path))
+    return values
 
 
 def import_form(db: Database, path: Path, audit_id: int | None = None) -> SelfcheckImport:
@@ -249,4 +278,4 @@ def import_form(db: Database, path: Path, audit_id: int | None = None) -> Selfch
         not_applicable = sum(1 for e in filled if e.score == NOT_APPLICABLE)
         trail.record(db, "selfcheck.import", audit_id=audit.id, file=Path(path).name, items=len(filled),
                      not_applicable=not_applicable)
-    return SelfcheckImport(audit.id, len(filled), not_applicable)
+    return SelfcheckImport(audit.id, len(filled), not_applicable, f"{audit.agency_code} {audit.agency_name}")

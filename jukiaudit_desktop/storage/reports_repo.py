@@ -17,13 +17,16 @@ class IssuedDocument:
     content_sha256: str
     trail_head: str
     issued_at: str
+    pdf: bytes | None = None         # the issued file, byte for byte (None: issued before files were kept)
+    issued_on: str | None = None     # 発行日 chosen at issue (None: the day of issued_at)
 
 
-_ISSUED_COLUMNS = "id, doc_number, kind, audit_id, content_sha256, trail_head, issued_at"
+_ISSUED_COLUMNS = "id, doc_number, kind, audit_id, content_sha256, trail_head, issued_at, pdf, issued_on"
 
 
 def _issued(row: tuple[Any, ...]) -> IssuedDocument:
-    return IssuedDocument(int(row[0]), str(row[1]), str(row[2]), row[3], str(row[4]), str(row[5]), str(row[6]))
+    return IssuedDocument(int(row[0]), str(row[1]), str(row[2]), row[3], str(row[4]), str(row[5]), str(row[6]),
+                          None if row[7] is None else bytes(row[7]), row[8])
 
 
 def find_issued(db: Database, kind: str, audit_id: int | None, content_sha256: str) -> IssuedDocument | None:
@@ -39,20 +42,72 @@ def issued_by_number(db: Database, doc_number: str) -> IssuedDocument | None:
     return None if row is None else _issued(row)
 
 
-def issued_for_audit(db: Database, kind: str, audit_id: int) -> list[IssuedDocument]:
-    rows = db.query(f"SELECT {_ISSUED_COLUMNS} FROM issued_document WHERE kind = ? AND audit_id = ? ORDER BY id",
-                    (kind, audit_id))
-    return [_issued(r) for r in rows]
-
-
 def insert_issued(db: Database, doc_number: str, kind: str, audit_id: int | None, content_sha256: str,
-                  trail_head: str, issued_at: str) -> IssuedDocument:
+                  trail_head: str, issued_at: str, pdf: bytes | None = None,
+                  issued_on: str | None = None) -> IssuedDocument:
     cursor = db.execute(
-        "INSERT INTO issued_document (doc_number, kind, audit_id, content_sha256, trail_head, issued_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (doc_number, kind, audit_id, content_sha256, trail_head, issued_at),
+        "INSERT INTO issued_document (doc_number, kind, audit_id, content_sha256, trail_head, issued_at, "
+        "pdf, issued_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (doc_number, kind, audit_id, content_sha256, trail_head, issued_at, pdf, issued_on),
     )
-    return IssuedDocument(int(cursor.lastrowid), doc_number, kind, audit_id, content_sha256, trail_head, issued_at)
+    return IssuedDocument(int(cursor.lastrowid), doc_number, kind, audit_id, content_sha256, trail_head, issued_at,
+                          pdf, issued_on)
+
+
+_SERIAL_SETTING = "reports.doc_serial"
+
+
+def last_serial(db: Database) -> int:
+    """The last 通し番号 given (it only goes up: a number is never given twice)."""
+    value = db.scalar("SELECT value FROM setting WHERE name = ?", (_SERIAL_SETTING,))
+    return 0 if value is None else int(value)
+
+
+def take_serial(db: Database, serial: int) -> None:
+    db.execute("INSERT INTO setting (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = "
+               "max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))", (_SERIAL_SETTING, str(serial)))
+
+
+def keep_file(db: Database, issued_id: int, pdf: bytes) -> None:
+    """Keep the file of a number issued before files were kept (its reprint is the file from now on)."""
+    db.execute("UPDATE issued_document SET pdf = ? WHERE id = ? AND pdf IS NULL", (pdf, issued_id))
+
+
+def issued_count(db: Database, kind: str, audit_id: int) -> int:
+    return int(db.scalar("SELECT count(*) FROM issued_document WHERE kind = ? AND audit_id = ?", (kind, audit_id)))
+
+
+def head_title(db: Database, agency_id: int) -> str | None:
+    title = db.scalar("SELECT head_title FROM agency WHERE id = ?", (agency_id,))
+    return None if title is None else str(title)
+
+
+def set_head_title(db: Database, agency_id: int, title: str) -> None:
+    db.execute("UPDATE agency SET head_title = ? WHERE id = ?", (title, agency_id))
+
+
+def audit_reconciliation(db: Database, audit_id: int) -> int | None:
+    """The reconciliation run the audit's sheet reports (None: not chosen yet)."""
+    run_id = db.scalar("SELECT reconciliation_id FROM audit WHERE id = ?", (audit_id,))
+    return None if run_id is None else int(run_id)
+
+
+def set_audit_reconciliation(db: Database, audit_id: int, run_id: int | None) -> None:
+    db.execute("UPDATE audit SET reconciliation_id = ? WHERE id = ?", (run_id, audit_id))
+
+
+def set_audit_reconciliation_of(db: Database, audit_id: int, discrepancy_id: int) -> None:
+    """The audit's sheet reports the run a discrepancy raised as its finding comes from."""
+    db.execute("UPDATE audit SET reconciliation_id = (SELECT reconciliation_id FROM discrepancy WHERE id = ?) "
+               "WHERE id = ?", (discrepancy_id, audit_id))
+
+
+def latest_run_overlapping(db: Database, agency_id: int, first: str, last: str) -> int | None:
+    """The agency's latest run whose period overlaps the days first..last (an open end overlaps everything)."""
+    run_id = db.scalar(
+        "SELECT id FROM reconciliation WHERE agency_id = ? AND (period_from IS NULL OR period_from <= ?) "
+        "AND (period_to IS NULL OR period_to >= ?) ORDER BY id DESC LIMIT 1", (agency_id, last, first))
+    return None if run_id is None else int(run_id)
 
 
 def usage_by_jimu(db: Database, fiscal_year: int) -> list[tuple[str, str, str, int]]:

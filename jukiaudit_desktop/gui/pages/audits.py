@@ -305,6 +305,6 @@ class AuditsPage(Page):
                            label="自己点検表を取り込んでいます")
 
     def _imported(self, result: selfcheck_xlsx.SelfcheckImport) -> None:
-        self.message.setText(f"自己点検表を取り込みました(監査 ID {result.audit_id}: {result.items} 項目、"
+        self.message.setText(f"自己点検表を取り込みました(監査 ID {result.audit_id} {result.agency}: {result.items} 項目、"
                              f"うち該当なし {result.not_applicable})。")
         self.refresh()
