@@ -3,7 +3,8 @@ every file-changing step of `rekey` (keyring and passphrase mode) and `restore` 
 with the old secret or the new one, and opening settles (finishes or rolls back) the interrupted change.
 
 Process kills only lose what was not yet handed to the kernel, so the steps are the calls that change files:
-every rename, unlink, ftruncate and write, and SQLite's page writes (pwrite64: first, last and evenly between).
+every rename, unlink and write (salt files, keyring file, copies), and a sample of SQLite's page writes and
+WAL truncations (pwrite64, ftruncate: first, last and evenly between) to keep the run short.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ sys.path.insert(0, str(SUPPORT))
 from file_keyring_cli import load_secrets  # noqa: E402
 
 DRIVER = SUPPORT / "file_keyring_cli.py"
-EVERY_CALL = ("rename", "unlink", "ftruncate", "write")
-SAMPLED_CALL, SAMPLES = "pwrite64", 5
+EVERY_CALL = ("rename", "unlink", "write")
+SAMPLED = {"pwrite64": 4, "ftruncate": 2}
 OLD_PW, NEW_PW = "old passphrase 2026", "new passphrase 2026"
 STRACE = shutil.which("strace")
 pytestmark = pytest.mark.skipif(STRACE is None, reason="strace is needed to inject the kills")
@@ -47,16 +48,17 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def kill_points(command: list[str], env: dict[str, str], tmp: Path) -> list[tuple[str, int]]:
-    """(system call, n): every call of EVERY_CALL and a sample of SAMPLED_CALL made by one undisturbed run."""
+    """(system call, n): every call of EVERY_CALL and a sample of SAMPLED made by one undisturbed run."""
     log = tmp / "trace.log"
-    calls = ",".join((*EVERY_CALL, SAMPLED_CALL))
+    calls = ",".join((*EVERY_CALL, *SAMPLED))
     subprocess.run([STRACE, "-f", "-qq", "-o", str(log), "-e", f"trace={calls}", *command], env=env, check=True,
                    capture_output=True)
     counts = Counter(m.group(1) for line in log.read_text().splitlines()
                      if (m := re.match(r"\d+\s+(\w+)\(", line)))
     points = [(name, n) for name in EVERY_CALL for n in range(1, counts[name] + 1)]
-    total = counts[SAMPLED_CALL]
-    points += [(SAMPLED_CALL, n) for n in sorted({1 + (total - 1) * i // (SAMPLES - 1) for i in range(SAMPLES)})]
+    for name, samples in SAMPLED.items():
+        total = counts[name]
+        points += [(name, n) for n in sorted({1 + (total - 1) * i // (samples - 1) for i in range(samples)})]
     return points
 
 

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -223,26 +224,24 @@ class Candidate:
     known_good: bool = False  # the salt file's key check confirms the passphrase
 
 
-def key_candidates(db_path: Path, passphrase: str | None) -> list[Candidate]:
-    """The keys to try, current first. Raises WrongKeyError-like errors only when no candidate is left."""
+def key_candidates(db_path: Path, passphrase: str | None) -> Iterator[Candidate]:
+    """The keys to try, current first; the pending one (a change in progress) is derived only when asked for."""
     if passphrase is None:
         if uses_passphrase(db_path):
             raise PassphraseRequiredError(db_path)
-        found = [Candidate(key, pending) for pending in (False, True)
-                 if (key := _keyring_get(db_path, pending=pending)) is not None]
-        if not found:
+        current, pending = _keyring_get(db_path), _keyring_get(db_path, pending=True)
+        if current is None and pending is None:
             keyring_key(db_path, create=False)  # raises the "no key in the keyring" error
-        return found
-    found = []
-    for pending, path in ((False, salt_path(db_path)), (True, pending_salt_path(db_path))):
+        yield from (Candidate(key, is_pending) for key, is_pending in ((current, False), (pending, True)) if key)
+        return
+    if not uses_passphrase(db_path):
+        raise JukiAuditError(f"{db_path}: パスフレーズ方式のソルトファイル {salt_path(db_path).name} が見つかりません。")
+    for is_pending, path in ((False, salt_path(db_path)), (True, pending_salt_path(db_path))):
         if path.exists():
             salt = read_salt(path)
             key = derive_key(passphrase, salt.salt)
-            if salt.matches(key) is not False:
-                found.append(Candidate(key, pending, known_good=salt.matches(key) is True))
-    if not salt_path(db_path).exists() and not pending_salt_path(db_path).exists():
-        raise JukiAuditError(f"{db_path}: パスフレーズ方式のソルトファイル {salt_path(db_path).name} が見つかりません。")
-    return found
+            if salt.matches(key) is not False:  # a salt file whose key check refuses the passphrase: skip
+                yield Candidate(key, is_pending, known_good=salt.matches(key) is True)
 
 
 def settle(db_path: Path, opened_with: Candidate, *, passphrase_mode: bool) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import platformdirs
@@ -77,17 +78,18 @@ def _create(path: Path, passphrase: str | None) -> Database:
     return db
 
 
-def _open_first(path: Path, candidates: list[keys.Candidate], passphrase: str | None, *,
+def _open_first(path: Path, candidates: Iterator[keys.Candidate], passphrase: str | None, *,
                 read_only: bool) -> tuple[Database, keys.Candidate]:
     """Open with the first candidate key that fits; say clearly why when none does."""
+    tried = []
     for candidate in candidates:
         try:
             return open_database(path, candidate.key, read_only=read_only), candidate
         except WrongKeyError:
-            continue
+            tried.append(candidate)
     if keys.pending_salt_path(path).exists():
         raise KeyChangeInterruptedError(path)
-    if passphrase is None or any(c.known_good for c in candidates):
+    if passphrase is None or any(c.known_good for c in tried):
         # The key is right (from the keyring, or confirmed by the salt's key check): page 1 is damaged.
         raise damaged_error(path)
     raise WrongKeyError(path)

@@ -15,6 +15,7 @@ import sqlcipher3
 
 from ..core.errors import JukiAuditError
 from ..paths import schema_file
+from . import bindings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _SCHEMA_VERSION_LINE = re.compile(r"PRAGMA\s+user_version\s*=\s*(\d+)", re.IGNORECASE)
@@ -94,6 +95,8 @@ class Database:
         self._key = key
         self._depth = 0
         self.notice: str | None = None  # what opening did besides opening (e.g. finished a key change)
+        self.binds_changes = False  # bindings' triggers installed: the trail binds every change made here
+        self.read_only = False
 
     @property
     def key(self) -> bytes:
@@ -116,6 +119,10 @@ class Database:
         self._depth = 1
         try:
             yield self
+            if self.binds_changes:
+                from . import trail  # trail builds on this module
+
+                trail.bind_leftovers(self)
         except BaseException:
             self._depth = 0
             self.conn.execute("ROLLBACK")
@@ -223,6 +230,7 @@ def open_database(
             _verify(conn, path)
         if read_only and not is_new:
             db = Database(conn, path, key)
+            db.read_only = True
             _check_version(db, find_migrations() if migrations is None else migrations, read_only=True)
             return db
         conn.execute("PRAGMA journal_mode = WAL")
@@ -233,6 +241,8 @@ def open_database(
             _create_schema(db)
         else:
             _check_and_migrate(db, find_migrations() if migrations is None else migrations)
+        bindings.install(conn)
+        db.binds_changes = True
     except BaseException:
         conn.close()
         if is_new:

@@ -1,0 +1,128 @@
+"""What a trail entry binds: the rows its change left behind, as digests the verifier can recompute.
+
+The rule an inspector could check by hand:
+- A row's digest is SHA-256 over its table name and every column value in table order, each rendered by
+  SQLite's quote() (so 1, '1' and X'01' differ).
+- Small tables: each entry lists (table, row id, digest after the change, or null when the change deleted
+  the row). Which rows a transaction touched is captured by temporary triggers on this connection only, so
+  an edit made with another client is never captured: it is what verification finds.
+- Bulk tables (operation, register_entry, discrepancy: up to millions of rows): rows added since the last
+  entry form one batch (first id, last id, count, SHA-256 over the rows' digests in id order), computed once
+  per import or run. A later change of a bulk row by the app lists the row's digest before and after.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+BULK_TABLES = ("operation", "register_entry", "discrepancy")
+_SKIPPED = ("trail",)
+_SEP = "||char(31)||"
+
+
+def bound_tables(conn: Any) -> list[str]:
+    rows = conn.execute("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                        "ORDER BY name").fetchall()
+    return [name for (name,) in rows if name not in _SKIPPED]
+
+
+def row_text_sql(conn: Any, table: str, prefix: str = "") -> str:
+    """The SQL expression of a row's text: quote() of every column, in table order, joined by U+001F."""
+    columns = [row[1] for row in conn.execute(f'PRAGMA main.table_info("{table}")')]
+    return _SEP.join(f'quote({prefix}"{column}")' for column in columns)
+
+
+def digest(table: str, text: str) -> bytes:
+    return hashlib.sha256(f"{table}\x1f{text}".encode()).digest()
+
+
+def install(conn: Any) -> None:
+    """Temporary triggers (this connection only) that note which rows the app's own changes touch."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS trail_touched (tbl TEXT NOT NULL, id INTEGER NOT NULL, old TEXT)")
+    for table in bound_tables(conn):
+        if table in BULK_TABLES:  # inserts are found by id (a batch); updates and deletes keep the old row
+            old = row_text_sql(conn, table, "OLD.")
+            for event in ("UPDATE", "DELETE"):
+                conn.execute(f'CREATE TEMP TRIGGER IF NOT EXISTS "trail_{event.lower()}_{table}" AFTER {event} '
+                             f'ON main."{table}" BEGIN INSERT INTO temp.trail_touched VALUES '
+                             f"('{table}', OLD.rowid, {old}); END")
+            continue
+        for event, ref in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+            conn.execute(f'CREATE TEMP TRIGGER IF NOT EXISTS "trail_{event.lower()}_{table}" AFTER {event} '
+                         f'ON main."{table}" BEGIN INSERT INTO temp.trail_touched VALUES '
+                         f"('{table}', {ref}.rowid, NULL); END")
+
+
+@dataclass
+class Binds:
+    rows: list[list[Any]] = field(default_factory=list)  # [table, id, digest hex | None]
+    before: list[list[Any]] = field(default_factory=list)  # [bulk table, id, digest hex before the change]
+    batches: list[list[Any]] = field(default_factory=list)  # [bulk table, first id, last id, count, digest hex]
+
+    def to_json(self) -> str | None:
+        if not (self.rows or self.before or self.batches):
+            return None
+        return json.dumps({"rows": self.rows, "before": self.before, "batches": self.batches},
+                          separators=(",", ":"))
+
+    @staticmethod
+    def from_json(text: str | None) -> Binds:
+        if not text:
+            return Binds()
+        data = json.loads(text)
+        return Binds(data.get("rows", []), data.get("before", []), data.get("batches", []))
+
+
+def current_digest(conn: Any, table: str, row_id: int) -> str | None:
+    row = conn.execute(f'SELECT {row_text_sql(conn, table)} FROM main."{table}" WHERE rowid = ?',
+                       (row_id,)).fetchone()
+    return None if row is None else digest(table, row[0]).hex()
+
+
+def bulk_rows(conn: Any, table: str, first: int, last: int | None = None) -> Iterator[tuple[int, bytes]]:
+    """(id, digest) of the rows of a bulk table with first <= id (<= last), in id order."""
+    where, params = ("rowid >= ? AND rowid <= ?", (first, last)) if last is not None else ("rowid >= ?", (first,))
+    cursor = conn.execute(f'SELECT rowid, {row_text_sql(conn, table)} FROM main."{table}" WHERE {where} '
+                          "ORDER BY rowid", params)
+    while chunk := cursor.fetchmany(20_000):
+        for row_id, text in chunk:
+            yield row_id, digest(table, text)
+
+
+def batch_digest(digests: Iterable[bytes]) -> tuple[int, str]:
+    h, count = hashlib.sha256(), 0
+    for value in digests:
+        h.update(value)
+        count += 1
+    return count, h.hexdigest()
+
+
+def collect(conn: Any, marks: dict[str, int], *, everything: bool = False) -> Binds:
+    """The binds of the changes made since the last collect (then forgotten). `marks`: the last bound id of
+    each bulk table. everything=True binds every row (the first entry that binds, e.g. after an upgrade)."""
+    binds = Binds()
+    touched = conn.execute("SELECT tbl, id, min(rowid), old FROM temp.trail_touched GROUP BY tbl, id "
+                           "ORDER BY tbl, id").fetchall()
+    conn.execute("DELETE FROM temp.trail_touched")
+    small = {(table, row_id) for table, row_id, _, _ in touched if table not in BULK_TABLES}
+    if everything:
+        for table in bound_tables(conn):
+            if table not in BULK_TABLES:
+                small |= {(table, rid) for (rid,) in conn.execute(f'SELECT rowid FROM main."{table}"')}
+    for table, row_id in sorted(small):
+        binds.rows.append([table, row_id, current_digest(conn, table, row_id)])
+    for table, row_id, _, old in touched:
+        if table in BULK_TABLES and row_id <= marks.get(table, 0):
+            binds.before.append([table, row_id, digest(table, old).hex()])
+            binds.rows.append([table, row_id, current_digest(conn, table, row_id)])
+    for table in BULK_TABLES:
+        first = marks.get(table, 0) + 1
+        last = conn.execute(f'SELECT max(rowid) FROM main."{table}"').fetchone()[0]
+        if last is not None and last >= first:
+            count, value = batch_digest(d for _, d in bulk_rows(conn, table, first, last))
+            binds.batches.append([table, first, last, count, value])
+    return binds
