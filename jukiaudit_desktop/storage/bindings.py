@@ -30,10 +30,20 @@ def bound_tables(conn: Any) -> list[str]:
     return [name for (name,) in rows if name not in _SKIPPED]
 
 
+_row_sql: dict[Any, dict[tuple[str, str], str]] = {}  # per open connection (forget() on close)
+
+
+def forget(conn: Any) -> None:
+    _row_sql.pop(conn, None)
+
+
 def row_text_sql(conn: Any, table: str, prefix: str = "") -> str:
     """The SQL expression of a row's text: quote() of every column, in table order, joined by U+001F."""
-    columns = [row[1] for row in conn.execute(f'PRAGMA main.table_info("{table}")')]
-    return _SEP.join(f'quote({prefix}"{column}")' for column in columns)
+    cache = _row_sql.setdefault(conn, {})
+    if (table, prefix) not in cache:
+        columns = [row[1] for row in conn.execute(f'PRAGMA main.table_info("{table}")')]
+        cache[(table, prefix)] = _SEP.join(f'quote({prefix}"{column}")' for column in columns)
+    return cache[(table, prefix)]
 
 
 def digest(table: str, text: str) -> bytes:
@@ -42,7 +52,14 @@ def digest(table: str, text: str) -> bytes:
 
 def install(conn: Any) -> None:
     """Temporary triggers (this connection only) that note which rows the app's own changes touch."""
+    _row_sql.pop(conn, None)  # the schema may have changed (a migration)
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS trail_touched (tbl TEXT NOT NULL, id INTEGER NOT NULL, old TEXT)")
+    # The last id of each bulk table bound so far; temporary, so a rolled-back entry rolls it back too.
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS trail_marks (tbl TEXT PRIMARY KEY, last INTEGER NOT NULL)")
+    conn.execute("DELETE FROM temp.trail_marks")
+    conn.execute("INSERT INTO temp.trail_marks SELECT json_extract(b.value, '$[0]'), max(json_extract(b.value, "
+                 "'$[2]')) FROM main.trail, json_each(main.trail.binds, '$.batches') AS b "
+                 "WHERE main.trail.binds IS NOT NULL GROUP BY 1")
     for table in bound_tables(conn):
         if table in BULK_TABLES:  # inserts are found by id (a batch); updates and deletes keep the old row
             old = row_text_sql(conn, table, "OLD.")
@@ -101,28 +118,33 @@ def batch_digest(digests: Iterable[bytes]) -> tuple[int, str]:
     return count, h.hexdigest()
 
 
-def collect(conn: Any, marks: dict[str, int], *, everything: bool = False) -> Binds:
-    """The binds of the changes made since the last collect (then forgotten). `marks`: the last bound id of
-    each bulk table. everything=True binds every row (the first entry that binds, e.g. after an upgrade)."""
+def collect(conn: Any, *, everything: bool = False) -> Binds:
+    """The binds of the changes made since the last collect (then forgotten). everything=True binds every row
+    (the first entry that binds, e.g. after an upgrade)."""
     binds = Binds()
     touched = conn.execute("SELECT tbl, id, min(rowid), old FROM temp.trail_touched GROUP BY tbl, id "
                            "ORDER BY tbl, id").fetchall()
-    conn.execute("DELETE FROM temp.trail_touched")
-    small = {(table, row_id) for table, row_id, _, _ in touched if table not in BULK_TABLES}
+    if touched:
+        conn.execute("DELETE FROM temp.trail_touched")
+    marks = dict(conn.execute("SELECT tbl, last FROM temp.trail_marks").fetchall())
+    by_table: dict[str, set[int]] = {}
+    for table, row_id, _, old in touched:
+        if table not in BULK_TABLES:
+            by_table.setdefault(table, set()).add(row_id)
+        elif row_id <= marks.get(table, 0):  # a bulk row of an earlier batch, changed or deleted by the app
+            binds.before.append([table, row_id, digest(table, old).hex()])
+            by_table.setdefault(table, set()).add(row_id)
     if everything:
         for table in bound_tables(conn):
             if table not in BULK_TABLES:
-                small |= {(table, rid) for (rid,) in conn.execute(f'SELECT rowid FROM main."{table}"')}
-    for table, row_id in sorted(small):
-        binds.rows.append([table, row_id, current_digest(conn, table, row_id)])
-    for table, row_id, _, old in touched:
-        if table in BULK_TABLES and row_id <= marks.get(table, 0):
-            binds.before.append([table, row_id, digest(table, old).hex()])
-            binds.rows.append([table, row_id, current_digest(conn, table, row_id)])
-    for table in BULK_TABLES:
+                by_table.setdefault(table, set()).update(rid for (rid,) in conn.execute(f'SELECT rowid FROM main."{table}"'))
+    for table in sorted(by_table):
+        binds.rows += [[table, row_id, current_digest(conn, table, row_id)] for row_id in sorted(by_table[table])]
+    lasts = conn.execute("SELECT " + ", ".join(f'(SELECT max(rowid) FROM main."{t}")' for t in BULK_TABLES)).fetchone()
+    for table, last in zip(BULK_TABLES, lasts, strict=True):
         first = marks.get(table, 0) + 1
-        last = conn.execute(f'SELECT max(rowid) FROM main."{table}"').fetchone()[0]
         if last is not None and last >= first:
             count, value = batch_digest(d for _, d in bulk_rows(conn, table, first, last))
             binds.batches.append([table, first, last, count, value])
+            conn.execute("INSERT OR REPLACE INTO temp.trail_marks VALUES (?, ?)", (table, last))
     return binds

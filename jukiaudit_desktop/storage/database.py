@@ -151,7 +151,13 @@ class Database:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        bindings.forget(self.conn)
         self.conn.close()
+
+
+# Prepared statements kept per connection: the trail's capture triggers make preparing a write dearer, and
+# the digest queries (one per table) join the app's own statements in the cache.
+_STATEMENT_CACHE = 512
 
 
 def _connect(path: Path, key: bytes, *, read_only: bool = False) -> sqlcipher3.Connection:
@@ -159,7 +165,8 @@ def _connect(path: Path, key: bytes, *, read_only: bool = False) -> sqlcipher3.C
         conn = sqlcipher3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
                                   timeout=2.0, check_same_thread=True)
     else:
-        conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=2.0, check_same_thread=True)
+        conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=2.0, check_same_thread=True,
+                                  cached_statements=_STATEMENT_CACHE)
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     conn.execute("PRAGMA cipher_memory_security = ON")

@@ -56,15 +56,6 @@ def _mac(key: bytes, prev_mac: str, seq: int, at: str, action: str, detail: str,
     return hmac.new(key, "\x1f".join(parts).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def _bulk_marks(db: Database) -> dict[str, int]:
-    """The last id of each bulk table bound by a batch so far."""
-    marks: dict[str, int] = {}
-    for (text,) in db.execute("SELECT binds FROM trail WHERE binds LIKE '%\"batches\":[[%'"):
-        for table, _first, last, _count, _digest in bindings.Binds.from_json(text).batches:
-            marks[table] = max(marks.get(table, 0), int(last))
-    return marks
-
-
 def record(db: Database, action: str, **detail: Any) -> TrailHead:
     """Append an entry for `action` (e.g. "agency.add"). Must be called inside db.transaction()."""
     if not db.in_transaction:
@@ -74,7 +65,7 @@ def record(db: Database, action: str, **detail: Any) -> TrailHead:
     at = datetime.now().astimezone().isoformat(timespec="seconds")
     detail_json = json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
     first_binding = db.scalar("SELECT 1 FROM trail WHERE binds IS NOT NULL LIMIT 1") is None
-    binds = bindings.collect(db.conn, _bulk_marks(db), everything=first_binding).to_json()
+    binds = bindings.collect(db.conn, everything=first_binding).to_json()
     mac = _mac(_trail_key(db), head.mac, seq, at, action, detail_json, binds)
     db.execute(
         "INSERT INTO trail (seq, at, action, detail, mac, binds) VALUES (?, ?, ?, ?, ?, ?)",
