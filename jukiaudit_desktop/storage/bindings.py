@@ -54,12 +54,10 @@ def install(conn: Any) -> None:
     """Temporary triggers (this connection only) that note which rows the app's own changes touch."""
     _row_sql.pop(conn, None)  # the schema may have changed (a migration)
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS trail_touched (tbl TEXT NOT NULL, id INTEGER NOT NULL, old TEXT)")
-    # The last id of each bulk table bound so far; temporary, so a rolled-back entry rolls it back too.
+    # The last id of each bulk table bound so far, and (tbl '') the last entry read for it; temporary, so a
+    # rolled-back entry rolls it back too.
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS trail_marks (tbl TEXT PRIMARY KEY, last INTEGER NOT NULL)")
     conn.execute("DELETE FROM temp.trail_marks")
-    conn.execute("INSERT INTO temp.trail_marks SELECT json_extract(b.value, '$[0]'), max(json_extract(b.value, "
-                 "'$[2]')) FROM main.trail, json_each(main.trail.binds, '$.batches') AS b "
-                 "WHERE main.trail.binds IS NOT NULL GROUP BY 1")
     for table in bound_tables(conn):
         if table in BULK_TABLES:  # inserts are found by id (a batch); updates and deletes keep the old row
             old = row_text_sql(conn, table, "OLD.")
@@ -118,6 +116,18 @@ def batch_digest(digests: Iterable[bytes]) -> tuple[int, str]:
     return count, h.hexdigest()
 
 
+def _marks(conn: Any) -> dict[str, int]:
+    """The last bound id of each bulk table, read from the entries added since the last look (by this or
+    another connection, e.g. the one that stored a reconciliation run)."""
+    row = conn.execute("SELECT last FROM temp.trail_marks WHERE tbl = ''").fetchone()
+    seen = 0 if row is None else row[0]
+    conn.execute("INSERT OR REPLACE INTO temp.trail_marks SELECT json_extract(b.value, '$[0]'), "
+                 "max(json_extract(b.value, '$[2]')) FROM main.trail, json_each(main.trail.binds, '$.batches') AS b "
+                 "WHERE main.trail.seq > ? AND main.trail.binds IS NOT NULL GROUP BY 1", (seen,))
+    conn.execute("INSERT OR REPLACE INTO temp.trail_marks SELECT '', coalesce(max(seq), 0) FROM main.trail")
+    return {tbl: last for tbl, last in conn.execute("SELECT tbl, last FROM temp.trail_marks WHERE tbl != ''")}
+
+
 def collect(conn: Any, *, everything: bool = False) -> Binds:
     """The binds of the changes made since the last collect (then forgotten). everything=True binds every row
     (the first entry that binds, e.g. after an upgrade)."""
@@ -126,7 +136,7 @@ def collect(conn: Any, *, everything: bool = False) -> Binds:
                            "ORDER BY tbl, id").fetchall()
     if touched:
         conn.execute("DELETE FROM temp.trail_touched")
-    marks = dict(conn.execute("SELECT tbl, last FROM temp.trail_marks").fetchall())
+    marks = _marks(conn)
     by_table: dict[str, set[int]] = {}
     for table, row_id, _, old in touched:
         if table not in BULK_TABLES:

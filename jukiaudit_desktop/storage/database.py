@@ -210,12 +210,14 @@ def open_database(
     create: bool = False,
     migrations: Sequence[Migration] | None = None,
     read_only: bool = False,
+    verify: bool = True,
 ) -> Database:
     """Open (or, with create=True and no file yet, create) the database at `path` with a 32-byte raw key.
 
     The key, every page's HMAC and the structure are verified before anything is written (WrongKeyError or
     StorageError, the file untouched); nothing is ever created over an existing file. read_only=True opens
     without write access (a read-only file or medium) and refuses a database that needs a migration.
+    verify=False skips the page check, for a second connection to a database this process has open.
     """
     path = Path(path)
     if len(key) != 32:
@@ -233,7 +235,7 @@ def open_database(
     except sqlcipher3.OperationalError as exc:
         raise explain_sqlite_error(exc, path) from exc
     try:
-        if not is_new:
+        if not is_new and verify:
             _verify(conn, path)
         if read_only and not is_new:
             db = Database(conn, path, key)
