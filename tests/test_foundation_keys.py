@@ -85,7 +85,7 @@ def test_a_chain_with_one_secure_backend_is_accepted(memory_keyring) -> None:
 
 
 def test_passphrase_mode_uses_a_salt_file_and_refuses_a_wrong_passphrase(db_path: Path, memory_keyring) -> None:
-    db = open_app_database(db_path, "正しいパスフレーズ", create=True)
+    db = open_app_database(db_path, "正しいパスフレーズを長めに", create=True)
     db.close()
     assert keys.uses_passphrase(db_path)
     assert keys.read_salt(keys.salt_path(db_path)).check is not None  # salt + key check
@@ -93,8 +93,8 @@ def test_passphrase_mode_uses_a_salt_file_and_refuses_a_wrong_passphrase(db_path
     with pytest.raises(keys.PassphraseRequiredError):
         open_app_database(db_path)
     with pytest.raises(WrongKeyError):
-        open_app_database(db_path, "違うパスフレーズ")
-    open_app_database(db_path, "正しいパスフレーズ").close()
+        open_app_database(db_path, "違うパスフレーズを長めに")
+    open_app_database(db_path, "正しいパスフレーズを長めに").close()
 
 
 def test_cli_wrong_passphrase_exits_3_with_a_clear_message_and_leaves_the_file_unchanged(

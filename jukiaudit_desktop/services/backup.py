@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core.errors import JukiAuditError
-from ..security import backup, integrity, keys
+from ..security import backup, integrity, keys, passphrase_policy
 from ..security.atomic import copy_atomic, write_atomic
 from ..storage import trail
 from ..storage.database import Database, open_database
@@ -38,6 +38,7 @@ def restore_backup(db: Database, source: Path, backup_passphrase: str | None = N
     source_salt = keys.salt_path(source)
     key, new_salt = db.key, None
     if backup_passphrase is not None and source_salt.exists():
+        passphrase_policy.require_acceptable(backup_passphrase)  # it becomes the database's passphrase
         key = keys.derive_key(backup_passphrase, keys.read_salt(source_salt).salt)
         new_salt = keys.salt_file_bytes(keys.read_salt(source_salt).salt, key)
     head = backup.verify_copy(source, key)
@@ -76,6 +77,9 @@ def change_key(db: Database, new_passphrase: str | None = None) -> Database:
         raise JukiAuditError("新しいパスフレーズを指定してください(CLI では --new-passphrase-env 変数名)。")
     if not passphrase_mode and new_passphrase:
         raise JukiAuditError("このデータベースはキーリングの鍵で保護されています。パスフレーズは使いません。")
+    if passphrase_mode:
+        assert new_passphrase is not None
+        passphrase_policy.require_acceptable(new_passphrase)
     trail.pin_key(db)
     if passphrase_mode:
         assert new_passphrase is not None

@@ -8,7 +8,7 @@ from pathlib import Path
 import platformdirs
 import sqlcipher3
 
-from ..security import keys
+from ..security import keys, passphrase_policy
 from ..storage import trail
 from ..core.errors import JukiAuditError
 from ..storage.database import (
@@ -66,6 +66,8 @@ def open_app_database(path: Path, passphrase: str | None = None, *, create: bool
 
 
 def _create(path: Path, passphrase: str | None) -> Database:
+    if passphrase is not None:
+        passphrase_policy.require_acceptable(passphrase)
     key = keys.create_passphrase_key(path, passphrase) if passphrase is not None else keys.keyring_key(
         path, create=True)
     try:
