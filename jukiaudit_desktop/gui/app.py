@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 from .. import APP_NAME
 from ..core.errors import JukiAuditError
 from ..paths import resource
-from ..security import app_log, integrity, keys, no_network
+from ..security import app_log, integrity, keys, no_network, viewing
 from ..services.database_access import default_database_path, open_app_database
 from ..storage.database import Database
 from .errors import show_error
@@ -88,6 +88,7 @@ class Application:
         settings_page.database_replaced.connect(self.window.database_opened)
 
     def start(self) -> None:
+        viewing.remove_copies()  # clear copies of evidence left behind by a crash
         self.window.show()
         self.unlock()
 

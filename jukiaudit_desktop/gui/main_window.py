@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME, __version__
+from ..security import viewing
 from .pages import Page
 from .pages.audits import AuditsPage
 from .pages.findings import FindingsPage
@@ -122,5 +123,6 @@ class MainWindow(QMainWindow):
             self.page_widgets[row].refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        viewing.remove_copies()
         self.runner.close()
         super().closeEvent(event)

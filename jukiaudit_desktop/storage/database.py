@@ -250,13 +250,19 @@ def open_database(
             _create_schema(db)
         else:
             _check_and_migrate(db, find_migrations() if migrations is None else migrations)
-        bindings.install(conn)
-        db.binds_changes = True
+        capture_changes(db)
     except BaseException:
         conn.close()
         if is_new:
             _remove_database_files(path)
         raise
+    return db
+
+
+def capture_changes(db: Database) -> Database:
+    """Let the trail bind every change made on this connection (storage.bindings' capture triggers)."""
+    bindings.install(db.conn)
+    db.binds_changes = True
     return db
 
 

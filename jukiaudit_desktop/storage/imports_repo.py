@@ -13,7 +13,7 @@ from typing import Any
 import sqlcipher3
 
 from ..core.records import OperationRecord, RegisterEntry
-from .database import Database
+from .database import Database, capture_changes
 
 _OPERATION_INSERT = (
     "INSERT INTO operation (file_id, agency_id, line, at, terminal, operator, op_kind, jimu_code, count, result, "
@@ -105,7 +105,7 @@ def loading_connection(db: Database) -> Iterator[Database]:
         return
     conn = _connect_uncached(db.path, db.key)  # the file is open and checked already: no schema work here
     try:
-        yield Database(conn, db.path, db.key)
+        yield capture_changes(Database(conn, db.path, db.key))
     finally:
         conn.close()
 
