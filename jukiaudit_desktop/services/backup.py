@@ -10,7 +10,7 @@ from pathlib import Path
 from ..core.errors import JukiAuditError
 from ..security import backup, integrity, keys, passphrase_policy
 from ..security.atomic import copy_atomic, write_atomic
-from ..storage import trail
+from ..storage import subject_keys, trail
 from ..storage.database import Database, open_database
 
 
@@ -81,6 +81,7 @@ def change_key(db: Database, new_passphrase: str | None = None) -> Database:
         assert new_passphrase is not None
         passphrase_policy.require_acceptable(new_passphrase)
     trail.pin_key(db)
+    subject_keys.pin(db)
     if passphrase_mode:
         assert new_passphrase is not None
         new_key, salt_contents = keys.new_passphrase_salt(new_passphrase)

@@ -15,7 +15,7 @@ from typing import Any
 import platformdirs
 
 from ..core.errors import InputError
-from ..core.identifiers import mask, subject_key
+from ..core.identifiers import mask
 from ..core.master import Agency, AgencyKind
 from ..core.progress import NO_PROGRESS, Progress
 from ..core.records import RegisterEntry
@@ -26,7 +26,7 @@ from ..importers.tables import is_blank, open_source
 from ..importers.values import normalize
 from ..paths import resource
 from ..security import file_limits
-from ..storage import agencies, imports_repo, trail
+from ..storage import agencies, imports_repo, subject_keys, trail
 from ..storage.database import Database
 
 KIND_LABELS = {OPLOG: "操作ログ", REGISTER: "業務端末使用管理簿"}
@@ -154,7 +154,7 @@ def _import_files(db: Database, agency_id: int, layout: Layout, paths: Sequence[
     kind = layout.kind
     issues = IssueCollector()
     results: list[FileResult] = []
-    key = subject_key(db.key)
+    key = subject_keys.subject_key(db)  # unchanged by rekey
     sizes = [Path(p).stat().st_size if Path(p).exists() else 0 for p in paths]
     total_bytes, done_bytes = max(sum(sizes), 1), 0
     seen: set[str] = set()
