@@ -57,7 +57,6 @@ def install(conn: Any) -> None:
     # The last id of each bulk table bound so far, and (tbl '') the last entry read for it; temporary, so a
     # rolled-back entry rolls it back too.
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS trail_marks (tbl TEXT PRIMARY KEY, last INTEGER NOT NULL)")
-    conn.execute("DELETE FROM temp.trail_marks")
     for table in bound_tables(conn):
         if table in BULK_TABLES:  # inserts are found by id (a batch); updates and deletes keep the old row
             old = row_text_sql(conn, table, "OLD.")
