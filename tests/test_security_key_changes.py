@@ -10,6 +10,7 @@ WAL truncations (pwrite64, ftruncate: first, last and evenly between) to keep th
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import shutil
@@ -115,7 +116,7 @@ def test_keyring_rekey_killed_at_every_step_opens_with_the_old_or_new_key(tmp_pa
 
     def prepare() -> None:  # the template's database and its key, under the account of `work`'s path
         reset(work, template)
-        keyring_file.write_text('{"%s|%s": "%s"}' % (keys.KEYRING_SERVICE, db_path.resolve(), old_key))
+        keyring_file.write_text(json.dumps({f"{keys.KEYRING_SERVICE}|{db_path.resolve()}": old_key}))
 
     prepare()
     command = _child(keyring_file, db_path, "rekey")

@@ -8,9 +8,9 @@ from pathlib import Path
 import platformdirs
 import sqlcipher3
 
+from ..core.errors import JukiAuditError
 from ..security import keys, passphrase_policy
 from ..storage import trail
-from ..core.errors import JukiAuditError
 from ..storage.database import (
     Database,
     DatabaseMissingError,
