@@ -5,7 +5,9 @@ verify-sheet against the head an issued sheet printed and by verify-trail agains
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -38,9 +40,27 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         patch.setenv("PW", PASSPHRASE)
         assert main(["--db", str(db_path), "--passphrase-env", "PW", "findings-pdf", "--audit", str(audit_id),
                      "--out", str(directory / "sheet.pdf")]) == 0
+        assert main(["--db", str(db_path), "--passphrase-env", "PW", "annual-report", "--year", "2025",
+                     "--out", str(directory / "annual.pdf")]) == 0
         assert main(["--db", str(db_path), "--passphrase-env", "PW", "trail", "export-head",
                      "--out", str(directory / "head.json")]) == 0
     return directory
+
+
+def printed_head(pdf: Path) -> str:
+    """The trail head as printed on the annual report's pages (read back with pdftotext)."""
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    match = re.search(r"証跡 (\d+:[0-9a-f]{16})", text)
+    assert match is not None, text[-500:]
+    return match.group(1)
+
+
+def annual_head_problem(db_path: Path) -> trail.TrailProblem | None:
+    db = open_app_database(db_path, PASSPHRASE, read_only=True)
+    try:
+        return trail.head_in_chain(db, printed_head(db_path.parent / "annual.pdf"))
+    finally:
+        db.close()
 
 
 @pytest.fixture
@@ -70,6 +90,7 @@ def test_the_untouched_database_verifies(copy: Path, capsys) -> None:
     assert run(copy, "verify-trail", "--head", str(copy.parent / "head.json")) == 0
     assert "問題はありません" in capsys.readouterr().out
     assert run(copy, "verify-sheet", str(copy.parent / "sheet.pdf")) == 0
+    assert annual_head_problem(copy) is None
 
 
 EDITS = {
@@ -153,6 +174,8 @@ def test_a_rebuilt_chain_is_caught_by_the_printed_and_exported_heads(copy: Path,
     assert "証跡が作り直されています" in capsys.readouterr().out
     assert run(copy, "verify-trail", "--head", str(copy.parent / "head.json")) == 3
     assert "証跡が作り直されています" in capsys.readouterr().err
+    problem = annual_head_problem(copy)
+    assert problem is not None and "証跡が作り直されています" in problem.message
 
 
 def test_changes_made_by_the_app_after_the_export_keep_the_old_head_in_the_chain(copy: Path, capsys) -> None:

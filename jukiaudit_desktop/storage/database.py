@@ -65,6 +65,9 @@ def explain_sqlite_error(exc: Exception, path: Path) -> JukiAuditError:
         return StorageError(f"{path}: ディスクの空き容量が不足しているか、書き込みに失敗しました。空きを作ってやり直してください。")
     if "readonly" in text or "read-only" in text:
         return StorageError(f"{path}: データベースに書き込めません(読み取り専用)。保存場所の権限を確認してください。")
+    if "unable to open" in text:
+        return StorageError(f"{path}: データベースを開けません(読み取り専用の場所で、前回の終了時の作業ファイル"
+                            "(-wal / -shm)がないか、権限がありません)。書き込める場所にコピーしてから開いてください。")
     if "not a database" in text:
         return WrongKeyError(path)
     if "malformed" in text:

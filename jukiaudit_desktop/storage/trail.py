@@ -80,6 +80,13 @@ def bind_leftovers(db: Database) -> None:
         record(db, "trail.rows")
 
 
+def data_head(db: Database) -> TrailHead:
+    """The head as of the newest entry that changed data: what a report of the data prints (two reports of
+    unchanged data print the same head, and it stays part of the chain)."""
+    row = db.execute("SELECT seq, mac FROM trail WHERE binds IS NOT NULL ORDER BY seq DESC LIMIT 1").fetchone()
+    return current_head(db) if row is None else TrailHead(int(row[0]), str(row[1]))
+
+
 def current_head(db: Database) -> TrailHead:
     row = db.execute("SELECT seq, mac FROM trail ORDER BY seq DESC LIMIT 1").fetchone()
     return TrailHead(0, GENESIS_MAC) if row is None else TrailHead(int(row[0]), str(row[1]))
