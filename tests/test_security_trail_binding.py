@@ -149,9 +149,8 @@ def rebuild_chain(conn: sqlcipher3.Connection, key: bytes) -> None:
     conn.execute("UPDATE audit_score SET verified = 1 WHERE rowid = (SELECT min(rowid) FROM audit_score "
                  "WHERE verified = 3)")
     trail_key = trail.hmac.new(key, b"jukiaudit-trail-v1", trail.hashlib.sha256).digest()
-    sql = bindings.row_text_sql(conn, "audit_score")
-    current = {rid: bindings.digest("audit_score", text).hex()
-               for rid, text in conn.execute(f"SELECT rowid, {sql} FROM audit_score")}
+    current = {row[0]: bindings.digest("audit_score", row[1:]).hex() for row in conn.execute(
+        f"SELECT rowid, {bindings.column_sql(conn, 'audit_score')} FROM audit_score")}
     prev = trail.GENESIS_MAC
     for seq, at, action, detail, binds in conn.execute(
             "SELECT seq, at, action, detail, binds FROM trail ORDER BY seq").fetchall():

@@ -1,8 +1,9 @@
 """What a trail entry binds: the rows its change left behind, as digests the verifier can recompute.
 
 The rule an inspector could check by hand:
-- A row's digest is SHA-256 over its table name and every column value in table order, each rendered by
-  SQLite's quote() (so 1, '1' and X'01' differ).
+- A row's digest is SHA-256 over its table name and the Python repr() of the tuple of its column values in
+  table order (so 1, '1' and b'1' differ). Values are read as they are: no SQL string building, which would
+  cost one locked allocation per value under cipher_memory_security.
 - Small tables: each entry lists (table, row id, digest after the change, or null when the change deleted
   the row). Which rows a transaction touched is captured by temporary triggers on this connection only, so
   an edit made with another client is never captured: it is what verification finds.
@@ -30,36 +31,38 @@ def bound_tables(conn: Any) -> list[str]:
     return [name for (name,) in rows if name not in _SKIPPED]
 
 
-_row_sql: dict[Any, dict[tuple[str, str], str]] = {}  # per open connection (forget() on close)
+_columns: dict[Any, dict[str, list[str]]] = {}  # per open connection (forget() on close)
 
 
 def forget(conn: Any) -> None:
-    _row_sql.pop(conn, None)
+    _columns.pop(conn, None)
 
 
-def row_text_sql(conn: Any, table: str, prefix: str = "") -> str:
-    """The SQL expression of a row's text: quote() of every column, in table order, joined by U+001F."""
-    cache = _row_sql.setdefault(conn, {})
-    if (table, prefix) not in cache:
-        columns = [row[1] for row in conn.execute(f'PRAGMA main.table_info("{table}")')]
-        cache[(table, prefix)] = _SEP.join(f'quote({prefix}"{column}")' for column in columns)
-    return cache[(table, prefix)]
+def columns(conn: Any, table: str) -> list[str]:
+    cache = _columns.setdefault(conn, {})
+    if table not in cache:
+        cache[table] = [str(row[1]) for row in conn.execute(f'PRAGMA main.table_info("{table}")')]
+    return cache[table]
 
 
-def digest(table: str, text: str) -> bytes:
-    return hashlib.sha256(f"{table}\x1f{text}".encode()).digest()
+def column_sql(conn: Any, table: str, prefix: str = "") -> str:
+    return ", ".join(f'{prefix}"{column}"' for column in columns(conn, table))
+
+
+def digest(table: str, values: tuple[Any, ...]) -> bytes:
+    return hashlib.sha256(f"{table}\x1f{values!r}".encode()).digest()
 
 
 def install(conn: Any) -> None:
     """Temporary triggers (this connection only) that note which rows the app's own changes touch."""
-    _row_sql.pop(conn, None)  # the schema may have changed (a migration)
+    forget(conn)  # the schema may have changed (a migration)
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS trail_touched (tbl TEXT NOT NULL, id INTEGER NOT NULL, old TEXT)")
     # The last id of each bulk table bound so far, and (tbl '') the last entry read for it; temporary, so a
     # rolled-back entry rolls it back too.
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS trail_marks (tbl TEXT PRIMARY KEY, last INTEGER NOT NULL)")
     for table in bound_tables(conn):
         if table in BULK_TABLES:  # inserts are found by id (a batch); updates and deletes keep the old row
-            old = row_text_sql(conn, table, "OLD.")
+            old = f"json_array({column_sql(conn, table, 'OLD.')})"  # bulk tables hold no BLOB or REAL
             for event in ("UPDATE", "DELETE"):
                 conn.execute(f'CREATE TEMP TRIGGER IF NOT EXISTS "trail_{event.lower()}_{table}" AFTER {event} '
                              f'ON main."{table}" BEGIN INSERT INTO temp.trail_touched VALUES '
@@ -92,19 +95,17 @@ class Binds:
 
 
 def current_digest(conn: Any, table: str, row_id: int) -> str | None:
-    row = conn.execute(f'SELECT {row_text_sql(conn, table)} FROM main."{table}" WHERE rowid = ?',
-                       (row_id,)).fetchone()
-    return None if row is None else digest(table, row[0]).hex()
+    row = conn.execute(f'SELECT {column_sql(conn, table)} FROM main."{table}" WHERE rowid = ?', (row_id,)).fetchone()
+    return None if row is None else digest(table, tuple(row)).hex()
 
 
-def bulk_rows(conn: Any, table: str, first: int, last: int | None = None) -> Iterator[tuple[int, bytes]]:
-    """(id, digest) of the rows of a bulk table with first <= id (<= last), in id order."""
-    where, params = ("rowid >= ? AND rowid <= ?", (first, last)) if last is not None else ("rowid >= ?", (first,))
-    cursor = conn.execute(f'SELECT rowid, {row_text_sql(conn, table)} FROM main."{table}" WHERE {where} '
-                          "ORDER BY rowid", params)
+def bulk_rows(conn: Any, table: str, first: int, last: int) -> Iterator[tuple[int, bytes]]:
+    """(id, digest) of the rows of a bulk table with first <= id <= last, in id order."""
+    cursor = conn.execute(f'SELECT rowid, {column_sql(conn, table)} FROM main."{table}" '
+                          "WHERE rowid >= ? AND rowid <= ? ORDER BY rowid", (first, last))
     while chunk := cursor.fetchmany(20_000):
-        for row_id, text in chunk:
-            yield row_id, digest(table, text)
+        for row in chunk:
+            yield row[0], digest(table, row[1:])
 
 
 def batch_digest(digests: Iterable[bytes]) -> tuple[int, str]:
@@ -141,7 +142,7 @@ def collect(conn: Any, *, everything: bool = False) -> Binds:
         if table not in BULK_TABLES:
             by_table.setdefault(table, set()).add(row_id)
         elif row_id <= marks.get(table, 0):  # a bulk row of an earlier batch, changed or deleted by the app
-            binds.before.append([table, row_id, digest(table, old).hex()])
+            binds.before.append([table, row_id, digest(table, tuple(json.loads(old))).hex()])
             by_table.setdefault(table, set()).add(row_id)
     if everything:
         for table in bound_tables(conn):
