@@ -36,7 +36,8 @@ EVERY_CALL = ("rename", "unlink", "write")
 SAMPLED = {"pwrite64": 4, "ftruncate": 2}
 OLD_PW, NEW_PW = "old passphrase 2026", "new passphrase 2026"
 STRACE = shutil.which("strace")
-pytestmark = pytest.mark.skipif(STRACE is None, reason="strace is needed to inject the kills")
+pytestmark = [pytest.mark.skipif(STRACE is None, reason="strace is needed to inject the kills"),
+              pytest.mark.slow]  # one child process per kill point
 
 
 def _child(keyring_file: Path, db_path: Path, *args: str) -> list[str]:
