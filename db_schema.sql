@@ -3,7 +3,7 @@
 -- Dates are ISO 8601 text (YYYY-MM-DD, local time YYYY-MM-DDTHH:MM:SS); shown in 和暦 by the GUI.
 -- Sections belong to areas of the product; each area edits only its own section.
 
-PRAGMA user_version = 5;
+PRAGMA user_version = 6;
 
 -- ===== foundation: settings and the tamper-evident trail =====
 
@@ -17,7 +17,8 @@ CREATE TABLE trail (
     at     TEXT NOT NULL,
     action TEXT NOT NULL,            -- e.g. agency.add, import.oplog, finding.add, sheet.print
     detail TEXT NOT NULL,            -- JSON; never identifiers in clear
-    mac    TEXT NOT NULL             -- HMAC-SHA256 over the previous mac and this row
+    mac    TEXT NOT NULL,            -- HMAC-SHA256 over the previous mac and this row
+    binds  TEXT                      -- JSON: digests of the rows the change left behind (storage/bindings.py)
 );
 
 -- ===== master data =====

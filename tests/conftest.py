@@ -21,6 +21,9 @@ from support.promises import require  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:
+    from jukiaudit_desktop.security import keys
+
+    keys.admit_test_backend(MemoryKeyring)  # the allow-list admits this stand-in by class, for tests only
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)

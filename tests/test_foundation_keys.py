@@ -81,20 +81,20 @@ def test_insecure_keyring_backends_are_refused(db_path: Path, backend, capsys) -
 def test_a_chain_with_one_secure_backend_is_accepted(memory_keyring) -> None:
     chain = FixedChain([PlaintextKeyring(), memory_keyring])
     keyring.set_keyring(chain)
-    assert keys.secure_keyring() is chain
+    assert keys.secure_keyring() is memory_keyring  # the allowed one itself: the chain could write elsewhere
 
 
 def test_passphrase_mode_uses_a_salt_file_and_refuses_a_wrong_passphrase(db_path: Path, memory_keyring) -> None:
-    db = open_app_database(db_path, "正しいパスフレーズ", create=True)
+    db = open_app_database(db_path, "正しいパスフレーズを長めに", create=True)
     db.close()
     assert keys.uses_passphrase(db_path)
-    assert len(keys.salt_path(db_path).read_bytes()) == keys.SALT_BYTES
+    assert keys.read_salt(keys.salt_path(db_path)).check is not None  # salt + key check
     assert memory_keyring.secrets == {}  # passphrase mode never touches the keyring
     with pytest.raises(keys.PassphraseRequiredError):
         open_app_database(db_path)
     with pytest.raises(WrongKeyError):
-        open_app_database(db_path, "違うパスフレーズ")
-    open_app_database(db_path, "正しいパスフレーズ").close()
+        open_app_database(db_path, "違うパスフレーズを長めに")
+    open_app_database(db_path, "正しいパスフレーズを長めに").close()
 
 
 def test_cli_wrong_passphrase_exits_3_with_a_clear_message_and_leaves_the_file_unchanged(

@@ -244,11 +244,11 @@ def test_identifier_column_is_stored_only_hashed_and_masked(db: Database, db_pat
     profile_path, log = vendor_files(tmp_path)
     imports.import_files(db, "X", load_profile(profile_path).layout("oplog"), [log])
     subjects = db.query("SELECT subject_hash, subject_mask FROM operation ORDER BY line")
-    assert subjects[0][1] == "********3214" and subjects[1] == (None, None)
+    assert subjects[0][1] == "**********14" and subjects[1] == (None, None)
     assert subjects[0][0] == subjects[2][0] and len(subjects[0][0]) == 64  # the same person, counted
     tables = [r[0] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")]
     dump = "\n".join(str(row) for table in tables for row in db.query(f'SELECT * FROM "{table}"'))
-    assert "********3214" in dump
+    assert "**********14" in dump
     assert "983205673214" not in dump and "20567321" not in dump
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     for path in db_path.parent.glob(db_path.name + "*"):
@@ -333,7 +333,7 @@ def test_preview_masks_identifiers_and_check_finds_errors(tmp_path: Path) -> Non
     preview = imports.preview_file(log, layout)
     assert preview.encoding == "UTF-8 (BOM付き)" and preview.header_line == 2
     assert preview.headers[:3] == ["処理日", "端末", "利用者"]
-    assert preview.rows[0][1][5] == "********3214"
+    assert preview.rows[0][1][5] == "**********14"
     assert all("983205673214" not in cell for _line, cells in preview.rows for cell in cells)
     checked = imports.check_files([log], layout)
     assert (checked.rows, checked.errors) == (3, [])

@@ -48,9 +48,14 @@ class CliContext:
             raise JukiAuditError(f"環境変数 {var} が設定されていません({option} で指定)。")
         return value
 
-    def db(self, *, create: bool = True) -> Database:
+    def db(self, *, create: bool = True, read_only: bool = False) -> Database:
+        """The database, opened on first use (read_only=True: a command that writes nothing, not even the
+        trail's "database.open"; it works on a read-only file)."""
         if self._db is None:
-            self._db = open_app_database(self.db_path, self.passphrase(), create=create)
+            self._db = open_app_database(self.db_path, self.passphrase(), create=create and not read_only,
+                                         read_only=read_only)
+            if self._db.notice:
+                print(f"jukiaudit: {self._db.notice}", file=sys.stderr)
             self.integrity = integrity.check(self._db)  # start-up check: the trail chain and page HMACs
             if not self.integrity.ok:
                 print(f"jukiaudit: {self.integrity.warning(self.db_path)}", file=sys.stderr)

@@ -203,7 +203,7 @@ def _score_arg(text: str | None) -> int | None:
 
 
 def cmd_audit_list(args: argparse.Namespace, ctx: Any) -> int:
-    db = ctx.db()
+    db = ctx.db(create=False, read_only=True)
     agency_id = require_agency(db, args.agency).id if args.agency else None
     audit_type = audits.parse_audit_type(args.type) if args.type else None
     rows = audits.list_audits(db, args.year, agency_id, audit_type)
@@ -226,7 +226,7 @@ def _item_json(row: ItemScore) -> dict[str, Any]:
 
 
 def cmd_audit_show(args: argparse.Namespace, ctx: Any) -> int:
-    db = ctx.db()
+    db = ctx.db(create=False, read_only=True)
     audit = audits.get_audit(db, args.id)
     items = audits.audit_items(db, args.id)
     summary = audits.score_summary(db, args.id)

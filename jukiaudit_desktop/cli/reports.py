@@ -14,7 +14,16 @@ from typing import Any
 from ..core.errors import JukiAuditError
 from ..core.wareki import format_wareki, parse_date
 from ..security.atomic import write_atomic
-from ..services import audits, doc_numbers, exports, inquiry_list, reports, reports_annual, signing
+from ..services import (
+    audits,
+    doc_numbers,
+    exports,
+    inquiry_list,
+    reports,
+    reports_annual,
+    signing,
+    trail_heads,
+)
 
 EXIT_MISMATCH = 4
 
@@ -147,12 +156,16 @@ cmd_sheet_number_format = _show_or_set(
 def cmd_verify_sheet(args: argparse.Namespace, ctx: Any) -> int:
     if (args.file is None) == (args.qr is None):
         raise JukiAuditError("PDF ファイルか --qr のどちらか一方を指定してください。")
-    db = ctx.db(create=False)
+    db = ctx.db(create=False, read_only=True)
     result = reports.verify_sheet(db, args.file) if args.file else reports.verify_paper_sheet(db, args.qr)
     print(f"文書番号 {result.doc_number}")
     print(f"票のハッシュ        {result.sheet_sha256}")
     print(f"発行時のハッシュ    {result.issued_sha256}")
     print(f"現在の内容のハッシュ {result.current_sha256}")
+    head_problem = trail_heads.check_sheet_head(db, result.doc_number, args.file)
+    if head_problem is not None:  # the chain no longer holds the head the sheet printed: rebuilt or cut
+        print(f"不一致: {head_problem.message}")
+        return EXIT_MISMATCH
     if result.matches:
         print("一致: この指摘事項票は発行時のまま、データベースの現在の内容と一致します。")
         return 0

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from ..services import backup
-from ..storage import trail
+from ..services import backup, trail_heads
+from ..storage import trail, trail_data
 
 EXIT_TAMPERED = 3
 
 
 def register(subparsers: Any) -> None:
-    verify = subparsers.add_parser("verify-trail", help="監査証跡の連鎖とデータベースの完全性を検証する")
+    verify = subparsers.add_parser("verify-trail", help="監査証跡の連鎖・記録された行・データベースの完全性を検証する")
+    verify.add_argument("--head", action="append", default=[], metavar="FILE",
+                        help="trail export-head で保存した証跡の先頭(複数可): 今も証跡の一部か確かめる")
     verify.set_defaults(func=cmd_verify_trail)
 
-    show = subparsers.add_parser("trail", help="監査証跡の新しい順の一覧")
+    show = subparsers.add_parser("trail", help="監査証跡の新しい順の一覧(export-head: 証跡の先頭をファイルに保存)")
     show.add_argument("--limit", type=int, default=50)
+    trail_commands = show.add_subparsers(dest="trail_command", metavar="SUBCOMMAND")
+    export_head = trail_commands.add_parser("export-head", help="証跡の先頭(連番と MAC)を小さなファイルに保存する")
+    export_head.add_argument("--out", required=True, metavar="FILE")
+    export_head.set_defaults(func=cmd_export_head)
     show.set_defaults(func=cmd_trail)
 
     make = subparsers.add_parser("backup", help="暗号化したバックアップを作成する(検証付き)")
@@ -36,16 +43,29 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_verify_trail(args: argparse.Namespace, ctx: Any) -> int:
-    db = ctx.db(create=False)  # opening runs the check and prints every problem to stderr
-    if not ctx.integrity.ok:
+    heads = [trail_heads.read_head_file(Path(name)) for name in args.head]
+    db = ctx.db(create=False, read_only=True)  # opening checks the pages and the chain, printing problems
+    problems = trail_data.verify_data(db)
+    problems += [p for head in heads if (p := trail.head_in_chain(db, head)) is not None]
+    for problem in problems:
+        print(f"jukiaudit: 監査証跡 #{problem.seq}: {problem.message}", file=sys.stderr)
+    if not ctx.integrity.ok or problems:
         return EXIT_TAMPERED
-    print(f"監査証跡 {trail.current_head(db).seq} 件の連鎖と全ページの HMAC を検証しました。問題はありません。")
+    print(f"監査証跡 {trail.current_head(db).seq} 件の連鎖、記録された行、全ページの HMAC"
+          f"{'、保存された先頭 ' + str(len(heads)) + ' 件' if heads else ''}を検証しました。問題はありません。")
     return 0
 
 
 def cmd_trail(args: argparse.Namespace, ctx: Any) -> int:
-    for entry in trail.entries(ctx.db(create=False), limit=args.limit):
+    for entry in trail.entries(ctx.db(create=False, read_only=True), limit=args.limit):
         print(f"{entry.seq}\t{entry.at}\t{entry.action}\t{entry.detail}")
+    return 0
+
+
+def cmd_export_head(args: argparse.Namespace, ctx: Any) -> int:
+    head = trail.current_head(ctx.db(create=False, read_only=True))
+    trail_heads.write_head_file(Path(args.out), head, ctx.db_path)
+    print(f"証跡の先頭 {head} を保存しました: {args.out}(verify-trail --head で照合できます)")
     return 0
 
 

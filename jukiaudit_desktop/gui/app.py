@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 from .. import APP_NAME
 from ..core.errors import JukiAuditError
 from ..paths import resource
-from ..security import app_log, integrity, keys, no_network
+from ..security import app_log, integrity, keys, no_network, viewing
 from ..services.database_access import Database, default_database_path, open_app_database
 from .errors import show_error
 from .help_menu import install_help_menu
@@ -100,6 +100,7 @@ class Application:
         settings_page.database_replaced.connect(self.window.database_opened)
 
     def start(self) -> None:
+        viewing.remove_copies()  # clear copies of evidence left behind by a crash
         self.window.show()
         if self.welcome and self._fixed_passphrase is None and not self.db_path.exists():
             self.show_welcome()

@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QProgressDialog, QPushButton, QVBoxLayout, QWidget
 
 from ..core.errors import JukiAuditError
+from ..security import viewing
 from ..services import app_trail, settings
 from ..services.database_access import Database, open_app_database
 from .errors import show_error
@@ -154,6 +155,7 @@ class LockController(QObject):
             if dialog.isVisible() and not isinstance(dialog, QProgressDialog):
                 dialog.reject()
         self.window.statusBar().clearMessage()
+        viewing.remove_copies()  # clear copies of evidence do not outlive the unlocked session
         self.runner.close_database()
         self.timer.stop()
         self.action.setEnabled(False)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME, __version__
+from ..security import viewing
 from .package_dialogs import add_package_actions
 from .pages import Page
 from .pages.audits import AuditsPage
@@ -130,5 +131,6 @@ class MainWindow(QMainWindow):
             self.page_widgets[row].refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        viewing.remove_copies()
         self.runner.close()
         super().closeEvent(event)

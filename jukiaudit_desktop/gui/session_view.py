@@ -8,7 +8,6 @@ next unscored item; F2 note (Esc back); Ctrl+I raise a finding; Ctrl+T attach a 
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 from ..core.audit import NOT_APPLICABLE, SCORES_LOCKED, Audit, Finding, ItemScore
 from ..core.scoring import summarize
 from ..core.wareki import format_fiscal_year, format_wareki, format_wareki_or
+from ..security import viewing
 from ..services import audits, findings
 from ..services.audits import EvidenceInfo
 from ..services.database_access import Database
@@ -459,10 +459,8 @@ class SessionView(QWidget):
 
     def _write_copy(self, found: tuple[str, bytes]) -> None:
         name, content = found
-        folder = Path(tempfile.mkdtemp(prefix="jukiaudit-evidence-"))  # private (0700); removed on leaving
-        self._open_copies.append(folder)
-        copy = folder / Path(name).name
-        copy.write_bytes(content)
+        copy = viewing.write_copy(name, content)  # private folder; removed on leaving, lock, quit, next start
+        self._open_copies.append(copy.parent)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy)))
         self.status.setText(f"写しを開きました: {copy}(この画面を閉じると削除します)")
 

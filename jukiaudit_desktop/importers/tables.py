@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -158,6 +159,7 @@ def _xlsx_source(data: bytes, file_name: str, sheet: str | None) -> Source:
         number = 0
         try:
             for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                _refuse_control_characters(values, f"{file_name}:{number}")
                 yield number, list(values)
         except _XLSX_READ_ERRORS as exc:  # a damaged workbook breaks only when its rows are read
             raise InputError(f"Excel ファイル(xlsx)が壊れています({type(exc).__name__}: {exc})。",
@@ -166,6 +168,16 @@ def _xlsx_source(data: bytes, file_name: str, sheet: str | None) -> Source:
             workbook.close()
 
     return Source(file_name, "Excel (xlsx)", rows(), strict_width=False, line_count=worksheet.max_row or 0)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 (tab, line breaks aside), DEL, C1
+
+
+def _refuse_control_characters(values: tuple[Any, ...], where: str) -> None:
+    """NUL and other control characters (tab and line breaks aside) have no place in a cell."""
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str) and (found := _CONTROL.search(value)):
+            raise InputError(f"セルに制御文字(U+{ord(found.group()):04X})が含まれています。", f"{where}:{column}")
 
 
 def _header_key(cell: Any) -> str:

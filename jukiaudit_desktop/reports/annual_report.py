@@ -174,13 +174,17 @@ def _plan(report: AnnualReport, s: Styles) -> list[Flowable]:
     return [heading, grid_table(rows, [30 * mm, CONTENT_WIDTH - 30 * mm])]
 
 
-def render_annual_pdf(report: AnnualReport, doc_number: str) -> bytes:
+def render_annual_pdf(report: AnnualReport, doc_number: str, trail_head: str = "") -> bytes:
+    """`trail_head`: the trail head when the report was made, printed on every page (an anchor outside the
+    database that verify-trail --head / trail.head_in_chain checks)."""
     s = styles()
     title = f"{format_fiscal_year(report.fiscal_year)} {REPORT_TITLE}"
     story: list[Flowable] = [paragraph(title, s.title), *_results(report, s), *_findings(report, s),
                              *_usage(report, s), *_plan(report, s)]
     info = DocumentInfo(title=title, doc_number=doc_number, issued_on=report.issued_on,
-                        header_left="本人確認情報等保護審議会 資料", subject=title)
+                        header_left="本人確認情報等保護審議会 資料", subject=title,
+                        footer_note=f"証跡 {trail_head}" if trail_head else "",
+                        keywords=f"jukiaudit-annual; trail={trail_head}" if trail_head else "")
     return render_pdf(story, info)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
+import os
 import re
 import traceback
 from pathlib import Path
@@ -41,6 +43,14 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Log files are the user's own (0600 on POSIX), the first one and every one after a rotation."""
+
+    def _open(self) -> io.TextIOWrapper:  # logging's own hook: the stream the handler writes to
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
+
+
 def log_directory() -> Path:
     return Path(platformdirs.user_log_dir("JukiAudit", appauthor=False))
 
@@ -52,8 +62,8 @@ def configure_logging() -> Path:
         if isinstance(handler, logging.handlers.RotatingFileHandler):
             return Path(handler.baseFilename)
     directory = log_directory()
-    directory.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    handler = _PrivateRotatingFileHandler(
         directory / LOG_FILE_NAME, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

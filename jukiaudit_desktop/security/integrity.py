@@ -33,7 +33,8 @@ class IntegrityReport:
 
 def cipher_page_problems(db: Database) -> list[str]:
     """PRAGMA cipher_integrity_check: every page whose HMAC does not match (empty when all is well)."""
-    db.execute("PRAGMA wal_checkpoint(FULL)")  # the check reads the main file; bring the WAL into it first
+    if not db.read_only:  # the check reads the main file; bring the WAL into it first
+        db.execute("PRAGMA wal_checkpoint(FULL)")
     return [str(row[0]) for row in db.query("PRAGMA cipher_integrity_check")]
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import platformdirs
 
-from ..security import keys
+from ..core.errors import JukiAuditError
+from ..security import keys, passphrase_policy
 from ..storage import trail
 from ..storage.database import (
     Database,
     DatabaseError,
     DatabaseMissingError,
+    WrongKeyError,
+    damaged_error,
     explain_sqlite_error,
     open_database,
     sqlite_version,
@@ -31,35 +35,77 @@ def database_exists(path: Path) -> bool:
     return Path(path).exists()
 
 
-def open_app_database(path: Path, passphrase: str | None = None, *, create: bool = False) -> Database:
+def open_app_database(path: Path, passphrase: str | None = None, *, create: bool = False,
+                      read_only: bool = False) -> Database:
     """Unlock `path`: with a passphrase (passphrase mode), else with the key held by the keyring.
 
     create=True makes a new database where none exists: passphrase mode if a passphrase is given,
-    keyring mode otherwise.
+    keyring mode otherwise. An interrupted key change is finished or rolled back on the way in
+    (`db.notice` says which). read_only=True writes nothing, not even the trail's "database.open".
     """
     path = Path(path)
-    exists = path.exists()
-    if not exists and not create:
-        raise DatabaseMissingError(path)
-    if passphrase is not None:
-        key = keys.passphrase_key(path, passphrase, create=not exists)
-    elif keys.uses_passphrase(path):
-        raise keys.PassphraseRequiredError(path)
-    else:
-        key = keys.keyring_key(path, create=not exists)
+    if not path.exists():
+        if not create:
+            raise DatabaseMissingError(path)
+        return _create(path, passphrase)
+    candidates = keys.key_candidates(path, passphrase)
+    db, used = _open_first(path, candidates, passphrase, read_only=read_only)
+    if read_only:
+        return db
     try:
-        db = open_database(path, key, create=create)
-    except BaseException:
-        if not exists:
-            _forget_new_key(path, passphrase)
-        raise
-    try:
+        notice = keys.settle(path, used, passphrase_mode=passphrase is not None)
         with db.transaction():
-            trail.record(db, "database.create" if not exists else "database.open", mode=_mode(passphrase))
+            if notice:
+                trail.record(db, "database.recover_key_change", completed=used.pending)
+            trail.record(db, "database.open", mode=_mode(passphrase))
     except DatabaseError as exc:  # a damaged or tampered page on the way in
         db.close()
         raise explain_sqlite_error(exc, path) from exc
+    except BaseException:
+        db.close()
+        raise
+    db.notice = notice
     return db
+
+
+def _create(path: Path, passphrase: str | None) -> Database:
+    if passphrase is not None:
+        passphrase_policy.require_acceptable(passphrase)
+    key = keys.create_passphrase_key(path, passphrase) if passphrase is not None else keys.keyring_key(
+        path, create=True)
+    try:
+        db = open_database(path, key, create=True)
+        with db.transaction():
+            trail.record(db, "database.create", mode=_mode(passphrase))
+    except BaseException:
+        _forget_new_key(path, passphrase)
+        raise
+    return db
+
+
+def _open_first(path: Path, candidates: Iterator[keys.Candidate], passphrase: str | None, *,
+                read_only: bool) -> tuple[Database, keys.Candidate]:
+    """Open with the first candidate key that fits; say clearly why when none does."""
+    tried = []
+    for candidate in candidates:
+        try:
+            return open_database(path, candidate.key, read_only=read_only), candidate
+        except WrongKeyError:
+            tried.append(candidate)
+    if keys.pending_salt_path(path).exists():
+        raise KeyChangeInterruptedError(path)
+    if passphrase is None or any(c.known_good for c in tried):
+        # The key is right (from the keyring, or confirmed by the salt's key check): page 1 is damaged.
+        raise damaged_error(path)
+    raise WrongKeyError(path)
+
+
+class KeyChangeInterruptedError(JukiAuditError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path}: 鍵(パスフレーズ)の変更が中断されています。変更前と変更後のどちらかのパスフレーズで開くと、"
+            "中断された変更を完了または取り消します。"
+        )
 
 
 def _mode(passphrase: str | None) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 import platformdirs
 
 from ..core.errors import InputError
-from ..core.identifiers import mask, subject_key
+from ..core.identifiers import mask
 from ..core.master import Agency, AgencyKind
 from ..core.progress import NO_PROGRESS, Progress
 from ..core.records import RegisterEntry
@@ -27,7 +27,7 @@ from ..importers.profile import OPLOG, REGISTER, ImportProfile, Layout, default_
 from ..importers.tables import Source, is_blank, open_source
 from ..importers.values import normalize
 from ..paths import resource
-from ..storage import agencies, count_rules, import_overlap, imports_repo, trail
+from ..storage import agencies, count_rules, import_overlap, imports_repo, subject_keys, trail
 from ..storage.database import Database, bulk_connection
 from . import import_guard
 from .import_skips import SkippedRows
@@ -192,7 +192,7 @@ class _Import:
         self.accepted_owners: list[str] = []  # owners of files imported although they belong to another agency
         self.indexes = _IndexRebuild(db, rebuild_index_rows)
         self.batch_id: int | None = None
-        self.key = subject_key(db.key)
+        self.key = subject_keys.subject_key(db)  # unchanged by rekey
 
     def run(self, paths: Sequence[Path | str], progress: Progress) -> ImportSummary:
         results: list[FileResult] = []

@@ -127,7 +127,7 @@ def write_annual_report(db: Database, fiscal_year: int, path: Path, issued_on: d
         raise InputError("年次報告の出力ファイルは .pdf か .xlsx にしてください。", str(path))
     report = build_annual_report(db, fiscal_year, issued_on)
     if suffix == ".pdf":
-        data = render_annual_pdf(report, f"JKA-{fiscal_year}-ANNUAL")
+        data = render_annual_pdf(report, f"JKA-{fiscal_year}-ANNUAL", str(trail.data_head(db)))
     else:
         data = xlsx_bytes(annual_sheets(report))
     write_atomic(path, data)

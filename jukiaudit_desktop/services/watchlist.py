@@ -10,10 +10,10 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core.errors import InputError
-from ..core.identifiers import keyed_hash, subject_key
+from ..core.identifiers import keyed_hash
 from ..importers.watchlist import WatchedNumber, parse_entry, read_watchlist
 from ..security import file_limits
-from ..storage import trail
+from ..storage import subject_keys, trail
 from ..storage import watchlist_repo as repo
 from ..storage.database import Database
 from ..storage.watchlist_repo import WatchlistEntry
@@ -27,7 +27,7 @@ def _agency_id(db: Database, agency_code: str | None) -> int | None:
 
 
 def _store(db: Database, agency_id: int | None, entries: list[WatchedNumber], where: str) -> list[int]:
-    key = subject_key(db.key)
+    key = subject_keys.subject_key(db)  # the import's key, unchanged by rekey
     added_at = datetime.now().isoformat(timespec="seconds")
     ids, seen = [], set()
     for entry in entries:

@@ -15,6 +15,7 @@ import sqlcipher3
 
 from ..core.errors import JukiAuditError
 from ..paths import schema_file
+from . import bindings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DatabaseError = sqlcipher3.DatabaseError  # what the layers above catch: only storage/ imports sqlcipher3
@@ -70,13 +71,13 @@ def explain_sqlite_error(exc: Exception, path: Path) -> JukiAuditError:
         return StorageError(f"{path}: ディスクの空き容量が不足しているか、書き込みに失敗しました。空きを作ってやり直してください。")
     if "readonly" in text or "read-only" in text:
         return StorageError(f"{path}: データベースに書き込めません(読み取り専用)。保存場所の権限を確認してください。")
+    if "unable to open" in text:
+        return StorageError(f"{path}: データベースを開けません(読み取り専用の場所で、前回の終了時の作業ファイル"
+                            "(-wal / -shm)がないか、権限がありません)。書き込める場所にコピーしてから開いてください。")
     if "not a database" in text:
         return WrongKeyError(path)
     if "malformed" in text:
-        return StorageError(
-            f"{path}: データベースが壊れているか改ざんされています(暗号化ページの検証に失敗)。"
-            "バックアップから復元してください(設定 → バックアップから復元、または jukiaudit restore)。"
-        )
+        return damaged_error(path)
     raise exc
 
 
@@ -102,6 +103,9 @@ class Database:
         self.path = path
         self._key = key
         self._depth = 0
+        self.notice: str | None = None  # what opening did besides opening (e.g. finished a key change)
+        self.binds_changes = False  # bindings' triggers installed: the trail binds every change made here
+        self.read_only = False
 
     @property
     def key(self) -> bytes:
@@ -124,6 +128,10 @@ class Database:
         self._depth = 1
         try:
             yield self
+            if self.binds_changes:
+                from . import trail  # trail builds on this module
+
+                trail.bind_leftovers(self)
         except BaseException:
             self._depth = 0
             self.conn.execute("ROLLBACK")
@@ -153,12 +161,23 @@ class Database:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        bindings.forget(self.conn)
         self.conn.close()
 
 
-def _connect(path: Path, key: bytes, cached_statements: int = 128) -> sqlcipher3.Connection:
-    conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=2.0, check_same_thread=True,
-                              cached_statements=cached_statements)
+# Prepared statements kept per connection: the trail's capture triggers make preparing a write dearer, and
+# the digest queries (one per table) join the app's own statements in the cache.
+_STATEMENT_CACHE = 512
+
+
+def _connect(path: Path, key: bytes, *, read_only: bool = False,
+             cached_statements: int = _STATEMENT_CACHE) -> sqlcipher3.Connection:
+    if read_only:  # a read-only file or medium: never ask for write access, never create -wal/-shm
+        conn = sqlcipher3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                  timeout=2.0, check_same_thread=True)
+    else:
+        conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=2.0, check_same_thread=True,
+                                  cached_statements=cached_statements)
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     conn.execute("PRAGMA cipher_memory_security = ON")
@@ -184,9 +203,39 @@ def bulk_connection(db: Database, *, foreign_keys: bool = True) -> Iterator[Data
     try:
         conn.execute("PRAGMA synchronous = FULL")  # per connection: as durable as the main one
         conn.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
-        yield Database(conn, db.path, db.key)
+        yield capture_changes(Database(conn, db.path, db.key))  # the trail binds bulk changes too
     finally:
         conn.close()
+
+
+def damaged_error(path: Path, problems: Sequence[str] = ()) -> StorageError:
+    """The one message every command gives for a page that fails its HMAC or a broken structure."""
+    detail = f"({' / '.join(problems[:3])})" if problems else ""
+    return StorageError(
+        f"{path}: データベースが壊れているか改ざんされています(暗号化ページの検証に失敗){detail}。"
+        "バックアップから復元してください(設定 → バックアップから復元、または jukiaudit restore)。"
+    )
+
+
+class EmptyFileError(JukiAuditError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path}: ファイルが空です(0 バイト)。JukiAudit のデータベースではないか、書き込み途中で"
+                         "壊れています。バックアップから復元してください。")
+
+
+def _verify(conn: sqlcipher3.Connection, path: Path) -> None:
+    """Key first, then every page's HMAC and the structure, all read-only: a failure leaves the file as it was."""
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError as exc:
+        raise explain_sqlite_error(exc, path) from exc
+    try:
+        problems = [str(row[0]) for row in conn.execute("PRAGMA cipher_integrity_check")]
+        problems = problems or [str(r[0]) for r in conn.execute("PRAGMA quick_check(3)") if r[0] != "ok"]
+    except sqlcipher3.DatabaseError as exc:
+        raise explain_sqlite_error(exc, path) from exc
+    if problems:
+        raise damaged_error(path, problems)
 
 
 def open_database(
@@ -195,11 +244,15 @@ def open_database(
     *,
     create: bool = False,
     migrations: Sequence[Migration] | None = None,
+    read_only: bool = False,
+    verify: bool = True,
 ) -> Database:
     """Open (or, with create=True and no file yet, create) the database at `path` with a 32-byte raw key.
 
-    A wrong key raises WrongKeyError and leaves the file untouched; nothing is ever created over an
-    existing file.
+    The key, every page's HMAC and the structure are verified before anything is written (WrongKeyError or
+    StorageError, the file untouched); nothing is ever created over an existing file. read_only=True opens
+    without write access (a read-only file or medium) and refuses a database that needs a migration.
+    verify=False skips the page check, for a second connection to a database this process has open.
     """
     path = Path(path)
     if len(key) != 32:
@@ -207,16 +260,23 @@ def open_database(
     is_new = not path.exists()
     if is_new and not create:
         raise DatabaseMissingError(path)
+    if not is_new and path.stat().st_size == 0:
+        raise EmptyFileError(path)
     if is_new:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)  # owner only (POSIX); SQLite gives the -wal and -shm files the same mode
-    conn = _connect(path, key)
     try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlcipher3.DatabaseError as exc:
-        conn.close()
+        conn = _connect(path, key, read_only=read_only and not is_new)
+    except sqlcipher3.OperationalError as exc:
         raise explain_sqlite_error(exc, path) from exc
     try:
+        if not is_new and verify:
+            _verify(conn, path)
+        if read_only and not is_new:
+            db = Database(conn, path, key)
+            db.read_only = True
+            _check_version(db, find_migrations() if migrations is None else migrations, read_only=True)
+            return db
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -225,11 +285,19 @@ def open_database(
             _create_schema(db)
         else:
             _check_and_migrate(db, find_migrations() if migrations is None else migrations)
+        capture_changes(db)
     except BaseException:
         conn.close()
         if is_new:
             _remove_database_files(path)
         raise
+    return db
+
+
+def capture_changes(db: Database) -> Database:
+    """Let the trail bind every change made on this connection (storage.bindings' capture triggers)."""
+    bindings.install(db.conn)
+    db.binds_changes = True
     return db
 
 
@@ -244,12 +312,22 @@ def _create_schema(db: Database) -> None:
     db.conn.executescript("BEGIN;\n" + script + "\nCOMMIT;")
 
 
-def _check_and_migrate(db: Database, migrations: Sequence[Migration]) -> None:
+def _check_version(db: Database, migrations: Sequence[Migration], *, read_only: bool) -> list[Migration]:
+    """The migration steps this database still needs (none may be run on a read-only open)."""
     found = int(db.scalar("PRAGMA user_version"))
     target = max([schema_version(), *(m.target_version for m in migrations)])
     if found > target:
         raise NewerSchemaError(db.path, found, target)
     pending = [m for m in migrations if m.target_version > found]
+    if pending and read_only:
+        raise StorageError(f"{db.path}: このデータベースは更新(スキーマ {found} → {target})が必要ですが、"
+                           "読み取り専用で開いています。書き込める場所で一度開いてください。")
+    return pending
+
+
+def _check_and_migrate(db: Database, migrations: Sequence[Migration]) -> None:
+    found = int(db.scalar("PRAGMA user_version"))
+    pending = _check_version(db, migrations, read_only=False)
     if pending:
         backup_path = backup_before_migration(db, found)
         for step in sorted(pending, key=lambda m: m.target_version):

@@ -132,6 +132,9 @@ def create_indexes(db: Database, statements: Sequence[str]) -> None:
     page_bytes = int(db.scalar("PRAGMA page_count")) * int(db.scalar("PRAGMA page_size"))
     keys_bound = page_bytes + _SORT_BYTES_A_ROW * last_operation_id(db)
     in_one_buffer = keys_bound <= _SORT_BUFFER_LIMIT
+    # The trail's capture triggers (storage.bindings) keep the temporary database open, and SQLite refuses to
+    # change temp_store inside a transaction then: the sort stays in memory (slower, never in clear on disk).
+    in_one_buffer = in_one_buffer and not db.binds_changes
     temp_store, cache_size = db.scalar("PRAGMA temp_store"), db.scalar("PRAGMA cache_size")
     if in_one_buffer:
         db.execute(f"PRAGMA cache_size = {-(keys_bound // 1024 + 1024)}")  # KiB
@@ -140,7 +143,8 @@ def create_indexes(db: Database, statements: Sequence[str]) -> None:
         for sql in statements:
             db.execute(sql)
     finally:
-        db.execute(f"PRAGMA temp_store = {int(temp_store)}")
+        if in_one_buffer:
+            db.execute(f"PRAGMA temp_store = {int(temp_store)}")
         db.execute(f"PRAGMA cache_size = {int(cache_size)}")
 
 

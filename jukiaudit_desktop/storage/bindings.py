@@ -1,0 +1,160 @@
+"""What a trail entry binds: the rows its change left behind, as digests the verifier can recompute.
+
+The rule an inspector could check by hand:
+- A row's digest is SHA-256 over its table name and the Python repr() of the tuple of its column values in
+  table order (so 1, '1' and b'1' differ). Values are read as they are: no SQL string building, which would
+  cost one locked allocation per value under cipher_memory_security.
+- Small tables: each entry lists (table, row id, digest after the change, or null when the change deleted
+  the row). Which rows a transaction touched is captured by temporary triggers on this connection only, so
+  an edit made with another client is never captured: it is what verification finds.
+- Bulk tables (operation, register_entry, discrepancy: up to millions of rows): rows added since the last
+  entry form one batch (first id, last id, count, SHA-256 over the rows' digests in id order), computed once
+  per import or run. A later change of a bulk row by the app lists the row's digest before and after.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+BULK_TABLES = ("operation", "register_entry", "discrepancy")
+_SKIPPED = ("trail",)
+_SEP = "||char(31)||"
+
+
+def bound_tables(conn: Any) -> list[str]:
+    rows = conn.execute("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                        "ORDER BY name").fetchall()
+    return [name for (name,) in rows if name not in _SKIPPED]
+
+
+_columns: dict[Any, dict[str, list[str]]] = {}  # per open connection (forget() on close)
+
+
+def forget(conn: Any) -> None:
+    _columns.pop(conn, None)
+
+
+def columns(conn: Any, table: str) -> list[str]:
+    cache = _columns.setdefault(conn, {})
+    if table not in cache:
+        cache[table] = [str(row[1]) for row in conn.execute(f'PRAGMA main.table_info("{table}")')]
+    return cache[table]
+
+
+def column_sql(conn: Any, table: str, prefix: str = "") -> str:
+    return ", ".join(f'{prefix}"{column}"' for column in columns(conn, table))
+
+
+def digest(table: str, values: tuple[Any, ...]) -> bytes:
+    return hashlib.sha256(f"{table}\x1f{values!r}".encode()).digest()
+
+
+def install(conn: Any) -> None:
+    """Temporary triggers (this connection only) that note which rows the app's own changes touch."""
+    forget(conn)  # the schema may have changed (a migration)
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS trail_touched (tbl TEXT NOT NULL, id INTEGER NOT NULL, old TEXT)")
+    # The last id of each bulk table bound so far, and (tbl '') the last entry read for it; temporary, so a
+    # rolled-back entry rolls it back too.
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS trail_marks (tbl TEXT PRIMARY KEY, last INTEGER NOT NULL)")
+    for table in bound_tables(conn):
+        if table in BULK_TABLES:  # inserts are found by id (a batch); updates and deletes keep the old row
+            old = f"json_array({column_sql(conn, table, 'OLD.')})"  # bulk tables hold no BLOB or REAL
+            for event in ("UPDATE", "DELETE"):
+                conn.execute(f'CREATE TEMP TRIGGER IF NOT EXISTS "trail_{event.lower()}_{table}" AFTER {event} '
+                             f'ON main."{table}" BEGIN INSERT INTO temp.trail_touched VALUES '
+                             f"('{table}', OLD.rowid, {old}); END")
+            continue
+        for event, ref in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+            conn.execute(f'CREATE TEMP TRIGGER IF NOT EXISTS "trail_{event.lower()}_{table}" AFTER {event} '
+                         f'ON main."{table}" BEGIN INSERT INTO temp.trail_touched VALUES '
+                         f"('{table}', {ref}.rowid, NULL); END")
+
+
+@dataclass
+class Binds:
+    rows: list[list[Any]] = field(default_factory=list)  # [table, id, digest hex | None]
+    before: list[list[Any]] = field(default_factory=list)  # [bulk table, id, digest hex before the change]
+    batches: list[list[Any]] = field(default_factory=list)  # [bulk table, first id, last id, count, digest hex]
+
+    def to_json(self) -> str | None:
+        if not (self.rows or self.before or self.batches):
+            return None
+        return json.dumps({"rows": self.rows, "before": self.before, "batches": self.batches},
+                          separators=(",", ":"))
+
+    @staticmethod
+    def from_json(text: str | None) -> Binds:
+        if not text:
+            return Binds()
+        data = json.loads(text)
+        return Binds(data.get("rows", []), data.get("before", []), data.get("batches", []))
+
+
+def current_digest(conn: Any, table: str, row_id: int) -> str | None:
+    row = conn.execute(f'SELECT {column_sql(conn, table)} FROM main."{table}" WHERE rowid = ?', (row_id,)).fetchone()
+    return None if row is None else digest(table, tuple(row)).hex()
+
+
+def bulk_rows(conn: Any, table: str, first: int, last: int) -> Iterator[tuple[int, bytes]]:
+    """(id, digest) of the rows of a bulk table with first <= id <= last, in id order."""
+    cursor = conn.execute(f'SELECT rowid, {column_sql(conn, table)} FROM main."{table}" '
+                          "WHERE rowid >= ? AND rowid <= ? ORDER BY rowid", (first, last))
+    while chunk := cursor.fetchmany(20_000):
+        for row in chunk:
+            yield row[0], digest(table, row[1:])
+
+
+def batch_digest(digests: Iterable[bytes]) -> tuple[int, str]:
+    h, count = hashlib.sha256(), 0
+    for value in digests:
+        h.update(value)
+        count += 1
+    return count, h.hexdigest()
+
+
+def _marks(conn: Any) -> dict[str, int]:
+    """The last bound id of each bulk table, read from the entries added since the last look (by this or
+    another connection, e.g. the one that stored a reconciliation run)."""
+    row = conn.execute("SELECT last FROM temp.trail_marks WHERE tbl = ''").fetchone()
+    seen = 0 if row is None else row[0]
+    conn.execute("INSERT OR REPLACE INTO temp.trail_marks SELECT json_extract(b.value, '$[0]'), "
+                 "max(json_extract(b.value, '$[2]')) FROM main.trail, json_each(main.trail.binds, '$.batches') AS b "
+                 "WHERE main.trail.seq > ? AND main.trail.binds IS NOT NULL GROUP BY 1", (seen,))
+    conn.execute("INSERT OR REPLACE INTO temp.trail_marks SELECT '', coalesce(max(seq), 0) FROM main.trail")
+    return {tbl: last for tbl, last in conn.execute("SELECT tbl, last FROM temp.trail_marks WHERE tbl != ''")}
+
+
+def collect(conn: Any, *, everything: bool = False) -> Binds:
+    """The binds of the changes made since the last collect (then forgotten). everything=True binds every row
+    (the first entry that binds, e.g. after an upgrade)."""
+    binds = Binds()
+    touched = conn.execute("SELECT tbl, id, min(rowid), old FROM temp.trail_touched GROUP BY tbl, id "
+                           "ORDER BY tbl, id").fetchall()
+    if touched:
+        conn.execute("DELETE FROM temp.trail_touched")
+    marks = _marks(conn)
+    by_table: dict[str, set[int]] = {}
+    for table, row_id, _, old in touched:
+        if table not in BULK_TABLES:
+            by_table.setdefault(table, set()).add(row_id)
+        elif row_id <= marks.get(table, 0):  # a bulk row of an earlier batch, changed or deleted by the app
+            binds.before.append([table, row_id, digest(table, tuple(json.loads(old))).hex()])
+            by_table.setdefault(table, set()).add(row_id)
+    if everything:
+        for table in bound_tables(conn):
+            if table not in BULK_TABLES:
+                by_table.setdefault(table, set()).update(rid for (rid,) in conn.execute(f'SELECT rowid FROM main."{table}"'))
+    for table in sorted(by_table):
+        binds.rows += [[table, row_id, current_digest(conn, table, row_id)] for row_id in sorted(by_table[table])]
+    lasts = conn.execute("SELECT " + ", ".join(f'(SELECT max(rowid) FROM main."{t}")' for t in BULK_TABLES)).fetchone()
+    for table, last in zip(BULK_TABLES, lasts, strict=True):
+        first = marks.get(table, 0) + 1
+        if last is not None and last >= first:
+            count, value = batch_digest(d for _, d in bulk_rows(conn, table, first, last))
+            binds.batches.append([table, first, last, count, value])
+            conn.execute("INSERT OR REPLACE INTO temp.trail_marks VALUES (?, ?)", (table, last))
+    return binds

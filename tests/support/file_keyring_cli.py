@@ -1,0 +1,82 @@
+"""Run a key change in a child process with a keyring that survives the process (kill-injection tests).
+
+    python tests/support/file_keyring_cli.py KEYRING.json DB rekey [NEW_PASSPHRASE]
+    python tests/support/file_keyring_cli.py KEYRING.json DB restore BACKUP
+
+The passphrase of DB (passphrase mode) comes from the environment variable PW, that of BACKUP from
+BACKUP_PW. Only the services are imported (not the whole CLI), so that each child starts quickly.
+
+The stand-in keeps its secrets in a JSON file, rewritten atomically on each change, and is admitted through
+the allow-list's test-only hook (by class), as the in-memory keyring of the test suite is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import keyring
+import keyring.backend
+import keyring.errors
+
+
+class FileKeyring(keyring.backend.KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def _load(self) -> dict[str, str]:
+        return json.loads(self.path.read_text()) if self.path.exists() else {}
+
+    def _save(self, secrets: dict[str, str]) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        with open(tmp, "w") as handle:
+            json.dump(secrets, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path)
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._load().get(f"{service}|{username}")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        secrets = self._load()
+        secrets[f"{service}|{username}"] = password
+        self._save(secrets)
+
+    def delete_password(self, service: str, username: str) -> None:
+        secrets = self._load()
+        if secrets.pop(f"{service}|{username}", None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+        self._save(secrets)
+
+
+def load_secrets(path: Path) -> dict[tuple[str, str], str]:
+    """The file's secrets in the in-memory keyring's shape ((service, account) → secret)."""
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    return {tuple(name.split("|", 1)): value for name, value in stored.items()}  # type: ignore[misc]
+
+
+def main() -> int:
+    from jukiaudit_desktop.security import keys
+    from jukiaudit_desktop.services import backup
+    from jukiaudit_desktop.services.database_access import open_app_database
+
+    keys.admit_test_backend(FileKeyring)
+    keyring.set_keyring(FileKeyring(Path(sys.argv[1])))
+    db_path, command, argument = Path(sys.argv[2]), sys.argv[3], (sys.argv[4:] or [None])[0]
+    db = open_app_database(db_path, os.environ.get("PW"))
+    if command == "rekey":
+        db = backup.change_key(db, argument)
+    else:
+        db = backup.restore_backup(db, Path(str(argument)), os.environ.get("BACKUP_PW"))
+    db.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
