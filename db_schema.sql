@@ -3,7 +3,7 @@
 -- Dates are ISO 8601 text (YYYY-MM-DD, local time YYYY-MM-DDTHH:MM:SS); shown in 和暦 by the GUI.
 -- Sections belong to areas of the product; each area edits only its own section.
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 -- ===== foundation: settings and the tamper-evident trail =====
 
@@ -29,7 +29,8 @@ CREATE TABLE agency (
     kind            TEXT NOT NULL CHECK (kind IN ('本庁課', '地域振興局', '運用機関', '執行機関', '市町村')),
     parent_name     TEXT,            -- 部局 or 執行機関 it belongs to, as the seed names it
     first_use_year  INTEGER,         -- fiscal year (西暦) of first use of 住基ネット; new agency rule
-    active          INTEGER NOT NULL DEFAULT 1
+    active          INTEGER NOT NULL DEFAULT 1,
+    placeholder     INTEGER NOT NULL DEFAULT 0   -- 仮: counted in the material, not named there
 );
 
 CREATE TABLE jimu (                  -- one 事務; its legal basis may change over time (see jimu_basis)
@@ -49,6 +50,7 @@ CREATE TABLE jimu_basis (            -- 法 別表第五/第六 or 条例 別表
     number      TEXT NOT NULL,       -- 第十号, 第2号
     valid_from  TEXT,                -- NULL = since ever
     valid_to    TEXT,                -- NULL = still valid; inclusive
+    provisional INTEGER NOT NULL DEFAULT 0,  -- 号 number is 仮 (not checked against the statute)
     UNIQUE (code, valid_from)
 );
 CREATE INDEX jimu_basis_by_code ON jimu_basis (code);
@@ -56,6 +58,7 @@ CREATE INDEX jimu_basis_by_code ON jimu_basis (code);
 CREATE TABLE jimu_agency (           -- which agencies may use which 事務 (authorised 事務 list)
     jimu_id    INTEGER NOT NULL REFERENCES jimu(id) ON DELETE CASCADE,
     agency_id  INTEGER NOT NULL REFERENCES agency(id) ON DELETE CASCADE,
+    assumed    INTEGER NOT NULL DEFAULT 0,   -- inferred, not stated in the material
     PRIMARY KEY (jimu_id, agency_id)
 );
 
@@ -304,4 +307,11 @@ CREATE TABLE plan_year (             -- the parameters a year's plan was made wi
     fiscal_year      INTEGER PRIMARY KEY,
     external_budget  INTEGER NOT NULL CHECK (external_budget >= 0),   -- 外部監査の機関数/年
     saved_at         TEXT NOT NULL
+);
+
+CREATE TABLE plan_settings (         -- the inspector's settings a year's plan was made with
+    fiscal_year      INTEGER PRIMARY KEY,
+    external_budget  INTEGER CHECK (external_budget IS NULL OR external_budget >= 0),  -- NULL: not set
+    internal_counts  TEXT NOT NULL DEFAULT '{}',   -- JSON {"2026": 9}: regular internal audits per year
+    prefer_overdue   INTEGER NOT NULL DEFAULT 0    -- agencies with overdue findings first
 );

@@ -12,6 +12,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
+from ..core.master import listed_names
 from ..core.wareki import era_of, format_fiscal_year
 from .pdf_base import (
     CONTENT_WIDTH,
@@ -34,7 +35,7 @@ class AuditTypeResult:
 
     audit_type: str
     period: str            # e.g. R7.10～11
-    agencies: str          # names, or a count by kind when there are many
+    agencies: str          # names, or a count by kind when there are many, with the count (仮 apart)
     agency_count: int
     auditors: str
     average: Decimal | None
@@ -65,7 +66,13 @@ class UsageLine:
 @dataclass(frozen=True)
 class PlanLine:
     audit_type: str
-    agencies: tuple[str, ...]
+    group: str                 # "" or 新規事務利用機関 (first year of use)
+    agencies: tuple[str, ...]  # display names: placeholders carry 【仮】 and are counted apart
+
+    @property
+    def text(self) -> str:
+        listed = listed_names(self.agencies)
+        return f"{self.group}: {listed}" if self.group else listed
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,7 @@ class AnnualReport:
     stated_total: int | None                # the total reported for usage_year, where one was recorded
     trend: tuple[tuple[int, int], ...]      # (fiscal year, total uses)
     plan: tuple[PlanLine, ...]
+    stated_jimu: int | None = None          # the number of 事務 the material states (資料1: 58), where recorded
 
     @property
     def usage_total(self) -> int:
@@ -99,7 +107,7 @@ def _results(report: AnnualReport, s: Styles) -> list[Flowable]:
     rows = [[paragraph(t, s.cell_header) for t in ("区分", "実施機関", "監査人", "監査結果等(3点満点)")]]
     for r in report.results:
         rows.append([paragraph(f"{r.audit_type}\n({r.period})", s.cell),
-                     paragraph(f"{r.agencies}({r.agency_count}機関)", s.cell), paragraph(r.auditors, s.cell),
+                     paragraph(r.agencies, s.cell), paragraph(r.auditors, s.cell),
                      paragraph(_average(r.average), s.cell_right)])
     table = grid_table(rows, [30 * mm, CONTENT_WIDTH - 30 * mm - 45 * mm - 30 * mm, 45 * mm, 30 * mm])
     body = [table] if report.results else [paragraph("この年度の監査の記録はありません。", s.body)]
@@ -157,6 +165,9 @@ def _usage(report: AnnualReport, s: Styles) -> list[Flowable]:
     table = grid_table(rows, [24 * mm, CONTENT_WIDTH - 24 * mm - 45 * mm - 25 * mm, 45 * mm, 25 * mm])
     detail_year = format_fiscal_year(report.usage_year)
     story += [paragraph(f"事務別利用件数({detail_year}、延べ {report.usage_total:,} 件)", s.body), table]
+    if report.stated_jimu is not None and report.stated_jimu != len(report.usage):
+        story += [Spacer(1, 1 * mm), paragraph(f"注: 資料本文は「{report.stated_jimu}の事務」と記すが、事務別の表は "
+                                               f"{len(report.usage)} 事務です。", s.small)]
     if report.stated_total is not None and report.stated_total != report.usage_total:
         story += [Spacer(1, 1 * mm), paragraph(f"注: {detail_year}の総計として報告された {report.stated_total:,} 件と、事務別件数の合計 "
                                f"{report.usage_total:,} 件が一致しません。", s.small)]
@@ -169,8 +180,7 @@ def _plan(report: AnnualReport, s: Styles) -> list[Flowable]:
     if not report.plan:
         return [heading, paragraph(f"{next_year}の監査計画は未作成です。", s.body)]
     rows = [[paragraph(t, s.cell_header) for t in ("区分", "対象機関")]]
-    rows += [[paragraph(p.audit_type, s.cell), paragraph(f"{'、'.join(p.agencies)}({len(p.agencies)}機関)", s.cell)]
-             for p in report.plan]
+    rows += [[paragraph(p.audit_type, s.cell), paragraph(p.text, s.cell)] for p in report.plan]
     return [heading, grid_table(rows, [30 * mm, CONTENT_WIDTH - 30 * mm])]
 
 
@@ -196,6 +206,6 @@ def annual_sheets(report: AnnualReport) -> list[Sheet]:
               [(report.usage_year, u.code, u.name, u.division, u.count) for u in report.usage]),
         Sheet("利用件数の推移", ("年度", "和暦", "利用件数"),
               [(year, format_fiscal_year(year), total) for year, total in report.trend]),
-        Sheet("次年度計画", ("区分", "対象機関", "機関数"),
-              [(p.audit_type, "、".join(p.agencies), len(p.agencies)) for p in report.plan]),
+        Sheet("次年度計画", ("区分", "内訳", "対象機関", "機関数"),
+              [(p.audit_type, p.group, "、".join(p.agencies), len(p.agencies)) for p in report.plan]),
     ]

@@ -17,7 +17,7 @@ DemoStep = tuple[str, Callable[[Database], None]]
 
 DEMO_STEPS: list[DemoStep] = [
     ("マスタデータ", master_demo.load),
-    ("監査計画(第6期の履歴)", planning_demo.load),
+    ("監査計画(第6期の履歴・令和8年度計画)", planning_demo.load),
     ("監査(令和7年度)", audits_demo.load),
     ("利用件数の年度合計", reports_annual.load_demo),
     ("操作ログ(サンプル)", imports.load_demo),
