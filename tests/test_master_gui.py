@@ -70,7 +70,7 @@ def test_tables_show_the_demo_data_sorted_on_raw_values_and_filtered(qtbot, page
     assert page.agency_tab.proxy.rowCount() == 10
     assert page.agency_tab.count_label.text() == "10 件 / 全 43 件"
     history = cell_texts(page.jimu_tab, JimuColumn.HISTORY)
-    assert "条例3-6(〜R8.3.18) → 別表6-4(R8.3.19〜)" in history
+    assert "条例3-6(〜R8.3.18) → 別表6-4(R7.8.16〜)" in history
 
 
 def test_add_agency_through_the_dialog(qtbot, page, runner) -> None:

@@ -150,6 +150,14 @@ def kanji_number(n: int) -> str:
     return text
 
 
+def code_sort_key(code: str) -> tuple[str, int, int]:
+    """別表5-2 before 別表5-10, 別表5-6 before 別表5-6の2; codes of other shapes by text."""
+    match = _JIMU_CODE.match(code)
+    if match is None:
+        return code, 0, 0
+    return code.split("-")[0], int(match["number"]), int(match["branch"] or 0)
+
+
 def basis_from_code(code: str, valid_from: date | None = None, valid_to: date | None = None,
                     provisional: bool = False) -> JimuBasis:
     """別表5-10 → 法 別表第五 第十号; 別表5-6の2 → 第六号の二 (枝番); 別表3-4 → 別表第三 第四号;

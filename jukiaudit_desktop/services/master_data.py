@@ -9,6 +9,7 @@ from ..core.errors import InputError
 from ..core.master import Agency, AgencyKind, Jimu, JimuBasis, Operator, Terminal, basis_from_code
 from ..storage import agencies, jimu, operators, terminals, trail
 from ..storage.database import Database
+from . import settings
 
 
 def parse_agency_kind(text: str) -> AgencyKind:
@@ -27,6 +28,14 @@ def _required(value: str, what: str) -> str:
 
 # The number of 事務 the material states, with the contradiction noted (資料1: 「58の事務」, its tables list 48).
 STATED_JIMU_COUNT = "council.stated_jimu_count"
+
+
+# How the agency set reads the material where it had to assume (e.g. the 「40機関」), shown on the マスタ page.
+AGENCY_SET_ASSUMPTION = "council.agency_set_assumption"
+
+
+def agency_set_assumption(db: Database) -> str:
+    return str(settings.get(db, AGENCY_SET_ASSUMPTION, ""))
 
 
 # --- agencies ---

@@ -11,7 +11,7 @@ from ..paths import resource
 from ..storage import agencies, jimu, operators, terminals, trail
 from ..storage.database import Database
 from . import settings
-from .master_data import STATED_JIMU_COUNT
+from .master_data import AGENCY_SET_ASSUMPTION, STATED_JIMU_COUNT
 
 DEMO_FILE = ("demo", "master_seed.json")
 # The agency whose terminals (T001–T003) and operators (K10000–K10007) match /work/shared/samples:
@@ -60,4 +60,5 @@ def load(db: Database) -> None:
         operators.insert(db, sample_id, Operator(sample["code"], row["operator_code"], row["name"],
                                                  _day(row["registered_on"]), _day(row["revoked_on"])))
     settings.set_value(db, STATED_JIMU_COUNT, data["stated_jimu_count"])
+    settings.set_value(db, AGENCY_SET_ASSUMPTION, data["agency_set_assumption"])
     trail.record(db, "master.demo", agencies=len(agency_ids), jimu=len(jimu_ids), sample_agency=sample["code"])
