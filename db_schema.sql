@@ -266,6 +266,20 @@ CREATE TABLE followup (              -- 改善報告
     note         TEXT
 );
 
+CREATE TABLE audit_register_check (  -- 管理簿 inspection per audit (issue 16)
+    audit_id         INTEGER NOT NULL REFERENCES audit(id) ON DELETE CASCADE,
+    kind             TEXT NOT NULL CHECK (kind IN ('業務端末使用管理簿', '帳票管理簿', 'ドキュメント管理簿', '媒体管理簿', '照合情報認証管理簿')),
+    kept             INTEGER NOT NULL CHECK (kept IN (0, 1)),
+    since            TEXT,
+    last_entry       TEXT,
+    check_frequency  TEXT NOT NULL DEFAULT '',   -- the agency's own 突合 with the operation log
+    last_checked     TEXT,
+    checked_by       TEXT NOT NULL DEFAULT '',
+    note             TEXT NOT NULL DEFAULT '',
+    updated_at       TEXT NOT NULL,
+    PRIMARY KEY (audit_id, kind)
+);
+
 -- ===== reports =====
 
 CREATE TABLE issued_document (       -- every printed / saved sheet: reprints keep the number and hash

@@ -76,6 +76,17 @@ class PlanLine:
 
 
 @dataclass(frozen=True)
+class RegisterLine:
+    """One 管理簿 kind across the year's audits: audits that looked at it and the gaps they found."""
+
+    kind: str
+    checked: int
+    not_kept: int
+    stale: int
+    no_reconciliation: int
+
+
+@dataclass(frozen=True)
 class AnnualReport:
     fiscal_year: int
     issued_on: date
@@ -87,6 +98,7 @@ class AnnualReport:
     trend: tuple[tuple[int, int], ...]      # (fiscal year, total uses)
     plan: tuple[PlanLine, ...]
     stated_jimu: int | None = None          # the number of 事務 the material states (資料1: 58), where recorded
+    registers: tuple[RegisterLine, ...] = ()  # 管理簿 inspection of the year's audits
 
     @property
     def usage_total(self) -> int:
@@ -117,12 +129,24 @@ def _results(report: AnnualReport, s: Styles) -> list[Flowable]:
 def _findings(report: AnnualReport, s: Styles) -> list[Flowable]:
     heading = paragraph("2 監査での指摘事項", s.heading)
     if not report.findings:
-        return [heading, paragraph("指摘事項はありませんでした。", s.body)]
+        return [heading, paragraph("指摘事項はありませんでした。", s.body), *_registers(report, s)]
     rows = [[paragraph(t, s.cell_header) for t in ("監査区分", "区分", "指摘事項", "機関数")]]
     for f in report.findings:
         rows.append([paragraph(f.audit_type, s.cell), paragraph(f.finding_class, s.cell), paragraph(f.title, s.cell),
                      paragraph(f"({f.counted_text})", s.cell)])
-    return [heading, grid_table(rows, [22 * mm, 22 * mm, CONTENT_WIDTH - 22 * mm - 22 * mm - 40 * mm, 40 * mm])]
+    return [heading, grid_table(rows, [22 * mm, 22 * mm, CONTENT_WIDTH - 22 * mm - 22 * mm - 40 * mm, 40 * mm]),
+            Spacer(1, 2 * mm), *_registers(report, s)]
+
+
+def _registers(report: AnnualReport, s: Styles) -> list[Flowable]:
+    if not report.registers:
+        return []
+    rows = [[paragraph(t, s.cell_header) for t in ("管理簿", "点検した監査", "備えていない", "記帳が途絶", "突合なし")]]
+    rows += [[paragraph(r.kind, s.cell), *(paragraph(f"{n}件", s.cell_right) for n in
+                                          (r.checked, r.not_kept, r.stale, r.no_reconciliation))]
+             for r in report.registers]
+    widths = [CONTENT_WIDTH - 4 * 28 * mm, 28 * mm, 28 * mm, 28 * mm, 28 * mm]
+    return [paragraph("管理簿の点検状況(内部監査・外部監査で確認した管理簿)", s.body), grid_table(rows, widths)]
 
 
 def trend_chart(trend: tuple[tuple[int, int], ...]) -> Drawing:
@@ -206,6 +230,8 @@ def annual_sheets(report: AnnualReport) -> list[Sheet]:
               [(report.usage_year, u.code, u.name, u.division, u.count) for u in report.usage]),
         Sheet("利用件数の推移", ("年度", "和暦", "利用件数"),
               [(year, format_fiscal_year(year), total) for year, total in report.trend]),
+        Sheet("管理簿の点検", ("管理簿", "点検した監査", "備えていない", "記帳が途絶", "突合なし"),
+              [(r.kind, r.checked, r.not_kept, r.stale, r.no_reconciliation) for r in report.registers]),
         Sheet("次年度計画", ("区分", "内訳", "対象機関", "機関数"),
               [(p.audit_type, p.group, "、".join(p.agencies), len(p.agencies)) for p in report.plan]),
     ]

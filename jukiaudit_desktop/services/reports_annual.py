@@ -16,6 +16,7 @@ from ..reports.annual_report import (
     AuditTypeResult,
     FindingCount,
     PlanLine,
+    RegisterLine,
     UsageLine,
     annual_sheets,
     render_annual_pdf,
@@ -24,7 +25,7 @@ from ..reports.spreadsheet import xlsx_bytes
 from ..security.atomic import write_atomic
 from ..storage import planning_repo, reports_repo, trail
 from ..storage.database import Database
-from . import settings
+from . import register_checks, settings
 from .audits import AggregateRow, annual_aggregate, get_audit
 from .findings import list_findings
 from .master_data import STATED_JIMU_COUNT, list_agencies
@@ -129,6 +130,8 @@ def build_annual_report(db: Database, fiscal_year: int, issued_on: date | None =
         trend=tuple((y, n) for y, n in reports_repo.usage_totals_by_year(db) if y <= fiscal_year),
         plan=_plan(db, fiscal_year + 1, by_id),
         stated_jimu=(settings.get(db, STATED_JIMU_COUNT) or {}).get("stated"),
+        registers=tuple(RegisterLine(c.kind.value, c.checked, c.not_kept, c.stale, c.no_reconciliation)
+                        for c in register_checks.counts_of_year(db, fiscal_year)),
     )
 
 

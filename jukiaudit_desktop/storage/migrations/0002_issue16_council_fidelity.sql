@@ -14,3 +14,17 @@ CREATE TABLE plan_settings (
 );
 -- Plans saved before keep the budget they were made with.
 INSERT INTO plan_settings (fiscal_year, external_budget) SELECT fiscal_year, external_budget FROM plan_year;
+-- 管理簿 inspection per audit: which registers the agency keeps, since when, the last entry, its own 突合.
+CREATE TABLE audit_register_check (
+    audit_id         INTEGER NOT NULL REFERENCES audit(id) ON DELETE CASCADE,
+    kind             TEXT NOT NULL CHECK (kind IN ('業務端末使用管理簿', '帳票管理簿', 'ドキュメント管理簿', '媒体管理簿', '照合情報認証管理簿')),
+    kept             INTEGER NOT NULL CHECK (kept IN (0, 1)),
+    since            TEXT,
+    last_entry       TEXT,
+    check_frequency  TEXT NOT NULL DEFAULT '',   -- the agency's own 突合 with the operation log
+    last_checked     TEXT,
+    checked_by       TEXT NOT NULL DEFAULT '',
+    note             TEXT NOT NULL DEFAULT '',
+    updated_at       TEXT NOT NULL,
+    PRIMARY KEY (audit_id, kind)
+);
