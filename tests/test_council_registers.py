@@ -16,7 +16,14 @@ from jukiaudit_desktop.core.errors import InputError
 from jukiaudit_desktop.core.master import Agency
 from jukiaudit_desktop.core.registers import NO_RECONCILIATION, RegisterCheck, RegisterKind, proposals
 from jukiaudit_desktop.gui.register_check_panel import KEPT, LAST_ENTRY, RegisterCheckPanel
-from jukiaudit_desktop.services import audits, checklists, findings, master_data, register_checks, reports_annual
+from jukiaudit_desktop.services import (
+    audits,
+    checklists,
+    findings,
+    master_data,
+    register_checks,
+    reports_annual,
+)
 from jukiaudit_desktop.storage import trail
 from jukiaudit_desktop.storage.database import Database
 
