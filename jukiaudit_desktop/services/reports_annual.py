@@ -68,7 +68,8 @@ def _agencies_text(agencies: list[Agency]) -> str:
         return listed_names(names)
     counts: dict[str, int] = defaultdict(int)
     for agency in agencies:
-        counts[agency.kind.value] += 1
+        if not agency.placeholder:  # placeholders are counted apart
+            counts[agency.kind.value] += 1
     return "・".join(f"{kind} {n}" for kind, n in counts.items()) + f"({counted_names(names)})"
 
 
