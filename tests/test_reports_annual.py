@@ -53,7 +53,8 @@ def test_r7_summary_as_xlsx(demo_db: Database, tmp_path: Path) -> None:
     path = tmp_path / "annual.xlsx"
     reports_annual.write_annual_report(demo_db, 2025, path)
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames == ["監査結果", "指摘事項", "事務別利用件数", "利用件数の推移", "管理簿の点検", "次年度計画"]
+    assert workbook.sheetnames == ["監査結果", "指摘事項", "事務別利用件数", "利用件数の推移", "管理簿の点検",
+                                   "市町村の監査等", "市町村 3点未満の理由", "市町村フォローアップ", "次年度計画"]
     results = {row[0]: row for row in workbook["監査結果"].iter_rows(min_row=2, values_only=True)}
     assert results["内部監査"][3] == 10 and results["内部監査"][5] == pytest.approx(2.95)
     usage = list(workbook["事務別利用件数"].iter_rows(min_row=2, values_only=True))

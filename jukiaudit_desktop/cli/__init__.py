@@ -17,11 +17,11 @@ from ..core.errors import JukiAuditError
 from ..security import app_log, integrity, no_network
 from ..services.database_access import default_database_path, open_app_database
 from ..storage.database import Database
-from . import audits, imports, master, planning, reconcile, registers, reports, security
+from . import audits, imports, master, municipal, planning, reconcile, registers, reports, security
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
 
-AREAS = [master, security, reports, reconcile, audits, planning, imports, registers]
+AREAS = [master, security, reports, reconcile, audits, planning, imports, registers, municipal]
 
 
 class CliContext:

@@ -87,6 +87,16 @@ class RegisterLine:
 
 
 @dataclass(frozen=True)
+class MunicipalPart:
+    """資料5: J-LIS activities as stated (区分, 監査人, 対象, 対象数, 実施時期, 内容), the tally of self-check items
+    under 3 by category (分類, 項目数, 市町村数, 主な理由), the follow-up list (市町村, 区分, 事項, 状況)."""
+
+    activities: tuple[tuple[str, str, str, str, str, str], ...]
+    reasons: tuple[tuple[str, int, int, str], ...]
+    followups: tuple[tuple[str, str, str, str], ...]
+
+
+@dataclass(frozen=True)
 class AnnualReport:
     fiscal_year: int
     issued_on: date
@@ -99,6 +109,7 @@ class AnnualReport:
     plan: tuple[PlanLine, ...]
     stated_jimu: int | None = None          # the number of 事務 the material states (資料1: 58), where recorded
     registers: tuple[RegisterLine, ...] = ()  # 管理簿 inspection of the year's audits
+    municipal: MunicipalPart | None = None  # 資料5, where anything was recorded for the year
 
     @property
     def usage_total(self) -> int:
@@ -208,11 +219,39 @@ def _plan(report: AnnualReport, s: Styles) -> list[Flowable]:
     return [heading, grid_table(rows, [30 * mm, CONTENT_WIDTH - 30 * mm])]
 
 
+def _municipal(report: AnnualReport, s: Styles) -> list[Flowable]:
+    part = report.municipal
+    if part is None:
+        return []
+    story: list[Flowable] = [paragraph("5 市町村の住民基本台帳ネットワークシステムのセキュリティ対策", s.heading)]
+    if part.activities:
+        rows = [[paragraph(t, s.cell_header) for t in ("区分", "監査人", "対象", "実施時期", "内容")]]
+        rows += [[paragraph(a[0], s.cell), paragraph(a[1], s.cell), paragraph(a[2], s.cell),
+                  paragraph(a[4], s.cell), paragraph(a[5], s.cell)] for a in part.activities]
+        story.append(grid_table(rows, [26 * mm, 16 * mm, 34 * mm, 26 * mm, CONTENT_WIDTH - 102 * mm]))
+    story.append(paragraph("自己点検 3点未満の主な理由(分類別)", s.body))
+    if part.reasons:
+        rows = [[paragraph(t, s.cell_header) for t in ("分類", "項目数", "市町村数", "主な理由")]]
+        rows += [[paragraph(r[0], s.cell), paragraph(f"{r[1]}", s.cell_right), paragraph(f"{r[2]}", s.cell_right),
+                  paragraph(r[3], s.cell)] for r in part.reasons]
+        story.append(grid_table(rows, [34 * mm, 18 * mm, 18 * mm, CONTENT_WIDTH - 70 * mm]))
+    else:
+        story.append(paragraph("市町村の自己点検の点数は登録されていません。", s.small))
+    story.append(paragraph("フォローアップ(県の関わり)", s.body))
+    if part.followups:
+        rows = [[paragraph(t, s.cell_header) for t in ("市町村", "区分", "事項", "状況")]]
+        rows += [[paragraph(c, s.cell) for c in f] for f in part.followups]
+        story.append(grid_table(rows, [30 * mm, 26 * mm, CONTENT_WIDTH - 86 * mm, 30 * mm]))
+    else:
+        story.append(paragraph("フォローアップの記録はありません。", s.small))
+    return story
+
+
 def render_annual_pdf(report: AnnualReport, doc_number: str) -> bytes:
     s = styles()
     title = f"{format_fiscal_year(report.fiscal_year)} {REPORT_TITLE}"
     story: list[Flowable] = [paragraph(title, s.title), *_results(report, s), *_findings(report, s),
-                             *_usage(report, s), *_plan(report, s)]
+                             *_usage(report, s), *_plan(report, s), *_municipal(report, s)]
     info = DocumentInfo(title=title, doc_number=doc_number, issued_on=report.issued_on,
                         header_left="本人確認情報等保護審議会 資料", subject=title)
     return render_pdf(story, info)
@@ -232,6 +271,12 @@ def annual_sheets(report: AnnualReport) -> list[Sheet]:
               [(year, format_fiscal_year(year), total) for year, total in report.trend]),
         Sheet("管理簿の点検", ("管理簿", "点検した監査", "備えていない", "記帳が途絶", "突合なし"),
               [(r.kind, r.checked, r.not_kept, r.stale, r.no_reconciliation) for r in report.registers]),
+        Sheet("市町村の監査等", ("区分", "監査人", "対象", "対象数", "実施時期", "内容"),
+              list(report.municipal.activities) if report.municipal else []),
+        Sheet("市町村 3点未満の理由", ("分類", "項目数", "市町村数", "主な理由"),
+              list(report.municipal.reasons) if report.municipal else []),
+        Sheet("市町村フォローアップ", ("市町村", "区分", "事項", "状況"),
+              list(report.municipal.followups) if report.municipal else []),
         Sheet("次年度計画", ("区分", "内訳", "対象機関", "機関数"),
               [(p.audit_type, p.group, "、".join(p.agencies), len(p.agencies)) for p in report.plan]),
     ]

@@ -15,6 +15,7 @@ from ..reports.annual_report import (
     AnnualReport,
     AuditTypeResult,
     FindingCount,
+    MunicipalPart,
     PlanLine,
     RegisterLine,
     UsageLine,
@@ -25,7 +26,7 @@ from ..reports.spreadsheet import xlsx_bytes
 from ..security.atomic import write_atomic
 from ..storage import planning_repo, reports_repo, trail
 from ..storage.database import Database
-from . import register_checks, settings
+from . import municipal, register_checks, settings
 from .audits import AggregateRow, annual_aggregate, get_audit
 from .findings import list_findings
 from .master_data import STATED_JIMU_COUNT, list_agencies
@@ -113,6 +114,17 @@ def _plan(db: Database, year: int, agencies_by_id: dict[int, Agency]) -> tuple[P
     return tuple(PlanLine(kind, group, tuple(names)) for (kind, group), names in sorted(by_line.items()))
 
 
+def _municipal(db: Database, fiscal_year: int) -> MunicipalPart | None:
+    part = municipal.summary(db, fiscal_year)
+    if part.empty:
+        return None
+    return MunicipalPart(
+        tuple((a.kind.value, a.auditor, a.targets, "全市町村" if a.target_count is None else str(a.target_count),
+               a.period, a.content) for a in part.activities),
+        tuple((r.category, r.items, r.municipalities, "、".join(r.reasons[:2])) for r in part.reasons),
+        tuple((f.agency_name, f.source, f.subject, f.status) for f in part.followups))
+
+
 def build_annual_report(db: Database, fiscal_year: int, issued_on: date | None = None) -> AnnualReport:
     all_agencies = list_agencies(db)
     by_code = {a.code: a for a in all_agencies}
@@ -131,6 +143,7 @@ def build_annual_report(db: Database, fiscal_year: int, issued_on: date | None =
         trend=tuple((y, n) for y, n in reports_repo.usage_totals_by_year(db) if y <= fiscal_year),
         plan=_plan(db, fiscal_year + 1, by_id),
         stated_jimu=(settings.get(db, STATED_JIMU_COUNT) or {}).get("stated"),
+        municipal=_municipal(db, fiscal_year),
         registers=tuple(RegisterLine(c.kind.value, c.checked, c.not_kept, c.stale, c.no_reconciliation)
                         for c in register_checks.counts_of_year(db, fiscal_year)),
     )

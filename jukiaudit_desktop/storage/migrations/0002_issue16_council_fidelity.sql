@@ -28,3 +28,28 @@ CREATE TABLE audit_register_check (
     updated_at       TEXT NOT NULL,
     PRIMARY KEY (audit_id, kind)
 );
+-- 市町村 (資料5): the J-LIS audits and seminars of a year, the municipalities named, the follow-up list.
+CREATE TABLE municipal_activity (
+    id            INTEGER PRIMARY KEY,
+    fiscal_year   INTEGER NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('実機調査', 'リモート監査', 'リモートヒアリング', 'セミナー')),
+    auditor       TEXT NOT NULL,
+    targets       TEXT NOT NULL,   -- as stated: 全市町村, 3町3村 (箕輪町ほか)
+    target_count  INTEGER CHECK (target_count IS NULL OR target_count >= 0),  -- NULL: all municipalities
+    period        TEXT NOT NULL DEFAULT '',   -- as stated: R7.11～R8.2
+    content       TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE municipal_activity_agency (
+    activity_id  INTEGER NOT NULL REFERENCES municipal_activity(id) ON DELETE CASCADE,
+    agency_id    INTEGER NOT NULL REFERENCES agency(id) ON DELETE CASCADE,
+    PRIMARY KEY (activity_id, agency_id)
+);
+CREATE TABLE municipal_followup (
+    id           INTEGER PRIMARY KEY,
+    fiscal_year  INTEGER NOT NULL,
+    agency_id    INTEGER NOT NULL REFERENCES agency(id) ON DELETE CASCADE,
+    source       TEXT NOT NULL,   -- 自己点検 / 実機調査 / リモート監査 / リモートヒアリング
+    subject      TEXT NOT NULL,   -- the low score or the auditor's remark followed up
+    status       TEXT NOT NULL DEFAULT '',
+    note         TEXT NOT NULL DEFAULT ''
+);
