@@ -356,3 +356,10 @@ CREATE TABLE municipal_followup (
     status       TEXT NOT NULL DEFAULT '',
     note         TEXT NOT NULL DEFAULT ''
 );
+
+CREATE TABLE selfcheck_signoff (     -- 記入者 / 責任者確認 / 確認日 of a self-check form (issue 16)
+    audit_id     INTEGER PRIMARY KEY REFERENCES audit(id) ON DELETE CASCADE,
+    filled_by    TEXT NOT NULL DEFAULT '',
+    approved_by  TEXT NOT NULL DEFAULT '',
+    approved_on  TEXT
+);

@@ -204,3 +204,12 @@ class Followup:
     status: FollowupStatus
     note: str = ""
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class Signoff:
+    """Who filled in a self-check (記入者) and the responsible person's confirmation (責任者確認, 確認日)."""
+
+    filled_by: str = ""
+    approved_by: str = ""
+    approved_on: date | None = None

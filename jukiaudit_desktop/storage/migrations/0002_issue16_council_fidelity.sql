@@ -53,3 +53,10 @@ CREATE TABLE municipal_followup (
     status       TEXT NOT NULL DEFAULT '',
     note         TEXT NOT NULL DEFAULT ''
 );
+-- Who filled in a self-check form and the responsible person's confirmation (記入者 / 責任者確認 / 確認日).
+CREATE TABLE selfcheck_signoff (
+    audit_id     INTEGER PRIMARY KEY REFERENCES audit(id) ON DELETE CASCADE,
+    filled_by    TEXT NOT NULL DEFAULT '',
+    approved_by  TEXT NOT NULL DEFAULT '',
+    approved_on  TEXT
+);
