@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import test_master_gui
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from jukiaudit_desktop.gui.pages.master import AgencyColumn, MasterPage
 
-
-@pytest.fixture
-def page(qtbot, demo_runner):
-    page = MasterPage(demo_runner)
-    qtbot.addWidget(page)
-    page.resize(1200, 700)
-    page.show()
-    page.refresh()
-    qtbot.waitUntil(lambda: page.agency_tab.model.rowCount() > 0, timeout=5000)
-    return page
+# The demo-loaded マスタ page of the master GUI tests, with their check that no error box was shown.
+runner, page, shown_errors = test_master_gui.runner, test_master_gui.page, test_master_gui.shown_errors
 
 
 def names(page: MasterPage) -> list[str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from test_audit_selfcheck import fill
 
 from jukiaudit_desktop.core.audit import AuditType, Signoff
 from jukiaudit_desktop.core.errors import InputError
@@ -24,26 +25,15 @@ def form(db: Database, tmp_path: Path) -> tuple[int, Path]:
     return audit_id, selfcheck_xlsx.export_form(db, audit_id, tmp_path / "自己点検表.xlsx")
 
 
-def filled(form: Path, out: Path, **cells: object) -> Path:
-    wb = load_workbook(form)
-    ws = wb["自己点検"]
-    for row in range(6, ws.max_row + 1):
-        ws[f"G{row}"] = 3
-    for coordinate, value in cells.items():
-        ws[coordinate] = value
-    wb.save(out)
-    return out
-
-
 def test_signoff_cells_are_open_and_imported_back(db: Database, form: tuple[int, Path], tmp_path: Path) -> None:
     audit_id, path = form
     ws = load_workbook(path)["自己点検"]
     assert (ws["A4"].value, ws["D4"].value, ws["F4"].value) == ("記入者", "責任者確認", "確認日")
     assert not any(ws[c].protection.locked for c in ("B4", "E4", "G4")) and ws["A4"].protection.locked
-    selfcheck_xlsx.import_form(db, filled(path, tmp_path / "a.xlsx", B4="竹内 美咲", E4="北村 一郎",
+    selfcheck_xlsx.import_form(db, fill(path, tmp_path / "a.xlsx", B4="竹内 美咲", E4="北村 一郎",
                                           G4=datetime(2025, 6, 20)))
     assert selfcheck_signoff.get(db, audit_id) == Signoff("竹内 美咲", "北村 一郎", date(2025, 6, 20))
-    selfcheck_xlsx.import_form(db, filled(path, tmp_path / "b.xlsx", B4="竹内 美咲", E4="北村 一郎", G4="R7.6.27"))
+    selfcheck_xlsx.import_form(db, fill(path, tmp_path / "b.xlsx", B4="竹内 美咲", E4="北村 一郎", G4="R7.6.27"))
     assert selfcheck_signoff.get(db, audit_id).approved_on == date(2025, 6, 27)  # 和暦 text accepted
     assert trail.verify(db) == []
 
@@ -56,6 +46,6 @@ def test_a_half_confirmation_is_refused_and_nothing_is_stored(db: Database, form
                                                                cells: dict[str, object], message: str) -> None:
     audit_id, path = form
     with pytest.raises(InputError, match=message):
-        selfcheck_xlsx.import_form(db, filled(path, tmp_path / "bad.xlsx", **cells))
+        selfcheck_xlsx.import_form(db, fill(path, tmp_path / "bad.xlsx", **cells))
     assert selfcheck_signoff.get(db, audit_id) is None
     assert all(row.self_score is None for row in audits.audit_items(db, audit_id))
