@@ -82,7 +82,9 @@ def test_a_plan_keeps_every_rule_or_is_refused_with_reasons(case: tuple[Situatio
         count = situation.settings.internal_count(year)
         if count is not None:  # a set count is kept exactly: never beyond it, never a pin removed
             regular = [e for e in entries if e.fiscal_year == year and not agencies[e.agency_id].is_new_in(year)]
-            fixed = [e for e in regular if e.pinned] + [r for r in situation.recorded_in_period() if r.fiscal_year == year]
+            fixed = {e.agency_id for e in regular if e.pinned} | {
+                r.agency_id for r in situation.recorded_in_period()
+                if r.fiscal_year == year and not agencies[r.agency_id].is_new_in(year)}
             assert len([e for e in regular if not e.pinned]) <= max(0, count + (budget or 0) - len(fixed))
 
 
