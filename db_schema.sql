@@ -3,7 +3,7 @@
 -- Dates are ISO 8601 text (YYYY-MM-DD, local time YYYY-MM-DDTHH:MM:SS); shown in 和暦 by the GUI.
 -- Sections belong to areas of the product; each area edits only its own section.
 
-PRAGMA user_version = 6;
+PRAGMA user_version = 7;
 
 -- ===== foundation: settings and the tamper-evident trail =====
 
@@ -31,7 +31,8 @@ CREATE TABLE agency (
     parent_name     TEXT,            -- 部局 or 執行機関 it belongs to, as the seed names it
     first_use_year  INTEGER,         -- fiscal year (西暦) of first use of 住基ネット; new agency rule
     active          INTEGER NOT NULL DEFAULT 1,
-    head_title      TEXT             -- the head's title, the 通知書's addressee (「○○課長 様」)
+    head_title      TEXT,            -- the head's title, the 通知書's addressee (「○○課長 様」)
+    placeholder     INTEGER NOT NULL DEFAULT 0   -- 仮: counted in the material, not named there
 );
 
 CREATE TABLE jimu (                  -- one 事務; its legal basis may change over time (see jimu_basis)
@@ -51,6 +52,7 @@ CREATE TABLE jimu_basis (            -- 法 別表第五/第六 or 条例 別表
     number      TEXT NOT NULL,       -- 第十号, 第2号
     valid_from  TEXT,                -- NULL = since ever
     valid_to    TEXT,                -- NULL = still valid; inclusive
+    provisional INTEGER NOT NULL DEFAULT 0,  -- 号 number is 仮 (not checked against the statute)
     UNIQUE (code, valid_from)
 );
 CREATE INDEX jimu_basis_by_code ON jimu_basis (code);
@@ -58,6 +60,7 @@ CREATE INDEX jimu_basis_by_code ON jimu_basis (code);
 CREATE TABLE jimu_agency (           -- which agencies may use which 事務 (authorised 事務 list)
     jimu_id    INTEGER NOT NULL REFERENCES jimu(id) ON DELETE CASCADE,
     agency_id  INTEGER NOT NULL REFERENCES agency(id) ON DELETE CASCADE,
+    assumed    INTEGER NOT NULL DEFAULT 0,   -- inferred, not stated in the material
     PRIMARY KEY (jimu_id, agency_id)
 );
 
@@ -280,6 +283,20 @@ CREATE TABLE followup (              -- 改善報告
     note         TEXT
 );
 
+CREATE TABLE audit_register_check (  -- 管理簿 inspection per audit (issue 16)
+    audit_id         INTEGER NOT NULL REFERENCES audit(id) ON DELETE CASCADE,
+    kind             TEXT NOT NULL CHECK (kind IN ('業務端末使用管理簿', '帳票管理簿', 'ドキュメント管理簿', '媒体管理簿', '照合情報認証管理簿')),
+    kept             INTEGER NOT NULL CHECK (kept IN (0, 1)),
+    since            TEXT,
+    last_entry       TEXT,
+    check_frequency  TEXT NOT NULL DEFAULT '',   -- the agency's own 突合 with the operation log
+    last_checked     TEXT,
+    checked_by       TEXT NOT NULL DEFAULT '',
+    note             TEXT NOT NULL DEFAULT '',
+    updated_at       TEXT NOT NULL,
+    PRIMARY KEY (audit_id, kind)
+);
+
 -- ===== reports =====
 
 CREATE TABLE issued_document (       -- every printed / saved sheet: reprints keep the number and hash
@@ -424,4 +441,45 @@ CREATE TABLE sample_line (
     note          TEXT,
     finding_id    INTEGER REFERENCES finding(id),
     PRIMARY KEY (sample_id, ordinal)
+);
+
+CREATE TABLE plan_settings (         -- the inspector's settings a year's plan was made with
+    fiscal_year      INTEGER PRIMARY KEY,
+    external_budget  INTEGER CHECK (external_budget IS NULL OR external_budget >= 0),  -- NULL: not set
+    internal_counts  TEXT NOT NULL DEFAULT '{}',   -- JSON {"2026": 9}: regular internal audits per year
+    prefer_overdue   INTEGER NOT NULL DEFAULT 0    -- agencies with overdue findings first
+);
+
+-- ===== 市町村 (資料5, issue 16) =====
+
+CREATE TABLE municipal_activity (
+    id            INTEGER PRIMARY KEY,
+    fiscal_year   INTEGER NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('実機調査', 'リモート監査', 'リモートヒアリング', 'セミナー')),
+    auditor       TEXT NOT NULL,
+    targets       TEXT NOT NULL,   -- as stated: 全市町村, 3町3村 (箕輪町ほか)
+    target_count  INTEGER CHECK (target_count IS NULL OR target_count >= 0),  -- NULL: all municipalities
+    period        TEXT NOT NULL DEFAULT '',   -- as stated: R7.11～R8.2
+    content       TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE municipal_activity_agency (
+    activity_id  INTEGER NOT NULL REFERENCES municipal_activity(id) ON DELETE CASCADE,
+    agency_id    INTEGER NOT NULL REFERENCES agency(id) ON DELETE CASCADE,
+    PRIMARY KEY (activity_id, agency_id)
+);
+CREATE TABLE municipal_followup (
+    id           INTEGER PRIMARY KEY,
+    fiscal_year  INTEGER NOT NULL,
+    agency_id    INTEGER NOT NULL REFERENCES agency(id) ON DELETE CASCADE,
+    source       TEXT NOT NULL,   -- 自己点検 / 実機調査 / リモート監査 / リモートヒアリング
+    subject      TEXT NOT NULL,   -- the low score or the auditor's remark followed up
+    status       TEXT NOT NULL DEFAULT '',
+    note         TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE selfcheck_signoff (     -- 記入者 / 責任者確認 / 確認日 of a self-check form (issue 16)
+    audit_id     INTEGER PRIMARY KEY REFERENCES audit(id) ON DELETE CASCADE,
+    filled_by    TEXT NOT NULL DEFAULT '',
+    approved_by  TEXT NOT NULL DEFAULT '',
+    approved_on  TEXT
 );

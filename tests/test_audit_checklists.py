@@ -18,7 +18,8 @@ from jukiaudit_desktop.storage.database import Database
 
 def test_defaults_install_once_with_scoring_and_full_items(db: Database) -> None:
     installed = checklists.install_default_templates(db)
-    assert [t.target for t in installed] == [ChecklistTarget.PREFECTURE, ChecklistTarget.MUNICIPALITY]
+    assert [(t.target, t.version) for t in installed] == [(ChecklistTarget.PREFECTURE, 1),
+                                                          (ChecklistTarget.PREFECTURE, 2), (ChecklistTarget.MUNICIPALITY, 1)]
     assert checklists.install_default_templates(db) == []
     prefecture = installed[0]
     assert len(prefecture.items) >= 40 and len(prefecture.categories) == 13
@@ -38,7 +39,7 @@ def test_export_then_import_round_trips_as_the_next_version(db: Database, tmp_pa
                           "method": ["聞き取り", "現地確認"]})
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     imported = checklists.import_template(db, path)
-    assert (imported.name, imported.version) == (original.name, original.version + 1)
+    assert (imported.name, imported.version) == (original.name, 3)  # after the shipped 第2版
     assert imported.items[0].question == "責任者が指定され、組織図に記載されているか。"
     assert imported.items[-1].method == "聞き取り・現地確認"
     assert checklists.get_template(db, original.id).items == original.items  # the old version is unchanged
@@ -75,11 +76,11 @@ def test_an_edit_is_saved_as_a_new_version(db: Database) -> None:
     base = checklists.install_default_templates(db)[0]
     kept = [i for i in base.items if i.code != "K-3"]
     edited = checklists.save_new_version(db, base.id, kept, description="委託管理を簡素化")
-    assert (edited.version, len(edited.items), edited.description) == (2, len(base.items) - 1, "委託管理を簡素化")
+    assert (edited.version, len(edited.items), edited.description) == (3, len(base.items) - 1, "委託管理を簡素化")
     with pytest.raises(InputError, match="編集内容: items"):
         checklists.save_new_version(db, base.id, [*kept, kept[0]])
     versions = [(t.name, t.version) for t in checklists.list_templates(db) if t.name == base.name]
-    assert versions == [(base.name, 2), (base.name, 1)]
+    assert versions == [(base.name, 3), (base.name, 2), (base.name, 1)]
 
 
 def test_new_audits_use_the_checklist_imported_last_for_their_target(db: Database, tmp_path: Path) -> None:

@@ -86,18 +86,18 @@ def test_selfcheck_and_checklist_files_round_trip(run, tmp_path: Path) -> None:
     assert code == EXIT_OK and "取り込みました: 監査 1" in out
     code, out, _ = run("audit", "aggregate", "--year", "2025", "--json")
     (row,) = json.loads(out)
-    assert (row["audit_type"], row["agency_count"]) == ("自己点検", 1) and row["average"] == "2.98"  # 152 / 51
+    assert (row["audit_type"], row["agency_count"]) == ("自己点検", 1) and row["average"] == "2.98"  # 182 / 61 (第2版)
     exported = tmp_path / "checklist.json"
-    assert run("checklist", "export", "1", "--out", str(exported))[0] == EXIT_OK
+    assert run("checklist", "export", "2", "--out", str(exported))[0] == EXIT_OK  # the shipped 第2版
     code, _, err = run("checklist", "import", str(exported))
-    assert code == EXIT_BAD_INPUT and "第1版と同じ内容です" in err
+    assert code == EXIT_BAD_INPUT and "第2版と同じ内容です" in err
     data = json.loads(exported.read_text(encoding="utf-8"))
     data["items"] = data["items"][:-1]
     exported.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     code, out, _ = run("checklist", "import", str(exported))
-    assert code == EXIT_OK and "第2版(50項目)" in out
+    assert code == EXIT_OK and "第3版(60項目)" in out
     code, out, _ = run("checklist", "list")
-    assert "第2版" in out and "第1版" in out
+    assert "第3版" in out and "第2版" in out and "第1版" in out
 
 
 def test_evidence_in_and_out_unchanged(run, tmp_path: Path) -> None:

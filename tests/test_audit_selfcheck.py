@@ -53,7 +53,7 @@ def test_form_is_protected_with_only_score_and_comment_cells_open(db: Database, 
     marker = wb["_jukiaudit"]
     assert marker.sheet_state == "veryHidden"
     values = {row[0]: row[1] for row in marker.iter_rows(values_only=True)}
-    assert values["audit_id"] == str(audit_id) and values["template_version"] == "1" and values["agency_code"] == "K15"
+    assert values["audit_id"] == str(audit_id) and values["template_version"] == "2" and values["agency_code"] == "K15"  # 第2版
     assert "令和7年度" in ws["A1"].value and "こども・家庭課" in ws["A2"].value
 
 

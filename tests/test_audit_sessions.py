@@ -33,7 +33,8 @@ def test_new_audit_uses_the_default_checklist_of_its_target(agencies: Database) 
     assert len(pref_items) >= 40
     assert {i.item.category for i in pref_items} == {
         "組織体制", "規程整備", "教育・研修", "入退室管理", "端末管理", "アクセス管理・操作者認証", "本人確認情報管理",
-        "帳票管理", "媒体管理", "ドキュメント管理", "委託管理", "緊急時対応", "監査・点検"}
+        "帳票管理", "媒体管理", "ドキュメント管理", "委託管理", "緊急時対応", "監査・点検",
+        "運用機関"}  # 第2版 adds the 運用機関 items
     questions = " ".join(i.item.question for i in pref_items)
     for register in ("ドキュメント管理簿", "帳票管理簿", "業務端末使用管理簿", "操作ログ"):
         assert register in questions

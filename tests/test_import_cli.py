@@ -21,12 +21,12 @@ def run(cli):
 def test_import_into_a_fresh_database_creates_the_agency(run) -> None:
     code, out, err = run("import-oplog", "--agency", "K01", str(OPLOG))
     assert code == EXIT_OK
-    assert "3,187 行を取り込みました" in out and "取込済みのファイル 0 件" in out
+    assert "4,098 行を取り込みました" in out and "取込済みのファイル 0 件" in out
     assert "K01 は未登録だったため、本庁課として登録しました" in err
     code, out, err = run("import-oplog", "--agency", "K01", str(OPLOG))
     assert code == EXIT_OK and "0 行を取り込みました" in out and "取込済みのファイル 1 件" in out and err == ""
     code, out, _ = run("import-register", "--agency", "K01", str(REGISTER))
-    assert code == EXIT_OK and "187 行" in out
+    assert code == EXIT_OK and "629 行" in out
     code, out, _ = run("agency", "list")
     assert out.startswith("K01\tK01\t本庁課")
 
@@ -48,7 +48,7 @@ def test_profile_option_and_profile_errors(run, tmp_path: Path) -> None:
         "date": {"index": 1}, "start_time": {"index": 2}, "end_time": {"index": 3}, "terminal": {"index": 4},
         "operator": {"index": 5}}, "header_row": 1}}), encoding="utf-8")
     code, out, _ = run("import-register", "--agency", "K01", "--profile", str(profile), str(REGISTER))
-    assert code == EXIT_OK and "187 行" in out
+    assert code == EXIT_OK and "629 行" in out
     code, _, err = run("import-oplog", "--agency", "K01", "--profile", str(profile), str(OPLOG))
     assert code == EXIT_BAD_INPUT and "[oplog] の定義がありません" in err
     profile.write_text("{not json", encoding="utf-8")

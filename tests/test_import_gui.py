@@ -47,12 +47,12 @@ def test_wizard_previews_checks_and_imports_the_sample_log(qtbot, runner, wizard
     assert wizard.preview_model.horizontalHeaderItem(0).text() == "操作日時\n→ 操作日時"
     qtbot.mouseClick(wizard.check_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "読めました" in wizard.status.text(), timeout=10000)
-    assert "3,187 行" in wizard.status.text()
+    assert "4,098 行" in wizard.status.text()
     save_screenshot(wizard, tmp_path, "import_wizard")
     with qtbot.waitSignal(wizard.imported, timeout=20000) as signal:
         qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
-    assert signal.args[0].rows_added == 3187
-    assert in_db(qtbot, runner, lambda db: db.scalar("SELECT count(*) FROM operation")) == 3187
+    assert signal.args[0].rows_added == 4098
+    assert in_db(qtbot, runner, lambda db: db.scalar("SELECT count(*) FROM operation")) == 4098
 
 
 def test_wizard_lists_errors_by_line_and_imports_nothing(qtbot, runner, wizard, tmp_path: Path) -> None:
@@ -111,15 +111,15 @@ def test_operation_log_view_pages_sorts_and_filters(qtbot, runner, tmp_path: Pat
     with qtbot.waitSignal(view.model.loaded, timeout=5000):
         view.set_agency(agency_id)
     model = view.model
-    assert model.rowCount() == 3187 and view.count_label.text() == "3,187 件"
-    assert model.index(3100, 0).data() == LOADING  # not fetched until asked for
+    assert model.rowCount() == 4098 and view.count_label.text() == "4,098 件"
+    assert model.index(4000, 0).data() == LOADING  # not fetched until asked for
     qtbot.waitUntil(lambda: model.index(0, 0).data() != LOADING, timeout=5000)
-    assert model.index(0, OperationColumn.AT).data() == "R7.4.1 08:42:33"
+    assert model.index(0, OperationColumn.AT).data() == "R7.4.1 09:37:54"
     assert model.index(0, OperationColumn.SOURCE).data() == "oplog_sample_cp932.csv:2"
     view.table.scrollToBottom()
-    qtbot.waitUntil(lambda: model.index(3186, 0).data() != LOADING, timeout=5000)
-    assert model.index(3186, OperationColumn.SOURCE).data() == "oplog_sample_cp932.csv:3188"
-    assert len(model._pages) <= 3 and 3186 // PAGE_ROWS in model._pages
+    qtbot.waitUntil(lambda: model.index(4097, 0).data() != LOADING, timeout=5000)
+    assert model.index(4097, OperationColumn.SOURCE).data() == "oplog_sample_cp932.csv:4099"
+    assert len(model._pages) <= 3 and 4097 // PAGE_ROWS in model._pages
     save_screenshot(view, tmp_path, "operation_log_view")
 
     with qtbot.waitSignal(model.loaded, timeout=5000):

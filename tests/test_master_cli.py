@@ -19,12 +19,15 @@ def test_demo_then_jimu_list_for_the_sample_agency_on_a_day(run) -> None:
     code, out, _ = run("jimu", "list", "--agency", "C09", "--on", "R7.10.3")
     lines = [line.split("\t") for line in out.splitlines()]
     assert code == EXIT_OK
-    assert {line[0] for line in lines} == {"別表5-4", "別表5-5", "別表5-10", "別表5-13", "別表5-21", "別表5-25",
-                                           "別表6-3", "条例3-2"}
-    assert lines[2][:3] == ["別表5-10", "不動産鑑定評価法", "住民基本台帳法別表第五第十号"]
+    # A 地域振興局 uses 住基ネット for 旅券 only (資料1: 旅券法 — 国際交流課 各地域振興局).
+    assert [line[:3] for line in lines] == [["別表5-4", "旅券法", "住民基本台帳法別表第五第四号(号は仮)"]]
     _, out, _ = run("jimu", "list", "--agency", "E04")
-    assert "条例3-6\t住民監査請求に関する事務\t条例第3条別表第6号\t〜令和8年3月18日" in out
-    assert "別表6-4\t住民監査請求に関する事務\t住民基本台帳法別表第六第四号\t令和8年3月19日〜" in out
+    assert "条例3-6\t住民監査請求に関する事務\t条例第3条別表第6号(号は仮)\t〜令和8年3月18日" in out
+    assert "別表6-4\t住民監査請求に関する事務\t住民基本台帳法別表第六第四号(号は仮)\t令和7年8月16日〜" in out
+    code, out, _ = run("agency", "list")
+    water = [line for line in out.splitlines() if "\t水道事業課\t" in line]
+    assert water == ["K13\t水道事業課\t本庁課\t企業局\t2026", "K28\t水道事業課\t本庁課"]
+    assert sum("【仮】" in line for line in out.splitlines()) == 3
     assert run("demo")[0] == EXIT_BAD_INPUT  # only into an empty database
 
 

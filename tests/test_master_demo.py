@@ -5,20 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 import shared_data
 
-from jukiaudit_desktop.core.errors import JukiAuditError
+from jukiaudit_desktop.core.errors import InputError, JukiAuditError
 from jukiaudit_desktop.core.master import AgencyKind, BasisKind
-from jukiaudit_desktop.services import demo, master_data
+from jukiaudit_desktop.services import demo, master_data, settings
 from jukiaudit_desktop.services.master_demo import SAMPLE_AGENCY_CODE
 from jukiaudit_desktop.storage import trail
 
 SHARED = shared_data.SHARED
 SEED = SHARED / "seed" / "nagano-2026-01-council-materials.md"
-OPLOG = SHARED / "samples" / "oplog_cp932.csv"
+DEMO_OPLOG = Path(__file__).resolve().parents[1] / "resources" / "demo" / "oplog_sample_cp932.csv"
 needs_shared = pytest.mark.requires(SEED.exists(), f"the council materials are not available at {SEED}")
 # A row of 資料1's tables: name, summary, 担当課, count (tab separated).
 _SEED_ROW = re.compile(r"^([^\t]+)\t([^\t]+)\t([^\t]+)\t([\d,]+)$")
@@ -81,44 +83,71 @@ def test_every_division_the_seed_names_is_an_agency_allowed_its_jimu(demo_db) ->
 
 
 def test_r8_additions_are_new_agencies_with_law_jimu_from_r8(demo_db) -> None:
-    agencies = {a.name: a for a in master_data.list_agencies(demo_db)}
-    new = {name for name, a in agencies.items() if a.first_use_year == 2026}
-    assert new == {"水道事業課", "介護支援課", "河川課"}
+    agencies = {a.code: a for a in master_data.list_agencies(demo_db)}
+    new = {(a.parent_name, a.name) for a in agencies.values() if a.first_use_year == 2026}
+    assert new == {("企業局", "水道事業課"), ("健康福祉部", "介護支援課"), ("建設部", "河川課")}
     catalogue = {j.name: j for j in master_data.list_jimu(demo_db)}
-    for law, agency in (("地方自治法", "水道事業課"), ("社会福祉士及び介護福祉士法", "介護支援課"),
-                        ("採石法", "河川課"), ("砂利採取法", "河川課")):
+    for law, code in (("地方自治法", "K13"), ("社会福祉士及び介護福祉士法", "K22"), ("採石法", "K23"),
+                      ("砂利採取法", "K23")):
         jimu = catalogue[law]
         assert jimu.bases[0].basis is BasisKind.LAW and jimu.bases[0].table_name == "別表第五"
         assert jimu.bases[0].valid_from == date(2026, 4, 1)
-        code = agencies[agency].code
         assert jimu.code in master_data.authorised_jimu_codes(demo_db, code, date(2026, 4, 1))
         assert jimu.code not in master_data.authorised_jimu_codes(demo_db, code, date(2026, 3, 31))
 
 
-def test_jumin_kansa_seikyu_moves_from_ordinance_to_law_on_its_promulgation_day(demo_db) -> None:
+def test_water_works_division_is_two_agencies(demo_db) -> None:
+    """資料1: a 水道事業課 used 水道法 in R6; 資料4: 企業局 水道事業課 is new in R8 (地方自治法)."""
+    water = [a for a in master_data.list_agencies(demo_db) if a.name == "水道事業課"]
+    assert [(a.code, a.parent_name, a.first_use_year) for a in water] == [("K13", "企業局", 2026), ("K28", None, None)]
+    catalogue = {j.name: j for j in master_data.list_jimu(demo_db)}
+    assert catalogue["水道法"].agency_codes == ("K28",) and catalogue["地方自治法"].agency_codes == ("K13",)
+
+
+def test_placeholders_are_marked_and_can_be_renamed_or_deleted(demo_db) -> None:
+    placeholders = [a for a in master_data.list_agencies(demo_db) if a.placeholder]
+    assert [a.display_name for a in placeholders] == [f"事務利用機関(名称未掲載){x}【仮】" for x in "ABC"]
+    renamed = replace(placeholders[0], name="税務課 収納対策室")
+    master_data.update_agency(demo_db, renamed)
+    assert not master_data.require_agency(demo_db, "K24").placeholder
+    master_data.delete_agency(demo_db, "K25")  # with the R7 self-check and the 第6期 audit entered for it
+    assert [a.code for a in master_data.list_agencies(demo_db) if a.placeholder] == ["K26"]
+    with pytest.raises(InputError, match="削除できません"):
+        master_data.delete_agency(demo_db, "C09")
+    assert trail.verify(demo_db) == []
+
+
+def test_jumin_kansa_seikyu_is_law_from_the_decentralisation_act_and_ordinance_until_the_amendment(demo_db) -> None:
+    """資料3: the 一括法 (施行 令和7年8月16日) makes it a 別表第六 事務; the 条例 basis ends when the amendment takes
+    effect (公布の日, assumed 2026-03-19). Both are valid in between — the overlap is why the 条例 is amended."""
     jimu = next(j for j in master_data.list_jimu(demo_db) if j.name == "住民監査請求に関する事務")
-    ordinance, law = jimu.bases
+    ordinance, law = sorted(jimu.bases, key=lambda b: b.basis is BasisKind.LAW)
     assert ordinance.basis is BasisKind.ORDINANCE and law.basis is BasisKind.LAW
-    assert law.table_name == "別表第六"
-    assert ordinance.valid_to is not None and law.valid_from is not None
-    assert (law.valid_from - ordinance.valid_to).days == 1
+    assert law.table_name == "別表第六" and law.valid_from == date(2025, 8, 16)
+    assert ordinance.valid_to == date(2026, 3, 18) and ordinance.provisional and law.provisional
     agency = jimu.agency_codes[0]
-    assert master_data.authorised_jimu_codes(demo_db, agency, ordinance.valid_to) >= {ordinance.code}
-    assert law.code not in master_data.authorised_jimu_codes(demo_db, agency, ordinance.valid_to)
-    assert law.code in master_data.authorised_jimu_codes(demo_db, agency, law.valid_from)
-    assert ordinance.code not in master_data.authorised_jimu_codes(demo_db, agency, law.valid_from)
+    assert master_data.authorised_jimu_codes(demo_db, agency, date(2025, 8, 15)) == {ordinance.code}
+    for day in (date(2025, 8, 16), date(2025, 9, 10), date(2026, 3, 18)):
+        assert master_data.authorised_jimu_codes(demo_db, agency, day) == {ordinance.code, law.code}
+    assert master_data.authorised_jimu_codes(demo_db, agency, date(2026, 3, 19)) == {law.code}
 
 
-@pytest.mark.requires(OPLOG.exists(), f"the sample log is not available at {OPLOG}")
-def test_sample_agency_covers_every_terminal_operator_and_jimu_of_the_sample_log(demo_db) -> None:
-    rows = list(csv.DictReader(io.StringIO(OPLOG.read_bytes().decode("cp932"))))
+def test_child_guidance_office_has_its_assumed_jimu_and_the_stated_58_is_recorded(demo_db) -> None:
+    welfare = next(j for j in master_data.list_jimu(demo_db) if j.name == "児童福祉法")
+    assert "K21" in welfare.agency_codes and welfare.assumed_agency_codes == ("K21",)
+    stated = settings.get(demo_db, master_data.STATED_JIMU_COUNT)
+    assert (stated["stated"], stated["listed"]) == (58, len(master_data.list_jimu(demo_db)) - 4)  # R8 additions
+    assert "58" in stated["note"] and "48" in stated["note"]
+
+
+def test_sample_agency_covers_every_terminal_and_operator_of_its_demo_log(demo_db) -> None:
+    rows = list(csv.DictReader(io.StringIO(DEMO_OPLOG.read_bytes().decode("cp932"))))
     terminals = {t.code for t in master_data.list_terminals(demo_db, SAMPLE_AGENCY_CODE)}
     operators = {o.operator_code: o for o in master_data.list_operators(demo_db, SAMPLE_AGENCY_CODE)}
     assert {r["端末ID"] for r in rows} == terminals == {"T001", "T002", "T003"}
-    for row in rows:
-        day = date.fromisoformat(row["操作日時"][:10].replace("/", "-"))
-        assert operators[row["操作者ID"]].valid_on(day)
-        assert row["利用事務コード"] in master_data.authorised_jimu_codes(demo_db, SAMPLE_AGENCY_CODE, day)
+    invalid = {r["操作者ID"] for r in rows
+               if not operators[r["操作者ID"]].valid_on(date.fromisoformat(r["操作日時"][:10].replace("/", "-")))}
+    assert invalid == {"K10008"}  # revoked on 2025-04-01: the planted unknown_operator
 
 
 def test_demo_loads_only_into_an_empty_database_and_is_all_or_nothing(db, monkeypatch) -> None:

@@ -51,7 +51,7 @@ def cell_texts(tab, column: int) -> list[str]:
 
 
 def test_tables_show_the_demo_data_sorted_on_raw_values_and_filtered(qtbot, page) -> None:
-    assert page.agency_tab.model.rowCount() == 43
+    assert page.agency_tab.model.rowCount() == 47
     assert page.jimu_tab.model.rowCount() == 52
     assert page.jimu_tab.model.headerData(JimuColumn.USAGE, Qt.Orientation.Horizontal) == "利用件数(令和6年度)"
     page.jimu_tab.table.sortByColumn(JimuColumn.USAGE, Qt.SortOrder.DescendingOrder)
@@ -62,9 +62,9 @@ def test_tables_show_the_demo_data_sorted_on_raw_values_and_filtered(qtbot, page
     assert codes.index("別表5-2") < codes.index("別表5-10")
     page.agency_tab.filter_edit.setText("地域振興局")  # keyClicks types ASCII only
     assert page.agency_tab.proxy.rowCount() == 10
-    assert page.agency_tab.count_label.text() == "10 件 / 全 43 件"
+    assert page.agency_tab.count_label.text() == "10 件 / 全 47 件"
     history = cell_texts(page.jimu_tab, JimuColumn.HISTORY)
-    assert "条例3-6(〜R8.3.18) → 別表6-4(R8.3.19〜)" in history
+    assert "条例3-6(〜R8.3.18) → 別表6-4(R7.8.16〜)" in history
 
 
 def test_add_agency_through_the_dialog(qtbot, page, runner) -> None:
@@ -75,7 +75,7 @@ def test_add_agency_through_the_dialog(qtbot, page, runner) -> None:
     dialog.kind.setCurrentText("本庁課")
     dialog.first_use_year.setValue(2026)
     click_ok(qtbot, dialog)
-    qtbot.waitUntil(lambda: page.agency_tab.model.rowCount() == 44, timeout=5000)
+    qtbot.waitUntil(lambda: page.agency_tab.model.rowCount() == 48, timeout=5000)
     agency = in_db(qtbot, runner, lambda db: master_data.require_agency(db, "K40"))
     assert (agency.name, agency.first_use_year) == ("試験利用課", 2026)
 
@@ -150,7 +150,7 @@ def test_first_run_offers_the_demo_data_and_loads_it(qtbot, qapp, tmp_path: Path
     assert application.window.load_demo_action in application.window.file_menu.actions()
     qtbot.mouseClick(offer.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
     master = application.window.page(MasterPage)
-    qtbot.waitUntil(lambda: master.agency_tab.model.rowCount() == 43, timeout=60000)  # a real demo load
+    qtbot.waitUntil(lambda: master.agency_tab.model.rowCount() == 47, timeout=60000)  # a real demo load
     assert "デモデータを読み込みました" in application.window.statusBar().currentMessage()
     application.window.close()
 

@@ -58,28 +58,32 @@ def row_of(page: PlanningPage, code: str) -> int:
     return column_texts(page, MatrixColumn.CODE).index(code)
 
 
-def test_matrix_shows_gaps_then_a_generated_plan_then_a_pin_breaking_the_budget(qtbot, page: PlanningPage,
-                                                                                 runner, tmp_path: Path) -> None:
-    # Nothing planned in 第7期 yet: every agency is a gap, and the three new agencies lack their audit.
+def test_matrix_shows_the_councils_r8_then_a_generated_plan_then_a_pin_breaking_the_budget(
+        qtbot, page: PlanningPage, runner, tmp_path: Path) -> None:
+    # The demo holds the council's R8 plan (14 audits, pinned); R9 and R10 are not planned yet: no breach,
+    # the 27 other agencies wait.
     assert page.model.rowCount() == 41
-    assert set(column_texts(page, len(page.model.columns) - 3)) == {"未計画"}
-    assert page.violations.count() == 41 + 3
-    assert page.model.data(page.model.index(0, MatrixColumn.CODE), Qt.ItemDataRole.BackgroundRole) is not None
+    r8 = column_texts(page, R8_COLUMN)
+    assert r8.count("内部監査・固定") == 12 and r8.count("外部監査・固定") == 2
+    assert column_texts(page, len(page.model.columns) - 3).count("未計画") == 27
+    assert page.violations.count() == 0
+    assert page.budget_spin.text() == "外部監査枠: 設定なし"  # an inspector's setting, unset by default
 
     page.budget_spin.setValue(2)
     qtbot.mouseClick(page.generate_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "作成しました" in page.status_label.text(), timeout=10000)
     assert "規則違反はありません" in page.status_label.text()
     assert page.violations.count() == 0
-    r8 = column_texts(page, R8_COLUMN)
-    assert r8.count("外部監査・計画") == 2
+    assert column_texts(page, R8_COLUMN) == r8  # the council's year stays exactly as pinned
     for code in ("K13", "K22", "K23"):  # new in R8: internal audit in their first year
-        assert r8[row_of(page, code)] == "内部監査・計画"
-    external_row = r8.index("外部監査・計画")
-    brush = page.proxy.index(external_row, R8_COLUMN).data(Qt.ItemDataRole.BackgroundRole)
+        assert r8[row_of(page, code)] == "内部監査・固定"
+    r9 = column_texts(page, R8_COLUMN + 1)
+    assert r9.count("外部監査・計画") == 2
+    external_row = r9.index("外部監査・計画")
+    brush = page.proxy.index(external_row, R8_COLUMN + 1).data(Qt.ItemDataRole.BackgroundRole)
     assert brush.color() == KIND_COLOURS[AuditKind.EXTERNAL]
 
-    # Pin 税務課 (by rotation an R9 agency) into R8 as external, from the keyboard: the budget breaks.
+    # Pin 税務課 (an R9 agency now) into R8 as external, from the keyboard: the inspector's budget breaks.
     tax_row = row_of(page, "K02")
     assert r8[tax_row] == ""
     page.table.setFocus()
@@ -88,18 +92,19 @@ def test_matrix_shows_gaps_then_a_generated_plan_then_a_pin_breaking_the_budget(
     qtbot.waitUntil(lambda: "固定しました" in page.status_label.text(), timeout=5000)
     assert column_texts(page, R8_COLUMN)[row_of(page, "K02")] == "外部監査・固定!"
     messages = [page.violations.item(i).text() for i in range(page.violations.count())]
-    assert len(messages) == 1 and "外部監査の年間枠" in messages[0] and "K02 税務課" in messages[0]
+    assert len(messages) == 1 and "担当者の設定: 外部監査の年間枠" in messages[0] and "K02 税務課" in messages[0]
     page.problems_only.setChecked(True)
-    assert page.proxy.rowCount() == 3  # 税務課 and the two agencies the generator sent to external audit
+    assert page.proxy.rowCount() == 3  # 税務課 and the council's two external agencies
     save_screenshot(page, tmp_path, "planning_matrix_pinned")
     page.problems_only.setChecked(False)
 
-    # 計画を作成 again keeps the pin and gives the budget's other place to one agency only.
+    # A budget of 3 for the year, and 計画を作成 again: the pins stay, nothing breaks.
+    page.budget_spin.setValue(3)
     qtbot.mouseClick(page.generate_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "作成しました" in page.status_label.text(), timeout=10000)
     r8 = column_texts(page, R8_COLUMN)
-    assert r8[row_of(page, "K02")] == "外部監査・固定"
-    assert r8.count("外部監査・計画") == 1 and page.violations.count() == 0
+    assert r8[row_of(page, "K02")] == "外部監査・固定" and r8.count("外部監査・固定") == 3
+    assert page.violations.count() == 0
     stored = []
     runner.submit(lambda db, _p: planning.stored_plan(db, 2026), stored.append)
     qtbot.waitUntil(lambda: bool(stored), timeout=5000)

@@ -10,7 +10,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jukiaudit_desktop.core.master import AgencyKind
-from jukiaudit_desktop.core.planning import AuditKind, Period, PlanAgency, PlanEntry, RecordedAudit, Situation
+from jukiaudit_desktop.core.planning import (
+    AuditKind,
+    Period,
+    PlanAgency,
+    PlanEntry,
+    PlanSettings,
+    RecordedAudit,
+    Situation,
+)
 from jukiaudit_desktop.planning.generator import PlanRefusedError, generate_plan
 from jukiaudit_desktop.planning.rules import check_plan
 
@@ -35,14 +43,17 @@ def situations(draw: st.DrawFn, with_pins: bool = True) -> tuple[Situation, list
     recorded = draw(st.lists(st.builds(RecordedAudit, st.sampled_from(ids), st.integers(2017, 2028),
                                        st.sampled_from(list(AuditKind)), st.booleans()), max_size=20))
     year = draw(st.integers(PERIOD.first_year, PERIOD.last_year))
-    budget = draw(st.integers(0, 4))
+    budget = draw(st.none() | st.integers(0, 4))
+    counts = draw(st.lists(st.tuples(st.integers(year, PERIOD.last_year), st.integers(0, 15)), max_size=2,
+                           unique_by=lambda c: c[0])) if with_pins else []
     pins: list[PlanEntry] = []
     if with_pins:
         pin_years = st.integers(year, PERIOD.last_year) | st.integers(2025, 2029)
         pins = draw(st.lists(st.builds(PlanEntry, st.sampled_from(ids), pin_years,
                                        st.sampled_from(list(AuditKind)), st.just(True)),
                              max_size=4, unique_by=lambda p: p.agency_id))
-    return Situation(PERIOD, year, agencies, tuple(recorded), budget), pins
+    settings_ = PlanSettings(budget, tuple(sorted(counts)), draw(st.booleans()))
+    return Situation(PERIOD, year, agencies, tuple(recorded), settings_), pins
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -63,9 +74,18 @@ def test_a_plan_keeps_every_rule_or_is_refused_with_reasons(case: tuple[Situatio
     for pin in pins:  # pinned entries are kept as they were set
         assert any((e.agency_id, e.fiscal_year, e.kind, e.pinned) == (pin.agency_id, pin.fiscal_year, pin.kind, True)
                    for e in entries)
+    budget = situation.external_budget
+    agencies = {a.id: a for a in situation.agencies}
     for year in situation.plan_years:
         external = {e.agency_id for e in entries if e.fiscal_year == year and e.kind is AuditKind.EXTERNAL}
-        assert len(external) <= situation.external_budget
+        assert len(external) <= (budget if budget is not None else sum(p.fiscal_year == year for p in pins))
+        count = situation.settings.internal_count(year)
+        if count is not None:  # a set count is kept exactly: never beyond it, never a pin removed
+            regular = [e for e in entries if e.fiscal_year == year and not agencies[e.agency_id].is_new_in(year)]
+            fixed = {e.agency_id for e in regular if e.pinned} | {
+                r.agency_id for r in situation.recorded_in_period()
+                if r.fiscal_year == year and not agencies[r.agency_id].is_new_in(year)}
+            assert len([e for e in regular if not e.pinned]) <= max(0, count + (budget or 0) - len(fixed))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -82,7 +102,7 @@ def test_without_pins_a_plan_is_refused_only_for_what_was_recorded(case: tuple[S
     # The rotation load (all but new agencies' first-year audits) is spread evenly over the years planned,
     # unless recorded audits already load a year beyond the level.
     recorded_years = {r.fiscal_year for r in situation.recorded_in_period()}
-    if not recorded_years & set(situation.plan_years):
+    if not recorded_years & set(situation.plan_years) and not situation.settings.internal_counts:
         agencies = {a.id: a for a in situation.agencies}
         load = Counter(e.fiscal_year for e in entries if not agencies[e.agency_id].is_new_in(e.fiscal_year))
         counts = [load[y] for y in situation.plan_years]
@@ -91,12 +111,12 @@ def test_without_pins_a_plan_is_refused_only_for_what_was_recorded(case: tuple[S
         # Each year uses its external budget as far as agencies other than new ones are planned in it.
         for year in situation.plan_years:
             external = sum(e.kind is AuditKind.EXTERNAL for e in entries if e.fiscal_year == year)
-            assert external == min(situation.external_budget, load[year])
+            assert external == min(situation.external_budget or 0, load[year])
 
 
 def test_pinning_too_many_external_audits_is_refused_naming_them() -> None:
     agencies = tuple(PlanAgency(i, f"A{i}", f"機関{i}", AgencyKind.HONCHO_KA) for i in (1, 2, 3))
-    situation = Situation(PERIOD, 2026, agencies, (), 1)
+    situation = Situation(PERIOD, 2026, agencies, (), PlanSettings(external_budget=1))
     pins = [PlanEntry(1, 2026, AuditKind.EXTERNAL, True), PlanEntry(2, 2026, AuditKind.EXTERNAL, True)]
     with pytest.raises(PlanRefusedError) as refused:
         generate_plan(situation, pins)

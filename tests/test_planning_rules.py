@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from jukiaudit_desktop.core.master import AgencyKind
-from jukiaudit_desktop.core.planning import AuditKind, Period, PlanAgency, PlanEntry, RecordedAudit, Situation
+from jukiaudit_desktop.core.planning import (
+    AuditKind,
+    Period,
+    PlanAgency,
+    PlanEntry,
+    PlanSettings,
+    RecordedAudit,
+    Situation,
+)
 from jukiaudit_desktop.planning.generator import even_targets
 from jukiaudit_desktop.planning.rules import check_plan
 
@@ -15,8 +23,8 @@ RUNS_AUDITS = PlanAgency(4, "U01", "市町村課", AgencyKind.UNYO_KIKAN)
 CLOSED = PlanAgency(5, "K99", "廃止課", AgencyKind.HONCHO_KA, active=False)
 
 
-def situation(*recorded: RecordedAudit, year: int = 2026, budget: int = 1) -> Situation:
-    return Situation(PERIOD, year, (OLD, NEW, LATER, RUNS_AUDITS, CLOSED), recorded, budget)
+def situation(*recorded: RecordedAudit, year: int = 2026, budget: int | None = 1) -> Situation:
+    return Situation(PERIOD, year, (OLD, NEW, LATER, RUNS_AUDITS, CLOSED), recorded, PlanSettings(budget))
 
 
 def rules_broken(current: Situation, *entries: PlanEntry) -> list[tuple[str, tuple[str, ...], int | None]]:
@@ -73,3 +81,10 @@ def test_even_targets_level_the_years_and_leave_heavy_years_alone() -> None:
     assert even_targets({2026: 0, 2027: 0, 2028: 0}, 34) == {2026: 11, 2027: 11, 2028: 12}
     assert even_targets({2026: 9, 2027: 0, 2028: 1}, 5) == {2026: 9, 2027: 3, 2028: 3}
     assert even_targets({2028: 2}, 0) == {2028: 2}
+
+
+def test_without_a_budget_set_no_external_limit_is_checked() -> None:
+    plan = [PlanEntry(1, 2026, AuditKind.EXTERNAL), PlanEntry(2, 2026, AuditKind.INTERNAL),
+            PlanEntry(3, 2027, AuditKind.INTERNAL)]
+    assert rules_broken(situation(budget=None), *plan) == []
+    assert rules_broken(situation(budget=0), *plan) == [("EXTERNAL_BUDGET", ("K01 職員総務課",), 2026)]

@@ -17,13 +17,14 @@ from ..core.errors import JukiAuditError
 from ..security import app_log, integrity, no_network
 from ..services.database_access import default_database_path, open_app_database
 from ..storage.database import Database
-from . import audits, imports, master, packages, planning, reconcile, reports, security
+from . import audits, imports, master, municipal, packages, planning, reconcile, registers, reports, security
 from . import subjects as subjects_cli
 from . import watchlist as watchlist_cli
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
 
-AREAS = [master, security, reports, reconcile, audits, planning, imports, packages, watchlist_cli, subjects_cli]
+AREAS = [master, security, reports, reconcile, audits, planning, imports, packages, watchlist_cli, subjects_cli,
+         registers, municipal]
 
 
 class CliContext:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -54,7 +55,11 @@ def _register_agency(sub: Any) -> None:
     edit.add_argument("--first-use-year", type=int)
     edit.add_argument("--inactive", action="store_true", help="利用を終えた機関にする")
     edit.set_defaults(func=cmd_agency_edit)
-    sub.add_parser("list", help="機関の一覧").set_defaults(func=cmd_agency_list)
+    sub.add_parser("list", help="機関の一覧(【仮】= 資料で数えられているが名前の無い機関)").set_defaults(
+        func=cmd_agency_list)
+    delete = sub.add_parser("delete", help="機関を削除する(【仮】の機関は入力済みの監査ごと)")
+    delete.add_argument("--code", required=True)
+    delete.set_defaults(func=cmd_agency_delete)
 
 
 def _register_jimu(sub: Any) -> None:
@@ -138,14 +143,13 @@ def cmd_agency_add(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_agency_edit(args: argparse.Namespace, ctx: Any) -> int:
     db = ctx.db()
     current = master_data.require_agency(db, args.code)
-    changed = Agency(
-        current.code,
-        args.name if args.name is not None else current.name,
-        master_data.parse_agency_kind(args.kind) if args.kind is not None else current.kind,
-        args.parent if args.parent is not None else current.parent_name,
-        args.first_use_year if args.first_use_year is not None else current.first_use_year,
-        current.active and not args.inactive,
-        current.id,
+    changed = replace(
+        current,
+        name=args.name if args.name is not None else current.name,
+        kind=master_data.parse_agency_kind(args.kind) if args.kind is not None else current.kind,
+        parent_name=args.parent if args.parent is not None else current.parent_name,
+        first_use_year=args.first_use_year if args.first_use_year is not None else current.first_use_year,
+        active=current.active and not args.inactive,
     )
     master_data.update_agency(db, changed)
     print(f"変更しました: {changed.code} {changed.name}")
@@ -155,7 +159,13 @@ def cmd_agency_edit(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_agency_list(args: argparse.Namespace, ctx: Any) -> int:
     for a in master_data.list_agencies(ctx.db()):
         active = "" if a.active else "利用終了"
-        print(f"{a.code}\t{a.name}\t{a.kind.value}\t{a.parent_name or ''}\t{a.first_use_year or ''}\t{active}".rstrip())
+        print(f"{a.code}\t{a.display_name}\t{a.kind.value}\t{a.parent_name or ''}\t{a.first_use_year or ''}\t{active}".rstrip())
+    return 0
+
+
+def cmd_agency_delete(args: argparse.Namespace, ctx: Any) -> int:
+    master_data.delete_agency(ctx.db(), args.code)
+    print(f"削除しました: {args.code}")
     return 0
 
 
@@ -170,7 +180,7 @@ def cmd_jimu_list(args: argparse.Namespace, ctx: Any) -> int:
         for basis in bases:
             period = f"{format_wareki_or(basis.valid_from)}〜{format_wareki_or(basis.valid_to)}" if basis.valid_from or basis.valid_to else ""
             print(f"{basis.code}\t{jimu.name}\t{basis.citation}\t{period}\t{jimu.division or ''}\t"
-                  f"{','.join(jimu.agency_codes)}")
+                  f"{','.join(c + ('(推定)' if c in jimu.assumed_agency_codes else '') for c in jimu.agency_codes)}")
     return 0
 
 

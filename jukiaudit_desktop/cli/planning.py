@@ -9,27 +9,34 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import InputError
-from ..core.planning import AuditKind
+from ..core.planning import AuditKind, PlanSettings
 from ..core.wareki import format_fiscal_year, parse_date
 from ..security.atomic import write_atomic
 from ..services import planning
 from ..services.planning import PlanProposal
 
-ACTIONS = ("propose", "check", "pdf", "matrix", "pin", "unpin", "period")
+ACTIONS = ("propose", "show", "check", "pdf", "matrix", "pin", "unpin", "period")
 
 
 def register(subparsers: Any) -> None:
     plan = subparsers.add_parser(
         "plan", help="監査計画(3年1期): 作成・検査・PDF・カバレッジ表",
-        description="plan --year 2026 [--external 2] [--json OUT] [--save] | plan check --year 2026 | "
+        description="plan --year 2026 [--internal 9] [--external 2] [--prefer-overdue] [--json OUT] [--save] | "
+                    "plan show --year 2026 [--json] | plan check --year 2026 | "
                     "plan pdf --year 2026 --out FILE | plan matrix --period 第7期 --xlsx OUT | "
                     "plan pin --agency K03 --year 2027 --type 外部監査 | plan unpin --agency K03 --year 2027 | "
                     "plan period --name 第8期 --first-year 2029 --last-year 2031")
     plan.add_argument("action", nargs="?", default="propose", choices=ACTIONS, help="既定: propose(計画案の作成)")
     plan.add_argument("--year", type=int, help="計画する年度(西暦、例 2026 = 令和8年度)")
-    plan.add_argument("--external", type=int, help="外部監査の年間枠(機関数、既定は保存済みの値か 2)")
+    plan.add_argument("--external", type=int,
+                      help="担当者の設定: 外部監査の年間枠(機関数)。既定は保存済みの設定、なければ設定なし(外部監査を計画しない)")
+    plan.add_argument("--internal", type=int,
+                      help="担当者の設定: --year の年度の内部監査の機関数(新規機関を除く)。固定した機関を含めてこの数まで")
+    plan.add_argument("--prefer-overdue", action="store_true",
+                      help="担当者の設定: 改善報告の期限を過ぎた指摘事項のある機関を先に計画する")
     plan.add_argument("--as-of", help="指摘事項の期限超過を判定する日(既定: 今日)")
-    plan.add_argument("--json", metavar="OUT", type=Path, help="計画案を JSON で書き出す")
+    plan.add_argument("--json", metavar="OUT", nargs="?", const="-", type=str,
+                      help="計画案を JSON で書き出す(plan show では OUT を省くと標準出力)")
     plan.add_argument("--save", action="store_true", help="計画案を保存する(固定した機関はそのまま)")
     plan.add_argument("--out", type=Path, help="plan pdf の出力ファイル")
     plan.add_argument("--period", help="期の名前(例 第7期)")
@@ -50,7 +57,7 @@ def _required(args: argparse.Namespace, *names: str) -> None:
 
 
 def cmd_plan(args: argparse.Namespace, ctx: Any) -> int:
-    handlers = {"propose": _propose, "check": _check, "pdf": _pdf, "matrix": _matrix, "pin": _pin,
+    handlers = {"propose": _propose, "show": _show, "check": _check, "pdf": _pdf, "matrix": _matrix, "pin": _pin,
                 "unpin": _unpin, "period": _period}
     return handlers[args.action](args, ctx)
 
@@ -58,10 +65,13 @@ def cmd_plan(args: argparse.Namespace, ctx: Any) -> int:
 def proposal_json(proposal: PlanProposal) -> dict[str, Any]:
     agencies = {a.id: a for a in proposal.situation.agencies}
     years = proposal.situation.plan_years
+    settings = proposal.situation.settings
     return {
         "fiscal_year": proposal.situation.year,
         "period": proposal.situation.period.name,
-        "external_budget": proposal.situation.external_budget,
+        "external_budget": settings.external_budget,
+        "internal_counts": {str(y): n for y, n in settings.internal_counts},
+        "prefer_overdue": settings.prefer_overdue,
         "entries": [{"fiscal_year": e.fiscal_year, "agency_code": agencies[e.agency_id].code,
                      "agency_name": agencies[e.agency_id].name, "audit_type": e.kind.value,
                      "new_agency": agencies[e.agency_id].is_new_in(e.fiscal_year), "pinned": e.pinned,
@@ -71,20 +81,45 @@ def proposal_json(proposal: PlanProposal) -> dict[str, Any]:
     }
 
 
+def _settings(args: argparse.Namespace, ctx: Any) -> PlanSettings:
+    """The stored settings of the year, with what the command line sets on top."""
+    stored = planning.plan_settings(ctx.db(), args.year)
+    counts = dict(stored.internal_counts)
+    if args.internal is not None:
+        counts[args.year] = args.internal
+    return PlanSettings(stored.external_budget if args.external is None else args.external,
+                        tuple(sorted(counts.items())), stored.prefer_overdue or args.prefer_overdue)
+
+
 def _propose(args: argparse.Namespace, ctx: Any) -> int:
     _required(args, "year")
     as_of = parse_date(args.as_of, "--as-of") if args.as_of else date.today()
-    proposal = planning.propose_plan(ctx.db(), args.year, args.external, as_of)
+    proposal = planning.propose_plan(ctx.db(), args.year, _settings(args, ctx), as_of)
     if args.save:
         planning.save_plan(ctx.db(), proposal)
     data = proposal_json(proposal)
     if args.json:
-        write_atomic(args.json, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        write_atomic(Path(args.json), (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     for year, counts in data["summary"].items():
         names = [f"{e['agency_code']} {e['agency_name']}({e['audit_type'][:2]})" for e in data["entries"]
                  if e["fiscal_year"] == int(year)]
         print(f"{format_fiscal_year(int(year))}: 内部 {counts['内部監査']} / 外部 {counts['外部監査']} — {'、'.join(names)}")
     print("保存しました。" if args.save else "(保存していません。保存するには --save)")
+    return 0
+
+
+def _show(args: argparse.Namespace, ctx: Any) -> int:
+    _required(args, "year")
+    data = planning.saved_plan_data(ctx.db(), args.year)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if args.json not in (None, "-"):
+        write_atomic(Path(args.json), text.encode("utf-8"))
+    elif args.json == "-":
+        print(text, end="")
+        return 0
+    for audit in data["audits"]:
+        new = "(新規)" if audit["new_agency"] else ""
+        print(f"{audit['audit_type']}\t{audit['agency_code']}\t{audit['agency_name']}{new}\t{audit['reason']}")
     return 0
 
 
@@ -98,6 +133,8 @@ def _check(args: argparse.Namespace, ctx: Any) -> int:
         return 3
     print(f"規則違反はありません({plan.situation.period.label}、{format_fiscal_year(args.year)}以降の計画 "
           f"{len(plan.entries)}件)。")
+    if plan.unplanned:
+        print(f"期内の後の年度で計画する機関: {len(plan.unplanned)}機関")
     return 0
 
 

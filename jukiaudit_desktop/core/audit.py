@@ -223,3 +223,12 @@ class Followup(NewFollowup):
     """A stored 改善報告."""
 
     id: int = field(kw_only=True)
+
+
+@dataclass(frozen=True)
+class Signoff:
+    """Who filled in a self-check (記入者) and the responsible person's confirmation (責任者確認, 確認日)."""
+
+    filled_by: str = ""
+    approved_by: str = ""
+    approved_on: date | None = None

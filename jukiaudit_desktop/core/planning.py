@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .master import AgencyKind
+from .master import AgencyKind, marked_name
 from .wareki import format_fiscal_year
 
 # Only 事務利用機関 are audited: the 運用機関 run the audits, 市町村 are audited by J-LIS (seed 資料2/5).
@@ -18,13 +18,14 @@ class AuditKind(StrEnum):
 
 
 class Rule(StrEnum):
-    """The rules a plan must keep (seed 「基本的な考え方」 and the external-audit budget)."""
+    """The rules a plan must keep: the council's 「基本的な考え方」 2 and 3 (coverage, once per period, new
+    agencies), what follows from dates, and — only where the inspector set one — the external-audit budget."""
 
     COVERAGE = "全機関を期内に1回監査"
     ONCE_PER_PERIOD = "監査は期内に1回まで"
     NEW_AGENCY_INTERNAL = "新規機関は利用開始年度に内部監査"
     BEFORE_FIRST_USE = "利用開始前の年度には監査しない"
-    EXTERNAL_BUDGET = "外部監査の年間枠"
+    EXTERNAL_BUDGET = "担当者の設定: 外部監査の年間枠"
     NOT_AUDITED_KIND = "監査対象の機関に限る"
     YEAR_OUTSIDE_PLAN = "計画する年度の範囲内"
 
@@ -61,10 +62,15 @@ class PlanAgency:
     active: bool = True
     open_findings: int = 0
     overdue_findings: int = 0  # open, and the improvement report is past its due date
+    placeholder: bool = False  # counted in the material, not named there (仮)
+
+    @property
+    def display_name(self) -> str:
+        return marked_name(self.name, self.placeholder)
 
     @property
     def label(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.display_name}"
 
     def audited_in(self, period: Period) -> bool:
         """Whether the period's rules apply to this agency at all."""
@@ -96,15 +102,55 @@ class PlanEntry:
     reason: str = ""
 
 
+# The council's 【基本的な考え方】 (seed 資料2, 令和8年度監査の実施について), word for word. Nothing else is a
+# council principle: the options below are the inspector's settings and are printed as such.
+COUNCIL_PRINCIPLES = (
+    "全ての事務利用機関を対象に、自己点検を年1回実施する。",
+    "全ての事務利用機関を対象に、内部監査又は外部監査を3年間で1回実施する。",
+    "新規事務利用機関については、利用開始年度に内部監査を実施する。",
+)
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """The inspector's choices for a plan, beyond the council's principles. All optional.
+
+    external_budget: external audits per year (None: not set — the generator plans none beyond pinned ones
+    and no budget is checked). internal_counts: regular internal audits per year, as decided (e.g. the
+    council's 9 for R8); new agencies' first-year audits come on top; years without a count share the rest
+    evenly. prefer_overdue: agencies with overdue findings are scheduled first.
+    """
+
+    external_budget: int | None = None
+    internal_counts: tuple[tuple[int, int], ...] = ()
+    prefer_overdue: bool = False
+
+    def internal_count(self, year: int) -> int | None:
+        return dict(self.internal_counts).get(year)
+
+    def lines(self) -> list[str]:
+        """The settings as the plan document prints them (empty when none is set)."""
+        lines = [f"{format_fiscal_year(y)}の内部監査(新規機関を除く): {n}機関" for y, n in self.internal_counts]
+        if self.external_budget is not None:
+            lines.append(f"外部監査: 年{self.external_budget}機関まで")
+        if self.prefer_overdue:
+            lines.append("改善報告の期限を過ぎた指摘事項のある機関を優先")
+        return lines
+
+
 @dataclass(frozen=True)
 class Situation:
-    """Everything a plan for `year` depends on: the period, the agencies, every recorded audit, the budget."""
+    """Everything a plan for `year` depends on: the period, the agencies, every recorded audit, the settings."""
 
     period: Period
     year: int
     agencies: tuple[PlanAgency, ...]
     recorded: tuple[RecordedAudit, ...]
-    external_budget: int
+    settings: PlanSettings = PlanSettings()
+
+    @property
+    def external_budget(self) -> int | None:
+        return self.settings.external_budget
 
     @property
     def plan_years(self) -> range:

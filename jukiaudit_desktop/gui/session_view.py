@@ -48,6 +48,7 @@ from .audit_models import (
 )
 from .errors import show_error
 from .finding_dialog import FindingDialog
+from .register_check_panel import RegisterCheckPanel
 from .row_table import RowFilterProxy, read_only_table
 from .session_detail import ItemDetailPanel
 from .tasks import DbRunner
@@ -203,6 +204,9 @@ class SessionView(QWidget):
         self.tabs.setObjectName("session_tabs")
         self.tabs.addTab(evidence_tab, "証跡")
         self.tabs.addTab(findings_tab, "指摘事項")
+        self.register_panel = RegisterCheckPanel(runner)
+        self.register_panel.findings_raised.connect(lambda _n: self.reload())
+        self.tabs.addTab(self.register_panel, "管理簿")
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(detail_scroll)
         right.addWidget(self.tabs)
@@ -278,6 +282,7 @@ class SessionView(QWidget):
         self.evidence.set_rows(data.evidence)
         self.findings.set_rows(data.findings)
         self.tabs.setTabText(1, f"指摘事項({len(data.findings)})")
+        self.register_panel.load(self.audit_id)
         self.earlier_list.clear()
         for finding in data.open_earlier_findings:
             due = f" 期限 {format_wareki(finding.due_date)}" if finding.due_date else ""
@@ -302,6 +307,7 @@ class SessionView(QWidget):
         self.current = -1
         for model in (self.items, self.evidence, self.findings, self.categories):
             model.set_rows([])
+        self.register_panel.clear()
         self.earlier_list.clear()
         self.detail.note.clear()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..core.master import AgencyKind
-from ..core.planning import AuditKind, PlanEntry, Situation
+from ..core.master import Agency, AgencyKind
+from ..core.planning import AuditKind, PlanAgency, PlanEntry, Situation
 from ..core.wareki import format_fiscal_year
 
 # The seed's wording; an inspector's office may differ, so the document model carries them as fields.
@@ -28,8 +28,8 @@ class PlanDocument:
     fiscal_year: int
     period_label: str
     year_in_period: int           # 1 for the first year of the period
-    external_budget: int
-    internal: tuple[str, ...]     # agency names, regular rotation
+    settings: tuple[str, ...]     # the inspector's settings, printed apart from the council's principles
+    internal: tuple[str, ...]     # agency names (placeholders marked 仮), regular rotation
     new_agencies: tuple[str, ...]  # first year of use: internal audit
     external: tuple[str, ...]
     outlook: tuple[YearCount, ...]  # this year and the rest of the period (later years are a forecast)
@@ -41,15 +41,20 @@ class PlanDocument:
         return f"{format_fiscal_year(self.fiscal_year)}住民基本台帳ネットワーク監査計画"
 
 
+def list_key(agency: PlanAgency | Agency) -> tuple[int, str]:
+    """The order a council list reads: 本庁 divisions, 執行機関, then 地域振興局; by code within each."""
+    return LIST_ORDER.get(agency.kind, 3), agency.code
+
+
 def plan_document(situation: Situation, entries: Sequence[PlanEntry]) -> PlanDocument:
     """The document of the plan for situation.year; agencies in the order a council list reads."""
     agencies = {a.id: a for a in situation.agencies}
     year = situation.year
     this_year = sorted((e for e in entries if e.fiscal_year == year),
-                       key=lambda e: (LIST_ORDER.get(agencies[e.agency_id].kind, 3), agencies[e.agency_id].code))
+                       key=lambda e: list_key(agencies[e.agency_id]))
 
     def names(kind: AuditKind, new: bool) -> tuple[str, ...]:
-        return tuple(agencies[e.agency_id].name for e in this_year
+        return tuple(agencies[e.agency_id].display_name for e in this_year
                      if e.kind is kind and agencies[e.agency_id].is_new_in(year) == new)
 
     outlook = tuple(
@@ -58,6 +63,6 @@ def plan_document(situation: Situation, entries: Sequence[PlanEntry]) -> PlanDoc
         for y in situation.plan_years
     )
     return PlanDocument(year, situation.period.label, year - situation.period.first_year + 1,
-                        situation.external_budget, names(AuditKind.INTERNAL, False), names(AuditKind.INTERNAL, True),
+                        tuple(situation.settings.lines()), names(AuditKind.INTERNAL, False), names(AuditKind.INTERNAL, True),
                         names(AuditKind.EXTERNAL, False) + names(AuditKind.EXTERNAL, True), outlook)
 

@@ -1,14 +1,17 @@
 """The plan generator: who is audited when, internally or externally, for this year and the rest of the period.
 
-Choices, in order (each entry's `reason` names the one it serves):
-1. pinned entries stay where the inspector put them;
-2. a new agency gets an internal audit in its first year of use;
-3. every other agency not yet audited in the period is scheduled once, most urgent first: overdue findings,
-   then the longest since its last audit (never audited first), then open findings;
-4. the years are filled evenly; as in the seed's R8 plan (11 of its 34 named agencies in the first year), a remainder
-   goes to the later years, and first-year audits of new agencies come on top of the rotation;
-5. each year's external-audit budget is used on the agencies whose last external audit is oldest, mixing
-   kinds of agency (the seed pairs a 本庁課 with a 地域振興局).
+By default only the council's 【基本的な考え方】 (core.planning.COUNCIL_PRINCIPLES) steer it; the rest are the
+inspector's settings (core.planning.PlanSettings). Choices, in order (each entry's `reason` names the one it serves):
+1. pinned entries stay exactly where the inspector put them;
+2. a new agency gets an internal audit in its first year of use (principle 3);
+3. every other agency not yet audited in the period is scheduled once (principle 2), the longest since its
+   last audit first (never audited first); with the setting prefer_overdue, agencies with overdue findings
+   come before all others;
+4. a year with an internal count set gets exactly that many regular audits (pins included; never fewer than
+   the pins, never more than the count) plus its external budget; the other years share the rest evenly, a
+   remainder going to the later years; first-year audits of new agencies come on top of the rotation;
+5. only when the inspector set an external budget: each year's budget is used on the agencies whose last
+   external audit is oldest, mixing kinds of agency (the seed pairs a 本庁課 with a 地域振興局).
 The result is checked with the same rules as a hand-edited plan; a plan that breaks one is refused.
 """
 
@@ -35,8 +38,10 @@ class PlanRefusedError(JukiAuditError):
 
 def generate_plan(situation: Situation, pins: Sequence[PlanEntry] = ()) -> list[PlanEntry]:
     """Plan entries for situation.plan_years keeping every rule, or PlanRefusedError naming what breaks."""
-    if situation.external_budget < 0:
-        raise JukiAuditError("外部監査の枠は0以上の機関数で指定してください。")
+    settings = situation.settings
+    if (settings.external_budget is not None and settings.external_budget < 0) or any(
+            n < 0 for _, n in settings.internal_counts):
+        raise JukiAuditError("外部監査の枠と内部監査の機関数は0以上で指定してください。")
     pins = [PlanEntry(p.agency_id, p.fiscal_year, p.kind, True, p.reason or "担当者が固定") for p in pins]
     refused = check_plan(situation, pins, complete=False)
     if refused:
@@ -45,7 +50,8 @@ def generate_plan(situation: Situation, pins: Sequence[PlanEntry] = ()) -> list[
     waiting = [a for a in situation.agencies if a.audited_in(situation.period) and a.id not in covered]
     new = [a for a in waiting if a.first_use_year in situation.plan_years]
     entries = list(pins) + [_new_agency_entry(a) for a in new]
-    regular = sorted((a for a in waiting if a not in new), key=lambda a: _urgency(a, situation.recorded))
+    regular = sorted((a for a in waiting if a not in new),
+                     key=lambda a: _urgency(a, situation.recorded, settings.prefer_overdue))
     entries += _spread(situation, regular, entries)
     entries = _use_external_budget(situation, entries)
     violations = check_plan(situation, entries)
@@ -66,19 +72,16 @@ def _last_year(agency_id: int, recorded: Sequence[RecordedAudit], kind: AuditKin
     return max(years, default=None)
 
 
-def _urgency(agency: PlanAgency, recorded: Sequence[RecordedAudit]) -> tuple[bool, int, bool, str]:
+def _urgency(agency: PlanAgency, recorded: Sequence[RecordedAudit], prefer_overdue: bool) -> tuple[bool, int, str]:
     last = _last_year(agency.id, recorded)
-    return (agency.overdue_findings == 0, -1 if last is None else last, agency.open_findings == 0, agency.code)
+    return (prefer_overdue and agency.overdue_findings == 0, -1 if last is None else last, agency.code)
 
 
-def _why_now(agency: PlanAgency, recorded: Sequence[RecordedAudit]) -> str:
-    if agency.overdue_findings:
-        return f"改善報告の期限を過ぎた指摘事項{agency.overdue_findings}件(優先)"
-    last = _last_year(agency.id, recorded)
-    if last is None:
-        return "監査の記録なし(優先)"
-    why = f"前回監査{format_fiscal_year(last)}(古い順)"
-    return f"{why}・未完了の指摘事項{agency.open_findings}件(優先)" if agency.open_findings else why
+def _why_now(agency: PlanAgency, situation: Situation) -> str:
+    if situation.settings.prefer_overdue and agency.overdue_findings:
+        return f"改善報告の期限を過ぎた指摘事項{agency.overdue_findings}件(担当者の設定で優先)"
+    last = _last_year(agency.id, situation.recorded)
+    return "監査の記録なし(優先)" if last is None else f"前回監査{format_fiscal_year(last)}(古い順)"
 
 
 def _rotation_load(situation: Situation, entries: Sequence[PlanEntry]) -> Counter[int]:
@@ -115,27 +118,45 @@ def even_targets(fixed: dict[int, int], extra: int) -> dict[int, int]:
     return targets
 
 
+def year_slots(situation: Situation, fixed: dict[int, int], agencies: int) -> list[int]:
+    """The year of each audit to add, in order: first the years whose count the inspector set (filled up to
+    the count plus the external budget, never beyond), then the rest spread evenly over the other years."""
+    settings = situation.settings
+    slots: list[int] = []
+    for year in situation.plan_years:
+        count = settings.internal_count(year)
+        if count is not None:
+            room = count + (settings.external_budget or 0) - fixed[year]
+            slots += [year] * max(0, min(room, agencies - len(slots)))
+    open_years = {y: n for y, n in fixed.items() if settings.internal_count(y) is None}
+    if open_years:
+        targets = even_targets(open_years, agencies - len(slots))
+        slots += [y for y in sorted(open_years) for _ in range(targets[y] - open_years[y])]
+    return slots
+
+
 def _spread(situation: Situation, ordered: Sequence[PlanAgency], entries: Sequence[PlanEntry]) -> list[PlanEntry]:
+    """The regular agencies in their years; any the set counts leave no room for stay unplanned (the rule
+    check then names them)."""
     load = _rotation_load(situation, entries)
     fixed = {y: load[y] for y in situation.plan_years}
-    targets = even_targets(fixed, len(ordered))
-    slots = [y for y in situation.plan_years for _ in range(targets[y] - fixed[y])]
-    planned = []
-    for agency, year in zip(ordered, slots, strict=True):
-        planned.append(PlanEntry(agency.id, year, AuditKind.INTERNAL, False,
-                                 f"期内に1回: {_why_now(agency, situation.recorded)}"))
-    return planned
+    slots = year_slots(situation, fixed, len(ordered))
+    return [PlanEntry(agency.id, year, AuditKind.INTERNAL, False, f"期内に1回: {_why_now(agency, situation)}")
+            for agency, year in zip(ordered, slots, strict=False)]
 
 
 def _use_external_budget(situation: Situation, entries: list[PlanEntry]) -> list[PlanEntry]:
     """Turn some generated internal audits of each year into external ones, up to the year's budget."""
     agencies = {a.id: a for a in situation.agencies}
     result = list(entries)
+    budget = situation.external_budget
+    if budget is None:
+        return result
     for year in situation.plan_years:
         fixed_external = {e.agency_id for e in result if e.fiscal_year == year and e.kind is AuditKind.EXTERNAL}
         fixed_external |= {r.agency_id for r in situation.recorded_in_period()
                            if r.fiscal_year == year and r.kind is AuditKind.EXTERNAL}
-        room = situation.external_budget - len(fixed_external)
+        room = budget - len(fixed_external)
         candidates = [i for i, e in enumerate(result) if e.fiscal_year == year and not e.pinned
                       and e.kind is AuditKind.INTERNAL and not agencies[e.agency_id].is_new_in(year)]
         kinds = Counter(agencies[a].kind for a in fixed_external if a in agencies)
@@ -146,7 +167,7 @@ def _use_external_budget(situation: Situation, entries: list[PlanEntry]) -> list
             entry = result[best]
             kinds[agencies[entry.agency_id].kind] += 1
             result[best] = PlanEntry(entry.agency_id, year, AuditKind.EXTERNAL, False,
-                                     f"{entry.reason}・外部監査枠({situation.external_budget}機関/年)")
+                                     f"{entry.reason}・外部監査枠({budget}機関/年、担当者の設定)")
             room -= 1
     return result
 

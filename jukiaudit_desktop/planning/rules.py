@@ -84,7 +84,9 @@ def _agency_problems(situation: Situation, agency: PlanAgency, audits: list[Reco
 
 def _budget_problems(situation: Situation, known: dict[int, PlanAgency],
                      schedule: dict[int, list[RecordedAudit | PlanEntry]]) -> list[Violation]:
-    problems = []
+    problems: list[Violation] = []
+    if situation.external_budget is None:
+        return problems
     for year in situation.plan_years:
         external = sorted(
             (known[agency_id].label if agency_id in known else f"機関ID {agency_id}")

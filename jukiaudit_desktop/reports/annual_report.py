@@ -12,6 +12,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
+from ..core.master import listed_names
 from ..core.wareki import era_of, format_fiscal_year
 from .pdf_base import (
     CONTENT_WIDTH,
@@ -34,7 +35,7 @@ class AuditTypeResult:
 
     audit_type: str
     period: str            # e.g. R7.10～11
-    agencies: str          # names, or a count by kind when there are many
+    agencies: str          # names, or a count by kind when there are many, with the count (仮 apart)
     agency_count: int
     auditors: str
     average: Decimal | None
@@ -65,7 +66,34 @@ class UsageLine:
 @dataclass(frozen=True)
 class PlanLine:
     audit_type: str
-    agencies: tuple[str, ...]
+    group: str                 # "" or 新規事務利用機関 (first year of use)
+    agencies: tuple[str, ...]  # display names: placeholders carry 【仮】 and are counted apart
+
+    @property
+    def text(self) -> str:
+        listed = listed_names(self.agencies)
+        return f"{self.group}: {listed}" if self.group else listed
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    """One 管理簿 kind across the year's audits: audits that looked at it and the gaps they found."""
+
+    kind: str
+    checked: int
+    not_kept: int
+    stale: int
+    no_reconciliation: int
+
+
+@dataclass(frozen=True)
+class MunicipalPart:
+    """資料5: J-LIS activities as stated (区分, 監査人, 対象, 対象数, 実施時期, 内容), the tally of self-check items
+    under 3 by category (分類, 項目数, 市町村数, 主な理由), the follow-up list (市町村, 区分, 事項, 状況)."""
+
+    activities: tuple[tuple[str, str, str, str, str, str], ...]
+    reasons: tuple[tuple[str, int, int, str], ...]
+    followups: tuple[tuple[str, str, str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -79,6 +107,9 @@ class AnnualReport:
     stated_total: int | None                # the total reported for usage_year, where one was recorded
     trend: tuple[tuple[int, int], ...]      # (fiscal year, total uses)
     plan: tuple[PlanLine, ...]
+    stated_jimu: int | None = None          # the number of 事務 the material states (資料1: 58), where recorded
+    registers: tuple[RegisterLine, ...] = ()  # 管理簿 inspection of the year's audits
+    municipal: MunicipalPart | None = None  # 資料5, where anything was recorded for the year
 
     @property
     def usage_total(self) -> int:
@@ -99,7 +130,7 @@ def _results(report: AnnualReport, s: Styles) -> list[Flowable]:
     rows = [[paragraph(t, s.cell_header) for t in ("区分", "実施機関", "監査人", "監査結果等(3点満点)")]]
     for r in report.results:
         rows.append([paragraph(f"{r.audit_type}\n({r.period})", s.cell),
-                     paragraph(f"{r.agencies}({r.agency_count}機関)", s.cell), paragraph(r.auditors, s.cell),
+                     paragraph(r.agencies, s.cell), paragraph(r.auditors, s.cell),
                      paragraph(_average(r.average), s.cell_right)])
     table = grid_table(rows, [30 * mm, CONTENT_WIDTH - 30 * mm - 45 * mm - 30 * mm, 45 * mm, 30 * mm])
     body = [table] if report.results else [paragraph("この年度の監査の記録はありません。", s.body)]
@@ -109,12 +140,24 @@ def _results(report: AnnualReport, s: Styles) -> list[Flowable]:
 def _findings(report: AnnualReport, s: Styles) -> list[Flowable]:
     heading = paragraph("2 監査での指摘事項", s.heading)
     if not report.findings:
-        return [heading, paragraph("指摘事項はありませんでした。", s.body)]
+        return [heading, paragraph("指摘事項はありませんでした。", s.body), *_registers(report, s)]
     rows = [[paragraph(t, s.cell_header) for t in ("監査区分", "区分", "指摘事項", "機関数")]]
     for f in report.findings:
         rows.append([paragraph(f.audit_type, s.cell), paragraph(f.finding_class, s.cell), paragraph(f.title, s.cell),
                      paragraph(f"({f.counted_text})", s.cell)])
-    return [heading, grid_table(rows, [22 * mm, 22 * mm, CONTENT_WIDTH - 22 * mm - 22 * mm - 40 * mm, 40 * mm])]
+    return [heading, grid_table(rows, [22 * mm, 22 * mm, CONTENT_WIDTH - 22 * mm - 22 * mm - 40 * mm, 40 * mm]),
+            Spacer(1, 2 * mm), *_registers(report, s)]
+
+
+def _registers(report: AnnualReport, s: Styles) -> list[Flowable]:
+    if not report.registers:
+        return []
+    rows = [[paragraph(t, s.cell_header) for t in ("管理簿", "点検した監査", "備えていない", "記帳が途絶", "突合なし")]]
+    rows += [[paragraph(r.kind, s.cell), *(paragraph(f"{n}件", s.cell_right) for n in
+                                          (r.checked, r.not_kept, r.stale, r.no_reconciliation))]
+             for r in report.registers]
+    widths = [CONTENT_WIDTH - 4 * 28 * mm, 28 * mm, 28 * mm, 28 * mm, 28 * mm]
+    return [paragraph("管理簿の点検状況(内部監査・外部監査で確認した管理簿)", s.body), grid_table(rows, widths)]
 
 
 def trend_chart(trend: tuple[tuple[int, int], ...]) -> Drawing:
@@ -157,6 +200,9 @@ def _usage(report: AnnualReport, s: Styles) -> list[Flowable]:
     table = grid_table(rows, [24 * mm, CONTENT_WIDTH - 24 * mm - 45 * mm - 25 * mm, 45 * mm, 25 * mm])
     detail_year = format_fiscal_year(report.usage_year)
     story += [paragraph(f"事務別利用件数({detail_year}、延べ {report.usage_total:,} 件)", s.body), table]
+    if report.stated_jimu is not None and report.stated_jimu != len(report.usage):
+        story += [Spacer(1, 1 * mm), paragraph(f"注: 資料本文は「{report.stated_jimu}の事務」と記すが、事務別の表は "
+                                               f"{len(report.usage)} 事務です。", s.small)]
     if report.stated_total is not None and report.stated_total != report.usage_total:
         story += [Spacer(1, 1 * mm), paragraph(f"注: {detail_year}の総計として報告された {report.stated_total:,} 件と、事務別件数の合計 "
                                f"{report.usage_total:,} 件が一致しません。", s.small)]
@@ -169,9 +215,36 @@ def _plan(report: AnnualReport, s: Styles) -> list[Flowable]:
     if not report.plan:
         return [heading, paragraph(f"{next_year}の監査計画は未作成です。", s.body)]
     rows = [[paragraph(t, s.cell_header) for t in ("区分", "対象機関")]]
-    rows += [[paragraph(p.audit_type, s.cell), paragraph(f"{'、'.join(p.agencies)}({len(p.agencies)}機関)", s.cell)]
-             for p in report.plan]
+    rows += [[paragraph(p.audit_type, s.cell), paragraph(p.text, s.cell)] for p in report.plan]
     return [heading, grid_table(rows, [30 * mm, CONTENT_WIDTH - 30 * mm])]
+
+
+def _municipal(report: AnnualReport, s: Styles) -> list[Flowable]:
+    part = report.municipal
+    if part is None:
+        return []
+    story: list[Flowable] = [paragraph("5 市町村の住民基本台帳ネットワークシステムのセキュリティ対策", s.heading)]
+    if part.activities:
+        rows = [[paragraph(t, s.cell_header) for t in ("区分", "監査人", "対象", "実施時期", "内容")]]
+        rows += [[paragraph(a[0], s.cell), paragraph(a[1], s.cell), paragraph(a[2], s.cell),
+                  paragraph(a[4], s.cell), paragraph(a[5], s.cell)] for a in part.activities]
+        story.append(grid_table(rows, [26 * mm, 16 * mm, 34 * mm, 26 * mm, CONTENT_WIDTH - 102 * mm]))
+    story.append(paragraph("自己点検 3点未満の主な理由(分類別)", s.body))
+    if part.reasons:
+        rows = [[paragraph(t, s.cell_header) for t in ("分類", "項目数", "市町村数", "主な理由")]]
+        rows += [[paragraph(r[0], s.cell), paragraph(f"{r[1]}", s.cell_right), paragraph(f"{r[2]}", s.cell_right),
+                  paragraph(r[3], s.cell)] for r in part.reasons]
+        story.append(grid_table(rows, [34 * mm, 18 * mm, 18 * mm, CONTENT_WIDTH - 70 * mm]))
+    else:
+        story.append(paragraph("市町村の自己点検の点数は登録されていません。", s.small))
+    story.append(paragraph("フォローアップ(県の関わり)", s.body))
+    if part.followups:
+        rows = [[paragraph(t, s.cell_header) for t in ("市町村", "区分", "事項", "状況")]]
+        rows += [[paragraph(c, s.cell) for c in f] for f in part.followups]
+        story.append(grid_table(rows, [30 * mm, 26 * mm, CONTENT_WIDTH - 86 * mm, 30 * mm]))
+    else:
+        story.append(paragraph("フォローアップの記録はありません。", s.small))
+    return story
 
 
 def render_annual_pdf(report: AnnualReport, doc_number: str, trail_head: str = "") -> bytes:
@@ -180,7 +253,7 @@ def render_annual_pdf(report: AnnualReport, doc_number: str, trail_head: str = "
     s = styles()
     title = f"{format_fiscal_year(report.fiscal_year)} {REPORT_TITLE}"
     story: list[Flowable] = [paragraph(title, s.title), *_results(report, s), *_findings(report, s),
-                             *_usage(report, s), *_plan(report, s)]
+                             *_usage(report, s), *_plan(report, s), *_municipal(report, s)]
     info = DocumentInfo(title=title, doc_number=doc_number, issued_on=report.issued_on,
                         header_left="本人確認情報等保護審議会 資料", subject=title,
                         footer_note=f"証跡 {trail_head}" if trail_head else "",
@@ -200,6 +273,14 @@ def annual_sheets(report: AnnualReport) -> list[Sheet]:
               [(report.usage_year, u.code, u.name, u.division, u.count) for u in report.usage]),
         Sheet("利用件数の推移", ("年度", "和暦", "利用件数"),
               [(year, format_fiscal_year(year), total) for year, total in report.trend]),
-        Sheet("次年度計画", ("区分", "対象機関", "機関数"),
-              [(p.audit_type, "、".join(p.agencies), len(p.agencies)) for p in report.plan]),
+        Sheet("管理簿の点検", ("管理簿", "点検した監査", "備えていない", "記帳が途絶", "突合なし"),
+              [(r.kind, r.checked, r.not_kept, r.stale, r.no_reconciliation) for r in report.registers]),
+        Sheet("市町村の監査等", ("区分", "監査人", "対象", "対象数", "実施時期", "内容"),
+              list(report.municipal.activities) if report.municipal else []),
+        Sheet("市町村 3点未満の理由", ("分類", "項目数", "市町村数", "主な理由"),
+              list(report.municipal.reasons) if report.municipal else []),
+        Sheet("市町村フォローアップ", ("市町村", "区分", "事項", "状況"),
+              list(report.municipal.followups) if report.municipal else []),
+        Sheet("次年度計画", ("区分", "内訳", "対象機関", "機関数"),
+              [(p.audit_type, p.group, "、".join(p.agencies), len(p.agencies)) for p in report.plan]),
     ]

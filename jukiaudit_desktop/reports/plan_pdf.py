@@ -9,9 +9,10 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from ..core.planning import AuditKind, Rule
+from ..core.master import listed_names
+from ..core.planning import COUNCIL_PRINCIPLES, AuditKind, Rule
 from ..core.wareki import format_fiscal_year, format_wareki
-from ..planning.document import PlanDocument
+from ..planning.document import PlanDocument, YearCount
 from ..planning.matrix import CoverageMatrix
 from .pdf_base import CONTENT_WIDTH, DocumentInfo, grid_table, paragraph, render_pdf, styles
 
@@ -21,7 +22,13 @@ HEADER = "住民基本台帳ネットワークシステム 監査計画"
 
 
 def _agency_list(names: tuple[str, ...]) -> str:
-    return f"{'、'.join(names)}({len(names)}機関)" if names else "なし"
+    return listed_names(names) if names else "なし"
+
+
+def _outlook_cells(count: YearCount) -> tuple[str, str, str]:
+    if count.internal + count.external == 0:
+        return "未計画", "未計画", "—"
+    return f"{count.internal}機関", f"{count.external}機関", f"{count.internal + count.external}機関"
 
 
 def render_plan_document(doc: PlanDocument, doc_number: str, issued_on: date) -> bytes:
@@ -29,7 +36,7 @@ def render_plan_document(doc: PlanDocument, doc_number: str, issued_on: date) ->
     s = styles()
     targets = _agency_list(doc.internal)
     if doc.new_agencies:
-        targets += f"\n新規事務利用機関({len(doc.new_agencies)}機関): {'、'.join(doc.new_agencies)}"
+        targets += f"\n新規事務利用機関: {listed_names(doc.new_agencies)}"
     table = grid_table(
         [[paragraph("区分", s.cell_header), paragraph("監査人", s.cell_header), paragraph("対象機関", s.cell_header)],
          [paragraph("内部監査", s.cell), paragraph(doc.internal_auditors, s.cell), paragraph(targets, s.cell)],
@@ -40,8 +47,7 @@ def render_plan_document(doc: PlanDocument, doc_number: str, issued_on: date) ->
         [[paragraph(t, s.cell_header) for t in ("年度", "内部監査", "外部監査", "計")]]
         + [[paragraph(format_fiscal_year(c.fiscal_year) + ("" if c.fiscal_year == doc.fiscal_year else "(見込み)"),
                       s.cell),
-            paragraph(f"{c.internal}機関", s.cell_right), paragraph(f"{c.external}機関", s.cell_right),
-            paragraph(f"{c.internal + c.external}機関", s.cell_right)] for c in doc.outlook],
+            *(paragraph(text, s.cell_right) for text in _outlook_cells(c))] for c in doc.outlook],
         [50 * mm, 30 * mm, 30 * mm, 30 * mm])
     story: list[Flowable] = [
         paragraph(f"文書番号 {doc_number}", s.right),
@@ -49,10 +55,9 @@ def render_plan_document(doc: PlanDocument, doc_number: str, issued_on: date) ->
         Spacer(1, 4 * mm),
         paragraph(doc.title, s.title),
         paragraph("【基本的な考え方】", s.heading),
-        paragraph("1. 全ての事務利用機関を対象に、自己点検を年1回実施する。", s.body),
-        paragraph("2. 全ての事務利用機関を対象に、内部監査又は外部監査を3年間で1回実施する。", s.body),
-        paragraph("3. 新規事務利用機関については、利用開始年度に内部監査を実施する。", s.body),
-        paragraph(f"4. 外部監査は年{doc.external_budget}機関までとする。", s.body),
+        *(paragraph(f"{i}. {text}", s.body) for i, text in enumerate(COUNCIL_PRINCIPLES, start=1)),
+        *([paragraph("【計画作成時の担当者の設定】(基本的な考え方ではない)", s.heading),
+           *(paragraph(f"・{line}", s.body) for line in doc.settings)] if doc.settings else []),
         paragraph(f"【{format_fiscal_year(doc.fiscal_year)}の監査について】", s.heading),
         paragraph(f"{doc.period_label}の{doc.year_in_period}年目として、上記の基本的な考え方に基づき、"
                   "次のとおり監査を実施する。", s.body),
@@ -85,7 +90,7 @@ def render_matrix(matrix: CoverageMatrix, doc_number: str, issued_on: date) -> b
         notes = "、".join(sorted({v.rule.value for v in row.problems}))
         if row.is_gap:
             commands.append(("BACKGROUND", (0, r), (1, r), GAP_COLOUR))
-        rows.append([paragraph(row.agency.code, s.cell), paragraph(row.agency.name, s.cell), *cells,
+        rows.append([paragraph(row.agency.code, s.cell), paragraph(row.agency.display_name, s.cell), *cells,
                      paragraph(notes, s.cell)])
     rows.append([paragraph("", s.cell), paragraph("計(内部/外部)", s.cell),
                  *(paragraph(f"{matrix.count(y, AuditKind.INTERNAL)} / {matrix.count(y, AuditKind.EXTERNAL)}",

@@ -19,7 +19,7 @@ FIRST_YEAR_COLUMN = 3  # after コード and 機関名
 
 def matrix_sheets(matrix: CoverageMatrix) -> list[Sheet]:
     years = list(matrix.period.years)
-    rows = [[row.agency.code, row.agency.name, *(c.text() if (c := row.cells.get(y)) else "" for y in years),
+    rows = [[row.agency.code, row.agency.display_name, *(c.text() if (c := row.cells.get(y)) else "" for y in years),
              "未計画" if row.is_gap else "", "\n".join(v.message for v in row.problems)] for row in matrix.rows]
     grid = Sheet(matrix.period.name, ["コード", "機関名", *(format_fiscal_year(y) for y in years), "期内", "規則違反"],
                  rows)

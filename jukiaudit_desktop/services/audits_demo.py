@@ -36,6 +36,7 @@ EXTERNAL = ("山岳高原観光課", "長野地域振興局")
 REGISTERS_MISSING = ("こども・家庭課", "食品・生活衛生課", "農業政策課", "国際交流課")
 RECONCILIATION_MISSING = ("県民の学び支援課", "交通指導課")
 OUTSOURCING_CATEGORY = "委託管理"
+R7_CHECKLIST = "県事務利用機関 自己点検・監査チェックリスト"
 # Where self-checks typically lose a point, with the reason the agency writes (seed 資料5: 3点未満の主な理由
 # セキュリティ会議・緊急時対応訓練の未実施).
 WEAK_ITEMS = {
@@ -132,9 +133,14 @@ def load(db: Database) -> None:
                  external=len(external))
 
 
+def _r7_template(db: Database) -> int:
+    """R7 was audited with the first version of the checklist; later versions apply to later audits."""
+    return checklists.template_id(db, R7_CHECKLIST, 1)
+
+
 def _self_check(db: Database, agency_code: str, outsources: bool) -> int:
     audit = audits.create_audit(db, agency_code, FISCAL_YEAR, AuditType.SELF_CHECK, start_date=date(2025, 6, 2),
-                                end_date=date(2025, 7, 31), auditors=("各機関責任者",))
+                                end_date=date(2025, 7, 31), auditors=("各機関責任者",), template_id=_r7_template(db))
     for row in audits.audit_items(db, audit.id):
         na = row.item.category == OUTSOURCING_CATEGORY and not outsources
         audits.set_self_score(db, audit.id, row.item.code, 0 if na else 3)
@@ -145,7 +151,7 @@ def _verification(db: Database, agency_code: str, audit_type: AuditType, day: da
                   auditors: tuple[str, ...]) -> int:
     """An on-site audit: self scores come from the R7 self-check; the auditor confirms them."""
     audit = audits.create_audit(db, agency_code, FISCAL_YEAR, audit_type, start_date=day, end_date=day,
-                                place="執務室", auditors=auditors)
+                                place="執務室", auditors=auditors, template_id=_r7_template(db))
     for row in audits.audit_items(db, audit.id):
         audits.set_verified_score(db, audit.id, row.item.code, row.self_score)
     return audit.id

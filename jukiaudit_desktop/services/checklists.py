@@ -25,7 +25,8 @@ from ..storage.database import Database
 
 FILE_FORMAT = "jukiaudit-checklist"
 FILE_FORMAT_VERSION = 1
-DEFAULT_FILES = ("prefecture_default.json", "municipality_default.json")
+# Versions of one name in order: an audit keeps the version it was created with (R7 audits: 第1版).
+DEFAULT_FILES = (("prefecture_default.json", 1), ("prefecture_default_v2.json", 2), ("municipality_default.json", 1))
 METHOD_SEPARATOR = "・"
 
 
@@ -206,12 +207,19 @@ def save_new_version(db: Database, base_template_id: int, items: Sequence[Checkl
     return _store(db, edited, "checklist.new_version", base_template_id=base_template_id)
 
 
+def template_id(db: Database, name: str, version: int) -> int:
+    found = next((t.id for t in list_templates(db) if t.name == name and t.version == version), None)
+    if found is None:
+        raise InputError(f"チェックリスト「{name}」第{version}版がありません。")
+    return found
+
+
 def install_default_templates(db: Database) -> list[ChecklistTemplate]:
-    """Install each shipped default checklist whose name is not in the database yet."""
+    """Install each shipped default checklist version the database does not hold yet."""
     installed = []
     with db.transaction():
-        for file_name in DEFAULT_FILES:
+        for file_name, version in DEFAULT_FILES:
             template = read_template_file(resource("checklists", file_name))
-            if repo.latest_template_id(db, name=template.name) is None:
+            if repo.next_version(db, template.name) == version:
                 installed.append(_store(db, template, "checklist.install_default", file=file_name))
     return installed

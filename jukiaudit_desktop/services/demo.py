@@ -11,16 +11,26 @@ from ..core.errors import JukiAuditError
 from ..core.progress import NO_PROGRESS, Progress
 from ..storage import agencies, trail
 from ..storage.database import Database
-from . import audits_demo, imports, master_demo, planning_demo, reports_annual
+from . import (
+    audits_demo,
+    imports,
+    master_demo,
+    municipal_demo,
+    planning_demo,
+    register_checks_demo,
+    reports_annual,
+)
 
 DemoStep = tuple[str, Callable[[Database], None]]
 
 DEMO_STEPS: list[DemoStep] = [
     ("マスタデータ", master_demo.load),
-    ("監査計画(第6期の履歴)", planning_demo.load),
+    ("監査計画(第6期の履歴・令和8年度計画)", planning_demo.load),
     ("監査(令和7年度)", audits_demo.load),
     ("利用件数の年度合計", reports_annual.load_demo),
     ("操作ログ(サンプル)", imports.load_demo),
+    ("管理簿の点検(令和7年度)", register_checks_demo.load),
+    ("市町村(資料5)", municipal_demo.load),
     # … each area appends its step here
 ]
 

@@ -9,6 +9,7 @@ from ..core.errors import InputError
 from ..core.master import Agency, AgencyKind, Jimu, Operator, Terminal, basis_from_code
 from ..storage import agencies, jimu, operators, terminals, trail
 from ..storage.database import Database
+from . import settings
 
 
 def parse_agency_kind(text: str) -> AgencyKind:
@@ -25,6 +26,18 @@ def _required(value: str, what: str) -> str:
     return value.strip()
 
 
+# The number of 事務 the material states, with the contradiction noted (資料1: 「58の事務」, its tables list 48).
+STATED_JIMU_COUNT = "council.stated_jimu_count"
+
+
+# How the agency set reads the material where it had to assume (e.g. the 「40機関」), shown on the マスタ page.
+AGENCY_SET_ASSUMPTION = "council.agency_set_assumption"
+
+
+def agency_set_assumption(db: Database) -> str:
+    return str(settings.get(db, AGENCY_SET_ASSUMPTION, ""))
+
+
 # --- agencies ---
 
 
@@ -37,10 +50,29 @@ def add_agency(db: Database, agency: Agency) -> Agency:
 
 
 def update_agency(db: Database, agency: Agency) -> None:
+    """Store the edited agency; naming a placeholder (仮) agency makes it a named one."""
     agency = replace(agency, code=_required(agency.code, "機関コード"), name=_required(agency.name, "機関名"))
+    stored = next((a for a in agencies.list_agencies(db) if a.id == agency.id), None)
+    if stored is not None and stored.placeholder and agency.name != stored.name:
+        agency = replace(agency, placeholder=False)
     with db.transaction():
         agencies.update(db, agency)
-        trail.record(db, "agency.update", id=agency.id, code=agency.code, name=agency.name)
+        trail.record(db, "agency.update", id=agency.id, code=agency.code, name=agency.name,
+                     placeholder=agency.placeholder)
+
+
+def delete_agency(db: Database, code: str) -> None:
+    """Delete an agency. A placeholder (仮) goes with the audits entered for it; a named agency only while
+    nothing but master data refers to it."""
+    agency = require_agency(db, code)
+    assert agency.id is not None
+    if not agency.placeholder and agencies.has_records(db, agency.id):
+        raise InputError(f"機関 {code} {agency.name} には監査・ログの記録があるため削除できません。"
+                         "使わなくなった機関は「利用中」を外してください。")
+    with db.transaction():
+        removed = agencies.delete_audits(db, agency.id)
+        agencies.delete(db, agency.id)
+        trail.record(db, "agency.delete", code=code, placeholder=agency.placeholder, audits=removed)
 
 
 def list_agencies(db: Database) -> list[Agency]:

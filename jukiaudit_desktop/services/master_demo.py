@@ -10,6 +10,8 @@ from ..core.master import Agency, AgencyKind, Jimu, Operator, Terminal, basis_fr
 from ..paths import resource
 from ..storage import agencies, jimu, operators, terminals, trail
 from ..storage.database import Database
+from . import settings
+from .master_data import AGENCY_SET_ASSUMPTION, STATED_JIMU_COUNT
 
 DEMO_FILE = ("demo", "master_seed.json")
 # The agency whose terminals (T001–T003) and operators (K10000–K10007) match /work/shared/samples:
@@ -33,15 +35,18 @@ def load(db: Database) -> None:
     agency_ids: dict[str, int] = {}
     for row in data["agencies"]:
         added = agencies.insert(db, Agency(row["code"], row["name"], AgencyKind(row["kind"]), row["parent_name"],
-                                           row["first_use_year"]))
+                                           row["first_use_year"], placeholder=row["placeholder"]))
         assert added.id is not None
         agency_ids[added.code] = added.id
     jimu_ids: dict[str, int] = {}
+    provisional = bool(data["bases_provisional"])  # the demo numbers 号 in listing order
     for row in data["jimu"]:
-        bases = tuple(basis_from_code(b["code"], _day(b.get("valid_from")), _day(b.get("valid_to")))
+        bases = tuple(basis_from_code(b["code"], _day(b.get("valid_from")), _day(b.get("valid_to")), provisional)
                       for b in row["bases"])
         jimu_id = jimu.insert(db, Jimu(row["code"], row["name"], row["division"], row["summary"], bases))
         jimu.set_agencies(db, jimu_id, [agency_ids[c] for c in row["agencies"]])
+        for code in row.get("assumed_agencies", ()):
+            jimu.add_agency(db, jimu_id, agency_ids[code], assumed=True)
         for year, count in row["usage"].items():
             jimu.set_usage(db, jimu_id, int(year), count, USAGE_SOURCE)
         jimu_ids[row["code"]] = jimu_id
@@ -54,4 +59,6 @@ def load(db: Database) -> None:
     for row in sample["operators"]:
         operators.insert(db, sample_id, Operator(sample["code"], row["operator_code"], row["name"],
                                                  _day(row["registered_on"]), _day(row["revoked_on"])))
+    settings.set_value(db, STATED_JIMU_COUNT, data["stated_jimu_count"])
+    settings.set_value(db, AGENCY_SET_ASSUMPTION, data["agency_set_assumption"])
     trail.record(db, "master.demo", agencies=len(agency_ids), jimu=len(jimu_ids), sample_agency=sample["code"])

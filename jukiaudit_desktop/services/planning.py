@@ -8,11 +8,12 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from ..core.errors import InputError
-from ..core.planning import AuditKind, Period, PlanEntry, Situation, Violation
+from ..core.planning import AuditKind, Period, PlanEntry, PlanSettings, Rule, Situation, Violation
 from ..core.wareki import fiscal_year, format_fiscal_year
-from ..planning.document import PlanDocument, plan_document
+from ..planning.document import PlanDocument, list_key, plan_document
 from ..planning.generator import PlanRefusedError, generate_plan
 from ..planning.matrix import CoverageMatrix, build_matrix
 from ..planning.rules import check_plan
@@ -23,7 +24,6 @@ from ..storage import planning_repo, reports_repo, trail
 from ..storage.database import Database
 from . import master_data
 
-DEFAULT_EXTERNAL_BUDGET = 2  # the seed's R7 and R8 external audits: two agencies a year
 PLAN_DOCUMENT = "plan"       # issued_document.kind of the year's plan
 
 
@@ -34,6 +34,7 @@ class PlanProposal:
     situation: Situation
     entries: list[PlanEntry]
     violations: list[Violation]
+    unplanned: tuple[str, ...] = ()  # agencies left for later years of the period (a plan of one year)
 
     def entries_in(self, fiscal_year: int) -> list[PlanEntry]:
         return [e for e in self.entries if e.fiscal_year == fiscal_year]
@@ -73,26 +74,26 @@ def period_by_name(db: Database, name: str) -> Period:
     raise InputError(f"期「{name}」は登録されていません(登録済み: {names})。")
 
 
-def external_budget(db: Database, year: int) -> int:
-    """The budget the year's plan was saved with, or the default."""
-    stored = planning_repo.external_budget(db, year)
-    return DEFAULT_EXTERNAL_BUDGET if stored is None else stored
+def plan_settings(db: Database, year: int) -> PlanSettings:
+    """The inspector's settings the year's plan was saved with; none set by default."""
+    return planning_repo.plan_settings(db, year) or PlanSettings()
 
 
-def situation(db: Database, year: int, budget: int | None = None, as_of: date | None = None) -> Situation:
+def situation(db: Database, year: int, settings: PlanSettings | None = None, as_of: date | None = None) -> Situation:
     """What a plan for `year` depends on; findings count as overdue when past due on `as_of` (today)."""
     return Situation(
         period=period_of_year(db, year),
         year=year,
         agencies=tuple(planning_repo.plan_agencies(db, as_of or date.today())),
         recorded=tuple(planning_repo.recorded_audits(db)),
-        external_budget=external_budget(db, year) if budget is None else budget,
+        settings=plan_settings(db, year) if settings is None else settings,
     )
 
 
-def propose_plan(db: Database, year: int, budget: int | None = None, as_of: date | None = None) -> PlanProposal:
+def propose_plan(db: Database, year: int, settings: PlanSettings | None = None,
+                 as_of: date | None = None) -> PlanProposal:
     """A new plan for `year` and the rest of its period, keeping the pinned entries stored for those years."""
-    current = situation(db, year, budget, as_of)
+    current = situation(db, year, settings, as_of)
     pins = [e for e in planning_repo.plan_entries(db, year, current.period.last_year) if e.pinned]
     return PlanProposal(current, generate_plan(current, pins), [])
 
@@ -100,28 +101,60 @@ def propose_plan(db: Database, year: int, budget: int | None = None, as_of: date
 def save_plan(db: Database, proposal: PlanProposal) -> None:
     """Store the plan for its years (replacing what was planned there); a plan that breaks a rule is refused."""
     current = proposal.situation
-    violations = check_plan(current, proposal.entries)
+    violations = check_plan(current, proposal.entries, complete=_reaches_period_end(current, proposal.entries))
     if violations:
         raise PlanRefusedError(violations)
+    settings = current.settings
     with db.transaction():
         planning_repo.replace_plan_entries(db, current.year, current.period.last_year, proposal.entries)
-        planning_repo.save_plan_year(db, current.year, current.external_budget,
+        planning_repo.save_plan_year(db, current.year, settings,
                                      datetime.now().astimezone().isoformat(timespec="seconds"))
         trail.record(db, "plan.save", fiscal_year=current.year, period=current.period.name,
-                     entries=len(proposal.entries), external_budget=current.external_budget)
+                     entries=len(proposal.entries), external_budget=settings.external_budget,
+                     internal_counts={str(y): n for y, n in settings.internal_counts},
+                     prefer_overdue=settings.prefer_overdue)
 
 
-def generate_and_save(db: Database, year: int, budget: int | None = None) -> PlanProposal:
-    proposal = propose_plan(db, year, budget)
+def generate_and_save(db: Database, year: int, settings: PlanSettings | None = None) -> PlanProposal:
+    proposal = propose_plan(db, year, settings)
     save_plan(db, proposal)
     return proposal
+
+
+def _reaches_period_end(current: Situation, entries: list[PlanEntry]) -> bool:
+    """A plan answers for coverage once it decides the period's last year; a plan of the first year alone (as
+    the council decides one year at a time) leaves the agencies not yet scheduled to the later years."""
+    return current.year == current.period.last_year or any(
+        e.fiscal_year == current.period.last_year for e in entries)
 
 
 def stored_plan(db: Database, year: int, as_of: date | None = None) -> PlanProposal:
     """The plan stored for `year` and the rest of its period, checked against every rule."""
     current = situation(db, year, None, as_of)
     entries = planning_repo.plan_entries(db, year, current.period.last_year)
-    return PlanProposal(current, entries, check_plan(current, entries))
+    complete = _reaches_period_end(current, entries)
+    unplanned = () if complete else tuple(
+        a for v in check_plan(current, entries) if v.rule is Rule.COVERAGE for a in v.agencies)
+    return PlanProposal(current, entries, check_plan(current, entries, complete=complete), unplanned)
+
+
+def saved_plan_data(db: Database, year: int) -> dict[str, Any]:
+    """The saved plan of `year` alone, as `plan show --json` prints it: {"year", "audits": [{"agency_code",
+    "agency_name", "audit_type", "new_agency", "pinned", "reason"}]}; internal before external, new agencies
+    after the rotation, agencies in the order a council list reads."""
+    plan = stored_plan(db, year)
+    if not plan.entries_in(year):
+        raise InputError(f"{format_fiscal_year(year)}の計画が保存されていません。")
+    agencies = {a.id: a for a in plan.situation.agencies}
+
+    def order(entry: PlanEntry) -> tuple[bool, bool, tuple[int, str]]:
+        agency = agencies[entry.agency_id]
+        return entry.kind is not AuditKind.INTERNAL, agency.is_new_in(year), list_key(agency)
+
+    return {"year": year, "audits": [
+        {"agency_code": agencies[e.agency_id].code, "agency_name": agencies[e.agency_id].display_name,
+         "audit_type": e.kind.value, "new_agency": agencies[e.agency_id].is_new_in(year), "pinned": e.pinned,
+         "reason": e.reason} for e in sorted(plan.entries_in(year), key=order)]}
 
 
 def pin_agency(db: Database, agency_code: str, year: int, kind: AuditKind) -> None:
@@ -161,7 +194,7 @@ class PlanningView:
     periods: list[Period]
     period: Period | None = None
     year: int | None = None
-    external_budget: int = DEFAULT_EXTERNAL_BUDGET
+    settings: PlanSettings = PlanSettings()
     matrix: CoverageMatrix | None = None
 
 
@@ -175,7 +208,7 @@ def planning_view(db: Database, period_name: str | None = None, year: int | None
     period = chosen[0] if chosen else periods[-1]
     if year is None or not period.contains(year):
         year = matrix_plan_year(db, period)
-    return PlanningView(periods, period, year, external_budget(db, year), coverage_matrix(db, period, year))
+    return PlanningView(periods, period, year, plan_settings(db, year), coverage_matrix(db, period, year))
 
 
 def coverage_matrix(db: Database, period: Period, year: int | None = None) -> CoverageMatrix:

@@ -8,13 +8,16 @@ from pathlib import Path
 
 from ..core.audit import Audit, AuditType
 from ..core.errors import InputError
-from ..core.master import Agency, AgencyKind
+from ..core.master import Agency, AgencyKind, counted_names, listed_names
 from ..core.wareki import era_of
+from ..planning.document import list_key
 from ..reports.annual_report import (
     AnnualReport,
     AuditTypeResult,
     FindingCount,
+    MunicipalPart,
     PlanLine,
+    RegisterLine,
     UsageLine,
     annual_sheets,
     render_annual_pdf,
@@ -23,9 +26,10 @@ from ..reports.spreadsheet import xlsx_bytes
 from ..security.atomic import write_atomic
 from ..storage import planning_repo, reports_repo, trail
 from ..storage.database import Database
+from . import municipal, register_checks, settings
 from .audits import AggregateRow, annual_aggregate, get_audit
 from .findings import list_findings
-from .master_data import list_agencies
+from .master_data import STATED_JIMU_COUNT, list_agencies
 
 SEED_SOURCE = "資料1(令和8年1月21日 本人確認情報等保護審議会)"
 SEED_STATED_TOTALS = {2024: 602_716, 2025: 664_289}  # 「延べ602,716件」「延べ664,289件」
@@ -58,13 +62,16 @@ def _month_span(audits: list[Audit]) -> str:
     return f"{text}～{last_era.letter}{last_year}.{last.month}"
 
 
-def _agencies_text(names: list[str], kinds: list[AgencyKind]) -> str:
+def _agencies_text(agencies: list[Agency]) -> str:
+    """The agencies with their count, placeholders (仮) counted apart: named up to MANY_AGENCIES, else by kind."""
+    names = [a.display_name for a in agencies]
     if len(names) <= MANY_AGENCIES:
-        return "、".join(names)
+        return listed_names(names)
     counts: dict[str, int] = defaultdict(int)
-    for kind in kinds:
-        counts[kind.value] += 1
-    return "・".join(f"{kind} {n}" for kind, n in counts.items())
+    for agency in agencies:
+        if not agency.placeholder:  # placeholders are counted apart
+            counts[agency.kind.value] += 1
+    return "・".join(f"{kind} {n}" for kind, n in counts.items()) + f"({counted_names(names)})"
 
 
 def _result(db: Database, row: AggregateRow, agencies: dict[str, Agency]) -> AuditTypeResult:
@@ -72,10 +79,9 @@ def _result(db: Database, row: AggregateRow, agencies: dict[str, Agency]) -> Aud
     auditors = list(dict.fromkeys(name for a in audits for name in a.auditors))
     if row.audit_type is AuditType.SELF_CHECK and not auditors:
         auditors = [SELF_CHECK_AUDITORS]
-    names = [a.agency_name for a in audits]
-    kinds = [agencies[a.agency_code].kind for a in audits]
     label = row.audit_type.value if row.scope == "県" else f"{row.audit_type.value}({row.scope})"
-    return AuditTypeResult(label, _month_span(audits), _agencies_text(names, kinds), row.agency_count,
+    return AuditTypeResult(label, _month_span(audits), _agencies_text([agencies[a.agency_code] for a in audits]),
+                           row.agency_count,
                            "、".join(auditors), row.average)
 
 
@@ -93,11 +99,30 @@ def _finding_counts(db: Database, fiscal_year: int, agencies: dict[str, Agency])
     return tuple(sorted(lines, key=lambda x: (order[x.audit_type], -sum(n for _, n in x.by_scope), x.title)))
 
 
+NEW_AGENCIES = "新規事務利用機関"
+
+
 def _plan(db: Database, year: int, agencies_by_id: dict[int, Agency]) -> tuple[PlanLine, ...]:
-    by_type: dict[str, list[str]] = defaultdict(list)
-    for entry in planning_repo.plan_entries(db, year, year):
-        by_type[entry.kind.value].append(agencies_by_id[entry.agency_id].name)
-    return tuple(PlanLine(kind, tuple(names)) for kind, names in sorted(by_type.items()))
+    """The saved plan of `year` as the council's table splits it: internal (rotation), internal (new agencies in
+    their first year of use), external."""
+    by_line: dict[tuple[str, str], list[str]] = defaultdict(list)
+    entries = planning_repo.plan_entries(db, year, year)
+    for entry in sorted(entries, key=lambda e: list_key(agencies_by_id[e.agency_id])):
+        agency = agencies_by_id[entry.agency_id]
+        group = NEW_AGENCIES if agency.first_use_year == year else ""
+        by_line[(entry.kind.value, group)].append(agency.display_name)
+    return tuple(PlanLine(kind, group, tuple(names)) for (kind, group), names in sorted(by_line.items()))
+
+
+def _municipal(db: Database, fiscal_year: int) -> MunicipalPart | None:
+    part = municipal.summary(db, fiscal_year)
+    if part.empty:
+        return None
+    return MunicipalPart(
+        tuple((a.kind.value, a.auditor, a.targets, "全市町村" if a.target_count is None else str(a.target_count),
+               a.period, a.content) for a in part.activities),
+        tuple((r.category, r.items, r.municipalities, "、".join(r.reasons[:2])) for r in part.reasons),
+        tuple((f.agency_name, f.source, f.subject, f.status) for f in part.followups))
 
 
 def build_annual_report(db: Database, fiscal_year: int, issued_on: date | None = None) -> AnnualReport:
@@ -117,6 +142,10 @@ def build_annual_report(db: Database, fiscal_year: int, issued_on: date | None =
         stated_total=None if usage_year is None else reports_repo.stated_total(db, usage_year),
         trend=tuple((y, n) for y, n in reports_repo.usage_totals_by_year(db) if y <= fiscal_year),
         plan=_plan(db, fiscal_year + 1, by_id),
+        stated_jimu=(settings.get(db, STATED_JIMU_COUNT) or {}).get("stated"),
+        municipal=_municipal(db, fiscal_year),
+        registers=tuple(RegisterLine(c.kind.value, c.checked, c.not_kept, c.stale, c.no_reconciliation)
+                        for c in register_checks.counts_of_year(db, fiscal_year)),
     )
 
 

@@ -30,6 +30,7 @@ from ..storage.agencies import list_agencies
 from ..storage.audits_repo import now_text
 from ..storage.database import Database
 from ..storage.form_secret import form_key
+from . import selfcheck_signoff
 from .audits import parse_score, require_audit, self_check_for
 
 SHEET = "自己点検"
@@ -99,6 +100,7 @@ def export_form(db: Database, audit_id: int, path: Path) -> Path:
     if items:
         last = FIRST_ITEM_ROW + len(items) - 1
         validation.add(f"{SCORE_COL}{FIRST_ITEM_ROW}:{SCORE_COL}{last}")
+    selfcheck_signoff.write(ws)
     ws.freeze_panes = f"A{FIRST_ITEM_ROW}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -270,8 +272,10 @@ def import_form(db: Database, path: Path, audit_id: int | None = None) -> Selfch
     if audit.status in SCORES_LOCKED:
         raise InputError(f"監査 {audit.id} は「{audit.status.value}」のため、自己点検の結果を取り込めません。", str(path))
     item_ids = {item.code: item.id for item in repo.template_items(db, audit.template_id)}  # type: ignore[arg-type]
+    signoff = selfcheck_signoff.read(Path(path), SHEET)
     stamp = now_text()
     with db.transaction():
+        selfcheck_signoff.store(db, audit.id, signoff)
         for entry in filled:
             repo.upsert_score_field(db, audit.id, item_ids[entry.code], "self_score", entry.score, stamp)  # type: ignore[arg-type]
             repo.upsert_score_field(db, audit.id, item_ids[entry.code], "self_comment", entry.comment, stamp)  # type: ignore[arg-type]

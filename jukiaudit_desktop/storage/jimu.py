@@ -22,25 +22,29 @@ def _iso(day: date | None) -> str | None:
 
 
 def _basis(row: tuple[Any, ...]) -> JimuBasis:
-    id_, code, basis, table_name, number, valid_from, valid_to = row
-    return JimuBasis(code, BasisKind(basis), table_name, number, _day(valid_from), _day(valid_to), id_)
+    id_, code, basis, table_name, number, valid_from, valid_to, provisional = row
+    return JimuBasis(code, BasisKind(basis), table_name, number, _day(valid_from), _day(valid_to), id_,
+                     bool(provisional))
 
 
 def list_jimu(db: Database) -> list[Jimu]:
     """Every 事務 with its bases (oldest first) and allowed agencies, ordered by code."""
     bases: dict[int, list[JimuBasis]] = defaultdict(list)
     for row in db.query(
-        "SELECT jimu_id, id, code, basis, table_name, number, valid_from, valid_to FROM jimu_basis "
+        "SELECT jimu_id, id, code, basis, table_name, number, valid_from, valid_to, provisional FROM jimu_basis "
         "ORDER BY jimu_id, coalesce(valid_from, ''), id"
     ):
         bases[row[0]].append(_basis(row[1:]))
     allowed: dict[int, list[str]] = defaultdict(list)
-    for jimu_id, agency_code in db.query(
-        "SELECT ja.jimu_id, a.code FROM jimu_agency ja JOIN agency a ON a.id = ja.agency_id ORDER BY a.code"
+    assumed: dict[int, list[str]] = defaultdict(list)
+    for jimu_id, agency_code, is_assumed in db.query(
+        "SELECT ja.jimu_id, a.code, ja.assumed FROM jimu_agency ja JOIN agency a ON a.id = ja.agency_id ORDER BY a.code"
     ):
         allowed[jimu_id].append(agency_code)
+        if is_assumed:
+            assumed[jimu_id].append(agency_code)
     return [
-        Jimu(code, name, division, summary, tuple(bases[id_]), tuple(allowed[id_]), id_)
+        Jimu(code, name, division, summary, tuple(bases[id_]), tuple(allowed[id_]), id_, tuple(assumed[id_]))
         for id_, code, name, division, summary in db.query(
             "SELECT id, code, name, division, summary FROM jimu ORDER BY id"
         )
@@ -72,10 +76,10 @@ def update(db: Database, jimu_id: int, name: str, division: str | None, summary:
 def insert_basis(db: Database, jimu_id: int, basis: JimuBasis) -> None:
     try:
         db.execute(
-            "INSERT INTO jimu_basis (jimu_id, code, basis, table_name, number, valid_from, valid_to) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO jimu_basis (jimu_id, code, basis, table_name, number, valid_from, valid_to, provisional) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (jimu_id, basis.code, basis.basis.value, basis.table_name, basis.number, _iso(basis.valid_from),
-             _iso(basis.valid_to)),
+             _iso(basis.valid_to), int(basis.provisional)),
         )
     except sqlcipher3.IntegrityError as exc:
         raise InputError(f"事務コード {basis.code} は同じ開始日で既に登録されています。") from exc
@@ -92,8 +96,10 @@ def set_agencies(db: Database, jimu_id: int, agency_ids: list[int]) -> None:
     )
 
 
-def add_agency(db: Database, jimu_id: int, agency_id: int) -> None:
-    db.execute("INSERT OR IGNORE INTO jimu_agency (jimu_id, agency_id) VALUES (?, ?)", (jimu_id, agency_id))
+def add_agency(db: Database, jimu_id: int, agency_id: int, assumed: bool = False) -> None:
+    """Allow the agency the 事務; `assumed` marks an authorisation inferred rather than stated in the material."""
+    db.execute("INSERT OR IGNORE INTO jimu_agency (jimu_id, agency_id, assumed) VALUES (?, ?, ?)",
+               (jimu_id, agency_id, int(assumed)))
 
 
 def authorised_codes(db: Database, agency_id: int, on: date | None = None) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date
 
@@ -9,7 +10,7 @@ import sqlcipher3
 
 from ..core.errors import InputError
 from ..core.master import AgencyKind
-from ..core.planning import AuditKind, Period, PlanAgency, PlanEntry, RecordedAudit
+from ..core.planning import AuditKind, Period, PlanAgency, PlanEntry, PlanSettings, RecordedAudit
 from .database import Database
 
 _PLANNED_KINDS = tuple(k.value for k in AuditKind)
@@ -32,15 +33,16 @@ def plan_agencies(db: Database, as_of: date) -> list[PlanAgency]:
     """Every agency with its open findings and those whose improvement report is overdue on `as_of`."""
     rows = db.query(
         "SELECT a.id, a.code, a.name, a.kind, a.first_use_year, a.active, "
-        "       count(f.id), count(CASE WHEN f.due_date < ? THEN 1 END) "
+        "       count(f.id), count(CASE WHEN f.due_date < ? THEN 1 END), a.placeholder "
         "FROM agency a "
         "LEFT JOIN audit au ON au.agency_id = a.id "
         "LEFT JOIN finding f ON f.audit_id = au.id AND f.status <> '完了' "
         "GROUP BY a.id ORDER BY a.code",
         (as_of.isoformat(),),
     )
-    return [PlanAgency(int(i), str(c), str(n), AgencyKind(k), first, bool(active), int(open_), int(overdue))
-            for i, c, n, k, first, active, open_, overdue in rows]
+    return [PlanAgency(int(i), str(c), str(n), AgencyKind(k), first, bool(active), int(open_), int(overdue),
+                       bool(placeholder))
+            for i, c, n, k, first, active, open_, overdue, placeholder in rows]
 
 
 def recorded_audits(db: Database) -> list[RecordedAudit]:
@@ -93,12 +95,23 @@ def unpin_entries(db: Database, agency_id: int, period: Period) -> int:
     return int(cur.rowcount)
 
 
-def external_budget(db: Database, fiscal_year: int) -> int | None:
-    value = db.scalar("SELECT external_budget FROM plan_year WHERE fiscal_year = ?", (fiscal_year,))
-    return None if value is None else int(value)
+def plan_settings(db: Database, fiscal_year: int) -> PlanSettings | None:
+    row = db.execute("SELECT external_budget, internal_counts, prefer_overdue FROM plan_settings "
+                     "WHERE fiscal_year = ?", (fiscal_year,)).fetchone()
+    if row is None:
+        return None
+    budget, counts, prefer_overdue = row
+    internal = tuple(sorted((int(y), int(n)) for y, n in json.loads(counts).items()))
+    return PlanSettings(None if budget is None else int(budget), internal, bool(prefer_overdue))
 
 
-def save_plan_year(db: Database, fiscal_year: int, budget: int, saved_at: str) -> None:
+def save_plan_year(db: Database, fiscal_year: int, settings: PlanSettings, saved_at: str) -> None:
+    """When the year's plan was saved and with which settings (plan_year keeps 0 for an unset budget)."""
     db.execute("INSERT INTO plan_year (fiscal_year, external_budget, saved_at) VALUES (?, ?, ?) "
                "ON CONFLICT (fiscal_year) DO UPDATE SET external_budget = excluded.external_budget, "
-               "saved_at = excluded.saved_at", (fiscal_year, budget, saved_at))
+               "saved_at = excluded.saved_at", (fiscal_year, settings.external_budget or 0, saved_at))
+    db.execute("INSERT INTO plan_settings (fiscal_year, external_budget, internal_counts, prefer_overdue) "
+               "VALUES (?, ?, ?, ?) ON CONFLICT (fiscal_year) DO UPDATE SET external_budget = excluded.external_budget, "
+               "internal_counts = excluded.internal_counts, prefer_overdue = excluded.prefer_overdue",
+               (fiscal_year, settings.external_budget,
+                json.dumps({str(y): n for y, n in settings.internal_counts}), int(settings.prefer_overdue)))

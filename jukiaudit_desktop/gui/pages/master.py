@@ -16,13 +16,14 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from ...core.master import Agency, Jimu, Operator, Terminal
+from ...core.master import Agency, Jimu, Operator, Terminal, code_sort_key
 from ...core.progress import Progress
 from ...core.wareki import format_fiscal_year, format_wareki_or, format_wareki_short
 from ...services import master_data
@@ -42,12 +43,14 @@ class MasterSnapshot:
     operators: list[Operator] = field(default_factory=list)
     usage_year: int | None = None
     usage: dict[str, int] = field(default_factory=dict)
+    assumptions: str = ""  # how the agency set reads the material, where it had to assume (shown as such)
 
 
 def load_snapshot(db: Database, _progress: Progress) -> MasterSnapshot:
     usage_year, usage = master_data.latest_usage(db)
     return MasterSnapshot(master_data.list_agencies(db), master_data.list_jimu(db),
-                          master_data.list_terminals(db), master_data.list_operators(db), usage_year, usage)
+                          master_data.list_terminals(db), master_data.list_operators(db), usage_year, usage,
+                          master_data.agency_set_assumption(db))
 
 
 def _iso(day: date | None) -> str:
@@ -120,7 +123,7 @@ class MasterTab(QWidget):
         find.activated.connect(self.filter_edit.setFocus)
         top.addWidget(self.filter_edit, 1)
         top.addWidget(self.count_label)
-        buttons = QHBoxLayout()
+        self.buttons = buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.edit_button)
         buttons.addStretch(1)
@@ -171,7 +174,17 @@ class MasterPage(Page):
             self.tabs.addTab(tab, label)
         self.watchlist_tab = WatchlistTab(runner)
         self.tabs.addTab(self.watchlist_tab, "注視対象者(&5)")
+        self.delete_agency_button = QPushButton("削除(&D)…")
+        self.delete_agency_button.setObjectName("agency_delete")
+        self.delete_agency_button.setToolTip("【仮】の機関は入力済みの監査ごと削除します")
+        self.delete_agency_button.clicked.connect(self.delete_agency)
+        self.agency_tab.buttons.insertWidget(2, self.delete_agency_button)
+        self.assumption_label = QLabel()
+        self.assumption_label.setObjectName("master_assumption")
+        self.assumption_label.setWordWrap(True)
+        self.assumption_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.assumption_label)
         layout.addWidget(self.tabs)
 
     # --- loading ---
@@ -191,6 +204,8 @@ class MasterPage(Page):
         usage_header = f"利用件数({format_fiscal_year(snapshot.usage_year)})" if snapshot.usage_year else "利用件数"
         self.jimu_tab.model.columns[JimuColumn.USAGE] = Column(usage_header, self._usage_text, self._usage_count,
                                                                 align_right=True)
+        self.assumption_label.setText(f"仮定: {snapshot.assumptions}" if snapshot.assumptions else "")
+        self.assumption_label.setVisible(bool(snapshot.assumptions))
         self.agency_tab.set_rows(snapshot.agencies)
         self.jimu_tab.set_rows(snapshot.jimu)
         self.terminal_tab.set_rows(snapshot.terminals)
@@ -206,13 +221,13 @@ class MasterPage(Page):
     # --- columns ---
 
     def _agency_name(self, code: str) -> str:
-        return next((f"{a.code} {a.name}" for a in self.snapshot.agencies if a.code == code), code)
+        return next((f"{a.code} {a.display_name}" for a in self.snapshot.agencies if a.code == code), code)
 
     @staticmethod
     def _agency_columns() -> list[Column[Agency]]:
         return [
             Column("コード", lambda a: a.code),
-            Column("機関名", lambda a: a.name),
+            Column("機関名", lambda a: a.display_name),
             Column("種別", lambda a: a.kind.value),
             Column("所属", lambda a: a.parent_name or ""),
             Column("利用開始年度", lambda a: format_fiscal_year(a.first_use_year) if a.first_use_year else "",
@@ -228,7 +243,7 @@ class MasterPage(Page):
             return basis.citation if basis else "(現在有効な根拠なし)"
 
         return [
-            Column("コード", lambda j: j.code, lambda j: (j.code.rstrip("0123456789"), int(j.code.split("-")[1]))),
+            Column("コード", lambda j: j.code, lambda j: code_sort_key(j.code)),
             Column("事務名", lambda j: j.name, tooltip=True),
             Column("現在の根拠", current_citation),
             Column("根拠の履歴", basis_history, tooltip=True),
@@ -277,6 +292,26 @@ class MasterPage(Page):
     def edit_agency(self, agency: Agency) -> None:
         dialog = AgencyDialog(self, agency)
         self._open(dialog, lambda: partial(master_data.update_agency, agency=dialog.value()))
+
+    def delete_agency(self) -> None:
+        """Ask, then delete the selected agency (a 【仮】 one with the audits entered for it)."""
+        row = self.agency_tab.selected_row()
+        if not isinstance(row, Agency):
+            return
+        extra = "入力済みの監査(自己点検・履歴)も削除します。" if row.placeholder else ""
+        box = QMessageBox(QMessageBox.Icon.Question, "機関の削除", f"{row.code} {row.display_name} を削除しますか。{extra}",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("agency_delete_confirm")
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def answered(button: int) -> None:
+            if button == QMessageBox.StandardButton.Yes:
+                self.runner.submit(lambda db, _p: master_data.delete_agency(db, row.code),
+                                   lambda _result: self.refresh(), label="削除しています")
+
+        box.finished.connect(answered)
+        box.finished.connect(box.deleteLater)
+        box.open()
 
     def add_jimu(self) -> None:
         dialog = JimuDialog(self, self.snapshot.agencies)

@@ -145,7 +145,8 @@ class AgencyDialog(FormDialog):
         year = self.first_use_year.value()
         return Agency(self.code.text().strip(), self.name.text().strip(), AgencyKind(self.kind.currentData()),
                       _optional_text(self.parent_name), None if year == self.first_use_year.minimum() else year,
-                      self.active.isChecked(), self.original.id if self.original else None)
+                      self.active.isChecked(), self.original.id if self.original else None,
+                      placeholder=self.original.placeholder if self.original else False)
 
     def validate(self) -> None:
         if not self.code.text().strip() or not self.name.text().strip():

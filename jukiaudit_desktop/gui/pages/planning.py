@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from enum import IntEnum
 from pathlib import Path
@@ -61,7 +62,7 @@ def _year_column(year: int) -> Column[MatrixRow]:
 def matrix_columns(years: range) -> list[Column[MatrixRow]]:
     return [
         Column("コード", lambda row: row.agency.code),
-        Column("機関名", lambda row: row.agency.name),
+        Column("機関名", lambda row: row.agency.display_name),
         Column("種別", lambda row: row.agency.kind.value),
         *(_year_column(y) for y in years),
         Column("期内", lambda row: "未計画" if row.is_gap else "済・予定"),
@@ -84,7 +85,9 @@ class PlanningPage(Page):
         self.year_combo = QComboBox(objectName="planning_year")
         for combo in (self.period_combo, self.year_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.budget_spin = QSpinBox(objectName="planning_external_budget", minimum=0, maximum=99, suffix=" 機関/年")
+        # The external budget is the inspector's setting, not a council principle: unset by default.
+        self.budget_spin = QSpinBox(objectName="planning_external_budget", minimum=-1, maximum=99, suffix=" 機関/年",
+                                    specialValueText="外部監査枠: 設定なし")
         self.generate_button = QPushButton("計画を作成(&G)", objectName="planning_generate")
         self.generate_button.setToolTip("固定した機関はそのままに、この年度から期末までの計画を作り直して保存します")
         self.check_button = QPushButton("計画を検査(&K)", objectName="planning_check")
@@ -206,7 +209,8 @@ class PlanningPage(Page):
             for year in view.period.years:
                 self.year_combo.addItem(format_fiscal_year(year), year)
             self.year_combo.setCurrentIndex(self.year_combo.findData(view.year))
-        self.budget_spin.setValue(view.external_budget)
+        budget = view.settings.external_budget
+        self.budget_spin.setValue(-1 if budget is None else budget)
         years = view.period.years if view.period else range(0)
         self.model.columns = matrix_columns(years)
         self.model.set_rows(view.matrix.rows if view.matrix else [])
@@ -263,8 +267,9 @@ class PlanningPage(Page):
         year, budget = self.view.year, self.budget_spin.value()
         if year is None:
             return
+        settings = replace(self.view.settings, external_budget=None if budget < 0 else budget)
         period = self.period_combo.currentText()
-        self.runner.submit(lambda db, _p: planning.generate_and_save(db, year, budget),
+        self.runner.submit(lambda db, _p: planning.generate_and_save(db, year, settings),
                            lambda _plan: self._reload(period, year, f"{format_fiscal_year(year)}の計画を作成しました。"),
                            label="計画を作成しています")
 
@@ -303,7 +308,7 @@ class PlanningPage(Page):
         plannable = self.view.year is not None and year >= self.view.year
         for action, kind in ((self.pin_internal_action, AuditKind.INTERNAL),
                              (self.pin_external_action, AuditKind.EXTERNAL)):
-            action.setText(f"{row.agency.name}を{format_fiscal_year(year)}に{kind.value}で固定")
+            action.setText(f"{row.agency.display_name}を{format_fiscal_year(year)}に{kind.value}で固定")
             action.setEnabled(plannable)
             menu.addAction(action)
         self.unpin_action.setEnabled(any(c.source is CellSource.PINNED for c in row.cells.values()))
@@ -319,7 +324,7 @@ class PlanningPage(Page):
         period = self.period_combo.currentText()
         self.runner.submit(lambda db, _p: planning.pin_agency(db, row.agency.code, year, kind),
                            lambda _r: self._reload(period, self.view.year,
-                                                   f"{row.agency.name}を{format_fiscal_year(year)}に{kind.value}で"
+                                                   f"{row.agency.display_name}を{format_fiscal_year(year)}に{kind.value}で"
                                                    "固定しました。「計画を作成」で他の機関を組み直します。"))
 
     def _unpin_current(self) -> None:
@@ -329,7 +334,7 @@ class PlanningPage(Page):
         row, year = target
         period = self.period_combo.currentText()
         self.runner.submit(lambda db, _p: planning.unpin_agency(db, row.agency.code, year),
-                           lambda _n: self._reload(period, self.view.year, f"{row.agency.name}の固定を解除しました。"))
+                           lambda _n: self._reload(period, self.view.year, f"{row.agency.display_name}の固定を解除しました。"))
 
     def save_plan_pdf(self) -> None:
         year = self.view.year
