@@ -174,3 +174,16 @@ def read_only_table(name: str) -> QTableView:
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     return table
+
+
+def on_selection_changed(table: QTableView, slot: Callable[[], object]) -> None:
+    """Call `slot` once the table's selection HAS changed. (currentRowChanged fires before the selection moves:
+    a slot reading selectedRows() there sees the previous row, one selection behind.)"""
+    table.selectionModel().selectionChanged.connect(lambda *_: slot())
+
+
+def selected_source_row(table: QTableView) -> Any | None:
+    """The row object behind the table's selected row (through its RowFilterProxy), or None."""
+    indexes = table.selectionModel().selectedRows()
+    proxy: RowFilterProxy = table.model()  # type: ignore[assignment]
+    return proxy.source_row(indexes[0]) if indexes else None

@@ -29,7 +29,7 @@ from ...services import audits, master_data, selfcheck_xlsx
 from ...storage.database import Database
 from ..audit_dialog import AuditDialog
 from ..audit_models import AuditColumn, audit_model
-from ..row_table import RowFilterProxy, read_only_table
+from ..row_table import RowFilterProxy, on_selection_changed, read_only_table, selected_source_row
 from ..session_view import SessionView
 from ..sheet_preview import open_sheet_preview
 from ..tasks import DbRunner
@@ -92,7 +92,7 @@ class AuditsPage(Page):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(AuditColumn.AUDITORS, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda _index: self.open_selected())
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+        on_selection_changed(self.table, self._selection_changed)
 
         self.new_button = self._button("新規作成… (Ctrl+N)", "new_audit_button", self.new_audit)
         self.baseline_button = self._button("前回から開始…", "baseline_button", self.start_from_selected)
@@ -179,8 +179,7 @@ class AuditsPage(Page):
         self._selection_changed()
 
     def selected_audit(self) -> Audit | None:
-        indexes = self.table.selectionModel().selectedRows()
-        return self.proxy.source_row(indexes[0]) if indexes else None
+        return selected_source_row(self.table)  # type: ignore[no-any-return]
 
     def select_audit(self, audit_id: int | None) -> None:
         for row in range(self.proxy.rowCount()):

@@ -26,7 +26,14 @@ from ...services import findings
 from ..audit_models import OVERDUE_COLOUR, FindingColumn, finding_model, wareki
 from ..finding_dialog import FindingDialog
 from ..followup_dialog import FollowupDialog
-from ..row_table import Column, RowFilterProxy, RowTableModel, read_only_table
+from ..row_table import (
+    Column,
+    RowFilterProxy,
+    RowTableModel,
+    on_selection_changed,
+    read_only_table,
+    selected_source_row,
+)
 from ..tasks import DbRunner
 from . import Page
 
@@ -114,7 +121,7 @@ class FindingsPage(Page):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(FindingColumn.TITLE, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda _index: self.edit_selected())
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+        on_selection_changed(self.table, self._selection_changed)
 
         self.detail = QPlainTextEdit()
         self.detail.setObjectName("finding_detail")
@@ -218,8 +225,7 @@ class FindingsPage(Page):
     # ------------------------------------------------------------ selection
 
     def selected_finding(self) -> Finding | None:
-        indexes = self.table.selectionModel().selectedRows()
-        return self.proxy.source_row(indexes[0]) if indexes else None
+        return selected_source_row(self.table)  # type: ignore[no-any-return]
 
     def select_finding(self, finding_id: int | None) -> None:
         for row in range(self.proxy.rowCount()):

@@ -27,7 +27,7 @@ from ...core.progress import Progress
 from ...core.wareki import format_fiscal_year, format_wareki, format_wareki_short
 from ...services import master_data
 from ...storage.database import Database
-from ..row_table import Column, RowFilterProxy, RowTableModel, read_only_table
+from ..row_table import Column, RowFilterProxy, RowTableModel, read_only_table, selected_source_row
 from ..tasks import DbRunner
 from . import Page
 from .master_dialogs import AgencyDialog, FormDialog, JimuDialog, OperatorDialog, TerminalDialog
@@ -140,8 +140,7 @@ class MasterTab(QWidget):
         self._update_count()
 
     def selected_row(self) -> Any | None:
-        indexes = self.table.selectionModel().selectedRows()
-        return self.proxy.source_row(indexes[0]) if indexes else None
+        return selected_source_row(self.table)
 
     def _edit_selected(self) -> None:
         row = self.selected_row()
