@@ -178,8 +178,9 @@ def read_only_table(name: str) -> QTableView:
 
 def on_selection_changed(table: QTableView, slot: Callable[[], object]) -> None:
     """Call `slot` once the table's selection HAS changed. (currentRowChanged fires before the selection moves:
-    a slot reading selectedRows() there sees the previous row, one selection behind.)"""
-    table.selectionModel().selectionChanged.connect(lambda *_: slot())
+    a slot reading selectedRows() there sees the previous row, one selection behind.) `slot` is a method of a
+    QObject so that the connection ends with its object (a lambda would be called during the page's teardown)."""
+    table.selectionModel().selectionChanged.connect(slot)
 
 
 def selected_source_row(table: QTableView) -> Any | None:
