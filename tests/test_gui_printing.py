@@ -29,14 +29,22 @@ def sheet(qapp, db: Database) -> bytes:
 
 
 def pixels(pdf: Path, page: int) -> np.ndarray:
-    """The page in grey at 150 dpi by poppler (independent of Qt's renderer), averaged down to 30 dpi so that
-    text drawn as vectors and as an image compare alike."""
+    """The page in grey at 150 dpi, drawn by poppler (independent of Qt's renderer)."""
     prefix = pdf.with_suffix("")
     subprocess.run(["pdftoppm", "-gray", "-r", "150", "-f", str(page), "-l", str(page), "-png", str(pdf),
                     str(prefix)], check=True)
     found = sorted(pdf.parent.glob(f"{prefix.name}-*{page}.png"))
-    image = Image.open(found[-1]).convert("L")
-    return np.asarray(image.resize((image.width // 5, image.height // 5), Image.Resampling.BOX), dtype=np.int16)
+    return np.asarray(Image.open(found[-1]).convert("L"), dtype=np.int16)
+
+
+def offsets(want: np.ndarray, got: np.ndarray) -> list[int]:
+    """For each 96-row strip with ink, how many rows `got` must move to match `want` best (±12 searched)."""
+    found, width = [], min(want.shape[1], got.shape[1]) - 40
+    for top in range(16, min(want.shape[0], got.shape[0]) - 112, 96):
+        strip = got[top:top + 64, 40:width]
+        if (strip < 200).sum() > 200:
+            found.append(min(range(-12, 13), key=lambda dy: np.abs(want[top + dy:top + dy + 64, 40:width] - strip).mean()))
+    return found
 
 
 def test_a_pdf_printer_gets_the_issued_file_byte_for_byte(sheet: bytes, tmp_path: Path) -> None:
@@ -56,12 +64,9 @@ def test_a_printer_page_is_rendered_in_bands_that_line_up_with_the_original(shee
     pages = printing.render_to_printer(sheet, printer, Progress())
     assert pages == printing.page_count(sheet) >= 2
     for page in (1, pages):
-        want, got = pixels(original, page), pixels(printed, page)
-        assert abs(want.shape[0] - got.shape[0]) <= 1 and abs(want.shape[1] - got.shape[1]) <= 1  # A4 rounding
-        rows, columns = min(want.shape[0], got.shape[0]), min(want.shape[1], got.shape[1])
-        want, got = want[:rows, :columns], got[:rows, :columns]
-        assert (want < 200).sum() > 300  # the page has ink
-        assert np.abs(want - got).mean() < 6, f"page {page} differs from the issued sheet"
+        shifts = offsets(pixels(original, page), pixels(printed, page))
+        assert len(shifts) >= 5  # the page has ink from top to bottom
+        assert all(abs(dy) <= 1 for dy in shifts), f"page {page}: bands drift from the issued sheet: {shifts}"
 
 
 def test_cancelling_after_the_first_page_stops_before_the_second(sheet: bytes, tmp_path: Path) -> None:

@@ -81,6 +81,7 @@ class SheetPreviewDialog(QDialog):
         layout.addWidget(self.status_label)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
+        self._pdf = b""
         self.show_pdf(pdf, issue)
 
     @property
@@ -88,12 +89,15 @@ class SheetPreviewDialog(QDialog):
         return self._pdf
 
     def show_pdf(self, pdf: bytes, issue: Issue) -> None:
-        self._pdf, self.issue = pdf, issue
-        self.document.close()
-        self._buffer.close()
-        self._buffer.setData(QByteArray(pdf))
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document.load(self._buffer)
+        """Show `pdf` (loaded again only when it differs: the view re-renders its pages on the GUI thread)."""
+        if pdf != self._pdf:
+            self._pdf = pdf
+            self.document.close()
+            self._buffer.close()
+            self._buffer.setData(QByteArray(pdf))
+            self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+            self.document.load(self._buffer)
+        self.issue = issue
         state = "発行済み(印刷・保存は再発行として記録されます)" if issue.reprint else "未発行(印刷・保存で発行されます)"
         self.status_label.setText(f"文書番号 {issue.doc_number}  {state}\nSHA-256 {issue.content_sha256}")
 
