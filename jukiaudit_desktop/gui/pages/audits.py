@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -23,9 +24,10 @@ from PySide6.QtWidgets import (
 
 from ...core.audit import ALLOWED_TRANSITIONS, Audit, AuditStatus, AuditType
 from ...core.master import Agency
+from ...core.planning import AuditKind
 from ...core.progress import Progress
-from ...core.wareki import format_fiscal_year
-from ...services import audits, master_data, selfcheck_xlsx
+from ...core.wareki import fiscal_year, format_fiscal_year
+from ...services import audits, master_data, planning, selfcheck_xlsx
 from ...storage.database import Database
 from ..audit_dialog import AuditDialog
 from ..audit_models import AuditColumn, audit_model
@@ -42,10 +44,12 @@ ALL = "すべて"
 class AuditsSnapshot:
     audits: list[Audit]
     agencies: list[Agency]
+    planned: list[tuple[str, AuditKind]]  # this 年度's planned audits not yet created
 
 
 def load_snapshot(db: Database, _progress: Progress) -> AuditsSnapshot:
-    return AuditsSnapshot(audits.list_audits(db), master_data.list_agencies(db))
+    return AuditsSnapshot(audits.list_audits(db), master_data.list_agencies(db),
+                          planning.planned_not_started(db, fiscal_year(date.today())))
 
 
 def _filter_combo(name: str, values: list[str]) -> QComboBox:
@@ -62,6 +66,7 @@ class AuditsPage(Page):
     def __init__(self, runner: DbRunner, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
         self.agencies: list[Agency] = []
+        self.planned: list[tuple[str, AuditKind]] = []
         self._reopen_after_unlock: int | None = None
         self.model = audit_model()
         self.proxy = RowFilterProxy(self.model)
@@ -164,7 +169,7 @@ class AuditsPage(Page):
 
     def _loaded(self, snapshot: AuditsSnapshot) -> None:
         selected = self.selected_audit()
-        self.agencies = snapshot.agencies
+        self.agencies, self.planned = snapshot.agencies, snapshot.planned
         self.model.set_rows(snapshot.audits)
         years = sorted({a.fiscal_year for a in snapshot.audits}, reverse=True)
         current = self.year_filter.currentText()
@@ -203,7 +208,7 @@ class AuditsPage(Page):
     # ------------------------------------------------------------ create, status
 
     def new_audit(self) -> None:
-        self._open_dialog(AuditDialog(self.runner, self.agencies, parent=self))
+        self._open_dialog(AuditDialog(self.runner, self.agencies, planned=self.planned, parent=self))
 
     def start_from_selected(self) -> None:
         audit = self.selected_audit()
@@ -224,6 +229,7 @@ class AuditsPage(Page):
     def _reloaded(self, snapshot: AuditsSnapshot, select_id: int | None) -> None:
         self._loaded(snapshot)
         self.select_audit(select_id)
+        self.table.setFocus()  # Enter opens the new audit at once
 
     def change_status(self) -> None:
         audit, status = self.selected_audit(), self.next_status.currentData()
