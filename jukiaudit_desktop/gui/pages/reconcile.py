@@ -485,7 +485,7 @@ class ReconcilePage(Page):
         self.audit_combo.setObjectName("audit_combo")
         self.audit_combo.setMinimumWidth(220)
         self.audit_combo.currentIndexChanged.connect(lambda *_: self._update_actions())
-        self.raise_button = QPushButton("指摘事項にする(&F)")
+        self.raise_button = QPushButton("指摘事項にする(&S)")
         self.raise_button.setObjectName("raise_button")
         self.raise_button.clicked.connect(self.raise_selected)
         self.action_label = QLabel()
