@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from .errors import InputError
 
@@ -40,6 +40,17 @@ def format_wareki(day: date) -> str:
     """令和7年10月3日 (元年 for the first year)."""
     era, year = era_of(day)
     return f"{era.name}{_year_text(year)}年{day.month}月{day.day}日"
+
+
+def format_wareki_moment(iso: str) -> str:
+    """2025-04-02T13:51:56 → 令和7年4月2日 13:51:56 (minutes only when the text has none); text that is not an
+    ISO time stamp comes back as it is."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso
+    clock = moment.strftime("%H:%M:%S" if len(iso) > 16 else "%H:%M")
+    return f"{format_wareki(moment.date())} {clock}"
 
 
 def format_wareki_short(day: date) -> str:
