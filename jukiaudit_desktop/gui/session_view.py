@@ -42,6 +42,7 @@ from ..services import audits, findings, settings
 from ..storage.audits_repo import EvidenceInfo
 from ..storage.database import Database
 from .audit_models import (
+    FindingColumn,
     ItemColumn,
     average_text,
     category_model,
@@ -51,7 +52,7 @@ from .audit_models import (
 )
 from .errors import show_error
 from .finding_dialog import FindingDialog
-from .row_table import RowFilterProxy, read_only_table
+from .row_table import RowFilterProxy, fit_columns, read_only_table, readable_columns
 from .session_detail import ItemDetailPanel
 from .tasks import DbRunner
 
@@ -216,7 +217,7 @@ class SessionView(QWidget):
         self.findings = finding_model(date.today())
         self.finding_table = read_only_table("session_finding_table")
         self.finding_table.setModel(self.findings)
-        self.finding_table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        readable_columns(self.finding_table, stretch=FindingColumn.TITLE)
         for hidden in (0, 1, 2):  # year, agency, audit type: the same for the whole session
             self.finding_table.setColumnHidden(hidden, True)
         self.raise_button = QPushButton("この項目で指摘を起票… (Ctrl+I)")
@@ -309,6 +310,7 @@ class SessionView(QWidget):
         self.items.set_rows(data.items)
         self.evidence.set_rows(data.evidence)
         self.findings.set_rows(data.findings)
+        fit_columns(self.finding_table)
         self._finding_items = {f.item_code for f in data.findings if f.item_code}
         self.advance_box.blockSignals(True)
         self.advance_box.setChecked(data.advance_after_score)
@@ -562,6 +564,7 @@ class SessionView(QWidget):
             self.detail.show_scores(row, with_previous=self._has_previous(),
                                     has_finding=row.item.code in self._finding_items)
         self.findings.set_rows([*self.findings.rows, finding])
+        fit_columns(self.finding_table)
         self.tabs.setTabText(1, f"指摘事項({len(self.findings.rows)})")
         self.tabs.setCurrentIndex(1)
         self.status.setText(f"指摘事項「{finding.title}」を起票しました。")

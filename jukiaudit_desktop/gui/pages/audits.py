@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -31,7 +30,14 @@ from ...services import audits, master_data, planning, selfcheck_xlsx
 from ...storage.database import Database
 from ..audit_dialog import AuditDialog
 from ..audit_models import AuditColumn, audit_model
-from ..row_table import RowFilterProxy, on_selection_changed, read_only_table, selected_source_row
+from ..row_table import (
+    RowFilterProxy,
+    fit_columns,
+    on_selection_changed,
+    read_only_table,
+    readable_columns,
+    selected_source_row,
+)
 from ..session_view import SessionView
 from ..sheet_preview import open_sheet_preview
 from ..tasks import DbRunner
@@ -93,9 +99,7 @@ class AuditsPage(Page):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(AuditColumn.FISCAL_YEAR, Qt.SortOrder.DescendingOrder)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(AuditColumn.AUDITORS, QHeaderView.ResizeMode.Stretch)
+        readable_columns(self.table, stretch=AuditColumn.AUDITORS)
         self.table.activated.connect(lambda _index: self.open_selected())
         on_selection_changed(self.table, self._selection_changed)
 
@@ -171,6 +175,7 @@ class AuditsPage(Page):
         selected = self.selected_audit()
         self.agencies, self.planned = snapshot.agencies, snapshot.planned
         self.model.set_rows(snapshot.audits)
+        fit_columns(self.table)
         years = sorted({a.fiscal_year for a in snapshot.audits}, reverse=True)
         current = self.year_filter.currentText()
         self.year_filter.blockSignals(True)

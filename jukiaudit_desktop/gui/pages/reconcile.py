@@ -55,7 +55,7 @@ from ..finding_dialog import FindingDialog
 from ..import_wizard import ImportWizard
 from ..oplog_model import OperationLogView
 from ..register_entry_dialog import RegisterEntryDialog
-from ..row_table import SORT_ROLE, Column, RowTableModel, read_only_table
+from ..row_table import SORT_ROLE, Column, RowTableModel, fit_columns, read_only_table, readable_columns
 from ..tasks import DbRunner
 from . import Page
 
@@ -127,10 +127,6 @@ class DiscrepancyColumn(IntEnum):
 
 HEADERS = ["No.", "状態", "種別", "日時", "端末", "操作者", "内容", "出典(ファイル:行)", "説明"]
 # Each column is as wide as this text in the table's font; the last column (説明) takes the room left.
-WIDTH_SAMPLES = ["No.000", "説明済み", "時間外・休日の操作", "R7.12.28 23:59", "T000", "K000000", "記帳 10 件、操作ログ 5 件",
-                 "oplog….csv:3187"]
-
-
 def _display(row: DiscrepancyView, column: DiscrepancyColumn) -> str:
     if column is DiscrepancyColumn.NUMBER:
         return str(row.ordinal)
@@ -420,9 +416,7 @@ class ReconcilePage(Page):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(DiscrepancyColumn.NUMBER, Qt.SortOrder.AscendingOrder)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, sample in enumerate(WIDTH_SAMPLES):
-            self.table.setColumnWidth(column, self.table.fontMetrics().horizontalAdvance(sample) + 16)
+        readable_columns(self.table)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
 
         self.filter_edit = QLineEdit()
@@ -650,6 +644,7 @@ class ReconcilePage(Page):
         self._show_counts()
         self._apply_filter()
         self.model.set_rows(view.discrepancies)
+        fit_columns(self.table)
         self.audit_combo.clear()
         self.audit_combo.addItem("監査を選択してください", None)
         for audit in view.audits:
@@ -727,6 +722,7 @@ class ReconcilePage(Page):
         chosen = self.selected()
         self._update_actions()
         if chosen is None:
+            self.explanation_edit.clear()  # not the previous agency's or row's reason
             self._show_side_by_side(SideBySide([], []))
             return
         self.explanation_edit.setText(chosen.explanation or "")
