@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from enum import IntEnum
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -51,6 +52,7 @@ from ...storage.database import Database
 from ...storage.reconcile_repo import Period, RunInfo
 from ..date_edit import DateEdit
 from ..errors import show_error
+from ..file_drop import FileDrop
 from ..finding_dialog import FindingDialog
 from ..import_wizard import ImportWizard
 from ..oplog_model import OperationLogView
@@ -298,7 +300,8 @@ class ReconcilePage(Page):
         self.import_button = QPushButton("取り込み(&I)…")
         self.import_button.setObjectName("import_button")
         self.import_button.setToolTip("操作ログ・業務端末使用管理簿のファイル(CSV / xlsx)を取り込みます")
-        self.import_button.clicked.connect(self.open_import_wizard)
+        self.import_button.clicked.connect(lambda: self.open_import_wizard())
+        FileDrop(self, self.open_import_wizard)  # files dropped on the page open the import dialog with them
         self.import_wizard: ImportWizard | None = None
         self.entry_button = QPushButton("記帳を手入力(&T)…")
         self.entry_button.setObjectName("entry_button")
@@ -512,13 +515,16 @@ class ReconcilePage(Page):
     def _data_changed(self, what: str) -> None:
         self.run_label.setText(f"{what}。「突合を実行」で新しいデータを突合してください。")
 
-    def open_import_wizard(self) -> None:
+    def open_import_wizard(self, files: list[Path] | None = None) -> None:
+        """The import dialog for the chosen agency (with `files` listed: dropped onto the page)."""
         agency = self.current_agency()
         if agency is None:
             return
         self.import_wizard = ImportWizard(self.runner, agency.code, self)
         self.import_wizard.imported.connect(lambda _summary: self._data_changed("取り込みました"))
         self.import_wizard.show()
+        if files:
+            self.import_wizard.add_files(list(files))
 
     def open_entry_dialog(self) -> None:
         agency = self.current_agency()
