@@ -22,8 +22,18 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QHelpEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QToolTip
+from PySide6.QtGui import QBrush, QColor, QHelpEvent, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QProxyStyle,
+    QStyle,
+    QStyleOption,
+    QStyleOptionHeader,
+    QTableView,
+    QToolTip,
+    QWidget,
+)
 
 RowT = TypeVar("RowT")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -228,11 +238,28 @@ class ElidedTextTips(QObject):
         return text if text and self.view.fontMetrics().horizontalAdvance(text) > room else None
 
 
+class SortArrowStyle(QProxyStyle):
+    """Header arrows that point the way the values go: ▲ ascending, ▼ descending. (Qt hands the style SortDown
+    for an ascending column, which most styles draw as ▲'s opposite of what a Japanese spreadsheet shows.)"""
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,  # noqa: N802 (Qt's name)
+                      painter: QPainter, widget: QWidget | None = None) -> None:
+        if element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow and isinstance(option, QStyleOptionHeader):
+            swapped = QStyleOptionHeader(option)
+            up, down = QStyleOptionHeader.SortIndicator.SortUp, QStyleOptionHeader.SortIndicator.SortDown
+            swapped.sortIndicator = down if option.sortIndicator == up else up
+            option = swapped
+        super().drawPrimitive(element, option, painter, widget)
+
+
 def readable_columns(table: QTableView, stretch: int | None = None) -> None:
     """Make `table`'s columns readable: sized to their content (call fit_columns after rows arrive), column
     `stretch` (default: the last) taking the room left, elided text shown whole as a tooltip, widths the user
     drags remembered (per table objectName) for the next time."""
     header = table.horizontalHeader()
+    arrows = SortArrowStyle()
+    arrows.setParent(header)  # the widget does not own its style; this keeps it alive as long as the header
+    header.setStyle(arrows)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     if stretch is None:
         header.setStretchLastSection(True)

@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QHeaderView, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from ...core.errors import JukiAuditError
 from ...core.wareki import format_wareki
@@ -16,8 +16,10 @@ from ...storage import trail
 from ...storage.database import Database
 from ..errors import show_error
 from ..generated.ui_settings_page import Ui_settings_page
-from ..row_table import Column, RowFilterProxy, RowTableModel
+from ..row_table import Column, RowFilterProxy, RowTableModel, fit_columns, readable_columns
 from ..tasks import DatabaseClosedError, DbRunner
+from ..trail_filters import TrailFilters
+from ..trail_words import action_label, describe
 from . import Page
 
 TRAIL_ROWS = 5000
@@ -31,8 +33,8 @@ def _when(entry: trail.TrailEntry) -> str:
 TRAIL_COLUMNS: list[Column[trail.TrailEntry]] = [
     Column("番号", lambda e: str(e.seq), lambda e: e.seq, align_right=True),
     Column("日時", _when, lambda e: e.at),
-    Column("操作", lambda e: e.action),
-    Column("内容", lambda e: e.detail, tooltip=True),
+    Column("操作", lambda e: action_label(e.action), lambda e: e.action),
+    Column("内容", lambda e: describe(e.action, e.detail), tooltip=True),
 ]
 
 
@@ -67,10 +69,12 @@ class SettingsPage(Page):
         self.trail_model: RowTableModel[trail.TrailEntry] = RowTableModel(TRAIL_COLUMNS)
         self.trail_proxy = RowFilterProxy(self.trail_model)
         self.ui.trail_filter.textChanged.connect(self.trail_proxy.set_text)
+        self.trail_filters = TrailFilters(self.trail_proxy)
+        self.ui.trail_layout.insertLayout(1, self.trail_filters.row)
         table = self.ui.trail_table
         table.setModel(self.trail_proxy)
-        table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        readable_columns(table)
+        table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first, shown ▼ (row_table's arrow style)
         self.ui.trail_note.setText(f"新しい順に最大 {TRAIL_ROWS} 件。各記録は前の記録と HMAC で連鎖しています。")
 
     # --- loading and clearing -------------------------------------------------------------------
@@ -83,6 +87,8 @@ class SettingsPage(Page):
         self.minutes.setValue(minutes)
         self.rekey_button.setText("パスフレーズを変更…" if self.passphrase_mode else "鍵を更新(キーリング)…")
         self.trail_model.set_rows(entries)
+        self.trail_filters.set_actions(sorted({e.action for e in entries}, key=action_label))
+        fit_columns(self.ui.trail_table)
 
     def clear(self) -> None:
         self.trail_model.set_rows([])
