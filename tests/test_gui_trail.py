@@ -60,3 +60,9 @@ def test_the_trail_tab_lists_words_newest_first_and_filters(qtbot, db_path: Path
     filters.since.edit.setText(f"{date.today():%Y/%m/%d}")
     assert proxy.rowCount() == 2
     runner.close()
+
+
+def test_import_details_name_the_files_and_rows() -> None:
+    detail = {"agency_id": 42, "files": [{"name": "oplog.csv", "rows": 3187}], "profile": "既定"}
+    assert describe("import.oplog", json.dumps(detail)) == \
+        "操作ログを取り込み(機関 ID 42、ファイル oplog.csv(3,187 行)、プロファイル 既定)"

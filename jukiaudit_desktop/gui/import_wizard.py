@@ -110,7 +110,7 @@ class ImportWizard(QDialog):
         profile_row = QHBoxLayout()
         profile_row.addWidget(self.profile_box, 1)
         profile_row.addWidget(open_profile)
-        top.addRow("プロファイル(&P)", profile_row)
+        top.addRow(QLabel("プロファイル(&P)", buddy=self.profile_box), profile_row)  # a row of widgets: no buddy by itself
         file_buttons = QVBoxLayout()
         file_buttons.addWidget(add_files)
         file_buttons.addWidget(remove_file)
@@ -118,7 +118,7 @@ class ImportWizard(QDialog):
         file_row = QHBoxLayout()
         file_row.addWidget(self.files, 1)
         file_row.addLayout(file_buttons)
-        top.addRow("ファイル(&F)", file_row)
+        top.addRow(QLabel("ファイル(&F)", buddy=self.files), file_row)
 
         self.source_label = QLabel("ファイルを追加すると、文字コードと先頭の行が表示されます。")
         self.source_label.setObjectName("source_label")

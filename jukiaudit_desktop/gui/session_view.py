@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -115,6 +116,8 @@ class SessionView(QWidget):
         self.title = QLabel()
         self.title.setObjectName("session_title")
         self.title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        # a long agency name gives way to the counts beside it (the whole title is in the tooltip)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.progress_label = QLabel()
         self.progress_label.setObjectName("progress_label")
         self.progress_bar = QProgressBar()
@@ -307,6 +310,7 @@ class SessionView(QWidget):
         when = format_wareki(audit.start_date) if audit.start_date else "日程未定"
         self.title.setText(f"{format_fiscal_year(audit.fiscal_year)} {audit.audit_type.value} "
                            f"{audit.agency_name}({when}・{audit.status.value})")
+        self.title.setToolTip(self.title.text())
         self.items.set_rows(data.items)
         self.evidence.set_rows(data.evidence)
         self.findings.set_rows(data.findings)

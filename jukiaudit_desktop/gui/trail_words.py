@@ -35,7 +35,8 @@ KEYS = {
     "discrepancy_id": "差異 ID", "kind": "種別", "file": "ファイル", "rows": "行", "doc_number": "文書番号",
     "code": "コード", "name": "名称", "period": "期", "operations": "操作", "register_entries": "記帳",
     "profile": "プロファイル", "mode": "方式", "value": "値", "audit_type": "種別", "status": "状況",
-    "score": "点数", "first_year": "初年度", "last_year": "最終年度",
+    "score": "点数", "first_year": "初年度", "last_year": "最終年度", "files": "ファイル", "steps": "内容",
+    "self_checks": "自己点検", "internal": "内部監査", "external": "外部監査", "stated_totals": "年度",
 }
 HIDDEN = {"sha256", "trail_head", "run_id", "template_id", "evidence_id", "followup_id", "id"}  # long or internal
 
@@ -50,7 +51,8 @@ def _value(key: str, value: Any) -> str:
     if isinstance(value, int) and not key.endswith("id"):
         return f"{value:,}"
     if isinstance(value, list):
-        return "・".join(str(v) for v in value)
+        return "・".join(f"{v['name']}({v['rows']:,} 行)" if isinstance(v, dict) and {"name", "rows"} <= v.keys()
+                        else str(v) for v in value)
     return str(value)
 
 

@@ -74,6 +74,7 @@ class SettingsPage(Page):
         table = self.ui.trail_table
         table.setModel(self.trail_proxy)
         readable_columns(table)
+        table.setWordWrap(False)  # one line per entry; the whole text is in the tooltip
         table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first, shown ▼ (row_table's arrow style)
         self.ui.trail_note.setText(f"新しい順に最大 {TRAIL_ROWS} 件。各記録は前の記録と HMAC で連鎖しています。")
 
