@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from audit_gui_helpers import in_db, message_boxes, settle, start_runner, wait_dialog  # noqa: F401 (autouse)
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 from support.gui import click_row
 
 from jukiaudit_desktop.core.audit import AuditType
@@ -153,3 +153,25 @@ def test_new_audit_offers_the_planned_agencies_first_and_enter_opens_it(qtbot, d
     qtbot.keyClick(page.table, Qt.Key.Key_Return)  # no click needed: Enter opens the audit just created
     qtbot.waitUntil(lambda: page.session.audit is not None and page.session.audit.agency_code == "Z99", timeout=5000)
     runner.close()
+
+
+def test_the_due_date_default_is_a_setting(qtbot, runner) -> None:
+    from jukiaudit_desktop.core.months import add_months
+    from jukiaudit_desktop.gui.pages.settings import SettingsPage
+
+    page = SettingsPage(runner)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    settle(qtbot, runner)
+    box = page.due_months
+    assert box.months.value() == 2
+    box.months.setValue(3)
+    qtbot.mouseClick(box.findChild(QPushButton, "save_due_months"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "保存しました" in box.outcome.text(), timeout=5000)
+    assert in_db(qtbot, runner, settings.report_due_months) == 3
+    audit_id = in_db(qtbot, runner, lambda db: audits.list_audits(db)[0].id)
+    dialog = FindingDialog(runner, audit_id, today=date(2025, 11, 30))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.due_edit.edit.text() != "", timeout=5000)
+    assert dialog.due_edit.date() == add_months(date(2025, 11, 30), 3) == date(2026, 2, 28)

@@ -20,6 +20,7 @@ from ..row_table import Column, RowFilterProxy, RowTableModel, fit_columns, read
 from ..tasks import DatabaseClosedError, DbRunner
 from ..trail_filters import TrailFilters
 from ..trail_words import action_label, describe
+from ..workbench_settings import DueMonthsBox
 from . import Page
 
 TRAIL_ROWS = 5000
@@ -64,6 +65,8 @@ class SettingsPage(Page):
         self.rekey_button.clicked.connect(self._ask_rekey)
         self.verify_button.clicked.connect(self.verify)
         self._set_up_trail()
+        self.due_months = DueMonthsBox(runner)
+        ui.general_layout.insertWidget(ui.general_layout.count() - 1, self.due_months)  # above the stretch
 
     def _set_up_trail(self) -> None:
         self.trail_model: RowTableModel[trail.TrailEntry] = RowTableModel(TRAIL_COLUMNS)
@@ -82,6 +85,7 @@ class SettingsPage(Page):
 
     def refresh(self) -> None:
         self.runner.submit(lambda db, _p: _load(db), self._show)
+        self.due_months.refresh()
 
     def _show(self, loaded: tuple[int, bool, list[trail.TrailEntry]]) -> None:
         minutes, self.passphrase_mode, entries = loaded
