@@ -25,6 +25,7 @@ from .pages.master import MasterPage
 from .pages.planning import PlanningPage
 from .pages.reconcile import ReconcilePage
 from .pages.settings import SettingsPage
+from .search_navigation import install_search
 from .tasks import DbRunner
 
 PAGE_CLASSES: list[type[Page]] = [PlanningPage, AuditsPage, ReconcilePage, FindingsPage, MasterPage, SettingsPage]
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
             action.triggered.connect(lambda _checked=False, r=row: self.navigation.setCurrentRow(r))
             self.addAction(action)
+        self.search_action = install_search(self)
 
     def page(self, page_class: type[Page]) -> Page:
         return next(p for p in self.page_widgets if isinstance(p, page_class))

@@ -10,7 +10,6 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -117,10 +116,7 @@ class MasterTab(QWidget):
         self._on_edit = on_edit
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("絞り込み(Ctrl+F):"))
-        find = QShortcut(QKeySequence.StandardKey.Find, self)
-        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.activated.connect(self.filter_edit.setFocus)
+        top.addWidget(QLabel("絞り込み(&L):", buddy=self.filter_edit))  # Ctrl+F is the search of the whole app
         top.addWidget(self.filter_edit, 1)
         top.addWidget(self.count_label)
         buttons = QHBoxLayout()

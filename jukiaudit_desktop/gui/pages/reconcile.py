@@ -594,6 +594,12 @@ class ReconcilePage(Page):
             self._reopen_log = False
             self.open_log_view()
 
+    def show_discrepancy(self, agency_code: str, discrepancy_id: int) -> None:
+        """Show `agency_code`'s latest run with the discrepancy selected (a search result)."""
+        self._chosen_code, self._reselect_id = agency_code, discrepancy_id
+        if self.isVisible():
+            self.refresh()
+
     def current_agency_code(self) -> str | None:
         code = self.agency_combo.currentData()
         return None if code is None else str(code)
