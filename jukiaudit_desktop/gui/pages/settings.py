@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from ...core.errors import JukiAuditError
-from ...core.wareki import format_wareki
+from ...core.wareki import format_wareki_moment
 from ...security import integrity, keys
 from ...services import backup, settings
 from ...storage import trail
@@ -26,14 +26,9 @@ from . import Page
 TRAIL_ROWS = 5000
 
 
-def _when(entry: trail.TrailEntry) -> str:
-    at = datetime.fromisoformat(entry.at)
-    return f"{format_wareki(at.date())} {at:%H:%M:%S}"
-
-
 TRAIL_COLUMNS: list[Column[trail.TrailEntry]] = [
     Column("番号", lambda e: str(e.seq), lambda e: e.seq, align_right=True),
-    Column("日時", _when, lambda e: e.at),
+    Column("日時", lambda e: format_wareki_moment(e.at), lambda e: e.at),
     Column("操作", lambda e: action_label(e.action), lambda e: e.action),
     Column("内容", lambda e: describe(e.action, e.detail), tooltip=True),
 ]
