@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME, __version__
+from .home_navigation import install_home
 from .pages import Page
 from .pages.audits import AuditsPage
 from .pages.findings import FindingsPage
+from .pages.home import HomePage
 from .pages.master import MasterPage
 from .pages.planning import PlanningPage
 from .pages.reconcile import ReconcilePage
@@ -28,7 +30,7 @@ from .pages.settings import SettingsPage
 from .search_navigation import install_search
 from .tasks import DbRunner
 
-PAGE_CLASSES: list[type[Page]] = [PlanningPage, AuditsPage, ReconcilePage, FindingsPage, MasterPage, SettingsPage]
+PAGE_CLASSES: list[type[Page]] = [HomePage, PlanningPage, AuditsPage, ReconcilePage, FindingsPage, MasterPage, SettingsPage]
 
 
 class MainWindow(QMainWindow):
@@ -61,6 +63,7 @@ class MainWindow(QMainWindow):
         self.database_label.setObjectName("database_label")
         self.statusBar().addPermanentWidget(self.database_label)
         self._build_menus()
+        install_home(self)
         self.navigation.setCurrentRow(0)
 
     def _build_menus(self) -> None:

@@ -44,23 +44,23 @@ def show_hit(window: MainWindow, hit: Hit) -> None:
         assert isinstance(master, MasterPage)
         master.tabs.setCurrentWidget(master.agency_tab)
         master.agency_tab.filter_edit.setText(str(hit.key))
-        _go(window, master)
+        go_to(window, master)
     elif hit.kind == AUDIT:
         audits = window.page(AuditsPage)
         assert isinstance(audits, AuditsPage)
-        _go(window, audits)
+        go_to(window, audits)
         window.runner.submit(lambda _db, _p: None, lambda _r: audits.select_audit(int(hit.key)))
     elif hit.kind == FINDING:
         findings = window.page(FindingsPage)
         assert isinstance(findings, FindingsPage)
-        _go(window, findings)
+        go_to(window, findings)
         window.runner.submit(lambda _db, _p: None, lambda _r: findings.select_finding(int(hit.key)))
     elif hit.kind == DISCREPANCY:
         reconcile = window.page(ReconcilePage)
         assert isinstance(reconcile, ReconcilePage)
         reconcile.show_discrepancy(hit.agency_code, int(hit.key))
-        _go(window, reconcile)
+        go_to(window, reconcile)
 
 
-def _go(window: MainWindow, page: object) -> None:
+def go_to(window: MainWindow, page: object) -> None:
     window.navigation.setCurrentRow(window.page_widgets.index(page))  # type: ignore[arg-type]

@@ -594,8 +594,9 @@ class ReconcilePage(Page):
             self._reopen_log = False
             self.open_log_view()
 
-    def show_discrepancy(self, agency_code: str, discrepancy_id: int) -> None:
-        """Show `agency_code`'s latest run with the discrepancy selected (a search result)."""
+    def show_discrepancy(self, agency_code: str, discrepancy_id: int | None) -> None:
+        """Show `agency_code`'s latest run with the discrepancy selected (a search result); None: the agency
+        alone (from ホーム)."""
         self._chosen_code, self._reselect_id = agency_code, discrepancy_id
         if self.isVisible():
             self.refresh()
