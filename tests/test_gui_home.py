@@ -158,3 +158,11 @@ def test_navigation_counts_follow_the_data(qtbot, window) -> None:
     in_db(qtbot, window.runner, lambda db: reconciliation.run_reconciliation(db, "C09", ReconcileSettings()))
     window.navigation.setCurrentRow(5)
     qtbot.waitUntil(lambda: window.navigation.item(3).text() == "ログ突合", timeout=10000)
+
+
+def test_a_year_without_plan_or_audits_says_so(qtbot, window) -> None:
+    home_of(window).today = date(2027, 5, 1)  # 令和9年度: nothing planned, nothing done
+    page = reload(qtbot, window)
+    assert page.audit_table.isHidden() and page.audits.rowCount() == 0
+    assert page.no_plan_label.isVisible() and page.no_plan_label.text().startswith("令和9年度の監査は計画も実施もまだ")
+    assert rows_of(page.finding_table)[0][1] == "456 日超過"  # R8.1.30 → R9.5.1

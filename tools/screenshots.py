@@ -1,4 +1,4 @@
-"""Screenshots of every page at a laptop's and a desktop's size, on a fresh database with the demo data
+"""Screenshots of every page (ホーム first, as the app opens) at a laptop's and a desktop's size, on a fresh database with the demo data
 (offscreen Qt; nothing is written outside OUT and a temporary folder).
 
     python tools/screenshots.py OUT [--sizes 1366x768 1920x1080]

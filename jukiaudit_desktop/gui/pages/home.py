@@ -92,22 +92,27 @@ class HomePage(Page):
         self.audits: RowTableModel[PlannedAudit] = RowTableModel(AUDIT_COLUMNS, foreground=_not_started_grey)
         self.findings: RowTableModel[DueFinding] = RowTableModel(FINDING_COLUMNS, foreground=_overdue_red)
         self.agencies: RowTableModel[UnreconciledAgency] = RowTableModel(AGENCY_COLUMNS)
-        self.audit_table = self._table("home_audits", self.audits, 0)
+        self.audit_table = self._table("home_audits", self.audits, len(AUDIT_COLUMNS) - 1)
         self.finding_table = self._table("home_findings", self.findings, FINDING_TITLE)
         self.agency_table = self._table("home_agencies", self.agencies, 0)
         self.audit_table.activated.connect(self._audit_activated)
         self.finding_table.activated.connect(self._finding_activated)
         self.agency_table.activated.connect(self._agency_activated)
+        self.no_plan_label = QLabel()
+        self.no_plan_label.setObjectName("no_plan_label")
+        self.no_plan_label.setWordWrap(True)
         self.audit_box = self._box("今年度の監査", self.audit_table)
+        self.audit_box.layout().addWidget(self.no_plan_label)
         self.finding_box = self._box(f"改善報告期限が {home.DUE_SOON_DAYS} 日以内・超過の指摘事項", self.finding_table)
         self.agency_box = self._box("未突合のログがある機関", self.agency_table)
 
-        grid = QGridLayout()
+        self.grid = grid = QGridLayout()
         grid.addWidget(self.audit_box, 0, 0, 1, 2)
         grid.addWidget(self.finding_box, 1, 0)
         grid.addWidget(self.agency_box, 1, 1)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.backup_label)
@@ -156,6 +161,7 @@ class HomePage(Page):
             model.set_rows([])
         self.heading.clear()
         self.backup_label.clear()
+        self.no_plan_label.clear()
 
     def _loaded(self, summary: Home) -> None:
         self.summary = summary
@@ -164,6 +170,11 @@ class HomePage(Page):
         stale = summary.last_backup is None or (summary.backup_age_days or 0) > BACKUP_WARN_DAYS
         self.backup_label.setStyleSheet(f"color: {OVERDUE_COLOUR.name()}" if stale else "")
         self.audits.set_rows(summary.audits)
+        self.no_plan_label.setText("" if summary.audits else f"{format_fiscal_year(summary.fiscal_year)}の監査は計画も実施もまだありません。"
+                                   "「監査計画」のページで計画を作成してください。")
+        self.no_plan_label.setVisible(not summary.audits)
+        self.audit_table.setVisible(bool(summary.audits))  # an empty table would only take the others' room
+        self.grid.setRowStretch(0, 1 if summary.audits else 0)
         self.findings.set_rows(summary.due_findings)
         self.agencies.set_rows(summary.unreconciled)
         self.audit_box.setTitle(f"今年度の監査({len(summary.audits)} 件、未着手 {summary.not_started_count} 件)")
