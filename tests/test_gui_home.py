@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from audit_gui_helpers import in_db, start_runner
 from PySide6.QtCore import Qt
-from support.gui import click_row
+from support.gui import click_row, double_click_row
 
 from jukiaudit_desktop.core.planning import AuditKind
 from jukiaudit_desktop.gui.audit_models import OVERDUE_COLOUR
@@ -109,9 +109,7 @@ def test_home_opens_first_and_lists_what_the_service_finds(qtbot, window, tmp_pa
 def test_double_click_opens_the_finding_the_audit_and_the_agency(qtbot, window) -> None:
     page = home_of(window)
     title = cells(page.finding_table, 1)[3]
-    click_row(qtbot, page.finding_table, 1)
-    qtbot.mouseDClick(page.finding_table.viewport(), Qt.MouseButton.LeftButton,
-                      pos=page.finding_table.visualRect(page.finding_table.model().index(1, 0)).center())
+    double_click_row(qtbot, page.finding_table, 1)
     findings_page = window.page(FindingsPage)
     assert isinstance(findings_page, FindingsPage)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is findings_page, timeout=5000)
@@ -132,9 +130,7 @@ def test_double_click_opens_the_finding_the_audit_and_the_agency(qtbot, window) 
     assert chosen.status.value == "改善確認中"
 
     window.navigation.setCurrentRow(0)
-    click_row(qtbot, page.agency_table, 0)
-    qtbot.mouseDClick(page.agency_table.viewport(), Qt.MouseButton.LeftButton,
-                      pos=page.agency_table.visualRect(page.agency_table.model().index(0, 0)).center())
+    double_click_row(qtbot, page.agency_table, 0)
     reconcile = window.page(ReconcilePage)
     assert isinstance(reconcile, ReconcilePage)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is reconcile, timeout=5000)

@@ -23,3 +23,10 @@ def key_to_row(qtbot: Any, view: QAbstractItemView, key: Qt.Key) -> None:
     """Press `key` (↑/↓/Home/End…) on the view, as a user moving through the rows."""
     view.setFocus()
     qtbot.keyClick(view, key)
+
+
+def double_click_row(qtbot: Any, view: QAbstractItemView, row: int, column: int = 0) -> None:
+    """Double-click the cell (row, column) of `view`, as a user opening what the row shows."""
+    click_row(qtbot, view, row, column)
+    rect = view.visualRect(view.model().index(row, column))
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
