@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from enum import IntEnum
 from pathlib import Path
@@ -44,13 +44,14 @@ from ...core.progress import Progress
 from ...core.wareki import format_fiscal_year, format_wareki, format_wareki_short
 from ...reconcile.model import Kind
 from ...reconcile.settings import ReconcileSettings
-from ...services import audits, master_data, reconciliation
+from ...services import audits, day_timeline, master_data, reconciliation
 from ...services.findings import DISCREPANCY_TITLES
 from ...services.reconciliation import STATUS_LABELS, DiscrepancyView, SideBySide
 from ...storage import imports_repo
 from ...storage.database import Database
 from ...storage.reconcile_repo import Period, RunInfo
 from ..date_edit import DateEdit
+from ..day_timeline import DayTimeline
 from ..errors import show_error
 from ..file_drop import FileDrop
 from ..finding_dialog import FindingDialog
@@ -345,7 +346,8 @@ class ReconcilePage(Page):
             height = self.panes.height()
             self.panes.setSizes([height * 2 // 5, height - height * 2 // 5])
             detail = self.sides.height()
-            self.sides.setSizes([detail * 3 // 10, detail - detail * 3 // 10])
+            day = max(self.timeline.minimumHeight() + 40, detail * 2 // 5)  # the day's picture and its title
+            self.sides.setSizes([(detail - day) * 2 // 5, detail - day - (detail - day) * 2 // 5, day])
 
     # ----- building -----
 
@@ -460,7 +462,10 @@ class ReconcilePage(Page):
         self.register_table.setModel(self.register_model)
         # One above the other, each the page's full width: every column readable, times aligned for comparing.
         self.sides = sides = QSplitter(Qt.Orientation.Vertical)
-        for title, table in (("業務端末使用管理簿", self.register_table), ("操作ログ", self.operation_table)):
+        self.timeline = DayTimeline()
+        self.timeline.discrepancy_clicked.connect(self.select_discrepancy)
+        for title, table in (("業務端末使用管理簿", self.register_table), ("操作ログ", self.operation_table),
+                             ("端末の一日(管理簿の記帳・許容時間・操作・差異)", self.timeline)):
             box = QGroupBox(title)
             box_layout = QVBoxLayout(box)
             box_layout.setContentsMargins(4, 4, 4, 4)
@@ -670,11 +675,14 @@ class ReconcilePage(Page):
     def _select_again(self) -> bool:
         """Select the discrepancy that was selected when the page was cleared, if it is still shown."""
         wanted, self._reselect_id = self._reselect_id, None
-        if wanted is None:
-            return False
+        return wanted is not None and self.select_discrepancy(wanted)
+
+    def select_discrepancy(self, discrepancy_id: int) -> bool:
+        """Select the discrepancy's row (a mark clicked on the day's picture); False when it is not shown."""
         for row in range(self.proxy.rowCount()):
-            if self.proxy.row_at(self.proxy.index(row, 0)).id == wanted:
+            if self.proxy.row_at(self.proxy.index(row, 0)).id == discrepancy_id:
                 self.table.setCurrentIndex(self.proxy.index(row, 0))
+                self.table.scrollTo(self.proxy.index(row, 0))
                 return True
         return False
 
@@ -737,10 +745,24 @@ class ReconcilePage(Page):
         if chosen is None:
             self.explanation_edit.clear()  # not the previous agency's or row's reason
             self._show_side_by_side(SideBySide([], []))
+            self.timeline.clear_day()
             return
         self.explanation_edit.setText(chosen.explanation or "")
         self.runner.submit(lambda db, _progress: reconciliation.side_by_side(db, chosen.id),
                            self._current(self._show_side_by_side))
+        self._load_day(chosen)
+
+    def _load_day(self, chosen: DiscrepancyView) -> None:
+        """The picture of the chosen discrepancy's terminal and day (kept when it is the day already shown)."""
+        shown = self.timeline.picture
+        if shown is not None and shown.terminal == chosen.terminal and shown.day.isoformat() == chosen.at[:10]:
+            self.timeline.show_day(replace(shown, selected_id=chosen.id))
+            return
+        code, views, run = self.view.agency_code, self.view.discrepancies, self.view.run
+        assert run is not None  # a discrepancy is chosen: it belongs to the run shown
+        tolerance = int(run.settings.get("tolerance_minutes", ReconcileSettings().tolerance_minutes))
+        self.runner.submit(lambda db, _progress: day_timeline.load_day(db, code, chosen, views, tolerance),
+                           self._current(self.timeline.show_day))
 
     def _show_side_by_side(self, rows: SideBySide) -> None:
         self.operation_model.set_rows(rows.operations)
