@@ -52,6 +52,7 @@ def test_the_day_of_the_chosen_discrepancy_and_both_ways(qtbot, page: ReconcileP
     assert len(on_day) >= 2
     first = rows.index(on_day[0])
     click_row(qtbot, page.table, first)
+    page.register_tabs.setCurrentWidget(page.timeline)  # the day's tab, beside the register entries
     qtbot.waitUntil(lambda: page.timeline.picture is not None and not page.runner.busy, timeout=10000)
     picture = page.timeline.picture
     assert (picture.terminal, picture.day.isoformat(), picture.tolerance_minutes) == (terminal, day, 7)

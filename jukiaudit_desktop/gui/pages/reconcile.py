@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QTableView,
+    QTabWidget,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -346,8 +347,7 @@ class ReconcilePage(Page):
             height = self.panes.height()
             self.panes.setSizes([height * 2 // 5, height - height * 2 // 5])
             detail = self.sides.height()
-            day = max(self.timeline.minimumHeight() + 40, detail * 2 // 5)  # the day's picture and its title
-            self.sides.setSizes([(detail - day) * 2 // 5, detail - day - (detail - day) * 2 // 5, day])
+            self.sides.setSizes([detail * 3 // 10, detail - detail * 3 // 10])
 
     # ----- building -----
 
@@ -462,15 +462,20 @@ class ReconcilePage(Page):
         self.register_table.setModel(self.register_model)
         # One above the other, each the page's full width: every column readable, times aligned for comparing.
         self.sides = sides = QSplitter(Qt.Orientation.Vertical)
+        # The register entries share their place with the picture of the terminal's day (no room for a third pane
+        # at 1280×800); the operations stay in view below.
         self.timeline = DayTimeline()
         self.timeline.discrepancy_clicked.connect(self.select_discrepancy)
-        for title, table in (("業務端末使用管理簿", self.register_table), ("操作ログ", self.operation_table),
-                             ("端末の一日(管理簿の記帳・許容時間・操作・差異)", self.timeline)):
-            box = QGroupBox(title)
-            box_layout = QVBoxLayout(box)
-            box_layout.setContentsMargins(4, 4, 4, 4)
-            box_layout.addWidget(table)
-            sides.addWidget(box)
+        self.register_tabs = QTabWidget()
+        self.register_tabs.setObjectName("register_tabs")
+        self.register_tabs.addTab(self.register_table, "業務端末使用管理簿")
+        self.register_tabs.addTab(self.timeline, "端末の一日(記帳・許容時間・操作・差異)")
+        sides.addWidget(self.register_tabs)
+        box = QGroupBox("操作ログ")
+        box_layout = QVBoxLayout(box)
+        box_layout.setContentsMargins(4, 4, 4, 4)
+        box_layout.addWidget(self.operation_table)
+        sides.addWidget(box)
         sides.setStretchFactor(1, 1)
 
         self.explanation_edit = QLineEdit()
