@@ -68,6 +68,7 @@ def main() -> None:
                 page.run_reconciliation()
                 wait(lambda p=page: p.model.rowCount() > 0 and not runner.busy)
                 page.table.selectRow(0)
+                page.register_tabs.setCurrentWidget(page.timeline)  # the terminal's day, beside the register
                 wait(lambda: not runner.busy)
             if hasattr(page, "ui") and hasattr(page.ui, "trail_tab"):  # 設定: the trail tab is the one changed
                 page.ui.trail_tab.parentWidget().parentWidget().setCurrentWidget(page.ui.trail_tab)
