@@ -71,8 +71,8 @@ def test_finding_from_a_discrepancy_carries_its_log_lines_and_register_entries(d
                                               item_code="G-3")
     assert finding.discrepancy_id == discrepancy_id and finding.item_code == "G-3"
     assert finding.title == "業務端末使用管理簿に記載のない照会(無記帳照会)があった"
-    assert "操作ログ oplog_cp932.csv 42行目 2025-09-03T18:12:05 端末T001 操作者K10003" in finding.condition
-    assert "業務端末使用管理簿 register_cp932.csv 7行目 2025-09-03T10:00〜2025-09-03T10:30" in finding.condition
+    assert "操作ログ oplog_cp932.csv 42行目 令和7年9月3日 18:12:05 端末T001 操作者K10003" in finding.condition
+    assert "業務端末使用管理簿 register_cp932.csv 7行目 令和7年9月3日 10:00〜令和7年9月3日 10:30" in finding.condition
     assert db.scalar("SELECT status FROM discrepancy WHERE id = ?", (discrepancy_id,)) == "raised"
     evidence = findings.discrepancy_evidence(db, discrepancy_id)
     assert [o["line"] for o in evidence.operations] == [42]

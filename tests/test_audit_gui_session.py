@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 from support.gui import in_db, settle, start_runner
 from test_reconcile_helpers import SAMPLES, ensure_agency, load_oplog, load_register
 
 from jukiaudit_desktop.core.audit import NOT_APPLICABLE, AuditType, FindingClass
+from jukiaudit_desktop.core.months import add_months
 from jukiaudit_desktop.gui.audit_models import DIFFERENCE_COLOUR, ItemColumn
 from jukiaudit_desktop.gui.finding_dialog import FindingDialog
 from jukiaudit_desktop.gui.pages.audits import AuditsPage
@@ -116,12 +117,14 @@ def test_whole_session_by_keyboard_survives_closing_and_reopening(qtbot, db_path
     assert session.progress_label.text() == f"確認済み 0 / {total}"
     assert session.current == 0 and session.item_table.hasFocus()
 
-    # score every item with the keyboard: 1, N, 0, 2, then 3 for the rest; Ctrl+Enter to the next unscored
+    # score every item with the keyboard: 1, N, 0, 2, then 3 for the rest; each score moves to the next item
+    # (「採点したら次の項目へ」 is on by default), Ctrl+Enter finds no unscored item at the end
+    assert session.advance_box.isChecked()
     plan = {0: Qt.Key.Key_1, 1: Qt.Key.Key_N, 2: Qt.Key.Key_0, 3: Qt.Key.Key_2}
     for row in range(total):
         assert session.current == row
         press(qtbot, session, plan.get(row, Qt.Key.Key_3))
-        press(qtbot, session, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, session, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     settle(qtbot, runner)
     assert session.status.text() == "すべての項目を確認済みです。"
     assert session.progress_label.text() == f"確認済み {total} / {total}"
@@ -149,7 +152,8 @@ def test_whole_session_by_keyboard_survives_closing_and_reopening(qtbot, db_path
 
     # the numeric keypad scores too, and Delete clears a score (the item counts as unscored again)
     press(qtbot, session, Qt.Key.Key_2, Qt.KeyboardModifier.KeypadModifier)
-    assert session.items.rows[differing].verified == 2
+    assert session.items.rows[differing].verified == 2 and session.current == differing + 1
+    session.go_to(differing)
     press(qtbot, session, Qt.Key.Key_Delete)
     assert session.items.rows[differing].verified is None
     assert session.progress_label.text() == f"確認済み {total - 1} / {total}"
@@ -181,13 +185,17 @@ def test_whole_session_by_keyboard_survives_closing_and_reopening(qtbot, db_path
     copy = Path(opened[0].toLocalFile())
     assert copy.read_bytes() == photo.read_bytes() and copy != photo
 
-    # raise a finding from the current item (Ctrl+I): question, note and criteria come prefilled
+    # raise a finding from the current item (Ctrl+I): 件名 empty with the question beside it, note and criteria
+    # prefilled, 改善報告期限 two months after today (the default setting)
     session.item_table.setFocus()
     press(qtbot, session, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     dialog = session.finding_dialog
     qtbot.waitUntil(dialog.isVisible, timeout=5000)
-    assert dialog.title_edit.text() == session.items.rows[0].item.question
+    assert dialog.title_edit.text() == ""
+    assert dialog.findChild(QLabel, "question_label").text() == session.items.rows[0].item.question
     assert dialog.text_edits["condition"].toPlainText() == "manual 3 copies"
+    qtbot.waitUntil(lambda: dialog.due_edit.edit.text() != "", timeout=5000)
+    assert dialog.due_edit.date() == add_months(date.today(), 2)
     dialog.title_edit.setText("セキュリティ責任者の指定文書がなかった")
     dialog.class_combo.setCurrentText("不適切事項")
     dialog.due_edit.edit.setText("R8.3.31")

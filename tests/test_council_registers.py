@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from audit_gui_helpers import in_db, message_boxes, start_runner  # noqa: F401 (message_boxes: autouse fixture)
 from PySide6.QtCore import Qt
+from support.gui import in_db, start_runner
 
 from jukiaudit_desktop.cli import EXIT_BAD_INPUT, EXIT_OK
 from jukiaudit_desktop.core.audit import AuditType

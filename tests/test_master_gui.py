@@ -157,8 +157,9 @@ def test_first_run_offers_the_demo_data_and_loads_it(qtbot, qapp, tmp_path: Path
 
 def test_keyboard_find_and_enter_to_edit(qtbot, page) -> None:
     page.agency_tab.table.setFocus()
-    qtbot.keyClick(page.agency_tab.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert page.agency_tab.filter_edit.hasFocus()
+    # Alt+L (絞り込み) focuses the filter; Ctrl+F is the search of the whole app (test_gui_search.py)
+    qtbot.keyClick(page.agency_tab.table, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(page.agency_tab.filter_edit.hasFocus, timeout=2000)
     qtbot.keyClicks(page.agency_tab.filter_edit, "C09")
     page.agency_tab.table.setFocus()
     page.agency_tab.table.setCurrentIndex(page.agency_tab.proxy.index(0, 0))

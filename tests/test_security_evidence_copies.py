@@ -8,9 +8,9 @@ import stat
 from datetime import date
 from pathlib import Path
 
-from audit_gui_helpers import in_db
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
+from support.gui import in_db
 from test_reconcile_helpers import ensure_agency
 
 from jukiaudit_desktop.core.audit import AuditType

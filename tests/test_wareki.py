@@ -57,3 +57,12 @@ def test_a_missing_date_is_shown_blank_or_as_the_caller_says() -> None:
     assert format_wareki_or(date(2019, 5, 1)) == "令和元年5月1日"
     assert format_wareki_or(None) == ""
     assert format_wareki_or(None, "日程未定") == "日程未定"
+
+
+def test_moments_in_wareki_keep_seconds_only_when_given() -> None:
+    from jukiaudit_desktop.core.wareki import format_wareki_moment
+
+    assert format_wareki_moment("2025-04-02T13:51:56") == "令和7年4月2日 13:51:56"
+    assert format_wareki_moment("2019-04-30T09:00") == "平成31年4月30日 09:00"
+    assert format_wareki_moment("2019-05-01T00:00") == "令和元年5月1日 00:00"
+    assert format_wareki_moment("手入力") == "手入力"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from .errors import InputError
 
@@ -45,6 +45,17 @@ def format_wareki(day: date) -> str:
 def format_wareki_or(day: date | None, blank: str = "") -> str:
     """format_wareki(day), or `blank` when there is no date (an open end, a date not set yet)."""
     return blank if day is None else format_wareki(day)
+
+
+def format_wareki_moment(iso: str) -> str:
+    """2025-04-02T13:51:56 → 令和7年4月2日 13:51:56 (minutes only when the text has none); text that is not an
+    ISO time stamp comes back as it is."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso
+    clock = moment.strftime("%H:%M:%S" if len(iso) > 16 else "%H:%M")
+    return f"{format_wareki(moment.date())} {clock}"
 
 
 def format_wareki_short(day: date) -> str:

@@ -5,6 +5,7 @@ It creates the audit through the runner and stays open with the service's messag
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 from ..core.audit import Audit, AuditType
 from ..core.errors import JukiAuditError
 from ..core.master import Agency
+from ..core.planning import AuditKind
 from ..core.wareki import fiscal_year, format_fiscal_year
 from ..services import audits
 from ..services.database_access import Database
@@ -64,7 +66,8 @@ class AuditDialog(SubmitDialog):
     created = Signal(object)  # the stored Audit
 
     def __init__(self, runner: DbRunner, agencies: list[Agency], *, previous: Audit | None = None,
-                 today: date | None = None, parent: QWidget | None = None) -> None:
+                 planned: Sequence[tuple[str, AuditKind]] = (), today: date | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
         self.setObjectName("audit_dialog")
         self.previous = previous
@@ -82,9 +85,11 @@ class AuditDialog(SubmitDialog):
         self.agency_combo.setObjectName("agency_combo")
         self.agency_combo.setEditable(True)  # type to search among ~60 agencies
         self.agency_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for agency in agencies:
-            if agency.active:
-                self.agency_combo.addItem(f"{agency.name}({agency.code})", agency.code)
+        kinds = dict(planned)  # the agencies this 年度's plan audits and no audit exists for yet: listed first
+        first = sorted((a for a in agencies if a.active), key=lambda a: a.code not in kinds)
+        for agency in first:
+            mark = f" ― 今年度の計画・未着手({kinds[agency.code].value})" if agency.code in kinds else ""
+            self.agency_combo.addItem(f"{agency.name}({agency.code}){mark}", agency.code)
         if previous is not None:
             self.agency_combo.setCurrentIndex(self.agency_combo.findData(previous.agency_code))
             self.agency_combo.setEnabled(False)
@@ -100,6 +105,9 @@ class AuditDialog(SubmitDialog):
         for audit_type in AuditType:
             self.type_combo.addItem(audit_type.value, audit_type)
         self.type_combo.setCurrentText((previous.audit_type if previous else AuditType.INTERNAL).value)
+        self.agency_combo.currentIndexChanged.connect(lambda _i: self._planned_kind(kinds))
+        if previous is None and kinds:
+            self._planned_kind(kinds)
         form.addRow("種別", self.type_combo)
         self.start_edit = DateEdit(name="start_edit")
         form.addRow("開始日", self.start_edit)
@@ -114,6 +122,12 @@ class AuditDialog(SubmitDialog):
         form.addRow("監査人", self.auditors_edit)
         self.create_button = self.finish_layout(form, "作成", "create_button")
         self.request: AuditRequest | None = None
+
+    def _planned_kind(self, kinds: dict[str, AuditKind]) -> None:
+        """A planned agency brings its planned 種別 along."""
+        kind = kinds.get(self.agency_combo.currentData())
+        if kind is not None:
+            self.type_combo.setCurrentText(kind.value)
 
     def _build(self) -> AuditRequest:
         code = self.agency_combo.currentData()

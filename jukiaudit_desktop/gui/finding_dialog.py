@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 
 from ..core.audit import Audit, Finding, FindingClass, Severity
 from ..core.errors import JukiAuditError
+from ..core.months import add_months
 from ..core.wareki import format_fiscal_year
-from ..services import audits, findings
+from ..services import audits, findings, settings
 from ..services.database_access import Database
 from .date_edit import DateEdit
 from .submit_dialog import SubmitDialog
@@ -62,7 +63,7 @@ class FindingDialog(SubmitDialog):
                  title: str = "", finding_class: FindingClass = FindingClass.NEEDS_IMPROVEMENT,
                  severity: Severity = Severity.MEDIUM, condition: str = "", criteria: str = "", cause: str = "",
                  effect: str = "", recommendation: str = "", due_date: date | None = None,
-                 parent: QWidget | None = None) -> None:
+                 question: str = "", today: date | None = None, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
         self.setObjectName("finding_dialog")
         self.finding = finding
@@ -101,6 +102,12 @@ class FindingDialog(SubmitDialog):
         self.title_edit.setObjectName("title_edit")
         self.title_edit.setPlaceholderText("指摘の要旨(一文)")
         form.addRow("件名", self.title_edit)
+        if question:  # the checklist item's question, to write the title against (not as the title)
+            question_label = QLabel(question)
+            question_label.setObjectName("question_label")
+            question_label.setWordWrap(True)
+            question_label.setStyleSheet("color: #555;")
+            form.addRow("項目の問い", question_label)
         prefilled = {"condition": condition, "criteria": criteria, "cause": cause, "effect": effect,
                      "recommendation": recommendation}
         self.text_edits: dict[str, QPlainTextEdit] = {}
@@ -115,8 +122,18 @@ class FindingDialog(SubmitDialog):
             form.addRow(label, edit)
         self.due_edit = DateEdit(due_date, name="due_edit")
         form.addRow("改善報告期限", self.due_edit)
+        if finding is None and due_date is None:
+            raised_on = today or date.today()
+            runner.submit(lambda db, _p: settings.report_due_months(db),
+                          lambda months: self._default_due(raised_on, months))
         self.save_button = self.finish_layout(form, "保存", "save_button")
         self.title_edit.setFocus()
+
+    def _default_due(self, raised_on: date, months: int) -> None:
+        """発行日 (the day it is raised) + the months of the setting, unless a date was typed meanwhile."""
+        if not self.due_edit.edit.text().strip():
+            self.due_edit.set_date(add_months(raised_on, months))
+            self.due_edit.setToolTip(f"既定: 起票日の {months} か月後(設定で変更できます)")
 
     @staticmethod
     def _combo(name: str, values: list[str], current: str) -> QComboBox:

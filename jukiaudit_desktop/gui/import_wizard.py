@@ -3,7 +3,10 @@ every row, then import with progress and cancel (all database work through the r
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.errors import JukiAuditError
+from ..core.errors import InputError, JukiAuditError
+from ..core.wareki import format_wareki, format_wareki_moment
 from ..importers.issues import ImportRejected
 from ..importers.profile import (
     FIELDS,
@@ -42,10 +46,31 @@ from ..services.import_guard import OtherAgencyError
 from ..services.imports import CheckResult, FilePreview, ImportSummary
 from . import file_dialogs
 from .errors import show_error
+from .file_drop import FileDrop
 from .tasks import DbRunner
 
 NOT_MAPPED = "(使わない)"
 FILE_FILTER = "取込ファイル (*.csv *.tsv *.txt *.xlsx *.xlsm);;すべてのファイル (*)"
+
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$")
+
+
+def preview_file(path: Path, layout: Layout) -> FilePreview:
+    """The service's preview, with an empty file named as such (not as a missing header row)."""
+    if path.stat().st_size == 0:
+        raise InputError(f"{path.name}: 空のファイルです。取り込むデータの入ったファイルを選んでください。")
+    return imports.preview_file(path, layout)
+
+
+def cell_text(cell: str) -> str:
+    """A preview cell as the inspector reads dates: an xlsx date (2025-04-01 00:00:00) in 和暦."""
+    if ISO_MOMENT.match(cell):
+        moment = cell.replace(" ", "T")
+        return format_wareki(date.fromisoformat(cell[:10])) if moment.endswith("T00:00:00") \
+            else format_wareki_moment(moment)
+    return format_wareki(date.fromisoformat(cell)) if ISO_DAY.match(cell) else cell
 
 
 class ImportWizard(QDialog):
@@ -88,7 +113,9 @@ class ImportWizard(QDialog):
         profile_row = QHBoxLayout()
         profile_row.addWidget(self.profile_box, 1)
         profile_row.addWidget(open_profile)
-        top.addRow("プロファイル(&P)", profile_row)
+        profile_label = QLabel("プロファイル(&P)")
+        profile_label.setBuddy(self.profile_box)
+        top.addRow(profile_label, profile_row)  # a row of widgets: no buddy by itself
         file_buttons = QVBoxLayout()
         file_buttons.addWidget(add_files)
         file_buttons.addWidget(remove_file)
@@ -96,7 +123,9 @@ class ImportWizard(QDialog):
         file_row = QHBoxLayout()
         file_row.addWidget(self.files, 1)
         file_row.addLayout(file_buttons)
-        top.addRow("ファイル(&F)", file_row)
+        files_label = QLabel("ファイル(&F)")
+        files_label.setBuddy(self.files)
+        top.addRow(files_label, file_row)
 
         self.source_label = QLabel("ファイルを追加すると、文字コードと先頭の行が表示されます。")
         self.source_label.setObjectName("source_label")
@@ -112,6 +141,7 @@ class ImportWizard(QDialog):
         self.issue_list = QListWidget()
         self.issue_list.setObjectName("issue_list")
         self.issue_list.setMaximumHeight(120)
+        self.issue_list.setWordWrap(True)  # a long message wraps instead of running off the side
         self.status = QLabel("")
         self.status.setObjectName("status_label")
         self.status.setWordWrap(True)
@@ -136,7 +166,7 @@ class ImportWizard(QDialog):
         layout.addWidget(self.issue_list)
         layout.addLayout(buttons)
 
-        self.kind_box.currentIndexChanged.connect(self._layout_changed)
+        self.kind_box.currentIndexChanged.connect(self._kind_changed)
         self.profile_box.currentIndexChanged.connect(self._layout_changed)
         open_profile.clicked.connect(self._open_profile)
         add_files.clicked.connect(self._choose_files)
@@ -147,6 +177,7 @@ class ImportWizard(QDialog):
         self._build_mapping()
         self._update_buttons()
         self.issue_list.addItems([f"プロファイルを読めません: {problem}" for problem in profile_problems])
+        FileDrop(self, self.add_files)
 
     # --- choices ---
 
@@ -161,7 +192,7 @@ class ImportWizard(QDialog):
     def paths(self) -> list[Path]:
         return [Path(self.files.item(i).text()) for i in range(self.files.count())]
 
-    def add_files(self, paths: list[Path | str]) -> None:
+    def add_files(self, paths: Sequence[Path | str]) -> None:
         known = {str(p) for p in self.paths()}
         for path in paths:
             if str(path) not in known:
@@ -194,6 +225,15 @@ class ImportWizard(QDialog):
         chosen = file_dialogs.open_file(self, "profiles", "取込プロファイルを開く", "プロファイル (*.toml *.json)")
         if chosen:
             self.add_profile(Path(chosen))
+
+    def _kind_changed(self) -> None:
+        """Another kind of file: the files listed were chosen as the other kind, so the list starts empty."""
+        had_files = self.files.count() > 0
+        self.files.clear()
+        self._layout_changed()
+        if had_files:
+            self.status.setText(f"種類を「{self.kind_box.currentText()}」に変えたため、ファイルの一覧を空にしました。"
+                                "取り込むファイルを追加してください。")
 
     def _layout_changed(self) -> None:
         self._build_mapping()
@@ -276,6 +316,8 @@ class ImportWizard(QDialog):
 
     def _load_preview(self) -> None:
         self.issue_list.clear()
+        self.status.setText("")  # the last check or import was about other files
+        self.preview = None
         paths, layout = self.paths(), self.profile_layout()
         self._update_buttons()
         if not paths:
@@ -286,8 +328,7 @@ class ImportWizard(QDialog):
         if layout is None:
             self.source_label.setText(f"このプロファイルには「{self.kind_box.currentText()}」の定義がありません。")
             return
-        self.runner.submit(lambda _db, _p: imports.preview_file(paths[0], layout), self._show_preview,
-                           self._preview_failed)
+        self.runner.submit(lambda _db, _p: preview_file(paths[0], layout), self._show_preview, self._preview_failed)
 
     def _show_preview(self, preview: FilePreview) -> None:
         self.preview = preview
@@ -298,7 +339,7 @@ class ImportWizard(QDialog):
         width = max([len(preview.headers), *(len(cells) for _line, cells in preview.rows)])
         self.preview_model.setColumnCount(width)
         for line, cells in preview.rows:
-            self.preview_model.appendRow([QStandardItem(c) for c in cells])
+            self.preview_model.appendRow([QStandardItem(cell_text(c)) for c in cells])
             self.preview_model.setVerticalHeaderItem(self.preview_model.rowCount() - 1, QStandardItem(str(line)))
         self._fill_mapping(preview)
         self.preview_table.resizeColumnsToContents()
@@ -317,7 +358,7 @@ class ImportWizard(QDialog):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        ready = bool(self.paths()) and self.profile_layout() is not None
+        ready = bool(self.paths()) and self.profile_layout() is not None and self.preview is not None
         self.check_button.setEnabled(ready)
         self.import_button.setEnabled(ready)
 

@@ -20,17 +20,20 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME, __version__
 from ..security import viewing
+from .home_navigation import install_home
 from .package_dialogs import add_package_actions
 from .pages import Page
 from .pages.audits import AuditsPage
 from .pages.findings import FindingsPage
+from .pages.home import HomePage
 from .pages.master import MasterPage
 from .pages.planning import PlanningPage
 from .pages.reconcile import ReconcilePage
 from .pages.settings import SettingsPage
+from .search_navigation import install_search
 from .tasks import DbRunner
 
-PAGE_CLASSES: list[type[Page]] = [PlanningPage, AuditsPage, ReconcilePage, FindingsPage, MasterPage, SettingsPage]
+PAGE_CLASSES: list[type[Page]] = [HomePage, PlanningPage, AuditsPage, ReconcilePage, FindingsPage, MasterPage, SettingsPage]
 
 
 PageT = TypeVar("PageT", bound=Page)
@@ -65,6 +68,7 @@ class MainWindow(QMainWindow):
         self.database_label.setObjectName("database_label")
         self.statusBar().addPermanentWidget(self.database_label)
         self._build_menus()
+        install_home(self)
         self.navigation.setCurrentRow(0)
 
     def _build_menus(self) -> None:
@@ -86,6 +90,7 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
             action.triggered.connect(lambda _checked=False, r=row: self.navigation.setCurrentRow(r))
             self.addAction(action)
+        self.search_action = install_search(self)
 
     def page(self, page_class: type[PageT]) -> PageT:
         return next(p for p in self.page_widgets if isinstance(p, page_class))

@@ -13,13 +13,27 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
+    QPoint,
+    QSettings,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QTableView
+from PySide6.QtGui import QBrush, QColor, QHelpEvent, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QProxyStyle,
+    QStyle,
+    QStyleOption,
+    QStyleOptionHeader,
+    QTableView,
+    QToolTip,
+    QWidget,
+)
 
 RowT = TypeVar("RowT")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -174,3 +188,119 @@ def read_only_table(name: str) -> QTableView:
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     return table
+
+
+def on_selection_changed(table: QTableView, slot: Callable[[], object]) -> None:
+    """Call `slot` once the table's selection HAS changed. (currentRowChanged fires before the selection moves:
+    a slot reading selectedRows() there sees the previous row, one selection behind.) `slot` is a method of a
+    QObject so that the connection ends with its object (a lambda would be called during the page's teardown)."""
+    table.selectionModel().selectionChanged.connect(slot)
+
+
+def selected_source_row(table: QTableView) -> Any | None:
+    """The row object behind the table's selected row (through its RowFilterProxy), or None."""
+    indexes = table.selectionModel().selectedRows()
+    proxy: RowFilterProxy = table.model()  # type: ignore[assignment]
+    return proxy.source_row(indexes[0]) if indexes else None
+
+
+WIDEST_COLUMN = 420  # px: a column sized to its content stops here (the text is elided, its tooltip is whole)
+NARROWEST_COLUMN = 40
+
+
+class ElidedTextTips(QObject):
+    """Shows a cell's whole text as its tooltip when the view had to elide it (and the model gave no tooltip)."""
+
+    def __init__(self, view: QAbstractItemView) -> None:
+        super().__init__(view)
+        self.view = view
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() != QEvent.Type.ToolTip or not isinstance(event, QHelpEvent):
+            return False
+        index = self.view.indexAt(event.pos())
+        if index.isValid() and index.data(Qt.ItemDataRole.ToolTipRole):
+            return False  # the model's own tooltip is shown as usual
+        tip = self.elided_text(event.pos())
+        if tip:
+            QToolTip.showText(event.globalPos(), tip, self.view.viewport())
+        else:
+            QToolTip.hideText()
+        return True
+
+    def elided_text(self, pos: QPoint) -> str | None:
+        """The whole text of the cell at `pos` when it does not fit its column, else None."""
+        index = self.view.indexAt(pos)
+        text = str(index.data() or "") if index.isValid() else ""
+        margin = self.view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.view) + 1
+        room = self.view.visualRect(index).width() - 2 * margin  # as the item delegate lays text out
+        return text if text and self.view.fontMetrics().horizontalAdvance(text) > room else None
+
+
+class SortArrowStyle(QProxyStyle):
+    """Header arrows that point the way the values go: ▲ ascending, ▼ descending. (Qt hands the style SortDown
+    for an ascending column, which most styles draw as ▲'s opposite of what a Japanese spreadsheet shows.)"""
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,  # noqa: N802 (Qt's name)
+                      painter: QPainter, widget: QWidget | None = None) -> None:
+        if element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow and isinstance(option, QStyleOptionHeader):
+            swapped = QStyleOptionHeader(option)
+            up, down = QStyleOptionHeader.SortIndicator.SortUp, QStyleOptionHeader.SortIndicator.SortDown
+            swapped.sortIndicator = down if option.sortIndicator == up else up
+            option = swapped
+        super().drawPrimitive(element, option, painter, widget)
+
+
+def readable_columns(table: QTableView, stretch: int | None = None) -> None:
+    """Make `table`'s columns readable: sized to their content (call fit_columns after rows arrive), column
+    `stretch` (default: the last) taking the room left, elided text shown whole as a tooltip, widths the user
+    drags remembered (per table objectName) for the next time."""
+    header = table.horizontalHeader()
+    arrows = SortArrowStyle()
+    arrows.setParent(header)  # the widget does not own its style; this keeps it alive as long as the header
+    header.setStyle(arrows)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    if stretch is None:
+        header.setStretchLastSection(True)
+    else:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setMinimumSectionSize(NARROWEST_COLUMN)
+    ElidedTextTips(table)
+    header.sectionResized.connect(lambda column, _old, new: _remember(table, column, new))
+
+
+def _settings() -> QSettings:
+    return QSettings("JukiAudit", "table-widths")
+
+
+def _remember(table: QTableView, column: int, width: int) -> None:
+    if table.property("fitting") or _stretches(table, column):
+        return  # only a width the user set is kept (fit_columns sizes the others; the stretching one follows)
+    _settings().setValue(f"{table.objectName()}/{column}", width)
+
+
+def _stretches(table: QTableView, column: int) -> bool:
+    header = table.horizontalHeader()
+    if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch:
+        return True
+    return header.stretchLastSection() and column == header.count() - 1
+
+
+def fit_columns(table: QTableView, widest: int = WIDEST_COLUMN) -> None:
+    """Size each visible column to its header and the rows in view, at most `widest`, unless the user set its
+    width before (remembered)."""
+    header, settings = table.horizontalHeader(), _settings()
+    table.setProperty("fitting", True)
+    try:
+        for column in range(header.count()):
+            if table.isColumnHidden(column) or _stretches(table, column):
+                continue
+            saved = settings.value(f"{table.objectName()}/{column}")
+            if saved is not None:
+                table.setColumnWidth(column, int(saved))
+                continue
+            wanted = max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
+            table.setColumnWidth(column, max(NARROWEST_COLUMN, min(wanted, widest)))
+    finally:
+        table.setProperty("fitting", False)

@@ -125,7 +125,7 @@ class ItemDetailPanel(QWidget):
         layout.addWidget(scores)
         layout.addWidget(note_box, 1)
 
-    def show_item(self, row: ItemScore, *, with_previous: bool) -> None:
+    def show_item(self, row: ItemScore, *, with_previous: bool, has_finding: bool = False) -> None:
         self._showing = True
         item = row.item
         self.heading.setText(f"{item.code}  {item.category}")
@@ -134,12 +134,13 @@ class ItemDetailPanel(QWidget):
         self.method.setText(item.method or "—")
         self.expected_evidence.setText(item.evidence or "—")
         self.criteria.setText(item.criteria or "—")
-        self.show_scores(row, with_previous=with_previous)
+        self.show_scores(row, with_previous=with_previous, has_finding=has_finding)
         if self.note.toPlainText() != row.note:
             self.note.setPlainText(row.note)
         self._showing = False
 
-    def show_scores(self, row: ItemScore, *, with_previous: bool) -> None:
+    def show_scores(self, row: ItemScore, *, with_previous: bool, has_finding: bool = False) -> None:
+        """The scores of `row`; a 1 asks for a finding until one exists for the item."""
         self.self_combo.setCurrentIndex(self.self_combo.findData(row.self_score) if row.self_score is not None else 0)
         self.self_comment.setText(f"機関の記述: {row.self_comment}" if row.self_comment else "")
         for value, button in self.verified_buttons.items():
@@ -148,7 +149,7 @@ class ItemDetailPanel(QWidget):
             self.difference.setText(f"自己点検 {score_label(row.self_score)} と確認結果 {score_label(row.verified)} "
                                     "が異なります")
             self.difference.setStyleSheet(f"background: {DIFFERENCE_COLOUR.name()}; padding: 3px;")
-        elif row.verified == 1:
+        elif row.verified == 1 and not has_finding:
             self.difference.setText("確認結果 1 点: 指摘事項の起票を検討してください(Ctrl+I)")
             self.difference.setStyleSheet(f"background: {LOW_SCORE_COLOUR.name()}; padding: 3px;")
         else:

@@ -1,8 +1,10 @@
 """The on-site session: item by item, keyboard-driven scoring beside the self-check, notes saved as typed,
 evidence, averages, findings.
 
-Keys: 1/2/3 score (also on the numeric keypad), 0 or N 該当なし, Delete clears; ↓ J PageDown next item, ↑ K PageUp previous; Ctrl+Enter
-next unscored item; F2 note (Esc back); Ctrl+I raise a finding; Ctrl+T attach a file; Alt+← back to the list.
+Keys (also shown as a line under the items, CHEAT_LINE): 1/2/3 score (also on the numeric keypad), 0 or N 該当なし,
+Delete clears — then, with 「採点したら次の項目へ」 (on unless turned off), the next item; ↓ J PageDown next item,
+↑ K PageUp previous; Ctrl+Enter next unscored item; F2 note (Esc back); Ctrl+Z undoes the last score or note
+change; Ctrl+I raise a finding; Ctrl+T attach a file; Alt+← back to the list.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -24,6 +27,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -34,11 +38,12 @@ from ..core.audit import NOT_APPLICABLE, SCORES_LOCKED, Audit, Finding, ItemScor
 from ..core.scoring import summarize
 from ..core.wareki import format_fiscal_year, format_wareki, format_wareki_or
 from ..security import viewing
-from ..services import audits, findings
+from ..services import audits, findings, settings
 from ..services.audits import EvidenceInfo
 from ..services.database_access import Database
 from . import file_dialogs
 from .audit_models import (
+    FindingColumn,
     ItemColumn,
     average_text,
     category_model,
@@ -49,10 +54,12 @@ from .audit_models import (
 from .errors import show_error
 from .finding_dialog import FindingDialog
 from .register_check_panel import RegisterCheckPanel
-from .row_table import RowFilterProxy, read_only_table
+from .row_table import RowFilterProxy, fit_columns, read_only_table, readable_columns
 from .session_detail import ItemDetailPanel
 from .tasks import DbRunner
 
+CHEAT_LINE = ("1/2/3 採点 ・ N 該当なし ・ J/K 移動 ・ Ctrl+Enter 次の未採点 ・ F2 所見 ・ Ctrl+Z 取り消し ・ "
+              "Ctrl+I 指摘 ・ Ctrl+T 添付 ・ Alt+← 一覧へ")
 NOTE_SAVE_DELAY_MS = 400  # a note is saved this long after the last keystroke (and at once on leaving the item)
 
 
@@ -63,12 +70,22 @@ class SessionData:
     evidence: list[EvidenceInfo]
     findings: list[Finding]
     open_earlier_findings: list[Finding]
+    advance_after_score: bool
+
+
+@dataclass(frozen=True)
+class Change:
+    """One score or note change, with the value before it (what Ctrl+Z puts back)."""
+
+    code: str
+    field: str  # "verified", "self_score" or "note"
+    before: int | str | None
 
 
 def load_session(db: Database, audit_id: int) -> SessionData:
     return SessionData(audits.get_audit(db, audit_id), audits.audit_items(db, audit_id),
                        audits.list_evidence(db, audit_id), findings.list_findings(db, audit_id),
-                       findings.open_findings_from_previous(db, audit_id))
+                       findings.open_findings_from_previous(db, audit_id), settings.advance_after_score(db))
 
 
 class SessionView(QWidget):
@@ -84,6 +101,8 @@ class SessionView(QWidget):
         self.audit: Audit | None = None
         self.current = -1
         self._pending_note: tuple[str, str] | None = None  # (item code, text) not yet sent to the worker
+        self._undo: list[Change] = []
+        self._finding_items: set[str] = set()  # item codes that already have a finding in this audit
         self._open_copies: list[Path] = []
         self.finding_dialog: FindingDialog | None = None
         self._note_timer = QTimer(self)
@@ -98,6 +117,8 @@ class SessionView(QWidget):
         self.title = QLabel()
         self.title.setObjectName("session_title")
         self.title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        # a long agency name gives way to the counts beside it (the whole title is in the tooltip)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.progress_label = QLabel()
         self.progress_label.setObjectName("progress_label")
         self.progress_bar = QProgressBar()
@@ -144,8 +165,22 @@ class SessionView(QWidget):
         self.category_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.category_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.category_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.cheat_line = QLabel(CHEAT_LINE)
+        self.cheat_line.setObjectName("cheat_line")
+        self.cheat_line.setWordWrap(True)
+        self.cheat_line.setStyleSheet("color: #555;")
+        self.advance_box = QCheckBox("採点したら次の項目へ(&A)")
+        self.advance_box.setObjectName("advance_box")
+        self.advance_box.setChecked(True)
+        self.advance_box.toggled.connect(self._advance_toggled)
+        items_panel = QWidget()
+        items_layout = QVBoxLayout(items_panel)
+        items_layout.setContentsMargins(0, 0, 0, 0)
+        items_layout.addWidget(self.item_table, 1)
+        items_layout.addWidget(self.cheat_line)
+        items_layout.addWidget(self.advance_box)
         left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.item_table)
+        left.addWidget(items_panel)
         left.addWidget(self.category_table)
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 2)
@@ -186,7 +221,7 @@ class SessionView(QWidget):
         self.findings = finding_model(date.today())
         self.finding_table = read_only_table("session_finding_table")
         self.finding_table.setModel(self.findings)
-        self.finding_table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        readable_columns(self.finding_table, stretch=FindingColumn.TITLE)
         for hidden in (0, 1, 2):  # year, agency, audit type: the same for the whole session
             self.finding_table.setColumnHidden(hidden, True)
         self.raise_button = QPushButton("この項目で指摘を起票… (Ctrl+I)")
@@ -232,11 +267,12 @@ class SessionView(QWidget):
 
     def _install_shortcuts(self) -> None:
         bindings: list[tuple[list[str], Callable[[], object]]] = [
-            (["1", "Num+1"], lambda: self.set_verified(1)),
-            (["2", "Num+2"], lambda: self.set_verified(2)),
-            (["3", "Num+3"], lambda: self.set_verified(3)),
-            (["0", "Num+0", "N"], lambda: self.set_verified(NOT_APPLICABLE)),
+            (["1", "Num+1"], lambda: self.score_key(1)),
+            (["2", "Num+2"], lambda: self.score_key(2)),
+            (["3", "Num+3"], lambda: self.score_key(3)),
+            (["0", "Num+0", "N"], lambda: self.score_key(NOT_APPLICABLE)),
             (["Delete"], lambda: self.set_verified(None)),
+            (["Ctrl+Z"], self.undo),
             (["Down", "J", "PgDown"], lambda: self.go_to(self.current + 1)),
             (["Up", "K", "PgUp"], lambda: self.go_to(self.current - 1)),
             (["Ctrl+Return", "Ctrl+Enter", "Ctrl+Num+Enter"], self.next_unscored),
@@ -278,9 +314,17 @@ class SessionView(QWidget):
         when = format_wareki_or(audit.start_date, "日程未定")
         self.title.setText(f"{format_fiscal_year(audit.fiscal_year)} {audit.audit_type.value} "
                            f"{audit.agency_name}({when}・{audit.status.value})")
+        self.title.setToolTip(self.title.text())
         self.items.set_rows(data.items)
         self.evidence.set_rows(data.evidence)
         self.findings.set_rows(data.findings)
+        fit_columns(self.finding_table)
+        self._finding_items = {f.item_code for f in data.findings if f.item_code}
+        self.advance_box.blockSignals(True)
+        self.advance_box.setChecked(data.advance_after_score)
+        self.advance_box.blockSignals(False)
+        if stay_on is None:  # another audit (a reload keeps what can be undone)
+            self._undo.clear()
         self.tabs.setTabText(1, f"指摘事項({len(data.findings)})")
         self.register_panel.load(self.audit_id)
         self.earlier_list.clear()
@@ -358,7 +402,7 @@ class SessionView(QWidget):
         row = self.current_row
         if row is None:
             return
-        self.detail.show_item(row, with_previous=self._has_previous())
+        self.detail.show_item(row, with_previous=self._has_previous(), has_finding=row.item.code in self._finding_items)
         code = row.item.code
         self.evidence_proxy.set_predicate(lambda e: e.item_code == code)
         self.tabs.setTabText(0, f"証跡({self.evidence_proxy.rowCount()})")
@@ -378,14 +422,27 @@ class SessionView(QWidget):
     def set_self_score(self, score: int | None) -> None:
         self._save_score(score, verified=False)
 
-    def _save_score(self, score: int | None, *, verified: bool) -> None:
+    def score_key(self, score: int) -> None:
+        """A score typed on the keyboard; the next item follows when 「採点したら次の項目へ」 is on."""
+        scored = self._editable()
+        self.set_verified(score)
+        if scored and self.advance_box.isChecked():
+            self.go_to(self.current + 1)
+
+    def _advance_toggled(self, on: bool) -> None:
+        self.runner.submit(lambda db, _p: settings.set_advance_after_score(db, on))
+
+    def _save_score(self, score: int | None, *, verified: bool, undoing: bool = False) -> None:
         row = self.current_row
         if not self._editable() or row is None or self.audit is None:
             return
         audit_id, code = self.audit_id, row.item.code
+        if not undoing:
+            self._undo.append(Change(code, "verified" if verified else "self_score",
+                                     row.verified if verified else row.self_score))
         updated = replace(row, verified=score) if verified else replace(row, self_score=score)
         self.items.replace_row(self.current, updated)
-        self.detail.show_scores(updated, with_previous=self._has_previous())
+        self.detail.show_scores(updated, with_previous=self._has_previous(), has_finding=code in self._finding_items)
         self._update_totals()
         save = audits.set_verified_score if verified else audits.set_self_score
         self.runner.submit(lambda db, _p: save(db, audit_id, code, score), lambda _r: self._saved(),
@@ -395,6 +452,8 @@ class SessionView(QWidget):
         row = self.current_row
         if not self._editable() or row is None:
             return
+        if self._pending_note is None or self._pending_note[0] != row.item.code:  # a new burst of typing
+            self._undo.append(Change(row.item.code, "note", row.note))
         self.items.rows[self.current] = replace(row, note=text)
         self._pending_note = (row.item.code, text)
         self.detail.save_state.setText("入力中…")
@@ -409,6 +468,26 @@ class SessionView(QWidget):
         self._pending_note = None
         self.runner.submit(lambda db, _p: audits.set_note(db, audit_id, code, text), lambda _r: self._saved(),
                            self._save_failed)
+
+    def undo(self) -> None:
+        """Ctrl+Z: put back the value before the last score or note change (saved like any change)."""
+        self.flush_note()
+        if not self._undo or not self._editable():
+            self.status.setText("取り消せる変更はありません。")
+            return
+        change = self._undo.pop()
+        row_number = next(i for i, r in enumerate(self.items.rows) if r.item.code == change.code)
+        self.go_to(row_number)
+        if change.field == "note":
+            note = str(change.before or "")
+            self.items.rows[row_number] = replace(self.items.rows[row_number], note=note)
+            self.detail.show_item(self.items.rows[row_number], with_previous=self._has_previous(),
+                                  has_finding=change.code in self._finding_items)
+            self._pending_note = (change.code, note)
+            self.flush_note()
+        else:
+            self._save_score(change.before, verified=change.field == "verified", undoing=True)  # type: ignore[arg-type]
+        self.status.setText(f"{change.code} の{'所見' if change.field == 'note' else '点数'}を元に戻しました。")
 
     def _saved(self) -> None:
         self.detail.save_state.setText(f"保存済み {datetime.now():%H:%M:%S}")
@@ -478,7 +557,7 @@ class SessionView(QWidget):
             return
         self.flush_note()
         item = row.item
-        dialog = FindingDialog(self.runner, self.audit_id, item_code=item.code, title=item.question,
+        dialog = FindingDialog(self.runner, self.audit_id, item_code=item.code, question=item.question,
                                condition=row.note, criteria=item.criteria, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._finding_saved)
@@ -486,7 +565,14 @@ class SessionView(QWidget):
         dialog.open()
 
     def _finding_saved(self, finding: Finding) -> None:
+        if self.finding_dialog is not None and self.finding_dialog.item_code:
+            self._finding_items.add(self.finding_dialog.item_code)
+        row = self.current_row
+        if row is not None:  # the hint to raise a finding goes once there is one
+            self.detail.show_scores(row, with_previous=self._has_previous(),
+                                    has_finding=row.item.code in self._finding_items)
         self.findings.set_rows([*self.findings.rows, finding])
+        fit_columns(self.finding_table)
         self.tabs.setTabText(1, f"指摘事項({len(self.findings.rows)})")
         self.tabs.setCurrentIndex(1)
         self.status.setText(f"指摘事項「{finding.title}」を起票しました。")

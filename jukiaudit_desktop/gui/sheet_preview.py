@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
-from PySide6.QtGui import QKeySequence, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -24,37 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.errors import JukiAuditError
+from ..core.errors import CancelledError
 from ..core.progress import Progress
 from ..reports.findings_sheet import Issue
 from ..reports.pdf_signing import SignatureCheck
-from ..security.atomic import write_atomic
 from ..services import reports, signing
 from ..services.database_access import Database
 from . import file_dialogs
+from .errors import show_error
+from .printing import print_pdf, save_pdf
 from .tasks import DbRunner
-
-
-def print_pdf(document: QPdfDocument, printer: QPrinter) -> int:
-    """Render every page at the printer's resolution onto `printer`, fitted to the page; returns pages printed."""
-    painter = QPainter()
-    if not painter.begin(printer):
-        raise JukiAuditError("プリンターを開けませんでした。プリンターの設定を確認してください。")
-    try:
-        dpi = printer.resolution()
-        for page in range(document.pageCount()):
-            if page:
-                printer.newPage()
-            points = document.pagePointSize(page)
-            size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
-            image = document.render(page, size)
-            target = painter.viewport()
-            scaled = size.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.drawImage(target.x(), target.y(), image.scaled(scaled, Qt.AspectRatioMode.KeepAspectRatio,
-                                                                   Qt.TransformationMode.SmoothTransformation))
-    finally:
-        painter.end()
-    return document.pageCount()
 
 
 class SheetPreviewDialog(QDialog):
@@ -83,7 +62,8 @@ class SheetPreviewDialog(QDialog):
         buttons.addButton(QPushButton("閉じる"), QDialogButtonBox.ButtonRole.RejectRole)
         self.print_button = QPushButton("印刷(&P)…")
         self.print_button.setObjectName("print_button")
-        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
+        # Ctrl+P as a shortcut of its own: setShortcut() would replace the Alt+P mnemonic of 印刷(&P)
+        QShortcut(QKeySequence.StandardKey.Print, self, self.print_button.click)
         self.save_button = QPushButton("PDF として保存(&S)…")
         self.save_button.setObjectName("save_button")
         self.sign_button = QPushButton("電子署名して保存(&G)…")
@@ -101,6 +81,7 @@ class SheetPreviewDialog(QDialog):
         layout.addWidget(self.status_label)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
+        self._pdf = b""
         self.show_pdf(pdf, issue)
 
     @property
@@ -108,12 +89,15 @@ class SheetPreviewDialog(QDialog):
         return self._pdf
 
     def show_pdf(self, pdf: bytes, issue: Issue) -> None:
-        self._pdf, self.issue = pdf, issue
-        self.document.close()
-        self._buffer.close()
-        self._buffer.setData(QByteArray(pdf))
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document.load(self._buffer)
+        """Show `pdf` (loaded again only when it differs: the view re-renders its pages on the GUI thread)."""
+        if pdf != self._pdf:
+            self._pdf = pdf
+            self.document.close()
+            self._buffer.close()
+            self._buffer.setData(QByteArray(pdf))
+            self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+            self.document.load(self._buffer)
+        self.issue = issue
         if issue.draft:
             self.status_label.setText("下書き(未評価の項目があるか、まだ実施していない監査のため番号なし。"
                                       "印刷・保存で発行するときは確認します)")
@@ -201,12 +185,22 @@ class SheetPreviewDialog(QDialog):
         printer = self.ask_printer()
         if printer is None:
             return
-        self._issue(lambda _pdf, issue: self._print_issued(printer, issue))
+        self._issue(lambda pdf, issue: self._print_issued(printer, pdf, issue))
 
-    def _print_issued(self, printer: QPrinter, issue: Issue) -> None:
-        pages = print_pdf(self.document, printer)
+    def _print_issued(self, printer: QPrinter, pdf: bytes, issue: Issue) -> None:
+        """Print on the worker (progress and 取り消し after 600 ms); the window stays responsive."""
         what = "再印刷" if issue.reprint else "印刷"
-        self.status_label.setText(f"{self.status_label.text()}\n{what}しました({pages} ページ)。")
+        self.printer = printer  # kept alive while the worker prints on it
+        self.runner.submit(lambda _db, progress: print_pdf(pdf, printer, progress),
+                           lambda pages: self.status_label.setText(
+                               f"{self.status_label.text()}\n{what}しました({pages} ページ)。"),
+                           self._print_failed, label=f"指摘事項票を{what}しています")
+
+    def _print_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, CancelledError):
+            self.status_label.setText(f"{self.status_label.text()}\n印刷を取り消しました(発行の記録は残ります)。")
+        else:
+            show_error(self, exc)
 
     def save_sheet(self) -> None:
         path = self.ask_save_path()
@@ -214,9 +208,10 @@ class SheetPreviewDialog(QDialog):
             return
         self._issue(lambda pdf, issue: self._save_issued(path, pdf, issue))
 
-    def _save_issued(self, path: Path, pdf: bytes, issue: Issue) -> None:
-        write_atomic(path, pdf, mode=0o644)
-        self.status_label.setText(f"{self.status_label.text()}\n保存しました: {path}")
+    def _save_issued(self, path: Path, pdf: bytes, _issue: Issue) -> None:
+        self.runner.submit(lambda _db, _progress: save_pdf(pdf, path),
+                           lambda _none: self.status_label.setText(f"{self.status_label.text()}\n保存しました: {path}"),
+                           label="指摘事項票を保存しています")
 
 
 _open_previews: set[SheetPreviewDialog] = set()  # keeps parentless previews alive while they are shown

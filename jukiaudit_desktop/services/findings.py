@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from ..core.audit import Finding, FindingClass, Followup, FollowupStatus, NewFinding, NewFollowup, Severity
 from ..core.errors import InputError
+from ..core.wareki import format_wareki_moment
 from ..storage import audits_repo as repo
 from ..storage import reconcile_repo, reports_repo, trail
 from ..storage.audits_repo import now_text
@@ -149,9 +150,10 @@ def _refuse_unless_open(db: Database, discrepancy_id: int) -> None:
 
 
 def _lines_text(evidence: DiscrepancyEvidence) -> str:
-    parts = [f"操作ログ {o['file']} {o['line']}行目 {o['at']} 端末{o['terminal']} 操作者{o['operator']} "
+    parts = [f"操作ログ {o['file']} {o['line']}行目 {format_wareki_moment(o['at'])} 端末{o['terminal']} 操作者{o['operator']} "
              f"事務{o['jimu_code'] or '-'} {o['count']}件" for o in evidence.operations]
-    parts += [f"業務端末使用管理簿 {r['file'] or '手入力'} {r['line'] or '-'}行目 {r['start_at']}〜{r['end_at']} "
+    parts += [f"業務端末使用管理簿 {r['file'] or '手入力'} {r['line'] or '-'}行目 "
+              f"{format_wareki_moment(r['start_at'])}〜{format_wareki_moment(r['end_at'])} "
               f"端末{r['terminal']} 使用者{r['operator']} 事務{r['jimu_code'] or '-'} {r['count'] or '-'}件"
               for r in evidence.register_entries]
     return "\n".join(parts)

@@ -22,7 +22,7 @@ from ..reports.plan_xlsx import matrix_xlsx
 from ..security.atomic import write_atomic
 from ..storage import planning_repo, reports_repo, trail
 from ..storage.database import Database
-from . import master_data
+from . import audits, master_data
 
 PLAN_DOCUMENT = "plan"       # issued_document.kind of the year's plan
 
@@ -272,3 +272,16 @@ def write_matrix(db: Database, period: Period, path: Path) -> CoverageMatrix:
     with db.transaction():
         trail.record(db, "plan.matrix_export", file=path.name, period=period.name, rows=len(matrix.rows))
     return matrix
+
+
+def planned_not_started(db: Database, year: int) -> list[tuple[str, AuditKind]]:
+    """(agency code, kind) of the stored plan's audits in `year` that have no audit of that year and kind yet,
+    in the plan's order: what 監査 → 新規作成 offers first. Empty when no period covers the year."""
+    try:
+        entries = stored_plan(db, year).entries_in(year)
+    except InputError:
+        return []
+    codes = {a.id: a.code for a in master_data.list_agencies(db)}
+    started = {(a.agency_code, a.audit_type.value) for a in audits.list_audits(db) if a.fiscal_year == year}
+    return [(codes[e.agency_id], e.kind) for e in entries
+            if e.agency_id in codes and (codes[e.agency_id], e.kind.value) not in started]

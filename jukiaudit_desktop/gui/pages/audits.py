@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -11,7 +12,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -22,15 +22,23 @@ from PySide6.QtWidgets import (
 
 from ...core.audit import ALLOWED_TRANSITIONS, Audit, AuditStatus, AuditType
 from ...core.master import Agency
+from ...core.planning import AuditKind
 from ...core.progress import Progress
-from ...core.wareki import format_fiscal_year
-from ...services import audits, master_data, selfcheck_xlsx
+from ...core.wareki import fiscal_year, format_fiscal_year
+from ...services import audits, master_data, planning, selfcheck_xlsx
 from ...services.database_access import Database
 from .. import file_dialogs
 from ..audit_details_dialog import AuditDetailsDialog
 from ..audit_dialog import AuditDialog
 from ..audit_models import AuditColumn, audit_model
-from ..row_table import RowFilterProxy, read_only_table
+from ..row_table import (
+    RowFilterProxy,
+    fit_columns,
+    on_selection_changed,
+    read_only_table,
+    readable_columns,
+    selected_source_row,
+)
 from ..session_view import SessionView
 from ..sheet_preview import open_sheet_preview
 from ..tasks import DbRunner
@@ -43,10 +51,12 @@ ALL = "すべて"
 class AuditsSnapshot:
     audits: list[Audit]
     agencies: list[Agency]
+    planned: list[tuple[str, AuditKind]]  # this 年度's planned audits not yet created
 
 
 def load_snapshot(db: Database, _progress: Progress) -> AuditsSnapshot:
-    return AuditsSnapshot(audits.list_audits(db), master_data.list_agencies(db))
+    return AuditsSnapshot(audits.list_audits(db), master_data.list_agencies(db),
+                          planning.planned_not_started(db, fiscal_year(date.today())))
 
 
 def _filter_combo(name: str, values: list[str]) -> QComboBox:
@@ -63,6 +73,7 @@ class AuditsPage(Page):
     def __init__(self, runner: DbRunner, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
         self.agencies: list[Agency] = []
+        self.planned: list[tuple[str, AuditKind]] = []
         self._reopen_after_unlock: int | None = None
         self.model = audit_model()
         self.proxy = RowFilterProxy(self.model)
@@ -89,11 +100,9 @@ class AuditsPage(Page):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(AuditColumn.FISCAL_YEAR, Qt.SortOrder.DescendingOrder)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(AuditColumn.AUDITORS, QHeaderView.ResizeMode.Stretch)
+        readable_columns(self.table, stretch=AuditColumn.AUDITORS)
         self.table.activated.connect(lambda _index: self.open_selected())
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+        on_selection_changed(self.table, self._selection_changed)
 
         self.new_button = self._button("新規作成… (Ctrl+N)", "new_audit_button", self.new_audit)
         self.baseline_button = self._button("前回から開始…", "baseline_button", self.start_from_selected)
@@ -166,8 +175,9 @@ class AuditsPage(Page):
 
     def _loaded(self, snapshot: AuditsSnapshot) -> None:
         selected = self.selected_audit()
-        self.agencies = snapshot.agencies
+        self.agencies, self.planned = snapshot.agencies, snapshot.planned
         self.model.set_rows(snapshot.audits)
+        fit_columns(self.table)
         years = sorted({a.fiscal_year for a in snapshot.audits}, reverse=True)
         current = self.year_filter.currentText()
         self.year_filter.blockSignals(True)
@@ -181,8 +191,7 @@ class AuditsPage(Page):
         self._selection_changed()
 
     def selected_audit(self) -> Audit | None:
-        indexes = self.table.selectionModel().selectedRows()
-        return self.proxy.source_row(indexes[0]) if indexes else None
+        return selected_source_row(self.table)
 
     def select_audit(self, audit_id: int | None) -> None:
         for row in range(self.proxy.rowCount()):
@@ -207,7 +216,7 @@ class AuditsPage(Page):
     # ------------------------------------------------------------ create, status
 
     def new_audit(self) -> None:
-        self._open_dialog(AuditDialog(self.runner, self.agencies, parent=self))
+        self._open_dialog(AuditDialog(self.runner, self.agencies, planned=self.planned, parent=self))
 
     def start_from_selected(self) -> None:
         audit = self.selected_audit()
@@ -243,6 +252,7 @@ class AuditsPage(Page):
     def _reloaded(self, snapshot: AuditsSnapshot, select_id: int | None) -> None:
         self._loaded(snapshot)
         self.select_audit(select_id)
+        self.table.setFocus()  # Enter opens the new audit at once
 
     def change_status(self) -> None:
         audit, status = self.selected_audit(), self.next_status.currentData()

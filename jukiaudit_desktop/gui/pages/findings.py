@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -26,7 +25,16 @@ from ...services import findings
 from ..audit_models import OVERDUE_COLOUR, FindingColumn, finding_model
 from ..finding_dialog import FindingDialog
 from ..followup_dialog import FollowupDialog
-from ..row_table import Column, RowFilterProxy, RowTableModel, read_only_table
+from ..row_table import (
+    Column,
+    RowFilterProxy,
+    RowTableModel,
+    fit_columns,
+    on_selection_changed,
+    read_only_table,
+    readable_columns,
+    selected_source_row,
+)
 from ..tasks import DbRunner
 from . import Page
 
@@ -110,11 +118,9 @@ class FindingsPage(Page):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(FindingColumn.DUE, Qt.SortOrder.AscendingOrder)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(FindingColumn.TITLE, QHeaderView.ResizeMode.Stretch)
+        readable_columns(self.table, stretch=FindingColumn.TITLE)
         self.table.activated.connect(lambda _index: self.edit_selected())
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+        on_selection_changed(self.table, self._selection_changed)
 
         self.detail = QPlainTextEdit()
         self.detail.setObjectName("finding_detail")
@@ -125,8 +131,7 @@ class FindingsPage(Page):
         self.followup_table.setObjectName("followup_table")
         self.followup_table.setModel(self.followups)
         self.followup_table.verticalHeader().setVisible(False)
-        self.followup_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.followup_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        readable_columns(self.followup_table)
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(self.detail)
         lower.addWidget(self.followup_table)
@@ -173,6 +178,7 @@ class FindingsPage(Page):
     def _loaded(self, found: list[Finding]) -> None:
         selected = self.selected_finding()
         self.model.set_rows(found)
+        fit_columns(self.table)
         _set_choices(self.agency_filter, sorted({f.agency_name for f in found}))
         _set_choices(self.year_filter, [format_fiscal_year(y) for y in sorted({f.fiscal_year for f in found},
                                                                                reverse=True)])
@@ -218,8 +224,7 @@ class FindingsPage(Page):
     # ------------------------------------------------------------ selection
 
     def selected_finding(self) -> Finding | None:
-        indexes = self.table.selectionModel().selectedRows()
-        return self.proxy.source_row(indexes[0]) if indexes else None
+        return selected_source_row(self.table)
 
     def select_finding(self, finding_id: int | None) -> None:
         for row in range(self.proxy.rowCount()):
@@ -246,6 +251,7 @@ class FindingsPage(Page):
         current = self.selected_finding()
         if current is not None and current.id == finding_id:
             self.followups.set_rows(rows)
+            fit_columns(self.followup_table)
 
     # ------------------------------------------------------------ actions
 

@@ -10,7 +10,6 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -28,7 +27,7 @@ from ...core.progress import Progress
 from ...core.wareki import format_fiscal_year, format_wareki_or, format_wareki_short
 from ...services import master_data
 from ...services.database_access import Database
-from ..row_table import Column, RowFilterProxy, RowTableModel, read_only_table
+from ..row_table import Column, RowFilterProxy, RowTableModel, read_only_table, selected_source_row
 from ..tasks import DbRunner
 from ..watchlist_tab import WatchlistTab
 from . import Page
@@ -117,10 +116,9 @@ class MasterTab(QWidget):
         self._on_edit = on_edit
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("絞り込み(Ctrl+F):"))
-        find = QShortcut(QKeySequence.StandardKey.Find, self)
-        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.activated.connect(self.filter_edit.setFocus)
+        filter_label = QLabel("絞り込み(&L):")  # Ctrl+F is the search of the whole app
+        filter_label.setBuddy(self.filter_edit)
+        top.addWidget(filter_label)
         top.addWidget(self.filter_edit, 1)
         top.addWidget(self.count_label)
         self.buttons = buttons = QHBoxLayout()
@@ -140,8 +138,7 @@ class MasterTab(QWidget):
         self._update_count()
 
     def selected_row(self) -> Any | None:
-        indexes = self.table.selectionModel().selectedRows()
-        return self.proxy.source_row(indexes[0]) if indexes else None
+        return selected_source_row(self.table)
 
     def _edit_selected(self) -> None:
         row = self.selected_row()

@@ -144,7 +144,7 @@ class PlanningPage(Page):
         controls.addWidget(self.matrix_pdf_button)
         controls.addWidget(self.xlsx_button)
         filters = QHBoxLayout()
-        filters.addWidget(QLabel("絞り込み(&F):", buddy=self.filter_edit))
+        filters.addWidget(QLabel("絞り込み(&L):", buddy=self.filter_edit))
         filters.addWidget(self.filter_edit, 1)
         filters.addWidget(self.problems_only)
         filters.addWidget(self.count_label)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from enum import IntEnum
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QTableView,
+    QTabWidget,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -44,7 +46,15 @@ from ...core.wareki import format_fiscal_year, format_wareki, format_wareki_or, 
 from ...reconcile.help import threshold_help
 from ...reconcile.model import REGISTER_KINDS, Kind
 from ...reconcile.settings import ReconcileSettings, format_hours
-from ...services import agency_calendar, audits, master_data, operation_log, reconciliation, subjects
+from ...services import (
+    agency_calendar,
+    audits,
+    day_timeline,
+    master_data,
+    operation_log,
+    reconciliation,
+    subjects,
+)
 from ...services.agency_calendar import AgencyCalendar
 from ...services.database_access import Database
 from ...services.findings import DISCREPANCY_TITLES
@@ -52,14 +62,16 @@ from ...services.reconciliation import STATUS_LABELS, DiscrepancyView, Period, R
 from ...services.subjects import Lookup
 from .. import ui_state
 from ..date_edit import DateEdit
+from ..day_timeline import DayTimeline
 from ..errors import show_error
+from ..file_drop import FileDrop
 from ..finding_dialog import FindingDialog
 from ..import_batches_view import ImportBatchesView, import_list_window
 from ..import_wizard import ImportWizard
 from ..inquiry_export import export_shown
 from ..oplog_model import OperationLogView
 from ..register_entry_dialog import RegisterEntryDialog
-from ..row_table import SORT_ROLE, Column, RowTableModel, read_only_table
+from ..row_table import SORT_ROLE, Column, RowTableModel, fit_columns, read_only_table, readable_columns
 from ..subject_lookups import SubjectLookupsDialog
 from ..subject_thresholds import SubjectThresholdsDialog
 from ..tasks import DbRunner
@@ -135,10 +147,6 @@ class DiscrepancyColumn(IntEnum):
 
 HEADERS = ["No.", "状態", "種別", "日時", "端末", "操作者", "内容", "出典(ファイル:行)", "説明"]
 # Each column is as wide as this text in the table's font; the last column (説明) takes the room left.
-WIDTH_SAMPLES = ["No.000", "説明済み", "時間外・休日の操作", "R7.12.28 23:59", "T000", "K000000", "記帳 10 件、操作ログ 5 件",
-                 "oplog….csv:3187"]
-
-
 def _display(row: DiscrepancyView, column: DiscrepancyColumn) -> str:
     if column is DiscrepancyColumn.NUMBER:
         return str(row.ordinal)
@@ -310,7 +318,8 @@ class ReconcilePage(Page):
         self.import_button = QPushButton("取り込み(&I)…")
         self.import_button.setObjectName("import_button")
         self.import_button.setToolTip("操作ログ・業務端末使用管理簿のファイル(CSV / xlsx)を取り込みます")
-        self.import_button.clicked.connect(self.open_import_wizard)
+        self.import_button.clicked.connect(lambda: self.open_import_wizard())
+        FileDrop(self, self.open_import_wizard)  # files dropped on the page open the import dialog with them
         self.import_wizard: ImportWizard | None = None
         self.entry_button = QPushButton("記帳を手入力(&T)…")
         self.entry_button.setObjectName("entry_button")
@@ -445,9 +454,7 @@ class ReconcilePage(Page):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(DiscrepancyColumn.NUMBER, Qt.SortOrder.AscendingOrder)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, sample in enumerate(WIDTH_SAMPLES):
-            self.table.setColumnWidth(column, self.table.fontMetrics().horizontalAdvance(sample) + 16)
+        readable_columns(self.table)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
 
         self.filter_edit = QLineEdit()
@@ -498,14 +505,21 @@ class ReconcilePage(Page):
         self.subject_button.clicked.connect(self.show_subject_lookups)
         self.subject_dialog: SubjectLookupsDialog | None = None
         self.sides = sides = QSplitter(Qt.Orientation.Vertical)
-        for title, table in (("業務端末使用管理簿", self.register_table), ("操作ログ", self.operation_table)):
-            box = QGroupBox(title)
-            box_layout = QVBoxLayout(box)
-            box_layout.setContentsMargins(4, 4, 4, 4)
-            box_layout.addWidget(table)
-            if table is self.operation_table:
-                box_layout.addWidget(self.subject_button, 0, Qt.AlignmentFlag.AlignRight)
-            sides.addWidget(box)
+        # The register entries share their place with the picture of the terminal's day (no room for a third pane
+        # at 1280×800); the operations stay in view below.
+        self.timeline = DayTimeline()
+        self.timeline.discrepancy_clicked.connect(self.select_discrepancy)
+        self.register_tabs = QTabWidget()
+        self.register_tabs.setObjectName("register_tabs")
+        self.register_tabs.addTab(self.register_table, "業務端末使用管理簿")
+        self.register_tabs.addTab(self.timeline, "端末の一日(記帳・許容時間・操作・差異)")
+        sides.addWidget(self.register_tabs)
+        box = QGroupBox("操作ログ")
+        box_layout = QVBoxLayout(box)
+        box_layout.setContentsMargins(4, 4, 4, 4)
+        box_layout.addWidget(self.operation_table)
+        box_layout.addWidget(self.subject_button, 0, Qt.AlignmentFlag.AlignRight)
+        sides.addWidget(box)
         sides.setStretchFactor(1, 1)
 
         self.explanation_edit = QLineEdit()
@@ -522,7 +536,7 @@ class ReconcilePage(Page):
         self.audit_combo.setObjectName("audit_combo")
         self.audit_combo.setMinimumWidth(220)
         self.audit_combo.currentIndexChanged.connect(lambda *_: self._update_actions())
-        self.raise_button = QPushButton("指摘事項にする(&F)")
+        self.raise_button = QPushButton("指摘事項にする(&S)")
         self.raise_button.setObjectName("raise_button")
         self.raise_button.clicked.connect(self.raise_selected)
         self.action_label = QLabel()
@@ -555,13 +569,16 @@ class ReconcilePage(Page):
     def _data_changed(self, what: str) -> None:
         self.run_label.setText(f"{what}。「突合を実行」で新しいデータを突合してください。")
 
-    def open_import_wizard(self) -> None:
+    def open_import_wizard(self, files: list[Path] | None = None) -> None:
+        """The import dialog for the chosen agency (with `files` listed: dropped onto the page)."""
         agency = self.current_agency()
         if agency is None:
             return
         self.import_wizard = ImportWizard(self.runner, agency.code, self)
         self.import_wizard.imported.connect(lambda _summary: self._data_changed("取り込みました"))
         self.import_wizard.show()
+        if files:
+            self.import_wizard.add_files(list(files))
 
     def open_entry_dialog(self) -> None:
         agency = self.current_agency()
@@ -661,6 +678,13 @@ class ReconcilePage(Page):
             self._reopen_log = False
             self.open_log_view()
 
+    def show_discrepancy(self, agency_code: str, discrepancy_id: int | None) -> None:
+        """Show `agency_code`'s latest run with the discrepancy selected (a search result); None: the agency
+        alone (from ホーム)."""
+        self._chosen_code, self._reselect_id = agency_code, discrepancy_id
+        if self.isVisible():
+            self.refresh()
+
     def current_agency_code(self) -> str | None:
         code = self.agency_combo.currentData()
         return None if code is None else str(code)
@@ -745,6 +769,7 @@ class ReconcilePage(Page):
         self._show_counts()
         self._apply_filter()
         self.model.set_rows(view.discrepancies)
+        fit_columns(self.table)
         self.audit_combo.clear()
         self.audit_combo.addItem("監査を選択してください", None)
         for audit in view.audits:
@@ -757,11 +782,14 @@ class ReconcilePage(Page):
     def _select_again(self) -> bool:
         """Select the discrepancy that was selected when the page was cleared, if it is still shown."""
         wanted, self._reselect_id = self._reselect_id, None
-        if wanted is None:
-            return False
+        return wanted is not None and self.select_discrepancy(wanted)
+
+    def select_discrepancy(self, discrepancy_id: int) -> bool:
+        """Select the discrepancy's row (a mark clicked on the day's picture); False when it is not shown."""
         for row in range(self.proxy.rowCount()):
-            if self.proxy.row_at(self.proxy.index(row, 0)).id == wanted:
+            if self.proxy.row_at(self.proxy.index(row, 0)).id == discrepancy_id:
                 self.table.setCurrentIndex(self.proxy.index(row, 0))
+                self.table.scrollTo(self.proxy.index(row, 0))
                 return True
         return False
 
@@ -824,11 +852,26 @@ class ReconcilePage(Page):
         chosen = self.selected()
         self._update_actions()
         if chosen is None:
+            self.explanation_edit.clear()  # not the previous agency's or row's reason
             self._show_side_by_side(SideBySide([], []))
+            self.timeline.clear_day()
             return
         self.explanation_edit.setText(chosen.explanation or "")
         self.runner.submit(lambda db, _progress: reconciliation.side_by_side(db, chosen.id),
                            self._current(self._show_side_by_side))
+        self._load_day(chosen)
+
+    def _load_day(self, chosen: DiscrepancyView) -> None:
+        """The picture of the chosen discrepancy's terminal and day (kept when it is the day already shown)."""
+        shown = self.timeline.picture
+        if shown is not None and shown.terminal == chosen.terminal and shown.day.isoformat() == chosen.at[:10]:
+            self.timeline.show_day(replace(shown, selected_id=chosen.id))
+            return
+        code, views, run = self.view.agency_code, self.view.discrepancies, self.view.run
+        assert run is not None  # a discrepancy is chosen: it belongs to the run shown
+        tolerance = int(run.settings.get("tolerance_minutes", ReconcileSettings().tolerance_minutes))
+        self.runner.submit(lambda db, _progress: day_timeline.load_day(db, code, chosen, views, tolerance),
+                           self._current(self.timeline.show_day))
 
     def _show_side_by_side(self, rows: SideBySide) -> None:
         self.operation_model.set_rows(rows.operations)

@@ -6,33 +6,31 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHeaderView, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from ...core.errors import JukiAuditError
-from ...core.wareki import format_wareki
+from ...core.wareki import format_wareki_moment
 from ...security import integrity, keys
 from ...services import app_trail, backup, settings
 from ...services.database_access import Database
 from .. import file_dialogs
 from ..errors import show_error
 from ..generated.ui_settings_page import Ui_settings_page
-from ..row_table import Column, RowFilterProxy, RowTableModel
+from ..row_table import Column, RowFilterProxy, RowTableModel, fit_columns, readable_columns
 from ..tasks import DatabaseClosedError, DbRunner
+from ..trail_filters import TrailFilters
+from ..trail_words import action_label, describe
+from ..workbench_settings import DueMonthsBox
 from . import Page
 
 TRAIL_ROWS = 5000
 
 
-def _when(entry: app_trail.TrailEntry) -> str:
-    at = datetime.fromisoformat(entry.at)
-    return f"{format_wareki(at.date())} {at:%H:%M:%S}"
-
-
 TRAIL_COLUMNS: list[Column[app_trail.TrailEntry]] = [
     Column("番号", lambda e: str(e.seq), lambda e: e.seq, align_right=True),
-    Column("日時", _when, lambda e: e.at),
-    Column("操作", lambda e: e.action),
-    Column("内容", lambda e: e.detail, tooltip=True),
+    Column("日時", lambda e: format_wareki_moment(e.at), lambda e: e.at),
+    Column("操作", lambda e: action_label(e.action), lambda e: e.action),
+    Column("内容", lambda e: describe(e.action, e.detail), tooltip=True),
 ]
 
 
@@ -62,27 +60,35 @@ class SettingsPage(Page):
         self.rekey_button.clicked.connect(self._ask_rekey)
         self.verify_button.clicked.connect(self.verify)
         self._set_up_trail()
+        self.due_months = DueMonthsBox(runner)
+        ui.general_layout.insertWidget(ui.general_layout.count() - 1, self.due_months)  # above the stretch
 
     def _set_up_trail(self) -> None:
         self.trail_model: RowTableModel[app_trail.TrailEntry] = RowTableModel(TRAIL_COLUMNS)
         self.trail_proxy = RowFilterProxy(self.trail_model)
         self.ui.trail_filter.textChanged.connect(self.trail_proxy.set_text)
+        self.trail_filters = TrailFilters(self.trail_proxy)
+        self.ui.trail_layout.insertLayout(1, self.trail_filters.row)
         table = self.ui.trail_table
         table.setModel(self.trail_proxy)
-        table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        readable_columns(table)
+        table.setWordWrap(False)  # one line per entry; the whole text is in the tooltip
+        table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first, shown ▼ (row_table's arrow style)
         self.ui.trail_note.setText(f"新しい順に最大 {TRAIL_ROWS} 件。各記録は前の記録と HMAC で連鎖しています。")
 
     # --- loading and clearing -------------------------------------------------------------------
 
     def refresh(self) -> None:
         self.runner.submit(lambda db, _p: _load(db), self._show)
+        self.due_months.refresh()
 
     def _show(self, loaded: tuple[int, bool, list[app_trail.TrailEntry]]) -> None:
         minutes, self.passphrase_mode, entries = loaded
         self.minutes.setValue(minutes)
         self.rekey_button.setText("パスフレーズを変更…" if self.passphrase_mode else "鍵を更新(キーリング)…")
         self.trail_model.set_rows(entries)
+        self.trail_filters.set_actions(sorted({e.action for e in entries}, key=action_label))
+        fit_columns(self.ui.trail_table)
 
     def clear(self) -> None:
         self.trail_model.set_rows([])
