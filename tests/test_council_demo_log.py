@@ -46,7 +46,9 @@ def _reconcile(run, tmp_path: Path, agency: str) -> dict:
 
 def test_demo_log_has_every_kind_planted_and_nothing_else(run, tmp_path: Path) -> None:
     expected = {k: v for k, v in json.loads(EXPECTED.read_text(encoding="utf-8")).items() if not k.startswith("_")}
-    assert set(expected) == {k.value for k in Kind}
+    # The nine kinds of the register check are planted; the demo log carries no subject column, its terminals
+    # are registered and no operator has a spike or a burst of failures, so the subject kinds find nothing.
+    assert set(expected) == {k.value for k in Kind if k.rank <= Kind.CONCURRENT_SESSION.rank}
     assert lines_by_kind(_reconcile(run, tmp_path, "C09")) == expected
 
 
