@@ -137,6 +137,16 @@ def demo_runner(qtbot: Any, demo_db_path: Path) -> Iterator[Any]:
         runner.close()
 
 
+@pytest.fixture(autouse=True)
+def close_started_runners() -> Iterator[None]:
+    """Every runner support.gui.start_runner started is closed after the test, passed or failed."""
+    yield
+    from support.gui import STARTED
+
+    while STARTED:
+        STARTED.pop().close()
+
+
 from support.demo_db import DemoTemplate  # noqa: E402
 
 from jukiaudit_desktop.storage.database import Database  # noqa: E402  (for the annotations above)

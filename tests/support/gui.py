@@ -16,9 +16,15 @@ from jukiaudit_desktop.storage.database import Database
 WidgetT = TypeVar("WidgetT")
 
 
+# Runners started by start_runner in the running test: conftest's close_started_runners closes them after
+# it, passed or failed (a worker thread left running aborts the process when Qt deletes its QThread).
+STARTED: list[DbRunner] = []
+
+
 def start_runner(qtbot: Any, db_path: Path, prepare: Callable[[Database], None] | None = None) -> DbRunner:
     """A DbRunner whose worker opens (creating if needed) the real encrypted database at `db_path`."""
     runner = DbRunner()
+    STARTED.append(runner)
     opened: list[Database] = []
 
     def opener() -> Database:
