@@ -405,7 +405,7 @@ class ReconcilePage(Page):
         self.session_gap_spin.setSuffix(" 分")
         self.session_gap_spin.setValue(defaults.session_gap_minutes)
         self.thresholds = ReconcileSettings()  # only its subject and activity thresholds are used
-        self.thresholds_button = QPushButton("しきい値(&S)…")
+        self.thresholds_button = QPushButton("しきい値(&D)…")
         self.thresholds_button.setObjectName("thresholds_button")
         self.thresholds_button.setToolTip("同一対象者への繰り返し照会・照会件数の急増・照会失敗の連続の判定基準")
         self.thresholds_button.clicked.connect(self.edit_thresholds)
