@@ -46,6 +46,7 @@ def test_standard_buttons_are_japanese(qtbot, japanese) -> None:
     assert "いいえ" in message.button(QMessageBox.StandardButton.No).text()
 
 
+@pytest.mark.real_modal  # reads and closes the real Qt dialog itself
 def test_qt_file_dialog_is_japanese(qtbot, japanese, tmp_path: Path) -> None:
     seen: list[str] = []
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QSplitter
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QSplitter
 
 from jukiaudit_desktop.core.master import Agency, AgencyKind
 from jukiaudit_desktop.gui import file_dialogs, ui_state
@@ -31,7 +32,8 @@ def answer_file_dialog(qtbot, choose: Path | None) -> list[str]:  # type: ignore
         if choose is None:
             dialog.reject()
         else:
-            dialog.selectFile(str(choose))
+            name = dialog.findChild(QLineEdit, "fileNameEdit")  # typed, as a user would (selectFile does not
+            name.setText(str(choose))                            # select once a default QLocale is set)
             dialog.accept()
 
     QTimer.singleShot(50, answer)
@@ -53,6 +55,7 @@ def test_folders_are_remembered_per_purpose_and_fall_back_to_documents(tmp_path:
     assert ui_state.last_folder("logs") == documents  # the USB stick is gone
 
 
+@pytest.mark.real_modal  # reads and closes the real Qt dialog itself
 def test_a_real_file_dialog_opens_in_the_last_folder_and_remembers_the_new_one(qtbot, tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     for folder in (first, second):
@@ -70,6 +73,7 @@ def test_a_real_file_dialog_opens_in_the_last_folder_and_remembers_the_new_one(q
     assert seen == [str(second)] and ui_state.last_folder("registers") == str(second)
 
 
+@pytest.mark.real_modal  # reads and closes the real Qt dialog itself
 def test_a_save_dialog_suggests_the_name_in_the_last_pdf_folder(qtbot, tmp_path: Path) -> None:
     ui_state.remember_folder("pdfs", tmp_path)
     seen = answer_file_dialog(qtbot, tmp_path / "sheet.pdf")
