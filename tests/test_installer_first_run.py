@@ -52,7 +52,7 @@ def test_welcome_explains_and_creates_a_passphrase_database_with_the_demo(qtbot,
     click(qtbot, welcome.create_button)
     master = application.window.page(MasterPage)
     assert welcome.demo.isChecked()
-    qtbot.waitUntil(lambda: master.agency_tab.model.rowCount() == 43, timeout=60000)
+    qtbot.waitUntil(lambda: master.agency_tab.model.rowCount() == 47, timeout=60000)
     assert keys.uses_passphrase(db_path)
     assert "パスフレーズ" in application.window.database_label.text()
     assert application.window.findChild(QMessageBox, "demo_offer") is None  # chosen on the page already
