@@ -85,7 +85,10 @@ def _run_child(db_path: Path, log: Path, stop_at: str, kill_delay: float | None)
 def test_killed_with_the_indexes_dropped_or_being_rebuilt_is_all_or_nothing(tmp_path: Path) -> None:
     log, rows = _big_log(tmp_path)
     db_path = tmp_path / "audit.db"
-    open_database(db_path, KEY, create=True).close()
+    db = open_database(db_path, KEY, create=True)
+    with db.transaction():
+        trail.record(db, "database.create", mode="keyring")  # entry 1, as the app writes it
+    db.close()
     schema_indexes = _state(db_path)[2]
     assert schema_indexes  # the schema's operation indexes
 
