@@ -19,7 +19,7 @@ import io
 import json
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -306,7 +306,8 @@ def _missing_templates(db: Database, path: Path, carried: list[dict[str, Any]]) 
     version). A template of the same name and version with other content is refused."""
     missing = []
     for data in carried:
-        template = template_from_dict(data, path.name)
+        # A file's version is the next one where it is imported; a carried template keeps its own.
+        template = replace(template_from_dict(data, path.name), version=int(data["version"]))
         local_id = repo.template_id(db, template.name, template.version)
         if local_id is None:
             missing.append(template)
