@@ -102,6 +102,9 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> DemoTemplate:
     """The demo database, built once per session (see tests/support/demo_db.py)."""
     from support.demo_db import build_template
 
+    from jukiaudit_desktop.security import keys
+
+    keys.admit_test_backend(MemoryKeyring)  # session fixtures run before the per-test keyring admits it
     return build_template(tmp_path_factory.mktemp("demo-template"), MemoryKeyring())
 
 
