@@ -93,7 +93,7 @@ def test_a_refused_duplicate_keeps_the_dialog_open_with_the_input(qtbot, page, r
 
     dialog.code.setText("K41")  # corrected in place: now it is saved and the dialog closes
     click_ok(qtbot, dialog)
-    qtbot.waitUntil(lambda: page.agency_tab.model.rowCount() == 44, timeout=10000)
+    qtbot.waitUntil(lambda: page.agency_tab.model.rowCount() == 48, timeout=10000)
     assert page.dialog is None
     assert in_db(qtbot, runner, lambda db: master_data.require_agency(db, "K41")).name == "重複した課"
 
