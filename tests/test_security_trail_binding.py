@@ -99,7 +99,7 @@ EDITS = {
     "finding": ("UPDATE finding SET title = title || '(軽微)' WHERE id = (SELECT min(id) FROM finding)",
                 "finding の行 id"),
     "delete-operations": ("DELETE FROM operation WHERE id IN (SELECT id FROM operation ORDER BY id LIMIT 1000)",
-                          "(記録 3187 行、現在 2187 行)"),
+                          "(記録 4098 行、現在 3098 行)"),
     "explain-discrepancies": ("UPDATE discrepancy SET status = 'explained', explanation = '確認済み' "
                               "WHERE status = 'open'", "discrepancy の行 id"),
     "issued-hash": ("UPDATE issued_document SET content_sha256 = '00' || substr(content_sha256, 3)",
