@@ -3,6 +3,7 @@ modal-dialog guard (tests/support/modal.py)."""
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -140,6 +141,17 @@ def demo_runner(qtbot: Any, demo_db_path: Path) -> Iterator[Any]:
         runner.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def collect_on_the_main_thread(qapp: Any) -> Iterator[None]:
+    """As the app does (gui/gui_thread_gc.py): no automatic collection, which could start on a database
+    worker and finalise a widget there; a timer on the GUI thread collects instead, and after each test."""
+    from jukiaudit_desktop.gui.gui_thread_gc import GuiThreadCollector
+
+    collector = GuiThreadCollector(qapp)
+    yield
+    collector.deleteLater()
+
+
 @pytest.fixture(autouse=True)
 def close_started_runners() -> Iterator[None]:
     """Every runner support.gui.start_runner started is closed after the test, passed or failed."""
@@ -148,6 +160,7 @@ def close_started_runners() -> Iterator[None]:
 
     while STARTED:
         STARTED.pop().close()
+    gc.collect()  # on the main thread, with every worker stopped
 
 
 from support.demo_db import DemoTemplate  # noqa: E402

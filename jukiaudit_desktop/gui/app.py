@@ -16,6 +16,7 @@ from ..paths import resource
 from ..security import app_log, integrity, keys, no_network, viewing
 from ..services.database_access import Database, default_database_path, open_app_database
 from .errors import show_error
+from .gui_thread_gc import GuiThreadCollector
 from .help_menu import install_help_menu
 from .lock import LockController
 from .main_window import MainWindow
@@ -177,6 +178,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app_log.configure_logging()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+    _collector = GuiThreadCollector(app)  # lives while run_gui runs: widgets are never finalised on the worker
     app.setApplicationName(APP_NAME)
     install_japanese_font(app)
     install_qt_translations(app)
