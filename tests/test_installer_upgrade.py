@@ -1,17 +1,16 @@
-"""Upgrades keep data: the database made by release 0.1.0 (tests/data/upgrade/) opens in this version.
+"""Upgrades keep data: the database made by release 0.1.0 (tests/support/release.py) opens in this version.
 
-The file was made with 0.1.0's code (`jukiaudit --db … --passphrase-env … init` then `demo`) in passphrase
-mode with the passphrase below. Opening it runs every migration this version has, after an encrypted backup
-of the file as it was.
+Opening it runs every migration this version has, after an encrypted backup of the file as it was.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.release import RELEASE_DB, copy_release
+from support.release import RELEASE_PASSPHRASE as PASSPHRASE
 
 from jukiaudit_desktop.security import integrity, keys
 from jukiaudit_desktop.services.database_access import open_app_database
@@ -23,8 +22,6 @@ from jukiaudit_desktop.storage.database import (
     schema_version,
 )
 
-RELEASE_DB = Path(__file__).resolve().parent / "data" / "upgrade" / "jukiaudit-0.1.0.db"
-PASSPHRASE = "jukiaudit-0.1.0-upgrade-test"  # test data only; documented in tests/data/README.md
 RELEASE_VERSION = 1  # PRAGMA user_version of 0.1.0
 # What 0.1.0's demo data put in the file (counted when it was made).
 RELEASE_ROWS = {"agency": 43, "jimu": 52, "audit": 78, "audit_score": 2652, "finding": 6, "followup": 7,
@@ -34,11 +31,7 @@ RELEASE_TRAIL_ENTRIES = 2970
 
 @pytest.fixture
 def release_copy(tmp_path: Path) -> Path:
-    """A copy of the 0.1.0 database and its salt file (the committed file stays as released)."""
-    target = tmp_path / RELEASE_DB.name
-    shutil.copy2(RELEASE_DB, target)
-    shutil.copy2(keys.salt_path(RELEASE_DB), keys.salt_path(target))
-    return target
+    return copy_release(tmp_path)
 
 
 def backups_of(path: Path) -> list[Path]:
@@ -108,10 +101,7 @@ def schema_of(db: Database) -> dict[str, Any]:
 
 def test_an_upgraded_0_1_0_database_has_the_schema_of_a_fresh_one(tmp_path: Path) -> None:
     """Each change adds a migration beside its edit of db_schema.sql: a step one of the two forgot shows here."""
-    upgraded_path = tmp_path / RELEASE_DB.name
-    shutil.copy2(RELEASE_DB, upgraded_path)
-    shutil.copy2(keys.salt_path(RELEASE_DB), keys.salt_path(upgraded_path))
-    upgraded = open_app_database(upgraded_path, PASSPHRASE)
+    upgraded = open_app_database(copy_release(tmp_path), PASSPHRASE)
     fresh = open_app_database(tmp_path / "fresh.db", create=True)
     try:
         assert schema_of(upgraded) == schema_of(fresh)
