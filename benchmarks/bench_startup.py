@@ -25,7 +25,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import keyring
-import keyring.backend
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from support.memory_keyring import MemoryKeyring  # noqa: E402  (the tests' in-memory keyring, never the user's)
 
 # Runs in the child: the real CLI entry point, with Application.start wrapped to report the moments we time.
 CHILD = r"""
@@ -58,23 +60,6 @@ sys.exit(cli.main(sys.argv[1:]))
 """
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
-
-
 def timed(fn: Callable[[], object], repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
@@ -94,6 +79,7 @@ def bench_keyring_open(folder: Path, repeat: int) -> list[float]:
     from jukiaudit_desktop.services.database_access import open_app_database
     from jukiaudit_desktop.storage.database import open_database
 
+    keys.admit_test_backend(MemoryKeyring)
     keyring.set_keyring(MemoryKeyring())
     path = folder / "keyring.db"
     open_app_database(path, create=True).close()
