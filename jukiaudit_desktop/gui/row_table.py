@@ -204,6 +204,17 @@ def selected_source_row(table: QTableView) -> Any | None:
     return proxy.source_row(indexes[0]) if indexes else None
 
 
+def select_source_row(table: QTableView, row_id: int | None) -> None:
+    """Selects and makes current the table's row whose object has the id `row_id` (nothing if none shown has)."""
+    proxy: RowFilterProxy = table.model()  # type: ignore[assignment]
+    for row in range(proxy.rowCount()):
+        index = proxy.index(row, 0)
+        if proxy.source_row(index).id == row_id:
+            table.setCurrentIndex(index)
+            table.selectRow(row)
+            return
+
+
 WIDEST_COLUMN = 420  # px: a column sized to its content stops here (the text is elided, its tooltip is whole)
 NARROWEST_COLUMN = 40
 

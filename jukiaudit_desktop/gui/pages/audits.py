@@ -37,6 +37,7 @@ from ..row_table import (
     on_selection_changed,
     read_only_table,
     readable_columns,
+    select_source_row,
     selected_source_row,
 )
 from ..session_view import SessionView
@@ -194,12 +195,7 @@ class AuditsPage(Page):
         return selected_source_row(self.table)
 
     def select_audit(self, audit_id: int | None) -> None:
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
-            if self.proxy.source_row(index).id == audit_id:
-                self.table.setCurrentIndex(index)
-                self.table.selectRow(row)
-                return
+        select_source_row(self.table, audit_id)
 
     def _selection_changed(self) -> None:
         audit = self.selected_audit()

@@ -33,6 +33,7 @@ from ..row_table import (
     on_selection_changed,
     read_only_table,
     readable_columns,
+    select_source_row,
     selected_source_row,
 )
 from ..tasks import DbRunner
@@ -227,12 +228,7 @@ class FindingsPage(Page):
         return selected_source_row(self.table)
 
     def select_finding(self, finding_id: int | None) -> None:
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
-            if self.proxy.source_row(index).id == finding_id:
-                self.table.setCurrentIndex(index)
-                self.table.selectRow(row)
-                return
+        select_source_row(self.table, finding_id)
 
     def _selection_changed(self) -> None:
         finding = self.selected_finding()
