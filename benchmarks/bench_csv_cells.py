@@ -3,8 +3,8 @@ importers.tables.open_source with the check and with it switched off, alternatin
 
     python3 benchmarks/bench_csv_cells.py [--ops 1000000] [--dir DIR] [--repeat 3]
 
-Makes (or reuses) a CP932 log with /work/shared/tools/gen_oplog.py. Prints the median seconds of each way
-and the difference. The machine is shared: compare figures of one run only.
+Makes (or reuses) a CP932 log with /work/shared/tools/gen_oplog.py. Prints the median CPU seconds of this
+process for each way (steadier than wall time on a shared machine) and the difference.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ def read_all(log: Path) -> float:
     from jukiaudit_desktop.importers.profile import default_profile
     from jukiaudit_desktop.importers.tables import open_source
 
-    started = time.perf_counter()
+    started = time.process_time()
     with open_source(log, default_profile().layout("oplog")) as source:
         for _ in source.rows:
             pass
-    return time.perf_counter() - started
+    return time.process_time() - started
 
 
 def main() -> None:
@@ -55,7 +55,7 @@ def main() -> None:
     tables._has_control = checked
     lines = sum(1 for _ in log.open("rb"))
     for way, seconds in times.items():
-        print(f"{way:9} {statistics.median(seconds):6.2f} s  ({lines:,} lines; runs {', '.join(f'{s:.2f}' for s in seconds)})")
+        print(f"{way:9} {statistics.median(seconds):6.2f} s CPU  ({lines:,} lines; runs {', '.join(f'{s:.2f}' for s in seconds)})")
     print(f"cost of the check: {statistics.median(times['checked']) - statistics.median(times['unchecked']):+.2f} s")
 
 
