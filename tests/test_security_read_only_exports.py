@@ -65,9 +65,10 @@ def test_exports_work_on_a_read_only_file_on_a_read_only_medium(passphrase_db: P
     SQLite can create neither -wal nor -shm there. Exports and verify-trail still work, write nothing beside
     the database, and each export says it is not recorded."""
     require_tool("unshare")
-    probe = subprocess.run(["unshare", "-rm", "true"], capture_output=True)
-    require(probe.returncode == 0, f"unshare -rm is not permitted here: {probe.stderr.decode(errors='replace')}")
     folder = passphrase_db.parent
+    mount = f"mount --bind -o ro {shlex.quote(str(folder))} {shlex.quote(str(folder))}"
+    probe = subprocess.run(["unshare", "-rm", "sh", "-c", mount], capture_output=True)
+    require(probe.returncode == 0, f"a read-only bind mount is not permitted here: {probe.stderr.decode(errors='replace')}")
     passphrase_db.chmod(0o400)
     before = {p.name: sha256(p) for p in folder.iterdir()}
     out = tmp_path_factory.mktemp("exports")  # outside the read-only folder
@@ -75,7 +76,7 @@ def test_exports_work_on_a_read_only_file_on_a_read_only_medium(passphrase_db: P
     commands = [["export-findings", "--out", str(out / "findings.csv")],
                 ["annual-report", "--year", "2025", "--out", str(out / "annual.xlsx")],
                 ["verify-trail"]]
-    script = [f"mount --bind -o ro {shlex.quote(str(folder))} {shlex.quote(str(folder))}"]
+    script = [mount]
     script += [f"{shlex.join(base + command)}; echo \"exit=$?\" >&2" for command in commands]
     result = subprocess.run(["unshare", "-rm", "sh", "-ec", "\n".join(script)], capture_output=True, text=True,
                             timeout=300, env={**os.environ, "PW": PASSPHRASE})
