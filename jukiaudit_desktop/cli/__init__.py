@@ -15,7 +15,7 @@ from pathlib import Path
 from .. import __version__
 from ..core.errors import JukiAuditError
 from ..security import app_log, integrity, no_network
-from ..services.database_access import default_database_path, open_app_database
+from ..services.database_access import can_write, default_database_path, open_app_database
 from ..storage.database import Database
 from . import audits, imports, master, municipal, packages, planning, reconcile, registers, reports, security
 from . import subjects as subjects_cli
@@ -61,6 +61,16 @@ class CliContext:
             if not self.integrity.ok:
                 print(f"jukiaudit: {self.integrity.warning(self.db_path)}", file=sys.stderr)
         return self._db
+
+    def export_db(self) -> Database:
+        """The database for an export (a command that only reads it and writes a file): opened for writing, so
+        that the trail records the export, unless this process cannot write the database; then read-only, and
+        the user is told that this export is not recorded."""
+        db = self.db(create=False, read_only=not can_write(self.db_path))
+        if db.read_only:
+            print(f"jukiaudit: {self.db_path}: データベースに書き込めないため読み取り専用で開きました。"
+                  "この書き出しは監査証跡に記録されません。", file=sys.stderr)
+        return db
 
     def replace_db(self, db: Database) -> None:
         """Take over a database reopened by a command (after restore or rekey)."""

@@ -418,7 +418,7 @@ def cmd_checklist_list(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_checklist_export(args: argparse.Namespace, ctx: Any) -> int:
-    path = checklists.export_template(ctx.db(), args.id, args.out)
+    path = checklists.export_template(ctx.export_db(), args.id, args.out)
     print(f"書き出しました: {path}")
     return 0
 

@@ -149,10 +149,11 @@ def _matrix(args: argparse.Namespace, ctx: Any) -> int:
     _required(args, "period")
     if args.xlsx is None and args.pdf is None:
         raise InputError("plan matrix には --xlsx か --pdf が必要です。")
-    period = planning.period_by_name(ctx.db(), args.period)
+    db = ctx.export_db()
+    period = planning.period_by_name(db, args.period)
     for path in (args.xlsx, args.pdf):
         if path is not None:
-            matrix = planning.write_matrix(ctx.db(), period, path)
+            matrix = planning.write_matrix(db, period, path)
             print(f"書き出しました: {path}({len(matrix.rows)}機関、期内に監査のない機関 {len(matrix.gaps)})")
     return 0
 

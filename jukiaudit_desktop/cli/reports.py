@@ -175,7 +175,7 @@ def cmd_verify_sheet(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_annual_report(args: argparse.Namespace, ctx: Any) -> int:
-    report = reports_annual.write_annual_report(ctx.db(create=False), args.year, args.out)
+    report = reports_annual.write_annual_report(ctx.export_db(), args.year, args.out)
     for line in report.results:
         average = "—" if line.average is None else f"{line.average:.2f}点"
         print(f"{line.audit_type}\t{line.agency_count}機関\t{average}")
@@ -184,13 +184,13 @@ def cmd_annual_report(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_export_findings(args: argparse.Namespace, ctx: Any) -> int:
-    rows = exports.export_findings(ctx.db(create=False), args.out, args.year)
+    rows = exports.export_findings(ctx.export_db(), args.out, args.year)
     print(f"指摘事項 {rows} 件を書き出しました: {args.out}")
     return 0
 
 
 def cmd_export_discrepancies(args: argparse.Namespace, ctx: Any) -> int:
-    rows = inquiry_list.export_inquiry(ctx.db(create=False), args.out, args.run)
+    rows = inquiry_list.export_inquiry(ctx.export_db(), args.out, args.run)
     print(f"差異 {rows} 件の疑義照会リストを書き出しました: {args.out}")
     return 0
 

@@ -18,7 +18,7 @@ from ..services.database_access import Database, default_database_path, open_app
 from .errors import show_error
 from .gui_thread_gc import GuiThreadCollector
 from .help_menu import install_help_menu
-from .lock import LockController
+from .lock import LockController, tell_key_change_settled
 from .main_window import MainWindow
 from .pages.settings import SettingsPage
 from .tasks import DbRunner
@@ -138,7 +138,7 @@ class Application:
         self.created = not self.db_path.exists()
         mode = "passphrase" if passphrase is not None else "keyring"
 
-        def opened(_db: Database) -> None:
+        def opened(opened_db: Database) -> None:
             self.window.show_database(self.db_path, mode)
             self.window.database_opened()
             self.lock.start(passphrase_mode=passphrase is not None)
@@ -149,7 +149,9 @@ class Application:
                     self.window.offer_demo_data()
                 elif load_demo:
                     self.window.load_demo_data()
-            if self.quit_when_ready:
+            if not self.quit_when_ready:  # (a message box would hold the smoke start)
+                tell_key_change_settled(self.window, opened_db)
+            else:
                 print(f"jukiaudit: ready: {self.window.windowTitle()}", flush=True)
                 self.window.close()  # stops the worker thread and closes the database
                 QApplication.exit(0)

@@ -12,7 +12,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QProgressDialog, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core.errors import JukiAuditError
 from ..security import viewing
@@ -27,6 +36,13 @@ _INPUT_EVENTS = frozenset({
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
     QEvent.Type.TouchBegin, QEvent.Type.TabletPress,
 })
+
+
+def tell_key_change_settled(parent: QWidget, db: Database) -> None:
+    """Opening finished or rolled back a key change that was interrupted (a crash, a killed rekey): say which,
+    so the user knows which passphrase or key is now in force."""
+    if db.notice:
+        QMessageBox.information(parent, "中断されていた鍵の変更", db.notice)
 
 
 class UnlockScreen(QWidget):
@@ -179,9 +195,9 @@ class LockController(QObject):
             if not isinstance(exc, JukiAuditError):
                 show_error(self.window, exc)
 
-        self.runner.open_database(reopen, lambda _db: self._restore_view(), failed)
+        self.runner.open_database(reopen, self._restore_view, failed)
 
-    def _restore_view(self) -> None:
+    def _restore_view(self, db: Database) -> None:
         assert self._pages is not None
         self.window.takeCentralWidget()
         if self.screen is not None:
@@ -192,3 +208,4 @@ class LockController(QObject):
         self.window.menuBar().setEnabled(True)
         self.window.database_opened()
         self.start(self.passphrase_mode)
+        tell_key_change_settled(self.window, db)

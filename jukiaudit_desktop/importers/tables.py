@@ -8,7 +8,7 @@ import itertools
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,12 +99,13 @@ def _csv_rows(text: io.TextIOWrapper, found: Probe, path: Path, delimiter: str, 
                 if len(block) < _CARRY_LINES and (more := _lines(text, found, path)):
                     carried = block + more
                     continue
-                yield from _csv_rows_one_by_one("".join(block), line, file_name, delimiter, quote)
-                return  # (it raises at the row that cannot be read)
+                rows = []  # read again row by row, which raises at the row that cannot be read
+            numbered: Iterator[Row]
             if len(rows) == len(block):
-                yield from zip(range(line, line + len(block)), rows, strict=True)
+                numbered = zip(range(line, line + len(block)), rows, strict=True)
             else:
-                yield from _csv_rows_one_by_one("".join(block), line, file_name, delimiter, quote)
+                numbered = _csv_rows_one_by_one("".join(block), line, file_name, delimiter, quote)
+            yield from _refusing_control_characters(numbered, file_name) if _has_control(block) else numbered
             line += len(block)
     finally:
         text.close()
@@ -173,11 +174,23 @@ def _xlsx_source(data: bytes, file_name: str, sheet: str | None) -> Source:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 (tab, line breaks aside), DEL, C1
 
 
-def _refuse_control_characters(values: tuple[Any, ...], where: str) -> None:
+def _refuse_control_characters(values: Sequence[Any], where: str) -> None:
     """NUL and other control characters (tab and line breaks aside) have no place in a cell."""
     for column, value in enumerate(values, start=1):
         if isinstance(value, str) and (found := _CONTROL.search(value)):
             raise InputError(f"セルに制御文字(U+{ord(found.group()):04X})が含まれています。", f"{where}:{column}")
+
+
+def _has_control(lines: list[str]) -> bool:
+    """Whether a block of CSV lines holds a control character: one search over the block keeps the check cheap;
+    only a block that has one is walked row by row to name the cell."""
+    return _CONTROL.search("".join(lines)) is not None
+
+
+def _refusing_control_characters(rows: Iterator[Row], file_name: str) -> Iterator[Row]:
+    for line, cells in rows:
+        _refuse_control_characters(cells, f"{file_name}:{line}")
+        yield line, cells
 
 
 def _header_key(cell: Any) -> str:

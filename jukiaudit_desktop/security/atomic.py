@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 
 @contextlib.contextmanager
-def _atomic_handle(path: Path, mode: int) -> Iterator[BinaryIO]:
+def atomic_handle(path: Path, mode: int) -> Iterator[BinaryIO]:
     """A handle on a private temp file beside `path`; on success it replaces `path`, else it is removed."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -33,13 +33,13 @@ def _atomic_handle(path: Path, mode: int) -> Iterator[BinaryIO]:
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write `data` to `path` so that a crash leaves either the old file or the new one, never half."""
-    with _atomic_handle(path, mode) as handle:
+    with atomic_handle(path, mode) as handle:
         handle.write(data)
 
 
 def copy_atomic(source: Path, target: Path, mode: int = 0o600) -> None:
     """Copy `source` to `target` with the same guarantee as write_atomic, streaming (large files)."""
-    with open(source, "rb") as src, _atomic_handle(target, mode) as handle:
+    with open(source, "rb") as src, atomic_handle(target, mode) as handle:
         shutil.copyfileobj(src, handle, 1024 * 1024)
 
 

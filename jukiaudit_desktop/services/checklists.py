@@ -17,11 +17,11 @@ from ..core.audit import (
 )
 from ..core.errors import InputError
 from ..paths import resource
-from ..security.atomic import write_atomic
 from ..storage import audits_repo as repo
 from ..storage import trail
 from ..storage.audits_repo import TemplateInfo, now_text
 from ..storage.database import Database
+from .app_trail import write_export
 
 FILE_FORMAT = "jukiaudit-checklist"
 FILE_FORMAT_VERSION = 1
@@ -191,9 +191,7 @@ def _content(template: ChecklistTemplate) -> dict[str, Any]:
 def export_template(db: Database, template_id: int, path: Path) -> Path:
     template = get_template(db, template_id)
     text = json.dumps(template_to_dict(template), ensure_ascii=False, indent=1) + "\n"
-    write_atomic(Path(path), text.encode("utf-8"), mode=0o644)
-    with db.transaction():
-        trail.record(db, "checklist.export", template_id=template_id, file=Path(path).name)
+    write_export(db, Path(path), text.encode("utf-8"), "checklist.export", mode=0o644, template_id=template_id)
     return Path(path)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from ..storage.database import (
 
 DATABASE_FILE_NAME = "jukiaudit.db"
 
-__all__ = ["Database", "database_exists", "default_database_path", "open_app_database", "sqlite_version"]
+__all__ = ["Database", "can_write", "database_exists", "default_database_path", "open_app_database", "sqlite_version"]
 
 
 def default_database_path() -> Path:
@@ -33,6 +34,12 @@ def default_database_path() -> Path:
 
 def database_exists(path: Path) -> bool:
     return Path(path).exists()
+
+
+def can_write(path: Path) -> bool:
+    """Whether this process can write the database (the file and, for its -wal and -shm, its folder)."""
+    path = Path(path)
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 def open_app_database(path: Path, passphrase: str | None = None, *, create: bool = False,

@@ -7,9 +7,8 @@ from pathlib import Path
 
 from ..core.wareki import format_fiscal_year
 from ..reports.spreadsheet import Sheet, table_bytes
-from ..security.atomic import write_atomic
-from ..storage import trail
 from ..storage.database import Database
+from .app_trail import write_export
 from .findings import list_findings
 
 FINDING_HEADERS = ("年度", "機関コード", "機関名", "監査区分", "指摘ID", "チェック項目", "区分", "重要度", "件名",
@@ -31,8 +30,7 @@ def findings_sheet(db: Database, fiscal_year: int | None = None) -> Sheet:
 def export_findings(db: Database, path: Path, fiscal_year: int | None = None) -> int:
     """Write the findings list to `path` (.xlsx or .csv); returns the number of rows."""
     sheet = findings_sheet(db, fiscal_year)
-    write_atomic(path, table_bytes(path, [sheet]))
-    with db.transaction():
-        trail.record(db, "export.findings", file=path.name, rows=len(sheet.rows), fiscal_year=fiscal_year)
+    write_export(db, path, table_bytes(path, [sheet]), "export.findings", rows=len(sheet.rows),
+                 fiscal_year=fiscal_year)
     return len(sheet.rows)
 

@@ -18,10 +18,10 @@ from ..importers.encoding import decode
 from ..reconcile.model import KIND_LABELS, Kind
 from ..reports.spreadsheet import Sheet, table_bytes
 from ..security import file_limits
-from ..security.atomic import write_atomic
 from ..storage import inquiry_repo, reconcile_repo, trail
 from ..storage.database import Database
 from . import reconciliation
+from .app_trail import write_export
 
 HEADERS = ("差異ID", "突合ID", "機関", "種類", "日時", "端末", "操作者", "事務コード", "事務名", "処理区分", "件数", "操作ログ(ファイル:行)",
            "管理簿(ファイル:行)", "記帳の時間帯", "内容", "回答", "確認者")
@@ -115,9 +115,8 @@ def _row(found: Sequence[Any], operations: dict[int, tuple[Any, ...]], entries: 
 def export_inquiry(db: Database, path: Path, run_id: int | None = None, ids: Sequence[int] | None = None) -> int:
     """Write the list to `path` (.xlsx or .csv); returns the number of rows."""
     sheet = inquiry_sheet(db, run_id, ids)
-    write_atomic(path, table_bytes(path, [sheet]))
-    with db.transaction():
-        trail.record(db, "export.discrepancies", file=path.name, rows=len(sheet.rows), reconciliation_id=run_id)
+    write_export(db, path, table_bytes(path, [sheet]), "export.discrepancies", rows=len(sheet.rows),
+                 reconciliation_id=run_id)
     return len(sheet.rows)
 
 

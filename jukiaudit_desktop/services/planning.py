@@ -23,6 +23,7 @@ from ..security.atomic import write_atomic
 from ..storage import planning_repo, reports_repo, trail
 from ..storage.database import Database
 from . import audits, master_data
+from .app_trail import write_export
 
 PLAN_DOCUMENT = "plan"       # issued_document.kind of the year's plan
 
@@ -268,9 +269,7 @@ def write_matrix(db: Database, period: Period, path: Path) -> CoverageMatrix:
         data = render_matrix(matrix, f"JKA-MATRIX-{period.name}", date.today())
     else:
         raise InputError("出力ファイルの拡張子は .xlsx か .pdf にしてください。", str(path))
-    write_atomic(path, data)
-    with db.transaction():
-        trail.record(db, "plan.matrix_export", file=path.name, period=period.name, rows=len(matrix.rows))
+    write_export(db, path, data, "plan.matrix_export", period=period.name, rows=len(matrix.rows))
     return matrix
 
 

@@ -23,10 +23,10 @@ from ..reports.annual_report import (
     render_annual_pdf,
 )
 from ..reports.spreadsheet import xlsx_bytes
-from ..security.atomic import write_atomic
 from ..storage import planning_repo, reports_repo, trail
 from ..storage.database import Database
 from . import municipal, register_checks, settings
+from .app_trail import write_export
 from .audits import AggregateRow, annual_aggregate, get_audit
 from .findings import list_findings
 from .master_data import STATED_JIMU_COUNT, list_agencies
@@ -159,9 +159,7 @@ def write_annual_report(db: Database, fiscal_year: int, path: Path, issued_on: d
         data = render_annual_pdf(report, f"JKA-{fiscal_year}-ANNUAL", str(trail.data_head(db)))
     else:
         data = xlsx_bytes(annual_sheets(report))
-    write_atomic(path, data)
-    with db.transaction():
-        trail.record(db, "report.annual", fiscal_year=fiscal_year, file=path.name)
+    write_export(db, path, data, "report.annual", fiscal_year=fiscal_year)
     return report
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
 from collections.abc import Iterator, Sequence
@@ -173,8 +174,8 @@ _STATEMENT_CACHE = 512
 def _connect(path: Path, key: bytes, *, read_only: bool = False,
              cached_statements: int = _STATEMENT_CACHE) -> sqlcipher3.Connection:
     if read_only:  # a read-only file or medium: never ask for write access, never create -wal/-shm
-        conn = sqlcipher3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                                  timeout=2.0, check_same_thread=True)
+        conn = sqlcipher3.connect(_read_only_uri(path), uri=True, isolation_level=None, timeout=2.0,
+                                  check_same_thread=True)
     else:
         conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=2.0, check_same_thread=True,
                                   cached_statements=cached_statements)
@@ -182,6 +183,16 @@ def _connect(path: Path, key: bytes, *, read_only: bool = False,
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     conn.execute("PRAGMA cipher_memory_security = ON")
     return conn
+
+
+def _read_only_uri(path: Path) -> str:
+    """SQLite reads a WAL database through its -shm file, which a read-only folder (a CD, a write-protected
+    share) cannot take. Every close checkpoints the WAL away, so a database without a -wal file is one
+    consistent file there: it is opened as immutable (no locks taken; this process cannot write there)."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return uri
 
 
 @contextlib.contextmanager
