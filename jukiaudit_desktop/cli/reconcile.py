@@ -109,7 +109,7 @@ def cmd_reconcile(args: argparse.Namespace, ctx: Any) -> int:
                     None if args.last is None else parse_date(args.last, "--to"))
     db = ctx.db(create=False)
     result = reconciliation.run_reconciliation(db, args.agency, settings_from(args, db), period)
-    exported = reconciliation.export_run(db, result.run_id)
+    exported = reconciliation.export_result(db, result)
     write_atomic(args.json, run_json(exported))
     counts = "、".join(f"{kind} {n}" for kind, n in exported["summary"].items())
     print(f"突合 {result.run_id}: {counts} → {args.json}")
