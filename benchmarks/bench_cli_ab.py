@@ -18,26 +18,18 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_scale import _run as run_child  # noqa: E402
 
 
 def run_once(tree: Path, db: Path, out: Path, agency: str) -> tuple[float, float, float]:
-    env = dict(os.environ, PYTHONPATH=str(tree))
-    argv = [sys.executable, "-m", "jukiaudit_desktop", "--db", str(db),
-            "--passphrase-env", "BENCH_PW",
-            "reconcile", "--agency", agency, "--json", str(out)]
-    started = time.perf_counter()
-    child = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tree)
-    _pid, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    _out, err = child.communicate()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{tree}: {' '.join(argv)} failed:\n{err.decode(errors='replace')}")
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    """(wall s, CPU s, peak MB) of the checkout's CLI (its folder first on PYTHONPATH)."""
+    return run_child([sys.executable, "-m", "jukiaudit_desktop", "--db", str(db), "--passphrase-env", "BENCH_PW",
+                      "reconcile", "--agency", agency, "--json", str(out)], dict(os.environ, PYTHONPATH=str(tree)))
 
 
 def copy_database(source: Path, target: Path) -> None:
