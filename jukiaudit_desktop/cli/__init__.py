@@ -7,6 +7,7 @@ Each area of the product adds its commands in its own module here (a `register(s
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -17,14 +18,32 @@ from ..core.errors import JukiAuditError
 from ..security import app_log, integrity, no_network
 from ..services.database_access import can_write, default_database_path, open_app_database
 from ..storage.database import Database
-from . import audits, imports, master, municipal, packages, planning, reconcile, registers, reports, security
-from . import subjects as subjects_cli
-from . import watchlist as watchlist_cli
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
 
-AREAS = [master, security, reports, reconcile, audits, planning, imports, packages, watchlist_cli, subjects_cli,
-         registers, municipal]
+# The modules of this package that add commands, in help order; imported when a parser is built.
+AREAS = ["master", "security", "reports", "reconcile", "audits", "planning", "imports", "packages", "watchlist",
+         "subjects", "registers", "municipal"]
+# Which area adds each command, so that a command imports only its own area: the areas import reportlab,
+# openpyxl, the sealing code… (start-up time). A command missing here still works (every area is loaded);
+# tests/test_cli_startup.py checks the table against the commands the areas add.
+COMMAND_AREAS = {
+    **dict.fromkeys(["init", "demo", "agency", "jimu", "terminal", "operator"], "master"),
+    **dict.fromkeys(["verify-trail", "trail", "backup", "restore", "rekey"], "security"),
+    **dict.fromkeys(["findings-pdf", "sheet-contact", "sheet-addressee", "sheet-number-format", "sheet-issuer",
+                     "verify-sheet", "annual-report", "export-findings", "export-discrepancies", "make-signing-key",
+                     "sign-pdf", "verify-signature", "signer", "sheet-reconciliation"], "reports"),
+    **dict.fromkeys(["reconcile", "reconcile-calendar", "discrepancy"], "reconcile"),
+    **dict.fromkeys(["audit", "score", "finding", "followup", "selfcheck", "checklist"], "audits"),
+    "plan": "planning",
+    **dict.fromkeys(["import-oplog", "import-register", "import"], "imports"),
+    **dict.fromkeys(["identity", "peer", "package"], "packages"),
+    "watchlist": "watchlist",
+    **dict.fromkeys(["operator-jimu", "subject", "sample", "sample-result", "sample-finding"], "subjects"),
+    "register-check": "registers",
+    "municipal": "municipal",
+}
+_TOP_OPTIONS_WITH_VALUE = ("--db", "--passphrase-env")
 
 
 class CliContext:
@@ -57,7 +76,8 @@ class CliContext:
                                          read_only=read_only)
             if self._db.notice:
                 print(f"jukiaudit: {self._db.notice}", file=sys.stderr)
-            self.integrity = integrity.check(self._db)  # start-up check: the trail chain and page HMACs
+            # Start-up check of the trail chain; opening has checked every page's HMAC before writing.
+            self.integrity = integrity.check(self._db, pages=False)
             if not self.integrity.ok:
                 print(f"jukiaudit: {self.integrity.warning(self.db_path)}", file=sys.stderr)
         return self._db
@@ -82,14 +102,27 @@ class CliContext:
             self._db = None
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command named in argv (the first word after the top-level options), None when there is none or
+    a top-level option such as --help comes first."""
+    words = iter(argv)
+    for word in words:
+        if word in _TOP_OPTIONS_WITH_VALUE:
+            next(words, None)
+        elif not word.startswith(_TOP_OPTIONS_WITH_VALUE):
+            return None if word.startswith("-") else word
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every area's commands, or only the area adding `command` when it is known."""
     parser = argparse.ArgumentParser(prog="jukiaudit", description="JukiAudit Desktop — 住基ネット監査支援ツール")
     parser.add_argument("--version", action="version", version=f"jukiaudit {__version__}")
     parser.add_argument("--db", metavar="PATH", help="データベースファイル(既定: ユーザーデータフォルダ)")
     parser.add_argument("--passphrase-env", metavar="VAR", help="パスフレーズを読む環境変数の名前")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for area in AREAS:
-        area.register(subparsers)
+    for name in [COMMAND_AREAS[command]] if command in COMMAND_AREAS else AREAS:
+        importlib.import_module(f"{__name__}.{name}").register(subparsers)
     return parser
 
 
@@ -97,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     no_network.install()
     app_log.configure_logging()
-    parser = build_parser()
+    parser = build_parser(command_word(argv))
     args = parser.parse_args(argv)  # exits 2 on a usage error
     if args.command is None:
         from ..gui.app import run_gui  # only the GUI path imports Qt

@@ -11,7 +11,7 @@ from typing import Any
 from ..core.wareki import parse_date
 from ..reconcile.settings import ReconcileSettings, parse_hours
 from ..security.atomic import write_atomic
-from ..services import agency_calendar, inquiry_list, reconciliation
+from ..services import agency_calendar, reconciliation
 from ..storage.database import Database
 from ..storage.reconcile_repo import Period
 
@@ -109,7 +109,7 @@ def cmd_reconcile(args: argparse.Namespace, ctx: Any) -> int:
                     None if args.last is None else parse_date(args.last, "--to"))
     db = ctx.db(create=False)
     result = reconciliation.run_reconciliation(db, args.agency, settings_from(args, db), period)
-    exported = reconciliation.export_run(db, result.run_id)
+    exported = reconciliation.export_result(db, result)
     write_atomic(args.json, run_json(exported))
     counts = "、".join(f"{kind} {n}" for kind, n in exported["summary"].items())
     print(f"突合 {result.run_id}: {counts} → {args.json}")
@@ -131,6 +131,8 @@ def cmd_reopen(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_answers(args: argparse.Namespace, ctx: Any) -> int:
+    from ..services import inquiry_list  # openpyxl: not loaded by `reconcile` (start-up time)
+
     read = inquiry_list.import_answers(ctx.db(create=False), args.file)
     print(f"回答 {read.explained} 件を説明として記録しました(回答のない行 {read.unanswered} 件)。")
     return 0

@@ -7,8 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..security import integrity
 from ..services import backup, trail_heads
 from ..storage import trail, trail_data
+from ..storage.database import damaged_error
 
 EXIT_TAMPERED = 3
 
@@ -45,13 +47,16 @@ def register(subparsers: Any) -> None:
 def cmd_verify_trail(args: argparse.Namespace, ctx: Any) -> int:
     heads = [trail_heads.read_head_file(Path(name)) for name in args.head]
     db = ctx.db(create=False, read_only=True)  # opening checks the pages and the chain, printing problems
+    structure = integrity.structure_problems(db)
+    if structure:
+        raise damaged_error(ctx.db_path, structure)
     problems = trail_data.verify_data(db)
     problems += [p for head in heads if (p := trail.head_in_chain(db, head)) is not None]
     for problem in problems:
         print(f"jukiaudit: 監査証跡 #{problem.seq}: {problem.message}", file=sys.stderr)
     if not ctx.integrity.ok or problems:
         return EXIT_TAMPERED
-    print(f"監査証跡 {trail.current_head(db).seq} 件の連鎖、記録された行、全ページの HMAC"
+    print(f"監査証跡 {trail.current_head(db).seq} 件の連鎖、記録された行、全ページの HMAC と構造"
           f"{'、保存された先頭 ' + str(len(heads)) + ' 件' if heads else ''}を検証しました。問題はありません。")
     return 0
 

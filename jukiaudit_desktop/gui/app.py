@@ -142,7 +142,8 @@ class Application:
             self.window.show_database(self.db_path, mode)
             self.window.database_opened()
             self.lock.start(passphrase_mode=passphrase is not None)
-            self.runner.submit(lambda db, _p: integrity.check(db), self._warn_if_damaged)
+            # The trail chain; opening has checked every page's HMAC already (as in the CLI).
+            self.runner.submit(lambda db, _p: integrity.check(db, pages=False), self._warn_if_damaged)
             if self.created:
                 self.window.statusBar().showMessage("新しい暗号化データベースを作成しました。", 10000)
                 if load_demo is None:

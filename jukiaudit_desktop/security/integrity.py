@@ -38,8 +38,15 @@ def cipher_page_problems(db: Database) -> list[str]:
     return [str(row[0]) for row in db.query("PRAGMA cipher_integrity_check")]
 
 
-def check(db: Database) -> IntegrityReport:
-    report = IntegrityReport(trail.verify(db), cipher_page_problems(db))
+def structure_problems(db: Database) -> list[str]:
+    """PRAGMA quick_check: the B-tree structure (up to three problems; empty when all is well)."""
+    return [str(row[0]) for row in db.query("PRAGMA quick_check(3)") if row[0] != "ok"]
+
+
+def check(db: Database, *, pages: bool = True) -> IntegrityReport:
+    """The trail chain and (pages=True) every page's HMAC. pages=False right after opening, which has checked
+    every page already (storage.database.open_database) and refused the database if one failed."""
+    report = IntegrityReport(trail.verify(db), cipher_page_problems(db) if pages else [])
     if not report.ok:
         log.error("integrity check failed: %d trail, %d page problems",
                   len(report.trail_problems), len(report.page_problems))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from ..core.errors import InputError
 from ..core.progress import NO_PROGRESS, Progress
@@ -86,15 +87,38 @@ def require_run(db: Database, run_id: int) -> RunInfo:
     return run
 
 
+class _Found(Protocol):
+    """A discrepancy as the engine found it (reconcile.model.Discrepancy) or as stored (StoredDiscrepancy)."""
+
+    @property
+    def kind(self) -> Kind: ...
+    @property
+    def operation_ids(self) -> tuple[int, ...]: ...
+    @property
+    def register_ids(self) -> tuple[int, ...]: ...
+    @property
+    def detail(self) -> dict[str, Any]: ...
+
+
 def export_run(db: Database, run_id: int) -> dict[str, Any]:
-    """The run as the CLI writes it: summary per checked kind, skipped checks, every discrepancy with the
-    file and physical line of each operation and register entry. Operation kinds' details start with the
+    """The stored run as the CLI writes it: summary per checked kind, skipped checks, every discrepancy with
+    the file and physical line of each operation and register entry. Operation kinds' details start with the
     operation's fields, register kinds' with the entry's."""
     run = require_run(db, run_id)
-    found = repo.list_discrepancies(db, run_id)
-    operations = repo.operation_facts(db, (i for d in found for i in d.operation_ids))
-    entries = repo.register_facts(db, (i for d in found for i in d.register_ids))
-    skipped_kinds = {s["kind"] for s in run.skipped}
+    return _export(db, repo.list_discrepancies(db, run_id), run.skipped, run.stale)
+
+
+def export_result(db: Database, result: RunResult) -> dict[str, Any]:
+    """The run just made, as export_run gives it once stored, from the outcome in hand (not read back)."""
+    return _export(db, result.outcome.discrepancies, [s.as_json() for s in result.outcome.skipped], None)
+
+
+def _export(db: Database, found: Sequence[_Found], skipped: list[dict[str, str]],
+            stale: str | None) -> dict[str, Any]:
+    with bulk_connection(db) as reader:  # up to 10^5 rows: see bulk_connection
+        operations = repo.operation_facts(reader, (i for d in found for i in d.operation_ids))
+        entries = repo.register_facts(reader, (i for d in found for i in d.register_ids))
+    skipped_kinds = {s["kind"] for s in skipped}
     summary = {kind.value: 0 for kind in Kind if kind.value not in skipped_kinds}
     for d in found:
         summary[d.kind.value] += 1
@@ -104,16 +128,15 @@ def export_run(db: Database, run_id: int) -> dict[str, Any]:
     def refs(ids: tuple[int, ...], facts: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
         return [{"file": facts.get(i, removed)["file"], "line": facts.get(i, removed)["line"]} for i in ids]
 
-    def detail(d: StoredDiscrepancy) -> dict[str, Any]:
+    def detail(d: _Found) -> dict[str, Any]:
         subject = (entries.get(d.register_ids[0], {}) if d.kind in REGISTER_KINDS
                    else operations.get(d.operation_ids[0], {}))
         return {**{k: v for k, v in subject.items() if k not in ("file", "line")}, **d.detail}
 
-    stale = {"stale": run.stale} if run.stale else {}
     return {
-        **stale,
+        **({"stale": stale} if stale else {}),
         "summary": summary,
-        "skipped": run.skipped,
+        "skipped": skipped,
         "discrepancies": [
             {"kind": d.kind.value, "oplog": refs(d.operation_ids, operations),
              "register": refs(d.register_ids, entries), "detail": detail(d)}
