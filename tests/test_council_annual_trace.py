@@ -12,7 +12,7 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
-from jukiaudit_desktop.services import demo, reports_annual
+from jukiaudit_desktop.services import reports_annual
 from jukiaudit_desktop.storage.database import Database
 
 SEED = Path(__file__).resolve().parent / "data" / "council" / "nagano-2026-01-council-materials.md"
@@ -80,9 +80,8 @@ def printed_text(db: Database, tmp_path: Path) -> str:
                           check=True).stdout
 
 
-def test_every_number_in_the_annual_report_comes_from_the_material(db: Database, tmp_path: Path) -> None:
-    demo.load_demo(db)
-    text = printed_text(db, tmp_path)
+def test_every_number_in_the_annual_report_comes_from_the_material(demo_db: Database, tmp_path: Path) -> None:
+    text = printed_text(demo_db, tmp_path)
     for line in text.splitlines():
         line = re.sub(r"文書番号 JKA-2025-ANNUAL", "", line)       # the document number (the app's)
         line = re.sub(r"\b\d+/\d+\s*$", "", line)                    # page n/m

@@ -12,18 +12,17 @@ from support.gui import click_row, in_db, start_runner
 from jukiaudit_desktop.gui.day_timeline import SELECTED_COLOUR
 from jukiaudit_desktop.gui.pages.reconcile import ReconcilePage
 from jukiaudit_desktop.reconcile.settings import ReconcileSettings
-from jukiaudit_desktop.services import demo, reconciliation
+from jukiaudit_desktop.services import reconciliation
 from jukiaudit_desktop.services.master_demo import SAMPLE_AGENCY_CODE
 
 
-def prepare(db) -> None:
-    demo.load_demo(db)
+def prepare(db) -> None:  # on a copy of the session's demo database
     reconciliation.run_reconciliation(db, SAMPLE_AGENCY_CODE, ReconcileSettings(tolerance_minutes=7))
 
 
 @pytest.fixture
-def page(qtbot, db_path: Path):
-    runner = start_runner(qtbot, db_path, prepare)
+def page(qtbot, demo_db_path: Path):
+    runner = start_runner(qtbot, demo_db_path, prepare)
     page = ReconcilePage(runner)
     qtbot.addWidget(page)
     page.resize(1366, 900)

@@ -17,16 +17,15 @@ from jukiaudit_desktop.gui.pages.audits import AuditsPage
 from jukiaudit_desktop.gui.pages.findings import FindingsPage
 from jukiaudit_desktop.gui.pages.home import HomePage
 from jukiaudit_desktop.gui.pages.reconcile import ReconcilePage
-from jukiaudit_desktop.services import audits, backup, demo, home, master_data, planning
+from jukiaudit_desktop.services import audits, backup, home, master_data, planning
 
 # A day of 令和7年度 (the demo's latest year), eleven days after the demo findings' 改善報告期限 (R8.1.30).
 TODAY = date(2026, 2, 10)
 
 
 @pytest.fixture
-def window(qtbot, db_path: Path):
-    # start_runner rather than conftest's demo_runner: loading the demo takes over its 10 s on a busy machine.
-    demo_runner = start_runner(qtbot, db_path, demo.load_demo)
+def window(qtbot, demo_db_path: Path):
+    demo_runner = start_runner(qtbot, demo_db_path)  # a copy of the session's demo database
     window = MainWindow(demo_runner)
     qtbot.addWidget(window)
     window.resize(1366, 768)

@@ -13,12 +13,11 @@ from support.mnemonics import clashes, mnemonics
 from jukiaudit_desktop.gui.audit_models import AuditColumn
 from jukiaudit_desktop.gui.main_window import MainWindow
 from jukiaudit_desktop.gui.pages.audits import AuditsPage
-from jukiaudit_desktop.services import demo
 
 
 @pytest.fixture
-def window(qtbot, db_path: Path):
-    runner = start_runner(qtbot, db_path, demo.load_demo)
+def window(qtbot, demo_db_path: Path):
+    runner = start_runner(qtbot, demo_db_path)
     window = MainWindow(runner)
     qtbot.addWidget(window)
     window.resize(1366, 768)

@@ -16,18 +16,17 @@ from jukiaudit_desktop.gui.pages.master import MasterPage
 from jukiaudit_desktop.gui.pages.reconcile import ReconcilePage
 from jukiaudit_desktop.gui.search_dialog import SearchDialog
 from jukiaudit_desktop.reconcile.settings import ReconcileSettings
-from jukiaudit_desktop.services import demo, reconciliation, search
+from jukiaudit_desktop.services import reconciliation, search
 from jukiaudit_desktop.services.master_demo import SAMPLE_AGENCY_CODE
 
 
-def prepare(db) -> None:
-    demo.load_demo(db)
+def prepare(db) -> None:  # on a copy of the session's demo database
     reconciliation.run_reconciliation(db, SAMPLE_AGENCY_CODE, ReconcileSettings())
 
 
 @pytest.fixture
-def window(qtbot, db_path: Path):
-    runner = start_runner(qtbot, db_path, prepare)
+def window(qtbot, demo_db_path: Path):
+    runner = start_runner(qtbot, demo_db_path, prepare)
     window = MainWindow(runner)
     qtbot.addWidget(window)
     window.resize(1366, 768)

@@ -24,18 +24,10 @@ from jukiaudit_desktop.gui.pages.audits import AuditsPage
 from jukiaudit_desktop.gui.pages.findings import FindingsPage
 from jukiaudit_desktop.gui.pages.reconcile import DiscrepancyColumn, ReconcilePage
 from jukiaudit_desktop.gui.tasks import DbRunner
-from jukiaudit_desktop.services import audits, demo, findings, master_data, reconciliation
+from jukiaudit_desktop.services import audits, findings, master_data, reconciliation
 from jukiaudit_desktop.storage.database import Database
 
 A_B_C_A = (0, 1, 2, 0)
-
-
-@pytest.fixture
-def demo_runner(qtbot, db_path):
-    """The worker on a real encrypted database with the demo data (start_runner waits long enough on a busy machine)."""
-    runner = start_runner(qtbot, db_path, demo.load_demo)
-    yield runner
-    runner.close()
 
 
 def show(qtbot: Any, widget: Any) -> None:

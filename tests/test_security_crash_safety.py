@@ -1,10 +1,14 @@
 """Crash safety: an import killed (SIGKILL) at random points leaves a database that opens, passes the
-integrity checks, and holds either the whole import or none of it."""
+integrity checks, and holds either the whole import or none of it.
+
+The killed processes run the whole CLI (tests/support/file_keyring_cli.py … cli) in keyring mode, their key in
+a keyring file: no scrypt in each child (the passphrase path has tests of its own)."""
 
 from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,6 +17,8 @@ from pathlib import Path
 
 import pytest
 import shared_data
+from support.file_keyring_cli import save_secrets
+from support.memory_keyring import MemoryKeyring
 from support.promises import require_file
 
 from jukiaudit_desktop.security import keys
@@ -22,7 +28,7 @@ from jukiaudit_desktop.storage.database import Database, open_database
 GEN_OPLOG = shared_data.GEN_OPLOG
 OPS = 60_000
 KILLS = 6
-PASSPHRASE = "crash test passphrase"
+DRIVER = Path(__file__).resolve().parent / "support" / "file_keyring_cli.py"
 
 
 def generate(directory: Path, seed: int) -> tuple[Path, int]:
@@ -35,8 +41,9 @@ def generate(directory: Path, seed: int) -> tuple[Path, int]:
     return log, rows
 
 
-def cli(db_path: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "jukiaudit_desktop", "--db", str(db_path), "--passphrase-env", "PW", *args]
+def child(db_path: Path, *args: str) -> list[str]:
+    """`jukiaudit --db DB ARGS…` in a child process, its key in the keyring file beside DB."""
+    return [sys.executable, str(DRIVER), str(db_path.with_suffix(".keyring.json")), str(db_path), "cli", *args]
 
 
 def state(db: Database) -> tuple[int, int]:
@@ -59,20 +66,22 @@ def reopen_state(db_path: Path, key: bytes) -> tuple[int, int]:
 
 
 @pytest.mark.slow
-def test_import_killed_at_random_points_is_all_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_killed_at_random_points_is_all_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          cli, db_path: Path, memory_keyring: MemoryKeyring) -> None:
     require_file(GEN_OPLOG, "the log generator")
-    monkeypatch.setenv("PW", PASSPHRASE)
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parents[1]))  # the children import this checkout
     first_log, first_rows = generate(tmp_path / "first", seed=7)
     second_log, second_rows = generate(tmp_path / "second", seed=8)
-    db_path = tmp_path / "audit.db"
-    subprocess.run(cli(db_path, "init"), check=True, capture_output=True)
-    subprocess.run(cli(db_path, "agency", "add", "--code", "C09", "--name", "試験課"), check=True, capture_output=True)
-    key = keys.passphrase_key(db_path, PASSPHRASE, create=False)
-
+    assert cli("init")[0] == 0 and cli("agency", "add", "--code", "C09", "--name", "試験課")[0] == 0
+    key = keys.keyring_key(db_path, create=False)
     timing_db = tmp_path / "timing.db"  # how long a whole import takes here, start-up included
-    subprocess.run(cli(timing_db, "init"), check=True, capture_output=True)
+    shutil.copyfile(db_path, timing_db)
+    keys.store_keyring_key(timing_db, key)
+    for path in (db_path, timing_db):
+        save_secrets(path.with_suffix(".keyring.json"), memory_keyring.secrets)
+
     started = time.monotonic()
-    subprocess.run(cli(timing_db, "import-oplog", "--agency", "C09", str(first_log)), check=True,
+    subprocess.run(child(timing_db, "import-oplog", "--agency", "C09", str(first_log)), check=True,
                    capture_output=True)
     duration = time.monotonic() - started
 
@@ -92,7 +101,7 @@ def test_import_killed_at_random_points_is_all_or_nothing(tmp_path: Path, monkey
     triggers = wal_triggers + time_triggers
     killed_mid_write = 0
     for attempt, (kind, point) in enumerate(triggers):
-        process = subprocess.Popen(cli(db_path, "import-oplog", "--agency", "C09", str(first_log)),
+        process = subprocess.Popen(child(db_path, "import-oplog", "--agency", "C09", str(first_log)),
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         started = time.monotonic()
         while process.poll() is None and (time.monotonic() - started < point if kind == "time"
@@ -109,11 +118,11 @@ def test_import_killed_at_random_points_is_all_or_nothing(tmp_path: Path, monkey
         killed_mid_write += wal_bytes > 64 * 1024
     assert killed_mid_write >= 1, f"no kill landed while the import was writing (seed {seed})"
 
-    subprocess.run(cli(db_path, "import-oplog", "--agency", "C09", str(first_log)), check=True,
+    subprocess.run(child(db_path, "import-oplog", "--agency", "C09", str(first_log)), check=True,
                    capture_output=True)  # completes the import, or recognises the file imported already
     assert reopen_state(db_path, key) == (first_rows, 1)
 
-    process = subprocess.Popen(cli(db_path, "import-oplog", "--agency", "C09", str(second_log)),
+    process = subprocess.Popen(child(db_path, "import-oplog", "--agency", "C09", str(second_log)),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(0.6 * duration)
     process.send_signal(signal.SIGKILL)  # on a slow or busy machine the import may have finished: both are fine

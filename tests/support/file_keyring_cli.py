@@ -1,10 +1,13 @@
-"""Run a key change in a child process with a keyring that survives the process (kill-injection tests).
+"""Run a key change, or a CLI command, in a child process with a keyring that survives the process
+(kill-injection tests).
 
     python tests/support/file_keyring_cli.py KEYRING.json DB rekey [NEW_PASSPHRASE]
     python tests/support/file_keyring_cli.py KEYRING.json DB restore BACKUP
+    python tests/support/file_keyring_cli.py KEYRING.json DB cli ARGS…   (= jukiaudit --db DB ARGS…)
 
 The passphrase of DB (passphrase mode) comes from the environment variable PW, that of BACKUP from
-BACKUP_PW. Only the services are imported (not the whole CLI), so that each child starts quickly.
+BACKUP_PW. For a key change only the services are imported (not the whole CLI), so that each child starts
+quickly; `cli` runs the whole CLI as `python -m jukiaudit_desktop` does, in keyring mode without a scrypt.
 
 The stand-in keeps its secrets in a JSON file, rewritten atomically on each change, and is admitted through
 the allow-list's test-only hook (by class), as the in-memory keyring of the test suite is.
@@ -61,14 +64,25 @@ def load_secrets(path: Path) -> dict[tuple[str, str], str]:
     return {tuple(name.split("|", 1)): value for name, value in stored.items()}  # type: ignore[misc]
 
 
+def save_secrets(path: Path, secrets: dict[tuple[str, str], str]) -> None:
+    """Write the in-memory keyring's secrets ((service, account) → secret) as the file a child reads."""
+    path.write_text(json.dumps({f"{service}|{account}": value for (service, account), value in secrets.items()}))
+
+
 def main() -> int:
     from jukiaudit_desktop.security import keys
-    from jukiaudit_desktop.services import backup
-    from jukiaudit_desktop.services.database_access import open_app_database
 
     keys.admit_test_backend(FileKeyring)
     keyring.set_keyring(FileKeyring(Path(sys.argv[1])))
     db_path, command, argument = Path(sys.argv[2]), sys.argv[3], (sys.argv[4:] or [None])[0]
+    if command == "cli":
+        from jukiaudit_desktop.cli import main as cli_main
+
+        return cli_main(["--db", str(db_path), *sys.argv[4:]])
+
+    from jukiaudit_desktop.services import backup
+    from jukiaudit_desktop.services.database_access import open_app_database
+
     db = open_app_database(db_path, os.environ.get("PW"))
     if command == "rekey":
         db = backup.change_key(db, argument)
