@@ -58,7 +58,7 @@ def flagged_days(db: Database, run_id: int) -> list[DayPicture]:
     calendar = BusinessCalendar(ReconcileSettings(closed_days=tuple(run.settings.get("closed_days",
                                                                                      defaults.closed_days))))
     by_day: dict[tuple[str, str], list[DiscrepancyView]] = {}
-    for view in reconciliation.view_run(db, run_id):
+    for view in reconciliation.view_run(db, run_id, bulk=False):
         if view.at:
             by_day.setdefault((view.at[:10], view.terminal), []).append(view)
     flagged = sorted(key for key, views in by_day.items() if any(v.status != EXPLAINED for v in views))
