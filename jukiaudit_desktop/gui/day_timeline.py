@@ -10,12 +10,10 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPen, QPicture, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
 
-from ..services.day_timeline import DayPicture
+from ..services.day_timeline import DayPicture, operator_colours
 
 PX_PER_MINUTE = 4.0
 AXIS_Y, BAR_Y, BAR_H, TICK_Y, TICK_H, MARK_Y, MARK_STEP = 0.0, 16.0, 12.0, 32.0, 16.0, 50.0, 12.0
-OPERATOR_COLOURS = [QColor(c) for c in ("#1565c0", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#ad1457", "#4e342e",
-                                        "#558b2f")]
 BAND_COLOUR, BAR_COLOUR = QColor("#fff3c4"), QColor("#90a4ae")
 MARK_COLOUR, SELECTED_COLOUR = QColor("#c62828"), QColor("#ff6f00")
 
@@ -59,8 +57,7 @@ class DayTimeline(QGraphicsView):
                                  QBrush(BAR_COLOUR))
             item.setToolTip(f"{bar.start:%H:%M}〜{bar.end:%H:%M} {bar.operator} 事務 {bar.jimu_code or '―'} "
                             f"{'' if bar.count is None else f'{bar.count} 件'}")
-        self.operator_colours = {op: OPERATOR_COLOURS[i % len(OPERATOR_COLOURS)]
-                                 for i, op in enumerate(sorted({t.operator for t in picture.ticks}))}
+        self.operator_colours = {op: QColor(hex_) for op, hex_ in operator_colours(picture).items()}
         scene.addItem(TickItem(picture, midnight, self.operator_colours))
         placed: list[float] = []
         for mark in picture.marks:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -30,10 +30,12 @@ from ..reports.findings_sheet import Issue
 from ..reports.pdf_signing import SignatureCheck
 from ..services import reports, signing
 from ..services.database_access import Database
-from . import file_dialogs
+from . import file_dialogs, printing_os
 from .errors import show_error
 from .printing import print_pdf, save_pdf
 from .tasks import DbRunner
+
+LOAD_AFTER_MS = 30  # lets the event loop draw the new dialog (and run what waits) before the document loads
 
 
 class SheetPreviewDialog(QDialog):
@@ -53,6 +55,9 @@ class SheetPreviewDialog(QDialog):
         self.view.setObjectName("pdf_view")
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        # The scroll bar is there from the start: appearing when the pages load, it would narrow the view and
+        # make QPdfView lay out (and fit to width) every page a second time.
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.view.setDocument(self.document)
         self.status_label = QLabel()
         self.status_label.setObjectName("status_label")
@@ -64,16 +69,22 @@ class SheetPreviewDialog(QDialog):
         self.print_button.setObjectName("print_button")
         # Ctrl+P as a shortcut of its own: setShortcut() would replace the Alt+P mnemonic of 印刷(&P)
         QShortcut(QKeySequence.StandardKey.Print, self, self.print_button.click)
+        self.os_print_button = QPushButton("OS の印刷に渡す(&O)")
+        self.os_print_button.setObjectName("os_print_button")
+        self.os_print_button.setToolTip("発行した PDF をそのまま OS の印刷に渡し、既定のプリンターで印刷します"
+                                        "(Windows: 既定の PDF アプリ、Linux・macOS: lp)。")
         self.save_button = QPushButton("PDF として保存(&S)…")
         self.save_button.setObjectName("save_button")
         self.sign_button = QPushButton("電子署名して保存(&G)…")
         self.sign_button.setObjectName("sign_button")
         self.sign_button.setToolTip("監査人自身の署名鍵(.p12)で PDF に電子署名します。紙への署名・押印の代わりにはなりません。")
         buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.os_print_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.sign_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         self.print_button.clicked.connect(self.print_sheet)
+        self.os_print_button.clicked.connect(self.print_by_os)
         self.save_button.clicked.connect(self.save_sheet)
         self.sign_button.clicked.connect(self.sign_sheet)
 
@@ -89,14 +100,14 @@ class SheetPreviewDialog(QDialog):
         return self._pdf
 
     def show_pdf(self, pdf: bytes, issue: Issue) -> None:
-        """Show `pdf` (loaded again only when it differs: the view re-renders its pages on the GUI thread)."""
+        """Show `pdf` (loaded again only when it differs). The document is loaded a moment later, once the dialog
+        has drawn itself: building the dialog, loading the document (QPdfView lays out every page then) and the
+        view's first paint are three short stops of the GUI thread instead of one long one. The pages themselves
+        are rendered by QPdfView's own render thread and appear as they come."""
         if pdf != self._pdf:
             self._pdf = pdf
             self.document.close()
-            self._buffer.close()
-            self._buffer.setData(QByteArray(pdf))
-            self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-            self.document.load(self._buffer)
+            QTimer.singleShot(LOAD_AFTER_MS, self, lambda: self._load(pdf))
         self.issue = issue
         if issue.draft:
             self.status_label.setText("下書き(未評価の項目があるか、まだ実施していない監査のため番号なし。"
@@ -104,6 +115,14 @@ class SheetPreviewDialog(QDialog):
             return
         state = "発行済み(印刷・保存は再発行として記録されます)" if issue.reprint else "未発行(印刷・保存で発行されます)"
         self.status_label.setText(f"文書番号 {issue.doc_number}  {state}\nSHA-256 {issue.content_sha256}")
+
+    def _load(self, pdf: bytes) -> None:
+        if pdf is not self._pdf:  # replaced again before this event came
+            return
+        self._buffer.close()
+        self._buffer.setData(QByteArray(pdf))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._buffer)
 
     def ask_printer(self) -> QPrinter | None:
         """The system print dialog; None when the user cancels."""
@@ -201,6 +220,17 @@ class SheetPreviewDialog(QDialog):
             self.status_label.setText(f"{self.status_label.text()}\n印刷を取り消しました(発行の記録は残ります)。")
         else:
             show_error(self, exc)
+
+    def print_by_os(self) -> None:
+        """Issue (or reprint), then hand the issued file itself to the OS printing on the worker."""
+        self._issue(self._hand_to_os)
+
+    def _hand_to_os(self, pdf: bytes, issue: Issue) -> None:
+        what = "再印刷" if issue.reprint else "印刷"
+        name, title = f"{issue.doc_number}.pdf", f"指摘事項票 {issue.doc_number}"
+        self.runner.submit(lambda _db, _progress: printing_os.hand_over(pdf, name, title),
+                           lambda said: self.status_label.setText(f"{self.status_label.text()}\n{what}: {said}"),
+                           self._print_failed, label="OS の印刷に渡しています")
 
     def save_sheet(self) -> None:
         path = self.ask_save_path()

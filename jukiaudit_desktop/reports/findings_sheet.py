@@ -1,7 +1,11 @@
 """What a findings sheet (監査結果通知書・指摘事項票) says, and the canonical JSON and SHA-256 of that content.
 
 The content hash covers everything the sheet states about the audit; the document number, the issue date
-and the trail head are about the issuing and are printed beside it, not hashed into it.
+and the trail head are about the issuing and are printed beside it, not hashed into it. The appendix's day
+pictures (reports.day_picture_pdf) are not hashed either. Which days are drawn follows from the sheet's run and
+the status of its discrepancies, which the summary's counts cover; what is drawn are the imported rows of those
+days, which an inspector may remove later without un-verifying an issued sheet (issue 12); and the issued file
+keeps the pictures byte for byte. Hashing them would also have changed the hash of every sheet issued before the appendix existed.
 """
 
 from __future__ import annotations

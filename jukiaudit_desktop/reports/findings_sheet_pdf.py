@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from ..core.day_picture import DayPicture
 from ..core.wareki import format_fiscal_year, format_wareki, format_wareki_or
+from .day_picture_pdf import APPENDIX_TITLE, appendix_story
 from .findings_sheet import FindingLine, FindingsSheet, Issue
 from .pdf_base import (
     CONTENT_WIDTH,
@@ -169,7 +172,7 @@ def _findings(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
     return [*heading, *(_finding_table(f, s, with_header=i == 0) for i, f in enumerate(sheet.findings))]
 
 
-def _reconciliation(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
+def _reconciliation(sheet: FindingsSheet, s: Styles, appendix_days: int) -> list[Flowable]:
     heading = _heading("4 業務端末使用管理簿と操作ログの突合結果", s)
     rec = sheet.reconciliation
     if rec is None:
@@ -192,6 +195,9 @@ def _reconciliation(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
     story = [*heading, intro, Spacer(1, 1 * mm), table]
     if rec.skipped:
         story.append(paragraph(f"確認できなかった項目(名簿・事務一覧の登録なし): {'、'.join(rec.skipped)}", s.small))
+    if appendix_days:
+        story.append(paragraph(f"説明済みでない差異のあった端末・日({appendix_days} 日)は、{APPENDIX_TITLE}に"
+                               "1 日 1 ページで示す。", s.small))
     return story
 
 
@@ -249,12 +255,14 @@ def _integrity(issue: Issue, s: Styles) -> list[Flowable]:
     return [KeepTogether([paragraph("6 真正性の確認", s.heading), table, Spacer(1, 3 * mm), paragraph("以上", s.right)])]
 
 
-def render_findings_sheet(sheet: FindingsSheet, issue: Issue) -> bytes:
-    """The sheet as PDF bytes; the same sheet and issue always give the same bytes."""
+def render_findings_sheet(sheet: FindingsSheet, issue: Issue, appendix: Sequence[DayPicture] = ()) -> bytes:
+    """The sheet as PDF bytes, followed by the day pictures of `appendix` (its run's flagged days); the same
+    sheet, issue and days always give the same bytes."""
     s = styles()
     story: list[Flowable] = [
         *_opening(sheet, issue, s), *_overview(sheet, s), *_scores(sheet, s), *_findings(sheet, s),
-        *_reconciliation(sheet, s), *_signatures(sheet, s), *_integrity(issue, s),
+        *_reconciliation(sheet, s, len(appendix)), *_signatures(sheet, s), *_integrity(issue, s),
+        *appendix_story(appendix, s),
     ]
     info = DocumentInfo(
         title=title(sheet), doc_number=f"{DRAFT}(番号なし)" if issue.draft else issue.doc_number,

@@ -185,11 +185,16 @@ def describe(kind: Kind, detail: dict[str, Any]) -> str:
     return str(detail.get("reason", ""))
 
 
-def view_run(db: Database, run_id: int) -> list[DiscrepancyView]:
+def view_run(db: Database, run_id: int, *, bulk: bool = True) -> list[DiscrepancyView]:
+    """The run's discrepancies as list lines; read on a fresh connection (tens of thousands of rows: see
+    bulk_connection), or on `db` itself when not `bulk` (a sheet's few, where a new connection costs more)."""
     summaries: dict[tuple[str, str], str] = {}  # most details repeat: describe each once
     views = []
-    with bulk_connection(db) as reader:  # tens of thousands of rows: see bulk_connection
-        rows = repo.discrepancy_subjects(reader, run_id)
+    if bulk:
+        with bulk_connection(db) as reader:
+            rows = repo.discrepancy_subjects(reader, run_id)
+    else:
+        rows = repo.discrepancy_subjects(db, run_id)
     for id_, ordinal, kind_text, status, explanation, detail, at, terminal, operator, file, line in rows:
         kind = Kind(kind_text)
         summary = summaries.get((kind_text, detail))

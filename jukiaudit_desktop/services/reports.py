@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..core.audit import Audit, AuditStatus, AuditType
+from ..core.day_picture import DayPicture
 from ..core.errors import InputError, JukiAuditError
 from ..core.wareki import format_wareki
 from ..reconcile.model import Kind
@@ -25,7 +26,7 @@ from ..reports.findings_sheet_pdf import KEYWORD_PREFIX, QR_PREFIX, parse_qr_pay
 from ..reports.sheet_file import file_problems
 from ..storage import reports_repo, trail
 from ..storage.database import Database
-from . import doc_numbers, reconciliation, settings
+from . import day_timeline, doc_numbers, reconciliation, settings
 from .audits import audit_items, get_audit, score_summary
 from .findings import list_findings
 from .master_data import require_agency
@@ -120,6 +121,14 @@ def set_sheet_run(db: Database, audit_id: int, run_id: int) -> None:
         trail.record(db, "audit.reconciliation", audit_id=audit_id, reconciliation_id=run_id)
 
 
+def sheet_appendix(db: Database, audit_id: int) -> list[DayPicture]:
+    """The sheet's appendix: a picture of each flagged day of the run the sheet reports (none without a run).
+    Not part of the content hash (see reports.findings_sheet): an issued sheet keeps its file, appendix included,
+    byte for byte, and removing an import later leaves issued sheets verifying as before."""
+    run_id = sheet_run(db, get_audit(db, audit_id))
+    return [] if run_id is None else day_timeline.flagged_days(db, run_id)
+
+
 def build_findings_sheet(db: Database, audit_id: int) -> FindingsSheet:
     """What the sheet for `audit_id` says, from the database as it is now."""
     audit = get_audit(db, audit_id)
@@ -202,7 +211,7 @@ def findings_sheet_pdf(db: Database, audit_id: int, *, issued_on: date | None = 
         number, serial = doc_numbers.next_number(db, FINDINGS_SHEET, sheet.fiscal_year, audit_id)
         issue = Issue(number, issued_on or date.today(), str(trail.current_head(db)), digest,
                       addressee=_addressee(db, sheet), contact=contact(db))
-        pdf = render_findings_sheet(sheet, issue)
+        pdf = render_findings_sheet(sheet, issue, sheet_appendix(db, audit_id))
         reports_repo.take_serial(db, serial)
         reports_repo.insert_issued(db, number, FINDINGS_SHEET, audit_id, digest, issue.trail_head,
                                    datetime.now().astimezone().isoformat(timespec="seconds"), pdf,
@@ -227,7 +236,7 @@ def _issued_file(db: Database, issued: reports_repo.IssuedDocument, *, keep: boo
     sheet = build_findings_sheet(db, issued.audit_id)
     if content_sha256(sheet) != issued.content_sha256:
         return None
-    pdf = render_findings_sheet(sheet, _issue_of(issued))
+    pdf = render_findings_sheet(sheet, _issue_of(issued), sheet_appendix(db, issued.audit_id))
     if keep:
         reports_repo.keep_file(db, issued.id, pdf)
     return pdf
@@ -262,7 +271,7 @@ def preview_findings_sheet(db: Database, audit_id: int, issued_on: date | None =
     draft = bool(incomplete_reasons(db, audit_id))
     number = "" if draft else doc_numbers.next_number(db, FINDINGS_SHEET, sheet.fiscal_year, audit_id)[0]
     issue = Issue(number, day, head, digest, draft=draft, addressee=_addressee(db, sheet), contact=contact(db))
-    return render_findings_sheet(sheet, issue), issue
+    return render_findings_sheet(sheet, issue, sheet_appendix(db, audit_id)), issue
 
 
 # ---------------------------------------------------------------- verification
