@@ -414,3 +414,30 @@ def import_package(db: Database, path: Path, choices: dict[str, str] | None = No
                      templates=[f"{t.name} 第{t.version}版" for t in plan.templates],
                      master={table: counts for table, counts in plan.master_changes.items() if any(counts)})
     return plan
+
+
+# ----- what is waiting to be sent -----
+
+@dataclass(frozen=True)
+class Waiting:
+    peer: str
+    office: bool
+    audits: list[str]  # labels of the audits changed since the last package to that peer
+
+
+def waiting_to_send(db: Database) -> list[Waiting]:
+    """Per peer, the audits changed since they were last exchanged: to the office every audit (never sent
+    counts), to another peer only the audits exchanged with it before."""
+    peers = repo.list_peers(db)
+    if not peers:
+        return []
+    documents = [repo.read_audit_document(db, audit_id) for audit_id in repo.audit_ids(db)]
+    waiting = []
+    for peer in peers:
+        labels = []
+        for document in documents:
+            base = repo.sync_base(db, document["uuid"], peer.fingerprint)
+            if (base is None and peer.is_office) or (base is not None and base != document):
+                labels.append(package_merge.label(document))
+        waiting.append(Waiting(peer.name, peer.is_office, labels))
+    return waiting
