@@ -14,7 +14,7 @@ from jukiaudit_desktop.core.audit import AuditType, FindingClass
 from jukiaudit_desktop.core.errors import InputError
 from jukiaudit_desktop.importers.profile import default_profile, load_profile
 from jukiaudit_desktop.reconcile.settings import ReconcileSettings
-from jukiaudit_desktop.services import audits, findings, packages, reconciliation, reports
+from jukiaudit_desktop.services import audits, doc_numbers, findings, packages, reconciliation, reports
 from jukiaudit_desktop.storage import subject_keys, trail
 from jukiaudit_desktop.storage.database import Database
 
@@ -85,6 +85,13 @@ def test_run_and_issued_sheet_arrive_and_verify_at_the_office(machines: dict[str
     assert reports.verify_sheet(lap_a, sheet).matches
 
     out = packages.export_package(lap_a, [audit_id], "office", tmp_path / "a.jkp")
+    sealed = out.path.read_bytes()
+    masks = [str(m) for (m,) in lap_a.query("SELECT subject_mask FROM operation WHERE subject_mask IS NOT NULL")]
+    for text in ("K10001", "別表5-10", "研修用の照会", issue.doc_number, *masks):
+        assert text.encode() not in sealed, text
+    assert b"%PDF" not in sealed
+    dry = packages.plan_import(office, out.path)
+    assert any(line.startswith("突合結果 1 件") for line in packages.carried_lines(dry))
     plan = packages.import_package(office, out.path)
     assert len(plan.runs) == 1 and [s["doc_number"] for _a, s in plan.sheets] == [issue.doc_number]
 
@@ -171,3 +178,19 @@ def test_deletions_propagate_and_are_not_resurrected(machines: dict[str, Databas
     packages.import_package(lap_a, back)
     assert sorted(f.title for f in findings.list_findings(lap_a, audit.id)) == sorted([keep.title, edited.title])
     assert trail.verify(office) == [] and trail.verify(lap_a) == []
+
+
+def test_a_sheet_number_used_here_for_another_sheet_is_refused(machines: dict[str, Database], tmp_path: Path) -> None:
+    office, lap_a = machines["office"], machines["lap_a"]
+    numbers = []
+    for db, agency in ((office, "C02"), (lap_a, "C03")):
+        doc_numbers.set_number_format(db, "市町村第{n}号")  # the same format on both machines
+        audit = audits.create_audit(db, agency, 2026, AuditType.INTERNAL)
+        assert audit.id is not None
+        numbers.append((audit.id, reports.findings_sheet_pdf(db, audit.id, allow_incomplete=True)[1].doc_number))
+    assert numbers[0][1] == numbers[1][1] == "市町村第1号"
+    out = packages.export_package(lap_a, [numbers[1][0]], "office", tmp_path / "a.jkp")
+    before = _file_state(office)
+    with pytest.raises(InputError, match="文書番号 市町村第1号 はこの端末で別の文書"):
+        packages.import_package(office, out.path)
+    assert _file_state(office) == before

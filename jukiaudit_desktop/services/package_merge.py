@@ -52,6 +52,14 @@ class Conflict:
             return f"{_record_words(parts[:-1])}の{field_name}"
         return f"監査の{field_name}"
 
+    def shown(self, value: Any) -> str:
+        """One side's value in words: a whole record by its title (or 削除), a field as it is."""
+        if _record_path(self.path.split("/")):
+            if value is None:
+                return "(削除)"
+            return str(next((value[k] for k in ("title", "file_name", "explanation", "note") if value.get(k)), "(記録あり)"))
+        return "(なし)" if value is None else str(value)
+
     @property
     def both_possible(self) -> bool:
         return isinstance(self.mine, str) and isinstance(self.theirs, str)

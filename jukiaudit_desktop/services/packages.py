@@ -370,6 +370,20 @@ def _plan_sheets(db: Database, path: Path, parts: dict[str, bytes], plan: Import
             plan.sheets.append((audit_uuid, {**sheet, "pdf": None if pdf is None else parts[f"sheets/{pdf}"]}))
 
 
+def carried_lines(plan: ImportPlan) -> list[str]:
+    """What else the package brings, in words: runs, issued sheets, the office's identifier key, and notes."""
+    lines = []
+    if plan.runs:
+        rows = sum(len(f["rows"]) for run in plan.runs for f in run["files"])
+        found = sum(len(run["discrepancies"]) for run in plan.runs)
+        lines.append(f"突合結果 {len(plan.runs)} 件(不一致 {found:,} 件、取込ファイルの行 {rows:,} 行)")
+    if plan.sheets:
+        lines.append(f"発行済みの指摘事項票 {len(plan.sheets)} 件: " + "、".join(s["doc_number"] for _a, s in plan.sheets))
+    if plan.subject_key is not None:
+        lines.append("本庁の識別子ハッシュの鍵を受け取ります(以後この端末は本庁と同じ鍵で個人番号・住民票コードをハッシュします)。")
+    return lines + plan.notes
+
+
 def unresolved(plan: ImportPlan, choices: dict[str, str], default: str | None) -> list[Conflict]:
     """Conflicts that no choice settles (a "both" for a non-text field settles nothing)."""
     return package_merge.unresolved(plan.conflicts, choices, default)
