@@ -145,7 +145,9 @@ def test_identical_audit_is_recognised(machines: dict[str, Database], tmp_path: 
 
 
 def _file_state(db: Database) -> str:
-    return hashlib.sha256(db.path.read_bytes()).hexdigest()
+    """The database's bytes: the main file and its write-ahead log (where a commit lands first)."""
+    files = (db.path, db.path.with_name(db.path.name + "-wal"))
+    return hashlib.sha256(b"".join(f.read_bytes() for f in files if f.exists())).hexdigest()
 
 
 def test_refusals_change_nothing(machines: dict[str, Database], tmp_path: Path,

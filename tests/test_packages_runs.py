@@ -62,7 +62,9 @@ def _audit_here(db: Database, uuid: str) -> int:
 
 
 def _file_state(db: Database) -> str:
-    return hashlib.sha256(db.path.read_bytes()).hexdigest()
+    """The database's bytes: the main file and its write-ahead log (where a commit lands first)."""
+    files = (db.path, db.path.with_name(db.path.name + "-wal"))
+    return hashlib.sha256(b"".join(f.read_bytes() for f in files if f.exists())).hexdigest()
 
 
 def test_run_and_issued_sheet_arrive_and_verify_at_the_office(machines: dict[str, Database], tmp_path: Path) -> None:
@@ -170,7 +172,9 @@ def test_deletions_propagate_and_are_not_resurrected(machines: dict[str, Databas
     plan = packages.plan_import(office, package)
     (conflict,) = plan.conflicts  # deleted there, edited here: the inspector decides
     assert conflict.theirs is None and "削除" in conflict.description
+    before = _file_state(office)
     packages.import_package(office, package, {conflict.path: "mine"})
+    assert _file_state(office) != before  # the byte-identical checks above can see a change
     assert sorted(f.title for f in findings.list_findings(office, here)) == sorted([keep.title, edited.title])
 
     # Back on the laptop: the deleted finding does not come back; the one the office kept does.
