@@ -189,8 +189,9 @@ def write_audit_document(db: Database, document: dict[str, Any], evidence_conten
         db.execute("UPDATE audit SET " + ", ".join(f"{f} = ?" for f in _AUDIT_FIELDS) + " WHERE id = ?",
                    (*(details[f] for f in _AUDIT_FIELDS), audit))
     run = document.get("reconciliation")
-    db.execute("UPDATE audit SET reconciliation_id = ? WHERE id = ?",
-               (None if run is None else package_runs.run_id_by_uuid(db, run), audit))
+    run_id = None if run is None else package_runs.run_id_by_uuid(db, run)
+    if run is None or run_id is not None:  # a run the package did not carry leaves the choice as it is
+        db.execute("UPDATE audit SET reconciliation_id = ? WHERE id = ?", (run_id, audit))
     for run_uuid, found in document.get("explanations", {}).items():
         package_runs.set_explanations(db, run_uuid, found)
     items = _item_ids(db, template)
