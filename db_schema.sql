@@ -3,7 +3,7 @@
 -- Dates are ISO 8601 text (YYYY-MM-DD, local time YYYY-MM-DDTHH:MM:SS); shown in 和暦 by the GUI.
 -- Sections belong to areas of the product; each area edits only its own section.
 
-PRAGMA user_version = 7;
+PRAGMA user_version = 8;
 
 -- ===== foundation: settings and the tamper-evident trail =====
 
@@ -404,6 +404,20 @@ CREATE TRIGGER evidence_gets_uuid AFTER INSERT ON evidence WHEN new.uuid IS NULL
 BEGIN
     UPDATE evidence SET uuid = lower(hex(randomblob(16))) WHERE id = new.id;
 END;
+
+ALTER TABLE reconciliation ADD COLUMN uuid TEXT;
+CREATE UNIQUE INDEX reconciliation_by_uuid ON reconciliation (uuid);
+CREATE TRIGGER reconciliation_gets_uuid AFTER INSERT ON reconciliation WHEN new.uuid IS NULL
+BEGIN
+    UPDATE reconciliation SET uuid = lower(hex(randomblob(16))) WHERE id = new.id;
+END;
+
+CREATE TABLE issued_origin (          -- a sheet issued on another installation (hash computed with its audit id)
+    issued_id   INTEGER PRIMARY KEY REFERENCES issued_document(id) ON DELETE CASCADE,
+    audit_id    INTEGER NOT NULL,    -- the audit's id on the issuing installation
+    issuer      TEXT NOT NULL,       -- the sender line the sheet was issued with
+    sender      TEXT NOT NULL        -- fingerprint of the installation the package came from
+);
 
 -- ===== subject analytics: watch-lists, per-operator 事務, samples for 根拠書類 =====
 

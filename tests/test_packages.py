@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support.packages import three_machines
 
 from jukiaudit_desktop.core.audit import AuditType, FindingClass, FollowupStatus
 from jukiaudit_desktop.core.errors import InputError, JukiAuditError
@@ -23,22 +24,8 @@ ITEM = "A-1"
 
 @pytest.fixture
 def machines(tmp_path: Path) -> Iterator[dict[str, Database]]:
-    """Three installations with the same master data, each knowing the others' public keys."""
-    dbs: dict[str, Database] = {}
-    for name in ("office", "lap_a", "lap_b"):
-        db = open_app_database(tmp_path / f"{name}.db", create=True)
-        with db.transaction():
-            master_demo.load(db)
-        packages.ensure_identity(db, name)
-        packages.export_identity(db, tmp_path / f"{name}.pub")
-        dbs[name] = db
-    for me, db in dbs.items():
-        for other in dbs:
-            if other != me:
-                packages.add_peer(db, tmp_path / f"{other}.pub", other, office=other == "office")
-    yield dbs
-    for db in dbs.values():
-        db.close()
+    with three_machines(tmp_path) as dbs:
+        yield dbs
 
 
 def _send(dbs: dict[str, Database], sender: str, audit_ids: list[int], to: str, out: Path) -> Path:
@@ -158,7 +145,9 @@ def test_identical_audit_is_recognised(machines: dict[str, Database], tmp_path: 
 
 
 def _file_state(db: Database) -> str:
-    return hashlib.sha256(db.path.read_bytes()).hexdigest()
+    """The database's bytes: the main file and its write-ahead log (where a commit lands first)."""
+    files = (db.path, db.path.with_name(db.path.name + "-wal"))
+    return hashlib.sha256(b"".join(f.read_bytes() for f in files if f.exists())).hexdigest()
 
 
 def test_refusals_change_nothing(machines: dict[str, Database], tmp_path: Path,

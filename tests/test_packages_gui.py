@@ -128,3 +128,38 @@ def test_peers_dialog_shows_the_fingerprint_and_adds_a_peer(setting: dict[str, A
     dialog.add_peer(tmp_path / "third.pub", "第三の端末", office=False)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10000)
     assert dialog.table.item(1, 0).text() == "第三の端末"
+
+
+def test_home_page_shows_what_is_waiting_to_be_sent_to_the_office(tmp_path: Path, qtbot: Any, qapp: Any) -> None:
+    from support.gui import start_runner
+
+    from jukiaudit_desktop.gui.pages.home import HomePage
+
+    install_japanese_font(qapp)  # for the screenshot
+    office = _installation(tmp_path / "office.db", "office")
+    office.close()
+
+    def prepare(db: Database) -> None:
+        if not packages.list_peers(db):
+            with db.transaction():
+                master_demo.load(db)
+            packages.add_peer(db, tmp_path / "office.pub", "本庁", office=True)
+            sent = audits.create_audit(db, "C01", 2026, AuditType.INTERNAL)
+            audits.create_audit(db, "C02", 2026, AuditType.INTERNAL)
+            assert sent.id is not None
+            packages.export_package(db, [sent.id], "本庁", tmp_path / "sent.jkp")
+
+    runner = start_runner(qtbot, tmp_path / "laptop.db", prepare)
+    page = HomePage(runner)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    qtbot.waitUntil(lambda: page.summary is not None, timeout=20000)
+    text = page.waiting_label.text()
+    assert "送付待ち(本庁あて): 監査 1 件" in text and "C02" in text and "C01" not in text, text
+    page.grab().save(str(tmp_path / "home_waiting.png"))
+    _on_worker(qtbot, runner, lambda db, _p: audits.set_note(
+        db, int(db.scalar("SELECT a.id FROM audit a JOIN agency g ON g.id = a.agency_id WHERE g.code = 'C01'")),
+        ITEM, "送付後の追記"))
+    page.refresh()
+    qtbot.waitUntil(lambda: "監査 2 件" in page.waiting_label.text(), timeout=20000)

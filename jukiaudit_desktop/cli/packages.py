@@ -114,10 +114,6 @@ def _choices(pairs: list[str]) -> dict[str, str]:
     return choices
 
 
-def _show(value: Any) -> str:
-    return "(なし)" if value is None else str(value).replace("\n", " / ")
-
-
 def cmd_package_import(args: argparse.Namespace, ctx: Any) -> int:
     db = ctx.db(create=False)
     choices = _choices(args.choose)
@@ -132,9 +128,12 @@ def cmd_package_import(args: argparse.Namespace, ctx: Any) -> int:
     for table, (added, changed) in plan.master_changes.items():
         if added or changed:
             print(f"マスタデータ {table}: 追加 {added} 件、更新 {changed} 件")
+    for line in packages.carried_lines(plan):
+        print(line)
     for conflict in plan.conflicts:
-        print(f"競合: {conflict.audit_label} {conflict.description}(--choose {conflict.path}=…)\n  こちら: {_show(conflict.mine)}\n"
-              f"  相手  : {_show(conflict.theirs)}")
+        mine, theirs = (conflict.shown(v).replace("\n", " / ") for v in (conflict.mine, conflict.theirs))
+        print(f"競合: {conflict.audit_label} {conflict.description}(--choose {conflict.path}=…)\n  こちら: {mine}\n"
+              f"  相手  : {theirs}")
     if args.dry_run:
         print("確認のみです。何も取り込んでいません。")
     else:

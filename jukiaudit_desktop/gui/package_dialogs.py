@@ -36,10 +36,6 @@ from .tasks import DbRunner
 _CHOICE_LABELS = {"mine": "こちらを残す", "theirs": "相手を採る", "both": "両方の記載を残す"}
 
 
-def _shown(value: Any) -> str:
-    return "(なし)" if value is None else str(value)
-
-
 class PackageExportDialog(SubmitDialog):
     """送付用パッケージを作成: the audits to send, the peer to seal them to, the file to write."""
 
@@ -131,13 +127,14 @@ class PackageImportDialog(SubmitDialog):
         for title, labels in (("新規", plan.new), ("更新", plan.updated), ("同一(追加なし)", plan.identical)):
             if labels:
                 lines.append(f"{title} {len(labels)} 件: " + "、".join(labels))
+        lines.extend(packages.carried_lines(plan))
         if plan.conflicts:
             lines.append(f"競合 {len(plan.conflicts)} 件: 両方の端末で変更された項目です。採用する方を選んでください。")
         self.summary.setText("\n".join(lines))
         self.conflicts.setRowCount(len(plan.conflicts))
         for row, conflict in enumerate(plan.conflicts):
-            for column, text in enumerate((f"{conflict.audit_label}\n{conflict.description}", _shown(conflict.mine),
-                                           _shown(conflict.theirs))):
+            for column, text in enumerate((f"{conflict.audit_label}\n{conflict.description}",
+                                           conflict.shown(conflict.mine), conflict.shown(conflict.theirs))):
                 cell = QTableWidgetItem(text)
                 cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.conflicts.setItem(row, column, cell)

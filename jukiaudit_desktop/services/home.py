@@ -3,7 +3,7 @@ agencies whose logs are not yet reconciled, and the age of the last backup."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from ..core.audit import Audit, AuditStatus, AuditType, Finding, FollowupStatus
@@ -11,7 +11,7 @@ from ..core.wareki import fiscal_year
 from ..storage import home_repo, planning_repo
 from ..storage.database import Database
 from ..storage.home_repo import UnreconciledAgency
-from . import audits, findings, master_data
+from . import audits, findings, master_data, packages
 
 DUE_SOON_DAYS = 14
 NOT_STARTED, NOTIFIED, IN_PROGRESS, DONE = "未着手", "通知済み", "実施中", "完了"
@@ -55,6 +55,7 @@ class Home:
     due_findings: list[DueFinding]  # most overdue first
     unreconciled: list[UnreconciledAgency]
     last_backup: datetime | None
+    waiting: list[packages.Waiting] = field(default_factory=list)  # audits to send, per peer (issue 18)
 
     @property
     def overdue_count(self) -> int:
@@ -99,4 +100,4 @@ def load_home(db: Database, today: date | None = None) -> Home:
     year = fiscal_year(day)
     backup = home_repo.last_backup_at(db)
     return Home(day, year, planned_audits(db, year), due_findings(db, day), home_repo.unreconciled_agencies(db),
-                None if backup is None else datetime.fromisoformat(backup))
+                None if backup is None else datetime.fromisoformat(backup), packages.waiting_to_send(db))

@@ -1,15 +1,15 @@
 """Sealed packages that carry audits between air-gapped installations, and their merge on import.
 
-Export seals the chosen audits (details, scores, notes, findings with follow-ups, evidence files) to one
-peer. Import checks the seal, then merges each audit three ways, field by field, against the version both
-sides last exchanged (the *base*):
+Export seals the chosen audits to one peer: details, scores, notes, findings with follow-ups, evidence files,
+the reconciliation runs they refer to (with their discrepancies and the import files those point into), the
+issued sheets (numbers, hashes and the files as issued), and, from the office to its inspectors, the key
+identifiers are hashed with. Import checks the seal, then merges each audit three ways (package_merge).
 
-- a field changed on one side only takes that side's value;
-- a field changed on both sides to different values is a **conflict**, shown side by side; the inspector
-  chooses mine / theirs / both (both: the two texts kept, one under the other) — never last-writer-wins;
-- an audit, finding, follow-up or evidence file that one side lacks is added (nothing is deleted).
-
-An audit never exchanged with that peer before has no base: every field that differs is a conflict.
+The identifier key is shared once, under the same seal: a package from an installation that has no office
+registered (the office itself) to one of its inspectors carries it; an inspector's installation takes it only
+from a peer registered as its office (peer add --office), and only while it has hashed no identifier with its
+own key. Every package names the key its identifiers were hashed with (a digest, never the key), and a run
+whose operations were hashed with another key than the receiver's is refused: its hashes would not match.
 """
 
 from __future__ import annotations
@@ -27,25 +27,17 @@ from typing import Any
 from .. import __version__
 from ..core.audit import ChecklistTemplate
 from ..core.errors import InputError, JukiAuditError
-from ..core.wareki import format_fiscal_year
 from ..security.atomic import write_atomic
 from ..security.sealing import Identity, PublicIdentity, SealError, open_sealed, seal
-from ..storage import audits_repo, trail
+from ..storage import audits_repo, package_runs, subject_keys, trail
 from ..storage import packages_repo as repo
 from ..storage.database import Database, schema_version
+from . import package_merge
 from .checklists import get_template, template_from_dict, template_to_dict
+from .package_merge import CHOICES, Conflict
+from .reports import issuer
 
 PACKAGE_FORMAT = "jukiaudit-package-v1"
-CHOICES = ("mine", "theirs", "both")
-_BOTH_SEPARATOR = "\n――(相手の記載)――\n"
-_MISSING = object()
-_FIELD_NAMES = {"self_score": "自己点検の点数", "verified": "確認結果の点数", "note": "所見", "self_comment": "自己点検の意見",
-                "status": "状態", "start_date": "開始日", "end_date": "終了日", "place": "場所", "auditors": "監査人",
-                "attendees": "出席者", "title": "件名", "condition": "現状", "criteria": "基準", "cause": "原因",
-                "effect": "影響", "recommendation": "改善の提言", "due_date": "改善報告期限", "severity": "重要度",
-                "finding_class": "区分", "reported_on": "報告日", "item_code": "項目"}
-
-
 def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
@@ -142,18 +134,33 @@ def export_package(db: Database, audit_ids: Iterable[int], peer_name: str, out: 
     template_ids = sorted({audit_id_template for audit_id in ids
                            if (audit_id_template := repo.audit_template_id(db, audit_id)) is not None})
     templates = [template_to_dict(get_template(db, template_id)) for template_id in template_ids]
-    parts = {"audits.json": json.dumps(documents, ensure_ascii=False, sort_keys=True).encode("utf-8"),
-             "templates.json": json.dumps(templates, ensure_ascii=False, sort_keys=True).encode("utf-8")}
+    carried = [{**d, "finding_order": list(d["findings"])} for d in documents]  # the sender's numbering
+    parts = {"audits.json": _json(carried), "templates.json": _json(templates)}
     if master:
-        parts["master.json"] = json.dumps(repo.read_master_data(db), ensure_ascii=False).encode("utf-8")
+        parts["master.json"] = _json(repo.read_master_data(db))
     for document in documents:
         for info in document["evidence"].values():
             parts[f"evidence/{info['sha256']}"] = repo.evidence_bytes(db, info["sha256"])
+    for run in sorted({run for document in documents for run in repo.runs_of(document)}):
+        parts[f"runs/{run}.json"] = _json(package_runs.read_run(db, run))
+    sheets = {document["uuid"]: _sheets(db, audit_id) for audit_id, document in zip(ids, documents, strict=True)}
+    for found in sheets.values():
+        for sheet in found:
+            pdf = sheet.pop("pdf")
+            sheet["pdf"] = None if pdf is None else hashlib.sha256(pdf).hexdigest()
+            if pdf is not None:
+                parts[f"sheets/{sheet['pdf']}"] = bytes(pdf)
+    parts["sheets.json"] = _json(sheets)
+    if not peer.is_office and not any(p.is_office for p in repo.list_peers(db)):
+        parts["subject_key.json"] = _json({"key": subject_keys.subject_key(db).hex()})  # from the office only
     manifest = {"format": PACKAGE_FORMAT, "created_at": _now(), "app_version": __version__,
                 "schema_version": schema_version(),
                 "sender": {"name": sender.name, "fingerprint": sender.public.fingerprint},
                 "recipient": {"name": peer.name, "fingerprint": peer.fingerprint},
-                "contents": {"audits": [d["uuid"] for d in documents], "master": master},
+                "contents": {"audits": [d["uuid"] for d in documents], "master": master,
+                             "runs": sorted(n[5:-5] for n in parts if n.startswith("runs/")),
+                             "sheets": [s["doc_number"] for found in sheets.values() for s in found]},
+                "subject_key_id": subject_keys.key_id(subject_keys.subject_key(db)),
                 "parts": {name: hashlib.sha256(data).hexdigest() for name, data in parts.items()}}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -168,36 +175,21 @@ def export_package(db: Database, audit_ids: Iterable[int], peer_name: str, out: 
             repo.set_sync_base(db, document["uuid"], peer.fingerprint, document, at)
         trail.record(db, "package.export", to=peer.name, sha256=digest, audits=len(documents), master=master)
     write_atomic(out, sealed)
-    return ExportResult(out, len(documents), len(parts) - 1, len(sealed), digest)
+    return ExportResult(out, len(documents), sum(1 for n in parts if n.startswith("evidence/")), len(sealed), digest)
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def _sheets(db: Database, audit_id: int) -> list[dict[str, Any]]:
+    """The audit's issued sheets; one issued here names this machine's audit id and sender line, with which its
+    content hash was computed (verify-sheet on the receiving side computes it with the same)."""
+    return [{**sheet, "origin_audit_id": sheet["origin_audit_id"] or audit_id,
+             "origin_issuer": sheet["origin_issuer"] or issuer(db)} for sheet in package_runs.read_sheets(db, audit_id)]
 
 
 # ----- import -----
-
-@dataclass(frozen=True)
-class Conflict:
-    audit_uuid: str
-    audit_label: str
-    path: str            # e.g. scores/A-01/verified
-    mine: Any
-    theirs: Any
-
-    @property
-    def description(self) -> str:
-        """The conflicting field in words, e.g. 「項目 A-1 の所見」."""
-        parts = self.path.split("/")
-        field_name = _FIELD_NAMES.get(parts[-1], parts[-1])
-        if parts[0] == "scores":
-            return f"項目 {parts[1]} の{field_name}"
-        if parts[0] == "findings" and len(parts) == 3:
-            return f"指摘事項({parts[1][:8]})の{field_name}"
-        if parts[0] == "findings":
-            return f"指摘事項({parts[1][:8]})の改善報告({parts[3][:8]})の{field_name}"
-        return f"監査の{field_name}"
-
-    @property
-    def both_possible(self) -> bool:
-        return isinstance(self.mine, str) and isinstance(self.theirs, str)
-
 
 @dataclass
 class ImportPlan:
@@ -214,57 +206,11 @@ class ImportPlan:
     templates: list[ChecklistTemplate] = field(default_factory=list)  # the ones this installation lacks
     master: dict[str, list[Any]] | None = None       # master tables from the office
     master_changes: dict[str, list[int]] = field(default_factory=dict)  # table → [added, changed]
-
-
-def _flatten(value: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
-    if isinstance(value, dict) and value:
-        flat: dict[tuple[str, ...], Any] = {}
-        for key, inner in value.items():
-            flat.update(_flatten(inner, (*prefix, str(key))))
-        return flat
-    return {prefix: value}
-
-
-def _unflatten(flat: dict[tuple[str, ...], Any]) -> dict[str, Any]:
-    root: dict[str, Any] = {}
-    for path, value in sorted(flat.items()):
-        node = root
-        for key in path[:-1]:
-            node = node.setdefault(key, {})
-        node[path[-1]] = value
-    return root
-
-
-def _label(document: dict[str, Any]) -> str:
-    details = document["details"]
-    return f"{document['agency_code']} {format_fiscal_year(details['fiscal_year'])} {details['audit_type']}"
-
-
-def _merge(base: dict[str, Any] | None, mine: dict[str, Any], theirs: dict[str, Any], choices: dict[str, str],
-           default: str | None, conflicts: list[Conflict]) -> dict[str, Any]:
-    flat_base = _flatten(base) if base is not None else {}
-    flat_mine, flat_theirs = _flatten(mine), _flatten(theirs)
-    merged: dict[tuple[str, ...], Any] = {}
-    for path in sorted(set(flat_mine) | set(flat_theirs)):
-        m, t, b = flat_mine.get(path, _MISSING), flat_theirs.get(path, _MISSING), flat_base.get(path, _MISSING)
-        if m == t or t is _MISSING or b == t:
-            merged[path] = m
-        elif m is _MISSING or b == m:
-            merged[path] = t
-        else:
-            conflict = Conflict(mine["uuid"], _label(mine), "/".join(path), m, t)
-            conflicts.append(conflict)
-            merged[path] = _resolve(conflict, choices.get(conflict.path, default))
-    # A path one side lacks only because it holds more below it (an empty {} leaf beside a filled one).
-    return _unflatten({path: value for path, value in merged.items() if value is not _MISSING})
-
-
-def _resolve(conflict: Conflict, choice: str | None) -> Any:
-    if choice == "theirs":
-        return conflict.theirs
-    if choice == "both" and conflict.both_possible:
-        return f"{conflict.mine}{_BOTH_SEPARATOR}{conflict.theirs}"
-    return conflict.mine  # unresolved conflicts block the import before anything is written
+    finding_orders: dict[str, list[str]] = field(default_factory=dict)  # audit uuid → the sender's numbering
+    runs: list[dict[str, Any]] = field(default_factory=list)  # reconciliation runs this installation lacks
+    sheets: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (audit uuid, issued sheet) new here
+    subject_key: bytes | None = None  # the office's identifier key, to adopt
+    notes: list[str] = field(default_factory=list)  # what the inspector should know (nothing refused)
 
 
 def _open(db: Database, path: Path) -> tuple[PublicIdentity, dict[str, Any], dict[str, bytes], str]:
@@ -322,7 +268,7 @@ def plan_import(db: Database, path: Path, choices: dict[str, str] | None = None,
     """Everything an import would do, computed without writing: new, identical, updated, conflicts."""
     if default is not None and default not in CHOICES:
         raise InputError(f"競合の解決は {' / '.join(CHOICES)} のいずれかです(指定: {default})。")
-    sender, _manifest, parts, digest = _open(db, path)
+    sender, manifest, parts, digest = _open(db, path)
     plan = ImportPlan(sender.name, sender.fingerprint, digest,
                       evidence={name.removeprefix("evidence/"): data for name, data in parts.items()
                                 if name.startswith("evidence/")})
@@ -337,35 +283,110 @@ def plan_import(db: Database, path: Path, choices: dict[str, str] | None = None,
         carried_agencies = {row["code"] for row in plan.master.get("agency", [])}
     plan.templates = _missing_templates(db, path, json.loads(parts["templates.json"]))
     missing: set[str] = set()
+    _plan_subject_key(db, path, sender, parts, plan)
     for theirs in json.loads(parts["audits.json"]):
+        plan.finding_orders[theirs["uuid"]] = theirs.pop("finding_order", [])
         plan.received.append(theirs)
         if repo.agency_id(db, theirs["agency_code"]) is None and theirs["agency_code"] not in carried_agencies:
             missing.add(f"機関 {theirs['agency_code']}")
         local_id = repo.audit_id_by_uuid(db, theirs["uuid"])
         if local_id is None:
-            plan.new.append(_label(theirs))
+            plan.new.append(package_merge.label(theirs))
             plan.merged.append(theirs)
             continue
         mine = repo.read_audit_document(db, local_id)
         if mine == theirs:
-            plan.identical.append(_label(mine))
+            plan.identical.append(package_merge.label(mine))
             continue
         conflicts_before = len(plan.conflicts)
-        merged = _merge(repo.sync_base(db, theirs["uuid"], sender.fingerprint), mine, theirs, choices or {},
+        merged = package_merge.merge(repo.sync_base(db, theirs["uuid"], sender.fingerprint), mine, theirs, choices or {},
                         default, plan.conflicts)
         if merged != mine or len(plan.conflicts) > conflicts_before:
-            plan.updated.append(_label(mine))
+            plan.updated.append(package_merge.label(mine))
             plan.merged.append(merged)
+    _plan_runs(db, path, manifest, parts, plan, carried_agencies, missing)
     if missing:
         raise InputError(f"{path.name}: この端末にないマスタデータを参照しています: {'、'.join(sorted(missing))}。"
                          "本庁からマスタデータを受け取ってから取り込んでください。")
+    _plan_sheets(db, path, parts, plan)
     return plan
+
+
+def _plan_subject_key(db: Database, path: Path, sender: PublicIdentity, parts: dict[str, bytes],
+                      plan: ImportPlan) -> None:
+    """Adopt the office's identifier key (carried under the seal) unless this installation already hashed
+    identifiers with its own, which the office's key could no longer match."""
+    if "subject_key.json" not in parts:
+        return
+    peer = repo.find_peer(db, fingerprint=sender.fingerprint)
+    if peer is None or not peer.is_office:
+        raise InputError(f"{path.name}: 識別子ハッシュの鍵は本庁(--office で登録した相手)からのものだけを受け取ります。"
+                         f"{sender.name} は本庁として登録されていません。")
+    key = bytes.fromhex(json.loads(parts["subject_key.json"])["key"])
+    if key == subject_keys.subject_key(db):
+        return
+    if package_runs.subject_hashes_stored(db):
+        plan.notes.append("本庁の識別子ハッシュの鍵は採用しませんでした: この端末には既に自分の鍵でハッシュした識別子"
+                          "(操作ログの個人番号・住民票コード、監視対象)があります。この端末の突合結果は本庁で照合できません。")
+        return
+    plan.subject_key = key
+
+
+def _plan_runs(db: Database, path: Path, manifest: dict[str, Any], parts: dict[str, bytes], plan: ImportPlan,
+               carried_agencies: set[str], missing: set[str]) -> None:
+    """The runs this installation lacks; refused when their identifiers were hashed with another key, or when a
+    file they carry is stored here under the same hash with other rows."""
+    mine = subject_keys.key_id(plan.subject_key or subject_keys.subject_key(db))
+    for name in sorted(n for n in parts if n.startswith("runs/")):
+        run = json.loads(parts[name])
+        if package_runs.run_id_by_uuid(db, run["uuid"]) is not None:
+            continue
+        agency = repo.agency_id(db, run["agency_code"])
+        if agency is None and run["agency_code"] not in carried_agencies:
+            missing.add(f"機関 {run['agency_code']}")
+        if package_runs.carries_subjects(run) and manifest.get("subject_key_id") != mine:
+            raise InputError(f"{path.name}: 突合結果の操作ログの識別子(個人番号・住民票コード)が、この端末と異なる鍵で"
+                             "ハッシュされています。送信者の端末が本庁の鍵を受け取ってから操作ログを取り込み直し、"
+                             "突合をやり直してください。何も変更していません。")
+        wrong = [] if agency is None else package_runs.file_conflicts(db, run, agency)
+        if wrong:
+            raise InputError(f"{path.name}: 取込ファイル {'、'.join(wrong)} はこの端末に同じハッシュで取り込まれていますが、"
+                             "行の内容が違います。何も変更していません。")
+        plan.runs.append(run)
+
+
+def _plan_sheets(db: Database, path: Path, parts: dict[str, bytes], plan: ImportPlan) -> None:
+    """Issued sheets new here; a number this installation gave to another sheet is refused."""
+    for audit_uuid, sheets in json.loads(parts["sheets.json"]).items():
+        for sheet in sheets:
+            here = package_runs.sheet_by_number(db, sheet["doc_number"])
+            if here == (sheet["content_sha256"], audit_uuid):
+                continue
+            if here is not None:
+                raise InputError(f"{path.name}: 文書番号 {sheet['doc_number']} はこの端末で別の文書に使われています。"
+                                 "端末ごとに異なる文書番号の書式(sheet-issuer の番号書式)を設定してください。"
+                                 "何も変更していません。")
+            pdf = sheet["pdf"]
+            plan.sheets.append((audit_uuid, {**sheet, "pdf": None if pdf is None else parts[f"sheets/{pdf}"]}))
+
+
+def carried_lines(plan: ImportPlan) -> list[str]:
+    """What else the package brings, in words: runs, issued sheets, the office's identifier key, and notes."""
+    lines = []
+    if plan.runs:
+        rows = sum(len(f["rows"]) for run in plan.runs for f in run["files"])
+        found = sum(len(run["discrepancies"]) for run in plan.runs)
+        lines.append(f"突合結果 {len(plan.runs)} 件(不一致 {found:,} 件、取込ファイルの行 {rows:,} 行)")
+    if plan.sheets:
+        lines.append(f"発行済みの指摘事項票 {len(plan.sheets)} 件: " + "、".join(s["doc_number"] for _a, s in plan.sheets))
+    if plan.subject_key is not None:
+        lines.append("本庁の識別子ハッシュの鍵を受け取ります(以後この端末は本庁と同じ鍵で個人番号・住民票コードをハッシュします)。")
+    return lines + plan.notes
 
 
 def unresolved(plan: ImportPlan, choices: dict[str, str], default: str | None) -> list[Conflict]:
     """Conflicts that no choice settles (a "both" for a non-text field settles nothing)."""
-    return [c for c in plan.conflicts
-            if (choice := choices.get(c.path, default)) is None or (choice == "both" and not c.both_possible)]
+    return package_merge.unresolved(plan.conflicts, choices, default)
 
 
 def import_package(db: Database, path: Path, choices: dict[str, str] | None = None,
@@ -383,15 +404,54 @@ def import_package(db: Database, path: Path, choices: dict[str, str] | None = No
         for template in plan.templates:
             if repo.template_id(db, template.name, template.version) is None:  # unless the master data had it
                 audits_repo.insert_template(db, template, _now())
+        if plan.subject_key is not None:
+            subject_keys.adopt(db, plan.subject_key)
+        for run in plan.runs:
+            agency = repo.agency_id(db, run["agency_code"])
+            assert agency is not None  # checked by the plan (or added with the master data above)
+            package_runs.write_run(db, run, agency)
         for document in plan.merged:
-            repo.write_audit_document(db, document, plan.evidence)
+            repo.write_audit_document(db, document, plan.evidence, plan.finding_orders.get(document["uuid"], []))
+        for audit_uuid, sheet in plan.sheets:
+            audit = repo.audit_id_by_uuid(db, audit_uuid)
+            assert audit is not None
+            package_runs.insert_sheet(db, sheet, audit, plan.sender_fingerprint)
         at = _now()
         for theirs in plan.received:
             repo.set_sync_base(db, theirs["uuid"], plan.sender_fingerprint, theirs, at)
         repo.record_package_received(db, plan.sha256, plan.sender_fingerprint, at)
         trail.record(db, "package.import", sha256=plan.sha256, sender=plan.sender,
                      sender_fingerprint=plan.sender_fingerprint, new=len(plan.new), updated=len(plan.updated),
-                     identical=len(plan.identical), conflicts=len(plan.conflicts),
+                     identical=len(plan.identical), conflicts=len(plan.conflicts), runs=len(plan.runs),
+                     sheets=[sheet["doc_number"] for _audit, sheet in plan.sheets],
+                     subject_key_adopted=plan.subject_key is not None,
                      templates=[f"{t.name} 第{t.version}版" for t in plan.templates],
                      master={table: counts for table, counts in plan.master_changes.items() if any(counts)})
     return plan
+
+
+# ----- what is waiting to be sent -----
+
+@dataclass(frozen=True)
+class Waiting:
+    peer: str
+    office: bool
+    audits: list[str]  # labels of the audits changed since the last package to that peer
+
+
+def waiting_to_send(db: Database) -> list[Waiting]:
+    """Per peer, the audits changed since they were last exchanged: to the office every audit (never sent
+    counts), to another peer only the audits exchanged with it before."""
+    peers = repo.list_peers(db)
+    if not peers:
+        return []
+    documents = [repo.read_audit_document(db, audit_id) for audit_id in repo.audit_ids(db)]
+    waiting = []
+    for peer in peers:
+        labels = []
+        for document in documents:
+            base = repo.sync_base(db, document["uuid"], peer.fingerprint)
+            if (base is None and peer.is_office) or (base is not None and base != document):
+                labels.append(package_merge.label(document))
+        waiting.append(Waiting(peer.name, peer.is_office, labels))
+    return waiting

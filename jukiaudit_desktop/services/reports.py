@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from ..reports.findings_sheet import (
 )
 from ..reports.findings_sheet_pdf import KEYWORD_PREFIX, QR_PREFIX, parse_qr_payload, render_findings_sheet
 from ..reports.sheet_file import file_problems
-from ..storage import reports_repo, trail
+from ..storage import package_runs, reports_repo, trail
 from ..storage.database import Database
 from . import day_timeline, doc_numbers, reconciliation, settings
 from .audits import audit_items, get_audit, score_summary
@@ -330,7 +330,11 @@ def _compare(db: Database, doc_number: str, sheet_sha: str, where: str, pdf: byt
     issued = reports_repo.issued_by_number(db, doc_number)
     if issued is None or issued.audit_id is None:
         raise JukiAuditError(f"{where}: 文書番号 {doc_number} の発行記録がこのデータベースにありません。")
-    current = content_sha256(build_findings_sheet(db, issued.audit_id))
+    sheet = build_findings_sheet(db, issued.audit_id)
+    origin = package_runs.sheet_origin(db, issued.id)
+    if origin is not None:  # issued on another installation: hashed there with its audit id and sender line
+        sheet = replace(sheet, audit_id=origin[0], issuer=origin[1])
+    current = content_sha256(sheet)
     problems: list[str] = []
     if pdf is not None:
         issued_pdf = _issued_file(db, issued)

@@ -4,9 +4,11 @@ read and written whole as a plain document (identified by UUIDs, agencies by cod
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from . import package_runs
 from .database import Database
 
 IDENTITY_SETTING = "package.identity"
@@ -123,18 +125,28 @@ def read_audit_document(db: Database, audit_id: int) -> dict[str, Any]:
         "SELECT i.code, " + ", ".join(f"s.{f}" for f in _SCORE_FIELDS) +
         " FROM audit_score s JOIN checklist_item i ON i.id = s.item_id WHERE s.audit_id = ?", (audit_id,))}
     findings: dict[str, Any] = {}
-    for finding_id, finding_uuid, item_code, *values in db.query(
-            "SELECT f.id, f.uuid, i.code, " + ", ".join(f"f.{f}" for f in _FINDING_FIELDS) +
-            " FROM finding f LEFT JOIN checklist_item i ON i.id = f.item_id WHERE f.audit_id = ?", (audit_id,)):
+    for finding_id, finding_uuid, discrepancy, item_code, *values in db.query(
+            "SELECT f.id, f.uuid, f.discrepancy_id, i.code, " + ", ".join(f"f.{f}" for f in _FINDING_FIELDS) +
+            " FROM finding f LEFT JOIN checklist_item i ON i.id = f.item_id WHERE f.audit_id = ? ORDER BY f.id",
+            (audit_id,)):
         followups = {str(u): dict(zip(_FOLLOWUP_FIELDS, v, strict=True)) for u, *v in db.query(
             "SELECT uuid, " + ", ".join(_FOLLOWUP_FIELDS) + " FROM followup WHERE finding_id = ?", (finding_id,))}
         findings[str(finding_uuid)] = {"item_code": item_code, **dict(zip(_FINDING_FIELDS, values, strict=True)),
+                                       "discrepancy": package_runs.discrepancy_ref(db, discrepancy),
                                        "followups": followups}
     evidence = {str(u): {"item_code": code, **dict(zip(_EVIDENCE_FIELDS, v, strict=True))} for u, code, *v in db.query(
         "SELECT e.uuid, i.code, " + ", ".join(f"e.{f}" for f in _EVIDENCE_FIELDS) +
         " FROM evidence e LEFT JOIN checklist_item i ON i.id = e.item_id WHERE e.audit_id = ?", (audit_id,))}
+    run = package_runs.audit_run_uuid(db, audit_id)
+    runs = sorted(({run} if run else set()) | {f["discrepancy"][0] for f in findings.values() if f["discrepancy"]})
     return {"uuid": row[0], "agency_code": row[1], "template": None if row[2] is None else [row[2], row[3]],
-            "details": details, "scores": scores, "findings": findings, "evidence": evidence}
+            "details": details, "scores": scores, "findings": findings, "evidence": evidence,
+            "reconciliation": run, "explanations": package_runs.explanations(db, runs)}
+
+
+def runs_of(document: dict[str, Any]) -> list[str]:
+    """The runs an audit document refers to (its sheet's run and the runs its findings were raised from)."""
+    return sorted(document["explanations"])
 
 
 def evidence_bytes(db: Database, sha256: str) -> bytes:
@@ -156,9 +168,11 @@ def _item_ids(db: Database, template: int | None) -> dict[str, int]:
             db.query("SELECT id, code FROM checklist_item WHERE template_id = ?", (template,))}
 
 
-def write_audit_document(db: Database, document: dict[str, Any], evidence_content: dict[str, bytes]) -> int:
+def write_audit_document(db: Database, document: dict[str, Any], evidence_content: dict[str, bytes],
+                         finding_order: Sequence[str] = ()) -> int:
     """Insert or update the audit `document` describes (matched by UUID); rows it names are upserted, none
-    removed. Agency and template must exist (the caller checks). Returns the audit's id."""
+    removed. Agency, template and the runs it names must exist (the caller writes them first). New findings are
+    inserted in `finding_order` (the sender's), so they are numbered on the sheet as there. Returns the id."""
     agency = agency_id(db, document["agency_code"])
     template = None if document["template"] is None else template_id(db, *document["template"])
     details = dict(document["details"])
@@ -174,22 +188,31 @@ def write_audit_document(db: Database, document: dict[str, Any], evidence_conten
     else:
         db.execute("UPDATE audit SET " + ", ".join(f"{f} = ?" for f in _AUDIT_FIELDS) + " WHERE id = ?",
                    (*(details[f] for f in _AUDIT_FIELDS), audit))
+    run = document.get("reconciliation")
+    run_id = None if run is None else package_runs.run_id_by_uuid(db, run)
+    if run is None or run_id is not None:  # a run the package did not carry leaves the choice as it is
+        db.execute("UPDATE audit SET reconciliation_id = ? WHERE id = ?", (run_id, audit))
+    for run_uuid, found in document.get("explanations", {}).items():
+        package_runs.set_explanations(db, run_uuid, found)
     items = _item_ids(db, template)
     for code, score in document["scores"].items():
         db.execute("INSERT INTO audit_score (audit_id, item_id, " + ", ".join(_SCORE_FIELDS) + ") VALUES (?, ?, " +
                    ", ".join("?" for _ in _SCORE_FIELDS) + ") ON CONFLICT (audit_id, item_id) DO UPDATE SET " +
                    ", ".join(f"{f} = excluded.{f}" for f in _SCORE_FIELDS),
                    (audit, items[code], *(score[f] for f in _SCORE_FIELDS)))
-    for finding_uuid, finding in document["findings"].items():
+    rank = {uuid: n for n, uuid in enumerate(finding_order)}  # new findings keep the sender's numbering
+    for finding_uuid, finding in sorted(document["findings"].items(), key=lambda f: (rank.get(f[0], len(rank)), f[0])):
         values = (items.get(finding["item_code"]) if finding["item_code"] else None,
-                  *(finding[f] for f in _FINDING_FIELDS))
+                  package_runs.discrepancy_id(db, finding.get("discrepancy")), *(finding[f] for f in _FINDING_FIELDS))
         finding_id = db.scalar("SELECT id FROM finding WHERE uuid = ?", (finding_uuid,))
         if finding_id is None:
             finding_id = db.execute(
-                "INSERT INTO finding (uuid, audit_id, item_id, " + ", ".join(_FINDING_FIELDS) + ") VALUES (?, ?, ?, " +
-                ", ".join("?" for _ in _FINDING_FIELDS) + ")", (finding_uuid, audit, *values)).lastrowid
+                "INSERT INTO finding (uuid, audit_id, item_id, discrepancy_id, " + ", ".join(_FINDING_FIELDS) +
+                ") VALUES (?, ?, ?, ?, " + ", ".join("?" for _ in _FINDING_FIELDS) + ")",
+                (finding_uuid, audit, *values)).lastrowid
         else:
-            db.execute("UPDATE finding SET item_id = ?, " + ", ".join(f"{f} = ?" for f in _FINDING_FIELDS) +
+            db.execute("UPDATE finding SET item_id = ?, discrepancy_id = ?, " +
+                       ", ".join(f"{f} = ?" for f in _FINDING_FIELDS) +
                        " WHERE id = ?", (*values, finding_id))
         for followup_uuid, followup in finding["followups"].items():
             db.execute("INSERT INTO followup (uuid, finding_id, " + ", ".join(_FOLLOWUP_FIELDS) + ") VALUES (?, ?, " +
@@ -202,7 +225,27 @@ def write_audit_document(db: Database, document: dict[str, Any], evidence_conten
                        ") VALUES (?, ?, ?, ?, " + ", ".join("?" for _ in _EVIDENCE_FIELDS) + ")",
                        (evidence_uuid, audit, items.get(info["item_code"]) if info["item_code"] else None,
                         evidence_content[info["sha256"]], *(info[f] for f in _EVIDENCE_FIELDS)))
+        else:
+            db.execute("UPDATE evidence SET note = ? WHERE uuid = ?", (info["note"], evidence_uuid))
+    _delete_absent(db, audit, document)
     return audit
+
+
+def _delete_absent(db: Database, audit: int, document: dict[str, Any]) -> None:
+    """Remove the audit's findings, follow-ups and evidence files the merged document no longer has (deleted on
+    one side and left unchanged on the other)."""
+    followups = {u for finding in document["findings"].values() for u in finding["followups"]}
+    for table, keep in (("finding", set(document["findings"])), ("evidence", set(document["evidence"]))):
+        for row_id, uuid in db.query(f"SELECT id, uuid FROM {table} WHERE audit_id = ?", (audit,)):
+            if uuid not in keep:
+                if table == "finding":
+                    db.execute("UPDATE sample_line SET finding_id = NULL WHERE finding_id = ?", (row_id,))
+                    db.execute("DELETE FROM followup WHERE finding_id = ?", (row_id,))
+                db.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+    for row_id, uuid in db.query("SELECT id, uuid FROM followup WHERE finding_id IN "
+                                 "(SELECT id FROM finding WHERE audit_id = ?)", (audit,)):
+        if uuid not in followups:
+            db.execute("DELETE FROM followup WHERE id = ?", (row_id,))
 
 
 # ----- master data: rows by natural key, foreign keys as the parent's natural key -----

@@ -3,6 +3,7 @@ person looked up before and after a key change (rekey) is still one person."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from ..core.identifiers import subject_key as derived_subject_key
@@ -24,3 +25,15 @@ def pin(db: Database) -> None:
         if db.scalar("SELECT 1 FROM setting WHERE name = ?", (_SETTING,)) is None:
             db.execute("INSERT INTO setting (name, value) VALUES (?, ?)", (_SETTING, json.dumps(subject_key(db).hex())))
             trail.record(db, "identifiers.key_pinned")
+
+
+def key_id(key: bytes) -> str:
+    """A name of the key that reveals nothing of it: two installations compare these, never the key."""
+    return hashlib.sha256(b"jukiaudit-subject-key-id\x00" + key).hexdigest()[:32]
+
+
+def adopt(db: Database, key: bytes) -> None:
+    """Hash identifiers with `key` from now on (the office's, received under seal; inside the caller's
+    transaction, which records the trail entry)."""
+    db.execute("INSERT INTO setting (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+               (_SETTING, json.dumps(key.hex())))

@@ -68,6 +68,19 @@ def backup_text(summary: Home) -> str:
     return f"最後のバックアップ: {when}({'今日' if age == 0 else f'{age} 日前'})"
 
 
+def waiting_text(summary: Home) -> str:
+    """送付待ち: per peer, how many audits changed since the last package to it (a few named)."""
+    lines = []
+    for peer in summary.waiting:
+        name = f"{peer.peer}(本庁)" if peer.office and "本庁" not in peer.peer else peer.peer
+        if not peer.audits:
+            lines.append(f"送付待ち({name}あて): なし")
+            continue
+        named = "、".join(peer.audits[:3]) + (" ほか" if len(peer.audits) > 3 else "")
+        lines.append(f"送付待ち({name}あて): 監査 {len(peer.audits)} 件({named}) — ファイル → 送付用パッケージを作成")
+    return "\n".join(lines)
+
+
 class HomePage(Page):
     title = "ホーム"
     open_audit = Signal(object)  # audit id, or None for a planned audit not yet created
@@ -87,6 +100,9 @@ class HomePage(Page):
         self.heading.setFont(font)
         self.backup_label = QLabel()
         self.backup_label.setObjectName("backup_label")
+        self.waiting_label = QLabel()
+        self.waiting_label.setObjectName("waiting_label")
+        self.waiting_label.setWordWrap(True)
 
         self.audits: RowTableModel[PlannedAudit] = RowTableModel(AUDIT_COLUMNS, foreground=_not_started_grey)
         self.findings: RowTableModel[DueFinding] = RowTableModel(FINDING_COLUMNS, foreground=_overdue_red)
@@ -117,6 +133,7 @@ class HomePage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.backup_label)
+        layout.addWidget(self.waiting_label)
         layout.addLayout(grid, 1)
         hint = QLabel("行をダブルクリック(または Enter)すると、その監査・指摘事項・機関のページを開きます。")
         hint.setObjectName("home_hint")
@@ -162,6 +179,7 @@ class HomePage(Page):
             model.set_rows([])
         self.heading.clear()
         self.backup_label.clear()
+        self.waiting_label.clear()
         self.no_plan_label.clear()
 
     def _loaded(self, summary: Home) -> None:
@@ -170,6 +188,8 @@ class HomePage(Page):
         self.backup_label.setText(backup_text(summary))
         stale = summary.last_backup is None or (summary.backup_age_days or 0) > BACKUP_WARN_DAYS
         self.backup_label.setStyleSheet(f"color: {OVERDUE_COLOUR.name()}" if stale else "")
+        self.waiting_label.setText(waiting_text(summary))
+        self.waiting_label.setVisible(bool(summary.waiting))
         self.audits.set_rows(summary.audits)
         self.no_plan_label.setText("" if summary.audits else f"{format_fiscal_year(summary.fiscal_year)}の監査は計画も実施もまだありません。"
                                    "「監査計画」のページで計画を作成してください。")
