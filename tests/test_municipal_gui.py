@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from support.gui import click_row, in_db, start_runner, wait_dialog
+from support.mnemonics import clashes, mnemonics
 from support.shots import save_screenshot
 
 from jukiaudit_desktop.core.audit import AuditType, ChecklistTarget
@@ -65,6 +66,11 @@ def test_the_year_is_typed_as_the_council_writes_it(qtbot, page: MunicipalPage) 
     assert page.year_edit.text() == "令和7年度"
     show_year(qtbot, page, "7")
     assert "年度「7」を読めません" in page.message.text() and page.year == 2025
+
+
+def test_its_mnemonics_clash_neither_together_nor_with_the_menus(page: MunicipalPage) -> None:
+    assert clashes(page) == {}
+    assert set(mnemonics(page)) == {"Alt+Y", "Alt+V", "Alt+C", "Alt+A", "Alt+U"}  # menus: Alt+F, Alt+H
 
 
 def test_self_checks_reasons_activities_and_followups_by_clicks(qtbot, page: MunicipalPage, tmp_path: Path) -> None:

@@ -104,7 +104,7 @@ class MunicipalPage(Page):
             "監査等の実施(J-LIS)", ACTIVITY_COLUMNS, "municipal_activities", self.add_activity_button)
         self.reasons, self.reason_table, reason_box = self._table_box(
             "3点未満の主な理由(区分ごと)", REASON_COLUMNS, "municipal_reasons")
-        self.add_followup_button = self._button("フォローアップを追加(&F)…", "municipal_add_followup",
+        self.add_followup_button = self._button("フォローアップを追加(&U)…", "municipal_add_followup",
                                                 self.add_followup)
         self.followups, self.followup_table, followup_box = self._table_box(
             "県の関わり(フォローアップ)", FOLLOWUP_COLUMNS, "municipal_followups", self.add_followup_button)
