@@ -268,8 +268,7 @@ CREATE TABLE finding (
     effect          TEXT,
     recommendation  TEXT,
     due_date        TEXT,
-    status          TEXT NOT NULL DEFAULT '未着手'
-                    CHECK (status IN ('未着手', '対応中', '改善に向けて取り組んだ', '改善が進んだ', '概ね改善済み', '完了')),
+    status          TEXT NOT NULL,   -- a follow-up status (followup_status; before 0008 one of six fixed ones)
     created_at      TEXT NOT NULL
 );
 CREATE INDEX finding_by_audit ON finding (audit_id);
@@ -278,9 +277,20 @@ CREATE TABLE followup (              -- 改善報告
     id           INTEGER PRIMARY KEY,
     finding_id   INTEGER NOT NULL REFERENCES finding(id) ON DELETE CASCADE,
     reported_on  TEXT NOT NULL,
-    status       TEXT NOT NULL
-                 CHECK (status IN ('未着手', '対応中', '改善に向けて取り組んだ', '改善が進んだ', '概ね改善済み', '完了')),
+    status       TEXT NOT NULL,
     note         TEXT
+);
+
+CREATE TABLE followup_status (       -- the inspector's statuses, best first; none stored: 措置済 / 一部措置 / 未措置
+    name       TEXT PRIMARY KEY,
+    position   INTEGER NOT NULL UNIQUE,
+    closes     INTEGER NOT NULL DEFAULT 0 CHECK (closes IN (0, 1)),     -- the finding is closed (措置済)
+    asks_date  INTEGER NOT NULL DEFAULT 0 CHECK (asks_date IN (0, 1))   -- the report gives a 予定日
+);
+
+CREATE TABLE followup_plan (         -- a report's 予定日 (when the agency plans to finish); apart from followup
+    followup_id  INTEGER PRIMARY KEY REFERENCES followup(id) ON DELETE CASCADE,  -- so its bound rows keep
+    planned_on   TEXT NOT NULL                                                    -- their digests
 );
 
 CREATE TABLE audit_register_check (  -- 管理簿 inspection per audit (issue 16)

@@ -41,7 +41,7 @@ def test_an_audit_from_creation_to_findings(run, tmp_path: Path) -> None:
     assert [a["id"] for a in json.loads(out)] == [1]
     code, out, _ = run("finding", "list", "--overdue")
     assert "帳票管理簿を作成していなかった" in out  # due 令和8年1月30日: today is later
-    assert run("followup", "add", "--finding", "1", "--status", "完了", "--date", "2026/01/20")[0] == EXIT_OK
+    assert run("followup", "add", "--finding", "1", "--status", "措置済", "--date", "2026/01/20")[0] == EXIT_OK
     code, out, _ = run("finding", "list", "--overdue")
     assert out == ""
 

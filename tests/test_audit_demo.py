@@ -13,7 +13,7 @@ import shared_data
 from support.demo_db import DemoTemplate
 from support.memory_keyring import MemoryKeyring
 
-from jukiaudit_desktop.core.audit import AuditStatus, AuditType, FollowupStatus
+from jukiaudit_desktop.core.audit import AuditStatus, AuditType
 from jukiaudit_desktop.core.scoring import counted
 from jukiaudit_desktop.services import audits, findings
 from jukiaudit_desktop.services.database_access import open_app_database
@@ -80,12 +80,14 @@ def test_findings_match_the_seed_with_followups(demo_db: Database) -> None:
     internal_names = seed_results()["内部監査"][0]
     assert {f.agency_name for f in raised} <= set(internal_names)
     statuses = {f.status for f in raised}
-    assert FollowupStatus.DONE in statuses and len(statuses) >= 4
+    assert statuses == {"措置済", "一部措置", "未措置"}  # the default follow-up statuses (未措置: no report yet)
     overdue = findings.list_findings(demo_db, overdue_only=True, today=date(2026, 4, 1))
-    assert overdue and all(f.status is not FollowupStatus.DONE for f in overdue)
+    assert overdue and all(f.status != "措置済" and not f.closed for f in overdue)
     for f in raised:
         status = audits.get_audit(demo_db, f.audit_id).status
-        assert status is (AuditStatus.DONE if f.status is FollowupStatus.DONE else AuditStatus.FOLLOWING_UP)
+        assert status is (AuditStatus.DONE if f.closed else AuditStatus.FOLLOWING_UP)
+        reports = findings.list_followups(demo_db, f.id)
+        assert all((r.planned_on is None) == (r.status == "措置済") for r in reports)  # 予定日 where asked
 
 
 def test_demo_keeps_the_trail_intact(demo_db: Database) -> None:

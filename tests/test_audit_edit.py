@@ -39,7 +39,7 @@ def test_cli_audit_edit_changes_only_what_is_given(cli, db_path: Path) -> None:
     audit_id = audits.list_audits(db)[0].id
     db.close()
     code, out, _ = cli("audit", "edit", str(audit_id), "--end", "R7.10.6", "--attendee", "課長", "--attendee", "係長")
-    assert code == EXIT_OK and "令和7年10月5日〜令和7年10月6日 場所 会議室" in out and "出席者 課長、係長" in out
+    assert code == EXIT_OK and "令和7年10月5日～令和7年10月6日 場所 会議室" in out and "出席者 課長、係長" in out
     code, _, err = cli("audit", "edit", str(audit_id), "--end", "R7.10.1")
     assert code == EXIT_BAD_INPUT and "終了日が開始日より前" in err
     db = open_app_database(db_path)

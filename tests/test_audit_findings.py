@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from jukiaudit_desktop.core.audit import AuditStatus, AuditType, FindingClass, FollowupStatus, Severity
+from jukiaudit_desktop.core.audit import AuditStatus, AuditType, FindingClass, Severity
 from jukiaudit_desktop.core.errors import InputError
 from jukiaudit_desktop.core.master import Agency
 from jukiaudit_desktop.services import audits, findings, reconciliation
@@ -52,13 +52,13 @@ def test_finding_from_an_item_with_all_its_fields(db: Database, audit_id: int) -
         severity=Severity.HIGH, condition="管理簿なし", criteria="要綱", cause="引継ぎ漏れ", effect="不正利用を発見できない",
         recommendation="管理簿を作成すること", due_date=date(2026, 1, 30))
     assert (finding.title, finding.item_code, finding.status) == (
-        "業務端末使用管理簿を作成していなかった", "E-5", FollowupStatus.NOT_STARTED)
+        "業務端末使用管理簿を作成していなかった", "E-5", "未措置")
     assert (finding.agency_code, finding.fiscal_year, finding.audit_type) == ("K18", 2025, AuditType.INTERNAL)
     assert finding.is_shiteki
     changed = findings.update_finding(db, finding.id, severity=Severity.MEDIUM, due_date=date(2026, 2, 27))
     assert (changed.severity, changed.due_date, changed.cause) == (Severity.MEDIUM, date(2026, 2, 27), "引継ぎ漏れ")
     with pytest.raises(InputError, match="status"):
-        findings.update_finding(db, finding.id, status=FollowupStatus.DONE)
+        findings.update_finding(db, finding.id, status="措置済")
     with pytest.raises(InputError, match="件名"):
         findings.add_finding(db, audit_id, FindingClass.OPINION, "  ")
     with pytest.raises(InputError, match="Q-1"):
@@ -72,7 +72,7 @@ def test_finding_from_a_discrepancy_carries_its_log_lines_and_register_entries(d
     assert finding.discrepancy_id == discrepancy_id and finding.item_code == "G-3"
     assert finding.title == "業務端末使用管理簿に記載のない照会(無記帳照会)があった"
     assert "操作ログ oplog_cp932.csv 42行目 令和7年9月3日 18:12:05 端末T001 操作者K10003" in finding.condition
-    assert "業務端末使用管理簿 register_cp932.csv 7行目 令和7年9月3日 10:00〜令和7年9月3日 10:30" in finding.condition
+    assert "業務端末使用管理簿 register_cp932.csv 7行目 令和7年9月3日 10:00～令和7年9月3日 10:30" in finding.condition
     assert db.scalar("SELECT status FROM discrepancy WHERE id = ?", (discrepancy_id,)) == "raised"
     evidence = findings.discrepancy_evidence(db, discrepancy_id)
     assert [o["line"] for o in evidence.operations] == [42]
@@ -113,12 +113,13 @@ def test_followups_set_the_status_and_overdue_lists_open_findings_past_due(db: D
                                 due_date=date(2026, 1, 30))
     closed = findings.add_finding(db, audit_id, FindingClass.IMPROPER, "ID共用", due_date=date(2026, 1, 30))
     future = findings.add_finding(db, audit_id, FindingClass.CAUTION, "掲示物", due_date=date(2026, 6, 30))
-    findings.add_followup(db, late.id, date(2026, 1, 20), FollowupStatus.WORKED_ON, "様式を作成中")
-    findings.add_followup(db, closed.id, date(2026, 1, 20), FollowupStatus.IN_PROGRESS)
-    findings.add_followup(db, closed.id, date(2026, 1, 28), FollowupStatus.DONE, "ID を個人ごとに発行")
-    assert [f.status for f in findings.list_followups(db, closed.id)] == [FollowupStatus.IN_PROGRESS,
-                                                                          FollowupStatus.DONE]
-    assert findings.get_finding(db, closed.id).status is FollowupStatus.DONE
+    assert late.status == "未措置" and not late.closed  # a new finding starts at the last status
+    findings.add_followup(db, late.id, date(2026, 1, 20), "一部措置", "様式を作成中", date(2026, 3, 31))
+    findings.add_followup(db, closed.id, date(2026, 1, 20), "未措置", planned_on=date(2026, 1, 31))
+    findings.add_followup(db, closed.id, date(2026, 1, 28), "措置済", "ID を個人ごとに発行")
+    assert [(f.status, f.planned_on) for f in findings.list_followups(db, closed.id)] == [
+        ("未措置", date(2026, 1, 31)), ("措置済", None)]
+    assert findings.get_finding(db, closed.id).status == "措置済" and findings.get_finding(db, closed.id).closed
     overdue = findings.list_findings(db, overdue_only=True, today=date(2026, 2, 1))
     assert [f.id for f in overdue] == [late.id]
     assert {f.id for f in findings.list_findings(db, overdue_only=True, today=date(2026, 7, 1))} == {late.id, future.id}
@@ -132,14 +133,14 @@ def test_audit_closes_only_when_its_findings_are_done(db: Database, audit_id: in
         audits.set_status(db, audit_id, status)
     with pytest.raises(InputError, match="完了していない指摘事項が 1 件"):
         audits.set_status(db, audit_id, AuditStatus.DONE)
-    findings.add_followup(db, finding.id, date(2026, 1, 20), FollowupStatus.DONE)
+    findings.add_followup(db, finding.id, date(2026, 1, 20), "措置済")
     assert audits.set_status(db, audit_id, AuditStatus.DONE).status is AuditStatus.DONE
 
 
 def test_next_audit_opens_with_the_open_findings_of_earlier_ones(db: Database, audit_id: int) -> None:
     still_open = findings.add_finding(db, audit_id, FindingClass.NEEDS_IMPROVEMENT, "突合していない")
     done = findings.add_finding(db, audit_id, FindingClass.CAUTION, "掲示物")
-    findings.add_followup(db, done.id, date(2026, 1, 20), FollowupStatus.DONE)
+    findings.add_followup(db, done.id, date(2026, 1, 20), "措置済")
     other_agency = audits.create_audit(db, "K20", 2025, AuditType.INTERNAL)
     findings.add_finding(db, other_agency.id, FindingClass.OPINION, "他機関の意見")
     next_self_check = audits.create_audit(db, "K18", 2026, AuditType.SELF_CHECK)
@@ -152,8 +153,8 @@ def test_enum_values_may_come_as_plain_text_as_qt_combo_boxes_give_them(db: Data
     assert (finding.finding_class, finding.severity) == (FindingClass.CAUTION, Severity.LOW)
     changed = findings.update_finding(db, finding.id, finding_class="意見")
     assert changed.finding_class is FindingClass.OPINION
-    findings.add_followup(db, finding.id, date(2026, 1, 20), "対応中")  # type: ignore[arg-type]
-    assert findings.get_finding(db, finding.id).status is FollowupStatus.IN_PROGRESS
+    findings.add_followup(db, finding.id, date(2026, 1, 20), " 一部措置 ", planned_on=date(2026, 3, 1))
+    assert findings.get_finding(db, finding.id).status == "一部措置"
     assert audits.set_status(db, audit_id, "通知済").status is AuditStatus.NOTIFIED  # type: ignore[arg-type]
     created = audits.create_audit(db, "K20", 2025, "外部監査")  # type: ignore[arg-type]
     assert created.audit_type is AuditType.EXTERNAL

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from support.gui import start_runner, wait_dialog
 
-from jukiaudit_desktop.core.audit import AuditType, FindingClass, FollowupStatus
+from jukiaudit_desktop.core.audit import AuditType, FindingClass
 from jukiaudit_desktop.core.master import Agency
 from jukiaudit_desktop.gui.audit_models import OVERDUE_COLOUR, FindingColumn
 from jukiaudit_desktop.gui.finding_dialog import FindingDialog
@@ -31,7 +31,7 @@ def seed(db: Database) -> None:
     add = findings.add_finding
     add(db, kodomo, FindingClass.NEEDS_IMPROVEMENT, "帳票管理簿を作成していなかった", due_date=date(2026, 1, 30))  # overdue
     done = add(db, kodomo, FindingClass.IMPROPER, "操作ログとの突合をしていなかった", due_date=date(2026, 1, 10))
-    findings.add_followup(db, done.id, date(2026, 1, 9), FollowupStatus.DONE, "突合を開始")  # type: ignore[arg-type]
+    findings.add_followup(db, done.id, date(2026, 1, 9), "措置済", "突合を開始")
     add(db, kotsu, FindingClass.CAUTION, "平成最後の日が期限", due_date=date(2019, 4, 30))  # overdue too
     add(db, kotsu, FindingClass.OPINION, "令和最初の日が期限", due_date=date(2019, 5, 1))
     add(db, kotsu, FindingClass.OPINION, "期限なしの意見")
@@ -91,8 +91,10 @@ def test_filters_by_agency_year_class_status_and_text(page: FindingsPage) -> Non
     page.search.clear()
     page.status_filter.setCurrentText("未完了")
     assert "操作ログとの突合をしていなかった" not in titles(page) and len(titles(page)) == 4
-    page.status_filter.setCurrentText("完了")
+    page.status_filter.setCurrentText("措置済")
     assert titles(page) == ["操作ログとの突合をしていなかった"]
+    page.status_filter.setCurrentText("未措置")
+    assert len(titles(page)) == 4
 
 
 def test_due_dates_sort_on_the_date_not_on_the_era_text(page: FindingsPage) -> None:
@@ -121,17 +123,25 @@ def test_edit_a_finding_with_a_seireki_due_date_clears_the_overdue(qtbot, page: 
 
 def test_follow_up_reports_move_the_finding_to_done(qtbot, page: FindingsPage) -> None:
     select(page, "帳票管理簿を作成していなかった")
-    for status, note in (("改善に向けて取り組んだ", "様式を作成中"), ("完了", "管理簿を整備し責任者が確認")):
+    for status, note, planned in (("一部措置", "様式を作成中", "R8.3.31"), ("措置済", "管理簿を整備し責任者が確認", None)):
         qtbot.mouseClick(page.followup_button, Qt.MouseButton.LeftButton)
         dialog = wait_dialog(qtbot, FollowupDialog)
+        assert [dialog.status_combo.itemText(i) for i in range(dialog.status_combo.count())] == [
+            "措置済", "一部措置", "未措置"]
         dialog.date_edit.edit.setText("R8.2.10")
         dialog.status_combo.setCurrentText(status)
+        assert dialog.planned_edit.isVisibleTo(dialog) is (planned is not None)  # 予定日 only where asked
+        if planned:
+            qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # without its 予定日: refused
+            qtbot.waitUntil(lambda d=dialog: "予定日" in d.error_label.text(), timeout=5000)
+            dialog.planned_edit.edit.setText(planned)
         dialog.note_edit.setPlainText(note)
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda s=status: page.selected_finding() is not None
-                        and page.selected_finding().status.value == s, timeout=5000)
+                        and page.selected_finding().status == s, timeout=5000)
     qtbot.waitUntil(lambda: page.followups.rowCount() == 2, timeout=5000)
-    assert [page.followups.index(r, 1).data() for r in range(2)] == ["改善に向けて取り組んだ", "完了"]
+    assert [page.followups.index(r, 1).data() for r in range(2)] == ["一部措置", "措置済"]
+    assert [page.followups.index(r, 2).data() for r in range(2)] == ["令和8年3月31日", ""]
     assert page.followups.index(0, 0).data() == "令和8年2月10日"
     assert page.overdue_label.text() == "改善報告の期限を過ぎた指摘事項: 2 件"
 

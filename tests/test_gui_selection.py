@@ -16,7 +16,6 @@ from jukiaudit_desktop.core.audit import (
     AuditStatus,
     AuditType,
     FindingClass,
-    FollowupStatus,
 )
 from jukiaudit_desktop.core.master import Agency
 from jukiaudit_desktop.gui.audit_models import AuditColumn, FindingColumn, ItemColumn
@@ -43,7 +42,7 @@ def seed_findings(db: Database) -> None:
     for n in range(3):
         finding = findings.add_finding(db, audit_id, FindingClass.NEEDS_IMPROVEMENT, f"指摘{n}",  # type: ignore[arg-type]
                                        condition=f"現状{n}", cause=f"原因{n}", due_date=date(2026, 1, 10 + n))
-    findings.add_followup(db, finding.id, date(2026, 1, 9), FollowupStatus.IN_PROGRESS, "対応中です")  # type: ignore[arg-type]
+    findings.add_followup(db, finding.id, date(2026, 1, 9), "一部措置", "対応中です", date(2026, 3, 1))
 
 
 def test_findings_detail_and_reports_follow_every_click_and_key(qtbot, db_path: Path) -> None:

@@ -17,7 +17,7 @@ def test_first_run_creates_encrypted_database_and_shows_it(qtbot, qapp, tmp_path
     qtbot.waitUntil(lambda: "暗号化済み" in application.window.database_label.text(), timeout=5000)
     assert db_path.exists()
     assert b"SQLite format 3" not in db_path.read_bytes()[:16]
-    assert application.window.navigation.count() == 7
+    assert application.window.navigation.count() == 8
     assert application.window.pages.currentWidget().title == "ホーム"  # opens first
     application.window.navigation.setCurrentRow(5)
     assert application.window.pages.currentWidget().title == "マスタ"

@@ -41,7 +41,7 @@ def test_the_list_reads_as_questions_to_the_agency(db: Database, tmp_path: Path)
     assert unregistered["日時"].startswith("令和7年") and unregistered["端末"].startswith("T")
     assert "記帳がありません" in unregistered["内容"] and unregistered["回答"] == unregistered["確認者"] == ""
     count = by_kind["照会件数の不一致"]
-    assert count["管理簿(ファイル:行)"] == "register_cp932.csv:48" and "〜" in count["記帳の時間帯"]
+    assert count["管理簿(ファイル:行)"] == "register_cp932.csv:48" and "～" in count["記帳の時間帯"]
     assert "記帳の照会件数は" in count["内容"] and "件ですが、操作ログでは" in count["内容"]
     assert any(r["事務名"] == "旅券の発給に関する事務" and r["事務コード"] == "別表5-13" for r in rows)
     assert all("{" not in r["内容"] and "[" not in r["内容"] for r in rows)

@@ -22,8 +22,8 @@ def test_demo_then_jimu_list_for_the_sample_agency_on_a_day(run) -> None:
     # A 地域振興局 uses 住基ネット for 旅券 only (資料1: 旅券法 — 国際交流課 各地域振興局).
     assert [line[:3] for line in lines] == [["別表5-4", "旅券法", "住民基本台帳法別表第五第四号(号は仮)"]]
     _, out, _ = run("jimu", "list", "--agency", "E04")
-    assert "条例3-6\t住民監査請求に関する事務\t条例第3条別表第6号(号は仮)\t〜令和8年3月18日" in out
-    assert "別表6-4\t住民監査請求に関する事務\t住民基本台帳法別表第六第四号(号は仮)\t令和7年8月16日〜" in out
+    assert "条例3-6\t住民監査請求に関する事務\t条例第3条別表第6号(号は仮)\t～令和8年3月18日" in out
+    assert "別表6-4\t住民監査請求に関する事務\t住民基本台帳法別表第六第四号(号は仮)\t令和7年8月16日～" in out
     code, out, _ = run("agency", "list")
     water = [line for line in out.splitlines() if "\t水道事業課\t" in line]
     assert water == ["K13\t水道事業課\t本庁課\t企業局\t2026", "K28\t水道事業課\t本庁課"]

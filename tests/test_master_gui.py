@@ -64,7 +64,7 @@ def test_tables_show_the_demo_data_sorted_on_raw_values_and_filtered(qtbot, page
     assert page.agency_tab.proxy.rowCount() == 10
     assert page.agency_tab.count_label.text() == "10 件 / 全 47 件"
     history = cell_texts(page.jimu_tab, JimuColumn.HISTORY)
-    assert "条例3-6(〜R8.3.18) → 別表6-4(R7.8.16〜)" in history
+    assert "条例3-6(～R8.3.18) → 別表6-4(R7.8.16～)" in history
 
 
 def test_add_agency_through_the_dialog(qtbot, page, runner) -> None:
@@ -73,11 +73,34 @@ def test_add_agency_through_the_dialog(qtbot, page, runner) -> None:
     qtbot.keyClicks(dialog.code, "K40")
     dialog.name.setText("試験利用課")
     dialog.kind.setCurrentText("本庁課")
-    dialog.first_use_year.setValue(2026)
+    dialog.first_use_year.setText("令和9")  # keyClicks types ASCII only
     click_ok(qtbot, dialog)
     qtbot.waitUntil(lambda: page.agency_tab.model.rowCount() == 48, timeout=5000)
     agency = in_db(qtbot, runner, lambda db: master_data.require_agency(db, "K40"))
-    assert (agency.name, agency.first_use_year) == ("試験利用課", 2026)
+    assert (agency.name, agency.first_use_year) == ("試験利用課", 2027)
+
+
+@pytest.mark.parametrize(("typed", "year"), [("R8", 2026), ("2026", 2026), ("令和8年度", 2026), ("", None)])
+def test_agency_dialog_reads_the_first_year_in_any_form(qtbot, page, typed, year) -> None:
+    qtbot.mouseClick(page.agency_tab.add_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    qtbot.keyClicks(dialog.code, "K41")
+    dialog.name.setText("年度課")
+    dialog.first_use_year.setText(typed)
+    assert dialog.value().first_use_year == year
+    dialog.reject()
+
+
+def test_an_unreadable_first_year_is_said_in_the_dialog(qtbot, page) -> None:
+    qtbot.mouseClick(page.agency_tab.add_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    qtbot.keyClicks(dialog.code, "K42")
+    dialog.name.setText("年度課")
+    qtbot.keyClicks(dialog.first_use_year, "8")
+    click_ok(qtbot, dialog)
+    assert dialog.isVisible() and "年度「8」を読めません" in dialog.error_label.text()
+    assert "令和8" in dialog.error_label.text()
+    dialog.reject()
 
 
 def test_a_refused_duplicate_keeps_the_dialog_open_with_the_input(qtbot, page, runner) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from support.packages import three_machines
 
-from jukiaudit_desktop.core.audit import AuditType, FindingClass, FollowupStatus
+from jukiaudit_desktop.core.audit import AuditType, FindingClass
 from jukiaudit_desktop.core.errors import InputError, JukiAuditError
 from jukiaudit_desktop.security import sealing
 from jukiaudit_desktop.services import audits, findings, master_demo, packages
@@ -89,7 +89,7 @@ def test_two_laptops_merge_into_the_office_with_conflicts_chosen(machines: dict[
     audits.set_note(lap_a, a, ITEM, "管理簿を確認した。4月分なし")
     audits.set_note(lap_b, a_on_b, ITEM, "管理簿は5月から")
     audits.set_verified_score(lap_b, a_on_b, "A-2", 1)            # only B touched this item
-    findings.add_followup(lap_a, finding.id, date(2026, 12, 1), FollowupStatus.IN_PROGRESS, "記載を再開")
+    findings.add_followup(lap_a, finding.id, date(2026, 12, 1), "一部措置", "記載を再開", date(2027, 1, 31))
 
     # A's change arrives first: the office had not changed A since, so it simply takes it.
     plan = packages.import_package(office, _send(machines, "lap_a", [a], "office", tmp_path / "a2.jkp"))
@@ -111,7 +111,7 @@ def test_two_laptops_merge_into_the_office_with_conflicts_chosen(machines: dict[
     assert _note(office, a_office) == "管理簿を確認した。4月分なし\n――(相手の記載)――\n管理簿は5月から"
     assert _verified(office, a_office, "A-2") == 1                  # B's own change merged without asking
     assert [f.status for f in findings.list_followups(office, findings.list_findings(office, a_office)[0].id)] \
-        == [FollowupStatus.IN_PROGRESS]                               # A's follow-up kept
+        == ["一部措置"]                               # A's follow-up kept
     assert len(audits.list_audits(office, fiscal_year=2026)) == 2
 
     # Re-importing a package adds nothing; every trail still verifies.

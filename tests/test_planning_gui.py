@@ -6,14 +6,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
+from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QMessageBox
+from support.gui import start_runner
 from support.shots import save_screenshot
 
 from jukiaudit_desktop.core.planning import AuditKind
 from jukiaudit_desktop.gui.pages.planning import KIND_COLOURS, MatrixColumn, PlanningPage
-from jukiaudit_desktop.gui.tasks import DbRunner
 from jukiaudit_desktop.services import planning
-from jukiaudit_desktop.services.database_access import open_app_database
 
 R8_COLUMN = MatrixColumn.FIRST_YEAR  # 第7期 starts with 令和8年度
 
@@ -128,37 +127,57 @@ def test_context_menu_offers_pins_for_plan_years_only(qtbot, page: PlanningPage)
         qtbot.waitUntil(lambda: page.table.findChild(QMenu, "planning_cell_menu") is None, timeout=3000)
 
 
-@pytest.mark.real_modal  # answers the two real QInputDialogs with a timer
-def test_a_period_is_added_from_the_page_on_an_empty_database(qtbot, db_path: Path) -> None:
-    runner = DbRunner()
-    opened = []
-    runner.open_database(lambda: open_app_database(db_path, create=True), opened.append)
-    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
-    page = PlanningPage(runner)
-    qtbot.addWidget(page)
-    page.refresh()
-    qtbot.waitUntil(lambda: "期が登録されていません" in page.status_label.text(), timeout=5000)
-    assert not page.generate_button.isEnabled()
-    answers = iter(["第8期", 2029])
+def answer_dialogs(answers: list[str], seen: list[str] | None = None) -> None:
+    """Answer the real modal dialogs as they come: each QInputDialog with the next answer; a message box is
+    closed and its text kept in `seen`."""
+    pending = iter(answers)
 
     def answer() -> None:
         dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QMessageBox) and seen is not None:
+            seen.append(dialog.text())
+            dialog.accept()
+            return
         if not isinstance(dialog, QInputDialog):
             QTimer.singleShot(20, answer)
             return
-        value = next(answers)
-        if isinstance(value, str):
-            dialog.setTextValue(value)
-            QTimer.singleShot(20, answer)  # the second question follows
-        else:
-            dialog.setIntValue(value)
+        value = next(pending, None)
+        dialog.setTextValue(value or "")
         dialog.accept()
+        QTimer.singleShot(20, answer)  # the next question, or a message
 
     QTimer.singleShot(20, answer)
+
+
+@pytest.fixture
+def empty_page(qtbot, db_path: Path) -> PlanningPage:
+    """The page on a new database (no period yet)."""
+    page = PlanningPage(start_runner(qtbot, db_path))
+    qtbot.addWidget(page)
+    page.refresh()
+    qtbot.waitUntil(lambda: "期が登録されていません" in page.status_label.text(), timeout=5000)
+    return page
+
+
+@pytest.mark.real_modal  # answers a real QInputDialog and the message box with a timer
+def test_an_unreadable_first_year_is_refused_with_a_message(qtbot, empty_page: PlanningPage) -> None:
+    page = empty_page
+    seen: list[str] = []
+    answer_dialogs(["第8期", "11年"], seen)
+    qtbot.mouseClick(page.add_period_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen[0] == "開始年度: 年度「11年」を読めません。2026、令和8、R8 または 令和8年度 の形で書いてください。"
+    assert page.period_combo.count() == 0 and "期が登録されていません" in page.status_label.text()
+
+
+@pytest.mark.real_modal  # answers the two real QInputDialogs with a timer
+def test_a_period_is_added_from_the_page_on_an_empty_database(qtbot, empty_page: PlanningPage) -> None:
+    page = empty_page
+    assert not page.generate_button.isEnabled()
+    answer_dialogs(["第8期", "R11"])  # the first 年度 as typed in 和暦 (2029)
     qtbot.mouseClick(page.add_period_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "を登録しました" in page.status_label.text(), timeout=5000)
     assert page.period_combo.currentText() == "第8期"
     assert [page.year_combo.itemText(i) for i in range(page.year_combo.count())] == ["令和11年度", "令和12年度",
                                                                                     "令和13年度"]
     assert page.generate_button.isEnabled() and page.model.rowCount() == 0
-    runner.close()

@@ -83,7 +83,7 @@ def test_run_shows_counts_and_skipped_checks(qtbot, page: ReconcilePage) -> None
     texts = [page.kind_list.item(r).text() for r in range(page.kind_list.count())]
     assert texts[0] == "すべて (41)"
     assert "無記帳照会 (10)" in texts and "照会件数の不一致 (3)" in texts and "同一IDの同時使用 (0)" in texts
-    assert "未登録の操作者ID: 未確認" in texts
+    assert "未登録・失効済みの操作者ID: 未確認" in texts
     assert "差異 41 件" in page.run_label.text()
 
     _select_kind(page, Kind.COUNT_MISMATCH)

@@ -66,7 +66,7 @@ def test_agency_lists_decide_the_authority_checks(db, tmp_path: Path) -> None:
     load_register(db, agency_id, register)
     with db.transaction():
         db.execute("INSERT INTO jimu (id, code, name) VALUES (1, '条例3-6', '移管された事務'), "
-                   "(2, '条例9-9', '根拠のない事務'), (3, '別表5-10', '認められていない事務')")
+                   "(2, '条例9-9', '根拠のない事務'), (3, '別表5-10', '権限外の事務')")
         db.execute("INSERT INTO jimu_basis (jimu_id, code, basis, table_name, number, valid_from, valid_to) VALUES "
                    "(1, '条例3-6', '条例', '別表', '3-6', NULL, '2026-03-18'), "
                    "(1, '別表6-4', '法', '別表第六', '第四号', '2026-03-19', NULL), "
@@ -83,4 +83,4 @@ def test_agency_lists_decide_the_authority_checks(db, tmp_path: Path) -> None:
     assert found["unknown_operator"] == [6]
     reasons = {d["oplog"][0]["line"]: d["detail"]["reason"] for d in exported["discrepancies"]
                if d["kind"] == "unauthorized_jimu"}
-    assert "有効期間外" in reasons[3] and "認められていない" in reasons[5]
+    assert "有効期間外" in reasons[3] and "権限外" in reasons[5]

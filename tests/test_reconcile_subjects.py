@@ -162,7 +162,7 @@ def test_an_operators_own_list_decides_unauthorized_jimu(cli: Any, loaded: Path,
     unauthorized = [d for d in exported["discrepancies"] if d["kind"] == "unauthorized_jimu"]
     assert len(outside) > 10  # O01's 条例3-2 and its one 別表6-3: the agency's, not O01's
     assert sorted(d["oplog"][0]["line"] for d in unauthorized) == outside
-    assert {d["detail"]["reason"] for d in unauthorized} == {"操作者 O01 に認められていない事務です"}
+    assert {d["detail"]["reason"] for d in unauthorized} == {"操作者 O01 の権限外の事務です"}
 
     assert cli("operator-jimu", "set", "--agency", "C17", "--code", "O01")[0] == 0  # back to the agency's list
     assert _reconcile(cli, tmp_path / "r2.json")["summary"]["unauthorized_jimu"] == 0

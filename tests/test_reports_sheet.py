@@ -65,7 +65,7 @@ def test_sheet_embeds_the_japanese_font_and_says_everything(db: Database, tmp_pa
     flat = "".join(text.split())
     for expected in ("こども・家庭課", "令和7年10月3日", "内部監査", "令和7年度", "管理帳票を作成していなかった",
                      "業務端末使用管理簿と操作ログを突合していなかった", "令和8年1月30日", "令和8年2月27日",
-                     "監査人(代表)", "受検機関の責任者", "署名または押印", issue.doc_number, issue.content_sha256[:32]):
+                     "監査人(代表)", "対象機関の責任者", "署名または押印", issue.doc_number, issue.content_sha256[:32]):
         assert expected in flat, expected
     pages = int(subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
                 .split("Pages:")[1].split()[0])

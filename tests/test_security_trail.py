@@ -128,7 +128,7 @@ def test_settings_changes_are_recorded(db: Database) -> None:
     latest = trail.entries(db, limit=1)[0]
     assert latest.action == "setting.set"
     assert json.loads(latest.detail) == {"name": settings.AUTO_LOCK_MINUTES, "value": 9}
-    with pytest.raises(InputError, match="1〜240 分"):
+    with pytest.raises(InputError, match="1～240 分"):
         settings.set_auto_lock_minutes(db, 0)
     assert trail.entries(db, limit=1)[0].seq == latest.seq
 

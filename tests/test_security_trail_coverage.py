@@ -91,7 +91,8 @@ def test_main_commands_record_every_change(statements: StatementLog, tmp_path: P
     audit_id = str(listed("audit", "list", "--agency", "Z99")[0]["id"])
     finding_id = str(listed("finding", "list")[0]["id"])
     for command in (["finding", "add", "--audit", audit_id, "--class", "意見", "--title", "記録の確認"],
-                    ["followup", "add", "--finding", finding_id, "--status", "対応中"],
+                    ["followup", "add", "--finding", finding_id, "--status", "一部措置", "--planned", "R8.3.31"],
+                    ["followup", "statuses", "--set", "措置済:完了", "一部措置:予定日", "未措置:予定日", "報告待ち"],
                     ["plan", "--year", "2026", "--save"]):
         assert main(["--db", db, *command]) == 0, command
     assert statements.outside == []

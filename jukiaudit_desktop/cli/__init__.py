@@ -131,7 +131,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     no_network.install()
     app_log.configure_logging()
     parser = build_parser(command_word(argv))
-    args = parser.parse_args(argv)  # exits 2 on a usage error
+    try:
+        args = parser.parse_args(argv)  # exits 2 on a usage error
+    except JukiAuditError as exc:  # a value an option's type refused (a 年度 it cannot read): bad input
+        print(f"jukiaudit: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if args.command is None:
         from ..gui.app import run_gui  # only the GUI path imports Qt
 

@@ -16,8 +16,9 @@ from ..core.audit import ItemScore
 from ..core.errors import InputError
 from ..core.wareki import format_fiscal_year, format_wareki, format_wareki_or, parse_date
 from ..security.atomic import write_atomic
-from ..services import audits, checklists, findings, selfcheck_xlsx
+from ..services import audits, checklists, findings, followup_statuses, selfcheck_xlsx
 from ..services.master_data import require_agency
+from .year_option import fiscal_year
 
 
 def register(subparsers: Any) -> None:
@@ -25,8 +26,8 @@ def register(subparsers: Any) -> None:
     score = subparsers.add_parser("score", help="項目の点数・所見を記録する(すぐに保存)")
     score.add_argument("--audit", type=int, required=True)
     score.add_argument("--item", required=True, help="項目コード(例: A-1)")
-    score.add_argument("--self", dest="self_score", metavar="N", help="自己点検の点数 1〜3 / 該当なし(na)")
-    score.add_argument("--verified", metavar="N", help="監査人の点数 1〜3 / 該当なし(na)")
+    score.add_argument("--self", dest="self_score", metavar="N", help="自己点検の点数 1～3 / 該当なし(na)")
+    score.add_argument("--verified", metavar="N", help="監査人の点数 1～3 / 該当なし(na)")
     score.add_argument("--note", help="監査人の所見")
     score.set_defaults(func=cmd_score)
     _register_finding(subparsers)
@@ -39,7 +40,7 @@ def _register_audit(subparsers: Any) -> None:
     audit = subparsers.add_parser("audit", help="監査(自己点検・内部監査・外部監査)")
     sub = audit.add_subparsers(dest="audit_command", metavar="SUBCOMMAND", required=True)
     list_ = sub.add_parser("list", help="監査の一覧")
-    list_.add_argument("--year", type=int, help="年度(西暦)")
+    list_.add_argument("--year", type=fiscal_year("--year"), help="年度(2026 / 令和8 / R8)")
     list_.add_argument("--agency", help="機関コード")
     list_.add_argument("--type", help="自己点検 / 内部監査 / 外部監査")
     list_.add_argument("--json", action="store_true")
@@ -50,7 +51,7 @@ def _register_audit(subparsers: Any) -> None:
     show.set_defaults(func=cmd_audit_show)
     new = sub.add_parser("new", help="監査を作成する")
     new.add_argument("--agency", required=True, help="機関コード")
-    new.add_argument("--year", type=int, required=True, help="年度(西暦)")
+    new.add_argument("--year", type=fiscal_year("--year"), required=True, help="年度(2026 / 令和8 / R8)")
     new.add_argument("--type", required=True, help="自己点検 / 内部監査 / 外部監査")
     new.add_argument("--template", type=int, help="チェックリスト ID(既定: 最新版)")
     new.add_argument("--from-previous", type=int, metavar="AUDIT_ID", help="前回の監査を基にする")
@@ -65,18 +66,18 @@ def _register_audit(subparsers: Any) -> None:
     edit.add_argument("--end", help="終了日(空文字で未定に戻す)")
     edit.add_argument("--place")
     edit.add_argument("--auditor", action="append", help="監査人(複数指定可; 指定するとすべて置き換え)")
-    edit.add_argument("--attendee", action="append", help="受検機関出席者(複数指定可; 指定するとすべて置き換え)")
+    edit.add_argument("--attendee", action="append", help="対象機関出席者(複数指定可; 指定するとすべて置き換え)")
     edit.set_defaults(func=cmd_audit_edit)
     status = sub.add_parser("status", help="監査の状態を進める")
     status.add_argument("id", type=int)
     status.add_argument("status", help="計画 / 通知済 / 実施中 / 結果通知済 / 改善確認中 / 完了")
     status.set_defaults(func=cmd_audit_status)
     aggregate = sub.add_parser("aggregate", help="年度の監査結果(種別ごとの平均点)")
-    aggregate.add_argument("--year", type=int, required=True)
+    aggregate.add_argument("--year", type=fiscal_year("--year"), required=True)
     aggregate.add_argument("--json", action="store_true")
     aggregate.set_defaults(func=cmd_audit_aggregate)
     low = sub.add_parser("low-scores", help="3点未満の項目(フォローアップ対象)")
-    low.add_argument("--year", type=int, required=True)
+    low.add_argument("--year", type=fiscal_year("--year"), required=True)
     low.add_argument("--type", default="自己点検", help="自己点検 / 内部監査 / 外部監査")
     low.add_argument("--json", action="store_true")
     low.set_defaults(func=cmd_audit_low_scores)
@@ -124,11 +125,17 @@ def _register_followup(subparsers: Any) -> None:
     sub = followup.add_subparsers(dest="followup_command", metavar="SUBCOMMAND", required=True)
     add = sub.add_parser("add", help="改善報告を記録する")
     add.add_argument("--finding", type=int, required=True)
-    add.add_argument("--status", required=True,
-                     help="未着手 / 対応中 / 改善に向けて取り組んだ / 改善が進んだ / 概ね改善済み / 完了")
+    add.add_argument("--status", required=True, help="改善状況(既定の区分: 措置済 / 一部措置 / 未措置; "
+                     "`followup statuses` で一覧)")
     add.add_argument("--date", help="報告日(既定: 今日)")
+    add.add_argument("--planned", help="予定日(措置を終える予定の日; 一部措置・未措置などで必要)")
     add.add_argument("--note", default="")
     add.set_defaults(func=cmd_followup_add)
+    statuses = sub.add_parser("statuses", help="改善状況の区分を表示する / 設定する(--set)")
+    statuses.add_argument("--set", nargs="+", metavar="NAME[:完了][:予定日]",
+                          help="よい順にすべて(例: 措置済:完了 一部措置:予定日 未措置:予定日)。"
+                               "完了: 指摘事項を完了とする。予定日: 報告に予定日を求める。新しい指摘は最後の区分から")
+    statuses.set_defaults(func=cmd_followup_statuses)
 
 
 def _register_selfcheck(subparsers: Any) -> None:
@@ -137,11 +144,11 @@ def _register_selfcheck(subparsers: Any) -> None:
     export = sub.add_parser("export", help="記入用の自己点検表を出力する(--audit、または --agency と --year)")
     export.add_argument("--audit", type=int)
     export.add_argument("--agency", help="機関コード(その年度の自己点検がなければ作成)")
-    export.add_argument("--year", type=int, help="年度(西暦)")
+    export.add_argument("--year", type=fiscal_year("--year"), help="年度(2026 / 令和8 / R8)")
     export.add_argument("--out", type=Path, required=True)
     export.set_defaults(func=cmd_selfcheck_export)
     export_all = sub.add_parser("export-all", help="年度の全機関の自己点検表をフォルダに出力する")
-    export_all.add_argument("--year", type=int, required=True)
+    export_all.add_argument("--year", type=fiscal_year("--year"), required=True)
     export_all.add_argument("--dir", type=Path, required=True)
     export_all.set_defaults(func=cmd_selfcheck_export_all)
     import_ = sub.add_parser("import", help="記入済みの自己点検表を取り込む")
@@ -243,9 +250,9 @@ def cmd_audit_show(args: argparse.Namespace, ctx: Any) -> int:
         print(f"{row.item.code}\t{audits.score_label(row.self_score) or '-'}\t{audits.score_label(row.verified) or '-'}"
               f"\t{row.item.question}")
     for f in found:
-        print(f"指摘 {f.id}\t{f.finding_class.value}\t{f.status.value}\t{f.title}")
+        print(f"指摘 {f.id}\t{f.finding_class.value}\t{f.status}\t{f.title}")
     for f in carried:
-        print(f"前回からの未完了の指摘 {f.id}\t{format_fiscal_year(f.fiscal_year)}\t{f.status.value}\t{f.title}")
+        print(f"前回からの未完了の指摘 {f.id}\t{format_fiscal_year(f.fiscal_year)}\t{f.status}\t{f.title}")
     return 0
 
 
@@ -276,7 +283,7 @@ def cmd_audit_edit(args: argparse.Namespace, ctx: Any) -> int:
         place=current.place if args.place is None else args.place,
         auditors=current.auditors if args.auditor is None else args.auditor,
         attendees=current.attendees if args.attendee is None else args.attendee)
-    print(f"監査 {audit.id} の詳細: {format_wareki_or(audit.start_date, '日程未定')}〜"
+    print(f"監査 {audit.id} の詳細: {format_wareki_or(audit.start_date, '日程未定')}～"
           f"{format_wareki_or(audit.end_date, '未定')} 場所 {audit.place or '-'} "
           f"監査人 {'、'.join(audit.auditors) or '-'} 出席者 {'、'.join(audit.attendees) or '-'}")
     return 0
@@ -374,15 +381,29 @@ def cmd_finding_list(args: argparse.Namespace, ctx: Any) -> int:
         return 0
     for f in rows:
         print(f"{f.id}\t{format_fiscal_year(f.fiscal_year)}\t{f.agency_code}\t{f.agency_name}\t{f.finding_class.value}\t"
-              f"{f.status.value}\t{format_wareki_or(f.due_date)}\t{f.title}")
+              f"{f.status}\t{format_wareki_or(f.due_date)}\t{f.title}")
     return 0
 
 
 def cmd_followup_add(args: argparse.Namespace, ctx: Any) -> int:
     reported = _day(args.date, "--date") or date.today()
-    followup = findings.add_followup(ctx.db(), args.finding, reported, findings.parse_followup_status(args.status),
-                                     args.note)
-    print(f"記録しました: 指摘事項 {followup.finding_id} は「{followup.status.value}」({format_wareki(reported)})")
+    planned = _day(args.planned, "--planned")
+    followup = findings.add_followup(ctx.db(), args.finding, reported, args.status, args.note, planned)
+    plan = f"、予定日 {format_wareki(planned)}" if planned else ""
+    print(f"記録しました: 指摘事項 {followup.finding_id} は「{followup.status}」({format_wareki(reported)}{plan})")
+    return 0
+
+
+def cmd_followup_statuses(args: argparse.Namespace, ctx: Any) -> int:
+    if args.set:
+        current = followup_statuses.set_statuses(ctx.db(), [followup_statuses.parse_spec(s) for s in args.set])
+        print("改善状況の区分を設定しました。")
+    else:
+        current = followup_statuses.statuses(ctx.db(read_only=True))
+    for number, status in enumerate(current.items, 1):
+        marks = "、".join(m for m, on in (("完了とする", status.closes), ("予定日を求める", status.asks_date)) if on)
+        print(f"{number}\t{status.name}\t{marks}")
+    print(f"新しい指摘事項は「{current.initial}」から始まります。")
     return 0
 
 

@@ -11,6 +11,7 @@ from ..core.errors import JukiAuditError
 from ..core.master import Agency, Operator, Terminal
 from ..core.wareki import format_wareki_or, parse_date
 from ..services import demo, master_data, packages
+from .year_option import fiscal_year
 
 KIND_HELP = "本庁課 / 地域振興局 / 運用機関 / 執行機関 / 市町村"
 
@@ -45,14 +46,14 @@ def _register_agency(sub: Any) -> None:
     add.add_argument("--name", required=True)
     add.add_argument("--kind", default="本庁課", help=KIND_HELP)
     add.add_argument("--parent", help="所属する部局・執行機関(例: 教育委員会)")
-    add.add_argument("--first-use-year", type=int, help="住基ネットの利用開始年度(西暦)")
+    add.add_argument("--first-use-year", type=fiscal_year("--first-use-year"), help="住基ネットの利用開始年度(2001 / 平成13 / H13)")
     add.set_defaults(func=cmd_agency_add)
     edit = sub.add_parser("edit", help="機関を変更する(指定した項目だけ)")
     edit.add_argument("--code", required=True)
     edit.add_argument("--name")
     edit.add_argument("--kind", help=KIND_HELP)
     edit.add_argument("--parent")
-    edit.add_argument("--first-use-year", type=int)
+    edit.add_argument("--first-use-year", type=fiscal_year("--first-use-year"))
     edit.add_argument("--inactive", action="store_true", help="利用を終えた機関にする")
     edit.set_defaults(func=cmd_agency_edit)
     sub.add_parser("list", help="機関の一覧(【仮】= 資料で数えられているが名前の無い機関)").set_defaults(
@@ -178,7 +179,7 @@ def cmd_jimu_list(args: argparse.Namespace, ctx: Any) -> int:
             continue
         bases = [b for b in jimu.bases if args.on is None or b.valid_on(args.on)]
         for basis in bases:
-            period = f"{format_wareki_or(basis.valid_from)}〜{format_wareki_or(basis.valid_to)}" if basis.valid_from or basis.valid_to else ""
+            period = f"{format_wareki_or(basis.valid_from)}～{format_wareki_or(basis.valid_to)}" if basis.valid_from or basis.valid_to else ""
             print(f"{basis.code}\t{jimu.name}\t{basis.citation}\t{period}\t{jimu.division or ''}\t"
                   f"{','.join(c + ('(推定)' if c in jimu.assumed_agency_codes else '') for c in jimu.agency_codes)}")
     return 0

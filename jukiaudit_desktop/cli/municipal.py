@@ -9,6 +9,7 @@ from typing import Any
 from ..core.errors import InputError
 from ..core.municipal import MunicipalActivity
 from ..services import municipal
+from .year_option import fiscal_year
 
 
 def register(subparsers: Any) -> None:
@@ -18,7 +19,7 @@ def register(subparsers: Any) -> None:
                     "[--agency M04] [--period R7.11～R8.2] [--content TEXT] | municipal followup --year 2025 "
                     "--agency M04 --source 自己点検 --subject TEXT [--status TEXT] | municipal show --year 2025 [--json]")
     parser.add_argument("action", choices=("activity", "followup", "show"))
-    parser.add_argument("--year", type=int, required=True, help="年度(西暦)")
+    parser.add_argument("--year", type=fiscal_year("--year"), required=True, help="年度(2026 / 令和8 / R8)")
     parser.add_argument("--kind", help="実機調査 / リモート監査 / リモートヒアリング / セミナー")
     parser.add_argument("--auditor", default="J-LIS")
     parser.add_argument("--targets", help="対象(資料の書き方のまま。例: 3町3村(箕輪町ほか))")

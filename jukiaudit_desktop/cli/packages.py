@@ -10,6 +10,7 @@ from typing import Any
 from ..core.errors import InputError
 from ..services import packages
 from ..services.audits import list_audits
+from .year_option import fiscal_year
 
 
 def register(subparsers: Any) -> None:
@@ -39,7 +40,7 @@ def register(subparsers: Any) -> None:
     make = package_commands.add_parser("export", help="監査を送付用パッケージにする")
     which = make.add_mutually_exclusive_group()
     which.add_argument("--audit", type=int, nargs="+", metavar="ID")
-    which.add_argument("--year", type=int, metavar="YYYY", help="その年度の監査すべて")
+    which.add_argument("--year", type=fiscal_year("--year"), metavar="年度", help="その年度の監査すべて")
     make.add_argument("--master", action="store_true",
                       help="マスタデータ(機関・事務と根拠・端末・操作者・チェックリスト)を含める(本庁から送る)")
     make.add_argument("--to", required=True, metavar="PEER", help="送付先(peer list の名前)")

@@ -14,6 +14,7 @@ from ..core.wareki import format_fiscal_year, parse_date
 from ..security.atomic import write_atomic
 from ..services import planning
 from ..services.planning import PlanProposal
+from .year_option import fiscal_year
 
 ACTIONS = ("propose", "show", "check", "pdf", "matrix", "pin", "unpin", "period")
 
@@ -27,7 +28,7 @@ def register(subparsers: Any) -> None:
                     "plan pin --agency K03 --year 2027 --type 外部監査 | plan unpin --agency K03 --year 2027 | "
                     "plan period --name 第8期 --first-year 2029 --last-year 2031")
     plan.add_argument("action", nargs="?", default="propose", choices=ACTIONS, help="既定: propose(計画案の作成)")
-    plan.add_argument("--year", type=int, help="計画する年度(西暦、例 2026 = 令和8年度)")
+    plan.add_argument("--year", type=fiscal_year("--year"), help="計画する年度(2026 / 令和8 / R8)")
     plan.add_argument("--external", type=int,
                       help="担当者の設定: 外部監査の年間枠(機関数)。既定は保存済みの設定、なければ設定なし(外部監査を計画しない)")
     plan.add_argument("--internal", type=int,
@@ -45,8 +46,8 @@ def register(subparsers: Any) -> None:
     plan.add_argument("--agency", help="機関コード(pin / unpin)")
     plan.add_argument("--type", default=AuditKind.INTERNAL.value, help="内部監査 / 外部監査(pin)")
     plan.add_argument("--name", help="期の名前(period)")
-    plan.add_argument("--first-year", type=int, help="期の開始年度(西暦)")
-    plan.add_argument("--last-year", type=int, help="期の終了年度(西暦)")
+    plan.add_argument("--first-year", type=fiscal_year("--first-year"), help="期の開始年度(2026 / 令和8 / R8)")
+    plan.add_argument("--last-year", type=fiscal_year("--last-year"), help="期の終了年度(2028 / 令和10 / R10)")
     plan.set_defaults(func=cmd_plan)
 
 

@@ -25,7 +25,7 @@ def register(subparsers: Any) -> None:
     run.add_argument("--hours", metavar="HH:MM-HH:MM", help="業務時間(既定: 機関の設定、なければ 08:30-17:30)")
     run.add_argument("--closed-days", metavar="LIST",
                      help="祝日・土日以外の休業日、カンマ区切り: 12-29(毎年)や 2025-12-29"
-                          "(既定: 機関の設定、なければ年末年始 12-29〜01-03)")
+                          "(既定: 機関の設定、なければ年末年始 12-29～01-03)")
     run.add_argument("--session-gap", type=int, default=30, metavar="MINUTES",
                      help="同一端末の操作をひと続きの使用とみなす間隔(分、既定 30、同時使用の判定)")
     add_subject_options(run)

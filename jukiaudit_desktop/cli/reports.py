@@ -24,6 +24,7 @@ from ..services import (
     signing,
     trail_heads,
 )
+from .year_option import fiscal_year
 
 EXIT_MISMATCH = 4
 
@@ -62,13 +63,13 @@ def register(subparsers: Any) -> None:
     verify.set_defaults(func=cmd_verify_sheet)
 
     annual = subparsers.add_parser("annual-report", help="審議会向けの年次報告を .pdf / .xlsx で作成する")
-    annual.add_argument("--year", type=int, required=True, metavar="YYYY", help="年度(西暦)")
+    annual.add_argument("--year", type=fiscal_year("--year"), required=True, metavar="年度", help="年度(2026 / 令和8 / R8)")
     annual.add_argument("--out", type=Path, required=True, metavar="FILE", help=".pdf または .xlsx")
     annual.set_defaults(func=cmd_annual_report)
 
     findings = subparsers.add_parser("export-findings", help="指摘事項の一覧を .xlsx / .csv に書き出す")
     findings.add_argument("--out", type=Path, required=True, metavar="FILE", help=".xlsx または .csv")
-    findings.add_argument("--year", type=int, metavar="YYYY", help="年度(西暦)で絞り込む")
+    findings.add_argument("--year", type=fiscal_year("--year"), metavar="年度", help="年度(2026 / 令和8 / R8)で絞り込む")
     findings.set_defaults(func=cmd_export_findings)
 
     discrepancies = subparsers.add_parser(

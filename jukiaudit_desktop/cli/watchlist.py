@@ -23,7 +23,7 @@ def register(subparsers: Any) -> None:
 
 def cmd_import(args: Any, ctx: Any) -> int:
     ids = watchlist.import_watchlist(ctx.db(create=False), args.file, args.agency)
-    print(f"注視対象者を {len(ids)} 件登録しました(ID {ids[0]}〜{ids[-1]})。")
+    print(f"注視対象者を {len(ids)} 件登録しました(ID {ids[0]}～{ids[-1]})。")
     print(f"{args.file}: {watchlist.DELETE_ADVICE}")
     return 0
 

@@ -68,15 +68,6 @@ class Severity(StrEnum):
     LOW = "低"
 
 
-class FollowupStatus(StrEnum):
-    NOT_STARTED = "未着手"
-    IN_PROGRESS = "対応中"
-    WORKED_ON = "改善に向けて取り組んだ"
-    PROGRESSED = "改善が進んだ"
-    MOSTLY_DONE = "概ね改善済み"
-    DONE = "完了"
-
-
 @dataclass(frozen=True)
 class ScoringScheme:
     """Labels of the points an item can get; 該当なし (stored as 0) is always allowed and never counted."""
@@ -181,7 +172,7 @@ class NewFinding:
     effect: str = ""
     recommendation: str = ""
     due_date: date | None = None
-    status: FollowupStatus = FollowupStatus.NOT_STARTED
+    status: str = ""  # a follow-up status (core.followup_status); "" when raised: the list's initial status
     item_id: int | None = None
     discrepancy_id: int | None = None
 
@@ -189,9 +180,6 @@ class NewFinding:
     def is_shiteki(self) -> bool:
         """True for 指摘事項 (不適切事項 / 要改善事項), which need an improvement report."""
         return self.finding_class in (FindingClass.IMPROPER, FindingClass.NEEDS_IMPROVEMENT)
-
-    def is_overdue(self, today: date) -> bool:
-        return self.due_date is not None and self.due_date < today and self.status is not FollowupStatus.DONE
 
 
 @dataclass(frozen=True)
@@ -206,6 +194,10 @@ class Finding(NewFinding):
     agency_name: str = field(default="", kw_only=True)
     fiscal_year: int = field(default=0, kw_only=True)
     audit_type: AuditType | None = field(default=None, kw_only=True)
+    closed: bool = field(default=False, kw_only=True)  # its status closes it (措置済; the old 完了)
+
+    def is_overdue(self, today: date) -> bool:
+        return self.due_date is not None and self.due_date < today and not self.closed
 
 
 @dataclass(frozen=True)
@@ -214,8 +206,9 @@ class NewFollowup:
 
     finding_id: int
     reported_on: date
-    status: FollowupStatus
+    status: str
     note: str = ""
+    planned_on: date | None = None  # 予定日: when the agency plans to finish (statuses that ask for it)
 
 
 @dataclass(frozen=True)

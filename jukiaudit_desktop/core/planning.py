@@ -47,7 +47,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{self.name}({format_fiscal_year(self.first_year)}〜{format_fiscal_year(self.last_year)})"
+        return f"{self.name}({format_fiscal_year(self.first_year)}～{format_fiscal_year(self.last_year)})"
 
 
 @dataclass(frozen=True)

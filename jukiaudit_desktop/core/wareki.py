@@ -75,6 +75,35 @@ def format_fiscal_year(year: int) -> str:
     return f"{era.name}{_year_text(era_year)}年度"
 
 
+_FISCAL_WAREKI = re.compile(r"^(?P<era>令和|平成|昭和|[RrHhSs])\s*(?P<year>元|\d{1,2})\s*(?:年度?)?$")
+_FISCAL_SEIREKI = re.compile(r"^(?P<year>\d{4})\s*(?:年度?)?$")
+FISCAL_YEAR_RANGE = (1989, 2100)  # 平成元年度 (the 住基ネット began in 平成14年度) to a far future
+FISCAL_YEAR_EXAMPLES = "2026、令和8、R8 または 令和8年度"
+
+
+def parse_fiscal_year(text: str, location: str | None = None) -> int:
+    """The 年度 (西暦 of its April) typed as 2026, 2026年度, 令和8, 令和8年度, R8, r8 or 令和元年度 (full-width
+    digits too). 令和N年度 is 2018+N: the year is named after the era it ends in (令和元年度 = 2019 = 平成31年度)."""
+    value = normalize_text(text)
+    if m := _FISCAL_SEIREKI.match(value):
+        year = int(m["year"])
+    elif m := _FISCAL_WAREKI.match(value):
+        letter = m["era"].upper() if len(m["era"]) == 1 else m["era"]
+        index, era = next((i, e) for i, e in enumerate(ERAS) if letter in (e.letter, e.name))
+        era_year = 1 if m["year"] == "元" else int(m["year"])
+        last_year = ERAS[index - 1].start.year if index else None  # the era's last 年度 is its successor's first
+        if era_year < 1 or (last_year is not None and era.start.year + era_year - 1 > last_year):
+            raise InputError(f"年度「{text}」はありません({era.name}は{era.start.year}年から"
+                             f"{'' if last_year is None else f'{last_year}年まで'})。", location)
+        year = era.start.year + era_year - 1
+    else:
+        raise InputError(f"年度「{text}」を読めません。{FISCAL_YEAR_EXAMPLES} の形で書いてください。", location)
+    if not FISCAL_YEAR_RANGE[0] <= year <= FISCAL_YEAR_RANGE[1]:
+        raise InputError(f"年度「{text}」は範囲外です({format_fiscal_year(FISCAL_YEAR_RANGE[0])}～"
+                         f"{format_fiscal_year(FISCAL_YEAR_RANGE[1])})。", location)
+    return year
+
+
 _WAREKI = re.compile(
     r"^(?P<era>令和|平成|昭和|[RrHhSs])\s*(?P<year>元|\d{1,2})\s*(?:年|[./-])\s*(?P<month>\d{1,2})\s*(?:月|[./-])"
     r"\s*(?P<day>\d{1,2})\s*日?$"

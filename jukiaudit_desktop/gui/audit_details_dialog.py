@@ -43,7 +43,7 @@ class AuditDetailsDialog(SubmitDialog):
         self.attendees_edit = QLineEdit("、".join(audit.attendees))
         self.attendees_edit.setObjectName("attendees_edit")
         self.attendees_edit.setPlaceholderText("読点(、)区切りで複数")
-        form.addRow("受検機関出席者", self.attendees_edit)
+        form.addRow("対象機関出席者", self.attendees_edit)
         self.save_button = self.finish_layout(form, "保存", "save_details_button")
 
     def accept(self) -> None:

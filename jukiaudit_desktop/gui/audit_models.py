@@ -98,7 +98,7 @@ def finding_columns(today: date) -> list[Column[Finding]]:
         Column("重要度", lambda f: f.severity.value, lambda f: SEVERITY_ORDER[f.severity.value]),
         Column("件名", lambda f: f.title, tooltip=True),
         Column("改善報告期限", lambda f: format_wareki_or(f.due_date), lambda f: f.due_date),
-        Column("状況", lambda f: f.status.value, lambda f: list(type(f.status)).index(f.status)),
+        Column("状況", lambda f: f.status, lambda f: f"{int(f.closed)}{f.status}"),  # open ones first
         Column("期限", lambda f: OVERDUE_LABEL if f.is_overdue(today) else "", lambda f: f.is_overdue(today)),
     ]
 

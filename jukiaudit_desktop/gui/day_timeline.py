@@ -55,7 +55,7 @@ class DayTimeline(QGraphicsView):
                           QBrush(BAND_COLOUR))  # added before its bar: drawn beneath it
             item = scene.addRect(QRectF(left, BAR_Y, max(right - left, 2), BAR_H), QPen(BAR_COLOUR.darker()),
                                  QBrush(BAR_COLOUR))
-            item.setToolTip(f"{bar.start:%H:%M}〜{bar.end:%H:%M} {bar.operator} 事務 {bar.jimu_code or '―'} "
+            item.setToolTip(f"{bar.start:%H:%M}～{bar.end:%H:%M} {bar.operator} 事務 {bar.jimu_code or '―'} "
                             f"{'' if bar.count is None else f'{bar.count} 件'}")
         self.operator_colours = {op: QColor(hex_) for op, hex_ in operator_colours(picture).items()}
         scene.addItem(TickItem(picture, midnight, self.operator_colours))

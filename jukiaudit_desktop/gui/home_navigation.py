@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 SP = QStyle.StandardPixmap
 ICONS = {"ホーム": SP.SP_DirHomeIcon, "監査計画": SP.SP_FileDialogDetailedView, "監査": SP.SP_FileDialogContentsView,
          "ログ突合": SP.SP_BrowserReload, "指摘事項": SP.SP_MessageBoxWarning, "マスタ": SP.SP_FileDialogListView,
-         "設定": SP.SP_ComputerIcon}
+         "設定": SP.SP_ComputerIcon, "市町村": SP.SP_DirIcon}
 
 
 def circled(count: int) -> str:

@@ -27,13 +27,15 @@ from .pages.audits import AuditsPage
 from .pages.findings import FindingsPage
 from .pages.home import HomePage
 from .pages.master import MasterPage
+from .pages.municipal import MunicipalPage
 from .pages.planning import PlanningPage
 from .pages.reconcile import ReconcilePage
 from .pages.settings import SettingsPage
 from .search_navigation import install_search
 from .tasks import DbRunner
 
-PAGE_CLASSES: list[type[Page]] = [HomePage, PlanningPage, AuditsPage, ReconcilePage, FindingsPage, MasterPage, SettingsPage]
+PAGE_CLASSES: list[type[Page]] = [HomePage, PlanningPage, AuditsPage, ReconcilePage, FindingsPage, MasterPage, SettingsPage,
+                                  MunicipalPage]
 
 
 PageT = TypeVar("PageT", bound=Page)

@@ -219,7 +219,7 @@ class OperationLogView(QWidget):
             filters.addWidget(widget)
         filters.addWidget(QLabel("期間"))
         filters.addWidget(self.date_from)
-        filters.addWidget(QLabel("〜"))
+        filters.addWidget(QLabel("～"))
         filters.addWidget(self.date_to)
         filters.addWidget(apply)
         layout = QVBoxLayout(self)

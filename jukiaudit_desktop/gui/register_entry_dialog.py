@@ -122,7 +122,7 @@ class RegisterEntryDialog(QDialog):
 
     def _saved(self, entry: RegisterEntry) -> None:
         self.save_button.setEnabled(True)
-        self.status.setText(f"登録しました: {entry.start_at:%H:%M}〜{entry.end_at:%H:%M} {entry.terminal} "
+        self.status.setText(f"登録しました: {entry.start_at:%H:%M}～{entry.end_at:%H:%M} {entry.terminal} "
                             f"{entry.operator}。続けて入力できます。")
         self.count.setValue(NO_COUNT)
         self.start.setFocus()

@@ -331,7 +331,7 @@ class SessionView(QWidget):
         for finding in data.open_earlier_findings:
             due = f" 期限 {format_wareki(finding.due_date)}" if finding.due_date else ""
             self.earlier_list.addItem(f"{format_fiscal_year(finding.fiscal_year)} [{finding.finding_class.value}] "
-                                      f"{finding.title}({finding.status.value}{due})")
+                                      f"{finding.title}({finding.status}{due})")
         self.earlier_box.setTitle(f"前回までの未完了の指摘事項({len(data.open_earlier_findings)}件): "
                                   "改善状況を確認してください")
         self.earlier_box.setVisible(bool(data.open_earlier_findings))

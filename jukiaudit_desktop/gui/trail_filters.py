@@ -24,7 +24,7 @@ class TrailFilters:
         self.since = DateEdit(name="trail_since")
         self.until = DateEdit(name="trail_until")
         self.row = QHBoxLayout()
-        for label, widget in (("操作", self.action_box), ("期間", self.since), ("〜", self.until)):
+        for label, widget in (("操作", self.action_box), ("期間", self.since), ("～", self.until)):
             self.row.addWidget(QLabel(label))
             self.row.addWidget(widget, 1 if widget is not self.action_box else 0)
         self.action_box.currentIndexChanged.connect(lambda _i: self.apply())

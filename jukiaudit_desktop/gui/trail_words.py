@@ -28,6 +28,8 @@ ACTIONS = {
     "export.findings": "指摘事項を出力", "export.discrepancies": "差異を出力",
     "plan.period_add": "期を追加", "plan.save": "監査計画を保存", "plan.pin": "計画を固定", "plan.unpin": "固定を解除",
     "plan.print": "監査計画書を発行", "plan.matrix_export": "計画表を出力",
+    "followup_status.set": "改善状況の区分を設定", "municipal.activity_add": "市町村の監査等を記録",
+    "municipal.followup_add": "市町村のフォローアップを記録",
 }
 
 KEYS = {
@@ -37,6 +39,7 @@ KEYS = {
     "profile": "プロファイル", "mode": "方式", "value": "値", "audit_type": "種別", "status": "状況",
     "score": "点数", "first_year": "初年度", "last_year": "最終年度", "files": "ファイル", "steps": "内容",
     "self_checks": "自己点検", "internal": "内部監査", "external": "外部監査", "stated_totals": "年度",
+    "statuses": "区分", "planned_on": "予定日",
 }
 HIDDEN = {"sha256", "trail_head", "run_id", "template_id", "evidence_id", "followup_id", "id"}  # long or internal
 

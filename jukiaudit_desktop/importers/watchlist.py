@@ -39,7 +39,7 @@ def parse_entry(kind_text: str, number_text: str, label_text: str, where: str = 
                          "値は表示しません)。", f"{where}2" if where else None)
     label = normalize(label_text)
     if not label or len(label) > LABEL_LIMIT:
-        raise InputError(f"表示名を 1〜{LABEL_LIMIT} 文字で書いてください(例: 著名人A)。", f"{where}3" if where else None)
+        raise InputError(f"表示名を 1～{LABEL_LIMIT} 文字で書いてください(例: 著名人A)。", f"{where}3" if where else None)
     return WatchedNumber(kind, number, label, 0)
 
 

@@ -37,7 +37,7 @@ def _entry_problem(situation: Situation, agency: PlanAgency | None, entry: PlanE
     if entry.fiscal_year not in situation.plan_years:
         return Violation(Rule.YEAR_OUTSIDE_PLAN, (label,), entry.fiscal_year,
                          f"{format_fiscal_year(situation.year)}の計画で決められるのは"
-                         f"{format_fiscal_year(situation.plan_years[0])}〜"
+                         f"{format_fiscal_year(situation.plan_years[0])}～"
                          f"{format_fiscal_year(situation.plan_years[-1])}です。")
     if agency is None or not agency.audited_in(situation.period):
         return Violation(Rule.NOT_AUDITED_KIND, (label,), entry.fiscal_year,

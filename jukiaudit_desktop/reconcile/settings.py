@@ -14,7 +14,7 @@ from ..core.errors import InputError
 
 # 年末年始: closed in every prefecture office (1/1 is a national holiday as well).
 YEAR_END_CLOSED_DAYS = ("12-29", "12-30", "12-31", "01-01", "01-02", "01-03")
-_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–〜~]\s*(\d{1,2}):(\d{2})\s*$")
+_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–~\uff5e\u301c]\s*(\d{1,2}):(\d{2})\s*$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 
 
@@ -48,7 +48,7 @@ class ReconcileSettings:
 
     def __post_init__(self) -> None:
         if not 0 <= self.tolerance_minutes <= 24 * 60:
-            raise InputError(f"許容時間 {self.tolerance_minutes} 分は範囲外です(0〜1440 分)。")
+            raise InputError(f"許容時間 {self.tolerance_minutes} 分は範囲外です(0～1440 分)。")
         if self.hours_start >= self.hours_end:
             raise InputError("業務時間の開始は終了より前にしてください(例: 08:30-17:30)。")
         if self.session_gap_minutes < 0:

@@ -112,7 +112,7 @@ def _overview(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
         ("実施日", audit_dates_text(sheet)),
         ("実施場所", sheet.place or "—"),
         ("監査人", "、".join(sheet.auditors) or "—"),
-        ("受検機関出席者", "、".join(sheet.attendees) or "—"),
+        ("対象機関出席者", "、".join(sheet.attendees) or "—"),
     ]
     table = grid_table([[paragraph(k, s.cell), paragraph(v, s.cell)] for k, v in rows],
                        [32 * mm, CONTENT_WIDTH - 32 * mm], header_rows=0, header_column=True)
@@ -225,7 +225,7 @@ def _signature_box(role: str, name: str, s: Styles) -> Table:
 
 def _signatures(sheet: FindingsSheet, s: Styles) -> list[Flowable]:
     pair = Table([[_signature_box("監査人(代表)", sheet.lead_auditor, s),
-                   _signature_box("受検機関の責任者", "", s)]],
+                   _signature_box("対象機関の責任者", "", s)]],
                  colWidths=[CONTENT_WIDTH / 2, CONTENT_WIDTH / 2])
     pair.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT_NAME), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                               ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))

@@ -36,7 +36,7 @@ def render_sample(info: SampleInfo, lines: list[SampleLine]) -> bytes:
     title = "照会記録の抽出確認票"
     story: list[Flowable] = [
         paragraph(title, s.title),
-        paragraph(f"機関: {info.agency_code} {info.agency_name}、期間: {first}〜{last}", s.body),
+        paragraph(f"機関: {info.agency_code} {info.agency_name}、期間: {first}～{last}", s.body),
         paragraph(f"抽出 {info.id}: {len(lines)} 件(指定 {info.size} 件。事務ごとの件数に比例し、利用のある事務から各 1 件以上)",
                   s.body),
         paragraph(f"乱数の種: {info.seed}、抽出日: {format_wareki(drawn_on)}", s.body),

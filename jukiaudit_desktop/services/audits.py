@@ -19,7 +19,6 @@ from ..core.audit import (
     AuditStatus,
     AuditType,
     ChecklistTarget,
-    FollowupStatus,
     ItemScore,
     NewAudit,
 )
@@ -71,8 +70,8 @@ def parse_score(value: object, location: str | None = None) -> int:
     if normalized in NA_WORDS:
         return NOT_APPLICABLE
     if not normalized:
-        raise InputError("点数が入力されていません。1〜3 または 該当なし を入力してください。", location)
-    raise InputError(f"点数「{text}」は使えません。1〜3 または 該当なし を入力してください。", location)
+        raise InputError("点数が入力されていません。1～3 または 該当なし を入力してください。", location)
+    raise InputError(f"点数「{text}」は使えません。1～3 または 該当なし を入力してください。", location)
 
 
 def score_label(score: int | None) -> str:
@@ -223,7 +222,7 @@ def set_status(db: Database, audit_id: int, status: AuditStatus) -> Audit:
         raise InputError(f"監査 {audit_id} の状態は「{audit.status.value}」から「{status.value}」には変更できません。"
                          f"変更できる状態: {allowed}")
     if status is AuditStatus.DONE:
-        open_count = sum(1 for f in repo.list_findings(db, audit_id) if f.status is not FollowupStatus.DONE)
+        open_count = sum(1 for f in repo.list_findings(db, audit_id) if not f.closed)
         if open_count:
             raise InputError(f"監査 {audit_id} には完了していない指摘事項が {open_count} 件あります。"
                              "改善報告で完了にしてから監査を完了にしてください。")
@@ -271,7 +270,7 @@ def _save_field(db: Database, audit_id: int, item_code: str, field: str, value: 
 
 def _checked_score(score: int | None) -> int | None:
     if score is not None and score not in (NOT_APPLICABLE, 1, 2, 3):
-        raise InputError(f"点数 {score} は使えません。1〜3 または 該当なし です。")
+        raise InputError(f"点数 {score} は使えません。1～3 または 該当なし です。")
     return score
 
 

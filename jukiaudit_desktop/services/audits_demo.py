@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from ..core.audit import AuditStatus, AuditType, FindingClass, FollowupStatus, Severity
+from ..core.audit import AuditStatus, AuditType, FindingClass, Severity
 from ..core.errors import JukiAuditError
+from ..core.followup_status import DEFAULT_FOLLOWUP_STATUSES
 from ..core.scoring import counted, exact_mean, round_two
 from ..storage import trail
 from ..storage.agencies import list_agencies
@@ -53,6 +54,9 @@ INTERNAL_AUDITORS = ("市町村課 住基ネット担当", "デジタルイン�
 EXTERNAL_AUDITORS = ("外部監査人((株)インテック)",)
 DUE = date(2026, 1, 30)
 
+DONE, PARTLY, NOT_YET = (s.name for s in DEFAULT_FOLLOWUP_STATUSES)  # 措置済 / 一部措置 / 未措置
+PLANNED = date(2026, 9, 30)  # the 予定日 the agencies reported for what is left
+
 
 @dataclass(frozen=True)
 class DemoFinding:
@@ -64,7 +68,7 @@ class DemoFinding:
     effect: str
     recommendation: str
     criteria: str
-    statuses: tuple[tuple[FollowupStatus, ...], ...]  # follow-up reports per agency, in order
+    statuses: tuple[tuple[str, ...], ...]  # follow-up reports per agency, in order (the default statuses)
 
 
 FINDINGS = (
@@ -77,8 +81,7 @@ FINDINGS = (
         "出力帳票や文書の紛失・不適切な廃棄があっても発見できないおそれがある。",
         "ドキュメント管理簿及び帳票管理簿を作成し、保管・持出し・廃棄を記録すること。責任者が定期的に確認すること。",
         "県住基ネットセキュリティ要綱(帳票・ドキュメントの管理)",
-        ((FollowupStatus.IN_PROGRESS, FollowupStatus.DONE), (FollowupStatus.WORKED_ON, FollowupStatus.MOSTLY_DONE),
-         (FollowupStatus.PROGRESSED,), (FollowupStatus.DONE,)),
+        ((PARTLY, DONE), (NOT_YET, PARTLY), (PARTLY,), (DONE,)),
     ),
     DemoFinding(
         RECONCILIATION_MISSING, ("G-3", "E-5"),
@@ -89,7 +92,7 @@ FINDINGS = (
         "目的外の照会や照合IDの不正使用があっても発見できないおそれがある。",
         "業務端末使用管理簿を備えて使用の都度記録し、少なくとも月1回操作ログと突合して結果を記録すること。",
         "県住基ネットセキュリティ要綱(業務端末の使用記録と確認)",
-        ((FollowupStatus.WORKED_ON,), ()),
+        ((PARTLY,), ()),
     ),
 )
 
@@ -126,7 +129,7 @@ def load(db: Database) -> None:
         for name, statuses in zip(finding.agencies, finding.statuses, strict=True):
             _raise(db, internal[name], finding, statuses)
     for audit_id in [*internal.values(), *external.values()]:
-        has_open = any(f.status is not FollowupStatus.DONE for f in findings.list_findings(db, audit_id))
+        has_open = any(not f.closed for f in findings.list_findings(db, audit_id))
         has_any = bool(findings.list_findings(db, audit_id))
         _walk(db, audit_id, AuditStatus.FOLLOWING_UP if has_open else AuditStatus.DONE, via_followup=has_any)
     trail.record(db, "audit.demo", fiscal_year=FISCAL_YEAR, self_checks=len(self_checks), internal=len(internal),
@@ -195,11 +198,12 @@ def _walk(db: Database, audit_id: int, final: AuditStatus, via_followup: bool = 
         audits.set_status(db, audit_id, status)
 
 
-def _raise(db: Database, audit_id: int, finding: DemoFinding, statuses: tuple[FollowupStatus, ...]) -> None:
+def _raise(db: Database, audit_id: int, finding: DemoFinding, statuses: tuple[str, ...]) -> None:
     raised = findings.add_finding(
         db, audit_id, FindingClass.NEEDS_IMPROVEMENT, finding.title, item_code=finding.item_codes[0],
         severity=Severity.MEDIUM, condition=finding.condition, criteria=finding.criteria, cause=finding.cause,
         effect=finding.effect, recommendation=finding.recommendation, due_date=DUE)
     for number, status in enumerate(statuses):
         reported = date(2026, 1, 20) if number == 0 else date(2026, 3, 13)
-        findings.add_followup(db, raised.id, reported, status, f"改善報告(第{number + 1}回)")
+        findings.add_followup(db, raised.id, reported, status, f"改善報告(第{number + 1}回)",
+                              None if status == DONE else PLANNED)

@@ -53,7 +53,7 @@ def _validate(template: ChecklistTemplate, where: str) -> ChecklistTemplate:
         raise InputError("項目(items)が1件もありません。", where)
     points = set(template.scoring.labels)
     if not points <= {1, 2, 3} or len(points) < 2:
-        raise InputError("配点(scoring.labels)は 1〜3 点のうち2段階以上で指定してください。", where)
+        raise InputError("配点(scoring.labels)は 1～3 点のうち2段階以上で指定してください。", where)
     seen: dict[str, int] = {}
     for number, item in enumerate(template.items, start=1):
         at = f"{where}: items[{number}]"

@@ -23,7 +23,7 @@ def findings_sheet(db: Database, fiscal_year: int | None = None) -> Sheet:
         rows.append((format_fiscal_year(f.fiscal_year), f.agency_code, f.agency_name,
                      f.audit_type.value if f.audit_type else "", f.id, f.item_code, f.finding_class.value,
                      f.severity.value, f.title, f.condition, f.criteria, f.cause, f.effect, f.recommendation,
-                     f.due_date, f.status.value))
+                     f.due_date, f.status))
     return Sheet("指摘事項", FINDING_HEADERS, rows)
 
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, TypeVar
 
-from ..core.audit import Finding, FindingClass, Followup, FollowupStatus, NewFinding, NewFollowup, Severity
+from ..core.audit import Finding, FindingClass, Followup, NewFinding, NewFollowup, Severity
 from ..core.errors import InputError
 from ..core.wareki import format_wareki_moment
 from ..storage import audits_repo as repo
-from ..storage import reconcile_repo, reports_repo, trail
+from ..storage import followup_status_repo, reconcile_repo, reports_repo, trail
 from ..storage.audits_repo import now_text
 from ..storage.database import Database
 from .audits import item_id_for_code, require_audit
@@ -28,7 +28,7 @@ DISCREPANCY_TITLES = {
     "purpose_mismatch": "業務端末使用管理簿の利用事務と操作ログの利用事務が一致しなかった",
     "count_mismatch": "業務端末使用管理簿の照会件数と操作ログの件数が一致しなかった",
     "off_hours": "業務時間外に照会が行われていた",
-    "unauthorized_jimu": "利用が認められていない事務で照会が行われていた",
+    "unauthorized_jimu": "権限外の事務で照会が行われていた",
     "unknown_operator": "登録されていない操作者IDで照会が行われていた",
     "concurrent_session": "同一の操作者IDが複数の端末で同時に使用されていた",
     "repeated_subject": "同一の対象者の本人確認情報が短期間に繰り返し照会されていた",
@@ -54,14 +54,6 @@ def parse_severity(text: str) -> Severity:
         raise InputError(f"重要度「{text}」は使えません。高 / 中 / 低 のいずれかです。") from None
 
 
-def parse_followup_status(text: str) -> FollowupStatus:
-    try:
-        return FollowupStatus(text.strip())
-    except ValueError:
-        allowed = " / ".join(s.value for s in FollowupStatus)
-        raise InputError(f"改善状況「{text}」は使えません。次のいずれかです: {allowed}") from None
-
-
 def require_finding(db: Database, finding_id: int) -> Finding:
     finding = repo.get_finding(db, finding_id)
     if finding is None:
@@ -79,6 +71,11 @@ def _validated(finding: FindingT) -> FindingT:
     return replace(finding, title=finding.title.strip())
 
 
+def _new(db: Database, finding: NewFinding) -> NewFinding:
+    """A finding about to be raised starts at the initial (last, worst) of the inspector's follow-up statuses."""
+    return replace(_validated(finding), status=finding.status or followup_status_repo.load(db).initial)
+
+
 def add_finding(db: Database, audit_id: int, finding_class: FindingClass, title: str, *,
                 item_code: str | None = None, severity: Severity = Severity.MEDIUM, condition: str = "",
                 criteria: str = "", cause: str = "", effect: str = "", recommendation: str = "",
@@ -87,8 +84,8 @@ def add_finding(db: Database, audit_id: int, finding_class: FindingClass, title:
     audit = require_audit(db, audit_id)
     item_id = _item_id_for_code(db, audit_id, item_code) if item_code else None
     finding_class, severity = FindingClass(finding_class), Severity(severity)  # plain str accepted too
-    finding = _validated(NewFinding(audit_id, finding_class, title, severity, condition, criteria, cause, effect,
-                                 recommendation, due_date, item_id=item_id))
+    finding = _new(db, NewFinding(audit_id, finding_class, title, severity, condition, criteria, cause, effect,
+                                  recommendation, due_date, item_id=item_id))
     with db.transaction():
         finding_id = repo.insert_finding(db, finding, now_text())
         trail.record(db, "finding.add", finding_id=finding_id, audit_id=audit.id, item=item_code,
@@ -153,7 +150,7 @@ def _lines_text(evidence: DiscrepancyEvidence) -> str:
     parts = [f"操作ログ {o['file']} {o['line']}行目 {format_wareki_moment(o['at'])} 端末{o['terminal']} 操作者{o['operator']} "
              f"事務{o['jimu_code'] or '-'} {o['count']}件" for o in evidence.operations]
     parts += [f"業務端末使用管理簿 {r['file'] or '手入力'} {r['line'] or '-'}行目 "
-              f"{format_wareki_moment(r['start_at'])}〜{format_wareki_moment(r['end_at'])} "
+              f"{format_wareki_moment(r['start_at'])}～{format_wareki_moment(r['end_at'])} "
               f"端末{r['terminal']} 使用者{r['operator']} 事務{r['jimu_code'] or '-'} {r['count'] or '-'}件"
               for r in evidence.register_entries]
     return "\n".join(parts)
@@ -182,7 +179,7 @@ def raise_from_discrepancy(db: Database, audit_id: int, discrepancy_id: int, **f
         values["item_id"] = _item_id_for_code(db, audit_id, item_code)
     values["finding_class"], values["severity"] = (FindingClass(values["finding_class"]),
                                                    Severity(values.get("severity", Severity.MEDIUM)))
-    finding = _validated(NewFinding(audit_id, discrepancy_id=discrepancy_id, **values))
+    finding = _new(db, NewFinding(audit_id, discrepancy_id=discrepancy_id, **values))
     with db.transaction():
         _refuse_unless_open(db, discrepancy_id)  # again inside the transaction: another client may have raised it
         finding_id = repo.insert_finding(db, finding, now_text())
@@ -195,7 +192,7 @@ def raise_from_discrepancy(db: Database, audit_id: int, discrepancy_id: int, **f
 
 def list_findings(db: Database, audit_id: int | None = None, overdue_only: bool = False,
                   today: date | None = None) -> list[Finding]:
-    """Findings of one audit or of all; overdue_only: due date passed and not 完了."""
+    """Findings of one audit or of all; overdue_only: due date passed and not closed."""
     findings = repo.list_findings(db, audit_id)
     if overdue_only:
         day = today or date.today()
@@ -207,16 +204,21 @@ def get_finding(db: Database, finding_id: int) -> Finding:
     return require_finding(db, finding_id)
 
 
-def add_followup(db: Database, finding_id: int, reported_on: date, status: FollowupStatus, note: str = "") -> Followup:
-    """Record an improvement report (改善報告); the finding takes its status."""
-    status = FollowupStatus(status)
+def add_followup(db: Database, finding_id: int, reported_on: date, status: str, note: str = "",
+                 planned_on: date | None = None) -> Followup:
+    """Record an improvement report (改善報告) at one of the inspector's statuses (with its 予定日 where the
+    status asks for one); the finding takes its status."""
+    chosen = followup_status_repo.load(db).require(status)
+    if chosen.asks_date and planned_on is None:
+        raise InputError(f"改善状況「{chosen.name}」の改善報告には予定日(措置を終える予定の日)が必要です。")
     finding = require_finding(db, finding_id)
+    report = NewFollowup(finding_id, reported_on, chosen.name, note, planned_on)
     with db.transaction():
-        followup_id = repo.insert_followup(db, NewFollowup(finding_id, reported_on, status, note))
-        repo.set_finding_status(db, finding_id, status)
+        followup_id = repo.insert_followup(db, report)
+        repo.set_finding_status(db, finding_id, chosen.name)
         trail.record(db, "finding.followup", finding_id=finding_id, followup_id=followup_id,
-                     old=finding.status.value, new=status.value)
-    return Followup(finding_id, reported_on, status, note, id=followup_id)
+                     old=finding.status, new=chosen.name, planned_on=planned_on)
+    return Followup(finding_id, reported_on, chosen.name, note, planned_on, id=followup_id)
 
 
 def list_followups(db: Database, finding_id: int) -> list[Followup]:
@@ -225,9 +227,9 @@ def list_followups(db: Database, finding_id: int) -> list[Followup]:
 
 
 def open_findings_from_previous(db: Database, audit_id: int) -> list[Finding]:
-    """Findings of the agency's earlier audits that are not 完了: the next audit opens with them."""
+    """Findings of the agency's earlier audits that are not closed: the next audit opens with them."""
     audit = require_audit(db, audit_id)
     earlier = repo.earlier_audit_ids(db, audit)
     if not earlier:
         return []
-    return [f for f in repo.list_findings(db, audit_ids=earlier) if f.status is not FollowupStatus.DONE]
+    return [f for f in repo.list_findings(db, audit_ids=earlier) if not f.closed]

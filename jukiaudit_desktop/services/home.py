@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from ..core.audit import Audit, AuditStatus, AuditType, Finding, FollowupStatus
+from ..core.audit import Audit, AuditStatus, AuditType, Finding
 from ..core.wareki import fiscal_year
 from ..storage import home_repo, planning_repo
 from ..storage.database import Database
@@ -88,10 +88,10 @@ def planned_audits(db: Database, year: int) -> list[PlannedAudit]:
 
 
 def due_findings(db: Database, today: date, within_days: int = DUE_SOON_DAYS) -> list[DueFinding]:
-    """Findings not 完了 whose 改善報告期限 is past or at most `within_days` away, most overdue first."""
+    """Findings not closed whose 改善報告期限 is past or at most `within_days` away, most overdue first."""
     limit = today + timedelta(days=within_days)
     due = [DueFinding(f, (f.due_date - today).days) for f in findings.list_findings(db)
-           if f.due_date is not None and f.due_date <= limit and f.status is not FollowupStatus.DONE]
+           if f.due_date is not None and f.due_date <= limit and not f.closed]
     return sorted(due, key=lambda d: (d.days_left, d.finding.agency_code, d.finding.id or 0))
 
 

@@ -41,7 +41,7 @@ def _window(entry: Sequence[Any] | None) -> str:
         return ""
     start, end = _moment(entry[3]), _moment(entry[4])
     same_day = entry[3][:10] == entry[4][:10]
-    return f"{start}〜{end.split(' ')[1] if same_day else end}"
+    return f"{start}～{end.split(' ')[1] if same_day else end}"
 
 
 def _sentence(kind: str, detail: dict[str, Any], op: Sequence[Any] | None, entry: Sequence[Any] | None) -> str:
@@ -70,7 +70,7 @@ def _sentence(kind: str, detail: dict[str, Any], op: Sequence[Any] | None, entry
         return f"{detail.get('reason')}(操作者 {operator})。"
     if kind == Kind.CONCURRENT_SESSION:
         return (f"操作者 {operator} が同じ時間に端末 {detail.get('other_terminal')} も使用しています"
-                f"({str(detail.get('other_from', ''))[11:]}〜{str(detail.get('other_to', ''))[11:]})。"
+                f"({str(detail.get('other_from', ''))[11:]}～{str(detail.get('other_to', ''))[11:]})。"
                 "ID の共用がないかお答えください。")
     return reconciliation.describe(Kind(kind), detail)
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from ..core.audit import AuditType
 from ..core.errors import InputError
 from ..core.master import AgencyKind
 from ..core.municipal import LowScoreReason, MunicipalActivity, MunicipalActivityKind, MunicipalFollowup
 from ..storage import municipal_repo as repo
 from ..storage import trail
 from ..storage.database import Database
-from .master_data import require_agency
+from . import audits, checklists
+from .master_data import list_agencies, require_agency
 
 
 def parse_kind(text: str) -> MunicipalActivityKind:
@@ -71,3 +73,38 @@ def summary(db: Database, fiscal_year: int) -> MunicipalSummary:
     counts = Counter(a.kind.value for a in activities)
     return MunicipalSummary(activities, {k.value: counts[k.value] for k in MunicipalActivityKind if counts[k.value]},
                             repo.low_score_tally(db, fiscal_year), repo.list_followups(db, fiscal_year))
+
+
+@dataclass(frozen=True)
+class MunicipalSelfCheck:
+    """A municipality and its self-check of the year (audit_id None: not made yet), on the 市町村 checklist."""
+
+    agency_code: str
+    agency_name: str
+    audit_id: int | None = None
+    status: str = "未作成"
+    checklist: str = ""
+    items_under_3: int = 0
+
+
+def self_checks(db: Database, fiscal_year: int) -> list[MunicipalSelfCheck]:
+    made = {a.agency_code: a for a in audits.list_audits(db, fiscal_year, audit_type=AuditType.SELF_CHECK)}
+    rows = []
+    for agency in list_agencies(db):
+        if agency.kind is not AgencyKind.SHICHOSON:
+            continue
+        audit = made.get(agency.code)
+        if audit is None or audit.id is None:
+            rows.append(MunicipalSelfCheck(agency.code, agency.name))
+            continue
+        template = checklists.get_template(db, audit.template_id) if audit.template_id is not None else None
+        under_3 = sum(1 for row in audits.audit_items(db, audit.id) if row.self_score in (1, 2))
+        rows.append(MunicipalSelfCheck(agency.code, agency.name, audit.id, audit.status.value,
+                                       f"{template.name} 第{template.version}版" if template else "", under_3))
+    return rows
+
+
+def create_self_check(db: Database, fiscal_year: int, agency_code: str) -> int:
+    """The municipality's self-check of the year, on the 市町村 checklist (audits choose it by the agency's kind)."""
+    _municipality_id(db, agency_code)
+    return audits.create_audit(db, agency_code, fiscal_year, AuditType.SELF_CHECK).id

@@ -181,7 +181,7 @@ def describe(kind: Kind, detail: dict[str, Any]) -> str:
         return (f"記帳 {detail['register_count']} 件、操作ログ {detail['logged_count']} 件"
                 f"(操作 {detail['operations']} 回)")
     if kind is Kind.CONCURRENT_SESSION:
-        return f"同時に端末 {detail['other_terminal']} を使用({detail['other_from'][11:]}〜{detail['other_to'][11:]})"
+        return f"同時に端末 {detail['other_terminal']} を使用({detail['other_from'][11:]}～{detail['other_to'][11:]})"
     return str(detail.get("reason", ""))
 
 

@@ -43,7 +43,7 @@ def search(db: Database, text: str) -> list[Hit]:
              a.id, a.agency_code) for a in audits.list_audits(db) if a.id is not None and _matches(
                 words, format_fiscal_year(a.fiscal_year), a.audit_type.value, a.agency_name, a.agency_code, a.place,
                 " ".join(a.auditors), a.status.value)])
-    add([Hit(FINDING, f"{f.agency_name} {f.title}({f.status.value})", f.id, f.agency_code)
+    add([Hit(FINDING, f"{f.agency_name} {f.title}({f.status})", f.id, f.agency_code)
          for f in findings.list_findings(db) if f.id is not None and _matches(
             words, f.agency_name, f.agency_code, f.title, f.condition, f.cause, f.recommendation, f.item_code,
             f.finding_class.value)])

@@ -34,7 +34,7 @@ def auto_lock_minutes(db: Database) -> int:
 
 def set_auto_lock_minutes(db: Database, minutes: int) -> None:
     if not 1 <= minutes <= MAX_AUTO_LOCK_MINUTES:
-        raise InputError(f"自動ロックまでの時間は 1〜{MAX_AUTO_LOCK_MINUTES} 分で指定してください(指定: {minutes})。")
+        raise InputError(f"自動ロックまでの時間は 1～{MAX_AUTO_LOCK_MINUTES} 分で指定してください(指定: {minutes})。")
     set_value(db, AUTO_LOCK_MINUTES, minutes)
 
 
@@ -60,5 +60,5 @@ def report_due_months(db: Database) -> int:
 
 def set_report_due_months(db: Database, months: int) -> None:
     if not 1 <= months <= MAX_REPORT_DUE_MONTHS:
-        raise InputError(f"改善報告期限は 1〜{MAX_REPORT_DUE_MONTHS} か月後で指定してください(指定: {months})。")
+        raise InputError(f"改善報告期限は 1～{MAX_REPORT_DUE_MONTHS} か月後で指定してください(指定: {months})。")
     set_value(db, REPORT_DUE_MONTHS, months)

@@ -17,7 +17,6 @@ from ..core.audit import (
     Finding,
     FindingClass,
     Followup,
-    FollowupStatus,
     ItemScore,
     NewAudit,
     NewFinding,
@@ -25,6 +24,8 @@ from ..core.audit import (
     ScoringScheme,
     Severity,
 )
+from ..core.followup_status import FollowupStatuses
+from . import followup_status_repo
 from .database import Database
 
 
@@ -334,20 +335,20 @@ _FINDING_FROM = (
 )
 
 
-def _finding(row: tuple[Any, ...]) -> Finding:
+def _finding(row: tuple[Any, ...], statuses: FollowupStatuses) -> Finding:
     (id_, audit_id, item_id, discrepancy_id, finding_class, severity, title, condition, criteria, cause, effect,
      recommendation, due_date, status, created_at, item_code, agency_code, agency_name, fiscal_year,
      audit_type) = row
     return Finding(audit_id, FindingClass(finding_class), title, Severity(severity), condition or "",
                    criteria or "", cause or "", effect or "", recommendation or "", _date(due_date),
-                   FollowupStatus(status), item_id, discrepancy_id, id=id_, created_at=created_at,
+                   status, item_id, discrepancy_id, id=id_, created_at=created_at,
                    item_code=item_code, agency_code=agency_code, agency_name=agency_name, fiscal_year=fiscal_year,
-                   audit_type=AuditType(audit_type))
+                   audit_type=AuditType(audit_type), closed=statuses.closes(status))
 
 
 def _finding_values(finding: NewFinding) -> tuple[Any, ...]:
     return (finding.finding_class.value, finding.severity.value, finding.title, finding.condition, finding.criteria,
-            finding.cause, finding.effect, finding.recommendation, _iso(finding.due_date), finding.status.value,
+            finding.cause, finding.effect, finding.recommendation, _iso(finding.due_date), finding.status,
             finding.item_id, finding.discrepancy_id)
 
 
@@ -367,13 +368,13 @@ def update_finding(db: Database, finding: Finding) -> None:
     )
 
 
-def set_finding_status(db: Database, finding_id: int, status: FollowupStatus) -> None:
-    db.execute("UPDATE finding SET status = ? WHERE id = ?", (status.value, finding_id))
+def set_finding_status(db: Database, finding_id: int, status: str) -> None:
+    db.execute("UPDATE finding SET status = ? WHERE id = ?", (status, finding_id))
 
 
 def get_finding(db: Database, finding_id: int) -> Finding | None:
     row = db.execute(f"SELECT {_FINDING_COLUMNS} {_FINDING_FROM} WHERE f.id = ?", (finding_id,)).fetchone()
-    return None if row is None else _finding(row)
+    return None if row is None else _finding(row, followup_status_repo.load(db))
 
 
 def list_findings(db: Database, audit_id: int | None = None, audit_ids: list[int] | None = None) -> list[Finding]:
@@ -384,7 +385,8 @@ def list_findings(db: Database, audit_id: int | None = None, audit_ids: list[int
     if audit_ids is not None:
         sql += f" AND f.audit_id IN ({', '.join('?' for _ in audit_ids)})"
         params.extend(audit_ids)
-    return [_finding(r) for r in db.query(sql + " ORDER BY a.fiscal_year, g.code, f.id", params)]
+    statuses = followup_status_repo.load(db)
+    return [_finding(r, statuses) for r in db.query(sql + " ORDER BY a.fiscal_year, g.code, f.id", params)]
 
 
 def earlier_audit_ids(db: Database, audit: Audit) -> list[int]:
@@ -397,17 +399,22 @@ def earlier_audit_ids(db: Database, audit: Audit) -> list[int]:
 def insert_followup(db: Database, followup: NewFollowup) -> int:
     cur = db.execute(
         "INSERT INTO followup (finding_id, reported_on, status, note) VALUES (?, ?, ?, ?)",
-        (followup.finding_id, followup.reported_on.isoformat(), followup.status.value, followup.note),
+        (followup.finding_id, followup.reported_on.isoformat(), followup.status, followup.note),
     )
-    return int(cur.lastrowid)
+    followup_id = int(cur.lastrowid)
+    if followup.planned_on is not None:
+        db.execute("INSERT INTO followup_plan (followup_id, planned_on) VALUES (?, ?)",
+                   (followup_id, followup.planned_on.isoformat()))
+    return followup_id
 
 
 def list_followups(db: Database, finding_id: int) -> list[Followup]:
     rows = db.query(
-        "SELECT id, finding_id, reported_on, status, coalesce(note, '') FROM followup WHERE finding_id = ? "
-        "ORDER BY reported_on, id", (finding_id,))
-    return [Followup(fid, date.fromisoformat(on), FollowupStatus(status), note, id=id_)
-            for id_, fid, on, status, note in rows]
+        "SELECT f.id, f.finding_id, f.reported_on, f.status, coalesce(f.note, ''), p.planned_on FROM followup f "
+        "LEFT JOIN followup_plan p ON p.followup_id = f.id WHERE f.finding_id = ? ORDER BY f.reported_on, f.id",
+        (finding_id,))
+    return [Followup(fid, date.fromisoformat(on), status, note, _date(planned), id=id_)
+            for id_, fid, on, status, note, planned in rows]
 
 
 # ---------------------------------------------------------------- discrepancies (read; the reconcile area owns them)

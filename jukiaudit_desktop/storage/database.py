@@ -343,14 +343,23 @@ def _check_version(db: Database, migrations: Sequence[Migration], *, read_only: 
 def _check_and_migrate(db: Database, migrations: Sequence[Migration]) -> None:
     found = int(db.scalar("PRAGMA user_version"))
     pending = _check_version(db, migrations, read_only=False)
-    if pending:
-        backup_path = backup_before_migration(db, found)
+    if not pending:
+        return
+    backup_path = backup_before_migration(db, found)
+    # Foreign keys off while a step runs (they cannot change inside a transaction): a step may rebuild a table
+    # (new, copy, drop, rename), and dropping a parent would cascade. Checked before each step commits.
+    db.conn.execute("PRAGMA foreign_keys = OFF")
+    try:
         for step in sorted(pending, key=lambda m: m.target_version):
             if step.target_version != found + 1:
                 raise RuntimeError(f"migration gap: at version {found}, next step is {step.path.name}")
             sql = step.path.read_text(encoding="utf-8")
             try:
-                db.conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {step.target_version};\nCOMMIT;")
+                db.conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {step.target_version};")
+                broken = db.conn.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise StorageError(f"外部キーの不整合 {len(broken)} 件(例: {broken[0]})")
+                db.conn.execute("COMMIT")
             except Exception as exc:
                 if db.conn.in_transaction:
                     db.conn.execute("ROLLBACK")
@@ -359,6 +368,8 @@ def _check_and_migrate(db: Database, migrations: Sequence[Migration]) -> None:
                     f"更新前のバックアップ: {backup_path}"
                 ) from exc
             found = step.target_version
+    finally:
+        db.conn.execute("PRAGMA foreign_keys = ON")
 
 
 def backup_before_migration(db: Database, version: int) -> Path:

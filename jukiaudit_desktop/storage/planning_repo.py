@@ -11,6 +11,7 @@ import sqlcipher3
 from ..core.errors import InputError
 from ..core.master import AgencyKind
 from ..core.planning import AuditKind, Period, PlanAgency, PlanEntry, PlanSettings, RecordedAudit
+from . import followup_status_repo
 from .database import Database
 
 _PLANNED_KINDS = tuple(k.value for k in AuditKind)
@@ -31,14 +32,15 @@ def insert_period(db: Database, period: Period) -> None:
 
 def plan_agencies(db: Database, as_of: date) -> list[PlanAgency]:
     """Every agency with its open findings and those whose improvement report is overdue on `as_of`."""
+    closing = followup_status_repo.load(db).closing_names
     rows = db.query(
         "SELECT a.id, a.code, a.name, a.kind, a.first_use_year, a.active, "
         "       count(f.id), count(CASE WHEN f.due_date < ? THEN 1 END), a.placeholder "
         "FROM agency a "
         "LEFT JOIN audit au ON au.agency_id = a.id "
-        "LEFT JOIN finding f ON f.audit_id = au.id AND f.status <> '完了' "
+        f"LEFT JOIN finding f ON f.audit_id = au.id AND f.status NOT IN ({', '.join('?' for _ in closing)}) "
         "GROUP BY a.id ORDER BY a.code",
-        (as_of.isoformat(),),
+        (as_of.isoformat(), *closing),
     )
     return [PlanAgency(int(i), str(c), str(n), AgencyKind(k), first, bool(active), int(open_), int(overdue),
                        bool(placeholder))

@@ -32,7 +32,7 @@ def verify_data(db: Database) -> list[TrailProblem]:
                  if t == table and first <= row_id <= last and any(s > seq for s, _ in changes)}
         found, digest = bindings.batch_digest(_as_of_batch(db, table, first, last, later))
         if (found, digest) != (count, value):
-            problems.append(TrailProblem(seq, f"{table} の行 id {first}〜{last}(記録 {count} 行、現在 {found} 行): "
+            problems.append(TrailProblem(seq, f"{table} の行 id {first}～{last}(記録 {count} 行、現在 {found} 行): "
                                               "アプリの外で変更または削除されています"))
     return problems
 

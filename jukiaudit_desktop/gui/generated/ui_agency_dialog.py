@@ -3,7 +3,7 @@
 ################################################################################
 ## Form generated from reading UI file 'agency_dialog.ui'
 ##
-## Created by: Qt User Interface Compiler version 6.12.0
+## Created by: Qt User Interface Compiler version 6.11.3
 ##
 ## WARNING! All changes made in this file will be lost when recompiling UI file!
 ################################################################################
@@ -17,8 +17,7 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QPalette, QPixmap, QRadialGradient, QTransform)
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QCheckBox, QComboBox,
     QDialog, QDialogButtonBox, QFormLayout, QLabel,
-    QLineEdit, QSizePolicy, QSpinBox, QVBoxLayout,
-    QWidget)
+    QLineEdit, QSizePolicy, QVBoxLayout, QWidget)
 class Ui_agency_dialog(object):
     def setupUi(self, agency_dialog):
         if not agency_dialog.objectName():
@@ -73,10 +72,8 @@ class Ui_agency_dialog(object):
 
         self.form.setWidget(4, QFormLayout.ItemRole.LabelRole, self.first_use_year_label)
 
-        self.first_use_year = QSpinBox(agency_dialog)
+        self.first_use_year = QLineEdit(agency_dialog)
         self.first_use_year.setObjectName(u"first_use_year")
-        self.first_use_year.setMinimum(1999)
-        self.first_use_year.setMaximum(2100)
 
         self.form.setWidget(4, QFormLayout.ItemRole.FieldRole, self.first_use_year)
 
@@ -123,8 +120,8 @@ class Ui_agency_dialog(object):
         self.name_label.setText(QCoreApplication.translate("agency_dialog", u"\u6a5f\u95a2\u540d", None))
         self.kind_label.setText(QCoreApplication.translate("agency_dialog", u"\u7a2e\u5225", None))
         self.parent_name_label.setText(QCoreApplication.translate("agency_dialog", u"\u6240\u5c5e(\u90e8\u5c40\u30fb\u57f7\u884c\u6a5f\u95a2)", None))
-        self.first_use_year_label.setText(QCoreApplication.translate("agency_dialog", u"\u5229\u7528\u958b\u59cb\u5e74\u5ea6(\u897f\u66a6)", None))
-        self.first_use_year.setSpecialValueText(QCoreApplication.translate("agency_dialog", u"\u4e0d\u660e", None))
+        self.first_use_year_label.setText(QCoreApplication.translate("agency_dialog", u"\u5229\u7528\u958b\u59cb\u5e74\u5ea6", None))
+        self.first_use_year.setPlaceholderText(QCoreApplication.translate("agency_dialog", u"\u4f8b: \u4ee4\u548c8\u3001R8\u30012026(\u7a7a\u6b04\u306f\u4e0d\u660e)", None))
         self.active.setText(QCoreApplication.translate("agency_dialog", u"\u5229\u7528\u4e2d", None))
     # retranslateUi
 

@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.audit import Finding, FindingClass, Followup, FollowupStatus
+from ...core.audit import Finding, FindingClass, Followup
 from ...core.wareki import format_fiscal_year, format_wareki_or
-from ...services import findings
+from ...services import findings, followup_statuses
+from ...services.followup_statuses import FollowupStatuses
 from ..audit_models import OVERDUE_COLOUR, FindingColumn, finding_model
 from ..finding_dialog import FindingDialog
 from ..followup_dialog import FollowupDialog
@@ -44,7 +45,8 @@ NOT_DONE = "未完了"
 
 FOLLOWUP_COLUMNS: list[Column[Followup]] = [
     Column("報告日", lambda f: format_wareki_or(f.reported_on), lambda f: f.reported_on),
-    Column("改善状況", lambda f: f.status.value),
+    Column("改善状況", lambda f: f.status),
+    Column("予定日", lambda f: format_wareki_or(f.planned_on), lambda f: f.planned_on),
     Column("内容", lambda f: f.note, tooltip=True),
 ]
 
@@ -90,7 +92,8 @@ class FindingsPage(Page):
         self.agency_filter = _combo("agency_filter", [])
         self.year_filter = _combo("year_filter", [])
         self.class_filter = _combo("class_filter", [c.value for c in FindingClass])
-        self.status_filter = _combo("status_filter", [NOT_DONE, *(s.value for s in FollowupStatus)])
+        self.statuses = FollowupStatuses()
+        self.status_filter = _combo("status_filter", [NOT_DONE, *self.statuses.names])
         self.overdue_only = QCheckBox("期限超過のみ")
         self.overdue_only.setObjectName("overdue_only")
         for combo, column in ((self.agency_filter, FindingColumn.AGENCY), (self.year_filter, FindingColumn.FISCAL_YEAR),
@@ -168,7 +171,8 @@ class FindingsPage(Page):
     # ------------------------------------------------------------ loading and filters
 
     def refresh(self) -> None:
-        self.runner.submit(lambda db, _p: findings.list_findings(db), self._loaded)
+        self.runner.submit(lambda db, _p: (followup_statuses.statuses(db), findings.list_findings(db)),
+                           lambda loaded: self._loaded(loaded[1], loaded[0]))
 
     def clear(self) -> None:
         self.model.set_rows([])
@@ -176,9 +180,12 @@ class FindingsPage(Page):
         self.detail.clear()
         self._update_counts()
 
-    def _loaded(self, found: list[Finding]) -> None:
+    def _loaded(self, found: list[Finding], statuses: FollowupStatuses | None = None) -> None:
         selected = self.selected_finding()
+        self.statuses = statuses or self.statuses
         self.model.set_rows(found)
+        older = sorted({f.status for f in found} - set(self.statuses.names))  # statuses from before 0008
+        _set_choices(self.status_filter, [NOT_DONE, *self.statuses.names, *older])
         fit_columns(self.table)
         _set_choices(self.agency_filter, sorted({f.agency_name for f in found}))
         _set_choices(self.year_filter, [format_fiscal_year(y) for y in sorted({f.fiscal_year for f in found},
@@ -205,8 +212,8 @@ class FindingsPage(Page):
             if overdue_only and not finding.is_overdue(today):
                 return False
             if status == NOT_DONE:
-                return finding.status is not FollowupStatus.DONE
-            return status == ALL or finding.status.value == status
+                return not finding.closed
+            return status == ALL or finding.status == status
 
         self.proxy.set_predicate(keep)
         self._update_counts()
@@ -277,12 +284,12 @@ class FindingsPage(Page):
         finding = self.selected_finding()
         if finding is None:
             return
-        dialog = FollowupDialog(self.runner, finding, today=self.today, parent=self)
+        dialog = FollowupDialog(self.runner, finding, self.statuses, today=self.today, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._followup_saved)
         self.dialog = dialog  # type: ignore[assignment]
         dialog.open()
 
     def _followup_saved(self, followup: Followup) -> None:
-        self.message.setText(f"改善報告を登録しました({followup.status.value})。")
+        self.message.setText(f"改善報告を登録しました({followup.status})。")
         self.refresh()

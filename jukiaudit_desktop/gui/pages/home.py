@@ -41,7 +41,7 @@ FINDING_COLUMNS: list[Column[DueFinding]] = [
     Column("残り", lambda r: _days_text(r.days_left), lambda r: r.days_left, align_right=True),
     Column("機関", lambda r: r.finding.agency_name, lambda r: r.finding.agency_code),
     Column("件名", lambda r: r.finding.title, tooltip=True),
-    Column("状況", lambda r: r.finding.status.value),
+    Column("状況", lambda r: r.finding.status),
 ]
 FINDING_TITLE = 3  # the column that takes the room left
 AGENCY_COLUMNS: list[Column[UnreconciledAgency]] = [

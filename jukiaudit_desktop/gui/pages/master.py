@@ -73,14 +73,14 @@ class OperatorColumn(IntEnum):
 
 
 def basis_history(jimu: Jimu) -> str:
-    """条例3-6(〜R8.3.18)→ 別表6-4(R8.3.19〜): every basis the 事務 had, oldest first."""
+    """条例3-6(～R8.3.18)→ 別表6-4(R8.3.19～): every basis the 事務 had, oldest first."""
     parts = []
     for b in jimu.bases:
         span = ""
         if b.valid_from or b.valid_to:
             start = format_wareki_short(b.valid_from) if b.valid_from else ""
             end = format_wareki_short(b.valid_to) if b.valid_to else ""
-            span = f"({start}〜{end})"
+            span = f"({start}～{end})"
         parts.append(f"{b.code}{span}")
     return " → ".join(parts)
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import JukiAuditError
 from ...core.master import Agency, AgencyKind, Jimu, Operator, Terminal
-from ...core.wareki import format_wareki_or, parse_date
+from ...core.wareki import format_fiscal_year, format_wareki_or, parse_date, parse_fiscal_year
 from ...services import master_data
 from ...services.database_access import Database
 from ..errors import show_error
@@ -102,7 +102,7 @@ class FormDialog(QDialog):
 def _span(start: date | None, end: date | None) -> str:
     if start is None and end is None:
         return "期限なし"
-    return f"{format_wareki_or(start)}〜{format_wareki_or(end)}"
+    return f"{format_wareki_or(start)}～{format_wareki_or(end)}"
 
 
 def _optional_date(edit: QLineEdit, what: str) -> date | None:
@@ -138,13 +138,13 @@ class AgencyDialog(FormDialog):
             self.name.setText(agency.name)
             self.kind.setCurrentIndex(self.kind.findData(agency.kind))
             self.parent_name.setText(agency.parent_name or "")
-            self.first_use_year.setValue(agency.first_use_year or self.first_use_year.minimum())
+            self.first_use_year.setText(format_fiscal_year(agency.first_use_year) if agency.first_use_year else "")
             self.active.setChecked(agency.active)
 
     def value(self) -> Agency:
-        year = self.first_use_year.value()
+        year = _optional_text(self.first_use_year)
         return Agency(self.code.text().strip(), self.name.text().strip(), AgencyKind(self.kind.currentData()),
-                      _optional_text(self.parent_name), None if year == self.first_use_year.minimum() else year,
+                      _optional_text(self.parent_name), None if year is None else parse_fiscal_year(year, "利用開始年度"),
                       self.active.isChecked(), self.original.id if self.original else None,
                       placeholder=self.original.placeholder if self.original else False)
 

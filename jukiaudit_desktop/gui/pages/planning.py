@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QMenu,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -29,8 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.errors import InputError
 from ...core.planning import AuditKind
-from ...core.wareki import fiscal_year, format_fiscal_year
+from ...core.wareki import fiscal_year, format_fiscal_year, parse_fiscal_year
 from ...planning.matrix import Cell, CellSource, MatrixRow
 from ...services import planning
 from ...services.planning import PlanningView
@@ -277,14 +279,21 @@ class PlanningPage(Page):
         self._reload(self.period_combo.currentText(), self.view.year, "検査しました。")
 
     def add_period(self) -> None:
-        """Register the next 3-year period: its name, then its first fiscal year (西暦)."""
+        """Register the next 3-year period: its name, then its first fiscal year (2029, 令和11 or R11)."""
         periods = self.view.periods
         next_year = periods[-1].last_year + 1 if periods else fiscal_year(date.today())
         name, ok = QInputDialog.getText(self, "期を追加", "期の名前(例 第8期):")
         if not ok or not name.strip():
             return
-        first, ok = QInputDialog.getInt(self, "期を追加", f"「{name}」の開始年度(西暦、3年間):", next_year, 2000, 2100)
-        if ok:
+        typed, ok = QInputDialog.getText(self, "期を追加", f"「{name}」の開始年度(3年間; 例 令和11、R11、2029):",
+                                         text=format_fiscal_year(next_year))
+        if not ok:
+            return
+        try:
+            first = parse_fiscal_year(typed, "開始年度")
+        except InputError as exc:
+            QMessageBox.warning(self, "期を追加", str(exc))
+        else:
             self.runner.submit(lambda db, _p: planning.add_period(db, name, first, first + 2),
                                lambda period: self._reload(period.name, None, f"{period.label}を登録しました。"))
 

@@ -89,7 +89,7 @@ KIND_HELP = {
     Kind.PURPOSE_MISMATCH: "記帳の利用事務と違う事務コードの操作(両方に事務がある場合)",
     Kind.COUNT_MISMATCH: "記帳の照会件数と、その記帳に属する操作の照会件数の合計が違う記帳(件数の記入がある場合)",
     Kind.OFF_HOURS: "業務時間外、土日・祝日(振替休日を含む)・設定した休業日の操作",
-    Kind.UNAUTHORIZED_JIMU: "機関に認められていない事務、または根拠の有効期間外の事務の操作",
+    Kind.UNAUTHORIZED_JIMU: "権限外の事務(機関に権限のない事務、または根拠の有効期間外の事務)の操作",
     Kind.UNKNOWN_OPERATOR: "操作者一覧にない、または登録前・失効後の操作者IDによる操作",
     Kind.CONCURRENT_SESSION: "同じ操作者IDが別の端末を使っている間(判定間隔以内の連続操作)の操作",
 }
@@ -382,7 +382,7 @@ class ReconcilePage(Page):
         for number, day in enumerate((self.from_edit, self.to_edit)):
             day.edit.setMinimumWidth(day.edit.fontMetrics().horizontalAdvance(day.edit.placeholderText()) + 16)
             if number:
-                period.addWidget(QLabel("〜"))
+                period.addWidget(QLabel("～"))
             period.addWidget(day)
         period.addStretch(1)
 
@@ -413,7 +413,7 @@ class ReconcilePage(Page):
         self.run_button.setObjectName("run_button")
         self.run_button.clicked.connect(self.run_reconciliation)
         timing = QHBoxLayout()
-        for label, widget in (("許容幅:", self.tolerance_spin), ("業務時間:", self.hours_start), ("〜", self.hours_end),
+        for label, widget in (("許容幅:", self.tolerance_spin), ("業務時間:", self.hours_start), ("～", self.hours_end),
                               ("同時使用の判定間隔:", self.session_gap_spin)):
             timing.addWidget(QLabel(label))
             timing.addWidget(widget)
@@ -803,7 +803,7 @@ class ReconcilePage(Page):
         at = datetime.fromisoformat(run.run_at)
         s = run.settings
         self.run_label.setText(
-            f"突合 {run.id}({format_wareki(at.date())} {at:%H:%M} 実行)  期間: {first}〜{last}  "
+            f"突合 {run.id}({format_wareki(at.date())} {at:%H:%M} 実行)  期間: {first}～{last}  "
             f"許容幅 {s['tolerance_minutes']} 分  業務時間 {s['business_hours']}  "
             f"休業日 {', '.join(s['closed_days']) or '祝日のみ'}  差異 {len(self.view.discrepancies):,} 件"
             + (f"\n{run.stale}" if run.stale else ""))

@@ -15,6 +15,7 @@ from ...services import app_trail, backup, settings
 from ...services.database_access import Database
 from .. import file_dialogs
 from ..errors import show_error
+from ..followup_status_box import FollowupStatusBox
 from ..generated.ui_settings_page import Ui_settings_page
 from ..row_table import Column, RowFilterProxy, RowTableModel, fit_columns, readable_columns
 from ..tasks import DatabaseClosedError, DbRunner
@@ -62,6 +63,8 @@ class SettingsPage(Page):
         self._set_up_trail()
         self.due_months = DueMonthsBox(runner)
         ui.general_layout.insertWidget(ui.general_layout.count() - 1, self.due_months)  # above the stretch
+        self.followup_statuses = FollowupStatusBox(runner)
+        ui.general_layout.insertWidget(ui.general_layout.count() - 1, self.followup_statuses)
 
     def _set_up_trail(self) -> None:
         self.trail_model: RowTableModel[app_trail.TrailEntry] = RowTableModel(TRAIL_COLUMNS)
@@ -81,6 +84,7 @@ class SettingsPage(Page):
     def refresh(self) -> None:
         self.runner.submit(lambda db, _p: _load(db), self._show)
         self.due_months.refresh()
+        self.followup_statuses.refresh()
 
     def _show(self, loaded: tuple[int, bool, list[app_trail.TrailEntry]]) -> None:
         minutes, self.passphrase_mode, entries = loaded

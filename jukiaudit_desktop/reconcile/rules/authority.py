@@ -36,13 +36,13 @@ def check_authority(ops: Operations, lists: AgencyLists, names: Vocabulary) -> l
     own_list = np.isin(ops.operator, np.fromiter(lists.operator_jimu, dtype=np.int64))
     if lists.jimu is not None:
         agency_checked = ops.take(~own_list) if lists.operator_jimu else ops
-        found += _unauthorized_jimu(agency_checked, lists.jimu, "この機関に認められていない事務です")
+        found += _unauthorized_jimu(agency_checked, lists.jimu, "この機関の権限外の事務です")
     mine = np.flatnonzero(own_list)
     mine = mine[np.argsort(ops.operator[mine], kind="stable")]
     for first, end in run_bounds(ops.operator[mine]):
         code = int(ops.operator[mine[first]])
         found += _unauthorized_jimu(ops.take(mine[first:end]), lists.operator_jimu[code],
-                                    f"操作者 {names.name(code)} に認められていない事務です")
+                                    f"操作者 {names.name(code)} の権限外の事務です")
     if lists.operators is not None:
         found += _unknown_operators(ops, lists)
     return found
