@@ -47,6 +47,13 @@ def operations(db: Database, agency_id: int, period: Period) -> list[tuple[int, 
                     [agency_id, *params])
 
 
+def volumes(db: Database, agency_id: int, period: Period) -> dict[str, int]:
+    """Operations per 事務 code ("" for none) of the agency in the period: the strata a sample is drawn from."""
+    where, params = period.sql("at")
+    return dict(db.query(f"SELECT coalesce(jimu_code, ''), count(*) FROM operation WHERE agency_id = ?{where} "
+                         "GROUP BY 1", [agency_id, *params]))
+
+
 def in_time_order(db: Database, operation_ids: list[int]) -> list[int]:
     return [i for (i,) in db.query("SELECT id FROM operation WHERE id IN (SELECT value FROM json_each(?)) "
                                    "ORDER BY at, id", (json.dumps(operation_ids),))]
@@ -74,6 +81,12 @@ def get(db: Database, sample_id: int) -> SampleInfo | None:
     period = Period(None if first is None else date.fromisoformat(first),
                     None if last is None else date.fromisoformat(last))
     return SampleInfo(id_, agency_id, code, name, period, size, seed, drawn_at)
+
+
+def for_agency(db: Database, agency_id: int) -> list[SampleInfo]:
+    """The agency's samples, newest first."""
+    ids = db.query("SELECT id FROM sample WHERE agency_id = ? ORDER BY id DESC", (agency_id,))
+    return [info for (sample_id,) in ids if (info := get(db, sample_id)) is not None]
 
 
 def lines(db: Database, sample_id: int) -> list[SampleLine]:
