@@ -48,6 +48,7 @@ from ...reconcile.model import REGISTER_KINDS, Kind
 from ...reconcile.settings import ReconcileSettings, format_hours
 from ...services import (
     agency_calendar,
+    analysis_thresholds,
     audits,
     day_timeline,
     master_data,
@@ -411,7 +412,7 @@ class ReconcilePage(Page):
         self.session_gap_spin.setRange(0, 24 * 60)
         self.session_gap_spin.setSuffix(" 分")
         self.session_gap_spin.setValue(defaults.session_gap_minutes)
-        self.thresholds = ReconcileSettings()  # only its subject and activity thresholds are used
+        self.thresholds = ReconcileSettings()  # its subject and activity thresholds; refresh() loads the saved ones
         self.thresholds_button = QPushButton("しきい値(&D)…")
         self.thresholds_button.setObjectName("thresholds_button")
         self.thresholds_button.setToolTip("同一対象者への繰り返し照会・照会件数の急増・照会失敗の連続の判定基準")
@@ -653,6 +654,10 @@ class ReconcilePage(Page):
 
     def refresh(self) -> None:
         self.runner.submit(lambda db, _progress: load_agency_choice(db), self._current(self._show_agencies))
+        self.runner.submit(lambda db, _progress: analysis_thresholds.kept(db), self._current(self._set_thresholds))
+
+    def _set_thresholds(self, kept: ReconcileSettings) -> None:
+        self.thresholds = kept
 
     def clear(self) -> None:
         """On locking: every decrypted row goes (discrepancies, side-by-side rows, the operation-log window);
@@ -755,8 +760,12 @@ class ReconcilePage(Page):
 
     def edit_thresholds(self) -> None:
         dialog = SubjectThresholdsDialog(self.thresholds, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.thresholds = dialog.applied_to(self.thresholds)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        chosen = self.thresholds = dialog.applied_to(self.thresholds)
+        self.runner.submit(lambda db, _progress: analysis_thresholds.keep(db, chosen),
+                           lambda _kept: self.action_label.setText("しきい値を保存しました。次の突合から使います。"),
+                           lambda exc: show_error(self, exc))
 
     def run_reconciliation(self) -> None:
         code = self.current_agency_code()
