@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
 from support.gui import click_row, in_db, start_runner
 from support.mnemonics import clashes
 from support.promises import require_tool
 from support.shots import save_screenshot
+from support.subject_log import click_header, generate, import_planted
 
 from jukiaudit_desktop.core.audit import AuditType
 from jukiaudit_desktop.core.errors import CancelledError
@@ -24,30 +24,21 @@ from jukiaudit_desktop.core.progress import Progress
 from jukiaudit_desktop.gui.app import install_japanese_font
 from jukiaudit_desktop.gui.pages.reconcile import ReconcilePage
 from jukiaudit_desktop.gui.sample_dialog import LINE_COLUMNS, SampleDialog
-from jukiaudit_desktop.importers.profile import OPLOG, load_profile
-from jukiaudit_desktop.services import audits, findings, imports, master_data, sampling
+from jukiaudit_desktop.services import audits, findings, sampling
 from jukiaudit_desktop.services.reconciliation import Period
 
-ROOT = Path(__file__).resolve().parents[1]
 COLUMN = {column.header: number for number, column in enumerate(LINE_COLUMNS)}
 
 
 @pytest.fixture
 def planted(tmp_path: Path) -> Path:
-    """The generated log with a 住民票コード column (tools/gen_subject_log.py): C17, 2025-04-01 … 2025-05-30."""
-    out = tmp_path / "planted"
-    subprocess.run([sys.executable, str(ROOT / "tools" / "gen_subject_log.py"), str(out)], check=True,
-                   env={"PYTHONPATH": str(ROOT)})
-    return out
+    """The generated log with a 住民票コード column (tools/gen_subject_log.py): 2025-04-01 … 2025-05-30."""
+    return generate(tmp_path / "planted")
 
 
 @pytest.fixture
 def page(qtbot, db, db_path: Path, planted: Path) -> ReconcilePage:
-    from jukiaudit_desktop.core.master import Agency
-
-    master_data.add_agency(db, Agency("C17", "分析機関"))
-    profile = load_profile(planted / "profile.toml")
-    imports.import_files(db, "C17", profile.layout(OPLOG), [planted / "oplog.csv"], profile_name=profile.name)
+    import_planted(db, planted)
     audits.create_audit(db, "C17", 2025, AuditType.INTERNAL)
     runner = start_runner(qtbot, db_path)
     install_japanese_font(QApplication.instance())  # the app's font, so the screenshot reads as a user sees it
@@ -98,12 +89,6 @@ def _shown(dialog: SampleDialog, column: str) -> list[str]:
     return [proxy.index(row, COLUMN[column]).data() for row in range(proxy.rowCount())]
 
 
-def _click_header(qtbot, table, column: int) -> None:
-    header = table.horizontalHeader()
-    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
-
-
 def test_draw_record_raise_and_print_a_sample_from_the_reconcile_page(qtbot, page: ReconcilePage, db,
                                                                       tmp_path: Path, monkeypatch) -> None:
     dialog = _open(qtbot, page)
@@ -134,9 +119,9 @@ def test_draw_record_raise_and_print_a_sample_from_the_reconcile_page(qtbot, pag
     sample_id = dialog.view.chosen.id
 
     # sorting on raw values: by 事務, then back by 番号
-    _click_header(qtbot, dialog.lines_table, COLUMN["事務"])
+    click_header(qtbot, dialog.lines_table, COLUMN["事務"])
     assert _shown(dialog, "事務") == sorted(_shown(dialog, "事務"))
-    _click_header(qtbot, dialog.lines_table, COLUMN["番号"])
+    click_header(qtbot, dialog.lines_table, COLUMN["番号"])
     assert [int(n) for n in _shown(dialog, "番号")] == list(range(1, 31))
 
     # 確認済 on line 1 moves on to line 2
@@ -204,11 +189,7 @@ def test_locking_closes_the_window_and_drops_answers_still_on_their_way(qtbot, p
 
 
 def test_a_cancelled_draw_stores_nothing(db, planted: Path) -> None:
-    from jukiaudit_desktop.core.master import Agency
-
-    master_data.add_agency(db, Agency("C17", "分析機関"))
-    profile = load_profile(planted / "profile.toml")
-    imports.import_files(db, "C17", profile.layout(OPLOG), [planted / "oplog.csv"], profile_name=profile.name)
+    import_planted(db, planted)
     progress = Progress()
     progress.cancel()
     with pytest.raises(CancelledError):

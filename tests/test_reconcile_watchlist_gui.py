@@ -4,15 +4,14 @@ to delete the file, only hashes stored, a bad file refused whole; the list sorts
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 from support.gui import click_row, start_runner
 from support.shots import save_screenshot
+from support.subject_log import click_header, generate
 
 from jukiaudit_desktop.core.master import Agency
 from jukiaudit_desktop.gui.app import install_japanese_font
@@ -20,17 +19,8 @@ from jukiaudit_desktop.gui.pages.master import MasterPage
 from jukiaudit_desktop.gui.watchlist_tab import COLUMNS, WatchlistTab
 from jukiaudit_desktop.services import master_data, watchlist
 
-ROOT = Path(__file__).resolve().parents[1]
 LABEL = next(n for n, c in enumerate(COLUMNS) if c.header == "表示名")
 ADDED = next(n for n, c in enumerate(COLUMNS) if c.header == "登録日時")
-
-
-@pytest.fixture
-def planted(tmp_path: Path) -> Path:
-    out = tmp_path / "planted"
-    subprocess.run([sys.executable, str(ROOT / "tools" / "gen_subject_log.py"), str(out)], check=True,
-                   env={"PYTHONPATH": str(ROOT)})
-    return out
 
 
 @pytest.fixture
@@ -66,9 +56,9 @@ def _shown(tab: WatchlistTab, column: int) -> list[str]:
     return [model.index(row, column).data() for row in range(model.rowCount())]
 
 
-def test_import_a_csv_into_an_agencys_list(qtbot, tab: WatchlistTab, db, planted: Path, monkeypatch,
+def test_import_a_csv_into_an_agencys_list(qtbot, tab: WatchlistTab, db, monkeypatch,
                                            modal_dialogs, tmp_path: Path) -> None:
-    source = planted / "watchlist.csv"
+    source = generate(tmp_path / "planted") / "watchlist.csv"
     numbers = [line.split(",")[1] for line in source.read_text(encoding="utf-8").splitlines()[1:]]
     offered = _choose(monkeypatch, source, "C17 分析機関")
     qtbot.mouseClick(tab.import_button, Qt.MouseButton.LeftButton)
@@ -83,9 +73,7 @@ def test_import_a_csv_into_an_agencys_list(qtbot, tab: WatchlistTab, db, planted
     assert not any(number in shown for number in numbers)
     save_screenshot(tab.window(), tmp_path, "watchlist_tab")
 
-    header = tab.table.horizontalHeader()  # sorted by 表示名 with a click on its header
-    x = header.sectionViewportPosition(LABEL) + header.sectionSize(LABEL) // 2
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    click_header(qtbot, tab.table, LABEL)  # sorted by 表示名
     assert _shown(tab, LABEL) == sorted(_shown(tab, LABEL))
     click_row(qtbot, tab.table, 0)  # removal takes the row shown, whatever the order
     first = _shown(tab, LABEL)[0]
