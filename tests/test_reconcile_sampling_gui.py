@@ -198,3 +198,17 @@ def test_a_cancelled_draw_stores_nothing(db, planted: Path) -> None:
     seen: list[str] = []
     sample_id = sampling.draw_sample(db, "C17", Period(), 30, 1, Progress(lambda d, t, m: seen.append(m)))
     assert [s.id for s in sampling.list_samples(db, "C17")] == [sample_id] and len(seen) == 3
+
+
+def test_an_import_with_sampled_operations_is_not_removed(db, planted: Path, tmp_path: Path) -> None:
+    from jukiaudit_desktop.core.errors import InputError
+    from jukiaudit_desktop.services import import_batches
+
+    import_planted(db, planted)
+    sample_id = sampling.draw_sample(db, "C17", Period(), 5, 1)
+    sampling.record_result(db, sample_id, 1, "確認済")
+    [batch] = import_batches.list_imports(db, "C17")
+    with pytest.raises(InputError, match=f"抽出 {sample_id} に使われている"):
+        import_batches.remove_import(db, batch.id)
+    assert len(sampling.sample_lines(db, sample_id)) == 5 and len(import_batches.list_imports(db, "C17")) == 1
+    assert sampling.sample_lines(db, sample_id)[0].result == "確認済"

@@ -71,6 +71,13 @@ def insert(db: Database, agency_id: int, period: Period, size: int, seed: int, d
     return sample_id
 
 
+def drawn_from_batch(db: Database, batch_id: int) -> list[int]:
+    """The samples with a line on an operation of the import `batch_id`."""
+    return [i for (i,) in db.query(
+        "SELECT DISTINCT l.sample_id FROM sample_line l JOIN operation o ON o.id = l.operation_id "
+        "JOIN import_file f ON f.id = o.file_id WHERE f.batch_id = ? ORDER BY 1", (batch_id,))]
+
+
 def get(db: Database, sample_id: int) -> SampleInfo | None:
     row = db.execute("SELECT s.id, s.agency_id, a.code, a.name, s.period_from, s.period_to, s.size, s.seed, "
                      "s.drawn_at FROM sample s JOIN agency a ON a.id = s.agency_id WHERE s.id = ?",
