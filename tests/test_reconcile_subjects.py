@@ -86,6 +86,21 @@ def test_thresholds_come_from_the_options(cli: Any, loaded: Path, tmp_path: Path
     assert loose["summary"]["watchlist_hit"] == 0
 
 
+def test_saved_thresholds_are_the_defaults_of_every_run(cli: Any, loaded: Path, tmp_path: Path) -> None:
+    truth = json.loads((loaded / "truth.json").read_text(encoding="utf-8"))
+    code, out, _ = cli("reconcile-thresholds")
+    assert code == 0 and "--spike-minimum 50" in out and "--repeat-days 3" in out  # nothing saved: the defaults
+    code, _, err = cli("reconcile-thresholds", "--repeat-days", "0")
+    assert code == 3 and "1 以上" in err
+    code, out, _ = cli("reconcile-thresholds", "--spike-minimum", "61")
+    assert code == 0 and "--spike-minimum 61" in out and "--repeat-days 3" in out  # only what was given changed
+    saved = _reconcile(cli, tmp_path / "saved.json")
+    assert _lines(saved, "volume_spike") == []  # O07's 60 is below the saved 61
+    assert _lines(saved, "repeated_subject") == truth["repeated_subject"]
+    overridden = _reconcile(cli, tmp_path / "overridden.json", "--spike-minimum", "50")  # an option wins
+    assert _lines(overridden, "volume_spike") == truth["volume_spike"]
+
+
 def test_a_terminal_list_missing_skips_the_terminal_check(cli: Any, planted: Path, tmp_path: Path) -> None:
     assert cli("init")[0] == 0
     assert cli("agency", "add", "--code", "C17", "--name", "機関")[0] == 0

@@ -129,6 +129,13 @@ def test_thresholds_dialog_and_the_kind_list_explaining_them(qtbot, reconcile_pa
     QTimer.singleShot(0, change_and_accept)
     qtbot.mouseClick(page.thresholds_button, Qt.MouseButton.LeftButton)
     assert page.settings().spike_minimum == 61 and page.settings().repeat_days == 3
+    qtbot.waitUntil(lambda: "しきい値を保存しました" in page.action_label.text(), timeout=10000)
+    next_session = ReconcilePage(page.runner)  # saved: the next start of the page uses them too
+    qtbot.addWidget(next_session)
+    assert next_session.thresholds.spike_minimum == 50
+    next_session.refresh()
+    qtbot.waitUntil(lambda: next_session.thresholds.spike_minimum == 61, timeout=10000)
+    assert next_session.settings().spike_minimum == 61 and next_session.settings().repeat_days == 3
     page.run_reconciliation()
     qtbot.waitUntil(lambda: page.model.rowCount() > 0 and not page.runner.busy, timeout=20000)
     items = {page.kind_list.item(i).data(Qt.ItemDataRole.UserRole): page.kind_list.item(i)

@@ -1,5 +1,5 @@
-"""CLI commands: reconcile (operation log × 業務端末使用管理簿), reconcile-calendar, discrepancy explain / reopen /
-answers (the answered 疑義照会 list)."""
+"""CLI commands: reconcile (operation log × 業務端末使用管理簿), reconcile-calendar, reconcile-thresholds, discrepancy
+explain / reopen / answers (the answered 疑義照会 list)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 from ..core.wareki import parse_date
 from ..reconcile.settings import ReconcileSettings, parse_hours
 from ..security.atomic import write_atomic
-from ..services import agency_calendar, reconciliation
+from ..services import agency_calendar, analysis_thresholds, reconciliation
 from ..storage.database import Database
 from ..storage.reconcile_repo import Period
 
@@ -38,6 +38,11 @@ def register(subparsers: Any) -> None:
     calendar.add_argument("--closed-days", metavar="LIST", help="祝日・土日以外の休業日、カンマ区切り(空文字で なし)")
     calendar.set_defaults(func=cmd_calendar)
 
+    thresholds = subparsers.add_parser("reconcile-thresholds",
+                                       help="対象者・操作の分析のしきい値(突合の既定)を表示・保存する")
+    add_subject_options(thresholds)
+    thresholds.set_defaults(func=cmd_thresholds)
+
     discrepancy = subparsers.add_parser("discrepancy", help="突合の差異を説明済みにする / 元に戻す")
     sub = discrepancy.add_subparsers(dest="discrepancy_command", metavar="SUBCOMMAND", required=True)
     explain = sub.add_parser("explain", help="差異を説明済みにする(理由を記録)")
@@ -52,7 +57,8 @@ def register(subparsers: Any) -> None:
     answers.set_defaults(func=cmd_answers)
 
 
-# (option, settings field, type, help) of the subject and activity kinds; defaults from ReconcileSettings.
+# (option, settings field, type, help) of the subject and activity kinds; an option not given takes the saved
+# threshold (services.analysis_thresholds), else ReconcileSettings' default.
 _SUBJECT_OPTIONS = (
     ("--repeat-days", "repeat_days", int, "同一対象者への繰り返し照会: 判定期間内の照会日数"),
     ("--repeat-operators", "repeat_operators", int, "同一対象者への繰り返し照会: 判定期間内の照会者数"),
@@ -67,8 +73,15 @@ _SUBJECT_OPTIONS = (
 def add_subject_options(parser: argparse.ArgumentParser) -> None:
     defaults = ReconcileSettings()
     for option, name, type_, text in _SUBJECT_OPTIONS:
-        parser.add_argument(option, dest=name, type=type_, default=getattr(defaults, name), metavar="N",
-                            help=f"{text}(既定 {getattr(defaults, name):g})")
+        parser.add_argument(option, dest=name, type=type_, metavar="N",
+                            help=f"{text}(既定: 保存した値、なければ {getattr(defaults, name):g})")
+
+
+def _thresholds(args: argparse.Namespace, db: Database) -> dict[str, Any]:
+    """The options given, else the saved thresholds."""
+    kept = analysis_thresholds.kept(db)
+    return {name: getattr(kept, name) if getattr(args, name) is None else getattr(args, name)
+            for _, name, _, _ in _SUBJECT_OPTIONS}
 
 
 def _days(text: str) -> list[str]:
@@ -82,7 +95,7 @@ def settings_from(args: argparse.Namespace, db: Database) -> ReconcileSettings:
     closed = kept.closed_days if args.closed_days is None else tuple(_days(args.closed_days))
     return ReconcileSettings(tolerance_minutes=args.tolerance, hours_start=start, hours_end=end,
                              closed_days=closed, session_gap_minutes=args.session_gap,
-                             **{name: getattr(args, name) for _, name, _, _ in _SUBJECT_OPTIONS})
+                             **_thresholds(args, db))
 
 
 def run_json(exported: dict[str, Any]) -> bytes:
@@ -101,6 +114,16 @@ def cmd_calendar(args: argparse.Namespace, ctx: Any) -> int:
                                             list(kept.closed_days) if args.closed_days is None
                                             else _days(args.closed_days))
     print(f"{args.agency}: 業務時間 {kept.business_hours}  休業日(祝日・土日のほか) {', '.join(kept.closed_days) or 'なし'}")
+    return 0
+
+
+def cmd_thresholds(args: argparse.Namespace, ctx: Any) -> int:
+    db = ctx.db(create=False)
+    kept = analysis_thresholds.kept(db)
+    if any(getattr(args, name) is not None for _, name, _, _ in _SUBJECT_OPTIONS):
+        kept = analysis_thresholds.keep(db, ReconcileSettings(**_thresholds(args, db)))
+    for option, name, _, text in _SUBJECT_OPTIONS:
+        print(f"{option} {getattr(kept, name):g}\t{text}")
     return 0
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from ..core.wareki import parse_date
-from ..reports.sample_pdf import render_sample
 from ..security.atomic import write_atomic
 from ..services import operator_authority, sampling, subjects
 from ..storage.reconcile_repo import Period
@@ -93,7 +92,7 @@ def cmd_sample(args: Any, ctx: Any) -> int:
     exported = sampling.export_sample(db, sample_id)
     write_atomic(args.json, (json.dumps(exported, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     if args.pdf is not None:
-        write_atomic(args.pdf, render_sample(sampling.require_sample(db, sample_id), sampling.sample_lines(db, sample_id)))
+        sampling.write_sample_pdf(db, sample_id, args.pdf)
     print(f"抽出 {sample_id}: {len(exported['lines'])} 件(乱数の種 {args.seed})→ {args.json}"
           + (f"、{args.pdf}" if args.pdf else ""))
     return 0

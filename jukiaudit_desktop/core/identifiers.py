@@ -8,7 +8,7 @@ from enum import StrEnum
 
 _MY_NUMBER_WEIGHTS = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 _JUMINHYO_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-_VISIBLE_DIGITS = 2  # hash + mask of 2 digits: no quick brute force without the hash key
+VISIBLE_DIGITS = 2  # hash + mask of 2 digits: no quick brute force without the hash key
 
 
 class IdentifierKind(StrEnum):
@@ -61,7 +61,7 @@ def check_identifier(kind: IdentifierKind, value: str) -> tuple[bool, str | None
 
 def mask(value: str) -> str:
     """All but the last two digits hidden: **********14."""
-    return "*" * max(len(value) - _VISIBLE_DIGITS, 0) + value[-_VISIBLE_DIGITS:]
+    return "*" * max(len(value) - VISIBLE_DIGITS, 0) + value[-VISIBLE_DIGITS:]
 
 
 def subject_key(database_key: bytes) -> bytes:

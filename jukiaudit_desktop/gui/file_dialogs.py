@@ -1,7 +1,7 @@
 """File dialogs that open in the folder used last for the same purpose (else Documents) and remember it.
 
 Purposes: "logs" and "registers" (imports), "pdfs" (sheets and plans), "selfcheck", "evidence", "keys",
-"backups", "profiles".
+"backups", "profiles", "watchlist".
 """
 
 from __future__ import annotations

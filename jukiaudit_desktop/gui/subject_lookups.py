@@ -7,6 +7,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from ..core.identifiers import VISIBLE_DIGITS
 from ..core.wareki import format_wareki_short
 from ..services.subjects import Lookup
 from .row_table import Column, RowFilterProxy, RowTableModel, read_only_table
@@ -39,7 +40,7 @@ class SubjectLookupsDialog(QDialog):
         operators = sorted({r.operator for r in lookups})
         self.summary_label = QLabel(
             f"対象者 {lookups[0].masked}: 照会 {len(lookups)} 件、{days} 日、操作者 {len(operators)} 人"
-            f"({'、'.join(operators)})。番号は下 4 桁のみ表示しています。")
+            f"({'、'.join(operators)})。番号は下 {VISIBLE_DIGITS} 桁のみ表示しています。")
         self.summary_label.setObjectName("summary_label")
         self.summary_label.setWordWrap(True)
         self.model: RowTableModel[Lookup] = RowTableModel(COLUMNS)

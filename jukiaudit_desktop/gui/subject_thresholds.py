@@ -1,4 +1,4 @@
-"""The thresholds of the subject and activity kinds (同一対象者・注視対象者・急増・失敗の連続) for the next run."""
+"""The thresholds of the subject and activity kinds (同一対象者・急増・失敗の連続), saved for the next runs."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ class SubjectThresholdsDialog(QDialog):
             self.edits[name] = edit
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
                                    | QDialogButtonBox.StandardButton.RestoreDefaults)
-        for button, text in ((QDialogButtonBox.StandardButton.Ok, "次の突合に使う"),
+        for button, text in ((QDialogButtonBox.StandardButton.Ok, "保存して次の突合に使う"),
                              (QDialogButtonBox.StandardButton.Cancel, "キャンセル"),
                              (QDialogButtonBox.StandardButton.RestoreDefaults, "既定値に戻す")):
             buttons.button(button).setText(text)

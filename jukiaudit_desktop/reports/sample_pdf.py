@@ -7,12 +7,21 @@ from datetime import date, datetime
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
+from ..core.identifiers import VISIBLE_DIGITS
 from ..core.wareki import format_wareki, format_wareki_short
 from ..storage.sampling_repo import SampleInfo, SampleLine
 from .pdf_base import CONTENT_WIDTH, DocumentInfo, grid_table, paragraph, render_pdf, styles
 
 HEADER = "住民基本台帳ネットワークシステム 根拠書類の確認"
 BOXES = "□有\n□無"
+
+
+def _recorded(line: SampleLine) -> str:
+    """The result recorded so far (empty on the list printed before the visit)."""
+    if line.result is None:
+        return ""
+    return line.result + (f": {line.note}" if line.note else "") + (
+        f"\n指摘事項 {line.finding_id}" if line.finding_id is not None else "")
 
 
 def render_sample(info: SampleInfo, lines: list[SampleLine]) -> bytes:
@@ -30,7 +39,7 @@ def render_sample(info: SampleInfo, lines: list[SampleLine]) -> bytes:
                      paragraph(line.terminal, s.cell), paragraph(line.operator, s.cell),
                      paragraph(line.jimu_code or "-", s.cell), paragraph(line.masked or "-", s.cell),
                      paragraph(f"{line.file}\n{line.line}行目", s.cell),
-                     paragraph(BOXES, s.cell), paragraph(BOXES, s.cell), paragraph("", s.cell)])
+                     paragraph(BOXES, s.cell), paragraph(BOXES, s.cell), paragraph(_recorded(line), s.cell)])
     widths = [9 * mm, 21 * mm, 11 * mm, 13 * mm, 19 * mm, 23 * mm, 22 * mm, 12 * mm, 12 * mm]
     widths.append(CONTENT_WIDTH - sum(widths))
     title = "照会記録の抽出確認票"
@@ -41,7 +50,7 @@ def render_sample(info: SampleInfo, lines: list[SampleLine]) -> bytes:
                   s.body),
         paragraph(f"乱数の種: {info.seed}、抽出日: {format_wareki(drawn_on)}", s.body),
         paragraph("同じデータと同じ乱数の種からは同じ行が抽出されます。各行について、照会の申請書と根拠書類の有無に"
-                  "印を付け、確認した内容を記入してください。対象者の番号は下 4 桁のみ表示しています。", s.small),
+                  f"印を付け、確認した内容を記入してください。対象者の番号は下 {VISIBLE_DIGITS} 桁のみ表示しています。", s.small),
         Spacer(1, 2 * mm),
         grid_table(rows, widths),
         Spacer(1, 6 * mm),

@@ -3,7 +3,7 @@
 What a removal keeps: reconciliation runs and their discrepancies stay (marked out of date), so findings raised
 from them and the issued sheets that summarise them still verify; their log lines are quoted in the findings'
 own text. Only the rows the removed import added go: rows it skipped belong to the earlier import that added
-them.
+them. An import with operations drawn into a 根拠書類 sample is refused (the sample's results need them).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..core.errors import InputError
 from ..storage import import_batches as repo
-from ..storage import trail
+from ..storage import sampling_repo, trail
 from ..storage.database import Database
 from ..storage.import_batches import Batch
 from .master_data import require_agency
@@ -37,6 +37,10 @@ def remove_import(db: Database, batch_id: int) -> Removal:
     batch = repo.get_batch(db, batch_id)
     if batch is None:
         raise InputError(f"取込 {batch_id} は見つかりません(import list で番号を確認してください)。")
+    sampled = sampling_repo.drawn_from_batch(db, batch_id)
+    if sampled:  # the sample's lines and their recorded results are evidence: they keep their operations
+        raise InputError(f"取込 {batch_id} の操作ログは根拠書類の抽出 {'、'.join(map(str, sampled))} に使われているため、"
+                         "削除できません。")
     names = "、".join(f.file_name for f in batch.files)
     with db.transaction():
         operations, entries = repo.delete_batch(db, batch_id)

@@ -5,13 +5,18 @@ The drawing rule is core.sampling's. Lines are numbered in time order (then oper
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections import Counter
+from dataclasses import asdict, dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from ..core.audit import FindingClass
 from ..core.errors import InputError
+from ..core.progress import NO_PROGRESS, Progress
 from ..core.sampling import draw
+from ..reports.sample_pdf import render_sample
+from ..security.atomic import write_atomic
 from ..storage import sampling_repo as repo
 from ..storage import trail
 from ..storage.database import Database
@@ -25,7 +30,19 @@ CHECKED, DEFICIENT = "確認済", "不備"
 RESULTS = (CHECKED, DEFICIENT)
 
 
-def draw_sample(db: Database, agency_code: str, period: Period, n: int, seed: int) -> int:
+@dataclass(frozen=True)
+class Stratum:
+    """One 事務 of a sample: its operations in the period, the lines drawn from it and their results so far."""
+
+    jimu_code: str  # "" = operations without a 事務 code
+    volume: int
+    drawn: int
+    checked: int
+    deficient: int
+
+
+def draw_sample(db: Database, agency_code: str, period: Period, n: int, seed: int,
+                progress: Progress = NO_PROGRESS) -> int:
     """Draw and store a sample; returns its id."""
     if n < 1:
         raise InputError(f"抽出件数は 1 以上にしてください({n})。")
@@ -33,10 +50,13 @@ def draw_sample(db: Database, agency_code: str, period: Period, n: int, seed: in
         raise InputError("期間の開始日が終了日より後です。")
     agency = require_agency(db, agency_code)
     assert agency.id is not None
+    progress.update(0, 3, "操作ログを読んでいます")
     candidates = repo.operations(db, agency.id, period)
     if not candidates:
         raise InputError(f"機関 {agency_code} には、この期間の操作ログがありません。")
+    progress.update(1, 3, f"{len(candidates):,} 件から抽出しています")
     drawn = repo.in_time_order(db, draw(candidates, n, seed))
+    progress.update(2, 3, "保存しています")
     with db.transaction():
         sample_id = repo.insert(db, agency.id, period, n, seed, datetime.now().isoformat(timespec="seconds"), drawn)
         trail.record(db, "sample.draw", sample_id=sample_id, agency=agency_code, size=n, seed=seed, lines=len(drawn))
@@ -48,6 +68,28 @@ def require_sample(db: Database, sample_id: int) -> SampleInfo:
     if found is None:
         raise InputError(f"抽出 {sample_id} は見つかりません。")
     return found
+
+
+def list_samples(db: Database, agency_code: str) -> list[SampleInfo]:
+    """The agency's samples, newest first."""
+    agency = require_agency(db, agency_code)
+    assert agency.id is not None
+    return repo.for_agency(db, agency.id)
+
+
+def strata(db: Database, sample_id: int) -> list[Stratum]:
+    """Every 事務 used in the sample's period, in code order, with what was drawn from it and found."""
+    info = require_sample(db, sample_id)
+    lines = repo.lines(db, sample_id)
+    drawn = Counter(line.jimu_code or "" for line in lines)
+    found = Counter((line.jimu_code or "", line.result) for line in lines)
+    return [Stratum(code, volume, drawn[code], found[code, CHECKED], found[code, DEFICIENT])
+            for code, volume in sorted(repo.volumes(db, info.agency_id, info.period).items())]
+
+
+def write_sample_pdf(db: Database, sample_id: int, path: Path) -> None:
+    """The list for the visit (with the results recorded so far), written atomically to `path`."""
+    write_atomic(path, render_sample(require_sample(db, sample_id), repo.lines(db, sample_id)))
 
 
 def sample_lines(db: Database, sample_id: int) -> list[SampleLine]:

@@ -47,6 +47,13 @@ def operations(db: Database, agency_id: int, period: Period) -> list[tuple[int, 
                     [agency_id, *params])
 
 
+def volumes(db: Database, agency_id: int, period: Period) -> dict[str, int]:
+    """Operations per 事務 code ("" for none) of the agency in the period: the strata a sample is drawn from."""
+    where, params = period.sql("at")
+    return dict(db.query(f"SELECT coalesce(jimu_code, ''), count(*) FROM operation WHERE agency_id = ?{where} "
+                         "GROUP BY 1", [agency_id, *params]))
+
+
 def in_time_order(db: Database, operation_ids: list[int]) -> list[int]:
     return [i for (i,) in db.query("SELECT id FROM operation WHERE id IN (SELECT value FROM json_each(?)) "
                                    "ORDER BY at, id", (json.dumps(operation_ids),))]
@@ -64,6 +71,13 @@ def insert(db: Database, agency_id: int, period: Period, size: int, seed: int, d
     return sample_id
 
 
+def drawn_from_batch(db: Database, batch_id: int) -> list[int]:
+    """The samples with a line on an operation of the import `batch_id`."""
+    return [i for (i,) in db.query(
+        "SELECT DISTINCT l.sample_id FROM sample_line l JOIN operation o ON o.id = l.operation_id "
+        "JOIN import_file f ON f.id = o.file_id WHERE f.batch_id = ? ORDER BY 1", (batch_id,))]
+
+
 def get(db: Database, sample_id: int) -> SampleInfo | None:
     row = db.execute("SELECT s.id, s.agency_id, a.code, a.name, s.period_from, s.period_to, s.size, s.seed, "
                      "s.drawn_at FROM sample s JOIN agency a ON a.id = s.agency_id WHERE s.id = ?",
@@ -74,6 +88,12 @@ def get(db: Database, sample_id: int) -> SampleInfo | None:
     period = Period(None if first is None else date.fromisoformat(first),
                     None if last is None else date.fromisoformat(last))
     return SampleInfo(id_, agency_id, code, name, period, size, seed, drawn_at)
+
+
+def for_agency(db: Database, agency_id: int) -> list[SampleInfo]:
+    """The agency's samples, newest first."""
+    ids = db.query("SELECT id FROM sample WHERE agency_id = ? ORDER BY id DESC", (agency_id,))
+    return [info for (sample_id,) in ids if (info := get(db, sample_id)) is not None]
 
 
 def lines(db: Database, sample_id: int) -> list[SampleLine]:

@@ -27,6 +27,7 @@ from ...core.progress import Progress
 from ...core.wareki import format_fiscal_year, format_wareki_or, format_wareki_short
 from ...services import master_data
 from ...services.database_access import Database
+from ..operator_jimu_dialog import OperatorJimuChoice, OperatorJimuDialog, load_choice
 from ..row_table import Column, RowFilterProxy, RowTableModel, read_only_table, selected_source_row
 from ..tasks import DbRunner
 from ..watchlist_tab import WatchlistTab
@@ -176,6 +177,12 @@ class MasterPage(Page):
         self.delete_agency_button.setToolTip("【仮】の機関は入力済みの監査ごと削除します")
         self.delete_agency_button.clicked.connect(self.delete_agency)
         self.agency_tab.buttons.insertWidget(2, self.delete_agency_button)
+        self.operator_jimu_button = QPushButton("利用できる事務(&J)…")
+        self.operator_jimu_button.setObjectName("operator_jimu")
+        self.operator_jimu_button.setToolTip("この操作者が利用できる事務(なければ機関の事務で判定)")
+        self.operator_jimu_button.clicked.connect(self.edit_operator_jimu)
+        self.operator_tab.buttons.insertWidget(2, self.operator_jimu_button)
+        self.operator_jimu_dialog: OperatorJimuDialog | None = None
         self.assumption_label = QLabel()
         self.assumption_label.setObjectName("master_assumption")
         self.assumption_label.setWordWrap(True)
@@ -193,6 +200,8 @@ class MasterPage(Page):
     def clear(self) -> None:
         if self.dialog is not None:
             self.dialog.reject()
+        if self.operator_jimu_dialog is not None:
+            self.operator_jimu_dialog.reject()
         self.watchlist_tab.clear()
         self._show_snapshot(MasterSnapshot())
 
@@ -339,3 +348,17 @@ class MasterPage(Page):
     def edit_operator(self, operator: Operator) -> None:
         dialog = OperatorDialog(self, self.snapshot.agencies, operator)
         self._open(dialog, lambda: partial(master_data.update_operator, operator=dialog.value()))
+
+    def edit_operator_jimu(self) -> None:
+        """Load the agency's 事務 and the operator's list, then open the dialog to tick them."""
+        operator = self.operator_tab.selected_row()
+        if not isinstance(operator, Operator):
+            return
+
+        def show(choice: OperatorJimuChoice) -> None:
+            dialog = self.operator_jimu_dialog = OperatorJimuDialog(self.runner, operator, choice, self)
+            dialog.finished.connect(lambda _result: setattr(self, "operator_jimu_dialog", None))
+            dialog.finished.connect(dialog.deleteLater)
+            dialog.open()
+
+        self.runner.submit(lambda db, _p: load_choice(db, operator), show)

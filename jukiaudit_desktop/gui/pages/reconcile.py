@@ -48,6 +48,7 @@ from ...reconcile.model import REGISTER_KINDS, Kind
 from ...reconcile.settings import ReconcileSettings, format_hours
 from ...services import (
     agency_calendar,
+    analysis_thresholds,
     audits,
     day_timeline,
     master_data,
@@ -72,6 +73,7 @@ from ..inquiry_export import export_shown
 from ..oplog_model import OperationLogView
 from ..register_entry_dialog import RegisterEntryDialog
 from ..row_table import SORT_ROLE, Column, RowTableModel, fit_columns, read_only_table, readable_columns
+from ..sample_dialog import SampleDialog
 from ..subject_lookups import SubjectLookupsDialog
 from ..subject_thresholds import SubjectThresholdsDialog
 from ..tasks import DbRunner
@@ -335,6 +337,11 @@ class ReconcilePage(Page):
         self.imports_button.setToolTip("この機関の取込を一覧し、誤って取り込んだものを削除します")
         self.imports_button.clicked.connect(self.open_import_list)
         self.import_list: QDialog | None = None
+        self.sample_button = QPushButton("根拠書類の抽出(&B)…")
+        self.sample_button.setObjectName("sample_button")
+        self.sample_button.setToolTip("申請書・根拠書類を確認する照会を、事務ごとに比例して再現可能に抽出し、結果を記録します")
+        self.sample_button.clicked.connect(self.open_sample_dialog)
+        self.sample_dialog: SampleDialog | None = None
         self.finding_dialog: FindingDialog | None = None
         top = QHBoxLayout()
         top.addWidget(agency_label)
@@ -385,6 +392,7 @@ class ReconcilePage(Page):
                 period.addWidget(QLabel("～"))
             period.addWidget(day)
         period.addStretch(1)
+        period.addWidget(self.sample_button)  # samples this period (else the dialog's own)
 
         defaults = ReconcileSettings()
         self.tolerance_spin = QSpinBox()
@@ -404,7 +412,7 @@ class ReconcilePage(Page):
         self.session_gap_spin.setRange(0, 24 * 60)
         self.session_gap_spin.setSuffix(" 分")
         self.session_gap_spin.setValue(defaults.session_gap_minutes)
-        self.thresholds = ReconcileSettings()  # only its subject and activity thresholds are used
+        self.thresholds = ReconcileSettings()  # its subject and activity thresholds; refresh() loads the saved ones
         self.thresholds_button = QPushButton("しきい値(&D)…")
         self.thresholds_button.setObjectName("thresholds_button")
         self.thresholds_button.setToolTip("同一対象者への繰り返し照会・照会件数の急増・照会失敗の連続の判定基準")
@@ -611,6 +619,22 @@ class ReconcilePage(Page):
         view.removed.connect(self._import_removed)
         self.import_list.show()
 
+    def open_sample_dialog(self) -> None:
+        agency = self.current_agency()
+        if agency is None:
+            return
+        try:
+            period = (self.from_edit.date("期間の開始日"), self.to_edit.date("期間の終了日"))
+        except JukiAuditError:
+            period = (None, None)  # the dialog has its own period fields
+        self.sample_dialog = SampleDialog(self.runner, agency.code, agency.name, period, self)
+        self.sample_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.sample_dialog.destroyed.connect(self._sample_dialog_gone)
+        self.sample_dialog.show()
+
+    def _sample_dialog_gone(self) -> None:
+        self.sample_dialog = None
+
     def _import_removed(self, _removal: object) -> None:
         self._agency_changed()  # the run shown may have become 古い
         self._data_changed("取込を削除しました")
@@ -630,6 +654,10 @@ class ReconcilePage(Page):
 
     def refresh(self) -> None:
         self.runner.submit(lambda db, _progress: load_agency_choice(db), self._current(self._show_agencies))
+        self.runner.submit(lambda db, _progress: analysis_thresholds.kept(db), self._current(self._set_thresholds))
+
+    def _set_thresholds(self, kept: ReconcileSettings) -> None:
+        self.thresholds = kept
 
     def clear(self) -> None:
         """On locking: every decrypted row goes (discrepancies, side-by-side rows, the operation-log window);
@@ -649,6 +677,8 @@ class ReconcilePage(Page):
             self.subject_dialog.close()
             self.subject_dialog.deleteLater()
             self.subject_dialog = None
+        if self.sample_dialog is not None:  # sampled operations are decrypted rows too
+            self.sample_dialog.close()
         if self.import_list is not None:
             self.import_list.close()
             self.import_list.deleteLater()
@@ -730,8 +760,12 @@ class ReconcilePage(Page):
 
     def edit_thresholds(self) -> None:
         dialog = SubjectThresholdsDialog(self.thresholds, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.thresholds = dialog.applied_to(self.thresholds)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        chosen = self.thresholds = dialog.applied_to(self.thresholds)
+        self.runner.submit(lambda db, _progress: analysis_thresholds.keep(db, chosen),
+                           lambda _kept: self.action_label.setText("しきい値を保存しました。次の突合から使います。"),
+                           lambda exc: show_error(self, exc))
 
     def run_reconciliation(self) -> None:
         code = self.current_agency_code()
