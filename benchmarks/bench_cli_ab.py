@@ -27,9 +27,11 @@ from bench_scale import _run as run_child  # noqa: E402
 
 
 def run_once(tree: Path, db: Path, out: Path, agency: str) -> tuple[float, float, float]:
-    """(wall s, CPU s, peak MB) of the checkout's CLI (its folder first on PYTHONPATH)."""
+    """(wall s, CPU s, peak MB) of the checkout's CLI, run in the checkout's folder (`python -m` puts the
+    current folder first on sys.path, before PYTHONPATH)."""
     return run_child([sys.executable, "-m", "jukiaudit_desktop", "--db", str(db), "--passphrase-env", "BENCH_PW",
-                      "reconcile", "--agency", agency, "--json", str(out)], dict(os.environ, PYTHONPATH=str(tree)))
+                      "reconcile", "--agency", agency, "--json", str(out)], dict(os.environ, PYTHONPATH=str(tree)),
+                     cwd=tree)
 
 
 def copy_database(source: Path, target: Path) -> None:

@@ -37,11 +37,11 @@ db.close()
 """
 
 
-def _run(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+def _run(argv: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, float, float]:
     """(wall seconds, CPU seconds (user + system), peak MB) of one child process; fails loudly when it fails.
     On a loaded machine the CPU seconds say more than the wall time."""
     started = time.perf_counter()
-    child = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
     _pid, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
     out, err = child.communicate()
