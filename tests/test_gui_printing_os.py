@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 from support.gui import in_db
 from support.shots import save_screenshot
 from test_reports_gui import open_preview, runner_and_audit  # noqa: F401 (fixture)
@@ -48,6 +49,8 @@ def test_lp_gets_the_issued_file_itself(qtbot, runner_and_audit, tmp_path: Path,
     runner, audit_id = runner_and_audit
     preview = open_preview(qtbot, runner, audit_id)
     save_screenshot(preview, tmp_path, "sheet_preview_os_print")
+    letters = [b.text().split("&")[1][0] for b in preview.findChildren(QPushButton) if "&" in b.text()]
+    assert sorted(letters) == ["G", "O", "P", "S"]   # one mnemonic each, none shared
     qtbot.mouseClick(preview.os_print_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "渡しました" in preview.status_label.text(), timeout=15000)
     assert "印刷: OS の印刷(lp)に渡しました: request id is Office-42" in preview.status_label.text()

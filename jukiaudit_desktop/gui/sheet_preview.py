@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -93,6 +93,7 @@ class SheetPreviewDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
         self._pdf = b""
+        self._pending: bytes | None = None  # shown next, once the dialog has drawn itself
         self.show_pdf(pdf, issue)
 
     @property
@@ -100,14 +101,15 @@ class SheetPreviewDialog(QDialog):
         return self._pdf
 
     def show_pdf(self, pdf: bytes, issue: Issue) -> None:
-        """Show `pdf` (loaded again only when it differs). The document is loaded a moment later, once the dialog
-        has drawn itself: building the dialog, loading the document (QPdfView lays out every page then) and the
-        view's first paint are three short stops of the GUI thread instead of one long one. The pages themselves
-        are rendered by QPdfView's own render thread and appear as they come."""
+        """Show `pdf` (loaded again only when it differs). The document is loaded a moment after the dialog is
+        shown, once it has drawn itself: building and showing the dialog, loading the document (QPdfView lays out
+        every page then) and the view's first paint are three short stops of the GUI thread instead of one long
+        one. The pages themselves are rendered by QPdfView's own render thread and appear as they come."""
         if pdf != self._pdf:
-            self._pdf = pdf
+            self._pdf = self._pending = pdf
             self.document.close()
-            QTimer.singleShot(LOAD_AFTER_MS, self, lambda: self._load(pdf))
+            if self.isVisible():
+                QTimer.singleShot(LOAD_AFTER_MS, self, self._load_pending)
         self.issue = issue
         if issue.draft:
             self.status_label.setText("下書き(未評価の項目があるか、まだ実施していない監査のため番号なし。"
@@ -116,8 +118,14 @@ class SheetPreviewDialog(QDialog):
         state = "発行済み(印刷・保存は再発行として記録されます)" if issue.reprint else "未発行(印刷・保存で発行されます)"
         self.status_label.setText(f"文書番号 {issue.doc_number}  {state}\nSHA-256 {issue.content_sha256}")
 
-    def _load(self, pdf: bytes) -> None:
-        if pdf is not self._pdf:  # replaced again before this event came
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if self._pending is not None:
+            QTimer.singleShot(LOAD_AFTER_MS, self, self._load_pending)
+
+    def _load_pending(self) -> None:
+        pdf, self._pending = self._pending, None
+        if pdf is None:  # loaded by an earlier timer
             return
         self._buffer.close()
         self._buffer.setData(QByteArray(pdf))
@@ -254,7 +262,7 @@ def open_sheet_preview(runner: DbRunner, audit_id: int, parent: QWidget | None =
         dialog = SheetPreviewDialog(runner, audit_id, *result, parent=parent)
         _open_previews.add(dialog)
         dialog.finished.connect(lambda _code: _open_previews.discard(dialog))
-        dialog.open()
+        QTimer.singleShot(0, dialog, dialog.open)  # built in this turn of the event loop, shown in the next
 
     runner.submit(lambda db, _p: reports.preview_findings_sheet(db, audit_id), opened,
                   label="指摘事項票を作成しています")
