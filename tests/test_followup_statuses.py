@@ -3,27 +3,31 @@ in the CLI and the 設定 page; the finding workflow uses it; the 0008 table reb
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from support.gui import click_row, in_db, start_runner
+from test_installer_upgrade import PASSPHRASE as RELEASE_PASSPHRASE
+from test_installer_upgrade import release_copy  # noqa: F401 (a fixture: the 0.1.0 database, copied)
 
 from jukiaudit_desktop.cli import EXIT_BAD_INPUT, EXIT_OK
 from jukiaudit_desktop.core.audit import AuditType, FindingClass
-from jukiaudit_desktop.core.errors import InputError
+from jukiaudit_desktop.core.errors import InputError, JukiAuditError
 from jukiaudit_desktop.core.followup_status import FollowupStatus
 from jukiaudit_desktop.core.master import Agency
 from jukiaudit_desktop.gui.followup_status_box import FollowupStatusBox
 from jukiaudit_desktop.security import integrity, keys
 from jukiaudit_desktop.services import audits, findings, followup_statuses, master_data
 from jukiaudit_desktop.storage import trail, trail_data
-from jukiaudit_desktop.storage.database import Database, find_migrations, open_database
-
-RELEASE_DB = Path(__file__).resolve().parent / "data" / "upgrade" / "jukiaudit-0.1.0.db"
-RELEASE_PASSPHRASE = "jukiaudit-0.1.0-upgrade-test"  # see tests/test_installer_upgrade.py
+from jukiaudit_desktop.storage.database import (
+    Database,
+    Migration,
+    find_migrations,
+    open_database,
+    schema_version,
+)
 
 
 @pytest.fixture
@@ -97,18 +101,11 @@ def test_cli_lists_sets_and_reports_with_a_planned_date(cli, db: Database, audit
     assert code == EXIT_BAD_INPUT and "「済」は使えません" in err
 
 
-def _release_copy(tmp_path: Path) -> Path:
-    target = tmp_path / RELEASE_DB.name
-    shutil.copy2(RELEASE_DB, target)
-    shutil.copy2(keys.salt_path(RELEASE_DB), keys.salt_path(target))
-    return target
-
-
-def test_the_rebuild_keeps_rows_ids_and_the_trail_bindings(tmp_path: Path) -> None:
+def test_the_rebuild_keeps_rows_ids_and_the_trail_bindings(release_copy: Path) -> None:  # noqa: F811
     """A database at schema 7, where the trail already binds rows, goes through 0008: the rebuilt finding and
     followup tables hold the same rows (ids, values, column order), so every bound digest still matches; a
     change made afterwards outside the app is still found."""
-    path = _release_copy(tmp_path)
+    path = release_copy
     key = keys.passphrase_key(path, RELEASE_PASSPHRASE, create=False)
     before_0008 = [m for m in find_migrations() if m.target_version <= 7]
     db = open_database(path, key, migrations=before_0008)
@@ -160,3 +157,23 @@ def test_settings_box_edits_the_list_with_clicks(qtbot, db_path: Path) -> None:
     qtbot.mouseClick(box.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "完了とする改善状況" in box.outcome.text(), timeout=5000)
     assert in_db(qtbot, runner, lambda db: followup_statuses.statuses(db).names)[0] == "措置済"
+
+
+def test_a_step_that_breaks_a_foreign_key_is_rolled_back(release_copy: Path, tmp_path: Path) -> None:  # noqa: F811
+    """Foreign keys are off while a step runs (so a table can be rebuilt); a step leaving a dangling reference
+    is refused before it commits and the file stays at the previous version."""
+    path = release_copy
+    key = keys.passphrase_key(path, RELEASE_PASSPHRASE, create=False)
+    open_database(path, key).close()  # at the current version
+    version = schema_version()
+    probe = tmp_path / f"{version + 1:04d}_dangling.sql"
+    probe.write_text("INSERT INTO followup (finding_id, reported_on, status) VALUES (999999, '2026-01-01', 'x');\n",
+                     encoding="utf-8")
+    with pytest.raises(JukiAuditError, match="外部キーの不整合 1 件"):
+        open_database(path, key, migrations=[*find_migrations(), Migration(version + 1, probe)])
+    db = open_database(path, key)
+    try:
+        assert db.scalar("PRAGMA user_version") == version
+        assert db.scalar("SELECT count(*) FROM followup WHERE finding_id = 999999") == 0
+    finally:
+        db.close()

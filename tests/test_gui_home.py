@@ -137,7 +137,7 @@ def test_double_click_opens_the_finding_the_audit_and_the_agency(qtbot, window) 
 
 def test_navigation_counts_follow_the_data(qtbot, window) -> None:
     texts = [window.navigation.item(r).text() for r in range(window.navigation.count())]
-    assert texts == ["ホーム", "監査計画", "監査", "ログ突合 ①", "指摘事項 ④", "マスタ", "設定"]
+    assert texts == ["ホーム", "監査計画", "監査", "ログ突合 ①", "指摘事項 ④", "マスタ", "設定", "市町村"]
     assert all(not window.navigation.item(r).icon().isNull() for r in range(window.navigation.count()))
     # Ten days earlier nothing is overdue yet: the findings are due soon, not red, and the count goes.
     home_of(window).today = date(2026, 1, 20)

@@ -4,6 +4,7 @@ items under 3 by category, the 年度 typed in any form."""
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -55,7 +56,10 @@ def cells(table, column: int) -> list[str]:
 
 def show_year(qtbot, page: MunicipalPage, typed: str) -> None:
     page.year_edit.clear()
-    qtbot.keyClicks(page.year_edit, typed)
+    if typed.isascii():
+        qtbot.keyClicks(page.year_edit, typed)
+    else:  # keyClicks types ASCII only
+        page.year_edit.setText(typed)
     qtbot.mouseClick(page.show_button, Qt.MouseButton.LeftButton)
 
 
@@ -70,7 +74,7 @@ def test_the_year_is_typed_as_the_council_writes_it(qtbot, page: MunicipalPage) 
 
 def test_its_mnemonics_clash_neither_together_nor_with_the_menus(page: MunicipalPage) -> None:
     assert clashes(page) == {}
-    assert set(mnemonics(page)) == {"Alt+Y", "Alt+V", "Alt+C", "Alt+A", "Alt+U"}  # menus: Alt+F, Alt+H
+    assert set(mnemonics(page)) == {"Alt+Y", "Alt+V", "Alt+S", "Alt+C", "Alt+A", "Alt+U"}  # menus: Alt+F, Alt+H
 
 
 def test_self_checks_reasons_activities_and_followups_by_clicks(qtbot, page: MunicipalPage, tmp_path: Path) -> None:
@@ -128,4 +132,20 @@ def test_self_checks_reasons_activities_and_followups_by_clicks(qtbot, page: Mun
         "箕輪町", "自己点検", "緊急時対応訓練の実施", "R8.3 実施予定"]
     part = in_db(qtbot, page.runner, lambda db: municipal.summary(db, 2025))
     assert part.counts == {"リモート監査": 1} and part.activities[0].agency_codes == ("M04",)
-    print(save_screenshot(page, tmp_path, "municipal_page"))
+    save_screenshot(page, tmp_path, "municipal_page")
+
+
+def test_the_annual_report_with_the_municipal_part_is_saved_from_the_page(qtbot, page: MunicipalPage,
+                                                                          modal_dialogs, tmp_path: Path) -> None:
+    show_year(qtbot, page, "令和7年度")
+    qtbot.waitUntil(lambda: page.reasons.rowCount() == 1, timeout=5000)
+    qtbot.mouseClick(page.report_button, Qt.MouseButton.LeftButton)
+    assert modal_dialogs.take() == ["QFileDialog.getSaveFileName: 年度の結果報告を保存"]  # cancelled: nothing
+    assert page.message.text() == ""
+    target = tmp_path / "結果報告_2025.pdf"
+    page.write_report(target)  # what the dialog's answer leads to
+    qtbot.waitUntil(lambda: "結果報告を保存しました" in page.message.text(), timeout=30000)
+    text = "".join(subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True,
+                                  check=True).stdout.split())
+    assert "自己点検(市町村)" in text and "松本市(1機関)" in text
+    assert "緊急時対応市町村数2主な理由1" + REASON in text  # the tally of reasons under 3 (資料5)

@@ -225,7 +225,7 @@ def set_status(db: Database, audit_id: int, status: AuditStatus) -> Audit:
         open_count = sum(1 for f in repo.list_findings(db, audit_id) if not f.closed)
         if open_count:
             raise InputError(f"監査 {audit_id} には完了していない指摘事項が {open_count} 件あります。"
-                             "改善報告で完了にしてから監査を完了にしてください。")
+                             "改善報告で完了とする状況(措置済など)にしてから監査を完了にしてください。")
     with db.transaction():
         repo.set_audit_status(db, audit_id, status)
         trail.record(db, "audit.status", audit_id=audit_id, old=audit.status.value, new=status.value)

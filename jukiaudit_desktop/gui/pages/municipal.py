@@ -4,6 +4,7 @@ the tally of items scored under 3 by category, and the prefecture's follow-up li
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -22,8 +23,9 @@ from PySide6.QtWidgets import (
 from ...core.errors import JukiAuditError
 from ...core.municipal import LowScoreReason, MunicipalActivity, MunicipalFollowup
 from ...core.wareki import fiscal_year, format_fiscal_year, parse_fiscal_year
-from ...services import municipal
+from ...services import municipal, reports_annual
 from ...services.municipal import MunicipalSelfCheck, MunicipalSummary
+from .. import file_dialogs
 from ..municipal_dialogs import ActivityDialog, MunicipalFollowupDialog
 from ..row_table import (
     Column,
@@ -83,6 +85,7 @@ class MunicipalPage(Page):
         self.year_edit.setPlaceholderText("例: 令和7、R7、2025")
         self.year_edit.returnPressed.connect(self._year_typed)
         self.show_button = self._button("表示(&V)", "municipal_show", self._year_typed)
+        self.report_button = self._button("年度の結果報告を保存(&S)…", "municipal_save_report", self.save_report)
         self.message = QLabel()
         self.message.setObjectName("municipal_message")
         self.message.setWordWrap(True)
@@ -94,6 +97,7 @@ class MunicipalPage(Page):
         for widget in (year_label, self.year_edit, self.show_button, self.counts_label):
             top.addWidget(widget)
         top.addStretch(1)
+        top.addWidget(self.report_button)
 
         self.create_button = self._button("自己点検を作成(&C)", "municipal_create_self_check", self.create_self_check)
         self.self_checks, self.self_check_table, self_box = self._table_box(
@@ -198,6 +202,23 @@ class MunicipalPage(Page):
             self.message.setText(str(exc) if isinstance(exc, JukiAuditError) else "作成できませんでした。")
 
         self.runner.submit(lambda db, _p: municipal.create_self_check(db, year, code), made, refused)
+
+    def save_report(self) -> None:
+        """The year's 結果報告 (PDF or xlsx) with this page's part as its 市町村 section (資料5)."""
+        name = file_dialogs.save_file(self, "pdfs", "年度の結果報告を保存", f"結果報告_{self.year}.pdf",
+                                      "PDF (*.pdf);;Excel (*.xlsx)")
+        if name:
+            self.write_report(Path(name))
+
+    def write_report(self, path: Path) -> None:
+        year = self.year
+
+        def refused(exc: BaseException) -> None:
+            self.message.setText(str(exc) if isinstance(exc, JukiAuditError) else "保存できませんでした。")
+
+        self.runner.submit(lambda db, _p: reports_annual.write_annual_report(db, year, path),
+                           lambda _r: self.message.setText(f"{format_fiscal_year(year)}の結果報告を保存しました: {path}"),
+                           refused, label="結果報告を作成しています")
 
     def add_activity(self) -> None:
         self._open(ActivityDialog(self.runner, self.year, self._municipalities(), parent=self))
