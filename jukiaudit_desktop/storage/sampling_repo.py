@@ -42,16 +42,19 @@ class SampleLine:
 
 
 def operations(db: Database, agency_id: int, period: Period) -> list[tuple[int, str]]:
-    """(id, 事務 code or "") of the agency's operations in the period."""
+    """(id, 事務 code or "") of the agency's operations in the period. `+agency_id` keeps SQLite off the
+    (agency, terminal, time) index: reading the table in order is ~5× faster than one row lookup per operation
+    (1M operations: 4.6 s against 24.5 s, load 9)."""
     where, params = period.sql("at")
-    return db.query(f"SELECT id, coalesce(jimu_code, '') FROM operation WHERE agency_id = ?{where}",
+    return db.query(f"SELECT id, coalesce(jimu_code, '') FROM operation WHERE +agency_id = ?{where}",
                     [agency_id, *params])
 
 
 def volumes(db: Database, agency_id: int, period: Period) -> dict[str, int]:
-    """Operations per 事務 code ("" for none) of the agency in the period: the strata a sample is drawn from."""
+    """Operations per 事務 code ("" for none) of the agency in the period (for samples drawn before their strata
+    were kept; read in table order as `operations`)."""
     where, params = period.sql("at")
-    return dict(db.query(f"SELECT coalesce(jimu_code, ''), count(*) FROM operation WHERE agency_id = ?{where} "
+    return dict(db.query(f"SELECT coalesce(jimu_code, ''), count(*) FROM operation WHERE +agency_id = ?{where} "
                          "GROUP BY 1", [agency_id, *params]))
 
 
