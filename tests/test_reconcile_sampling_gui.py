@@ -17,18 +17,23 @@ from support.gui import click_row, in_db, start_runner
 from support.mnemonics import clashes
 from support.promises import require_tool
 from support.shots import save_screenshot
-from support.subject_log import click_header, generate, import_planted
+from support.subject_log import app_font, click_header, generate, import_planted
 
 from jukiaudit_desktop.core.audit import AuditType
 from jukiaudit_desktop.core.errors import CancelledError
 from jukiaudit_desktop.core.progress import Progress
-from jukiaudit_desktop.gui.app import install_japanese_font
 from jukiaudit_desktop.gui.pages.reconcile import ReconcilePage
 from jukiaudit_desktop.gui.sample_dialog import LINE_COLUMNS, SampleDialog
 from jukiaudit_desktop.services import audits, findings, sampling
 from jukiaudit_desktop.services.reconciliation import Period
 
 COLUMN = {column.header: number for number, column in enumerate(LINE_COLUMNS)}
+
+
+@pytest.fixture(autouse=True)
+def _app_font(qapp):
+    with app_font():  # the app's font for the screenshots, the previous one restored after
+        yield
 
 
 @pytest.fixture
@@ -42,7 +47,6 @@ def page(qtbot, db, db_path: Path, planted: Path) -> ReconcilePage:
     import_planted(db, planted)
     audits.create_audit(db, "C17", 2025, AuditType.INTERNAL)
     runner = start_runner(qtbot, db_path)
-    install_japanese_font(QApplication.instance())  # the app's font, so the screenshot reads as a user sees it
     widget = ReconcilePage(runner)
     qtbot.addWidget(widget)
     widget.resize(1280, 800)
