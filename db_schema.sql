@@ -3,7 +3,7 @@
 -- Dates are ISO 8601 text (YYYY-MM-DD, local time YYYY-MM-DDTHH:MM:SS); shown in 和暦 by the GUI.
 -- Sections belong to areas of the product; each area edits only its own section.
 
-PRAGMA user_version = 9;
+PRAGMA user_version = 10;
 
 -- ===== foundation: settings and the tamper-evident trail =====
 
@@ -454,7 +454,8 @@ CREATE TABLE sample (                -- operations drawn for checking 申請書�
     period_to    TEXT,
     size         INTEGER NOT NULL,
     seed         INTEGER NOT NULL,
-    drawn_at     TEXT NOT NULL
+    drawn_at     TEXT NOT NULL,
+    strata       TEXT            -- JSON {"事務コード": operations in the period when drawn}; NULL: drawn before
 );
 
 CREATE TABLE sample_line (

@@ -7,15 +7,20 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from support.gui import click_row, start_runner
 from support.shots import save_screenshot
+from support.subject_log import app_font
 
 from jukiaudit_desktop.core.master import Agency, Operator
-from jukiaudit_desktop.gui.app import install_japanese_font
 from jukiaudit_desktop.gui.operator_jimu_dialog import OperatorJimuDialog
 from jukiaudit_desktop.gui.pages.master import MasterPage
 from jukiaudit_desktop.services import master_data, operator_authority
+
+
+@pytest.fixture(autouse=True)
+def _app_font(qapp):
+    with app_font():  # the app's font for the screenshots, the previous one restored after
+        yield
 
 
 @pytest.fixture
@@ -27,7 +32,6 @@ def page(qtbot, db, db_path: Path) -> MasterPage:
     master_data.add_jimu(db, "条例3-2", "他機関だけの事務", agency_codes=["C99"])
     master_data.add_operator(db, Operator("C17", "O01", "照会 太郎"))
     runner = start_runner(qtbot, db_path)
-    install_japanese_font(QApplication.instance())  # the app's font, for the screenshot
     widget = MasterPage(runner)
     qtbot.addWidget(widget)
     widget.resize(1200, 700)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,18 +17,23 @@ from support.gui import click_row, in_db, start_runner
 from support.mnemonics import clashes
 from support.promises import require_tool
 from support.shots import save_screenshot
-from support.subject_log import click_header, generate, import_planted
+from support.subject_log import app_font, click_header, generate, import_planted
 
 from jukiaudit_desktop.core.audit import AuditType
 from jukiaudit_desktop.core.errors import CancelledError
 from jukiaudit_desktop.core.progress import Progress
-from jukiaudit_desktop.gui.app import install_japanese_font
 from jukiaudit_desktop.gui.pages.reconcile import ReconcilePage
 from jukiaudit_desktop.gui.sample_dialog import LINE_COLUMNS, SampleDialog
 from jukiaudit_desktop.services import audits, findings, sampling
 from jukiaudit_desktop.services.reconciliation import Period
 
 COLUMN = {column.header: number for number, column in enumerate(LINE_COLUMNS)}
+
+
+@pytest.fixture(autouse=True)
+def _app_font(qapp):
+    with app_font():  # the app's font for the screenshots, the previous one restored after
+        yield
 
 
 @pytest.fixture
@@ -41,7 +47,6 @@ def page(qtbot, db, db_path: Path, planted: Path) -> ReconcilePage:
     import_planted(db, planted)
     audits.create_audit(db, "C17", 2025, AuditType.INTERNAL)
     runner = start_runner(qtbot, db_path)
-    install_japanese_font(QApplication.instance())  # the app's font, so the screenshot reads as a user sees it
     widget = ReconcilePage(runner)
     qtbot.addWidget(widget)
     widget.resize(1280, 800)
@@ -212,3 +217,22 @@ def test_an_import_with_sampled_operations_is_not_removed(db, planted: Path, tmp
         import_batches.remove_import(db, batch.id)
     assert len(sampling.sample_lines(db, sample_id)) == 5 and len(import_batches.list_imports(db, "C17")) == 1
     assert sampling.sample_lines(db, sample_id)[0].result == "確認済"
+
+
+def test_the_strata_shown_are_those_the_sample_was_drawn_from(db, planted: Path, tmp_path: Path) -> None:
+    from jukiaudit_desktop.importers.profile import OPLOG, load_profile
+    from jukiaudit_desktop.services import imports
+
+    import_planted(db, planted)
+    april = Period(date(2025, 4, 1), date(2025, 4, 30))
+    sample_id = sampling.draw_sample(db, "C17", april, 30, 20251001)
+    before = {s.jimu_code: s.volume for s in sampling.strata(db, sample_id)}
+    header = (planted / "oplog.csv").read_text(encoding="utf-8").splitlines()[0]
+    later = tmp_path / "later.csv"  # two more 別表5-5 lookups in April, imported after the draw
+    later.write_text(f"{header}\n2025/04/01 20:01:00,T01,O01,4情報検索,別表5-5,1,正常,\n"
+                     "2025/04/01 20:02:00,T01,O01,4情報検索,別表5-5,1,正常,\n", encoding="utf-8")
+    profile = load_profile(planted / "profile.toml")
+    imports.import_files(db, "C17", profile.layout(OPLOG), [later], profile_name=profile.name)
+    assert {s.jimu_code: s.volume for s in sampling.strata(db, sample_id)} == before
+    again = sampling.draw_sample(db, "C17", april, 30, 20251001)
+    assert {s.jimu_code: s.volume for s in sampling.strata(db, again)}["別表5-5"] == before["別表5-5"] + 2

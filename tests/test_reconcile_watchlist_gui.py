@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from support.gui import click_row, start_runner
 from support.shots import save_screenshot
-from support.subject_log import click_header, generate
+from support.subject_log import app_font, click_header, generate
 
 from jukiaudit_desktop.core.master import Agency
-from jukiaudit_desktop.gui.app import install_japanese_font
 from jukiaudit_desktop.gui.pages.master import MasterPage
 from jukiaudit_desktop.gui.watchlist_tab import COLUMNS, WatchlistTab
 from jukiaudit_desktop.services import master_data, watchlist
@@ -23,11 +22,16 @@ LABEL = next(n for n, c in enumerate(COLUMNS) if c.header == "表示名")
 ADDED = next(n for n, c in enumerate(COLUMNS) if c.header == "登録日時")
 
 
+@pytest.fixture(autouse=True)
+def _app_font(qapp):
+    with app_font():  # the app's font for the screenshots, the previous one restored after
+        yield
+
+
 @pytest.fixture
 def tab(qtbot, db, db_path: Path) -> WatchlistTab:
     master_data.add_agency(db, Agency("C17", "分析機関"))
     runner = start_runner(qtbot, db_path)
-    install_japanese_font(QApplication.instance())  # the app's font, for the screenshot
     page = MasterPage(runner)
     qtbot.addWidget(page)
     page.resize(1200, 700)

@@ -56,9 +56,11 @@ def draw_sample(db: Database, agency_code: str, period: Period, n: int, seed: in
         raise InputError(f"機関 {agency_code} には、この期間の操作ログがありません。")
     progress.update(1, 3, f"{len(candidates):,} 件から抽出しています")
     drawn = repo.in_time_order(db, draw(candidates, n, seed))
+    volumes = dict(Counter(code for _id, code in candidates))
     progress.update(2, 3, "保存しています")
     with db.transaction():
-        sample_id = repo.insert(db, agency.id, period, n, seed, datetime.now().isoformat(timespec="seconds"), drawn)
+        sample_id = repo.insert(db, agency.id, period, n, seed, datetime.now().isoformat(timespec="seconds"),
+                                volumes, drawn)
         trail.record(db, "sample.draw", sample_id=sample_id, agency=agency_code, size=n, seed=seed, lines=len(drawn))
     return sample_id
 
@@ -78,13 +80,18 @@ def list_samples(db: Database, agency_code: str) -> list[SampleInfo]:
 
 
 def strata(db: Database, sample_id: int) -> list[Stratum]:
-    """Every 事務 used in the sample's period, in code order, with what was drawn from it and found."""
+    """Every 事務 used in the sample's period when it was drawn, in code order, with what was drawn from it and
+    found (a sample drawn before the strata were kept: counted now)."""
     info = require_sample(db, sample_id)
-    lines = repo.lines(db, sample_id)
+    volumes = info.strata if info.strata is not None else repo.volumes(db, info.agency_id, info.period)
+    return strata_of(volumes, repo.lines(db, sample_id))
+
+
+def strata_of(volumes: dict[str, int], lines: list[SampleLine]) -> list[Stratum]:
     drawn = Counter(line.jimu_code or "" for line in lines)
     found = Counter((line.jimu_code or "", line.result) for line in lines)
     return [Stratum(code, volume, drawn[code], found[code, CHECKED], found[code, DEFICIENT])
-            for code, volume in sorted(repo.volumes(db, info.agency_id, info.period).items())]
+            for code, volume in sorted(volumes.items())]
 
 
 def write_sample_pdf(db: Database, sample_id: int, path: Path) -> None:

@@ -20,6 +20,7 @@ class SampleInfo:
     size: int
     seed: int
     drawn_at: str
+    strata: dict[str, int] | None  # operations per 事務 code in the period when drawn (None: not kept)
 
 
 @dataclass(frozen=True)
@@ -41,16 +42,19 @@ class SampleLine:
 
 
 def operations(db: Database, agency_id: int, period: Period) -> list[tuple[int, str]]:
-    """(id, 事務 code or "") of the agency's operations in the period."""
+    """(id, 事務 code or "") of the agency's operations in the period. `+agency_id` keeps SQLite off the
+    (agency, terminal, time) index: reading the table in order is ~5× faster than one row lookup per operation
+    (1M operations: 4.6 s against 24.5 s, load 9)."""
     where, params = period.sql("at")
-    return db.query(f"SELECT id, coalesce(jimu_code, '') FROM operation WHERE agency_id = ?{where}",
+    return db.query(f"SELECT id, coalesce(jimu_code, '') FROM operation WHERE +agency_id = ?{where}",
                     [agency_id, *params])
 
 
 def volumes(db: Database, agency_id: int, period: Period) -> dict[str, int]:
-    """Operations per 事務 code ("" for none) of the agency in the period: the strata a sample is drawn from."""
+    """Operations per 事務 code ("" for none) of the agency in the period (for samples drawn before their strata
+    were kept; read in table order as `operations`)."""
     where, params = period.sql("at")
-    return dict(db.query(f"SELECT coalesce(jimu_code, ''), count(*) FROM operation WHERE agency_id = ?{where} "
+    return dict(db.query(f"SELECT coalesce(jimu_code, ''), count(*) FROM operation WHERE +agency_id = ?{where} "
                          "GROUP BY 1", [agency_id, *params]))
 
 
@@ -60,11 +64,12 @@ def in_time_order(db: Database, operation_ids: list[int]) -> list[int]:
 
 
 def insert(db: Database, agency_id: int, period: Period, size: int, seed: int, drawn_at: str,
-           operation_ids: list[int]) -> int:
-    cur = db.execute("INSERT INTO sample (agency_id, period_from, period_to, size, seed, drawn_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?)",
+           strata: dict[str, int], operation_ids: list[int]) -> int:
+    cur = db.execute("INSERT INTO sample (agency_id, period_from, period_to, size, seed, drawn_at, strata) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
                      (agency_id, None if period.first is None else period.first.isoformat(),
-                      None if period.last is None else period.last.isoformat(), size, seed, drawn_at))
+                      None if period.last is None else period.last.isoformat(), size, seed, drawn_at,
+                      json.dumps(strata, ensure_ascii=False, sort_keys=True)))
     sample_id = int(cur.lastrowid)
     db.conn.executemany("INSERT INTO sample_line (sample_id, ordinal, operation_id) VALUES (?, ?, ?)",
                         [(sample_id, ordinal, op) for ordinal, op in enumerate(operation_ids, start=1)])
@@ -80,14 +85,15 @@ def drawn_from_batch(db: Database, batch_id: int) -> list[int]:
 
 def get(db: Database, sample_id: int) -> SampleInfo | None:
     row = db.execute("SELECT s.id, s.agency_id, a.code, a.name, s.period_from, s.period_to, s.size, s.seed, "
-                     "s.drawn_at FROM sample s JOIN agency a ON a.id = s.agency_id WHERE s.id = ?",
+                     "s.drawn_at, s.strata FROM sample s JOIN agency a ON a.id = s.agency_id WHERE s.id = ?",
                      (sample_id,)).fetchone()
     if row is None:
         return None
-    id_, agency_id, code, name, first, last, size, seed, drawn_at = row
+    id_, agency_id, code, name, first, last, size, seed, drawn_at, strata = row
     period = Period(None if first is None else date.fromisoformat(first),
                     None if last is None else date.fromisoformat(last))
-    return SampleInfo(id_, agency_id, code, name, period, size, seed, drawn_at)
+    return SampleInfo(id_, agency_id, code, name, period, size, seed, drawn_at,
+                      None if strata is None else json.loads(strata))
 
 
 def for_agency(db: Database, agency_id: int) -> list[SampleInfo]:
