@@ -10,7 +10,7 @@ import platformdirs
 
 from ..core.errors import JukiAuditError
 from ..security import keys, passphrase_policy
-from ..storage import trail
+from ..storage import trail, trail_data
 from ..storage.database import (
     Database,
     DatabaseError,
@@ -65,6 +65,7 @@ def open_app_database(path: Path, passphrase: str | None = None, *, create: bool
             if notice:
                 trail.record(db, "database.recover_key_change", completed=used.pending)
             trail.record(db, "database.open", mode=_mode(passphrase))
+            record_migration(db)
     except DatabaseError as exc:  # a damaged or tampered page on the way in
         db.close()
         raise explain_sqlite_error(exc, path) from exc
@@ -73,6 +74,14 @@ def open_app_database(path: Path, passphrase: str | None = None, *, create: bool
         raise
     db.notice = notice
     return db
+
+
+def record_migration(db: Database) -> None:
+    """The rows a migration gave new columns, bound again in the trail (when one did): see
+    storage.trail_data.rebind_migrated_rows. Inside the caller's transaction."""
+    tables = trail_data.rebind_migrated_rows(db)
+    if tables:
+        trail.record(db, "database.migrate", tables=tables, version=int(db.scalar("PRAGMA user_version")))
 
 
 def _create(path: Path, passphrase: str | None) -> Database:

@@ -41,8 +41,13 @@ def forget(conn: Any) -> None:
 def columns(conn: Any, table: str) -> list[str]:
     cache = _columns.setdefault(conn, {})
     if table not in cache:
-        cache[table] = [str(row[1]) for row in conn.execute(f'PRAGMA main.table_info("{table}")')]
+        cache[table] = columns_now(conn, table)
     return cache[table]
+
+
+def columns_now(conn: Any, table: str) -> list[str]:
+    """The table's columns in table order, read now (not cached)."""
+    return [str(row[1]) for row in conn.execute(f'PRAGMA main.table_info("{table}")')]
 
 
 def column_sql(conn: Any, table: str, prefix: str = "") -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -355,10 +356,12 @@ def _check_and_migrate(db: Database, migrations: Sequence[Migration]) -> None:
                 raise RuntimeError(f"migration gap: at version {found}, next step is {step.path.name}")
             sql = step.path.read_text(encoding="utf-8")
             try:
+                columns_before = _table_columns(db)
                 db.conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {step.target_version};")
                 broken = db.conn.execute("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise StorageError(f"外部キーの不整合 {len(broken)} 件(例: {broken[0]})")
+                _note_changed_columns(db, columns_before)
                 db.conn.execute("COMMIT")
             except Exception as exc:
                 if db.conn.in_transaction:
@@ -370,6 +373,28 @@ def _check_and_migrate(db: Database, migrations: Sequence[Migration]) -> None:
             found = step.target_version
     finally:
         db.conn.execute("PRAGMA foreign_keys = ON")
+
+
+# The tables whose columns a migration changed, with the columns they had: kept (in the step's own transaction)
+# until the app binds their rows again under the new columns (storage.trail_data.rebind_migrated_rows).
+REBIND_SETTING = "trail.rebind_after_migration"
+
+
+def _table_columns(db: Database) -> dict[str, list[str]]:
+    return {table: bindings.columns_now(db.conn, table) for table in bindings.bound_tables(db.conn)}
+
+
+def _note_changed_columns(db: Database, before: dict[str, list[str]]) -> None:
+    after = _table_columns(db)
+    changed = {table: columns for table, columns in before.items() if table in after and after[table] != columns}
+    if not changed:
+        return
+    row = db.conn.execute("SELECT value FROM setting WHERE name = ?", (REBIND_SETTING,)).fetchone()
+    noted: dict[str, list[str]] = json.loads(row[0]) if row else {}
+    for table, columns in changed.items():
+        noted.setdefault(table, columns)  # the columns its rows were last bound with
+    db.conn.execute("INSERT OR REPLACE INTO setting (name, value) VALUES (?, ?)",
+                    (REBIND_SETTING, json.dumps(noted, ensure_ascii=False)))
 
 
 def backup_before_migration(db: Database, version: int) -> Path:

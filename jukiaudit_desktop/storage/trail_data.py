@@ -6,11 +6,12 @@ last recorded the row; bulk tables per batch (the import or run that stored it) 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 from . import bindings
-from .database import Database
+from .database import REBIND_SETTING, Database
 from .trail import TrailProblem
 
 
@@ -35,6 +36,35 @@ def verify_data(db: Database) -> list[TrailProblem]:
             problems.append(TrailProblem(seq, f"{table} の行 id {first}～{last}(記録 {count} 行、現在 {found} 行): "
                                               "アプリの外で変更または削除されています"))
     return problems
+
+
+def rebind_migrated_rows(db: Database) -> list[str]:
+    """After a migration changed the columns of bound tables: each row whose digest over the columns it had
+    still equals the digest last bound for it is touched, so the caller's trail entry binds it under its new
+    columns; a row changed outside the app before the upgrade stays unbound under them, for verify_data to
+    report. Returns the tables (none when no migration asked for it). Must run inside the caller's transaction,
+    on a connection that captures changes."""
+    row = db.execute("SELECT value FROM setting WHERE name = ?", (REBIND_SETTING,)).fetchone()
+    if row is None:
+        return []
+    old_columns: dict[str, list[str]] = json.loads(row[0])
+    bulk = sorted(set(old_columns) & set(bindings.BULK_TABLES))
+    if bulk:  # a batch would need its rows' old digests: a migration must not change these tables' columns
+        raise RuntimeError(f"a migration changed the columns of bulk tables {bulk}: their batches cannot be rebound")
+    latest: dict[tuple[str, int], str | None] = {}
+    for (text,) in db.execute("SELECT binds FROM trail WHERE binds IS NOT NULL ORDER BY seq"):
+        for table, row_id, value in bindings.Binds.from_json(text).rows:
+            if table in old_columns:
+                latest[(table, row_id)] = value
+    for table, columns in sorted(old_columns.items()):
+        if not _exists(db, table) or not set(columns) <= set(bindings.columns_now(db.conn, table)):
+            continue  # a column its rows were bound with is gone: they cannot be checked, verify_data reports them
+        selected = ", ".join(f'"{column}"' for column in columns)
+        for row_id, *values in db.execute(f'SELECT rowid, {selected} FROM main."{table}"'):
+            if latest.get((table, row_id)) == bindings.digest(table, tuple(values)).hex():
+                db.execute("INSERT INTO temp.trail_touched VALUES (?, ?, NULL)", (table, row_id))
+    db.execute("DELETE FROM setting WHERE name = ?", (REBIND_SETTING,))
+    return sorted(old_columns)
 
 
 def _rows(db: Database, latest: dict[tuple[str, int], tuple[int, str | None]]) -> list[TrailProblem]:
