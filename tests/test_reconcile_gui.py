@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import QLabel
+from support.gui import app_font
 from test_reconcile_helpers import SAMPLES, ensure_agency, load_oplog, load_register
 
 from jukiaudit_desktop.core.audit import AuditType
@@ -243,7 +244,14 @@ def test_opens_on_the_agency_imported_last_then_on_the_one_chosen(qtbot, demo_db
     assert another_session.current_agency_code() == first
 
 
-def test_fits_a_1280_pixel_window(qtbot, page: ReconcilePage) -> None:
+@pytest.fixture
+def japanese_font(qapp):
+    """The app's Japanese font, set before the page is built (as the app does): measured as a user sees it."""
+    with app_font():
+        yield
+
+
+def test_fits_a_1280_pixel_window(qtbot, japanese_font, page: ReconcilePage) -> None:
     page.resize(1090, 730)  # the page's room in the 1280×800 main window, beside the navigation
     page.show()
     qtbot.waitExposed(page)

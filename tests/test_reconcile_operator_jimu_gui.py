@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from support.gui import click_row, start_runner
+from support.gui import app_font, click_row, start_runner
 from support.shots import save_screenshot
-from support.subject_log import app_font
 
 from jukiaudit_desktop.core.master import Agency, Operator
 from jukiaudit_desktop.gui.operator_jimu_dialog import OperatorJimuDialog

@@ -13,11 +13,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
-from support.gui import click_row, in_db, start_runner
+from support.gui import app_font, click_row, in_db, start_runner
 from support.mnemonics import clashes
 from support.promises import require_tool
 from support.shots import save_screenshot
-from support.subject_log import app_font, click_header, generate, import_planted
+from support.subject_log import click_header, generate, import_planted
 
 from jukiaudit_desktop.core.audit import AuditType
 from jukiaudit_desktop.core.errors import CancelledError

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
-from support.gui import click_row, start_runner
+from support.gui import app_font, click_row, start_runner
 from support.shots import save_screenshot
-from support.subject_log import app_font, click_header, generate
+from support.subject_log import click_header, generate
 
 from jukiaudit_desktop.core.master import Agency
 from jukiaudit_desktop.gui.pages.master import MasterPage

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
+from jukiaudit_desktop.gui.app import install_japanese_font
 from jukiaudit_desktop.gui.tasks import DbRunner
 from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.storage.database import Database
@@ -83,3 +86,18 @@ def double_click_row(qtbot: Any, view: QAbstractItemView, row: int, column: int 
     click_row(qtbot, view, row, column)
     rect = view.visualRect(view.model().index(row, column))
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+@contextmanager
+def app_font() -> Iterator[None]:
+    """The app's own font (IPAex Gothic): layouts measured and screenshots read as a user sees them; after, the
+    previous font and no application font, so that what a later test measures does not depend on the order."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    previous = app.font()
+    install_japanese_font(app)
+    try:
+        yield
+    finally:
+        app.setFont(previous)
+        QFontDatabase.removeAllApplicationFonts()

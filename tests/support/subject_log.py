@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication, QTableView
+from PySide6.QtWidgets import QTableView
 
 from jukiaudit_desktop.core.master import Agency
-from jukiaudit_desktop.gui.app import install_japanese_font
 from jukiaudit_desktop.importers.profile import OPLOG, load_profile
 from jukiaudit_desktop.services import imports, master_data
 from jukiaudit_desktop.services.database_access import Database
@@ -41,19 +37,3 @@ def click_header(qtbot: Any, table: QTableView, column: int) -> None:
     header = table.horizontalHeader()
     x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
-
-
-@contextmanager
-def app_font() -> Iterator[None]:
-    """The app's own font (IPAex Gothic), so a screenshot reads as a user sees it; after, the previous font and
-    no application font, so that later tests lay out as they would alone (test_reconcile_gui's 1280-pixel fit
-    holds only while Japanese has no glyphs)."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    previous = app.font()
-    install_japanese_font(app)
-    try:
-        yield
-    finally:
-        app.setFont(previous)
-        QFontDatabase.removeAllApplicationFonts()

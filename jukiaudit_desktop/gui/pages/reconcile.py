@@ -148,7 +148,7 @@ class DiscrepancyColumn(IntEnum):
 
 
 HEADERS = ["No.", "状態", "種別", "日時", "端末", "操作者", "内容", "出典(ファイル:行)", "説明"]
-# Each column is as wide as this text in the table's font; the last column (説明) takes the room left.
+# Each column is as wide as this text in the table's font; 内容 takes the room left.
 def _display(row: DiscrepancyView, column: DiscrepancyColumn) -> str:
     if column is DiscrepancyColumn.NUMBER:
         return str(row.ordinal)
@@ -346,7 +346,8 @@ class ReconcilePage(Page):
         top = QHBoxLayout()
         top.addWidget(agency_label)
         top.addWidget(self.agency_combo)
-        for button in (self.import_button, self.entry_button, self.log_button, self.imports_button):
+        # 根拠書類の抽出 samples the settings' period (else the dialog's own); here, as the period's row is full
+        for button in (self.import_button, self.entry_button, self.log_button, self.imports_button, self.sample_button):
             top.addWidget(button)
         top.addStretch(1)
 
@@ -392,7 +393,6 @@ class ReconcilePage(Page):
                 period.addWidget(QLabel("～"))
             period.addWidget(day)
         period.addStretch(1)
-        period.addWidget(self.sample_button)  # samples this period (else the dialog's own)
 
         defaults = ReconcileSettings()
         self.tolerance_spin = QSpinBox()
@@ -462,7 +462,7 @@ class ReconcilePage(Page):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(DiscrepancyColumn.NUMBER, Qt.SortOrder.AscendingOrder)
-        readable_columns(self.table)
+        readable_columns(self.table, stretch=DiscrepancyColumn.SUMMARY)  # 内容 elided to the room left (tooltip whole)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
 
         self.filter_edit = QLineEdit()
