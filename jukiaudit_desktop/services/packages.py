@@ -167,7 +167,8 @@ def export_package(db: Database, audit_ids: Iterable[int], peer_name: str, out: 
                 "subject_key_id": subject_keys.key_id(subject_keys.subject_key(db)),
                 "parts": {name: hashlib.sha256(data).hexdigest() for name, data in parts.items()}}
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    # Level 1: a run's million rows compress about as well and several times faster than at the default 6.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, sort_keys=True))
         for name, data in parts.items():
             archive.writestr(name, data)
