@@ -188,8 +188,9 @@ def write_run(db: Database, run: dict[str, Any], agency_id: int) -> int:
         "INSERT INTO reconciliation (uuid, agency_id, " + ", ".join(_RUN_FIELDS) + ") VALUES (?, ?, " +
         ", ".join("?" for _ in _RUN_FIELDS) + ")", (run["uuid"], agency_id, *(run[f] for f in _RUN_FIELDS))).lastrowid)
 
-    def mapped(text: str, table: str) -> str:
-        return "[" + ", ".join(str(local_ids[table][i]) for i in json.loads(text)) + "]"
+    def mapped(text: str, table: str) -> str:  # "[1, 2]" as written by reconcile_repo; 10^5 of them, no json
+        ids, inner = local_ids[table], text.strip()[1:-1]
+        return "[" + ", ".join(str(ids[int(i)]) for i in inner.split(",")) + "]" if inner.strip() else "[]"
 
     db.conn.executemany(
         "INSERT INTO discrepancy (reconciliation_id, ordinal, kind, operation_ids, register_ids, detail) "
