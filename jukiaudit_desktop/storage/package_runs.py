@@ -9,11 +9,15 @@ after the run, on either side, and merge like the audit's other fields).
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable
 from typing import Any
 
+from . import imports_repo
 from .database import Database
+
+REBUILD_INDEX_ROWS = 100_000  # above this many new operations, the indexes are built once at the end
 
 _RUN_FIELDS = ("period_from", "period_to", "settings", "skipped", "run_at", "stale")
 _FILE_FIELDS = ("kind", "file_name", "sha256", "encoding", "profile", "row_count", "imported_at", "success_results",
@@ -143,9 +147,15 @@ def write_run(db: Database, run: dict[str, Any], agency_id: int) -> int:
         return existing
     local_ids: dict[str, dict[int, int]] = {"operation": {}, "register_entry": {}}
     batches: dict[int, int] = {}
-    for carried in run["files"]:
+    new_files = [(c, None) if (f := _local_file(db, agency_id, c["file"])) is None else (c, f) for c in run["files"]]
+    new_operations = sum(len(c["rows"]) for c, f in new_files if f is None and c["table"] == "operation")
+    dropped: list[tuple[str, str]] = []
+    if new_operations >= max(REBUILD_INDEX_ROWS, imports_repo.last_operation_id(db)):  # as a big import does
+        dropped = imports_repo.operation_indexes(db)
+        for name, _sql in dropped:
+            imports_repo.drop_index(db, name)
+    for carried, file_id in new_files:
         table, fields = carried["table"], _ROW_FIELDS[carried["table"]]
-        file_id = _local_file(db, agency_id, carried["file"])
         if file_id is None:
             batch = carried["batch"]
             batch_id = None
@@ -159,11 +169,16 @@ def write_run(db: Database, run: dict[str, Any], agency_id: int) -> int:
                 "INSERT INTO import_file (agency_id, batch_id, " + ", ".join(_FILE_FIELDS) + ") VALUES (?, ?, " +
                 ", ".join("?" for _ in _FILE_FIELDS) + ")",
                 (agency_id, batch_id, *(carried["file"][f] for f in _FILE_FIELDS))).lastrowid)
-            db.conn.executemany(f"INSERT INTO {table} (file_id, agency_id, {', '.join(fields)}) VALUES (?, ?, " +
-                                ", ".join("?" for _ in fields) + ")",
-                                ((file_id, agency_id, *r[1:]) for r in carried["rows"]))
-        by_line = dict(db.query(f"SELECT line, id FROM {table} WHERE file_id = ?", (file_id,)))
-        local_ids[table].update((int(r[0]), int(by_line[r[1]])) for r in carried["rows"])
+            first = int(db.scalar(f"SELECT coalesce(max(id), 0) FROM {table}")) + 1
+            db.conn.executemany(f"INSERT INTO {table} (file_id, agency_id, {', '.join(fields)}) VALUES "
+                                f"({file_id}, {agency_id}, " + ", ".join("?" for _ in fields) + ")",
+                                (r[1:] for r in carried["rows"]))
+            # One writer, one statement: the rows took the ids after the last one, in order.
+            local_ids[table].update(zip((int(r[0]) for r in carried["rows"]), itertools.count(first)))
+        else:
+            by_line = dict(db.query(f"SELECT line, id FROM {table} WHERE file_id = ?", (file_id,)))
+            local_ids[table].update((int(r[0]), int(by_line[r[1]])) for r in carried["rows"])
+    imports_repo.create_indexes(db, [sql for _name, sql in dropped])
     fields = _ROW_FIELDS["register_entry"]
     for row in run["typed_register"]:
         local_ids["register_entry"][int(row[0])] = int(db.execute(
@@ -173,8 +188,9 @@ def write_run(db: Database, run: dict[str, Any], agency_id: int) -> int:
         "INSERT INTO reconciliation (uuid, agency_id, " + ", ".join(_RUN_FIELDS) + ") VALUES (?, ?, " +
         ", ".join("?" for _ in _RUN_FIELDS) + ")", (run["uuid"], agency_id, *(run[f] for f in _RUN_FIELDS))).lastrowid)
 
-    def mapped(text: str, table: str) -> str:
-        return "[" + ", ".join(str(local_ids[table][i]) for i in json.loads(text)) + "]"
+    def mapped(text: str, table: str) -> str:  # "[1, 2]" as written by reconcile_repo; 10^5 of them, no json
+        ids, inner = local_ids[table], text.strip()[1:-1]
+        return "[" + ", ".join(str(ids[int(i)]) for i in inner.split(",")) + "]" if inner.strip() else "[]"
 
     db.conn.executemany(
         "INSERT INTO discrepancy (reconciliation_id, ordinal, kind, operation_ids, register_ids, detail) "
