@@ -28,9 +28,9 @@ OPLOG_HEADER = "操作日時,端末ID,操作者ID,処理区分,利用事務コ�
 
 
 @pytest.fixture
-def run(cli):
-    assert cli("init")[0] == EXIT_OK
-    assert cli("demo")[0] == EXIT_OK
+def run(cli, demo_db_path: Path):
+    """The CLI on a copy of the session's demo database (what `init` then `demo` make; test_master_cli.py runs
+    those commands themselves)."""
     return cli
 
 

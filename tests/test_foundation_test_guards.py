@@ -48,7 +48,7 @@ def test_a_test_with_an_unexpected_dialog_fails_and_a_promise_fails_in_ci(tmp_pa
     inner = tmp_path / "test_inner.py"
     inner.write_text(INNER_TESTS, encoding="utf-8")
     env = {**os.environ, "CI": "true", "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])}
-    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "conftest", "-p", "no:cacheprovider", "-q",
+    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "conftest", "-p", "no:cacheprovider", "-q", "-n", "0",
                              "-o", "timeout=60", "-c", str(TESTS.parent / "pyproject.toml"), "--rootdir", str(tmp_path),
                              str(inner)], capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
     assert "FAILED test_inner.py::test_unexpected_box" in result.stdout, result.stdout + result.stderr

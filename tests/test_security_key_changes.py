@@ -5,6 +5,11 @@ with the old secret or the new one, and opening settles (finishes or rolls back)
 Process kills only lose what was not yet handed to the kernel, so the steps are the calls that change files:
 every rename, unlink and write (salt files, keyring file, copies), and a sample of SQLite's page writes and
 WAL truncations (pwrite64, ftruncate: first, last and evenly between) to keep the run short.
+
+The passphrases here cost a cheap scrypt (SCRYPT_N below, in this process and in the children): each kill
+point derives keys several times, and what is tested is the journaling of the change, not the KDF. The
+product's cost is guarded by test_security_passphrase_policy.py::test_scrypt_cost_is_not_lowered and used by
+every other passphrase test.
 """
 
 from __future__ import annotations
@@ -35,9 +40,15 @@ DRIVER = SUPPORT / "file_keyring_cli.py"
 EVERY_CALL = ("rename", "unlink", "write")
 SAMPLED = {"pwrite64": 4, "ftruncate": 2}
 OLD_PW, NEW_PW = "old passphrase 2026", "new passphrase 2026"
+SCRYPT_N = 2**10
 STRACE = shutil.which("strace")
 pytestmark = [pytest.mark.skipif(STRACE is None, reason="strace is needed to inject the kills"),
               pytest.mark.slow]  # one child process per kill point
+
+
+@pytest.fixture(autouse=True)
+def cheap_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(keys, "SCRYPT_N", SCRYPT_N)
 
 
 def _child(keyring_file: Path, db_path: Path, *args: str) -> list[str]:
@@ -46,15 +57,17 @@ def _child(keyring_file: Path, db_path: Path, *args: str) -> list[str]:
 
 def _env(**extra: str) -> dict[str, str]:
     root = str(Path(__file__).resolve().parents[1])
-    return {**os.environ, "PYTHONPATH": root, **extra}
+    return {**os.environ, "PYTHONPATH": root, "SCRYPT_N": str(SCRYPT_N), **extra}
 
 
 def kill_points(command: list[str], env: dict[str, str], tmp: Path) -> list[tuple[str, int]]:
     """(system call, n): every call of EVERY_CALL and a sample of SAMPLED made by one undisturbed run."""
     log = tmp / "trace.log"
     calls = ",".join((*EVERY_CALL, *SAMPLED))
-    subprocess.run([STRACE, "-f", "-qq", "-o", str(log), "-e", f"trace={calls}", *command], env=env, check=True,
-                   capture_output=True)
+    # --seccomp-bpf: the child stops only at the traced calls, not at each of its ~50,000 mlocks (SQLCipher's
+    # memory security). The killed runs cannot use it: this strace ignores signal injection under seccomp.
+    subprocess.run([STRACE, "--seccomp-bpf", "-f", "-qq", "-o", str(log), "-e", f"trace={calls}", *command], env=env,
+                   check=True, capture_output=True)
     counts = Counter(m.group(1) for line in log.read_text().splitlines()
                      if (m := re.match(r"\d+\s+(\w+)\(", line)))
     points = [(name, n) for name in EVERY_CALL for n in range(1, counts[name] + 1)]

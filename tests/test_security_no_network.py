@@ -173,9 +173,10 @@ def test_main_commands_run_in_an_empty_network_namespace(tmp_path: Path) -> None
     probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True)
     require(probe.returncode == 0,
             f"unshare -rn is not permitted here: {probe.stderr.decode(errors='replace').strip()}")
-    env = {**os.environ, "PW": "pass phrase one"}
-    base = ["unshare", "-rn", sys.executable, "-m", "jukiaudit_desktop", "--db", str(tmp_path / "a.db"),
-            "--passphrase-env", "PW"]
+    # The whole CLI in keyring mode, its key in a keyring file (no scrypt per command): support/file_keyring_cli.py
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    base = ["unshare", "-rn", sys.executable, str(Path(__file__).resolve().parent / "support" / "file_keyring_cli.py"),
+            str(tmp_path / "keyring.json"), str(tmp_path / "a.db"), "cli"]
     links = subprocess.run(["unshare", "-rn", "cat", "/proc/net/dev"], capture_output=True, text=True)
     assert [line.split(":")[0].strip() for line in links.stdout.splitlines()[2:]] == ["lo"]
     for command in _commands(tmp_path):

@@ -4,7 +4,6 @@ page tampering is caught by cipher_integrity_check; the chain survives a key cha
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,10 @@ from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.storage import trail
 from jukiaudit_desktop.storage.database import Database
 
-PASSPHRASE = "trail test passphrase"
-
 
 @pytest.fixture
-def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A passphrase-mode database with a few recorded actions, made through the CLI."""
-    monkeypatch.setenv("PW", PASSPHRASE)
+def cli_db(tmp_path: Path) -> Path:
+    """A keyring-mode database (the test's in-memory keyring) with a few recorded actions, made through the CLI."""
     path = tmp_path / "audit.db"
     assert run(path, "init") == 0
     for code in ("A1", "A2", "A3"):
@@ -32,12 +28,12 @@ def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(path: Path, *args: str) -> int:
-    return main(["--db", str(path), "--passphrase-env", "PW", *args])
+    return main(["--db", str(path), *args])
 
 
 def tamper(path: Path, sql: str, params: tuple[object, ...] = ()) -> None:
     """Change the database behind the app's back (with the key, as a tamperer who had it would)."""
-    db = open_app_database(path, os.environ["PW"])
+    db = open_app_database(path)
     db.execute(sql, params)
     db.close()
 
@@ -83,7 +79,7 @@ def test_every_command_warns_on_stderr_when_the_trail_is_broken(cli_db: Path,
 
 def test_a_flipped_byte_in_a_data_page_is_caught_by_the_page_hmacs(cli_db: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    db = open_app_database(cli_db, PASSPHRASE)
+    db = open_app_database(cli_db)
     pages_before = int(db.scalar("PRAGMA page_count"))
     db.conn.executemany("INSERT INTO agency (code, name, kind) VALUES (?, ?, '本庁課')",
                         [(f"X{n}", f"{n:0200d}") for n in range(300)])
@@ -134,7 +130,7 @@ def test_settings_changes_are_recorded(db: Database) -> None:
 
 
 def trail_rows(path: Path, action: str) -> list[str]:
-    db = open_app_database(path, os.environ["PW"])
+    db = open_app_database(path)
     try:
         return [str(seq) for (seq,) in db.query("SELECT seq FROM trail WHERE action = ? ORDER BY seq", (action,))]
     finally:

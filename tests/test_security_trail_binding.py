@@ -11,40 +11,45 @@ import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import keyring
 import pytest
 import sqlcipher3
+from support.demo_db import DemoTemplate
+from support.memory_keyring import MemoryKeyring
 
 from jukiaudit_desktop.cli import main
 from jukiaudit_desktop.reconcile.settings import ReconcileSettings
 from jukiaudit_desktop.security import keys
-from jukiaudit_desktop.services import demo, reconciliation
+from jukiaudit_desktop.services import reconciliation
 from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.storage import bindings, trail
 
-PASSPHRASE = "trail binding passphrase"
-
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Demo data, a reconciliation run (discrepancies), one explained by the app, an issued sheet (PDF)."""
+def template(tmp_path_factory: pytest.TempPathFactory, demo_template: DemoTemplate) -> tuple[Path, bytes]:
+    """Demo data (a copy of the session's), a reconciliation run (discrepancies), one explained by the app, an
+    issued sheet (PDF); keyring mode, under a keyring of the module's own. Returns (folder, database key)."""
     directory = tmp_path_factory.mktemp("template")
     db_path = directory / "audit.db"
-    db = open_app_database(db_path, PASSPHRASE, create=True)
-    demo.load_demo(db)
-    run = reconciliation.run_reconciliation(db, "C09", ReconcileSettings())
-    first = db.scalar("SELECT min(id) FROM discrepancy WHERE reconciliation_id = ?", (run.run_id,))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        return directory, _prepare(demo_template.copy_to(db_path), directory)
+    finally:
+        keyring.set_keyring(previous)
+
+
+def _prepare(db_path: Path, directory: Path) -> bytes:
+    db = open_app_database(db_path)
+    result = reconciliation.run_reconciliation(db, "C09", ReconcileSettings())
+    first = db.scalar("SELECT min(id) FROM discrepancy WHERE reconciliation_id = ?", (result.run_id,))
     reconciliation.mark_explained(db, first, "研修用の照会(課長確認済み)")
     audit_id = db.scalar("SELECT audit_id FROM finding ORDER BY id LIMIT 1")
     db.close()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PW", PASSPHRASE)
-        assert main(["--db", str(db_path), "--passphrase-env", "PW", "findings-pdf", "--audit", str(audit_id),
-                     "--out", str(directory / "sheet.pdf")]) == 0
-        assert main(["--db", str(db_path), "--passphrase-env", "PW", "annual-report", "--year", "2025",
-                     "--out", str(directory / "annual.pdf")]) == 0
-        assert main(["--db", str(db_path), "--passphrase-env", "PW", "trail", "export-head",
-                     "--out", str(directory / "head.json")]) == 0
-    return directory
+    assert run(db_path, "findings-pdf", "--audit", str(audit_id), "--out", str(directory / "sheet.pdf")) == 0
+    assert run(db_path, "annual-report", "--year", "2025", "--out", str(directory / "annual.pdf")) == 0
+    assert run(db_path, "trail", "export-head", "--out", str(directory / "head.json")) == 0
+    return keys.keyring_key(db_path, create=False)
 
 
 def printed_head(pdf: Path) -> str:
@@ -56,7 +61,7 @@ def printed_head(pdf: Path) -> str:
 
 
 def annual_head_problem(db_path: Path) -> trail.TrailProblem | None:
-    db = open_app_database(db_path, PASSPHRASE, read_only=True)
+    db = open_app_database(db_path, read_only=True)
     try:
         return trail.head_in_chain(db, printed_head(db_path.parent / "annual.pdf"))
     finally:
@@ -64,20 +69,22 @@ def annual_head_problem(db_path: Path) -> trail.TrailProblem | None:
 
 
 @pytest.fixture
-def copy(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("PW", PASSPHRASE)
+def copy(template: tuple[Path, bytes], tmp_path: Path) -> Iterator[Path]:
+    """A copy of the template's folder, the database's key in the test's keyring."""
+    folder, key = template
     work = tmp_path / "work"
-    shutil.copytree(template, work)
+    shutil.copytree(folder, work)
+    keys.store_keyring_key(work / "audit.db", key)
     yield work / "audit.db"
 
 
 def run(db_path: Path, *args: str) -> int:
-    return main(["--db", str(db_path), "--passphrase-env", "PW", *args])
+    return main(["--db", str(db_path), *args])
 
 
 def tamper(db_path: Path, edit: Callable[[sqlcipher3.Connection], None]) -> None:
     """An edit with the database key through an independent client (no app code, no capture triggers)."""
-    key = keys.passphrase_key(db_path, PASSPHRASE, create=False)
+    key = keys.keyring_key(db_path, create=False)
     conn = sqlcipher3.connect(str(db_path), isolation_level=None)
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     conn.execute("BEGIN")
@@ -164,7 +171,7 @@ def rebuild_chain(conn: sqlcipher3.Connection, key: bytes) -> None:
 
 
 def test_a_rebuilt_chain_is_caught_by_the_printed_and_exported_heads(copy: Path, capsys) -> None:
-    key = keys.passphrase_key(copy, PASSPHRASE, create=False)
+    key = keys.keyring_key(copy, create=False)
     tamper(copy, lambda conn: rebuild_chain(conn, key))
     capsys.readouterr()
     assert run(copy, "verify-trail") == 0  # consistent inside: only an anchor outside the database tells

@@ -6,7 +6,8 @@
     python tests/support/file_keyring_cli.py KEYRING.json DB cli ARGS…   (= jukiaudit --db DB ARGS…)
 
 The passphrase of DB (passphrase mode) comes from the environment variable PW, that of BACKUP from
-BACKUP_PW. For a key change only the services are imported (not the whole CLI), so that each child starts
+BACKUP_PW; SCRYPT_N, when set, is the scrypt cost the test's own process uses too (see
+tests/test_security_key_changes.py). For a key change only the services are imported (not the whole CLI), so that each child starts
 quickly; `cli` runs the whole CLI as `python -m jukiaudit_desktop` does, in keyring mode without a scrypt.
 
 The stand-in keeps its secrets in a JSON file, rewritten atomically on each change, and is admitted through
@@ -73,6 +74,7 @@ def main() -> int:
     from jukiaudit_desktop.security import keys
 
     keys.admit_test_backend(FileKeyring)
+    keys.SCRYPT_N = int(os.environ.get("SCRYPT_N", keys.SCRYPT_N))
     keyring.set_keyring(FileKeyring(Path(sys.argv[1])))
     db_path, command, argument = Path(sys.argv[2]), sys.argv[3], (sys.argv[4:] or [None])[0]
     if command == "cli":
