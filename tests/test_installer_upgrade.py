@@ -56,7 +56,7 @@ def test_a_0_1_0_database_opens_through_the_migrations_with_a_backup_first(relea
     db = open_app_database(release_copy, PASSPHRASE)
     try:
         assert db.scalar("PRAGMA user_version") == schema_version()
-        assert_release_data_kept(db, 1)  # the app records its opening
+        assert_release_data_kept(db, 2)  # the app records its opening and the migration's columns
     finally:
         db.close()
     backups = backups_of(release_copy)

@@ -114,7 +114,7 @@ def test_draw_record_raise_and_print_a_sample_from_the_reconcile_page(qtbot, pag
     strata = {s.jimu_code: s for s in dialog.strata_model.rows}
     assert sum(s.drawn for s in strata.values()) == 30 and all(s.drawn >= 1 for s in strata.values())
     assert strata["別表5-10"].drawn > strata["別表5-5"].drawn  # in proportion to the volume
-    assert "令和7年4月1日〜令和7年4月30日" in dialog.info_label.text() and "未確認 30 件" in dialog.info_label.text()
+    assert "令和7年4月1日～令和7年4月30日" in dialog.info_label.text() and "未確認 30 件" in dialog.info_label.text()
 
     # back to the first sample through the combo, with the keyboard
     dialog.sample_combo.setFocus()

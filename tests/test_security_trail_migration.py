@@ -3,13 +3,14 @@ their new columns, and a row changed outside the app before the upgrade is still
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import sqlcipher3
 
 from jukiaudit_desktop.security import keys
 from jukiaudit_desktop.services.database_access import record_migration
-from jukiaudit_desktop.storage import trail, trail_data
+from jukiaudit_desktop.storage import bindings, trail, trail_data
 from jukiaudit_desktop.storage.database import (
     REBIND_SETTING,
     Database,
@@ -72,3 +73,14 @@ def test_a_row_changed_before_the_upgrade_is_still_reported_after_it(db: Databas
         assert problems == [f"agency の行 id {tampered}: アプリの外で変更されています(最後の記録 #2)"], problems
     finally:
         upgraded.close()
+
+
+def test_no_migration_since_the_trail_binds_changes_the_columns_of_a_bulk_table() -> None:
+    """Bulk tables are bound per batch, which a migration cannot bind again (trail_data.rebind_migrated_rows)."""
+    first_binding = next(m.target_version for m in find_migrations() if m.path.name.endswith("_trail_binds.sql"))
+    for step in find_migrations():
+        if step.target_version > first_binding:
+            sql = step.path.read_text(encoding="utf-8")
+            for table in bindings.BULK_TABLES:
+                assert not re.search(rf"ALTER\s+TABLE\s+{table}\b|DROP\s+TABLE\s+{table}\b", sql, re.IGNORECASE), (
+                    step.path.name, table)

@@ -33,7 +33,7 @@ COMMAND_AREAS = {
     **dict.fromkeys(["findings-pdf", "sheet-contact", "sheet-addressee", "sheet-number-format", "sheet-issuer",
                      "verify-sheet", "annual-report", "export-findings", "export-discrepancies", "make-signing-key",
                      "sign-pdf", "verify-signature", "signer", "sheet-reconciliation"], "reports"),
-    **dict.fromkeys(["reconcile", "reconcile-calendar", "discrepancy"], "reconcile"),
+    **dict.fromkeys(["reconcile", "reconcile-calendar", "reconcile-thresholds", "discrepancy"], "reconcile"),
     **dict.fromkeys(["audit", "score", "finding", "followup", "selfcheck", "checklist"], "audits"),
     "plan": "planning",
     **dict.fromkeys(["import-oplog", "import-register", "import"], "imports"),

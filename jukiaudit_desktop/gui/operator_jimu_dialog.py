@@ -49,7 +49,7 @@ class OperatorJimuDialog(SubmitDialog):
             self.jimu_list.addItem(item)
         label = QLabel(f"操作者 {operator.operator_code}{'(' + operator.name + ')' if operator.name else ''} が"
                        "利用できる事務に印を付けてください(スペースキーで切り替え)。何も選ばなければ、機関が利用できる"
-                       "事務で「認められていない事務」を判定します。")
+                       "事務で「権限外の事務」を判定します。")
         label.setWordWrap(True)
         label.setBuddy(self.jimu_list)
         form = QVBoxLayout()

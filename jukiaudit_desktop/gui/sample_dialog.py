@@ -63,7 +63,7 @@ def _moment(iso: str) -> str:
 def _period_text(period: Period) -> str:
     first = "最初" if period.first is None else format_wareki(period.first)
     last = "最後" if period.last is None else format_wareki(period.last)
-    return f"{first}〜{last}"
+    return f"{first}～{last}"
 
 
 def sample_label(info: SampleInfo) -> str:
@@ -173,7 +173,7 @@ class SampleDialog(QDialog):
         row = QHBoxLayout(box)
         row.addWidget(QLabel("期間(空欄は全期間):"))
         row.addWidget(self.from_edit)
-        row.addWidget(QLabel("〜"))
+        row.addWidget(QLabel("～"))
         row.addWidget(self.to_edit)
         for text, widget in (("件数(&Z):", self.size_spin), ("乱数の種(&E):", self.seed_spin)):
             label = QLabel(text)

@@ -221,7 +221,7 @@ def _day_summary(picture: DayPicture) -> str:
     hours = ""
     if picture.business_hours:
         start, end = picture.business_hours
-        hours = f"、業務時間 {start:%H:%M}〜{end:%H:%M}"
+        hours = f"、業務時間 {start:%H:%M}～{end:%H:%M}"
     if picture.closed:
         hours += f"(この日は{picture.closed}のため終日業務時間外)"
     return (f"操作 {len(picture.ticks):,} 回(照会 {logged:,} 件)、管理簿の記帳 {len(picture.bars)} 件、"
@@ -245,8 +245,8 @@ def _register_table(picture: DayPicture, s: Styles) -> Flowable:
         return paragraph("この端末・日の管理簿の記帳はありません。", s.small)
     header = [paragraph(t, s.cell_header) for t in ("記帳の時間", "使用者", "利用事務", "照会件数")]
     rows = [header] + [
-        [paragraph(f"{b.start:%H:%M}〜{b.end:%H:%M}" if b.start.date() == b.end.date()
-                   else f"{b.start:%m/%d %H:%M}〜{b.end:%m/%d %H:%M}", s.cell),
+        [paragraph(f"{b.start:%H:%M}～{b.end:%H:%M}" if b.start.date() == b.end.date()
+                   else f"{b.start:%m/%d %H:%M}～{b.end:%m/%d %H:%M}", s.cell),
          paragraph(b.operator, s.cell), paragraph(b.jimu_code or "—", s.cell),
          paragraph("—" if b.count is None else str(b.count), s.cell_right)]
         for b in sorted(picture.bars, key=lambda b: (b.start, b.entry_id))

@@ -19,6 +19,7 @@ from ..storage.database import (
     damaged_error,
     explain_sqlite_error,
     open_database,
+    schema_version,
     sqlite_version,
 )
 
@@ -81,7 +82,7 @@ def record_migration(db: Database) -> None:
     storage.trail_data.rebind_migrated_rows. Inside the caller's transaction."""
     tables = trail_data.rebind_migrated_rows(db)
     if tables:
-        trail.record(db, "database.migrate", tables=tables, version=int(db.scalar("PRAGMA user_version")))
+        trail.record(db, "database.migrate", tables=tables, version=schema_version())
 
 
 def _create(path: Path, passphrase: str | None) -> Database:
