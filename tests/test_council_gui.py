@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import test_master_gui
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
+from support.shots import save_screenshot
 
 from jukiaudit_desktop.gui.pages.master import AgencyColumn, MasterPage
 
@@ -16,13 +19,14 @@ def names(page: MasterPage) -> list[str]:
     return [page.agency_tab.proxy.index(r, AgencyColumn.NAME).data() for r in range(page.agency_tab.proxy.rowCount())]
 
 
-def test_assumption_is_visible_and_a_placeholder_is_deleted_from_the_page(qtbot, page: MasterPage) -> None:
+def test_assumption_is_visible_and_a_placeholder_is_deleted_from_the_page(qtbot, page: MasterPage,
+                                                                          tmp_path: Path) -> None:
     note = page.assumption_label
     assert note.isVisible() and note.text().startswith("仮定: ")
     assert "「事務利用機関(40機関)」" in note.text() and "「事務利用機関、運用機関(40機関)」" in note.text()
     placeholders = [n for n in names(page) if n.endswith("【仮】")]
     assert placeholders == [f"事務利用機関(名称未掲載){x}【仮】" for x in "ABC"]
-    page.grab().save("/tmp/shots/master_assumption.png")
+    save_screenshot(page, tmp_path, "master_assumption")
 
     page.agency_tab.filter_edit.setText("名称未掲載")
     page.agency_tab.table.selectRow(1)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from support.gui import in_db, start_runner
+from support.shots import save_screenshot
 
 from jukiaudit_desktop.cli import EXIT_BAD_INPUT, EXIT_OK
 from jukiaudit_desktop.core.audit import AuditType
@@ -93,7 +94,7 @@ def test_cli_set_list_propose_raise(cli, db: Database, audit_id: int) -> None:
     assert code == EXIT_BAD_INPUT and "管理簿の種類は" in err
 
 
-def test_session_section_saves_and_raises_through_the_worker(qtbot, db_path: Path) -> None:
+def test_session_section_saves_and_raises_through_the_worker(qtbot, db_path: Path, tmp_path: Path) -> None:
     ids: list[int] = []
 
     def prepare(db: Database) -> None:
@@ -116,7 +117,7 @@ def test_session_section_saves_and_raises_through_the_worker(qtbot, db_path: Pat
     qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "記録済み 5/5" in panel.proposals_label.text(), timeout=10000)
     assert "媒体管理簿を作成していなかった" in panel.proposals_label.text()
-    panel.grab().save("/tmp/shots/register_check_panel.png")
+    save_screenshot(panel, tmp_path, "register_check_panel")
     with qtbot.waitSignal(panel.findings_raised, timeout=10000) as raised:
         qtbot.mouseClick(panel.raise_button, Qt.MouseButton.LeftButton)
     assert raised.args == [1] and not panel.raise_button.isEnabled()

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from support.imports import OPLOG, REGISTER, REGISTER_XLSX, layout
+from support.shots import save_screenshot
 
 from jukiaudit_desktop.core.master import Agency, Operator, Terminal
 from jukiaudit_desktop.gui.import_batches_view import ImportBatchesView
@@ -21,8 +22,6 @@ from jukiaudit_desktop.reconcile.settings import ReconcileSettings
 from jukiaudit_desktop.services import imports, master_data
 from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.services.reconciliation import run_reconciliation
-
-SHOTS = Path("/tmp/shots")
 
 
 @pytest.fixture
@@ -59,7 +58,8 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[Answers]:
     assert not prepared.queue, "a prepared answer was not asked for"
 
 
-def test_list_remove_with_confirmation_marks_the_run_stale(qtbot, db, runner: DbRunner, answers) -> None:
+def test_list_remove_with_confirmation_marks_the_run_stale(qtbot, db, runner: DbRunner, answers,
+                                                           tmp_path: Path) -> None:
     imports.import_files(db, "C09", layout("oplog"), [OPLOG])
     imports.import_files(db, "C09", layout("register"), [REGISTER, REGISTER_XLSX])
     run_reconciliation(db, "C09", ReconcileSettings())
@@ -77,8 +77,7 @@ def test_list_remove_with_confirmation_marks_the_run_stale(qtbot, db, runner: Db
     assert view.proxy.index(1, 4).data() == "187" and view.proxy.index(1, 2).data() == "register_cp932.csv、register.xlsx"
     assert view.proxy.index(0, 5).data().startswith("令和")
     assert not view.remove_button.isEnabled()
-    SHOTS.mkdir(exist_ok=True)
-    page.import_list.grab().save(str(SHOTS / "import_list.png"))
+    save_screenshot(page.import_list, tmp_path, "import_list")
 
     view.table.selectRow(0)
     answers.append(QMessageBox.StandardButton.No)  # first the user thinks again
@@ -93,7 +92,7 @@ def test_list_remove_with_confirmation_marks_the_run_stale(qtbot, db, runner: Db
     assert "操作ログ 3,187 行" in view.message.text() and "古くなった突合結果 1 件" in view.message.text()
     qtbot.waitUntil(lambda: "古い結果です" in page.run_label.text(), timeout=5000)
     assert "取込を削除しました" in page.run_label.text() or "古い結果です" in page.run_label.text()
-    page.grab().save(str(SHOTS / "reconcile_stale.png"))
+    save_screenshot(page, tmp_path, "reconcile_stale")
 
     page.clear()  # locking closes the list: no decrypted rows stay on screen
     assert page.import_list is None

@@ -1,6 +1,6 @@
 """Page layout of a sheet with several long findings, read back page by page: a finding split over pages repeats
 its No. and 件名, a heading never ends a page, the column header stands only at the top of the findings, and no
-page holds only 「以上」. The pages are also rendered to PNG (/tmp/shots) to be looked at."""
+page holds only 「以上」. The pages are also rendered to PNG (under the test's tmp_path) to be looked at."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from jukiaudit_desktop.core.audit import FindingClass
 from jukiaudit_desktop.services import findings, reports
 from jukiaudit_desktop.storage.database import Database
 
-SHOTS = Path("/tmp/shots")
 HEADINGS = ("1監査の概要", "2評価結果", "3指摘事項", "4業務端末使用管理簿", "5確認欄", "6真正性の確認")
 
 
@@ -51,5 +50,7 @@ def test_several_long_findings_lay_out_by_the_rules(db: Database, tmp_path: Path
             assert continued, f"page {number} continues a finding without its No. and 件名"
     last = pages[-1].rsplit("SHA-256", 1)[0]
     assert last.endswith("以上") and "真正性の確認" in last   # 以上 never stands alone
-    SHOTS.mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(SHOTS / "layout")], check=True)
+    shots = path.parent / "shots"
+    shots.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(shots / "layout")], check=True)
+    assert len(list(shots.glob("layout-*.png"))) == len(pages)
