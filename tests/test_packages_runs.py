@@ -198,3 +198,31 @@ def test_a_sheet_number_used_here_for_another_sheet_is_refused(machines: dict[st
     with pytest.raises(InputError, match="文書番号 市町村第1号 はこの端末で別の文書"):
         packages.import_package(office, out.path)
     assert _file_state(office) == before
+
+
+def test_the_offices_watch_list_flows_to_laptops_that_hash_with_its_key(machines: dict[str, Database],
+                                                                       tmp_path: Path) -> None:
+    from jukiaudit_desktop.services import watchlist
+
+    office, lap_a, lap_b = machines["office"], machines["lap_a"], machines["lap_b"]
+    watchlist.add_entry(office, "住民票コード", "12345678906", "著名人A")            # the office's list
+    watchlist.add_entry(office, "個人番号", "123456789018", "職員の家族(申出)", AGENCY)  # one agency's
+    watched = office.query("SELECT subject_hash, label FROM watchlist_entry ORDER BY label")
+
+    # lap_a has hashed nothing: it adopts the office's key with the master data, so the hashes match there.
+    plan = packages.import_package(lap_a, packages.export_package(office, [], "lap_a", tmp_path / "a.jkp",
+                                                                  master=True).path)
+    assert plan.master_changes["watchlist_entry"] == [2, 0]
+    assert lap_a.query("SELECT subject_hash, label FROM watchlist_entry ORDER BY label") == watched
+    assert lap_a.scalar("SELECT count(*) FROM watchlist_entry w JOIN agency a ON a.id = w.agency_id "
+                        "WHERE a.code = ?", (AGENCY,)) == 1
+    assert lap_a.scalar("SELECT count(*) FROM watchlist_entry WHERE agency_id IS NULL") == 1
+    assert trail.verify(lap_a) == []
+
+    # lap_b hashed its own log first and keeps its key: the office's hashes would match nobody there.
+    _reconciled_audit(lap_b, tmp_path, "b")
+    plan = packages.import_package(lap_b, packages.export_package(office, [], "lap_b", tmp_path / "b.jkp",
+                                                                  master=True).path)
+    assert plan.master_changes["watchlist_entry"] == [0, 0]
+    assert any("監視対象は取り込みませんでした" in note for note in plan.notes), plan.notes
+    assert lap_b.scalar("SELECT count(*) FROM watchlist_entry") == 0

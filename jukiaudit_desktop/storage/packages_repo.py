@@ -260,6 +260,7 @@ MASTER_TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("operator", ("agency_id", "operator_code")),
     ("checklist_template", ("name", "version")),
     ("checklist_item", ("template_id", "code")),
+    ("watchlist_entry", ("agency_id", "subject_hash")),  # agency_id NULL: the office's list (every agency)
 )
 _MASTER_KEYS = dict(MASTER_TABLES)
 
@@ -285,7 +286,7 @@ def read_master_data(db: Database) -> dict[str, list[dict[str, Any]]]:
         for values in db.query(f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid"):
             row = dict(zip(columns, values, strict=True))
             for column, parent in parents.items():
-                row[column] = natural[parent][row[column]]
+                row[column] = None if row[column] is None else natural[parent][row[column]]
             row_id = row.pop("id", None)
             if row_id is not None:
                 natural[table][int(row_id)] = [row[k] for k in key]
@@ -313,7 +314,8 @@ def write_master_data(db: Database, tables: dict[str, list[dict[str, Any]]], *, 
             row = {c: incoming.get(c) for c in columns if c != "id"}
             key_text = _key_text([row[k] for k in key])
             for column, parent in parents.items():
-                row[column] = local_ids[parent].get(_key_text(row[column]), -1)  # -1: added in a dry run
+                if row[column] is not None:
+                    row[column] = local_ids[parent].get(_key_text(row[column]), -1)  # -1: added in a dry run
             existing = local.get(key_text)
             if existing is None:
                 added += 1
@@ -346,6 +348,7 @@ def read_master_rows_by_key(db: Database, table: str, key: tuple[str, ...], colu
     for values in db.query(f"SELECT {', '.join(columns)} FROM {table}"):
         row = dict(zip(columns, values, strict=True))
         row_id = row.pop("id", None)
-        natural_key = [json.loads(parent_keys[parents[k]][row[k]]) if k in parents else row[k] for k in key]
+        natural_key = [json.loads(parent_keys[parents[k]][row[k]]) if k in parents and row[k] is not None else row[k]
+                       for k in key]
         rows[_key_text(natural_key)] = (row_id, row)
     return rows
