@@ -284,12 +284,13 @@ def plan_import(db: Database, path: Path, choices: dict[str, str] | None = None,
             raise InputError(f"{path.name}: マスタデータは本庁(--office で登録した相手)からのものだけを取り込みます。"
                              f"{sender.name} からのマスタデータは取り込みません。")
         plan.master = json.loads(parts["master.json"])
-        plan.master_changes = repo.write_master_data(db, plan.master, write=False)
         carried_agencies = {row["code"] for row in plan.master.get("agency", [])}
     plan.templates = _missing_templates(db, path, json.loads(parts["templates.json"]))
     missing: set[str] = set()
     _plan_subject_key(db, path, sender, parts, plan)
-    _drop_watchlist_of_another_key(db, manifest, plan)
+    if plan.master is not None:
+        _drop_watchlist_of_another_key(db, manifest, plan)
+        plan.master_changes = repo.write_master_data(db, plan.master, write=False)
     for theirs in json.loads(parts["audits.json"]):
         plan.finding_orders[theirs["uuid"]] = theirs.pop("finding_order", [])
         plan.received.append(theirs)
@@ -321,12 +322,11 @@ def plan_import(db: Database, path: Path, choices: dict[str, str] | None = None,
 def _drop_watchlist_of_another_key(db: Database, manifest: dict[str, Any], plan: ImportPlan) -> None:
     """The office's watch-list is hashes of its identifier key: here they would match nobody unless this
     installation hashes with the same key (its own, or the office's it adopts with this package)."""
-    if plan.master is None or not plan.master.get("watchlist_entry"):
+    if not plan.master or not plan.master.get("watchlist_entry"):
         return
     if manifest.get("subject_key_id") == subject_keys.key_id(plan.subject_key or subject_keys.subject_key(db)):
         return
     plan.master.pop("watchlist_entry")
-    plan.master_changes = repo.write_master_data(db, plan.master, write=False)
     plan.notes.append("本庁の監視対象は取り込みませんでした: この端末とは異なる識別子ハッシュの鍵でハッシュされています。")
 
 
