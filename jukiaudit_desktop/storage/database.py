@@ -182,7 +182,7 @@ def _connect(path: Path, key: bytes, *, read_only: bool = False,
                                   cached_statements=cached_statements)
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-    conn.execute("PRAGMA cipher_memory_security = ON")
+    conn.execute("PRAGMA cipher_memory_security = OFF")  # why: SECURITY.md, "Memory and swap"
     return conn
 
 
