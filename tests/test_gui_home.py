@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from support.gui import click_row, double_click_row, in_db, start_runner
+from support.gui import app_font, click_row, double_click_row, in_db, start_runner
 
 from jukiaudit_desktop.core.planning import AuditKind
 from jukiaudit_desktop.gui.audit_models import OVERDUE_COLOUR
@@ -160,3 +160,23 @@ def test_a_year_without_plan_or_audits_says_so(qtbot, window) -> None:
     assert page.audit_table.isHidden() and page.audits.rowCount() == 0
     assert page.no_plan_label.isVisible() and page.no_plan_label.text().startswith("令和9年度の監査は計画も実施もまだ")
     assert rows_of(page.finding_table)[0][1] == "456 日超過"  # R8.1.30 → R9.5.1
+
+
+@pytest.fixture
+def font_first(qapp):
+    """The app's Japanese font, set before the window is built (as the app does): measured as a user sees it."""
+    with app_font():
+        yield
+
+
+def test_every_page_fits_a_1280_by_800_laptop_beside_a_readable_navigation(qtbot, font_first, window) -> None:
+    """At 1280×800: the window is not forced wider than the screen, the navigation is not squeezed below its
+    widest entry (icon, title, count), and each page gets at least the room it needs."""
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.width() == 1280, timeout=5000)
+    assert window.minimumSizeHint().width() <= 1280
+    navigation = window.navigation
+    assert "指摘事項 ④" in [navigation.item(r).text() for r in range(navigation.count())]
+    assert navigation.width() >= navigation.sizeHintForColumn(0) + 2 * navigation.frameWidth()
+    for page in window.page_widgets:
+        assert page.minimumSizeHint().width() <= window.pages.width(), type(page).__name__

@@ -46,6 +46,7 @@ def install_home(window: MainWindow) -> None:
     for row, page in enumerate(window.page_widgets):
         if page.title in ICONS:
             window.navigation.item(row).setIcon(style.standardIcon(ICONS[page.title]))
+    window.fit_navigation()
     home.open_audit.connect(lambda audit_id: open_audit(window, audit_id))
     home.open_finding.connect(lambda finding_id: show_hit(window, Hit(FINDING, "", finding_id, "")))
     home.open_agency.connect(lambda code: open_agency(window, code))
@@ -74,3 +75,4 @@ def show_counts(window: MainWindow, summary: Home) -> None:
     for row, page in enumerate(window.page_widgets):
         mark = circled(counts.get(type(page), 0))
         window.navigation.item(row).setText(f"{page.title} {mark}" if mark else page.title)
+    window.fit_navigation()

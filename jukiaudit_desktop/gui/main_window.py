@@ -64,6 +64,8 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.navigation)
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(0, False)
+        splitter.setSizes([self.navigation.maximumWidth(), self.width()])  # the page takes all the rest
         self.setCentralWidget(splitter)
 
         self.database_label = QLabel("データベース未接続")
@@ -93,6 +95,11 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, r=row: self.navigation.setCurrentRow(r))
             self.addAction(action)
         self.search_action = install_search(self)
+
+    def fit_navigation(self) -> None:
+        """The navigation keeps room for its widest entry (icon, title and count): pages share what is left."""
+        frame = 2 * self.navigation.frameWidth()
+        self.navigation.setMinimumWidth(self.navigation.sizeHintForColumn(0) + frame + 8)
 
     def page(self, page_class: type[PageT]) -> PageT:
         return next(p for p in self.page_widgets if isinstance(p, page_class))

@@ -115,15 +115,17 @@ class AuditsPage(Page):
         self.export_button = self._button("自己点検表を出力…", "export_selfcheck_button", self.export_selfcheck)
         self.import_button = self._button("自己点検表を取り込む…", "import_selfcheck_button", self.import_selfcheck)
         self.sheet_button = self._button("指摘事項票を印刷…", "print_sheet_button", self.print_sheet)
-        buttons = QHBoxLayout()
+        buttons = QHBoxLayout()  # the audit itself
         widget: QWidget
         for widget in (self.new_button, self.baseline_button, self.details_button, self.open_button,
                        QLabel("次の状態"), self.next_status, self.status_button):
             buttons.addWidget(widget)
         buttons.addStretch(1)
-        buttons.addWidget(self.export_button)
-        buttons.addWidget(self.import_button)
-        buttons.addWidget(self.sheet_button)
+        documents = QHBoxLayout()  # its documents, on a row of their own: a laptop's width
+        documents.addStretch(1)
+        documents.addWidget(self.export_button)
+        documents.addWidget(self.import_button)
+        documents.addWidget(self.sheet_button)
         self.message = QLabel()
         self.message.setObjectName("audits_message")
         self.message.setWordWrap(True)
@@ -133,6 +135,7 @@ class AuditsPage(Page):
         list_layout.addLayout(filters)
         list_layout.addWidget(self.table, 1)
         list_layout.addLayout(buttons)
+        list_layout.addLayout(documents)
         list_layout.addWidget(self.message)
         self.session = SessionView(runner)
         self.session.closed.connect(self.show_list)

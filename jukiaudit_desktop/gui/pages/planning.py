@@ -142,14 +142,14 @@ class PlanningPage(Page):
         controls.addWidget(self.check_button)
         controls.addWidget(self.add_period_button)
         controls.addStretch(1)
-        controls.addWidget(self.plan_pdf_button)
-        controls.addWidget(self.matrix_pdf_button)
-        controls.addWidget(self.xlsx_button)
-        filters = QHBoxLayout()
+        filters = QHBoxLayout()  # the table's filter, its count and what is made of it: a laptop's width
         filters.addWidget(QLabel("絞り込み(&L):", buddy=self.filter_edit))
         filters.addWidget(self.filter_edit, 1)
         filters.addWidget(self.problems_only)
         filters.addWidget(self.count_label)
+        filters.addWidget(self.plan_pdf_button)
+        filters.addWidget(self.matrix_pdf_button)
+        filters.addWidget(self.xlsx_button)
         legend = QLabel("青=内部監査、橙=外部監査、赤=期内に監査なし。履歴=アプリ導入前の記録、記録=アプリで記録、"
                         "計画=計画案、固定=担当者が固定、!=この年度に規則違反。セルを右クリック(または Ctrl+I / "
                         "Ctrl+E / Ctrl+U)で、その年度に固定・固定の解除。")
