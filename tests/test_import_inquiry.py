@@ -85,6 +85,16 @@ def test_answers_come_back_as_explanations_all_or_nothing(db: Database, tmp_path
     third = int(lines[4].split(",")[0])
     assert {d.id: d for d in reconciliation.list_discrepancies(db, run_id)}[third].status == "open"  # nothing kept
 
+    control = tmp_path / "control.csv"  # a control character in one answer: the whole file refused
+    inquiry_list.export_inquiry(db, control, run_id)
+    lines = control.read_bytes().decode("utf-8-sig").split("\r\n")
+    lines[4] = lines[4][:-2] + ",別の回答,"
+    lines[5] = lines[5][:-2] + ",端末障害\x1bのため,"
+    control.write_bytes("\r\n".join(lines).encode("utf-8-sig"))
+    with pytest.raises(InputError, match=rf"control\.csv:6:{answer_column}: セルに制御文字\(U\+001B\)"):
+        inquiry_list.import_answers(db, control)
+    assert {d.id: d for d in reconciliation.list_discrepancies(db, run_id)}[third].status == "open"
+
 
 def test_cli_export_and_answers(cli, db_path: Path, tmp_path: Path) -> None:
     assert cli("import-oplog", "--agency", "C09", str(OPLOG))[0] == 0

@@ -136,6 +136,7 @@ def test_no_clear_number_is_stored(cli: Any, loaded: Path, db_path: Path) -> Non
     ("種別,番号,表示名\n運転免許,30000000015,種別違い\n", "watch.csv:2:1"),
     ("種別,番号,表示名\n住民票コード,30000000015,\n", "watch.csv:2:3"),
     ("種別,番号,表示名\n住民票コード,30000000015,A\n住民票コード,30000000015,B\n", "watch.csv:3"),
+    ("種別,番号,表示名\n住民票コード,30000000015,著名人\x07A\n", "watch.csv:2:3: セルに制御文字(U+0007)"),
 ])
 def test_a_bad_watchlist_file_stores_nothing(cli: Any, tmp_path: Path, content: str, where: str) -> None:
     assert cli("init")[0] == 0

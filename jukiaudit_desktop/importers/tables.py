@@ -160,7 +160,7 @@ def _xlsx_source(data: bytes, file_name: str, sheet: str | None) -> Source:
         number = 0
         try:
             for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-                _refuse_control_characters(values, f"{file_name}:{number}")
+                refuse_control_characters(values, f"{file_name}:{number}")
                 yield number, list(values)
         except _XLSX_READ_ERRORS as exc:  # a damaged workbook breaks only when its rows are read
             raise InputError(f"Excel ファイル(xlsx)が壊れています({type(exc).__name__}: {exc})。",
@@ -174,8 +174,9 @@ def _xlsx_source(data: bytes, file_name: str, sheet: str | None) -> Source:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 (tab, line breaks aside), DEL, C1
 
 
-def _refuse_control_characters(values: Sequence[Any], where: str) -> None:
-    """NUL and other control characters (tab and line breaks aside) have no place in a cell."""
+def refuse_control_characters(values: Sequence[Any], where: str) -> None:
+    """NUL and other control characters (tab and line breaks aside) have no place in a cell: the one rule for
+    every file the app reads (logs, registers, watch-lists, answered 疑義照会 lists)."""
     for column, value in enumerate(values, start=1):
         if isinstance(value, str) and (found := _CONTROL.search(value)):
             raise InputError(f"セルに制御文字(U+{ord(found.group()):04X})が含まれています。", f"{where}:{column}")
@@ -189,7 +190,7 @@ def _has_control(lines: list[str]) -> bool:
 
 def _refusing_control_characters(rows: Iterator[Row], file_name: str) -> Iterator[Row]:
     for line, cells in rows:
-        _refuse_control_characters(cells, f"{file_name}:{line}")
+        refuse_control_characters(cells, f"{file_name}:{line}")
         yield line, cells
 
 

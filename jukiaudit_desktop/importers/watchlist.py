@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ..core.errors import InputError
 from ..core.identifiers import IdentifierKind, check_identifier
 from .encoding import decode
+from .tables import refuse_control_characters
 from .values import normalize
 
 HEADER = ("種別", "番号", "表示名")
@@ -52,6 +53,7 @@ def read_watchlist(data: bytes, file_name: str) -> list[WatchedNumber]:
             continue
         if line == 1 and tuple(normalize(c) for c in cells) == HEADER:
             continue
+        refuse_control_characters(cells, f"{file_name}:{line}")
         if len(cells) != len(HEADER):
             raise InputError(f"列が {len(cells)} 個あります。種別,番号,表示名 の 3 列にしてください。", f"{file_name}:{line}")
         entry = parse_entry(cells[0], cells[1], cells[2], where=f"{file_name}:{line}:")

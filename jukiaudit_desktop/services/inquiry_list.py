@@ -15,6 +15,7 @@ from typing import Any
 from ..core.errors import InputError
 from ..core.wareki import format_wareki
 from ..importers.encoding import decode
+from ..importers.tables import refuse_control_characters
 from ..reconcile.model import KIND_LABELS, Kind
 from ..reports.spreadsheet import Sheet, table_bytes
 from ..security import file_limits
@@ -166,6 +167,7 @@ def import_answers(db: Database, path: Path) -> AnswersRead:
     answers: list[tuple[int, str, str]] = []
     unanswered = 0
     for line, cells in rows[1:]:
+        refuse_control_characters(cells, f"{path}:{line}")
         cells = list(cells) + [None] * (len(header) - len(cells))
         answer = _text(cells[answer_at])
         if not answer:
