@@ -110,8 +110,8 @@ def test_two_laptops_merge_into_the_office_with_conflicts_chosen(machines: dict[
     packages.import_package(office, b2, default="both")
     assert _note(office, a_office) == "管理簿を確認した。4月分なし\n――(相手の記載)――\n管理簿は5月から"
     assert _verified(office, a_office, "A-2") == 1                  # B's own change merged without asking
-    assert [f.status for f in findings.list_followups(office, findings.list_findings(office, a_office)[0].id)] \
-        == ["一部措置"]                               # A's follow-up kept
+    assert [(f.status, f.planned_on) for f in findings.list_followups(
+        office, findings.list_findings(office, a_office)[0].id)] == [("一部措置", date(2027, 1, 31))]  # A's, with its 予定日
     assert len(audits.list_audits(office, fiscal_year=2026)) == 2
 
     # Re-importing a package adds nothing; every trail still verifies.

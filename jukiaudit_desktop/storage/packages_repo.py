@@ -114,6 +114,14 @@ def _decode_lists(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _followup(values: Sequence[Any]) -> dict[str, Any]:
+    """A follow-up's fields, and its 予定日 when the report gave one (packages made before 予定日 have none)."""
+    followup = dict(zip(_FOLLOWUP_FIELDS, values[:-1], strict=True))
+    if values[-1] is not None:
+        followup["planned_on"] = values[-1]
+    return followup
+
+
 def read_audit_document(db: Database, audit_id: int) -> dict[str, Any]:
     """The audit as a document: details, scores by item code, findings with follow-ups, evidence (no bytes)."""
     row = db.execute(
@@ -129,8 +137,9 @@ def read_audit_document(db: Database, audit_id: int) -> dict[str, Any]:
             "SELECT f.id, f.uuid, f.discrepancy_id, i.code, " + ", ".join(f"f.{f}" for f in _FINDING_FIELDS) +
             " FROM finding f LEFT JOIN checklist_item i ON i.id = f.item_id WHERE f.audit_id = ? ORDER BY f.id",
             (audit_id,)):
-        followups = {str(u): dict(zip(_FOLLOWUP_FIELDS, v, strict=True)) for u, *v in db.query(
-            "SELECT uuid, " + ", ".join(_FOLLOWUP_FIELDS) + " FROM followup WHERE finding_id = ?", (finding_id,))}
+        followups = {str(u): _followup(v) for u, *v in db.query(
+            "SELECT f.uuid, " + ", ".join(f"f.{f}" for f in _FOLLOWUP_FIELDS) + ", p.planned_on FROM followup f "
+            "LEFT JOIN followup_plan p ON p.followup_id = f.id WHERE f.finding_id = ?", (finding_id,))}
         findings[str(finding_uuid)] = {"item_code": item_code, **dict(zip(_FINDING_FIELDS, values, strict=True)),
                                        "discrepancy": package_runs.discrepancy_ref(db, discrepancy),
                                        "followups": followups}
@@ -219,6 +228,10 @@ def write_audit_document(db: Database, document: dict[str, Any], evidence_conten
                        ", ".join("?" for _ in _FOLLOWUP_FIELDS) + ") ON CONFLICT (uuid) DO UPDATE SET " +
                        ", ".join(f"{f} = excluded.{f}" for f in _FOLLOWUP_FIELDS),
                        (followup_uuid, finding_id, *(followup[f] for f in _FOLLOWUP_FIELDS)))
+            if "planned_on" in followup:
+                db.execute("INSERT INTO followup_plan (followup_id, planned_on) SELECT id, ? FROM followup "
+                           "WHERE uuid = ? ON CONFLICT (followup_id) DO UPDATE SET planned_on = excluded.planned_on",
+                           (followup["planned_on"], followup_uuid))
     for evidence_uuid, info in document["evidence"].items():
         if db.scalar("SELECT 1 FROM evidence WHERE uuid = ?", (evidence_uuid,)) is None:
             db.execute("INSERT INTO evidence (uuid, audit_id, item_id, content, " + ", ".join(_EVIDENCE_FIELDS) +
