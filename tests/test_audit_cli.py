@@ -45,6 +45,14 @@ def test_an_audit_from_creation_to_findings(run, tmp_path: Path) -> None:
     code, out, _ = run("finding", "list", "--overdue")
     assert out == ""
 
+    assert run("finding", "add", "--audit", "1", "--class", "意見", "--title", "重複して起票した意見")[0] == EXIT_OK
+    code, out, _ = run("finding", "delete", "--id", "2")
+    assert code == EXIT_OK and "削除しました: 指摘事項 2 重複して起票した意見" in out
+    code, out, _ = run("finding", "list", "--json")
+    assert [f["id"] for f in json.loads(out)] == [1]
+    code, _, err = run("finding", "delete", "--id", "2")
+    assert code == EXIT_BAD_INPUT and "2" in err
+
 
 def test_bad_input_exits_3_with_a_japanese_message(run) -> None:
     run("audit", "new", "--agency", "K15", "--year", "2025", "--type", "自己点検")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 
 import pytest
@@ -159,3 +160,33 @@ def test_enum_values_may_come_as_plain_text_as_qt_combo_boxes_give_them(db: Data
     created = audits.create_audit(db, "K20", 2025, "外部監査")  # type: ignore[arg-type]
     assert created.audit_type is AuditType.EXTERNAL
     assert [a.id for a in audits.list_audits(db, audit_type="外部監査")] == [created.id]  # type: ignore[arg-type]
+
+
+def test_a_finding_made_by_mistake_is_deleted_until_a_sheet_shows_it(db: Database, audit_id: int) -> None:
+    """Deleting a finding takes its follow-ups with it, opens its discrepancy again and is in the trail; once a
+    findings sheet is issued it stays (the sheet shows it): a finding made after that issue can still go."""
+    from jukiaudit_desktop.services import reports
+
+    discrepancy_id = _discrepancy(db, "K18")
+    raised = findings.raise_from_discrepancy(db, audit_id, discrepancy_id, due_date=date(2026, 1, 30))
+    findings.add_followup(db, raised.id, date(2026, 1, 10), "一部措置", "記載を再開", date(2026, 3, 31))
+    kept = findings.add_finding(db, audit_id, FindingClass.OPINION, "研修の記録を残すこと")
+    assert findings.delete_finding(db, raised.id).title == raised.title
+    assert [f.id for f in findings.list_findings(db)] == [kept.id]
+    assert db.scalar("SELECT count(*) FROM followup") == 0 and db.scalar("SELECT count(*) FROM followup_plan") == 0
+    assert db.scalar("SELECT status FROM discrepancy WHERE id = ?", (discrepancy_id,)) == "open"
+    assert trail.entries(db)[0].action == "finding.delete" and trail.verify(db) == []
+    again = findings.raise_from_discrepancy(db, audit_id, discrepancy_id)  # open again: it can be raised again
+    with pytest.raises(InputError, match=str(raised.id)):
+        findings.delete_finding(db, raised.id)  # gone
+
+    reports.findings_sheet_pdf(db, audit_id, allow_incomplete=True)
+    number = db.scalar("SELECT doc_number FROM issued_document")
+    entries = len(trail.entries(db))
+    with pytest.raises(InputError, match=f"発行済みの指摘事項票\\({number}\\)に載っているため削除できません"):
+        findings.delete_finding(db, kept.id)
+    assert kept.id in [f.id for f in findings.list_findings(db)] and len(trail.entries(db)) == entries
+    time.sleep(1.1)  # created_at and issued_at are kept to the second
+    later = findings.add_finding(db, audit_id, FindingClass.OPINION, "発行の後に起票した意見")
+    findings.delete_finding(db, later.id)
+    assert sorted(f.id for f in findings.list_findings(db)) == [kept.id, again.id]

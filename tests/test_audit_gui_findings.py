@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from support.gui import start_runner, wait_dialog
+from PySide6.QtWidgets import QMessageBox
+from support.gui import click_row, start_runner, wait_dialog
 
 from jukiaudit_desktop.core.audit import AuditType, FindingClass
 from jukiaudit_desktop.core.master import Agency
@@ -160,3 +161,19 @@ def test_a_free_finding_is_raised_on_a_chosen_audit(qtbot, page: FindingsPage) -
     assert page.selected_finding().title == "Entry room log kept in pencil"
     assert page.selected_finding().agency_name == "こども・家庭課"
     assert page.selected_finding().due_date == date(2026, 4, 30)
+
+
+def test_delete_asks_first_and_removes_the_finding(qtbot, page: FindingsPage, modal_dialogs,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    row = titles(page).index("期限なしの意見")
+    click_row(qtbot, page.table, row)
+    assert page.delete_button.isEnabled()
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)  # the guard answers いいえ: nothing goes
+    (asked,) = modal_dialogs.take()
+    assert "指摘事項「期限なしの意見」(交通指導課)を、その改善報告とともに削除します" in asked
+    assert page.model.rowCount() == 5
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *_a, **_k: QMessageBox.StandardButton.Yes))
+    qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 4, timeout=5000)
+    assert "期限なしの意見" not in titles(page)
+    assert page.message.text() == "「期限なしの意見」を削除しました。"

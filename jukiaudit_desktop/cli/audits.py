@@ -118,6 +118,9 @@ def _register_finding(subparsers: Any) -> None:
     list_.add_argument("--overdue", action="store_true", help="期限を過ぎて完了していないものだけ")
     list_.add_argument("--json", action="store_true")
     list_.set_defaults(func=cmd_finding_list)
+    delete = sub.add_parser("delete", help="誤って登録した指摘事項を削除する(発行済みの指摘事項票に載ったものは不可)")
+    delete.add_argument("--id", type=int, required=True)
+    delete.set_defaults(func=cmd_finding_delete)
 
 
 def _register_followup(subparsers: Any) -> None:
@@ -371,6 +374,13 @@ def cmd_finding_add(args: argparse.Namespace, ctx: Any) -> int:
         finding = findings.add_finding(db, args.audit, fields.pop("finding_class"), args.title, item_code=args.item,
                                        **fields)
     print(f"登録しました: 指摘事項 {finding.id} {finding.finding_class.value} {finding.title}")
+    return 0
+
+
+def cmd_finding_delete(args: argparse.Namespace, ctx: Any) -> int:
+    finding = findings.delete_finding(ctx.db(), args.id)
+    reopened = f"(差異 {finding.discrepancy_id} は未対応に戻りました)" if finding.discrepancy_id is not None else ""
+    print(f"削除しました: 指摘事項 {finding.id} {finding.title}{reopened}")
     return 0
 
 

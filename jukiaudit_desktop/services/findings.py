@@ -14,7 +14,7 @@ from ..storage import followup_status_repo, reconcile_repo, reports_repo, trail
 from ..storage.audits_repo import now_text
 from ..storage.database import Database
 from .audits import item_id_for_code, require_audit
-from .reconciliation import EXPLAINED, RAISED
+from .reconciliation import EXPLAINED, OPEN, RAISED
 
 FindingT = TypeVar("FindingT", NewFinding, Finding)
 
@@ -106,6 +106,24 @@ def update_finding(db: Database, finding_id: int, **changes: Any) -> Finding:
         repo.update_finding(db, finding)
         trail.record(db, "finding.update", finding_id=finding_id, fields=sorted(changes))
     return require_finding(db, finding_id)
+
+
+def delete_finding(db: Database, finding_id: int) -> Finding:
+    """Remove a finding entered by mistake, with its follow-up reports; a discrepancy it was raised from is open
+    again. Refused once a findings sheet that may show it was issued: the issued document stands, and the
+    finding is then closed by its follow-up reports instead."""
+    finding = require_finding(db, finding_id)
+    with db.transaction():
+        issued = repo.sheets_issued_since(db, finding.audit_id, finding.created_at)
+        if issued:
+            raise InputError(f"指摘事項 {finding_id}「{finding.title}」は発行済みの指摘事項票({'、'.join(issued)})に"
+                             "載っているため削除できません。改善報告で完了にしてください。")
+        repo.delete_finding(db, finding_id)
+        if finding.discrepancy_id is not None:
+            reconcile_repo.set_status(db, finding.discrepancy_id, OPEN, None)
+        trail.record(db, "finding.delete", finding_id=finding_id, audit_id=finding.audit_id, title=finding.title,
+                     discrepancy_id=finding.discrepancy_id)
+    return finding
 
 
 @dataclass(frozen=True)

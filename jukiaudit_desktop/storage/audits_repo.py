@@ -420,6 +420,20 @@ def list_followups(db: Database, finding_id: int) -> list[Followup]:
 # ---------------------------------------------------------------- discrepancies (read; the reconcile area owns them)
 
 
+def delete_finding(db: Database, finding_id: int) -> None:
+    """The finding, its follow-up reports (cascade) and its mark on a sample line."""
+    db.execute("UPDATE sample_line SET finding_id = NULL WHERE finding_id = ?", (finding_id,))
+    db.execute("DELETE FROM finding WHERE id = ?", (finding_id,))
+
+
+def sheets_issued_since(db: Database, audit_id: int, since: str) -> list[str]:
+    """Document numbers of the audit's findings sheets issued at or after `since` (they may show a finding made
+    then)."""
+    return [str(n) for (n,) in db.query(
+        "SELECT doc_number FROM issued_document WHERE kind = 'findings_sheet' AND audit_id = ? AND issued_at >= ? "
+        "ORDER BY id", (audit_id, since))]
+
+
 def finding_ids_of_discrepancy(db: Database, discrepancy_id: int) -> list[int]:
     return [int(i) for (i,) in db.query("SELECT id FROM finding WHERE discrepancy_id = ? ORDER BY id",
                                         (discrepancy_id,))]

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -24,6 +26,7 @@ from ...core.wareki import format_fiscal_year, format_wareki_or
 from ...services import findings, followup_statuses
 from ...services.followup_statuses import FollowupStatuses
 from ..audit_models import OVERDUE_COLOUR, FindingColumn, finding_model
+from ..errors import show_error
 from ..finding_dialog import FindingDialog
 from ..followup_dialog import FollowupDialog
 from ..row_table import (
@@ -154,10 +157,17 @@ class FindingsPage(Page):
         self.followup_button = QPushButton("改善報告を登録…")
         self.followup_button.setObjectName("add_followup_button")
         self.followup_button.clicked.connect(self.add_followup)
+        self.delete_button = QPushButton("削除… (Del)")
+        self.delete_button.setObjectName("delete_finding_button")
+        self.delete_button.setToolTip("誤って起票した指摘事項を削除します(発行済みの指摘事項票に載ったものは削除できません)")
+        self.delete_button.clicked.connect(self.delete_selected)
+        delete_shortcut = QShortcut(QKeySequence.StandardKey.Delete, self.table)
+        delete_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_shortcut.activated.connect(self.delete_selected)
         self.message = QLabel()
         self.message.setObjectName("findings_message")
         buttons = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.followup_button):
+        for button in (self.new_button, self.edit_button, self.followup_button, self.delete_button):
             buttons.addWidget(button)
         buttons.addWidget(self.message, 1)
 
@@ -241,6 +251,7 @@ class FindingsPage(Page):
         finding = self.selected_finding()
         self.edit_button.setEnabled(finding is not None)
         self.followup_button.setEnabled(finding is not None)
+        self.delete_button.setEnabled(finding is not None)
         self.followups.set_rows([])
         if finding is None:
             self.detail.clear()
@@ -289,6 +300,26 @@ class FindingsPage(Page):
         dialog.saved.connect(self._followup_saved)
         self.dialog = dialog  # type: ignore[assignment]
         dialog.open()
+
+    def delete_selected(self) -> None:
+        finding = self.selected_finding()
+        if finding is None:
+            return
+        reopened = "\n起票のもとになった突合の差異は未対応に戻ります。" if finding.discrepancy_id is not None else ""
+        answer = QMessageBox.question(
+            self, "指摘事項の削除",
+            f"指摘事項「{finding.title}」({finding.agency_name})を、その改善報告とともに削除します。{reopened}\n"
+            "削除は監査証跡に記録されます。削除しますか?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        finding_id = finding.id
+        self.runner.submit(lambda db, _p: findings.delete_finding(db, finding_id), self._deleted,
+                           lambda exc: show_error(self, exc))
+
+    def _deleted(self, finding: Finding) -> None:
+        self.message.setText(f"「{finding.title}」を削除しました。")
+        self.refresh()
 
     def _followup_saved(self, followup: Followup) -> None:
         self.message.setText(f"改善報告を登録しました({followup.status})。")
