@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -119,3 +120,14 @@ def test_evidence_in_and_out_unchanged(run, tmp_path: Path) -> None:
     back = tmp_path / "back.pdf"
     assert run("audit", "evidence", "get", "1", "--out", str(back))[0] == EXIT_OK
     assert back.read_bytes() == scan.read_bytes()
+
+    # attached by mistake: deleted, its name and hash kept in the trail; after a sheet is issued, refused
+    assert run("audit", "evidence", "add", "--audit", "1", str(back))[0] == EXIT_OK
+    code, out, _ = run("audit", "evidence", "delete", "2")
+    assert code == EXIT_OK and "削除しました: 2 back.pdf" in out
+    assert [line.split("\t")[0] for line in run("audit", "evidence", "list", "--audit", "1")[1].splitlines()] == ["1"]
+    code, out, _ = run("trail", "--limit", "3")
+    assert "evidence.delete" in out and hashlib.sha256(back.read_bytes()).hexdigest() in out
+    assert run("findings-pdf", "--audit", "1", "--out", str(tmp_path / "sheet.pdf"), "--allow-incomplete")[0] == 0
+    code, _, err = run("audit", "evidence", "delete", "1")
+    assert code == EXIT_BAD_INPUT and "帳票管理簿.pdf は指摘事項票(" in err and "削除できません" in err

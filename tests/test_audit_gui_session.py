@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
-from support.gui import in_db, settle, start_runner
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
+from support.gui import click_row, in_db, settle, start_runner
 from test_reconcile_helpers import SAMPLES, ensure_agency, load_oplog, load_register
 
 from jukiaudit_desktop.core.audit import NOT_APPLICABLE, AuditType, FindingClass
@@ -184,6 +184,20 @@ def test_whole_session_by_keyboard_survives_closing_and_reopening(qtbot, db_path
     qtbot.waitUntil(lambda: bool(opened), timeout=5000)
     copy = Path(opened[0].toLocalFile())
     assert copy.read_bytes() == photo.read_bytes() and copy != photo
+
+    # a file attached by mistake is deleted after a confirmation
+    wrong = tmp_path / "別の機関の写真.jpg"
+    wrong.write_bytes(b"\xff\xd8\xff\xe0 not this audit")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(wrong), "")))
+    press(qtbot, session, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: session.evidence_proxy.rowCount() == 2, timeout=5000)
+    click_row(qtbot, session.evidence_table, 1)
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda _parent, _title, text, *_a: asked.append(text) or QMessageBox.StandardButton.Yes))
+    qtbot.mouseClick(session.delete_evidence_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.evidence_proxy.rowCount() == 1, timeout=5000)
+    assert "「別の機関の写真.jpg」を削除します" in asked[0] and session.tabs.tabText(0) == "証跡(1)"
 
     # raise a finding from the current item (Ctrl+I): 件名 empty with the question beside it, note and criteria
     # prefilled, 改善報告期限 two months after today (the default setting)

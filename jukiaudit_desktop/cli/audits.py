@@ -81,7 +81,7 @@ def _register_audit(subparsers: Any) -> None:
     low.add_argument("--type", default="自己点検", help="自己点検 / 内部監査 / 外部監査")
     low.add_argument("--json", action="store_true")
     low.set_defaults(func=cmd_audit_low_scores)
-    evidence = sub.add_parser("evidence", help="証跡ファイルを添付する / 一覧 / 取り出す")
+    evidence = sub.add_parser("evidence", help="証跡ファイルを添付する / 一覧 / 取り出す / 削除する")
     ev_sub = evidence.add_subparsers(dest="evidence_command", metavar="SUBCOMMAND", required=True)
     ev_add = ev_sub.add_parser("add")
     ev_add.add_argument("--audit", type=int, required=True)
@@ -96,6 +96,9 @@ def _register_audit(subparsers: Any) -> None:
     ev_get.add_argument("id", type=int)
     ev_get.add_argument("--out", type=Path, required=True)
     ev_get.set_defaults(func=cmd_evidence_get)
+    ev_delete = ev_sub.add_parser("delete", help="誤って添付したファイルを削除する(指摘事項票の発行前に添付したものは不可)")
+    ev_delete.add_argument("id", type=int)
+    ev_delete.set_defaults(func=cmd_evidence_delete)
 
 
 def _register_finding(subparsers: Any) -> None:
@@ -353,6 +356,12 @@ def cmd_evidence_get(args: argparse.Namespace, ctx: Any) -> int:
     name, content = audits.get_evidence_content(ctx.db(), args.id)
     write_atomic(args.out, content)
     print(f"書き出しました: {name} → {args.out}")
+    return 0
+
+
+def cmd_evidence_delete(args: argparse.Namespace, ctx: Any) -> int:
+    info = audits.delete_evidence(ctx.db(), args.id)
+    print(f"削除しました: {info.id} {info.file_name}(SHA-256 {info.sha256} は監査証跡に残ります)")
     return 0
 
 

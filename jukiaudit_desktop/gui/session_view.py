@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -209,11 +210,16 @@ class SessionView(QWidget):
         self.open_evidence_button = QPushButton("写しを開く")
         self.open_evidence_button.setObjectName("open_evidence_button")
         self.open_evidence_button.clicked.connect(self.open_selected_evidence)
+        self.delete_evidence_button = QPushButton("削除…")
+        self.delete_evidence_button.setObjectName("delete_evidence_button")
+        self.delete_evidence_button.setToolTip("誤って添付したファイルを削除します(指摘事項票の発行前に添付したものは削除できません)")
+        self.delete_evidence_button.clicked.connect(self.delete_selected_evidence)
         evidence_tab = QWidget()
         evidence_layout = QVBoxLayout(evidence_tab)
         evidence_buttons = QHBoxLayout()
         evidence_buttons.addWidget(self.attach_button)
         evidence_buttons.addWidget(self.open_evidence_button)
+        evidence_buttons.addWidget(self.delete_evidence_button)
         evidence_buttons.addStretch(1)
         evidence_layout.addLayout(evidence_buttons)
         evidence_layout.addWidget(self.evidence_table)
@@ -541,6 +547,27 @@ class SessionView(QWidget):
             return
         info: EvidenceInfo = self.evidence_proxy.source_row(indexes[0])
         self.runner.submit(lambda db, _p: audits.get_evidence_content(db, info.id), self._write_copy)
+
+    def delete_selected_evidence(self) -> None:
+        indexes = self.evidence_table.selectionModel().selectedRows()
+        if not indexes:
+            self.status.setText("削除する証跡を一覧で選んでください。")
+            return
+        info: EvidenceInfo = self.evidence_proxy.source_row(indexes[0])
+        answer = QMessageBox.question(
+            self, "証跡の削除", f"添付ファイル「{info.file_name}」を削除します(名前と SHA-256 は監査証跡に残ります)。"
+            "削除しますか?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.runner.submit(lambda db, _p: audits.delete_evidence(db, info.id), self._evidence_deleted,
+                           lambda exc: show_error(self, exc))
+
+    def _evidence_deleted(self, info: EvidenceInfo) -> None:
+        self.evidence.set_rows([e for e in self.evidence.rows if e.id != info.id])
+        self.tabs.setTabText(0, f"証跡({self.evidence_proxy.rowCount()})")
+        self.status.setText(f"{info.file_name} を削除しました。")
+        self.changed.emit()
 
     def _write_copy(self, found: tuple[str, bytes]) -> None:
         name, content = found

@@ -27,7 +27,7 @@ from ..core.master import AgencyKind
 from ..core.scoring import ScoreSummary, exact_mean, round_two, summarize
 from ..core.wareki import normalize_text
 from ..storage import audits_repo as repo
-from ..storage import trail
+from ..storage import reports_repo, trail
 from ..storage.agencies import get_by_code, kinds_by_id
 from ..storage.audits_repo import EvidenceInfo, LowScore, now_text
 from ..storage.database import Database
@@ -347,6 +347,23 @@ def _check_size(db: Database, name: str, size: int) -> None:
     if size > limit:
         raise InputError(f"{name}: ファイルが大きすぎます({size:,} バイト、上限 {limit:,} バイト)。"
                          "縮小するか、設定で上限を上げてください。")
+
+
+def delete_evidence(db: Database, evidence_id: int) -> EvidenceInfo:
+    """Remove a file attached by mistake (the trail keeps its name and SHA-256). Refused once a findings sheet of
+    the audit was issued after it was attached: what the audit rested on then stays."""
+    with db.transaction():
+        info = repo.evidence_info(db, evidence_id)
+        if info is None:
+            raise InputError(f"添付ファイル ID {evidence_id} はありません。")
+        issued = reports_repo.sheets_issued_since(db, info.audit_id, info.added_at)
+        if issued:
+            raise InputError(f"添付ファイル {info.file_name} は指摘事項票({'、'.join(issued)})の発行前に添付されたため"
+                             "削除できません。")
+        repo.delete_evidence(db, evidence_id)
+        trail.record(db, "evidence.delete", audit_id=info.audit_id, evidence_id=evidence_id, file=info.file_name,
+                     sha256=info.sha256)
+    return info
 
 
 def list_evidence(db: Database, audit_id: int) -> list[EvidenceInfo]:

@@ -114,7 +114,7 @@ def delete_finding(db: Database, finding_id: int) -> Finding:
     finding is then closed by its follow-up reports instead."""
     finding = require_finding(db, finding_id)
     with db.transaction():
-        issued = repo.sheets_issued_since(db, finding.audit_id, finding.created_at)
+        issued = reports_repo.sheets_issued_since(db, finding.audit_id, finding.created_at)
         if issued:
             raise InputError(f"指摘事項 {finding_id}「{finding.title}」は発行済みの指摘事項票({'、'.join(issued)})に"
                              "載っているため削除できません。改善報告で完了にしてください。")

@@ -306,17 +306,27 @@ def insert_evidence(db: Database, audit_id: int, item_id: int | None, file_name:
     return int(cur.lastrowid)
 
 
+_EVIDENCE_INFO = ("SELECT e.id, e.audit_id, e.item_id, coalesce(i.code, ''), e.file_name, coalesce(e.mime, ''), "
+                  "e.sha256, e.size, coalesce(e.note, ''), e.added_at FROM evidence e "
+                  "LEFT JOIN checklist_item i ON i.id = e.item_id ")
+
+
 def list_evidence(db: Database, audit_id: int) -> list[EvidenceInfo]:
-    rows = db.query(
-        "SELECT e.id, e.audit_id, e.item_id, coalesce(i.code, ''), e.file_name, coalesce(e.mime, ''), e.sha256, "
-        "e.size, coalesce(e.note, ''), e.added_at FROM evidence e LEFT JOIN checklist_item i ON i.id = e.item_id "
-        "WHERE e.audit_id = ? ORDER BY e.id", (audit_id,))
-    return [EvidenceInfo(*r) for r in rows]
+    return [EvidenceInfo(*r) for r in db.query(_EVIDENCE_INFO + "WHERE e.audit_id = ? ORDER BY e.id", (audit_id,))]
 
 
 def evidence_content(db: Database, evidence_id: int) -> tuple[str, str, bytes] | None:
     row = db.execute("SELECT file_name, sha256, content FROM evidence WHERE id = ?", (evidence_id,)).fetchone()
     return None if row is None else (row[0], row[1], bytes(row[2]))
+
+
+def evidence_info(db: Database, evidence_id: int) -> EvidenceInfo | None:
+    row = db.execute(_EVIDENCE_INFO + "WHERE e.id = ?", (evidence_id,)).fetchone()
+    return None if row is None else EvidenceInfo(*row)
+
+
+def delete_evidence(db: Database, evidence_id: int) -> None:
+    db.execute("DELETE FROM evidence WHERE id = ?", (evidence_id,))
 
 
 # ---------------------------------------------------------------- findings and follow-ups
@@ -424,14 +434,6 @@ def delete_finding(db: Database, finding_id: int) -> None:
     """The finding, its follow-up reports (cascade) and its mark on a sample line."""
     db.execute("UPDATE sample_line SET finding_id = NULL WHERE finding_id = ?", (finding_id,))
     db.execute("DELETE FROM finding WHERE id = ?", (finding_id,))
-
-
-def sheets_issued_since(db: Database, audit_id: int, since: str) -> list[str]:
-    """Document numbers of the audit's findings sheets issued at or after `since` (they may show a finding made
-    then)."""
-    return [str(n) for (n,) in db.query(
-        "SELECT doc_number FROM issued_document WHERE kind = 'findings_sheet' AND audit_id = ? AND issued_at >= ? "
-        "ORDER BY id", (audit_id, since))]
 
 
 def finding_ids_of_discrepancy(db: Database, discrepancy_id: int) -> list[int]:

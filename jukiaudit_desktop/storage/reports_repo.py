@@ -57,6 +57,14 @@ def insert_issued(db: Database, doc_number: str, kind: str, audit_id: int | None
 _SERIAL_SETTING = "reports.doc_serial"
 
 
+def sheets_issued_since(db: Database, audit_id: int, since: str) -> list[str]:
+    """Document numbers of the audit's findings sheets issued at or after `since` (they may show a finding made
+    then)."""
+    return [str(n) for (n,) in db.query(
+        "SELECT doc_number FROM issued_document WHERE kind = 'findings_sheet' AND audit_id = ? AND issued_at >= ? "
+        "ORDER BY id", (audit_id, since))]
+
+
 def last_serial(db: Database) -> int:
     """The last 通し番号 given (it only goes up: a number is never given twice)."""
     value = db.scalar("SELECT value FROM setting WHERE name = ?", (_SERIAL_SETTING,))
