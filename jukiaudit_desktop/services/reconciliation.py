@@ -133,7 +133,8 @@ def _export(db: Database, found: Sequence[_Found], skipped: list[dict[str, str]]
                   _exported(db, found))
 
 
-_EXPORT_CHUNK = 1 << 14  # discrepancies whose rows are read at once: memory stays bounded at 10^6 and more
+_EXPORT_CHUNK = 1 << 16  # discrepancies whose rows are read at once (each read scans much of the table): memory
+# stays bounded at 10^6 and more
 _REMOVED = repo.RowFacts({"file": None, "line": None}, {})  # the row's import was removed (the run is stale)
 
 

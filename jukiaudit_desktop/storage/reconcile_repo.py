@@ -125,15 +125,14 @@ def load_operations(db: Database, agency_id: int, period: Period, names: Vocabul
 
 def _failed_sql(db: Database, agency_id: int) -> tuple[str, list[str]]:
     """An SQL expression, 1 for a failed operation and 0 otherwise, and its parameters: per file when the
-    agency's logs were imported with different success values. Comparisons joined by OR, not IN: with
-    cipher_memory_security an IN list costs an mlocked temporary table per row."""
+    agency's logs were imported with different success values."""
     lists: dict[tuple[str, ...], list[int]] = {}
     for file_id, values in db.query("SELECT id, success_results FROM import_file WHERE agency_id = ? AND "
                                     "kind = 'oplog' ORDER BY id", (agency_id,)):
         lists.setdefault(DEFAULT_SUCCESS_RESULTS if values is None else tuple(json.loads(values)), []).append(file_id)
 
     def not_success(values: tuple[str, ...]) -> str:
-        return f"(result IS NOT NULL AND NOT ({' OR '.join(['result = ?'] * len(values))}))"
+        return f"(result IS NOT NULL AND result NOT IN ({', '.join(['?'] * len(values))}))"
 
     if len(lists) <= 1:
         values = next(iter(lists), DEFAULT_SUCCESS_RESULTS)
@@ -141,7 +140,7 @@ def _failed_sql(db: Database, agency_id: int) -> tuple[str, list[str]]:
     cases: list[str] = []
     params: list[str] = []
     for values, file_ids in lists.items():
-        cases.append(f"WHEN {' OR '.join(f'file_id = {int(f)}' for f in file_ids)} THEN {not_success(values)}")
+        cases.append(f"WHEN file_id IN ({', '.join(str(int(f)) for f in file_ids)}) THEN {not_success(values)}")
         params += values
     return f"(CASE {' '.join(cases)} ELSE 0 END)", params
 
@@ -343,8 +342,7 @@ def set_status(db: Database, discrepancy_id: int, status: str, explanation: str 
 
 
 # ----- where a discrepancy's rows come from -----
-# Ids go in as one JSON parameter: statements with hundreds of `?` stay in the statement cache and hold
-# SQLite's lookaside memory, after which every row of a later big read costs a real (mlocked) allocation.
+# Ids go in as one JSON parameter: one statement for any number of ids (SQLite limits `?` per statement).
 
 
 def _id_json(ids: Iterable[int]) -> str:
