@@ -7,8 +7,10 @@ the (agency, terminal, time) index row by row.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -32,7 +34,7 @@ from ..reconcile.columns import (
 )
 from ..reconcile.model import REGISTER_KINDS, Discrepancy, Kind, Outcome
 from ..reconcile.settings import ReconcileSettings
-from .database import Database
+from .database import Database, bulk_connection
 
 _FIELD, _ROW = "\x1f", "\x1e"
 
@@ -76,34 +78,60 @@ def _read_columns(db: Database, table: str, numbers: Sequence[str], where: str, 
                   word: tuple[str, Sequence[Any]] | None = None) -> tuple[list[Any], list[Any], Any]:
     """Integer columns (SQL expressions that are never NULL) as arrays; terminal, operator and 事務 as
     vocabulary codes; and `word` (an SQL expression of 16 hex digits, with its parameters) as 64-bit
-    numbers. Reads id ranges one after another; within a range one aggregate query returns every column in
-    the same row order."""
+    numbers. Reads id ranges one after another, the next while this thread parses the last (_read_ahead);
+    within a range one aggregate query returns every column in the same row order."""
     low, high = db.execute(f"SELECT min(id), max(id) FROM {table}").fetchone()
     combos: dict[str, int] = {}
     chunks: list[list[Any]] = []
     word_sql, word_params = (f", group_concat({word[0]}, '')", list(word[1])) if word else ("", [])
-    for first in range(low or 0, (high or -1) + 1, _CHUNK_IDS):
-        progress.update(first - low, high - low + 1, "操作ログを読み込んでいます")
-        row = db.execute(
-            f"SELECT count(*), {', '.join(f'group_concat({n})' for n in numbers)}{word_sql}, "
-            "group_concat(terminal || char(31) || operator || char(31) || coalesce(jimu_code, ''), char(30)) "
-            f"FROM {table} NOT INDEXED WHERE id >= ? AND id < ? AND {where}",
-            [*word_params, first, first + _CHUNK_IDS, *params],
-        ).fetchone()
-        size = int(row[0])
-        if size:
-            parts = row[-1].split(_ROW)
-            for combo in dict.fromkeys(parts):  # the few distinct ones, in order of appearance
-                combos.setdefault(combo, len(combos))
-            combo_of_row = np.fromiter(map(combos.__getitem__, parts), dtype=np.int64, count=size)
-            chunk = [_numbers(text, size) for text in row[1:len(numbers) + 1]]
-            chunks.append([*chunk, *([hex_words(row[-2])] if word else []), combo_of_row])
+    sql = (f"SELECT count(*), {', '.join(f'group_concat({n})' for n in numbers)}{word_sql}, "
+           "group_concat(terminal || char(31) || operator || char(31) || coalesce(jimu_code, ''), char(30)) "
+           f"FROM {table} NOT INDEXED WHERE id >= ? AND id < ? AND {where}")
+    firsts = range(low or 0, (high or -1) + 1, _CHUNK_IDS)
+    ahead = _read_ahead(db, sql, [[*word_params, f, f + _CHUNK_IDS, *params] for f in firsts])
+    with contextlib.closing(ahead) as rows:  # cancelled (progress) or failed: the worker stops and closes
+        for first, row in zip(firsts, rows, strict=True):
+            progress.update(first - low, high - low + 1, "操作ログを読み込んでいます")
+            size = int(row[0])
+            if size:
+                parts = row[-1].split(_ROW)
+                for combo in dict.fromkeys(parts):  # the few distinct ones, in order of appearance
+                    combos.setdefault(combo, len(combos))
+                combo_of_row = np.fromiter(map(combos.__getitem__, parts), dtype=np.int64, count=size)
+                chunk = [_numbers(text, size) for text in row[1:len(numbers) + 1]]
+                chunks.append([*chunk, *([hex_words(row[-2])] if word else []), combo_of_row])
     empty = np.zeros(0, dtype=np.int64)
     width = len(numbers) + bool(word) + 1
     columns = [_joined(chunks, k) if chunks else empty for k in range(width)]
     fields = [combo.split(_FIELD) for combo in combos]
     codes = [_coded([f[k] for f in fields], names)[columns[-1]] for k in range(3)]
     return columns[:len(numbers)], codes, columns[len(numbers)].astype(np.uint64) if word else None
+
+
+def _read_ahead(db: Database, sql: str, params: list[list[Any]]) -> Generator[tuple[Any, ...], None, None]:
+    """The one row of `sql` for each of `params`, in order. The next query runs on a second connection in a
+    worker thread while the caller parses the row before (SQLite reads and decrypts without the GIL): with two
+    cores the read takes about as long as the larger of the two. Inside a transaction (demo data) every query
+    runs here: a second connection would not see the transaction's rows."""
+    if db.in_transaction or not params:
+        yield from (db.execute(sql, p).fetchone() for p in params)
+        return
+    with ThreadPoolExecutor(max_workers=1) as worker, contextlib.ExitStack() as opened:
+        # One worker thread: the connection is made, used and closed there (sqlite3 checks the thread).
+        reader = worker.submit(lambda: opened.enter_context(bulk_connection(db))).result()
+
+        def query(values: list[Any]) -> tuple[Any, ...]:
+            return tuple(reader.execute(sql, values).fetchone())
+
+        try:
+            pending = worker.submit(query, params[0])
+            for following in params[1:]:
+                row = pending.result()
+                pending = worker.submit(query, following)
+                yield row
+            yield pending.result()
+        finally:
+            worker.submit(opened.close).result()  # after any query still running
 
 
 def _coded(values: list[str], names: Vocabulary) -> Any:
