@@ -135,7 +135,7 @@ def _export(db: Database, found: Sequence[_Found], skipped: list[dict[str, str]]
 
 _EXPORT_CHUNK = 1 << 16  # discrepancies whose rows are read at once (each read scans much of the table): memory
 # stays bounded at 10^6 and more
-_REMOVED = repo.RowFacts({"file": None, "line": None}, {})  # the row's import was removed (the run is stale)
+_REMOVED: repo.RowFacts = (None, None, {})  # the row's import was removed (the run is stale)
 
 
 def _exported(db: Database, found: Sequence[_Found]) -> Iterator[dict[str, Any]]:
@@ -148,8 +148,9 @@ def _exported(db: Database, found: Sequence[_Found]) -> Iterator[dict[str, Any]]
                 oplog = [operations.get(i, _REMOVED) for i in d.operation_ids]
                 register = [entries.get(i, _REMOVED) for i in d.register_ids]
                 subject = (register if d.kind in REGISTER_KINDS else oplog)[:1]
-                yield {"kind": d.kind.value, "oplog": [f.ref for f in oplog], "register": [f.ref for f in register],
-                       "detail": {**subject[0].fields, **d.detail} if subject else dict(d.detail)}
+                yield {"kind": d.kind.value, "oplog": [{"file": file, "line": line} for file, line, _ in oplog],
+                       "register": [{"file": file, "line": line} for file, line, _ in register],
+                       "detail": {**subject[0][2], **d.detail} if subject else dict(d.detail)}
 
 
 def list_discrepancies(db: Database, run_id: int) -> list[StoredDiscrepancy]:
