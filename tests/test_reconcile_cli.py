@@ -115,3 +115,29 @@ def test_samples_through_the_real_importers_and_the_cli(db, db_path: Path, tmp_p
     expected["volume_spike"] = [98, 2180]  # see test_reconcile_samples
     assert lines_by_kind(result) == expected
     assert {ref["file"] for d in result["discrepancies"] for ref in d["register"]} == {register_file}
+
+
+def test_json_written_in_chunks_is_the_run_as_one_document(db, db_path: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The JSON is encoded and its rows read a few discrepancies at a time: across every chunk boundary the
+    file is byte for byte the one json.dumps gives for the whole stored run, one discrepancy a line."""
+    from jukiaudit_desktop.cli import reconcile as cli_reconcile
+    from jukiaudit_desktop.services import reconciliation
+
+    agency_id = ensure_agency(db)
+    load_oplog(db, agency_id, SAMPLES / "oplog_cp932.csv")
+    load_register(db, agency_id, SAMPLES / "register_cp932.csv")
+    monkeypatch.setattr(cli_reconcile, "_JSON_CHUNK", 3)
+    monkeypatch.setattr(reconciliation, "_EXPORT_CHUNK", 5)
+    out = tmp_path / "run.json"
+
+    assert main(["--db", str(db_path), "reconcile", "--agency", "C09", "--json", str(out)]) == 0
+
+    stored = reconciliation.export_run(db, db.scalar("SELECT max(id) FROM reconciliation"))
+    assert len(stored["discrepancies"]) > 20  # many chunks of both sizes
+    whole = json.dumps(stored, ensure_ascii=False).replace('}, {"kind": ', '},\n{"kind": ') + "\n"
+    assert out.read_bytes() == whole.encode("utf-8")
+    lines = out.read_text(encoding="utf-8").splitlines()
+    # the first skipped check and the first discrepancy share a line with what comes before them
+    assert len(lines) == len(stored["skipped"]) + len(stored["discrepancies"]) - 1
+    assert all(line.startswith('{"kind": ') for line in lines[1:])

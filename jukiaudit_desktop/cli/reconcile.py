@@ -4,13 +4,14 @@ explain / reopen / answers (the answered 疑義照会 list)."""
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 from pathlib import Path
 from typing import Any
 
 from ..core.wareki import parse_date
 from ..reconcile.settings import ReconcileSettings, parse_hours
-from ..security.atomic import write_atomic
+from ..security.atomic import atomic_handle
 from ..services import agency_calendar, analysis_thresholds, reconciliation
 from ..storage.database import Database
 from ..storage.reconcile_repo import Period
@@ -98,12 +99,25 @@ def settings_from(args: argparse.Namespace, db: Database) -> ReconcileSettings:
                              **_thresholds(args, db))
 
 
-def run_json(exported: dict[str, Any]) -> bytes:
+def write_run_json(path: Path, exported: reconciliation.Export) -> None:
     """The run as JSON, one discrepancy a line, through json's C encoder (with `indent` json falls back to its
-    pure-Python encoder: seconds for tens of thousands of discrepancies). Every discrepancy (and skipped
-    check) starts with its "kind", and no object inside one does, so a line break goes before each."""
-    text = json.dumps(exported, ensure_ascii=False)
-    return (text.replace('}, {"kind": ', '},\n{"kind": ') + "\n").encode("utf-8")
+    pure-Python encoder: seconds for tens of thousands of discrepancies), written as the discrepancies come
+    (a few thousand at a time: a million stay out of memory). Every discrepancy (and skipped check) starts
+    with its "kind", and no object inside one does, so a line break goes before each."""
+
+    def lines(value: Any) -> bytes:
+        return json.dumps(value, ensure_ascii=False).replace('}, {"kind": ', '},\n{"kind": ').encode("utf-8")
+
+    with atomic_handle(path, 0o600) as handle:
+        handle.write(lines({**exported.head, "discrepancies": []})[:-2])  # all but the closing "]}"
+        separator = b""
+        for chunk in iter(lambda: list(itertools.islice(exported.discrepancies, _JSON_CHUNK)), []):
+            handle.write(separator + lines(chunk)[1:-1])
+            separator = b",\n"
+        handle.write(b"]}\n")
+
+
+_JSON_CHUNK = 4096  # discrepancies encoded at once
 
 
 def cmd_calendar(args: argparse.Namespace, ctx: Any) -> int:
@@ -133,10 +147,10 @@ def cmd_reconcile(args: argparse.Namespace, ctx: Any) -> int:
     db = ctx.db(create=False)
     result = reconciliation.run_reconciliation(db, args.agency, settings_from(args, db), period)
     exported = reconciliation.export_result(db, result)
-    write_atomic(args.json, run_json(exported))
-    counts = "、".join(f"{kind} {n}" for kind, n in exported["summary"].items())
+    write_run_json(args.json, exported)
+    counts = "、".join(f"{kind} {n}" for kind, n in exported.head["summary"].items())
     print(f"突合 {result.run_id}: {counts} → {args.json}")
-    for skipped in exported["skipped"]:
+    for skipped in exported.head["skipped"]:
         print(f"  未確認: {skipped['kind']}({skipped['reason']})")
     return 0
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -100,49 +100,57 @@ class _Found(Protocol):
     def detail(self) -> dict[str, Any]: ...
 
 
+@dataclass(frozen=True)
+class Export:
+    """A run as the CLI writes it: `head` (stale, summary per checked kind, skipped checks) and then, one at a
+    time, every discrepancy with the file and physical line of each operation and register entry."""
+
+    head: dict[str, Any]
+    discrepancies: Iterator[dict[str, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.head, "discrepancies": list(self.discrepancies)}
+
+
 def export_run(db: Database, run_id: int) -> dict[str, Any]:
-    """The stored run as the CLI writes it: summary per checked kind, skipped checks, every discrepancy with
-    the file and physical line of each operation and register entry. Operation kinds' details start with the
-    operation's fields, register kinds' with the entry's."""
+    """The stored run as the CLI writes it (Export). Operation kinds' details start with the operation's
+    fields, register kinds' with the entry's."""
     run = require_run(db, run_id)
-    return _export(db, repo.list_discrepancies(db, run_id), run.skipped, run.stale)
+    return _export(db, repo.list_discrepancies(db, run_id), run.skipped, run.stale).as_dict()
 
 
-def export_result(db: Database, result: RunResult) -> dict[str, Any]:
+def export_result(db: Database, result: RunResult) -> Export:
     """The run just made, as export_run gives it once stored, from the outcome in hand (not read back)."""
     return _export(db, result.outcome.discrepancies, [s.as_json() for s in result.outcome.skipped], None)
 
 
-def _export(db: Database, found: Sequence[_Found], skipped: list[dict[str, str]],
-            stale: str | None) -> dict[str, Any]:
-    with bulk_connection(db) as reader:  # up to 10^5 rows: see bulk_connection
-        operations = repo.operation_facts(reader, (i for d in found for i in d.operation_ids))
-        entries = repo.register_facts(reader, (i for d in found for i in d.register_ids))
+def _export(db: Database, found: Sequence[_Found], skipped: list[dict[str, str]], stale: str | None) -> Export:
     skipped_kinds = {s["kind"] for s in skipped}
     summary = {kind.value: 0 for kind in Kind if kind.value not in skipped_kinds}
     for d in found:
         summary[d.kind.value] += 1
+    return Export({**({"stale": stale} if stale else {}), "summary": summary, "skipped": skipped},
+                  _exported(db, found))
 
-    removed = {"file": None, "line": None}  # the row's import was removed since (the run is marked stale)
 
-    def refs(ids: tuple[int, ...], facts: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{"file": facts.get(i, removed)["file"], "line": facts.get(i, removed)["line"]} for i in ids]
+_EXPORT_CHUNK = 1 << 16  # discrepancies whose rows are read at once (each read scans much of the table): memory
+# stays bounded at 10^6 and more
+_REMOVED: repo.RowFacts = (None, None, {})  # the row's import was removed (the run is stale)
 
-    def detail(d: _Found) -> dict[str, Any]:
-        subject = (entries.get(d.register_ids[0], {}) if d.kind in REGISTER_KINDS
-                   else operations.get(d.operation_ids[0], {}))
-        return {**{k: v for k, v in subject.items() if k not in ("file", "line")}, **d.detail}
 
-    return {
-        **({"stale": stale} if stale else {}),
-        "summary": summary,
-        "skipped": skipped,
-        "discrepancies": [
-            {"kind": d.kind.value, "oplog": refs(d.operation_ids, operations),
-             "register": refs(d.register_ids, entries), "detail": detail(d)}
-            for d in found
-        ],
-    }
+def _exported(db: Database, found: Sequence[_Found]) -> Iterator[dict[str, Any]]:
+    with bulk_connection(db) as reader:
+        for start in range(0, len(found), _EXPORT_CHUNK):
+            chunk = found[start:start + _EXPORT_CHUNK]
+            operations = repo.operation_facts(reader, (i for d in chunk for i in d.operation_ids))
+            entries = repo.register_facts(reader, (i for d in chunk for i in d.register_ids))
+            for d in chunk:
+                oplog = [operations.get(i, _REMOVED) for i in d.operation_ids]
+                register = [entries.get(i, _REMOVED) for i in d.register_ids]
+                subject = (register if d.kind in REGISTER_KINDS else oplog)[:1]
+                yield {"kind": d.kind.value, "oplog": [{"file": file, "line": line} for file, line, _ in oplog],
+                       "register": [{"file": file, "line": line} for file, line, _ in register],
+                       "detail": {**subject[0][2], **d.detail} if subject else dict(d.detail)}
 
 
 def list_discrepancies(db: Database, run_id: int) -> list[StoredDiscrepancy]:

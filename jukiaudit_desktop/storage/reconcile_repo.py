@@ -7,8 +7,10 @@ the (agency, terminal, time) index row by row.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -32,7 +34,7 @@ from ..reconcile.columns import (
 )
 from ..reconcile.model import REGISTER_KINDS, Discrepancy, Kind, Outcome
 from ..reconcile.settings import ReconcileSettings
-from .database import Database
+from .database import Database, bulk_connection
 
 _FIELD, _ROW = "\x1f", "\x1e"
 
@@ -76,34 +78,76 @@ def _read_columns(db: Database, table: str, numbers: Sequence[str], where: str, 
                   word: tuple[str, Sequence[Any]] | None = None) -> tuple[list[Any], list[Any], Any]:
     """Integer columns (SQL expressions that are never NULL) as arrays; terminal, operator and 事務 as
     vocabulary codes; and `word` (an SQL expression of 16 hex digits, with its parameters) as 64-bit
-    numbers. Reads id ranges one after another; within a range one aggregate query returns every column in
-    the same row order."""
+    numbers. Reads id ranges one after another, the next while this thread parses the last (_read_ahead);
+    within a range one aggregate query returns every column in the same row order."""
     low, high = db.execute(f"SELECT min(id), max(id) FROM {table}").fetchone()
     combos: dict[str, int] = {}
     chunks: list[list[Any]] = []
     word_sql, word_params = (f", group_concat({word[0]}, '')", list(word[1])) if word else ("", [])
-    for first in range(low or 0, (high or -1) + 1, _CHUNK_IDS):
-        progress.update(first - low, high - low + 1, "操作ログを読み込んでいます")
-        row = db.execute(
-            f"SELECT count(*), {', '.join(f'group_concat({n})' for n in numbers)}{word_sql}, "
-            "group_concat(terminal || char(31) || operator || char(31) || coalesce(jimu_code, ''), char(30)) "
-            f"FROM {table} NOT INDEXED WHERE id >= ? AND id < ? AND {where}",
-            [*word_params, first, first + _CHUNK_IDS, *params],
-        ).fetchone()
-        size = int(row[0])
-        if size:
-            parts = row[-1].split(_ROW)
-            for combo in dict.fromkeys(parts):  # the few distinct ones, in order of appearance
-                combos.setdefault(combo, len(combos))
-            combo_of_row = np.fromiter(map(combos.__getitem__, parts), dtype=np.int64, count=size)
-            chunk = [_numbers(text, size) for text in row[1:len(numbers) + 1]]
-            chunks.append([*chunk, *([hex_words(row[-2])] if word else []), combo_of_row])
+    sql = (f"SELECT count(*), {', '.join(f'group_concat({n})' for n in numbers)}{word_sql}, "
+           "group_concat(terminal || char(31) || operator || char(31) || coalesce(jimu_code, ''), char(30)) "
+           f"FROM {table} NOT INDEXED WHERE id >= ? AND id < ? AND {where}")
+    firsts = range(low or 0, (high or -1) + 1, _CHUNK_IDS)
+    ahead = _read_ahead(db, sql, [[*word_params, f, f + _CHUNK_IDS, *params] for f in firsts])
+    with contextlib.closing(ahead) as rows:  # cancelled (progress) or failed: the worker stops and closes
+        for first, row in zip(firsts, rows, strict=True):
+            progress.update(first - low, high - low + 1, "操作ログを読み込んでいます")
+            size = int(row[0])
+            if size:
+                parts = row[-1].split(_ROW)
+                for combo in dict.fromkeys(parts):  # the few distinct ones, in order of appearance
+                    combos.setdefault(combo, len(combos))
+                combo_of_row = np.fromiter(map(combos.__getitem__, parts), dtype=np.int64, count=size)
+                chunk = [_numbers(text, size) for text in row[1:len(numbers) + 1]]
+                chunks.append([*chunk, *([hex_words(row[-2])] if word else []), combo_of_row])
     empty = np.zeros(0, dtype=np.int64)
     width = len(numbers) + bool(word) + 1
-    columns = [np.concatenate(c) for c in zip(*chunks, strict=True)] if chunks else [empty] * width
+    columns = [_joined(chunks, k) if chunks else empty for k in range(width)]
     fields = [combo.split(_FIELD) for combo in combos]
-    codes = [np.array([names.code(f[k]) for f in fields], dtype=np.int64)[columns[-1]] for k in range(3)]
+    codes = [_coded([f[k] for f in fields], names)[columns[-1]] for k in range(3)]
     return columns[:len(numbers)], codes, columns[len(numbers)].astype(np.uint64) if word else None
+
+
+def _read_ahead(db: Database, sql: str, params: list[list[Any]]) -> Generator[tuple[Any, ...], None, None]:
+    """The one row of `sql` for each of `params`, in order. The next query runs on a second connection in a
+    worker thread while the caller parses the row before (SQLite reads and decrypts without the GIL): with two
+    cores the read takes about as long as the larger of the two. Inside a transaction (demo data) every query
+    runs here: a second connection would not see the transaction's rows."""
+    if db.in_transaction or not params:
+        yield from (db.execute(sql, p).fetchone() for p in params)
+        return
+    with ThreadPoolExecutor(max_workers=1) as worker, contextlib.ExitStack() as opened:
+        # One worker thread: the connection is made, used and closed there (sqlite3 checks the thread).
+        reader = worker.submit(lambda: opened.enter_context(bulk_connection(db))).result()
+
+        def query(values: list[Any]) -> tuple[Any, ...]:
+            return tuple(reader.execute(sql, values).fetchone())
+
+        try:
+            pending = worker.submit(query, params[0])
+            for following in params[1:]:
+                row = pending.result()
+                pending = worker.submit(query, following)
+                yield row
+            yield pending.result()
+        finally:
+            worker.submit(opened.close).result()  # after any query still running
+
+
+def _coded(values: list[str], names: Vocabulary) -> Any:
+    """The values' vocabulary codes; each distinct value (a terminal among 10^5 rows) coded once, in order of
+    appearance, as one by one."""
+    code = {value: names.code(value) for value in dict.fromkeys(values)}
+    return np.array([code[value] for value in values], dtype=np.int64)
+
+
+def _joined(chunks: list[list[Any]], k: int) -> Any:
+    """Column k of all chunks as one array, each chunk's part let go at once: a column at a time, the read
+    needs little more memory than its result (10^7 rows: 80 MB a column)."""
+    joined = np.concatenate([chunk[k] for chunk in chunks])
+    for chunk in chunks:
+        chunk[k] = None
+    return joined
 
 
 def load_operations(db: Database, agency_id: int, period: Period, names: Vocabulary,
@@ -125,15 +169,14 @@ def load_operations(db: Database, agency_id: int, period: Period, names: Vocabul
 
 def _failed_sql(db: Database, agency_id: int) -> tuple[str, list[str]]:
     """An SQL expression, 1 for a failed operation and 0 otherwise, and its parameters: per file when the
-    agency's logs were imported with different success values. Comparisons joined by OR, not IN: with
-    cipher_memory_security an IN list costs an mlocked temporary table per row."""
+    agency's logs were imported with different success values."""
     lists: dict[tuple[str, ...], list[int]] = {}
     for file_id, values in db.query("SELECT id, success_results FROM import_file WHERE agency_id = ? AND "
                                     "kind = 'oplog' ORDER BY id", (agency_id,)):
         lists.setdefault(DEFAULT_SUCCESS_RESULTS if values is None else tuple(json.loads(values)), []).append(file_id)
 
     def not_success(values: tuple[str, ...]) -> str:
-        return f"(result IS NOT NULL AND NOT ({' OR '.join(['result = ?'] * len(values))}))"
+        return f"(result IS NOT NULL AND result NOT IN ({', '.join(['?'] * len(values))}))"
 
     if len(lists) <= 1:
         values = next(iter(lists), DEFAULT_SUCCESS_RESULTS)
@@ -141,7 +184,7 @@ def _failed_sql(db: Database, agency_id: int) -> tuple[str, list[str]]:
     cases: list[str] = []
     params: list[str] = []
     for values, file_ids in lists.items():
-        cases.append(f"WHEN {' OR '.join(f'file_id = {int(f)}' for f in file_ids)} THEN {not_success(values)}")
+        cases.append(f"WHEN file_id IN ({', '.join(str(int(f)) for f in file_ids)}) THEN {not_success(values)}")
         params += values
     return f"(CASE {' '.join(cases)} ELSE 0 END)", params
 
@@ -257,16 +300,19 @@ def insert_run(db: Database, agency_id: int, period: Period, settings: Reconcile
 
 def _discrepancy_rows(run_id: int, found: Sequence[Discrepancy]) -> Iterator[tuple[Any, ...]]:
     details: dict[tuple[Any, ...], str] = {}  # most details repeat (「土曜日」, 「業務時間外」 …): encode each once
+    kinds = {kind: kind.value for kind in Kind}  # Enum.value is a property: dearer across 10^6 rows
     for ordinal, d in enumerate(found, start=1):
         key = tuple(d.detail.items())
         detail = details.get(key)
         if detail is None:
             detail = details[key] = json.dumps(d.detail, ensure_ascii=False)
-        yield (run_id, ordinal, d.kind.value, _id_list(d.operation_ids), _id_list(d.register_ids), detail)
+        yield (run_id, ordinal, kinds[d.kind], _id_list(d.operation_ids), _id_list(d.register_ids), detail)
 
 
 def _id_list(ids: tuple[int, ...]) -> str:
-    """The JSON list of ids, written directly (json.dumps costs more across 10^5 rows)."""
+    """The JSON list of ids, written directly (json.dumps costs more across 10^5 rows); most lists hold one."""
+    if len(ids) == 1:
+        return f"[{ids[0]:d}]"
     return "[" + ", ".join(map(str, ids)) + "]"
 
 
@@ -343,37 +389,48 @@ def set_status(db: Database, discrepancy_id: int, status: str, explanation: str 
 
 
 # ----- where a discrepancy's rows come from -----
-# Ids go in as one JSON parameter: statements with hundreds of `?` stay in the statement cache and hold
-# SQLite's lookaside memory, after which every row of a later big read costs a real (mlocked) allocation.
+# Ids go in as one JSON parameter: one statement for any number of ids (SQLite limits `?` per statement).
 
 
 def _id_json(ids: Iterable[int]) -> str:
     return _id_list(tuple(sorted(set(ids))))
 
 
-def operation_facts(db: Database, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """Per operation id: its file basename and physical line, and what it records."""
+# An operation or register entry as the JSON export names it: file basename (None for a typed-in entry),
+# physical line, and what it records. A plain tuple: built for 10^5 and more rows.
+RowFacts = tuple[str | None, int | None, dict[str, Any]]
+
+
+def _file_names(db: Database) -> dict[int, str]:
+    return dict(db.query("SELECT id, file_name FROM import_file"))
+
+
+def operation_facts(db: Database, ids: Iterable[int]) -> dict[int, RowFacts]:
+    """Per operation id: its file basename and physical line, and what it records. File names are looked up
+    in Python: a join per row costs a third of the query."""
+    files = _file_names(db)
     rows = db.query(
-        "SELECT o.id, f.file_name, o.line, o.at, o.terminal, o.operator, o.jimu_code, o.count "
-        "FROM operation o JOIN import_file f ON f.id = o.file_id WHERE o.id IN (SELECT value FROM json_each(?))",
+        "SELECT id, file_id, line, at, terminal, operator, jimu_code, count "
+        "FROM operation WHERE id IN (SELECT value FROM json_each(?))",
         (_id_json(ids),),
     )
-    return {id_: {"file": name, "line": line, "at": at, "terminal": terminal, "operator": operator,
-                  "jimu_code": jimu, "count": count}
-            for id_, name, line, at, terminal, operator, jimu, count in rows}
+    return {id_: (files[file_id], line,
+                  {"at": at, "terminal": terminal, "operator": operator, "jimu_code": jimu, "count": count})
+            for id_, file_id, line, at, terminal, operator, jimu, count in rows}
 
 
-def register_facts(db: Database, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+def register_facts(db: Database, ids: Iterable[int]) -> dict[int, RowFacts]:
     """Per register entry id: file and line (None for typed-in entries), and what the entry says."""
+    files = _file_names(db)
     rows = db.query(
-        "SELECT r.id, f.file_name, r.line, r.start_at, r.end_at, r.terminal, r.operator, r.jimu_code, r.count "
-        "FROM register_entry r LEFT JOIN import_file f ON f.id = r.file_id "
-        "WHERE r.id IN (SELECT value FROM json_each(?))",
+        "SELECT id, file_id, line, start_at, end_at, terminal, operator, jimu_code, count "
+        "FROM register_entry WHERE id IN (SELECT value FROM json_each(?))",
         (_id_json(ids),),
     )
-    return {id_: {"file": name, "line": line, "start": start, "end": end, "terminal": terminal,
-                  "operator": operator, "jimu_code": jimu, "count": count}
-            for id_, name, line, start, end, terminal, operator, jimu, count in rows}
+    return {id_: (files.get(file_id), line,
+                  {"start": start, "end": end, "terminal": terminal, "operator": operator, "jimu_code": jimu,
+                   "count": count})
+            for id_, file_id, line, start, end, terminal, operator, jimu, count in rows}
 
 
 def operation_rows(db: Database, ids: Sequence[int]) -> list[tuple[Any, ...]]:

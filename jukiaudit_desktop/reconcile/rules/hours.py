@@ -23,8 +23,7 @@ def check_hours(ops: Operations, settings: ReconcileSettings) -> list[Discrepanc
     opens = settings.hours_start.hour * 3600 + settings.hours_start.minute * 60
     closes = settings.hours_end.hour * 3600 + settings.hours_end.minute * 60
     outside = closed | (second < opens) | (second > closes)
-    found = []
-    for i in np.flatnonzero(outside):
-        detail = {"reason": reasons[day_index[i]] or "業務時間外"}
-        found.append(Discrepancy(Kind.OFF_HOURS, (int(ops.id[i]),), (), detail, int(ops.at[i])))
-    return found
+    rows = np.flatnonzero(outside)
+    return [Discrepancy(Kind.OFF_HOURS, (id_,), (), {"reason": reasons[d] or "業務時間外"}, at)
+            for id_, d, at in zip(ops.id[rows].tolist(), day_index[rows].tolist(), ops.at[rows].tolist(),
+                                  strict=True)]
