@@ -136,9 +136,11 @@ class Database:
                 trail.bind_leftovers(self)
         except BaseException:
             self._depth = 0
+            bindings.forget_inserted(self.conn)
             self.conn.execute("ROLLBACK")
             raise
         self._depth = 0
+        bindings.forget_inserted(self.conn)
         try:
             self.conn.execute("COMMIT")
         except sqlcipher3.OperationalError as exc:

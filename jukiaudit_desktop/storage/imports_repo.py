@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..core.records import OperationRecord, RegisterEntry
+from . import bindings
 from .database import Database
 
 _OPERATION_INSERT = (
@@ -24,6 +25,10 @@ _REGISTER_INSERT = (
 _SORT_BYTES_A_ROW = 32
 _SORT_BUFFER_LIMIT = 256 * 1024 * 1024
 OPERATION_ROW_WIDTH = 8  # values of an operation row without its identifier (subject) columns
+# The values of the rows importers.mapping makes, by column (the trail hashes them as they are inserted).
+_OPERATION_FIELDS = ("line", "at", "terminal", "operator", "op_kind", "jimu_code", "count", "result",
+                     "subject_hash", "subject_mask")
+_REGISTER_FIELDS = ("line", "start_at", "end_at", "terminal", "operator", "jimu_code", "count")
 OPERATION_COLUMNS = ("o.id, o.at, o.terminal, o.operator, o.op_kind, o.jimu_code, o.count, o.result, "
                      "o.subject_mask, f.file_name, o.line")
 
@@ -94,15 +99,26 @@ def insert_operations(db: Database, file_id: int, agency_id: int, rows: Sequence
     """
     if not rows:
         return
-    subject = "?, ?" if len(rows[0]) == OPERATION_ROW_WIDTH + 2 else "NULL, NULL"
+    width = len(rows[0])
+    subject = "?, ?" if width == OPERATION_ROW_WIDTH + 2 else "NULL, NULL"
     db.conn.executemany(_OPERATION_INSERT.format(file_id=int(file_id), agency_id=int(agency_id), subject=subject),
                         rows)
+    _hash_inserted(db, "operation", _OPERATION_FIELDS[:width], rows, file_id, agency_id)
 
 
-def insert_register_rows(db: Database, file_id: int | None, agency_id: int, rows: Iterable[Sequence[Any]]) -> None:
+def insert_register_rows(db: Database, file_id: int | None, agency_id: int, rows: Sequence[Sequence[Any]]) -> None:
     """Rows (line, start_at, end_at, terminal, operator, jimu_code, count); file_id None for typed-in entries."""
     file_sql = "NULL" if file_id is None else str(int(file_id))
     db.conn.executemany(_REGISTER_INSERT.format(file_id=file_sql, agency_id=int(agency_id)), rows)
+    _hash_inserted(db, "register_entry", _REGISTER_FIELDS, rows, file_id, agency_id)
+
+
+def _hash_inserted(db: Database, table: str, fields: Sequence[str], rows: Sequence[Sequence[Any]],
+                   file_id: int | None, agency_id: int) -> None:
+    """Let the trail bind the rows from the values just inserted, without reading them back."""
+    if db.binds_changes and db.in_transaction:
+        bindings.hash_inserted(db.conn, table, fields, rows,
+                               {"file_id": None if file_id is None else int(file_id), "agency_id": int(agency_id)})
 
 
 def last_operation_id(db: Database) -> int:
