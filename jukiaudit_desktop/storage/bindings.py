@@ -2,8 +2,8 @@
 
 The rule an inspector could check by hand:
 - A row's digest is SHA-256 over its table name and the Python repr() of the tuple of its column values in
-  table order (so 1, '1' and b'1' differ). Values are read as they are: no SQL string building, which would
-  cost one locked allocation per value under cipher_memory_security.
+  table order (so 1, '1' and b'1' differ). Values are read as they are (no SQL string building) and hashed
+  in Python.
 - Small tables: each entry lists (table, row id, digest after the change, or null when the change deleted
   the row). Which rows a transaction touched is captured by temporary triggers on this connection only, so
   an edit made with another client is never captured: it is what verification finds.
