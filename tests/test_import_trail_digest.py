@@ -12,8 +12,8 @@ from support.imports import OPLOG, REGISTER, REGISTER_XLSX, layout, slice_of_log
 
 from jukiaudit_desktop.importers.issues import ImportRejected
 from jukiaudit_desktop.importers.profile import load_profile
-from jukiaudit_desktop.services import imports
-from jukiaudit_desktop.storage import bindings, imports_repo, trail, trail_data
+from jukiaudit_desktop.services import import_batches, imports
+from jukiaudit_desktop.storage import bindings, import_overlap, imports_repo, trail, trail_data
 from jukiaudit_desktop.storage.database import Database
 
 LOG_WITH_SUBJECTS = (  # identifiers give the rows a subject hash and mask (ten values a row)
@@ -77,8 +77,8 @@ def test_fresh_imports_are_bound_without_reading_rows_back(db: Database, read_ba
     _assert_bound_as_stored(db)
 
 
-def test_rows_removed_as_stored_already_are_read_back(db: Database, read_back: list[str], tmp_path: Path) -> None:
-    imports.import_files(db, "A", layout("oplog"), [slice_of_log(tmp_path, "h1.csv", 2, 2000)])
+def test_rows_found_stored_already_are_removed_uncaptured_and_read_back(db: Database, read_back: list[str], tmp_path: Path) -> None:
+    first = imports.import_files(db, "A", layout("oplog"), [slice_of_log(tmp_path, "h1.csv", 2, 2000)])
     second = imports.import_files(db, "A", layout("oplog"), [slice_of_log(tmp_path, "h2.csv", 1500, 3188)])
     imports.import_files(db, "A", layout("register"), [REGISTER_XLSX])
     imports.import_files(db, "A", layout("register"), [REGISTER])  # every row stored already: no batch at all
@@ -86,6 +86,11 @@ def test_rows_removed_as_stored_already_are_read_back(db: Database, read_back: l
     assert (second.rows_added, second.rows_skipped) == (1188, 501)
     assert read_back == ["operation"]  # the second half's batch, with the overlap's rows deleted from it
     _assert_bound_as_stored(db)
+    # the overlap's rows went without capture (never bound); rows bound already are still captured when deleted
+    assert db.scalar("SELECT count(*) FROM temp.trail_touched") == 0
+    import_batches.remove_import(db, first.batch_id)
+    assert db.scalar("SELECT count(*) FROM operation") == 1188
+    assert trail_data.verify_data(db) == [] and trail.verify(db) == []  # the removed rows' digests were kept
 
 
 def test_rows_a_count_rule_updates_are_read_back(db: Database, read_back: list[str], tmp_path: Path) -> None:
@@ -129,3 +134,19 @@ def test_an_import_rejected_after_rows_were_hashed_binds_nothing(db: Database, r
     assert read_back == []
     assert [(t, first, last, count) for t, first, last, count, _ in _batches(db)] == [("operation", 1, 100, 100)]
     _assert_bound_as_stored(db)
+
+
+def test_rows_bound_already_are_captured_after_an_uncaptured_removal(db: Database) -> None:
+    imports.import_files(db, "A", layout("oplog"), [OPLOG])  # rows 1…3187, bound
+    agency_id = db.scalar("SELECT id FROM agency WHERE code = 'A'")
+    file_id = db.scalar("SELECT max(id) FROM import_file")
+    row = (2, "2025-04-01T10:00:05", "T001", "K10001", "住民票コード検索", "別表5-10", 1, "正常")
+    with db.transaction():
+        imports_repo.insert_operations(db, file_id, agency_id, [row, row])  # rows 3188 and 3189, not bound yet
+        import_overlap.remove_rows(db, "operation", [3188])
+        assert db.scalar("SELECT count(*) FROM temp.trail_touched") == 0
+        db.execute("DELETE FROM operation WHERE id = 5")  # a bound row, deleted by the app: its digest is kept
+        assert db.query("SELECT tbl, id FROM temp.trail_touched") == [("operation", 5)]
+        trail.record(db, "test.remove")
+
+    assert trail_data.verify_data(db) == [] and trail.verify(db) == []

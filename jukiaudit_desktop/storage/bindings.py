@@ -72,16 +72,37 @@ def install(conn: Any) -> None:
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS trail_marks (tbl TEXT PRIMARY KEY, last INTEGER NOT NULL)")
     for table in bound_tables(conn):
         if table in BULK_TABLES:  # inserts are found by id (a batch); updates and deletes keep the old row
-            old = f"json_array({column_sql(conn, table, 'OLD.')})"  # bulk tables hold no BLOB or REAL
             for event in ("UPDATE", "DELETE"):
-                conn.execute(f'CREATE TEMP TRIGGER IF NOT EXISTS "trail_{event.lower()}_{table}" AFTER {event} '
-                             f'ON main."{table}" BEGIN INSERT INTO temp.trail_touched VALUES '
-                             f"('{table}', OLD.rowid, {old}); END")
+                conn.execute(_bulk_trigger(conn, table, event))
             continue
         for event, ref in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
             conn.execute(f'CREATE TEMP TRIGGER IF NOT EXISTS "trail_{event.lower()}_{table}" AFTER {event} '
                          f'ON main."{table}" BEGIN INSERT INTO temp.trail_touched VALUES '
                          f"('{table}', {ref}.rowid, NULL); END")
+
+
+def _bulk_trigger(conn: Any, table: str, event: str) -> str:
+    old = f"json_array({column_sql(conn, table, 'OLD.')})"  # bulk tables hold no BLOB or REAL
+    return (f'CREATE TEMP TRIGGER IF NOT EXISTS "trail_{event.lower()}_{table}" AFTER {event} ON main."{table}" '
+            f"BEGIN INSERT INTO temp.trail_touched VALUES ('{table}', OLD.rowid, {old}); END")
+
+
+def delete_unbound(conn: Any, table: str, ids: Sequence[int]) -> None:
+    """Delete rows of a bulk table (added in the transaction in progress, e.g. an import's rows found stored
+    already). When no trail entry has bound any of them there is no digest to keep from before, so the
+    capture trigger is set aside for them: a million captured rows would be held in memory until the entry.
+    Rows bound already are deleted with their capture, as any change."""
+    if not ids:
+        return
+    _inserted.get(conn, {}).pop(table, None)  # the running digest of the table's new rows no longer holds
+    unbound = min(ids) > _marks(conn).get(table, 0)
+    if unbound:
+        conn.execute(f'DROP TRIGGER IF EXISTS temp."trail_delete_{table}"')
+    try:
+        conn.executemany(f'DELETE FROM main."{table}" WHERE rowid = ?', ((i,) for i in ids))
+    finally:
+        if unbound:
+            conn.execute(_bulk_trigger(conn, table, "DELETE"))
 
 
 @dataclass
