@@ -3,8 +3,8 @@
     python3 benchmarks/bench_import.py [--ops 1000000] [--dir DIR] [--repeat 1]
 
 Makes (or reuses) a CP932 log with /work/shared/tools/gen_oplog.py, then times, each in a fresh process:
-  baseline        pandas.read_csv(cp932) + sqlcipher3 executemany into one table + one index (SQLCipher defaults)
-  baseline+memsec the same with `PRAGMA cipher_memory_security = ON`, as the app's connections run
+  baseline        pandas.read_csv(cp932) + sqlcipher3 executemany into one table + one index (SQLCipher defaults,
+                  cipher_memory_security off as in the app)
   project         services.imports.import_files into the app's encrypted database (strict parsing, one
                   transaction, file record, trail), then the paged view's id query (sort by time) and one page
 Prints seconds and peak memory (max RSS) of each. The machine is shared: compare figures of one run only.
@@ -25,7 +25,7 @@ from pathlib import Path
 GENERATOR = Path(__file__).resolve().parents[2] / "shared" / "tools" / "gen_oplog.py"
 
 
-def _baseline(log: Path, db_path: Path, memory_security: bool) -> dict[str, float]:
+def _baseline(log: Path, db_path: Path) -> dict[str, float]:
     import pandas as pd
     import sqlcipher3
 
@@ -34,8 +34,6 @@ def _baseline(log: Path, db_path: Path, memory_security: bool) -> dict[str, floa
     read = time.perf_counter() - started
     conn = sqlcipher3.connect(str(db_path), isolation_level=None)
     conn.execute(f"PRAGMA key = \"x'{'11' * 32}'\"")
-    if memory_security:
-        conn.execute("PRAGMA cipher_memory_security = ON")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("CREATE TABLE operation (at TEXT, terminal TEXT, operator TEXT, op_kind TEXT, jimu_code TEXT, "
                  "count INTEGER, result TEXT)")
@@ -71,10 +69,7 @@ def _project(log: Path, db_path: Path) -> dict[str, float]:
 def _child(kind: str, log: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
         db_path = Path(folder) / "bench.db"
-        if kind == "project":
-            result = _project(log, db_path)
-        else:
-            result = _baseline(log, db_path, memory_security=kind == "baseline+memsec")
+        result = _project(log, db_path) if kind == "project" else _baseline(log, db_path)
     result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -105,7 +100,7 @@ def main() -> None:
                         "--operators", "400", "--out", str(folder)], check=True, capture_output=True)
     print(f"log: {log} ({log.stat().st_size / 1e6:.1f} MB), load average {os.getloadavg()[0]:.1f}")
     for round_number in range(1, args.repeat + 1):
-        for kind in ("baseline", "baseline+memsec", "project"):
+        for kind in ("baseline", "project"):
             result = _measure(kind, log)
             extra = (f"  rows {result['rows']:,}  view: sort ids {result['view_ids']:.2f} s, page {result['view_page'] * 1000:.0f} ms"
                      if kind == "project" else f"  (read {result['read']:.2f} s)")

@@ -11,11 +11,14 @@ Per size, each step a fresh process, wall time and the process's peak memory (ru
   run        services.reconciliation.run_reconciliation in a fresh process (read, reconcile, store the run)
   reconcile  `jukiaudit reconcile --json OUT` (the same, and the JSON written)
 The machine is shared: the load average is printed beside every figure; compare figures of one run only.
+--steps baseline,import measures only those steps; --tree PATH measures another checkout's code (e.g. main's,
+for a before/after in one sitting: each tree's run then has its own baseline).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import subprocess
 import sys
@@ -54,44 +57,74 @@ def _cli(db: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "jukiaudit_desktop", "--db", str(db), "--passphrase-env", "BENCH_PW", *args]
 
 
-def measure(name: str, folder: Path, env: dict[str, str]) -> None:
+STEPS = ("baseline", "import", "run", "reconcile")
+Figure = tuple[float, float, float]  # wall seconds, CPU seconds, peak MB
+
+
+def measure(name: str, folder: Path, env: dict[str, str], steps: tuple[str, ...] = STEPS) -> dict[str, Figure]:
+    """The steps asked for (the import is made whenever a later step needs it), by step name."""
     log, register = folder / "oplog.csv", folder / "register.csv"
+    figures: dict[str, Figure] = {}
     with tempfile.TemporaryDirectory(prefix=f"bench-scale-{name}-") as work:
         db = Path(work) / "audit.db"
         subprocess.run(_cli(db, "init"), env=env, check=True, capture_output=True)
+        if "baseline" in steps:
+            load = os.getloadavg()[0]
+            figures["baseline"] = base = _run([sys.executable, str(ROOT / "benchmarks" / "bench_import.py"),
+                                               "--child", "baseline", "--log", str(log)], env)
+            print(f"{name}: baseline  {base[0]:7.2f} s  cpu {base[1]:7.2f} s  peak {base[2]:6.0f} MB  "
+                  f"(load {load:.1f})", flush=True)
+        if not {"import", "run", "reconcile"} & set(steps):
+            return figures
         load = os.getloadavg()[0]
-        base_s, base_cpu, base_mb = _run([sys.executable, str(ROOT / "benchmarks" / "bench_import.py"), "--child",
-                                          "baseline", "--log", str(log)], env)
-        print(f"{name}: baseline  {base_s:7.2f} s  cpu {base_cpu:7.2f} s  peak {base_mb:6.0f} MB  (load {load:.1f})",
-              flush=True)
-        load = os.getloadavg()[0]
-        import_s, import_cpu, import_mb = _run(_cli(db, "import-oplog", "--agency", "B01", str(log)), env)
+        figures["import"] = import_s, import_cpu, import_mb = _run(
+            _cli(db, "import-oplog", "--agency", "B01", str(log)), env)
+        against = (f"= {import_s / base[0]:.2f}× baseline (cpu {import_cpu / base[1]:.2f}×)  "
+                   if "baseline" in figures else "")
         print(f"{name}: import    {import_s:7.2f} s  cpu {import_cpu:7.2f} s  peak {import_mb:6.0f} MB  "
-              f"= {import_s / base_s:.2f}× baseline (cpu {import_cpu / base_cpu:.2f}×)  (load {load:.1f})", flush=True)
+              f"{against}(load {load:.1f})", flush=True)
+        if not {"run", "reconcile"} & set(steps):
+            return figures
         subprocess.run(_cli(db, "import-register", "--agency", "B01", str(register)), env=env, check=True,
                        capture_output=True)
-        load = os.getloadavg()[0]
-        only_s, only_cpu, only_mb = _run([sys.executable, "-c", RUN_ONLY, str(db)], env)
-        print(f"{name}: run       {only_s:7.2f} s  cpu {only_cpu:7.2f} s  peak {only_mb:6.0f} MB  (load {load:.1f})",
-              flush=True)
-        load = os.getloadavg()[0]
-        out = Path(work) / "run.json"
-        run_s, run_cpu, run_mb = _run(_cli(db, "reconcile", "--agency", "B01", "--json", str(out)), env)
-        print(f"{name}: reconcile {run_s:7.2f} s  cpu {run_cpu:7.2f} s  peak {run_mb:6.0f} MB  "
-              f"JSON {out.stat().st_size / 1e6:.1f} MB"
-              f"  (load {load:.1f})", flush=True)
+        if "run" in steps:
+            load = os.getloadavg()[0]
+            figures["run"] = only_s, only_cpu, only_mb = _run([sys.executable, "-c", RUN_ONLY, str(db)], env)
+            print(f"{name}: run       {only_s:7.2f} s  cpu {only_cpu:7.2f} s  peak {only_mb:6.0f} MB  "
+                  f"(load {load:.1f})", flush=True)
+        if "reconcile" in steps:
+            load = os.getloadavg()[0]
+            out = Path(work) / "run.json"
+            figures["reconcile"] = run_s, run_cpu, run_mb = _run(
+                _cli(db, "reconcile", "--agency", "B01", "--json", str(out)), env)
+            print(f"{name}: reconcile {run_s:7.2f} s  cpu {run_cpu:7.2f} s  peak {run_mb:6.0f} MB  "
+                  f"JSON {out.stat().st_size / 1e6:.1f} MB  (load {load:.1f})", flush=True)
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dir", action="append", required=True, metavar="NAME=FOLDER",
                         help="a size to measure: its name and the folder holding oplog.csv and register.csv")
+    parser.add_argument("--steps", default=",".join(STEPS),
+                        help=f"comma-separated steps to measure (default: all, {','.join(STEPS)})")
+    parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout whose code is measured (default: this)")
     args = parser.parse_args()
+    steps = tuple(step for step in args.steps.split(",") if step)
+    if unknown := set(steps) - set(STEPS):
+        parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
     env = dict(os.environ, BENCH_PW=PASSPHRASE, PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
-               PYTHONPATH=str(ROOT))
+               PYTHONPATH=str(args.tree.resolve()))
+    print(f"tree: {args.tree.resolve()}", flush=True)
+    sizes: list[tuple[str, dict[str, Figure]]] = []
     for item in args.dir:
         name, _, folder = item.partition("=")
-        measure(name, Path(folder), env)
+        sizes.append((name, measure(name, Path(folder), env, steps)))
+    for (small, before), (large, after) in itertools.pairwise(sizes):
+        for step in ("import", "reconcile"):
+            if step in before and step in after:
+                print(f"{step} {large} / {small}: {after[step][0] / before[step][0]:.1f}× wall, "
+                      f"{after[step][1] / before[step][1]:.1f}× cpu", flush=True)
 
 
 if __name__ == "__main__":

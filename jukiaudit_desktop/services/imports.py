@@ -277,7 +277,7 @@ class _Import:
         skipped = SkippedRows()
         for pair in import_overlap.stored_pairs(db, self.table, self.agency_id, file_id, first_new_id):
             skipped.add(pair)
-        import_overlap.remove_rows(db, self.table, list(skipped.ids))
+        import_overlap.remove_rows(db, self.table, skipped.ids)
         if self.kind == OPLOG:
             count_rules.apply(db, file_id, first_new_id, self.layout.count_rule)
         imports_repo.set_row_count(db, file_id, count - len(skipped), len(skipped))

@@ -2,20 +2,25 @@
 
 The rule an inspector could check by hand:
 - A row's digest is SHA-256 over its table name and the Python repr() of the tuple of its column values in
-  table order (so 1, '1' and b'1' differ). Values are read as they are (no SQL string building).
+  table order (so 1, '1' and b'1' differ). Values are read as they are (no SQL string building) and hashed
+  in Python.
 - Small tables: each entry lists (table, row id, digest after the change, or null when the change deleted
   the row). Which rows a transaction touched is captured by temporary triggers on this connection only, so
   an edit made with another client is never captured: it is what verification finds.
 - Bulk tables (operation, register_entry, discrepancy: up to millions of rows): rows added since the last
   entry form one batch (first id, last id, count, SHA-256 over the rows' digests in id order), computed once
   per import or run. A later change of a bulk row by the app lists the row's digest before and after.
+  A bulk insert may hash its rows as it inserts them (hash_inserted): the entry then takes that running
+  digest instead of reading the rows back, when it covers exactly the batch and none of its rows changed since.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from collections.abc import Iterable, Iterator
+import operator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +40,7 @@ _columns: dict[Any, dict[str, list[str]]] = {}  # per open connection (forget() 
 
 def forget(conn: Any) -> None:
     _columns.pop(conn, None)
+    forget_inserted(conn)
 
 
 def columns(conn: Any, table: str) -> list[str]:
@@ -66,16 +72,37 @@ def install(conn: Any) -> None:
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS trail_marks (tbl TEXT PRIMARY KEY, last INTEGER NOT NULL)")
     for table in bound_tables(conn):
         if table in BULK_TABLES:  # inserts are found by id (a batch); updates and deletes keep the old row
-            old = f"json_array({column_sql(conn, table, 'OLD.')})"  # bulk tables hold no BLOB or REAL
             for event in ("UPDATE", "DELETE"):
-                conn.execute(f'CREATE TEMP TRIGGER IF NOT EXISTS "trail_{event.lower()}_{table}" AFTER {event} '
-                             f'ON main."{table}" BEGIN INSERT INTO temp.trail_touched VALUES '
-                             f"('{table}', OLD.rowid, {old}); END")
+                conn.execute(_bulk_trigger(conn, table, event))
             continue
         for event, ref in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
             conn.execute(f'CREATE TEMP TRIGGER IF NOT EXISTS "trail_{event.lower()}_{table}" AFTER {event} '
                          f'ON main."{table}" BEGIN INSERT INTO temp.trail_touched VALUES '
                          f"('{table}', {ref}.rowid, NULL); END")
+
+
+def _bulk_trigger(conn: Any, table: str, event: str) -> str:
+    old = f"json_array({column_sql(conn, table, 'OLD.')})"  # bulk tables hold no BLOB or REAL
+    return (f'CREATE TEMP TRIGGER IF NOT EXISTS "trail_{event.lower()}_{table}" AFTER {event} ON main."{table}" '
+            f"BEGIN INSERT INTO temp.trail_touched VALUES ('{table}', OLD.rowid, {old}); END")
+
+
+def delete_unbound(conn: Any, table: str, ids: Sequence[int]) -> None:
+    """Delete rows of a bulk table (added in the transaction in progress, e.g. an import's rows found stored
+    already). When no trail entry has bound any of them there is no digest to keep from before, so the
+    capture trigger is set aside for them: a million captured rows would be held in memory until the entry.
+    Rows bound already are deleted with their capture, as any change."""
+    if not ids:
+        return
+    _inserted.get(conn, {}).pop(table, None)  # the running digest of the table's new rows no longer holds
+    unbound = min(ids) > _marks(conn).get(table, 0)
+    if unbound:
+        conn.execute(f'DROP TRIGGER IF EXISTS temp."trail_delete_{table}"')
+    try:
+        conn.executemany(f'DELETE FROM main."{table}" WHERE rowid = ?', ((i,) for i in ids))
+    finally:
+        if unbound:
+            conn.execute(_bulk_trigger(conn, table, "DELETE"))
 
 
 @dataclass
@@ -120,6 +147,71 @@ def batch_digest(digests: Iterable[bytes]) -> tuple[int, str]:
     return count, h.hexdigest()
 
 
+@dataclass
+class _Inserted:
+    """Rows of one bulk table inserted in this transaction, ids first … next - 1, hashed as inserted."""
+
+    first: int
+    next: int
+    hash: Any = field(default_factory=hashlib.sha256)
+
+
+_inserted: dict[Any, dict[str, _Inserted]] = {}  # per connection, for the transaction in progress
+_DIGEST = operator.methodcaller("digest")
+
+
+def forget_inserted(conn: Any) -> None:
+    """Drop the running digests (the transaction ended: committed, or rolled back with its rows)."""
+    _inserted.pop(conn, None)
+
+
+def hash_inserted(conn: Any, table: str, fields: Sequence[str], rows: Sequence[Sequence[Any]],
+                  fixed: Mapping[str, Any]) -> None:
+    """Add the rows just inserted into a bulk table (with one statement: consecutive ids ending at
+    last_insert_rowid()) to the table's running digest. `fields` name each row's values, `fixed` the values
+    every row shares; any other column must be NULL (no default). The digests are those digest() gives for
+    the rows read back: the first row is read back and compared, and on any doubt (a value SQLite would
+    store converted, ids that do not follow on) the running digest is dropped and collect() reads the rows."""
+    if not rows:
+        return
+    last = int(conn.execute("SELECT last_insert_rowid()").fetchone()[0])
+    first = last - len(rows) + 1
+    running = _inserted.setdefault(conn, {})
+    stream = running.pop(table, None)
+    values = _row_values(conn, table, fields, rows, fixed, first)
+    if values is None:
+        return
+    texts = map(f"{table}\x1f{{!r}}".format, values)  # as digest() writes them, a C loop over whole rows
+    digests = list(map(_DIGEST, map(hashlib.sha256, map(str.encode, texts))))
+    if digests[0].hex() != current_digest(conn, table, first):
+        return
+    if stream is None or stream.next != first:  # rows in between were not hashed: start again here
+        stream = _Inserted(first, first)
+    stream.hash.update(b"".join(digests))
+    stream.next = last + 1
+    running[table] = stream
+
+
+def _row_values(conn: Any, table: str, fields: Sequence[str], rows: Sequence[Sequence[Any]],
+                fixed: Mapping[str, Any], first: int) -> Iterator[tuple[Any, ...]] | None:
+    """The rows' values in table order, as they were stored (the row id first); None when a column is neither
+    the row id, a field, a fixed value nor NULL by default."""
+    by_field = list(zip(*rows, strict=True))
+    columns: list[Iterable[Any]] = []
+    for _cid, name, kind, _notnull, default, pk in conn.execute(f'PRAGMA main.table_info("{table}")'):
+        if pk == 1 and str(kind).upper() == "INTEGER":
+            columns.append(range(first, first + len(rows)))
+        elif name in fixed:
+            columns.append(itertools.repeat(fixed[name]))
+        elif name in fields:
+            columns.append(by_field[fields.index(name)])
+        elif default is None:
+            columns.append(itertools.repeat(None))
+        else:
+            return None
+    return zip(*columns, strict=False)  # the fixed columns repeat without end
+
+
 def _marks(conn: Any) -> dict[str, int]:
     """The last bound id of each bulk table, read from the entries added since the last look (by this or
     another connection, e.g. the one that stored a reconciliation run)."""
@@ -136,6 +228,7 @@ def collect(conn: Any, *, everything: bool = False) -> Binds:
     """The binds of the changes made since the last collect (then forgotten). everything=True binds every row
     (the first entry that binds, e.g. after an upgrade)."""
     binds = Binds()
+    inserted = _inserted.pop(conn, {})
     touched = conn.execute("SELECT tbl, id, min(rowid), old FROM temp.trail_touched GROUP BY tbl, id "
                            "ORDER BY tbl, id").fetchall()
     if touched:
@@ -148,6 +241,8 @@ def collect(conn: Any, *, everything: bool = False) -> Binds:
         elif row_id <= marks.get(table, 0):  # a bulk row of an earlier batch, changed or deleted by the app
             binds.before.append([table, row_id, digest(table, tuple(json.loads(old))).hex()])
             by_table.setdefault(table, set()).add(row_id)
+        else:  # a row of the new batch changed after it was inserted: its running digest no longer holds
+            inserted.pop(table, None)
     if everything:
         for table in bound_tables(conn):
             if table not in BULK_TABLES:
@@ -158,7 +253,11 @@ def collect(conn: Any, *, everything: bool = False) -> Binds:
     for table, last in zip(BULK_TABLES, lasts, strict=True):
         first = marks.get(table, 0) + 1
         if last is not None and last >= first:
-            count, value = batch_digest(d for _, d in bulk_rows(conn, table, first, last))
+            stream = inserted.get(table)
+            if stream is not None and (stream.first, stream.next - 1) == (first, last):
+                count, value = last - first + 1, stream.hash.hexdigest()
+            else:
+                count, value = batch_digest(d for _, d in bulk_rows(conn, table, first, last))
             binds.batches.append([table, first, last, count, value])
             conn.execute("INSERT OR REPLACE INTO temp.trail_marks VALUES (?, ?)", (table, last))
     return binds

@@ -8,9 +8,10 @@ Identical rows inside one file are therefore kept (two lookups in the same secon
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from . import bindings
 from .database import Database
 
 # The imported fields of each table: the identity of a row.
@@ -55,5 +56,9 @@ def stored_pairs(db: Database, table: str, agency_id: int, file_id: int, first_n
         yield Pair(int(new_id), int(new_line), old_file, old_line)
 
 
-def remove_rows(db: Database, table: str, ids: list[int]) -> None:
-    db.conn.executemany(f"DELETE FROM {table} WHERE id = ?", ((i,) for i in ids))
+def remove_rows(db: Database, table: str, ids: Sequence[int]) -> None:
+    """Delete rows of the file just stored (none bound by the trail yet: see bindings.delete_unbound)."""
+    if db.binds_changes:
+        bindings.delete_unbound(db.conn, table, ids)
+    else:
+        db.conn.executemany(f"DELETE FROM {table} WHERE id = ?", ((i,) for i in ids))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..core.records import OperationRecord, RegisterEntry
+from . import bindings
 from .database import Database
 
 _OPERATION_INSERT = (
@@ -20,10 +21,11 @@ _REGISTER_INSERT = (
     "INSERT INTO register_entry (file_id, agency_id, line, start_at, end_at, terminal, operator, jimu_code, count) "
     "VALUES ({file_id}, {agency_id}, ?, ?, ?, ?, ?, ?, ?)"
 )
-# Building an index in one sort buffer (see create_indexes): bytes a row beyond its stored record, and the limit.
-_SORT_BYTES_A_ROW = 32
-_SORT_BUFFER_LIMIT = 256 * 1024 * 1024
 OPERATION_ROW_WIDTH = 8  # values of an operation row without its identifier (subject) columns
+# The values of the rows importers.mapping makes, by column (the trail hashes them as they are inserted).
+_OPERATION_FIELDS = ("line", "at", "terminal", "operator", "op_kind", "jimu_code", "count", "result",
+                     "subject_hash", "subject_mask")
+_REGISTER_FIELDS = ("line", "start_at", "end_at", "terminal", "operator", "jimu_code", "count")
 OPERATION_COLUMNS = ("o.id, o.at, o.terminal, o.operator, o.op_kind, o.jimu_code, o.count, o.result, "
                      "o.subject_mask, f.file_name, o.line")
 
@@ -94,15 +96,26 @@ def insert_operations(db: Database, file_id: int, agency_id: int, rows: Sequence
     """
     if not rows:
         return
-    subject = "?, ?" if len(rows[0]) == OPERATION_ROW_WIDTH + 2 else "NULL, NULL"
+    width = len(rows[0])
+    subject = "?, ?" if width == OPERATION_ROW_WIDTH + 2 else "NULL, NULL"
     db.conn.executemany(_OPERATION_INSERT.format(file_id=int(file_id), agency_id=int(agency_id), subject=subject),
                         rows)
+    _hash_inserted(db, "operation", _OPERATION_FIELDS[:width], rows, file_id, agency_id)
 
 
-def insert_register_rows(db: Database, file_id: int | None, agency_id: int, rows: Iterable[Sequence[Any]]) -> None:
+def insert_register_rows(db: Database, file_id: int | None, agency_id: int, rows: Sequence[Sequence[Any]]) -> None:
     """Rows (line, start_at, end_at, terminal, operator, jimu_code, count); file_id None for typed-in entries."""
     file_sql = "NULL" if file_id is None else str(int(file_id))
     db.conn.executemany(_REGISTER_INSERT.format(file_id=file_sql, agency_id=int(agency_id)), rows)
+    _hash_inserted(db, "register_entry", _REGISTER_FIELDS, rows, file_id, agency_id)
+
+
+def _hash_inserted(db: Database, table: str, fields: Sequence[str], rows: Sequence[Sequence[Any]],
+                   file_id: int | None, agency_id: int) -> None:
+    """Let the trail bind the rows from the values just inserted, without reading them back."""
+    if db.binds_changes and db.in_transaction:
+        bindings.hash_inserted(db.conn, table, fields, rows,
+                               {"file_id": None if file_id is None else int(file_id), "agency_id": int(agency_id)})
 
 
 def last_operation_id(db: Database) -> int:
@@ -120,32 +133,12 @@ def drop_index(db: Database, name: str) -> None:
 
 
 def create_indexes(db: Database, statements: Sequence[str]) -> None:
-    """Run CREATE INDEX statements on the operation table; the sort stays in memory, in one buffer when it surely fits.
-
-    With temp_store MEMORY (this SQLCipher build's default) SQLite's sorter allocates every key on its own, and
-    under cipher_memory_security each allocation costs an mlock/munlock pair: a million-row index took ≈3 s.
-    With temp_store FILE the sorter packs the keys into one buffer as large as the cache size (≈1 s), and
-    would write a temporary file only past that size. SQLCipher does not encrypt temporary files, so FILE is
-    used only with a cache size above an upper bound of the keys (the whole database plus 32 bytes a row), and
-    the settings are restored right after.
-    """
-    page_bytes = int(db.scalar("PRAGMA page_count")) * int(db.scalar("PRAGMA page_size"))
-    keys_bound = page_bytes + _SORT_BYTES_A_ROW * last_operation_id(db)
-    in_one_buffer = keys_bound <= _SORT_BUFFER_LIMIT
-    # The trail's capture triggers (storage.bindings) keep the temporary database open, and SQLite refuses to
-    # change temp_store inside a transaction then: the sort stays in memory (slower, never in clear on disk).
-    in_one_buffer = in_one_buffer and not db.binds_changes
-    temp_store, cache_size = db.scalar("PRAGMA temp_store"), db.scalar("PRAGMA cache_size")
-    if in_one_buffer:
-        db.execute(f"PRAGMA cache_size = {-(keys_bound // 1024 + 1024)}")  # KiB
-        db.execute("PRAGMA temp_store = FILE")
-    try:
-        for sql in statements:
-            db.execute(sql)
-    finally:
-        if in_one_buffer:
-            db.execute(f"PRAGMA temp_store = {int(temp_store)}")
-        db.execute(f"PRAGMA cache_size = {int(cache_size)}")
+    """Run CREATE INDEX statements on the operation table. SQLite sorts in memory (temp_store MEMORY, this
+    SQLCipher build's default): SQLCipher does not encrypt temporary files, so the keys never go to disk in
+    clear. (A sort packed into one buffer with temp_store FILE saved ≈2 s of a million-row index only while
+    cipher_memory_security was on; now the two cost the same.)"""
+    for sql in statements:
+        db.execute(sql)
 
 
 def list_operations(db: Database, agency_id: int) -> list[OperationRecord]:
