@@ -6,9 +6,10 @@
     python tests/support/file_keyring_cli.py KEYRING.json DB cli ARGS…   (= jukiaudit --db DB ARGS…)
 
 The passphrase of DB (passphrase mode) comes from the environment variable PW, that of BACKUP from
-BACKUP_PW; SCRYPT_N, when set, is the scrypt cost the test's own process uses too (see
-tests/test_security_key_changes.py). For a key change only the services are imported (not the whole CLI), so that each child starts
-quickly; `cli` runs the whole CLI as `python -m jukiaudit_desktop` does, in keyring mode without a scrypt.
+BACKUP_PW; SCRYPT_N, when set, is the scrypt cost the test's own process uses too (tests/support/kdf.py). For
+a key change only the services are imported (not the whole CLI), so that each child starts quickly; `cli` runs
+the whole CLI as `python -m jukiaudit_desktop` does (in keyring mode without a scrypt, unless given
+--passphrase-env).
 
 The stand-in keeps its secrets in a JSON file, rewritten atomically on each change, and is admitted through
 the allow-list's test-only hook (by class), as the in-memory keyring of the test suite is.
