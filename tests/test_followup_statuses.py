@@ -101,6 +101,7 @@ def test_cli_lists_sets_and_reports_with_a_planned_date(cli, db: Database, audit
     assert code == EXIT_BAD_INPUT and "「済」は使えません" in err
 
 
+@pytest.mark.real_scrypt  # the 0.1.0 file was made at the product's cost
 def test_the_rebuild_keeps_rows_ids_and_the_trail_bindings(release_copy: Path) -> None:  # noqa: F811
     """A database at schema 7, where the trail already binds rows, goes through 0008: the rebuilt finding and
     followup tables hold the same rows (ids, values, column order), so every bound digest still matches; a
@@ -159,6 +160,7 @@ def test_settings_box_edits_the_list_with_clicks(qtbot, db_path: Path) -> None:
     assert in_db(qtbot, runner, lambda db: followup_statuses.statuses(db).names)[0] == "措置済"
 
 
+@pytest.mark.real_scrypt  # the 0.1.0 file was made at the product's cost
 def test_a_step_that_breaks_a_foreign_key_is_rolled_back(release_copy: Path, tmp_path: Path) -> None:  # noqa: F811
     """Foreign keys are off while a step runs (so a table can be rebuilt); a step leaving a dangling reference
     is refused before it commits and the file stays at the previous version."""

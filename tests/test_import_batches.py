@@ -7,6 +7,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
 from support.imports import OPLOG, REGISTER, REGISTER_XLSX, layout, reconciled, slice_of_log
 from support.release import RELEASE_PASSPHRASE, copy_release
 
@@ -105,6 +106,7 @@ def test_cli_list_and_remove(cli) -> None:
     assert [b["kind"] for b in json.loads(out)] == ["register"]
 
 
+@pytest.mark.real_scrypt  # the 0.1.0 file was made at the product's cost
 def test_the_imports_of_a_released_database_become_batches(tmp_path: Path) -> None:
     """The 0.1.0 database (tests/data/upgrade/, its demo's two imports) lists them as batches after migrating."""
     migrated = open_app_database(copy_release(tmp_path), RELEASE_PASSPHRASE)

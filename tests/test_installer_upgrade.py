@@ -51,6 +51,7 @@ def test_the_committed_file_is_a_0_1_0_database() -> None:
     assert keys.uses_passphrase(RELEASE_DB)
 
 
+@pytest.mark.real_scrypt  # the 0.1.0 file was made at the product's cost
 def test_a_0_1_0_database_opens_through_the_migrations_with_a_backup_first(release_copy: Path) -> None:
     original = release_copy.read_bytes()
     db = open_app_database(release_copy, PASSPHRASE)
@@ -66,6 +67,7 @@ def test_a_0_1_0_database_opens_through_the_migrations_with_a_backup_first(relea
         assert backups == []  # nothing to migrate, nothing copied
 
 
+@pytest.mark.real_scrypt  # the 0.1.0 file was made at the product's cost
 def test_a_further_migration_on_the_0_1_0_file_backs_it_up_before_it_changes(release_copy: Path,
                                                                              tmp_path: Path) -> None:
     """Whatever migrations this version has, one more step on top proves the backup-first path on 0.1.0 data."""
@@ -99,6 +101,7 @@ def schema_of(db: Database) -> dict[str, Any]:
     return schema
 
 
+@pytest.mark.real_scrypt  # the 0.1.0 file was made at the product's cost
 def test_an_upgraded_0_1_0_database_has_the_schema_of_a_fresh_one(tmp_path: Path) -> None:
     """Each change adds a migration beside its edit of db_schema.sql: a step one of the two forgot shows here."""
     upgraded = open_app_database(copy_release(tmp_path), PASSPHRASE)

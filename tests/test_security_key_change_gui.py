@@ -40,7 +40,8 @@ def interrupt_rekey(db_path: Path, *, after_the_change: bool) -> None:
     already under the new key) or at SQLite's first page write after the new salt was stored as pending (the
     re-encryption has not taken hold)."""
     strace = require_tool("strace")
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "PW": OLD_PW}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "PW": OLD_PW,
+           "SCRYPT_N": str(keys.SCRYPT_N)}  # the tests' scrypt cost (tests/support/kdf.py)
 
     def command(path: Path) -> list[str]:
         return [sys.executable, str(DRIVER), str(path.parent / "keyring.json"), str(path), "rekey", NEW_PW]

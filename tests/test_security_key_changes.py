@@ -6,10 +6,9 @@ Process kills only lose what was not yet handed to the kernel, so the steps are 
 every rename, unlink and write (salt files, keyring file, copies), and a sample of SQLite's page writes and
 WAL truncations (pwrite64, ftruncate: first, last and evenly between) to keep the run short.
 
-The passphrases here cost a cheap scrypt (SCRYPT_N below, in this process and in the children): each kill
-point derives keys several times, and what is tested is the journaling of the change, not the KDF. The
-product's cost is guarded by test_security_passphrase_policy.py::test_scrypt_cost_is_not_lowered and used by
-every other passphrase test.
+The passphrases here cost the suite's cheap scrypt (tests/support/kdf.py), in this process and, through SCRYPT_N,
+in the children: each kill point derives keys several times, and what is tested is the journaling of the
+change, not the KDF.
 """
 
 from __future__ import annotations
@@ -40,15 +39,9 @@ DRIVER = SUPPORT / "file_keyring_cli.py"
 EVERY_CALL = ("rename", "unlink", "write")
 SAMPLED = {"pwrite64": 4, "ftruncate": 2}
 OLD_PW, NEW_PW = "old passphrase 2026", "new passphrase 2026"
-SCRYPT_N = 2**10
 STRACE = shutil.which("strace")
 pytestmark = [pytest.mark.skipif(STRACE is None, reason="strace is needed to inject the kills"),
               pytest.mark.slow]  # one child process per kill point
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(keys, "SCRYPT_N", SCRYPT_N)
 
 
 def _child(keyring_file: Path, db_path: Path, *args: str) -> list[str]:
@@ -57,7 +50,7 @@ def _child(keyring_file: Path, db_path: Path, *args: str) -> list[str]:
 
 def _env(**extra: str) -> dict[str, str]:
     root = str(Path(__file__).resolve().parents[1])
-    return {**os.environ, "PYTHONPATH": root, "SCRYPT_N": str(SCRYPT_N), **extra}
+    return {**os.environ, "PYTHONPATH": root, "SCRYPT_N": str(keys.SCRYPT_N), **extra}
 
 
 def kill_points(command: list[str], env: dict[str, str], tmp: Path) -> list[tuple[str, int]]:

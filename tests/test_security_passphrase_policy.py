@@ -47,6 +47,7 @@ def test_rekey_and_restore_apply_the_same_rule(db_path: Path, tmp_path: Path) ->
     open_app_database(db_path, "first passphrase R7").close()  # nothing changed
 
 
+@pytest.mark.real_scrypt
 def test_scrypt_cost_is_not_lowered() -> None:
     """≥ 0.3 s an attempt on the reference machine: N = 2**17, r = 8 (128 MiB). Lowering them fails here."""
     assert keys.SCRYPT_N >= 2**17 and keys.SCRYPT_R >= 8 and keys.SCRYPT_P >= 1

@@ -16,11 +16,13 @@ import pytest
 from support.promises import require, require_tool
 
 from jukiaudit_desktop.cli import main
+from jukiaudit_desktop.security import keys
 from jukiaudit_desktop.services import exports
 from jukiaudit_desktop.services.app_trail import latest_entries
 from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.storage.database import StorageError, open_database
 
+DRIVER = Path(__file__).resolve().parent / "support" / "file_keyring_cli.py"
 PASSPHRASE = "read only export passphrase"
 NOT_RECORDED = "この書き出しは監査証跡に記録されません"
 
@@ -72,14 +74,17 @@ def test_exports_work_on_a_read_only_file_on_a_read_only_medium(passphrase_db: P
     passphrase_db.chmod(0o400)
     before = {p.name: sha256(p) for p in folder.iterdir()}
     out = tmp_path_factory.mktemp("exports")  # outside the read-only folder
-    base = [sys.executable, "-m", "jukiaudit_desktop", "--db", str(passphrase_db), "--passphrase-env", "PW"]
+    # The whole CLI (support/file_keyring_cli.py … cli), deriving at the tests' scrypt cost (support/kdf.py)
+    base = [sys.executable, str(DRIVER), str(out / "unused-keyring.json"), str(passphrase_db), "cli",
+            "--passphrase-env", "PW"]
     commands = [["export-findings", "--out", str(out / "findings.csv")],
                 ["annual-report", "--year", "2025", "--out", str(out / "annual.xlsx")],
                 ["verify-trail"]]
     script = [mount]
     script += [f"{shlex.join(base + command)}; echo \"exit=$?\" >&2" for command in commands]
     result = subprocess.run(["unshare", "-rm", "sh", "-ec", "\n".join(script)], capture_output=True, text=True,
-                            timeout=300, env={**os.environ, "PW": PASSPHRASE})
+                            timeout=300, env={**os.environ, "PW": PASSPHRASE, "SCRYPT_N": str(keys.SCRYPT_N),
+                                              "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
     assert result.returncode == 0, result.stderr
     assert result.stderr.count("exit=0") == 3, result.stderr
     assert result.stderr.count(NOT_RECORDED) == 2, result.stderr

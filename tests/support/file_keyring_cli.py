@@ -4,11 +4,15 @@
     python tests/support/file_keyring_cli.py KEYRING.json DB rekey [NEW_PASSPHRASE]
     python tests/support/file_keyring_cli.py KEYRING.json DB restore BACKUP
     python tests/support/file_keyring_cli.py KEYRING.json DB cli ARGS…   (= jukiaudit --db DB ARGS…)
+    python tests/support/file_keyring_cli.py KEYRING.json DB clis < COMMANDS.json
+        (each command of a JSON list of ARGS lists in turn, in this one process, until one fails; says
+        "exit=CODE" on stderr after each)
 
 The passphrase of DB (passphrase mode) comes from the environment variable PW, that of BACKUP from
-BACKUP_PW; SCRYPT_N, when set, is the scrypt cost the test's own process uses too (see
-tests/test_security_key_changes.py). For a key change only the services are imported (not the whole CLI), so that each child starts
-quickly; `cli` runs the whole CLI as `python -m jukiaudit_desktop` does, in keyring mode without a scrypt.
+BACKUP_PW; SCRYPT_N, when set, is the scrypt cost the test's own process uses too (tests/support/kdf.py). For
+a key change only the services are imported (not the whole CLI), so that each child starts quickly; `cli` runs
+the whole CLI as `python -m jukiaudit_desktop` does (in keyring mode without a scrypt, unless given
+--passphrase-env).
 
 The stand-in keeps its secrets in a JSON file, rewritten atomically on each change, and is admitted through
 the allow-list's test-only hook (by class), as the in-memory keyring of the test suite is.
@@ -81,6 +85,15 @@ def main() -> int:
         from jukiaudit_desktop.cli import main as cli_main
 
         return cli_main(["--db", str(db_path), *sys.argv[4:]])
+    if command == "clis":
+        from jukiaudit_desktop.cli import main as cli_main
+
+        for args in json.load(sys.stdin):
+            code = cli_main(["--db", str(db_path), *args])
+            print(f"exit={code}", file=sys.stderr, flush=True)
+            if code != 0:
+                return code
+        return 0
 
     from jukiaudit_desktop.services import backup
     from jukiaudit_desktop.services.database_access import open_app_database
