@@ -28,7 +28,7 @@ def reconcile(ops: Operations, entries: RegisterEntries, lists: AgencyLists, nam
     found += check_hours(ops, settings)
     found += check_authority(ops, lists, names)
     found += check_concurrent(ops, settings.session_gap_minutes * 60, names)
-    inside = _inside(ops, *period)
+    inside = _inside(ops, *period).in_time_order()
     found += check_subjects(inside, lists, settings)
     found += check_activity(inside, lists, settings)
     found.sort(key=lambda d: d.sort_key())

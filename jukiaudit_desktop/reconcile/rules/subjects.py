@@ -20,15 +20,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..columns import DAY, NONE, AgencyLists, BoolArray, IntArray, Operations, run_bounds, run_starts
+from ..columns import DAY, NONE, AgencyLists, BoolArray, IntArray, Operations, run_starts, stable_sort
 from ..model import Discrepancy, Kind
 from ..settings import ReconcileSettings
+from .groups import per_group
 
 
 def check_subjects(ops: Operations, lists: AgencyLists, settings: ReconcileSettings) -> list[Discrepancy]:
+    """`ops` in time order (Operations.in_time_order). The lookups are grouped by subject once, for both
+    kinds: `rows` (positions in `lookups`) subject after subject, each subject's in time order, and `group`
+    the subject's number (0, 1, … in the order of the subject numbers) of each."""
     looked = ops.subject != NONE
     lookups = ops if looked.all() else ops.take(looked)
-    return _repeated(lookups, settings) + _watched(lookups, lists)
+    if len(lookups) == 0:
+        return []
+    subjects, subject_of_row = np.unique(lookups.subject, return_inverse=True)
+    rows, group = stable_sort(subject_of_row)
+    return _repeated(lookups, rows, group, settings) + _watched(lookups, subjects, rows, group, lists)
 
 
 def _steps_within(subject: IntArray, day: IntArray, step: int, window: int) -> BoolArray:
@@ -43,10 +51,11 @@ def _steps_within(subject: IntArray, day: IntArray, step: int, window: int) -> B
 
 
 def _operators_within(subject: IntArray, day: IntArray, operator: IntArray, needed: int, window: int) -> BoolArray:
-    """On distinct (subject, day, operator) rows in that order: True at the first row of a window in which
+    """On (subject, day, operator) rows sorted by subject then day: True at the first row of a window in which
     the subject met `needed` distinct operators. From each row the following ones inside its window are
     visited one step at a time, keeping the distinct operators met so far; a start is done when it meets
-    `needed` or leaves its window. Only starts with `needed` rows inside their window are visited at all."""
+    `needed` or leaves its window. Only starts with `needed` rows inside their window are visited at all, so
+    the fewer repeated rows (same subject, day and operator) the fewer visits."""
     hit = np.zeros(len(subject), dtype=np.bool_)
     if needed == 1:
         hit[:] = True
@@ -77,60 +86,47 @@ def _operators_within(subject: IntArray, day: IntArray, operator: IntArray, need
     return hit
 
 
-def _per_group(group: IntArray, flags: BoolArray, groups: int) -> IntArray:
-    """Per group: how many of its rows are flagged."""
-    counts: IntArray = np.bincount(group[flags], minlength=groups)
-    return counts
-
-
-def _repeated(lookups: Operations, settings: ReconcileSettings) -> list[Discrepancy]:
-    """One sort by (subject, day, operator) serves both tests; the reported subjects' rows are then put in
-    time order."""
-    if len(lookups) == 0:
-        return []
+def _repeated(lookups: Operations, rows: IntArray, group: IntArray,
+              settings: ReconcileSettings) -> list[Discrepancy]:
     window = settings.repeat_window_days
-    day = lookups.at // DAY
-    day_and_operator = day * (int(lookups.operator.max()) + 2) + lookups.operator + 1  # one key sorts faster
-    order = np.lexsort((day_and_operator, lookups.subject))
-    s, d, o = lookups.subject[order], day[order], lookups.operator[order]
-    group = np.cumsum(run_starts(s)) - 1
+    day, operator = lookups.at[rows] // DAY, lookups.operator[rows]
     groups = int(group[-1]) + 1
-    distinct_days = run_starts(s, d)
-    by_days = _per_group(group[distinct_days],
-                         _steps_within(s[distinct_days], d[distinct_days], settings.repeat_days - 1, window), groups)
-    triples = np.flatnonzero(run_starts(s, d, o))
-    by_operators = _per_group(group[triples], _operators_within(s[triples], d[triples], o[triples],
-                                                                settings.repeat_operators, window), groups)
-    reported = (by_days > 0) | (by_operators > 0)
+    new_day = run_starts(group, day)
+    by_days = np.bincount(group[new_day][_steps_within(group[new_day], day[new_day], settings.repeat_days - 1,
+                                                       window)], minlength=groups) > 0
+    # Rows repeating the previous row's subject, day and operator add nothing to the operators' test.
+    new = run_starts(group, day, operator)
+    by_operators = np.bincount(group[new][_operators_within(group[new], day[new], operator[new],
+                                                            settings.repeat_operators, window)],
+                               minlength=groups) > 0
+    reported = by_days | by_operators
     if not reported.any():
         return []
     picked = reported[group]
-    rows, row_group = order[picked], group[picked]
-    rows_in_time = np.lexsort((lookups.id[rows], lookups.at[rows], row_group))
-    rows, row_group = rows[rows_in_time], row_group[rows_in_time]
-    days = _per_group(group, distinct_days & picked, groups)
-    pairs = np.lexsort((o[picked], group[picked]))
-    operators = _per_group(group[picked][pairs], run_starts(group[picked][pairs], o[picked][pairs]), groups)
-    ids, times = lookups.id[rows].tolist(), lookups.at[rows].tolist()
+    rows, row_group = rows[picked], group[picked]
+    starts = np.flatnonzero(run_starts(row_group))
+    lookups_of = np.diff(np.append(starts, len(rows)))
+    reported_groups = row_group[starts]
+    days_of = np.bincount(group[new_day & picked], minlength=groups)[reported_groups]
+    width = int(operator.max()) + 2
+    pairs = np.unique(row_group * width + operator[picked] + 1)  # distinct (subject, operator)
+    operators_of = np.bincount(pairs // width, minlength=groups)[reported_groups]
     tests_text = {(True, False): f"{settings.repeat_days} 日以上", (False, True): f"{settings.repeat_operators} 人以上",
                   (True, True): f"{settings.repeat_days} 日以上・{settings.repeat_operators} 人以上"}
-    found = []
-    for first, end in run_bounds(row_group):
-        g = int(row_group[first])
-        n, n_days, n_operators = end - first, int(days[g]), int(operators[g])
-        tests = tests_text[(bool(by_days[g]), bool(by_operators[g]))]
-        detail = {"lookups": n, "days": n_days, "operators": n_operators,
-                  "reason": f"{window} 日以内に{tests}が照会(期間中 {n} 回、{n_days} 日、{n_operators} 人)"}
-        found.append(Discrepancy(Kind.REPEATED_SUBJECT, tuple(ids[first:end]), (), detail, times[first]))
-    return found
+    details = [{"lookups": n, "days": n_days, "operators": n_operators,
+                "reason": f"{window} 日以内に{tests_text[days_test, operators_test]}が照会(期間中 {n} 回、{n_days} 日、{n_operators} 人)"}
+               for n, n_days, n_operators, days_test, operators_test in zip(
+                   lookups_of.tolist(), days_of.tolist(), operators_of.tolist(),
+                   by_days[reported_groups].tolist(), by_operators[reported_groups].tolist(), strict=True)]
+    return per_group(Kind.REPEATED_SUBJECT, lookups, rows, starts, details)
 
 
-def _watched(lookups: Operations, lists: AgencyLists) -> list[Discrepancy]:
-    if not lists.watched or len(lookups) == 0:
+def _watched(lookups: Operations, subjects: IntArray, rows: IntArray, group: IntArray,
+             lists: AgencyLists) -> list[Discrepancy]:
+    if not lists.watched:
         return []
-    hits = np.flatnonzero(np.isin(lookups.subject, np.fromiter(lists.watched, dtype=np.int64)))
-    return [Discrepancy(Kind.WATCHLIST_HIT, (int(lookups.id[i]),), (),
-                        {"label": lists.watched[int(lookups.subject[i])],
-                         "reason": f"注視対象者「{lists.watched[int(lookups.subject[i])]}」への照会"},
-                        int(lookups.at[i]))
-            for i in hits]
+    listed = np.isin(subjects, np.fromiter(lists.watched, dtype=np.int64))
+    hits = np.sort(rows[listed[group]])  # in time order
+    labels = [lists.watched[subject] for subject in lookups.subject[hits].tolist()]
+    details = [{"label": label, "reason": f"注視対象者「{label}」への照会"} for label in labels]
+    return per_group(Kind.WATCHLIST_HIT, lookups, hits, np.arange(len(hits)), details)
