@@ -22,16 +22,18 @@ def reconcile(ops: Operations, entries: RegisterEntries, lists: AgencyLists, nam
 
     `period` (first second, end second exclusive; None = open): the operations read may reach beyond the
     period (attribution at its edges); the subject and activity kinds count only the operations inside it.
+    Those kinds, the last ones in model.Kind, read the operations in time order and return their
+    discrepancies in the order above already (rules/groups.per_group); the others are sorted here.
     """
     owner = attribute(ops, entries, settings.tolerance_seconds)
     found = check_register(ops, entries, owner, names)
     found += check_hours(ops, settings)
     found += check_authority(ops, lists, names)
     found += check_concurrent(ops, settings.session_gap_minutes * 60, names)
+    found.sort(key=lambda d: d.sort_key())
     inside = _inside(ops, *period).in_time_order()
     found += check_subjects(inside, lists, settings)
     found += check_activity(inside, lists, settings)
-    found.sort(key=lambda d: d.sort_key())
     return Outcome(found, skipped_checks(lists) + skipped_activity(lists))
 
 

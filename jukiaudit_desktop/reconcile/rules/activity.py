@@ -54,7 +54,9 @@ def _spikes(ops: Operations, settings: ReconcileSettings) -> list[Discrepancy]:
     first_day = int(day.min())
     days = int(day.max()) - first_day + 1
     cell = (ops.operator + 1) * days + (day - first_day)  # operator and day as one number, by operator then day
-    cells, count = np.unique(cell, return_counts=True)  # an operator's active days, in order
+    ordered = np.sort(cell)
+    first = np.flatnonzero(run_starts(ordered))
+    cells, count = ordered[first], np.diff(np.append(first, len(cell)))  # an operator's active days, in order
     cell_operator = cells // days
     # Counts sorted within each operator (the cells are in operator order already), then the middle ones.
     ranked = count[np.lexsort((count, cell_operator))]
@@ -65,8 +67,7 @@ def _spikes(ops: Operations, settings: ReconcileSettings) -> list[Discrepancy]:
     if not spike.any():
         return []
     spiked = cells[spike]
-    nearest = np.minimum(np.searchsorted(spiked, cell), len(spiked) - 1)
-    rows = np.flatnonzero(spiked[nearest] == cell)
+    rows = np.flatnonzero(np.isin(cell, spiked, kind="table"))  # a flag per cell number: one pass
     rows, starts = _grouped(rows, np.searchsorted(spiked, cell[rows]))
     details = [{"operations": n, "median": middle,
                 "reason": f"1 日 {n} 件(この操作者の中央値 {middle:g} 件の {n / middle:.1f} 倍)"}

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..columns import DAY, NONE, AgencyLists, BoolArray, IntArray, Operations, run_starts, stable_sort
+from ..columns import DAY, NONE, SUBJECT_DIGITS, AgencyLists, BoolArray, IntArray, Operations, run_starts
 from ..model import Discrepancy, Kind
 from ..settings import ReconcileSettings
 from .groups import per_group
@@ -29,14 +29,37 @@ from .groups import per_group
 def check_subjects(ops: Operations, lists: AgencyLists, settings: ReconcileSettings) -> list[Discrepancy]:
     """`ops` in time order (Operations.in_time_order). The lookups are grouped by subject once, for both
     kinds: `rows` (positions in `lookups`) subject after subject, each subject's in time order, and `group`
-    the subject's number (0, 1, … in the order of the subject numbers) of each."""
+    the subject of each as 0, 1, … in the order of the subject numbers."""
     looked = ops.subject != NONE
     lookups = ops if looked.all() else ops.take(looked)
     if len(lookups) == 0:
         return []
-    subjects, subject_of_row = np.unique(lookups.subject, return_inverse=True)
-    rows, group = stable_sort(subject_of_row)
-    return _repeated(lookups, rows, group, settings) + _watched(lookups, subjects, rows, group, lists)
+    rows, value = _by_subject(lookups.subject)
+    starts = run_starts(value)
+    group = np.cumsum(starts) - 1
+    return _repeated(lookups, rows, group, settings) + _watched(lookups, value[starts], rows, group, lists)
+
+
+def _by_subject(subject: IntArray) -> tuple[IntArray, IntArray]:
+    """Positions ordered by subject number, each subject's in position order; and their subject numbers.
+
+    One plain sort does it, of the subject's leading bits and the position packed into one number (numpy
+    sorts integers several times faster than it argsorts them). Subjects with the same leading bits (rare
+    for 60-bit hashes) then lie interleaved in one run of equal leading bits: only such runs are sorted again,
+    by subject and position. Subject numbers are ≥ 0 and below 2^60 (columns.SUBJECT_DIGITS)."""
+    position_bits = max(len(subject) - 1, 1).bit_length()
+    shift = max(4 * SUBJECT_DIGITS - (63 - position_bits), 0)
+    packed = np.sort(((subject >> shift) << position_bits) | np.arange(len(subject)))
+    rows, lead = packed & ((1 << position_bits) - 1), packed >> position_bits
+    value = subject[rows]
+    same_lead = lead[1:] == lead[:-1]
+    mixed = same_lead & (value[1:] != value[:-1])
+    if mixed.any():
+        run = np.cumsum(np.append(True, ~same_lead))
+        again = np.flatnonzero(np.isin(run, run[1:][mixed]))  # whole runs, in lead order: they keep their places
+        resorted = again[np.lexsort((rows[again], value[again]))]
+        rows[again], value[again] = rows[resorted], value[resorted]
+    return rows, value
 
 
 def _steps_within(subject: IntArray, day: IntArray, step: int, window: int) -> BoolArray:
@@ -109,8 +132,8 @@ def _repeated(lookups: Operations, rows: IntArray, group: IntArray,
     reported_groups = row_group[starts]
     days_of = np.bincount(group[new_day & picked], minlength=groups)[reported_groups]
     width = int(operator.max()) + 2
-    pairs = np.unique(row_group * width + operator[picked] + 1)  # distinct (subject, operator)
-    operators_of = np.bincount(pairs // width, minlength=groups)[reported_groups]
+    pairs = np.sort(row_group * width + operator[picked] + 1)  # (subject, operator)
+    operators_of = np.bincount(pairs[run_starts(pairs)] // width, minlength=groups)[reported_groups]
     tests_text = {(True, False): f"{settings.repeat_days} 日以上", (False, True): f"{settings.repeat_operators} 人以上",
                   (True, True): f"{settings.repeat_days} 日以上・{settings.repeat_operators} 人以上"}
     details = [{"lookups": n, "days": n_days, "operators": n_operators,
