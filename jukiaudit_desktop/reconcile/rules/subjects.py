@@ -134,13 +134,13 @@ def _repeated(lookups: Operations, rows: IntArray, group: IntArray,
     width = int(operator.max()) + 2
     pairs = np.sort(row_group * width + operator[picked] + 1)  # (subject, operator)
     operators_of = np.bincount(pairs[run_starts(pairs)] // width, minlength=groups)[reported_groups]
-    tests_text = {(True, False): f"{settings.repeat_days} 日以上", (False, True): f"{settings.repeat_operators} 人以上",
-                  (True, True): f"{settings.repeat_days} 日以上・{settings.repeat_operators} 人以上"}
+    met = (by_days[reported_groups] + 2 * by_operators[reported_groups]).tolist()  # 1: days, 2: operators, 3: both
+    days, operators = f"{settings.repeat_days} 日以上", f"{settings.repeat_operators} 人以上"
+    tests = ["", days, operators, f"{days}・{operators}"]
     details = [{"lookups": n, "days": n_days, "operators": n_operators,
-                "reason": f"{window} 日以内に{tests_text[days_test, operators_test]}が照会(期間中 {n} 回、{n_days} 日、{n_operators} 人)"}
-               for n, n_days, n_operators, days_test, operators_test in zip(
-                   lookups_of.tolist(), days_of.tolist(), operators_of.tolist(),
-                   by_days[reported_groups].tolist(), by_operators[reported_groups].tolist(), strict=True)]
+                "reason": f"{window} 日以内に{tests[m]}が照会(期間中 {n} 回、{n_days} 日、{n_operators} 人)"}
+               for n, n_days, n_operators, m in zip(lookups_of.tolist(), days_of.tolist(), operators_of.tolist(), met,
+                                                    strict=True)]
     return per_group(Kind.REPEATED_SUBJECT, lookups, rows, starts, details)
 
 
