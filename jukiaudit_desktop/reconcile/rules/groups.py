@@ -18,8 +18,8 @@ def per_group(kind: Kind, ops: Operations, rows: IntArray, starts: IntArray,
     come in the engine's order within a kind (time of the first operation, then its id), which for
     operations in time order is the order of the groups' first positions."""
     firsts = rows[starts]
-    ids = ops.id[rows].tolist()
+    ids = tuple(ops.id[rows].tolist())  # a slice of a tuple is the group's tuple: one copy
     bounds = np.append(starts, len(rows)).tolist()
     times = ops.at[firsts].tolist()
-    return [Discrepancy(kind, tuple(ids[bounds[g]:bounds[g + 1]]), (), details[g], times[g])
+    return [Discrepancy(kind, ids[bounds[g]:bounds[g + 1]], (), details[g], times[g])
             for g in np.argsort(firsts).tolist()]
