@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -219,3 +220,16 @@ def test_the_array_passes_find_what_a_plain_reading_finds(seed: int) -> None:
     expected = _plainly(rows, settings, set(range(7)), watched)
     assert set(expected) == set(Kind) - set(list(Kind)[:Kind.REPEATED_SUBJECT.rank])  # every kind fired
     assert found == expected
+
+
+def test_the_cycle_collector_is_left_as_it_was() -> None:
+    """The engine pauses Python's cycle collector while it builds discrepancies, and only then."""
+    log = Log()
+    log.op(day(0), subject=5)
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            log.run()
+            assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
