@@ -59,6 +59,15 @@ def run_starts(*keys: IntArray) -> BoolArray:
     return starts
 
 
+def stable_sort(key: IntArray) -> tuple[IntArray, IntArray]:
+    """The positions of `key` ordered by its value, equal values in position order, and the values in that
+    order: what a stable argsort gives, made with one plain sort of value × n + position, which numpy does
+    several times faster. `key` holds values ≥ 0 with max × n < 2^63."""
+    n = len(key)
+    values, positions = np.divmod(np.sort(key * n + np.arange(n)), max(n, 1))
+    return positions, values
+
+
 def run_bounds(*keys: IntArray) -> list[tuple[int, int]]:
     """(first, end) of each run of equal key values, on rows sorted by `keys`."""
     if len(keys[0]) == 0:
@@ -113,6 +122,12 @@ class Operations:
     def take(self, rows: BoolArray | IntArray) -> Operations:
         """The operations selected by a mask or by indices."""
         return Operations(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
+
+    def in_time_order(self) -> Operations:
+        """The operations ordered by time, then id; those read from the database usually are already."""
+        later = self.at[1:] > self.at[:-1]
+        ordered = later | ((self.at[1:] == self.at[:-1]) & (self.id[1:] > self.id[:-1]))
+        return self if ordered.all() else self.take(np.lexsort((self.id, self.at)))
 
 
 @dataclass(frozen=True)

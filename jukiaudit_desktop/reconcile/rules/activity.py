@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..columns import DAY, AgencyLists, Operations, run_bounds, run_starts
+from ..columns import DAY, AgencyLists, IntArray, Operations, run_starts, stable_sort
 from ..model import Discrepancy, Kind, SkippedCheck
 from ..settings import ReconcileSettings
+from .groups import per_group
 
 
 def skipped_activity(lists: AgencyLists) -> list[SkippedCheck]:
@@ -32,66 +33,73 @@ def skipped_activity(lists: AgencyLists) -> list[SkippedCheck]:
 
 
 def check_activity(ops: Operations, lists: AgencyLists, settings: ReconcileSettings) -> list[Discrepancy]:
+    """`ops` in time order (Operations.in_time_order)."""
     found = _spikes(ops, settings) + _bursts(ops, settings)
     if lists.terminals is not None:
         found += _unregistered_terminals(ops, lists.terminals)
     return found
 
 
+def _grouped(rows: IntArray, key: IntArray) -> tuple[IntArray, IntArray]:
+    """`rows` (positions in time order) grouped by `key` (values ≥ 0, one per row), each group in time order;
+    and where each group starts."""
+    order, values = stable_sort(key)
+    return rows[order], np.flatnonzero(run_starts(values))
+
+
 def _spikes(ops: Operations, settings: ReconcileSettings) -> list[Discrepancy]:
     if len(ops) == 0:
         return []
-    order = np.lexsort((ops.id, ops.at, ops.operator))
-    operator, day = ops.operator[order], ops.at[order] // DAY
-    first = np.flatnonzero(run_starts(operator, day))
-    count = np.diff(np.append(first, len(order)))
-    group_operator = operator[first]
-    # Counts sorted within each operator (the groups are in operator order already), then the middle ones.
-    ranked = count[np.lexsort((count, group_operator))]
-    start = np.flatnonzero(run_starts(group_operator))
-    size = np.diff(np.append(start, len(first)))
-    median = (ranked[start + (size - 1) // 2] + ranked[start + size // 2]) / 2
-    median_of_group = np.repeat(median, size)
-    spike = (count >= settings.spike_factor * median_of_group) & (count >= settings.spike_minimum)
-    found = []
-    for g in np.flatnonzero(spike).tolist():
-        rows = order[first[g]:first[g] + count[g]]
-        middle = float(median_of_group[g])
-        detail = {"operations": int(count[g]), "median": middle,
-                  "reason": f"1 日 {int(count[g])} 件(この操作者の中央値 {middle:g} 件の {count[g] / middle:.1f} 倍)"}
-        found.append(Discrepancy(Kind.VOLUME_SPIKE, tuple(ops.id[rows].tolist()), (), detail, int(ops.at[rows[0]])))
-    return found
+    day = ops.at // DAY
+    first_day = int(day.min())
+    days = int(day.max()) - first_day + 1
+    cell = (ops.operator + 1) * days + (day - first_day)  # operator and day as one number, by operator then day
+    ordered = np.sort(cell)
+    first = np.flatnonzero(run_starts(ordered))
+    cells, count = ordered[first], np.diff(np.append(first, len(cell)))  # an operator's active days, in order
+    cell_operator = cells // days
+    # Counts sorted within each operator (the cells are in operator order already), then the middle ones.
+    ranked = count[np.lexsort((count, cell_operator))]
+    start = np.flatnonzero(run_starts(cell_operator))
+    size = np.diff(np.append(start, len(cells)))
+    median = np.repeat((ranked[start + (size - 1) // 2] + ranked[start + size // 2]) / 2, size)
+    spike = (count >= settings.spike_factor * median) & (count >= settings.spike_minimum)
+    if not spike.any():
+        return []
+    spiked = cells[spike]
+    rows = np.flatnonzero(np.isin(cell, spiked, kind="table"))  # a flag per cell number: one pass
+    rows, starts = _grouped(rows, np.searchsorted(spiked, cell[rows]))
+    details = [{"operations": n, "median": middle,
+                "reason": f"1 日 {n} 件(この操作者の中央値 {middle:g} 件の {n / middle:.1f} 倍)"}
+               for n, middle in zip(count[spike].tolist(), median[spike].tolist(), strict=True)]
+    return per_group(Kind.VOLUME_SPIKE, ops, rows, starts, details)
 
 
 def _bursts(ops: Operations, settings: ReconcileSettings) -> list[Discrepancy]:
     failed = np.flatnonzero(ops.failed)
-    if len(failed) == 0:
-        return []
-    order = failed[np.lexsort((ops.id[failed], ops.at[failed], ops.operator[failed]))]
-    operator, at = ops.operator[order], ops.at[order]
     gap, needed = settings.burst_minutes * 60, settings.burst_failures
+    if len(failed) < needed:
+        return []
+    rows, _ = _grouped(failed, ops.operator[failed] + 1)
+    operator, at = ops.operator[rows], ops.at[rows]
     chain = np.cumsum(run_starts(operator) | np.append(True, np.diff(at) > gap)) - 1
     step = needed - 1
     dense = (chain[step:] == chain[:len(chain) - step]) & (at[step:] - at[:len(at) - step] <= gap)
-    bursts = set(chain[:len(chain) - step][dense].tolist())
-    found = []
-    for first, end in run_bounds(chain):
-        if int(chain[first]) in bursts:
-            rows = order[first:end]
-            detail = {"failures": len(rows),
-                      "reason": f"{settings.burst_minutes} 分以内に {needed} 回以上の照会失敗(連続 {len(rows)} 回)"}
-            found.append(Discrepancy(Kind.FAILED_SEARCH_BURST, tuple(ops.id[rows].tolist()), (), detail,
-                                     int(ops.at[rows[0]])))
-    return found
+    burst = np.zeros(int(chain[-1]) + 1, dtype=np.bool_)
+    burst[chain[:len(chain) - step][dense]] = True
+    picked = burst[chain]
+    rows, chain = rows[picked], chain[picked]
+    starts = np.flatnonzero(run_starts(chain))
+    failures = np.diff(np.append(starts, len(rows))).tolist()
+    details = [{"failures": n,
+                "reason": f"{settings.burst_minutes} 分以内に {needed} 回以上の照会失敗(連続 {n} 回)"}
+               for n in failures]
+    return per_group(Kind.FAILED_SEARCH_BURST, ops, rows, starts, details)
 
 
 def _unregistered_terminals(ops: Operations, terminals: list[int]) -> list[Discrepancy]:
     outside = np.flatnonzero(~np.isin(ops.terminal, np.array(terminals, dtype=np.int64)))
-    order = outside[np.lexsort((ops.id[outside], ops.at[outside], ops.terminal[outside]))]
-    found = []
-    for first, end in run_bounds(ops.terminal[order]):
-        rows = order[first:end]
-        detail = {"operations": len(rows), "reason": f"この機関に登録されていない端末です(操作 {len(rows)} 件)"}
-        found.append(Discrepancy(Kind.UNREGISTERED_TERMINAL, tuple(ops.id[rows].tolist()), (), detail,
-                                 int(ops.at[rows[0]])))
-    return found
+    rows, starts = _grouped(outside, ops.terminal[outside] + 1)
+    operations = np.diff(np.append(starts, len(rows))).tolist()
+    details = [{"operations": n, "reason": f"この機関に登録されていない端末です(操作 {n} 件)"} for n in operations]
+    return per_group(Kind.UNREGISTERED_TERMINAL, ops, rows, starts, details)

@@ -20,15 +20,46 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..columns import DAY, NONE, AgencyLists, BoolArray, IntArray, Operations, run_bounds, run_starts
+from ..columns import DAY, NONE, SUBJECT_DIGITS, AgencyLists, BoolArray, IntArray, Operations, run_starts
 from ..model import Discrepancy, Kind
 from ..settings import ReconcileSettings
+from .groups import per_group
 
 
 def check_subjects(ops: Operations, lists: AgencyLists, settings: ReconcileSettings) -> list[Discrepancy]:
+    """`ops` in time order (Operations.in_time_order). The lookups are grouped by subject once, for both
+    kinds: `rows` (positions in `lookups`) subject after subject, each subject's in time order, and `group`
+    the subject of each as 0, 1, … in the order of the subject numbers."""
     looked = ops.subject != NONE
     lookups = ops if looked.all() else ops.take(looked)
-    return _repeated(lookups, settings) + _watched(lookups, lists)
+    if len(lookups) == 0:
+        return []
+    rows, value = _by_subject(lookups.subject)
+    starts = run_starts(value)
+    group = np.cumsum(starts) - 1
+    return _repeated(lookups, rows, group, settings) + _watched(lookups, value[starts], rows, group, lists)
+
+
+def _by_subject(subject: IntArray) -> tuple[IntArray, IntArray]:
+    """Positions ordered by subject number, each subject's in position order; and their subject numbers.
+
+    One plain sort does it, of the subject's leading bits and the position packed into one number (numpy
+    sorts integers several times faster than it argsorts them). Subjects with the same leading bits (rare
+    for 60-bit hashes) then lie interleaved in one run of equal leading bits: only such runs are sorted again,
+    by subject and position. Subject numbers are ≥ 0 and below 2^60 (columns.SUBJECT_DIGITS)."""
+    position_bits = max(len(subject) - 1, 1).bit_length()
+    shift = max(4 * SUBJECT_DIGITS - (63 - position_bits), 0)
+    packed = np.sort(((subject >> shift) << position_bits) | np.arange(len(subject)))
+    rows, lead = packed & ((1 << position_bits) - 1), packed >> position_bits
+    value = subject[rows]
+    same_lead = lead[1:] == lead[:-1]
+    mixed = same_lead & (value[1:] != value[:-1])
+    if mixed.any():
+        run = np.cumsum(np.append(True, ~same_lead))
+        again = np.flatnonzero(np.isin(run, run[1:][mixed]))  # whole runs, in lead order: they keep their places
+        resorted = again[np.lexsort((rows[again], value[again]))]
+        rows[again], value[again] = rows[resorted], value[resorted]
+    return rows, value
 
 
 def _steps_within(subject: IntArray, day: IntArray, step: int, window: int) -> BoolArray:
@@ -43,10 +74,11 @@ def _steps_within(subject: IntArray, day: IntArray, step: int, window: int) -> B
 
 
 def _operators_within(subject: IntArray, day: IntArray, operator: IntArray, needed: int, window: int) -> BoolArray:
-    """On distinct (subject, day, operator) rows in that order: True at the first row of a window in which
+    """On (subject, day, operator) rows sorted by subject then day: True at the first row of a window in which
     the subject met `needed` distinct operators. From each row the following ones inside its window are
     visited one step at a time, keeping the distinct operators met so far; a start is done when it meets
-    `needed` or leaves its window. Only starts with `needed` rows inside their window are visited at all."""
+    `needed` or leaves its window. Only starts with `needed` rows inside their window are visited at all, so
+    the fewer repeated rows (same subject, day and operator) the fewer visits."""
     hit = np.zeros(len(subject), dtype=np.bool_)
     if needed == 1:
         hit[:] = True
@@ -77,60 +109,47 @@ def _operators_within(subject: IntArray, day: IntArray, operator: IntArray, need
     return hit
 
 
-def _per_group(group: IntArray, flags: BoolArray, groups: int) -> IntArray:
-    """Per group: how many of its rows are flagged."""
-    counts: IntArray = np.bincount(group[flags], minlength=groups)
-    return counts
-
-
-def _repeated(lookups: Operations, settings: ReconcileSettings) -> list[Discrepancy]:
-    """One sort by (subject, day, operator) serves both tests; the reported subjects' rows are then put in
-    time order."""
-    if len(lookups) == 0:
-        return []
+def _repeated(lookups: Operations, rows: IntArray, group: IntArray,
+              settings: ReconcileSettings) -> list[Discrepancy]:
     window = settings.repeat_window_days
-    day = lookups.at // DAY
-    day_and_operator = day * (int(lookups.operator.max()) + 2) + lookups.operator + 1  # one key sorts faster
-    order = np.lexsort((day_and_operator, lookups.subject))
-    s, d, o = lookups.subject[order], day[order], lookups.operator[order]
-    group = np.cumsum(run_starts(s)) - 1
+    day, operator = lookups.at[rows] // DAY, lookups.operator[rows]
     groups = int(group[-1]) + 1
-    distinct_days = run_starts(s, d)
-    by_days = _per_group(group[distinct_days],
-                         _steps_within(s[distinct_days], d[distinct_days], settings.repeat_days - 1, window), groups)
-    triples = np.flatnonzero(run_starts(s, d, o))
-    by_operators = _per_group(group[triples], _operators_within(s[triples], d[triples], o[triples],
-                                                                settings.repeat_operators, window), groups)
-    reported = (by_days > 0) | (by_operators > 0)
+    new_day = run_starts(group, day)
+    by_days = np.bincount(group[new_day][_steps_within(group[new_day], day[new_day], settings.repeat_days - 1,
+                                                       window)], minlength=groups) > 0
+    # Rows repeating the previous row's subject, day and operator add nothing to the operators' test.
+    new = run_starts(group, day, operator)
+    by_operators = np.bincount(group[new][_operators_within(group[new], day[new], operator[new],
+                                                            settings.repeat_operators, window)],
+                               minlength=groups) > 0
+    reported = by_days | by_operators
     if not reported.any():
         return []
     picked = reported[group]
-    rows, row_group = order[picked], group[picked]
-    rows_in_time = np.lexsort((lookups.id[rows], lookups.at[rows], row_group))
-    rows, row_group = rows[rows_in_time], row_group[rows_in_time]
-    days = _per_group(group, distinct_days & picked, groups)
-    pairs = np.lexsort((o[picked], group[picked]))
-    operators = _per_group(group[picked][pairs], run_starts(group[picked][pairs], o[picked][pairs]), groups)
-    ids, times = lookups.id[rows].tolist(), lookups.at[rows].tolist()
-    tests_text = {(True, False): f"{settings.repeat_days} 日以上", (False, True): f"{settings.repeat_operators} 人以上",
-                  (True, True): f"{settings.repeat_days} 日以上・{settings.repeat_operators} 人以上"}
-    found = []
-    for first, end in run_bounds(row_group):
-        g = int(row_group[first])
-        n, n_days, n_operators = end - first, int(days[g]), int(operators[g])
-        tests = tests_text[(bool(by_days[g]), bool(by_operators[g]))]
-        detail = {"lookups": n, "days": n_days, "operators": n_operators,
-                  "reason": f"{window} 日以内に{tests}が照会(期間中 {n} 回、{n_days} 日、{n_operators} 人)"}
-        found.append(Discrepancy(Kind.REPEATED_SUBJECT, tuple(ids[first:end]), (), detail, times[first]))
-    return found
+    rows, row_group = rows[picked], group[picked]
+    starts = np.flatnonzero(run_starts(row_group))
+    lookups_of = np.diff(np.append(starts, len(rows)))
+    reported_groups = row_group[starts]
+    days_of = np.bincount(group[new_day & picked], minlength=groups)[reported_groups]
+    width = int(operator.max()) + 2
+    pairs = np.sort(row_group * width + operator[picked] + 1)  # (subject, operator)
+    operators_of = np.bincount(pairs[run_starts(pairs)] // width, minlength=groups)[reported_groups]
+    met = (by_days[reported_groups] + 2 * by_operators[reported_groups]).tolist()  # 1: days, 2: operators, 3: both
+    days, operators = f"{settings.repeat_days} 日以上", f"{settings.repeat_operators} 人以上"
+    tests = ["", days, operators, f"{days}・{operators}"]
+    details = [{"lookups": n, "days": n_days, "operators": n_operators,
+                "reason": f"{window} 日以内に{tests[m]}が照会(期間中 {n} 回、{n_days} 日、{n_operators} 人)"}
+               for n, n_days, n_operators, m in zip(lookups_of.tolist(), days_of.tolist(), operators_of.tolist(), met,
+                                                    strict=True)]
+    return per_group(Kind.REPEATED_SUBJECT, lookups, rows, starts, details)
 
 
-def _watched(lookups: Operations, lists: AgencyLists) -> list[Discrepancy]:
-    if not lists.watched or len(lookups) == 0:
+def _watched(lookups: Operations, subjects: IntArray, rows: IntArray, group: IntArray,
+             lists: AgencyLists) -> list[Discrepancy]:
+    if not lists.watched:
         return []
-    hits = np.flatnonzero(np.isin(lookups.subject, np.fromiter(lists.watched, dtype=np.int64)))
-    return [Discrepancy(Kind.WATCHLIST_HIT, (int(lookups.id[i]),), (),
-                        {"label": lists.watched[int(lookups.subject[i])],
-                         "reason": f"注視対象者「{lists.watched[int(lookups.subject[i])]}」への照会"},
-                        int(lookups.at[i]))
-            for i in hits]
+    listed = np.isin(subjects, np.fromiter(lists.watched, dtype=np.int64))
+    hits = np.sort(rows[listed[group]])  # in time order
+    labels = [lists.watched[subject] for subject in lookups.subject[hits].tolist()]
+    details = [{"label": label, "reason": f"注視対象者「{label}」への照会"} for label in labels]
+    return per_group(Kind.WATCHLIST_HIT, lookups, hits, np.arange(len(hits)), details)
