@@ -84,6 +84,12 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     return result
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`@pytest.mark.slow` tests run first: xdist's workers then share out the short ones, and no long test is
+    left running alone on one core at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """`@pytest.mark.requires(available, reason)`: a skip on a developer's machine, a failure in CI."""
     for mark in item.iter_markers("requires"):

@@ -100,6 +100,7 @@ def seeded() -> Seeded:
     return Seeded()
 
 
+@pytest.mark.slow
 def test_whole_session_by_keyboard_survives_closing_and_reopening(qtbot, db_path: Path, seeded: Seeded,
                                                                  tmp_path: Path, monkeypatch) -> None:
     runner = start_runner(qtbot, db_path, lambda db: seed(db, seeded))

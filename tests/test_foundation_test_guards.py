@@ -44,6 +44,7 @@ def test_dialogs_are_recorded_and_cancelled_instead_of_shown(qtbot, modal_dialog
     assert modal_dialogs.unexpected() is None
 
 
+@pytest.mark.slow
 def test_a_test_with_an_unexpected_dialog_fails_and_a_promise_fails_in_ci(tmp_path: Path) -> None:
     inner = tmp_path / "test_inner.py"
     inner.write_text(INNER_TESTS, encoding="utf-8")

@@ -27,6 +27,7 @@ def window(qtbot, demo_db_path: Path):
     runner.close()
 
 
+@pytest.mark.slow
 def test_no_two_visible_mnemonics_share_a_letter_on_any_page(qtbot, window: MainWindow) -> None:
     seen = {}
     for row, page in enumerate(window.page_widgets):

@@ -55,6 +55,7 @@ def test_a_pdf_printer_gets_the_issued_file_byte_for_byte(sheet: bytes, tmp_path
     assert len(fonts.splitlines()) > 2  # text stays text (vector), not a picture of it
 
 
+@pytest.mark.slow
 def test_a_printer_page_is_rendered_in_bands_that_line_up_with_the_original(sheet: bytes, tmp_path: Path) -> None:
     original, printed = tmp_path / "original.pdf", tmp_path / "printed.pdf"
     original.write_bytes(sheet)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import keyring
 import keyring.backends.fail
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QMessageBox
 
@@ -30,6 +31,7 @@ def click(qtbot, widget) -> None:  # type: ignore[no-untyped-def]
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=at)
 
 
+@pytest.mark.slow
 def test_welcome_explains_and_creates_a_passphrase_database_with_the_demo(qtbot, tmp_path: Path) -> None:
     db_path = tmp_path / "data" / "jukiaudit.db"
     application, welcome = start(qtbot, db_path)

@@ -164,6 +164,7 @@ def test_agency_table_sorts_first_use_year_numerically(qtbot, page) -> None:
     assert [page.agency_tab.proxy.index(r, AgencyColumn.FIRST_USE).data() for r in range(3)] == ["令和8年度"] * 3
 
 
+@pytest.mark.slow
 def test_first_run_offers_the_demo_data_and_loads_it(qtbot, qapp, tmp_path: Path) -> None:
     application = Application(tmp_path / "fresh" / "jukiaudit.db")
     qtbot.addWidget(application.window)

@@ -58,6 +58,7 @@ def situations(draw: st.DrawFn, with_pins: bool = True) -> tuple[Situation, list
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(situations())
+@pytest.mark.slow
 def test_a_plan_keeps_every_rule_or_is_refused_with_reasons(case: tuple[Situation, list[PlanEntry]]) -> None:
     situation, pins = case
     try:
@@ -90,6 +91,7 @@ def test_a_plan_keeps_every_rule_or_is_refused_with_reasons(case: tuple[Situatio
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(situations(with_pins=False))
+@pytest.mark.slow
 def test_without_pins_a_plan_is_refused_only_for_what_was_recorded(case: tuple[Situation, list[PlanEntry]]) -> None:
     situation, _ = case
     facts_break_rules = check_plan(situation, [], complete=False)

@@ -66,6 +66,7 @@ def statements(monkeypatch: pytest.MonkeyPatch) -> StatementLog:
     return log
 
 
+@pytest.mark.slow
 def test_main_commands_record_every_change(statements: StatementLog, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "a.db")
