@@ -57,8 +57,8 @@ def kill_points(command: list[str], env: dict[str, str], tmp: Path) -> list[tupl
     """(system call, n): every call of EVERY_CALL and a sample of SAMPLED made by one undisturbed run."""
     log = tmp / "trace.log"
     calls = ",".join((*EVERY_CALL, *SAMPLED))
-    # --seccomp-bpf: the child stops only at the traced calls, not at each of its ~50,000 mlocks (SQLCipher's
-    # memory security). The killed runs cannot use it: this strace ignores signal injection under seccomp.
+    # --seccomp-bpf: the child stops only at the traced calls, not at each of its other system calls. The
+    # killed runs cannot use it: this strace ignores signal injection under seccomp.
     subprocess.run([STRACE, "--seccomp-bpf", "-f", "-qq", "-o", str(log), "-e", f"trace={calls}", *command], env=env,
                    check=True, capture_output=True)
     counts = Counter(m.group(1) for line in log.read_text().splitlines()
