@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+from support.subject_log import open_watchlist_tab
 
 from jukiaudit_desktop.core.master import Agency, Terminal
-from jukiaudit_desktop.gui.pages.master import MasterPage
 from jukiaudit_desktop.gui.pages.reconcile import ReconcilePage
 from jukiaudit_desktop.gui.subject_thresholds import SubjectThresholdsDialog
 from jukiaudit_desktop.gui.tasks import DbRunner
@@ -52,14 +52,7 @@ def _answer_next_question(button: QMessageBox.StandardButton) -> None:
 @pytest.mark.real_modal  # answers its dialogs itself, with a timer
 def test_watchlist_tab_adds_without_keeping_or_showing_the_number(qtbot, runner: DbRunner, db,
                                                                   tmp_path: Path) -> None:
-    page = MasterPage(runner)
-    qtbot.addWidget(page)
-    page.resize(1200, 700)
-    page.show()
-    page.refresh()
-    page.tabs.setCurrentWidget(page.watchlist_tab)
-    tab = page.watchlist_tab
-    qtbot.waitUntil(lambda: len(tab.agencies) == 1, timeout=5000)
+    tab = open_watchlist_tab(qtbot, runner)
 
     qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
     dialog = tab.dialog
@@ -75,7 +68,7 @@ def test_watchlist_tab_adds_without_keeping_or_showing_the_number(qtbot, runner:
     assert not dialog.isVisible() and dialog.number_edit.text() == ""
     shown = [tab.model.data(tab.model.index(0, c)) for c in range(tab.model.columnCount())]
     assert "著名人A" in shown and "C17" in shown and not any(NUMBER[-4:] in str(s) for s in shown)
-    page.grab().save(str(tmp_path / "watch_tab.png"))
+    tab.window().grab().save(str(tmp_path / "watch_tab.png"))
 
     qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)  # the same person again: refused, stays open
     again = tab.dialog

@@ -11,10 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from support.gui import app_font, click_row, start_runner
 from support.shots import save_screenshot
-from support.subject_log import click_header, generate
+from support.subject_log import click_header, generate, open_watchlist_tab
 
 from jukiaudit_desktop.core.master import Agency
-from jukiaudit_desktop.gui.pages.master import MasterPage
 from jukiaudit_desktop.gui.watchlist_tab import COLUMNS, WatchlistTab
 from jukiaudit_desktop.services import master_data, watchlist
 
@@ -31,15 +30,7 @@ def _app_font(qapp):
 @pytest.fixture
 def tab(qtbot, db, db_path: Path) -> WatchlistTab:
     master_data.add_agency(db, Agency("C17", "分析機関"))
-    runner = start_runner(qtbot, db_path)
-    page = MasterPage(runner)
-    qtbot.addWidget(page)
-    page.resize(1200, 700)
-    page.show()
-    page.refresh()
-    page.tabs.setCurrentWidget(page.watchlist_tab)
-    qtbot.waitUntil(lambda: len(page.watchlist_tab.agencies) == 1, timeout=10000)
-    return page.watchlist_tab
+    return open_watchlist_tab(qtbot, start_runner(qtbot, db_path))
 
 
 def _choose(monkeypatch, file: Path, target: str) -> list[list[str]]:

@@ -55,7 +55,7 @@ from .audit_models import (
 from .errors import show_error
 from .finding_dialog import FindingDialog
 from .register_check_panel import RegisterCheckPanel
-from .row_table import RowFilterProxy, fit_columns, read_only_table, readable_columns
+from .row_table import RowFilterProxy, fit_columns, read_only_table, readable_columns, selected_source_row
 from .session_detail import ItemDetailPanel
 from .tasks import DbRunner
 
@@ -411,7 +411,7 @@ class SessionView(QWidget):
         self.detail.show_item(row, with_previous=self._has_previous(), has_finding=row.item.code in self._finding_items)
         code = row.item.code
         self.evidence_proxy.set_predicate(lambda e: e.item_code == code)
-        self.tabs.setTabText(0, f"証跡({self.evidence_proxy.rowCount()})")
+        self._show_evidence_count()
         self.item_table.scrollTo(current)
 
     def _has_previous(self) -> bool:
@@ -535,25 +535,30 @@ class SessionView(QWidget):
 
     def _attached(self, info: EvidenceInfo) -> None:
         self.evidence.set_rows([*self.evidence.rows, info])
-        self.tabs.setTabText(0, f"証跡({self.evidence_proxy.rowCount()})")
+        self._show_evidence_count()
         self.tabs.setCurrentIndex(0)
         self.status.setText(f"{info.file_name} を添付しました(SHA-256 {info.sha256[:16]}…)。")
         self.changed.emit()
 
+    def _show_evidence_count(self) -> None:
+        self.tabs.setTabText(0, f"証跡({self.evidence_proxy.rowCount()})")
+
+    def _selected_evidence(self, verb: str) -> EvidenceInfo | None:
+        info: EvidenceInfo | None = selected_source_row(self.evidence_table)
+        if info is None:
+            self.status.setText(f"{verb}証跡を一覧で選んでください。")
+        return info
+
     def open_selected_evidence(self) -> None:
-        indexes = self.evidence_table.selectionModel().selectedRows()
-        if not indexes:
-            self.status.setText("開く証跡を一覧で選んでください。")
-            return
-        info: EvidenceInfo = self.evidence_proxy.source_row(indexes[0])
-        self.runner.submit(lambda db, _p: audits.get_evidence_content(db, info.id), self._write_copy)
+        info = self._selected_evidence("開く")
+        if info is not None:
+            evidence_id = info.id
+            self.runner.submit(lambda db, _p: audits.get_evidence_content(db, evidence_id), self._write_copy)
 
     def delete_selected_evidence(self) -> None:
-        indexes = self.evidence_table.selectionModel().selectedRows()
-        if not indexes:
-            self.status.setText("削除する証跡を一覧で選んでください。")
+        info = self._selected_evidence("削除する")
+        if info is None:
             return
-        info: EvidenceInfo = self.evidence_proxy.source_row(indexes[0])
         answer = QMessageBox.question(
             self, "証跡の削除", f"添付ファイル「{info.file_name}」を削除します(名前と SHA-256 は監査証跡に残ります)。"
             "削除しますか?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
@@ -565,7 +570,7 @@ class SessionView(QWidget):
 
     def _evidence_deleted(self, info: EvidenceInfo) -> None:
         self.evidence.set_rows([e for e in self.evidence.rows if e.id != info.id])
-        self.tabs.setTabText(0, f"証跡({self.evidence_proxy.rowCount()})")
+        self._show_evidence_count()
         self.status.setText(f"{info.file_name} を削除しました。")
         self.changed.emit()
 

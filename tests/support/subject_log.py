@@ -1,4 +1,5 @@
-"""Test support of issue 17's GUI tests: the generated log with planted subject patterns, and header clicks."""
+"""Test support of issue 17's GUI tests: the generated log with planted subject patterns, header clicks, and the
+マスタ page opened on its 注視対象者 tab."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QTableView
 
 from jukiaudit_desktop.core.master import Agency
+from jukiaudit_desktop.gui.pages.master import MasterPage
+from jukiaudit_desktop.gui.tasks import DbRunner
+from jukiaudit_desktop.gui.watchlist_tab import WatchlistTab
 from jukiaudit_desktop.importers.profile import OPLOG, load_profile
 from jukiaudit_desktop.services import imports, master_data
 from jukiaudit_desktop.services.database_access import Database
@@ -37,3 +41,15 @@ def click_header(qtbot: Any, table: QTableView, column: int) -> None:
     header = table.horizontalHeader()
     x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+
+
+def open_watchlist_tab(qtbot: Any, runner: DbRunner, agencies: int = 1) -> WatchlistTab:
+    """The マスタ page shown on its 注視対象者 tab, once the tab has listed the database's `agencies`."""
+    page = MasterPage(runner)
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    page.refresh()
+    page.tabs.setCurrentWidget(page.watchlist_tab)
+    qtbot.waitUntil(lambda: len(page.watchlist_tab.agencies) == agencies, timeout=10000)
+    return page.watchlist_tab
