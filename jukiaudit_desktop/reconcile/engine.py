@@ -29,6 +29,7 @@ def reconcile(ops: Operations, entries: RegisterEntries, lists: AgencyLists, nam
     Those kinds, the last ones in model.Kind, read the operations in time order and return their
     discrepancies in the order above already (rules/groups.per_group); the others are sorted here.
     """
+    ops = ops.in_time_order()  # what the rules read them in
     with _collector_paused():
         owner = attribute(ops, entries, settings.tolerance_seconds)
         found = check_register(ops, entries, owner, names)
@@ -36,7 +37,7 @@ def reconcile(ops: Operations, entries: RegisterEntries, lists: AgencyLists, nam
         found += check_authority(ops, lists, names)
         found += check_concurrent(ops, settings.session_gap_minutes * 60, names)
         found.sort(key=lambda d: d.sort_key())
-        inside = _inside(ops, *period).in_time_order()
+        inside = _inside(ops, *period)
         found += check_subjects(inside, lists, settings)
         found += check_activity(inside, lists, settings)
     return Outcome(found, skipped_checks(lists) + skipped_activity(lists))
