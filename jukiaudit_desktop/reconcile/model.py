@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Kind(StrEnum):
@@ -56,12 +56,12 @@ KIND_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Discrepancy:
+class Discrepancy(NamedTuple):
     """One finding of the engine. `at` (seconds, local time) and the first id give its place in the order.
 
     `detail` holds only what the referenced operation and entry rows do not say (reason, the entry's
-    operator …); exports add those rows' fields.
+    operator …); exports add those rows' fields. A named tuple: a run at 10^7 operations makes 10^5–10^6 of
+    them, and a tuple is made four times faster than a frozen dataclass.
     """
 
     kind: Kind
