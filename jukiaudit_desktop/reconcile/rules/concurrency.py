@@ -15,9 +15,10 @@ from ..model import Discrepancy, Kind
 _SPAN = np.int64(1) << 40
 
 
-def _uses(ops: Operations, gap_seconds: int) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray]:
+def _uses(ops: Operations, gap_seconds: int) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray, IntArray]:
     """Runs of one operator on one terminal: (operator, terminal, first time, last time) per run, ordered by
-    operator, first time and terminal; and the run of each operation."""
+    operator, first time and terminal; and `rows`, the operations ordered by operator, terminal and time, with
+    the run each is in (`use_of_row`, an index into the runs)."""
     rows = grouped_order(ops.operator, ops.terminal)  # then time
     operator, terminal, at = ops.operator[rows], ops.terminal[rows], ops.at[rows]
     starts = np.ones(len(rows), dtype=np.bool_)
@@ -25,9 +26,8 @@ def _uses(ops: Operations, gap_seconds: int) -> tuple[IntArray, IntArray, IntArr
     first = np.flatnonzero(starts)
     last = np.append(first[1:], len(rows)) - 1
     order = np.lexsort((terminal[first], at[first], operator[first]))
-    use_of_op = np.empty(len(rows), dtype=np.int64)
-    use_of_op[rows] = np.argsort(order)[np.cumsum(starts) - 1]
-    return operator[first][order], terminal[first][order], at[first][order], at[last][order], use_of_op
+    use_of_row = np.argsort(order)[np.cumsum(starts) - 1]
+    return operator[first][order], terminal[first][order], at[first][order], at[last][order], rows, use_of_row
 
 
 def _overlapping(operator: IntArray, first: IntArray, last: IntArray) -> BoolArray:
@@ -50,8 +50,8 @@ def check_concurrent(ops: Operations, gap_seconds: int, names: Vocabulary) -> li
     overlaps can be reported: at 10^7 operations these are few, and only they are searched."""
     if len(ops) == 0:
         return []
-    operator, terminal, first, last, use_of_op = _uses(ops, gap_seconds)
-    suspects = np.flatnonzero(_overlapping(operator, first, last)[use_of_op])
+    operator, terminal, first, last, rows, use_of_row = _uses(ops, gap_seconds)
+    suspects = np.sort(rows[_overlapping(operator, first, last)[use_of_row]])
     op_operator, op_terminal, op_at = ops.operator[suspects], ops.terminal[suspects], ops.at[suspects]
     base = int(first.min())
     start_key = operator * _SPAN + (first - base)
