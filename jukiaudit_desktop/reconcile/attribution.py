@@ -37,22 +37,24 @@ def attribute(ops: Operations, entries: RegisterEntries, tolerance_seconds: int)
     op_key = terminal * _SPAN + (at - base)
 
     position = np.searchsorted(start_key, op_key, side="right") - 1
-    best = np.full(len(ops), -1, dtype=np.int64)
-    active = np.flatnonzero(position >= 0)
+    # First round, over whole columns (every operation takes part): the latest-starting window before each
+    # operation, taken when it holds the operation.
+    reaching = (position >= 0) & (reach[np.maximum(position, 0)] >= op_key)
+    candidate = order[np.maximum(position, 0)]
+    fits = reaching & (entries.terminal[candidate] == terminal) & (widened_end[candidate] >= at)
+    best = np.where(fits, candidate, -1)
+    # Later rounds: earlier windows that still reach the operation, each weighed against the choice so far.
+    active = np.flatnonzero(reaching & (position >= 1))
+    position[active] -= 1
     active = active[reach[position[active]] >= op_key[active]]
-    first_round = True  # no operation has an entry yet: every fitting candidate is taken as it is
     while len(active):
         candidate = order[position[active]]
         fits = (entries.terminal[candidate] == terminal[active]) & (widened_end[candidate] >= at[active])
         fitting, candidate = active[fits], candidate[fits]
-        if not first_round:
-            better = _better(candidate, best[fitting], at[fitting], operator[fitting], entries)
-            fitting, candidate = fitting[better], candidate[better]
-        best[fitting] = candidate
-        first_round = False
+        better = _better(candidate, best[fitting], at[fitting], operator[fitting], entries)
+        best[fitting[better]] = candidate[better]
         position[active] -= 1
-        still = position[active] >= 0
-        active = active[still]
+        active = active[position[active] >= 0]
         active = active[reach[position[active]] >= op_key[active]]
     found[rows] = best
     return found
