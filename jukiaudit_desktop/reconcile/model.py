@@ -3,6 +3,7 @@ activity), one discrepancy, a check that was skipped."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -97,7 +98,5 @@ class Outcome:
     def summary(self) -> dict[str, int]:
         """Count per checked kind (zero included); skipped kinds are left out."""
         skipped = {s.kind for s in self.skipped}
-        counts = {kind.value: 0 for kind in Kind if kind not in skipped}
-        for d in self.discrepancies:
-            counts[d.kind.value] += 1
-        return counts
+        found = Counter(d.kind for d in self.discrepancies)  # Kind.value is a property: read once per kind
+        return {kind.value: found[kind] for kind in Kind if kind not in skipped}
