@@ -17,6 +17,7 @@ import hmac
 import os
 import secrets
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,10 +137,32 @@ def forget_keyring_key(db_path: Path, *, pending: bool = False) -> None:
 def derive_key(passphrase: str, salt: bytes) -> bytes:
     if not passphrase:
         raise JukiAuditError("パスフレーズが空です。")
+    early = _early.pop((passphrase, salt), None)
+    return early.result() if early is not None else _scrypt(passphrase, salt)
+
+
+def _scrypt(passphrase: str, salt: bytes) -> bytes:
     return hashlib.scrypt(
         passphrase.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P,
         maxmem=256 * 1024 * 1024, dklen=KEY_BYTES,
     )
+
+
+_early: dict[tuple[str, bytes], Future[bytes]] = {}  # derivations started by derive_early, each taken once
+
+
+def derive_early(db_path: Path, passphrase: str) -> None:
+    """Start deriving the key of the passphrase-mode database at `db_path` in a worker thread, where scrypt
+    runs without the GIL: the CLI loads its command's modules meanwhile (a third of a second). derive_key
+    takes the result, once. Nothing is started without a readable salt file: opening says what is wrong."""
+    try:
+        salt = read_salt(salt_path(db_path)).salt
+    except (OSError, JukiAuditError):
+        return
+    if passphrase:
+        worker = ThreadPoolExecutor(max_workers=1)
+        _early[(passphrase, salt)] = worker.submit(_scrypt, passphrase, salt)
+        worker.shutdown(wait=False)  # the derivation runs on; the thread ends with it
 
 
 # Salt file: MAGIC + salt + key check (HMAC of a constant under the derived key). The check tells a wrong
