@@ -56,3 +56,13 @@ def test_every_column_shared_one_column_and_a_table_name_with_percent() -> None:
     assert row_digests.digests("t", [["a", None]], 2) == _plain("t", [("a",), (None,)])
     assert row_digests.digests("t", [row_digests.Same(1)], 2) == _plain("t", [(1,), (1,)])
     assert row_digests.digests("t", [[1, True], [0, False], [1, 1.0]], 2) == _plain("t", [(1, 0, 1), (True, False, 1.0)])
+
+
+@pytest.mark.parametrize("odd", ["it's", "a\\b", "a\tb", "\x7f", "\x85", "\u2028", "\ud800", "é", "住", '"', ""])
+def test_a_column_of_text_with_one_value_repr_writes_otherwise(odd: str) -> None:
+    """Printable text (non-ASCII too) is written as it is between quotes; one value that repr writes otherwise
+    (a single quote, a backslash, a character that is not printable) sends its column the way of repr."""
+    plain = [f"2025-04-01T08:42:{second:02d}" for second in range(20)]
+    for column in (plain, [*plain[:7], odd, *plain[7:]]):
+        rows = [(number, value) for number, value in enumerate(column)]
+        assert row_digests.digests("t", [range(len(column)), column], len(column)) == _plain("t", rows)

@@ -2,9 +2,9 @@
 
 bindings.digest(table, values) is SHA-256 over f"{table}\\x1f{values!r}" in UTF-8, and the repr of a tuple is
 its values' reprs joined by ", " in parentheses. Here the text of every row is made from its columns: one
-bytes format per batch, with %d for a column of ints (an int's repr) and, for a column of text or NULL, each
-distinct value's repr written once; any other column is repr'd value by value. The repr of the values the
-rows share is written into the format once. A million imported rows: ≈1.7 s of CPU instead of ≈3.3 s.
+bytes format per batch, with %d for a column of ints (an int's repr), printable text as it is between quotes,
+each distinct value's repr written once for other text or NULL, and any other column repr'd value by value. The values every row shares are written into the format once. A million imported rows: ≈2.0 s of
+CPU instead of ≈3.1 s.
 """
 
 from __future__ import annotations
@@ -58,7 +58,15 @@ def _column(values: Sequence[Any]) -> tuple[bytes, Sequence[Any]]:
     kinds = set(map(type, values))
     if kinds == {int}:  # exactly int: not bool, whose repr differs
         return b"%d", values
+    if kinds == {str} and (joined := "".join(values)).isascii() and _plain(joined):  # e.g. time stamps
+        return b"'%b'", list(map(str.encode, values))  # (other text: a look-up of each distinct value is faster)
     if kinds <= _TEXT_OR_NULL:  # equal values of these types have the same repr
         text = {value: repr(value).encode() for value in set(values)}
         return b"%b", list(map(text.__getitem__, values))
     return b"%b", [repr(value).encode() for value in values]
+
+
+def _plain(text: str) -> bool:
+    """Whether repr() writes each of the texts joined here as it is between single quotes: printable (as
+    repr() decides, non-ASCII too) with neither a single quote nor a backslash."""
+    return text.isprintable() and "'" not in text and "\\" not in text
