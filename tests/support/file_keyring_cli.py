@@ -7,6 +7,9 @@
     python tests/support/file_keyring_cli.py KEYRING.json DB clis < COMMANDS.json
         (each command of a JSON list of ARGS lists in turn, in this one process, until one fails; says
         "exit=CODE" on stderr after each)
+    python tests/support/file_keyring_cli.py KEYRING.json DB forked rekey|restore …
+        (the key change once per line read, each time in a child forked from this process once a tracer has
+        attached to it: says the child's pid, then its wait status, one line each; see Forked below)
 
 The passphrase of DB (passphrase mode) comes from the environment variable PW, that of BACKUP from
 BACKUP_PW; SCRYPT_N, when set, is the scrypt cost the test's own process uses too (tests/support/kdf.py). For
@@ -20,9 +23,13 @@ the allow-list's test-only hook (by class), as the in-memory keyring of the test
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import subprocess
 import sys
+import time
+import traceback
 from pathlib import Path
 
 import keyring
@@ -95,6 +102,13 @@ def main() -> int:
                 return code
         return 0
 
+    if command == "forked":
+        return serve_forked(db_path, sys.argv[4], (sys.argv[5:] or [None])[0])
+    key_change(db_path, command, argument)
+    return 0
+
+
+def key_change(db_path: Path, command: str, argument: str | None) -> None:
     from jukiaudit_desktop.services import backup
     from jukiaudit_desktop.services.database_access import open_app_database
 
@@ -104,7 +118,69 @@ def main() -> int:
     else:
         db = backup.restore_backup(db, Path(str(argument)), os.environ.get("BACKUP_PW"))
     db.close()
+
+
+def serve_forked(db_path: Path, command: str, argument: str | None) -> int:
+    """For each line on stdin: fork, say the child's pid; the child waits until a tracer has attached
+    (`strace -p`), makes the key change and exits; say its wait status. The modules are loaded once, here."""
+    from jukiaudit_desktop.services import backup, database_access  # noqa: F401  (before the forks)
+
+    ctypes.CDLL(None, use_errno=True).prctl(0x59616D61, ctypes.c_ulong(-1))  # PR_SET_PTRACER_ANY, for Yama
+    for _ in sys.stdin:
+        pid = os.fork()
+        if pid == 0:
+            code = 3
+            try:
+                if _wait_for_tracer():
+                    key_change(db_path, command, argument)
+                    code = 0
+            except BaseException:
+                traceback.print_exc()
+                code = 1
+            finally:
+                os._exit(code)
+        print(pid, flush=True)
+        print(os.waitpid(pid, 0)[1], flush=True)
     return 0
+
+
+def _wait_for_tracer(seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with open("/proc/self/status") as status:
+            tracer = next(line.split()[1] for line in status if line.startswith("TracerPid:"))
+        if tracer != "0":
+            return True
+        time.sleep(0.001)
+    print("no tracer attached", file=sys.stderr)
+    return False
+
+
+class Forked:
+    """A key change run many times, each run in a process forked from one loaded parent (`forked` above) and
+    traced from its first system call by `strace -p`: each run costs no interpreter start-up, and the calls
+    strace counts are the key change's own."""
+
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        self.server = subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def run(self, strace: list[str]) -> int:
+        """Runs the key change once under `strace… -p PID`; returns the child's wait status."""
+        assert self.server.stdin is not None and self.server.stdout is not None
+        self.server.stdin.write("\n")
+        self.server.stdin.flush()
+        pid = self.server.stdout.readline()
+        subprocess.run([*strace, "-p", pid.strip()], check=True, capture_output=True)
+        return int(self.server.stdout.readline())
+
+    def __enter__(self) -> Forked:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.server.stdin is not None and self.server.stdout is not None
+        self.server.stdin.close()  # the parent's loop ends
+        self.server.wait(timeout=60)
+        self.server.stdout.close()
 
 
 if __name__ == "__main__":
