@@ -242,6 +242,9 @@ def select_source_row(table: QTableView, row_id: int | None) -> None:
 
 WIDEST_COLUMN = 420  # px: a column sized to its content stops here (the text is elided, its tooltip is whole)
 NARROWEST_COLUMN = 40
+# Rows a column is sized to: those in view, then the next ones up to this many (Qt's default is 1,000, and all
+# rows of a table not shown yet: each row one size hint through the model, for every page refreshed).
+FITTED_ROWS = 100
 
 
 class ElidedTextTips(QObject):
@@ -302,6 +305,7 @@ def readable_columns(table: QTableView, stretch: int | None = None) -> None:
     else:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     header.setMinimumSectionSize(NARROWEST_COLUMN)
+    header.setResizeContentsPrecision(FITTED_ROWS)
     ElidedTextTips(table)
     header.sectionResized.connect(lambda column, _old, new: _remember(table, column, new))
 
@@ -324,8 +328,8 @@ def _stretches(table: QTableView, column: int) -> bool:
 
 
 def fit_columns(table: QTableView, widest: int = WIDEST_COLUMN) -> None:
-    """Size each visible column to its header and the rows in view, at most `widest`, unless the user set its
-    width before (remembered)."""
+    """Size each visible column to its header and the rows in view (up to FITTED_ROWS), at most `widest`, unless
+    the user set its width before (remembered)."""
     header, settings = table.horizontalHeader(), _settings()
     table.setProperty("fitting", True)
     try:
