@@ -1,9 +1,11 @@
 """One encrypted demo database for the whole session: built once (the demo load is the suite's costliest step),
-then copied for each test that wants it, with its key put into that test's in-memory keyring."""
+then copied for each test that wants it, with its key put into that test's in-memory keyring. Other databases
+a module's tests all start from are built and copied the same way (build_template's `fill`)."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import keyring.backend
 from jukiaudit_desktop.security import keys
 from jukiaudit_desktop.services import demo
 from jukiaudit_desktop.services.database_access import open_app_database
+from jukiaudit_desktop.storage.database import Database
 
 
 @dataclass(frozen=True)
@@ -28,15 +31,17 @@ class DemoTemplate:
         return target
 
 
-def build_template(folder: Path, memory_keyring: keyring.backend.KeyringBackend) -> DemoTemplate:
-    """Create the database and load the demo exactly as the app does, under a keyring of its own."""
-    path = folder / "demo-template.db"
+def build_template(folder: Path, memory_keyring: keyring.backend.KeyringBackend,
+                   fill: Callable[[Database], object] = demo.load_demo) -> DemoTemplate:
+    """Create the database and fill it (by default: load the demo exactly as the app does), under a keyring of
+    its own."""
+    path = folder / "template.db"
     previous = keyring.get_keyring()
     keyring.set_keyring(memory_keyring)
     try:
         db = open_app_database(path, create=True)
         try:
-            demo.load_demo(db)
+            fill(db)
         finally:
             db.close()  # checkpoints the WAL into the file: the copy is the whole database
         return DemoTemplate(path, keys.keyring_key(path, create=False))
