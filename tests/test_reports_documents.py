@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import hashes
-from support.demo_db import DemoTemplate, build_template
+from support.demo_db import DemoTemplate, issued_sheet_template
 from support.documents import (
     ATTACKS,
     overwrite_page,
@@ -20,7 +20,6 @@ from support.documents import (
 from support.memory_keyring import MemoryKeyring
 from test_reports_sheet import make_audit
 
-from jukiaudit_desktop.security import keys
 from jukiaudit_desktop.services import reports, signing
 from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.storage.database import Database
@@ -33,16 +32,11 @@ def issued_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoTempl
     """A database with an issued sheet, the sheet, the same sheet signed by the inspector, and the inspector's key
     and certificate: made once for the module, copied for each test (`issued`)."""
     folder = tmp_path_factory.mktemp("issued")
-
-    def issue(db: Database) -> None:
-        pdf, _ = reports.findings_sheet_pdf(db, make_audit(db))
-        (folder / "sheet.pdf").write_bytes(pdf)
-        signing.create_signing_key(folder / "yamada.p12", "山田太郎", "市町村課", PASSPHRASE)
-        signing.sign_file(folder / "sheet.pdf", folder / "signed.pdf", folder / "yamada.p12", PASSPHRASE,
-                          reason="監査結果の確認", location="")
-
-    keys.admit_test_backend(MemoryKeyring)  # module fixtures run before the per-test keyring admits it
-    return build_template(folder, MemoryKeyring(), issue), folder
+    template = issued_sheet_template(folder, make_audit)
+    signing.create_signing_key(folder / "yamada.p12", "山田太郎", "市町村課", PASSPHRASE)
+    signing.sign_file(folder / "sheet.pdf", folder / "signed.pdf", folder / "yamada.p12", PASSPHRASE,
+                      reason="監査結果の確認", location="")
+    return template, folder
 
 
 @pytest.fixture

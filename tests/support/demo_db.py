@@ -13,9 +13,10 @@ import keyring
 import keyring.backend
 
 from jukiaudit_desktop.security import keys
-from jukiaudit_desktop.services import demo
+from jukiaudit_desktop.services import demo, reports
 from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.storage.database import Database
+from support.memory_keyring import MemoryKeyring
 
 
 @dataclass(frozen=True)
@@ -47,3 +48,14 @@ def build_template(folder: Path, memory_keyring: keyring.backend.KeyringBackend,
         return DemoTemplate(path, keys.keyring_key(path, create=False))
     finally:
         keyring.set_keyring(previous)
+
+
+def issued_sheet_template(folder: Path, make_audit: Callable[[Database], int]) -> DemoTemplate:
+    """A database that has issued the findings sheet of the audit `make_audit` makes, the sheet in
+    `folder / "sheet.pdf"`: for a module whose tests all start from one issued sheet."""
+    def issue(db: Database) -> None:
+        pdf, _ = reports.findings_sheet_pdf(db, make_audit(db))
+        (folder / "sheet.pdf").write_bytes(pdf)
+
+    keys.admit_test_backend(MemoryKeyring)  # module fixtures run before the per-test keyring admits it
+    return build_template(folder, MemoryKeyring(), issue)
