@@ -17,9 +17,24 @@ from jukiaudit_desktop.reconcile.model import REGISTER_KINDS, Discrepancy, Kind
 from jukiaudit_desktop.services import master_data, reconcile_export, reconciliation
 from jukiaudit_desktop.storage import reconcile_repo
 from jukiaudit_desktop.storage.database import Database
-from jukiaudit_desktop.storage.reconcile_repo import OPERATION_FACTS, REGISTER_FACTS, RowFacts
+from jukiaudit_desktop.storage.reconcile_repo import OPERATION_FACTS, REGISTER_FACTS
 
 ODD = 'T"\\\x01\t\u2028😀'  # a quote, a backslash, control characters, a line separator, beyond the BMP
+OPERATION_FIELDS = [name for name, _ in OPERATION_FACTS]
+REGISTER_FIELDS = [name for name, _ in REGISTER_FACTS]
+
+
+def fields_of(row: tuple[Any, ...] | None, register: bool) -> dict[str, Any]:
+    """A row of reconcile_repo.operation_rows or register_rows as the export's fields (a removed row: none)."""
+    if row is None:
+        return {}
+    if register:
+        return dict(zip(REGISTER_FIELDS, row[3:9], strict=True))
+    return dict(zip(OPERATION_FIELDS, (row[3], row[4], row[5], row[7], row[8]), strict=True))
+
+
+def ref(row: tuple[Any, ...] | None) -> dict[str, Any]:
+    return {"file": None, "line": None} if row is None else {"file": row[1], "line": row[2]}
 
 
 def expected_run(db: Database, run_id: int) -> dict[str, Any]:
@@ -35,16 +50,10 @@ def expected_run(db: Database, run_id: int) -> dict[str, Any]:
         entries = {r[0]: r for r in reconcile_repo.register_rows(db, d.register_ids)}
         oplog = [operations.get(i) for i in d.operation_ids]
         register = [entries.get(i) for i in d.register_ids]
-        if d.kind in REGISTER_KINDS:
-            fields = [dict(zip(REGISTER_FACTS, (r[3], r[4], r[5], r[6], r[7], r[8]), strict=True)) if r else {}
-                      for r in register[:1]]
-        else:
-            fields = [dict(zip(OPERATION_FACTS, (r[3], r[4], r[5], r[7], r[8]), strict=True)) if r else {}
-                      for r in oplog[:1]]
-        objects.append({"kind": d.kind.value,
-                        "oplog": [{"file": r[1] if r else None, "line": r[2] if r else None} for r in oplog],
-                        "register": [{"file": r[1] if r else None, "line": r[2] if r else None} for r in register],
-                        "detail": {**(fields[0] if fields else {}), **d.detail}})
+        subject = (register if d.kind in REGISTER_KINDS else oplog)[:1]
+        objects.append({"kind": d.kind.value, "oplog": [ref(r) for r in oplog], "register": [ref(r) for r in register],
+                        "detail": {**(fields_of(subject[0], d.kind in REGISTER_KINDS) if subject else {}),
+                                   **d.detail}})
     return {**({"stale": run.stale} if run.stale else {}), "summary": summary, "skipped": run.skipped,
             "discrepancies": objects}
 
@@ -104,44 +113,63 @@ def test_a_stale_run_names_no_file_for_rows_of_a_removed_import(odd_db: Database
     assert {"file": None, "line": None} in [ref for d in exported["discrepancies"] for ref in d["oplog"]]
 
 
-def test_details_that_override_or_resemble_each_other_are_encoded_as_json_dumps() -> None:
-    """Hand-made discrepancies against hand-made rows: a detail overriding a field keeps the field's place;
-    1, 1.0 and True are equal in Python but not in JSON; lists, floats, None, no subject row, rows missing."""
-    operations = RowFacts(OPERATION_FACTS, {5: (5, 1, 12, "2025-01-04T10:00:00", ODD, "K1", None, 1),
-                                            6: (6, 2, 13, "2025-01-04T10:01:00", "T2", "K2", "別表5-13", 3)},
-                          {1: 'a"b.csv', 2: "b.csv"})
-    entries = RowFacts(REGISTER_FACTS, {9: (9, None, None, "2025-01-04T09:55", "2025-01-04T10:30", "T1", "K1",
-                                            "別表5-13", 2.5)}, {})
+def test_details_that_override_or_resemble_each_other_and_odd_values_are_encoded_as_json_dumps(
+        odd_db: Database) -> None:
+    """Hand-made discrepancies on stored rows: a detail overriding a field keeps the field's place; 1, 1.0 and
+    True are equal in Python but not in JSON; lists, floats, None; no subject row; rows missing; REAL values
+    (which SQLite would write otherwise than json) in an operation and a register entry."""
+    with odd_db.transaction():
+        odd_db.execute("UPDATE operation SET count = 2.5 WHERE id = (SELECT max(id) FROM operation)")
+        odd_db.execute("UPDATE register_entry SET count = 1e20 WHERE id = (SELECT max(id) FROM register_entry)")
+    odd_op, plain_op = odd_db.query("SELECT max(id), min(id) FROM operation")[0]
+    odd_entry, plain_entry = odd_db.query("SELECT max(id), min(id) FROM register_entry")[0]
+    gone = 10**9
     found = [
-        Discrepancy(Kind.OFF_HOURS, (5,), (), {"reason": "土曜日"}),
-        Discrepancy(Kind.OFF_HOURS, (6,), (), {"reason": "土曜日"}),
-        Discrepancy(Kind.VOLUME_SPIKE, (5, 6, 7), (), {"operations": 1, "median": 1}),
-        Discrepancy(Kind.VOLUME_SPIKE, (6, 5), (), {"operations": 1, "median": 1.0}),
-        Discrepancy(Kind.VOLUME_SPIKE, (6,), (), {"operations": 1, "median": True}),
-        Discrepancy(Kind.VOLUME_SPIKE, (6,), (), {"operations": 1, "median": -0.0}),
-        Discrepancy(Kind.VOLUME_SPIKE, (6,), (), {"operations": 1, "median": 0.0}),
-        Discrepancy(Kind.OPERATOR_MISMATCH, (6,), (9,), {"count": 99, "register_operator": ODD}),
-        Discrepancy(Kind.REPEATED_SUBJECT, (6,), (), {"days": [1, 2], "label": None}),
-        Discrepancy(Kind.REPEATED_SUBJECT, (6,), (), {"days": [1, 2.0], "label": None}),
-        Discrepancy(Kind.COUNT_MISMATCH, (5, 6), (9,), {"register_count": 2.5, "logged_count": 4}),
-        Discrepancy(Kind.UNUSED_REGISTER_ENTRY, (), (9,), {}),
-        Discrepancy(Kind.UNUSED_REGISTER_ENTRY, (), (8,), {"register_count": 1}),  # entry removed
-        Discrepancy(Kind.UNREGISTERED_OPERATION, (7,), (), {}),  # operation removed
-        Discrepancy(Kind.COUNT_MISMATCH, (5,), (), {"logged_count": 1}),  # no entry: no subject row
+        Discrepancy(Kind.OFF_HOURS, (odd_op,), (), {"reason": "土曜日"}),
+        Discrepancy(Kind.OFF_HOURS, (plain_op,), (), {"reason": "土曜日"}),
+        Discrepancy(Kind.VOLUME_SPIKE, (odd_op, plain_op, gone), (), {"operations": 1, "median": 1}),
+        Discrepancy(Kind.VOLUME_SPIKE, (plain_op, odd_op), (), {"operations": 1, "median": 1.0}),
+        Discrepancy(Kind.VOLUME_SPIKE, (plain_op,), (), {"operations": 1, "median": True}),
+        Discrepancy(Kind.VOLUME_SPIKE, (plain_op,), (), {"operations": 1, "median": -0.0}),
+        Discrepancy(Kind.VOLUME_SPIKE, (plain_op,), (), {"operations": 1, "median": 0.0}),
+        Discrepancy(Kind.OPERATOR_MISMATCH, (plain_op,), (odd_entry,), {"count": 99, "register_operator": ODD}),
+        Discrepancy(Kind.OPERATOR_MISMATCH, (odd_op,), (plain_entry,), {"at": None}),
+        Discrepancy(Kind.REPEATED_SUBJECT, (plain_op,), (), {"days": [1, 2], "label": None}),
+        Discrepancy(Kind.REPEATED_SUBJECT, (plain_op,), (), {"days": [1, 2.0], "label": None}),
+        Discrepancy(Kind.COUNT_MISMATCH, (odd_op, plain_op), (odd_entry,), {"register_count": 2.5, "logged_count": 4}),
+        Discrepancy(Kind.UNUSED_REGISTER_ENTRY, (), (plain_entry,), {}),
+        Discrepancy(Kind.UNUSED_REGISTER_ENTRY, (), (gone,), {"register_count": 1}),
+        Discrepancy(Kind.UNREGISTERED_OPERATION, (gone,), (), {}),
+        Discrepancy(Kind.COUNT_MISMATCH, (odd_op,), (), {"logged_count": 1}),  # no entry: no subject row
     ]
+    operation_ids = [i for d in found for i in d.operation_ids]
+    entry_ids = [i for d in found for i in d.register_ids]
 
-    texts = list(reconcile_export.objects(found, operations, entries))
+    texts = list(reconcile_export.objects(found, reconcile_repo.operation_facts(odd_db, operation_ids),
+                                          reconcile_repo.register_facts(odd_db, entry_ids)))
 
-    def ref(facts: RowFacts, id_: int) -> dict[str, Any]:
-        row = facts.rows.get(id_)
-        return {"file": None, "line": None} if row is None else {"file": facts.files.get(row[1]), "line": row[2]}
-
-    def fields(facts: RowFacts, ids: tuple[int, ...]) -> dict[str, Any]:
-        row = facts.rows.get(ids[0]) if ids else None
-        return {} if row is None else dict(zip(facts.fields, row[3:], strict=True))
-
+    operations = {r[0]: r for r in reconcile_repo.operation_rows(odd_db, operation_ids)}
+    entries = {r[0]: r for r in reconcile_repo.register_rows(odd_db, entry_ids)}
+    assert isinstance(operations[odd_op][8], float) and isinstance(entries[odd_entry][8], float)
     for d, text in zip(found, texts, strict=True):
-        subject = fields(entries, d.register_ids) if d.kind in REGISTER_KINDS else fields(operations, d.operation_ids)
-        assert text == json.dumps({"kind": d.kind.value, "oplog": [ref(operations, i) for i in d.operation_ids],
-                                   "register": [ref(entries, i) for i in d.register_ids],
-                                   "detail": {**subject, **d.detail}}, ensure_ascii=False)
+        register = d.kind in REGISTER_KINDS
+        subject = (d.register_ids if register else d.operation_ids)[:1]
+        fields = fields_of((entries if register else operations).get(subject[0]), register) if subject else {}
+        assert text == json.dumps({"kind": d.kind.value, "oplog": [ref(operations.get(i)) for i in d.operation_ids],
+                                   "register": [ref(entries.get(i)) for i in d.register_ids],
+                                   "detail": {**fields, **d.detail}}, ensure_ascii=False)
+
+
+def test_sqlite_writes_every_character_as_json_does(odd_db: Database) -> None:
+    """The rows' fields are written by SQLite's json_quote: on every code point (but surrogates, which no text
+    column holds) it must escape as Python's json.dumps(…, ensure_ascii=False)."""
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    with odd_db.transaction():
+        odd_db.execute("UPDATE operation SET operator = ? WHERE id = (SELECT min(id) FROM operation)", (every,))
+    first = odd_db.scalar("SELECT min(id) FROM operation")
+
+    written = reconcile_repo.operation_facts(odd_db, [first]).rows[first][3]
+
+    [row] = reconcile_repo.operation_rows(odd_db, [first])
+    assert written == json.dumps(fields_of(row, register=False), ensure_ascii=False)[1:-1]
+    assert row[5] == every

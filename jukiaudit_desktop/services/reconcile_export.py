@@ -46,15 +46,16 @@ def value(item: Any) -> str:
 
 
 class _Rows:
-    """The rows of one RowFacts as JSON text, each piece made when first asked for."""
+    """The rows of one RowFacts as JSON text."""
 
     def __init__(self, facts: RowFacts) -> None:
         self.facts = facts
-        self.keys = [f"{encode_basestring(name)}: " for name in facts.fields]
         self.names = frozenset(facts.fields)
-        files = {file_id: encode_basestring(name) for file_id, name in facts.files.items()}
-        self.refs = {id_: f'{{"file": {files.get(row[1], "null")}, "line": {value(row[2])}}}'
-                     for id_, row in facts.rows.items()}
+        starts: dict[int | None, str] = {
+            file_id: f'{{"file": {encode_basestring(name)}, "line": ' for file_id, name in facts.files.items()}
+        typed_in = '{"file": null, "line": '
+        self.refs = {row[0]: f"{starts.get(row[1], typed_in)}{row[2] if type(row[2]) is int else value(row[2])}}}"
+                     for row in facts.rows.values()}
 
     def list(self, ids: tuple[int, ...]) -> str:
         """The ids' {"file", "line"} objects, as a JSON list."""
@@ -65,13 +66,7 @@ class _Rows:
     def fields(self, id_: int) -> str | None:
         """What the row records, as the members of a JSON object; None when its import was removed."""
         row = self.facts.rows.get(id_)
-        if row is None:
-            return None
-        return ", ".join([key + value(item) for key, item in zip(self.keys, row[3:], strict=True)])
-
-    def as_dict(self, id_: int) -> dict[str, Any]:
-        row = self.facts.rows.get(id_)
-        return {} if row is None else dict(zip(self.facts.fields, row[3:], strict=True))
+        return None if row is None else row[3]
 
 
 def objects(found: Sequence[Found], operations: RowFacts, entries: RowFacts) -> Iterator[str]:
@@ -91,6 +86,6 @@ def objects(found: Sequence[Found], operations: RowFacts, entries: RowFacts) -> 
         elif rows.names.isdisjoint(d.detail):
             merged = f"{{{fields}, {detail[1:]}"
         else:  # the detail overrides a field in place: as {**fields, **detail} would
-            merged = json.dumps({**rows.as_dict(subject_ids[0]), **d.detail}, ensure_ascii=False)
+            merged = json.dumps({**json.loads(f"{{{fields}}}"), **d.detail}, ensure_ascii=False)
         yield (f'{{"kind": {kinds[d.kind]}, "oplog": {oplog.list(d.operation_ids)}, '
                f'"register": {register.list(d.register_ids)}, "detail": {merged}}}')

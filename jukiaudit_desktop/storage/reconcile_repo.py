@@ -424,34 +424,51 @@ def _id_json(ids: Iterable[int]) -> str:
 @dataclass(frozen=True)
 class RowFacts:
     """Operations or register entries as the JSON export names them, by id: each row is (id, file id, physical
-    line, then the values of `fields`); `files` gives each file id's basename (a typed-in entry has none). Plain
-    tuples as SQLite returns them: built for 10^5 and more rows."""
+    line, what it records as the members of a JSON object); `files` gives each file id's basename (a typed-in
+    entry has none). Plain tuples as SQLite returns them: built for 10^5 and more rows."""
 
     fields: tuple[str, ...]
-    rows: dict[int, tuple[Any, ...]]
+    rows: dict[int, tuple[int, int | None, Any, str]]
     files: dict[int, str]
 
 
-OPERATION_FACTS = ("at", "terminal", "operator", "jimu_code", "count")
-REGISTER_FACTS = ("start", "end", "terminal", "operator", "jimu_code", "count")
+# The export's fields of a row: (name, column), in the order written.
+OPERATION_FACTS = (("at", "at"), ("terminal", "terminal"), ("operator", "operator"), ("jimu_code", "jimu_code"),
+                   ("count", "count"))
+REGISTER_FACTS = (("start", "start_at"), ("end", "end_at"), ("terminal", "terminal"), ("operator", "operator"),
+                  ("jimu_code", "jimu_code"), ("count", "count"))
 
 
 def operation_facts(db: Database, ids: Iterable[int]) -> RowFacts:
-    """The operations' files, lines and what they record (OPERATION_FACTS). File names are looked up in
-    Python: a join per row costs a third of the query."""
-    return _facts(db, "SELECT id, file_id, line, at, terminal, operator, jimu_code, count FROM operation "
-                      "WHERE id IN (SELECT value FROM json_each(?))", ids, OPERATION_FACTS)
+    """The operations' files, lines and what they record (OPERATION_FACTS)."""
+    return _facts(db, "operation", ids, OPERATION_FACTS)
 
 
 def register_facts(db: Database, ids: Iterable[int]) -> RowFacts:
     """The register entries' files and lines (None for typed-in entries) and what they say (REGISTER_FACTS)."""
-    return _facts(db, "SELECT id, file_id, line, start_at, end_at, terminal, operator, jimu_code, count "
-                      "FROM register_entry WHERE id IN (SELECT value FROM json_each(?))", ids, REGISTER_FACTS)
+    return _facts(db, "register_entry", ids, REGISTER_FACTS)
 
 
-def _facts(db: Database, sql: str, ids: Iterable[int], fields: tuple[str, ...]) -> RowFacts:
-    rows = db.query(sql, (_id_json(ids),))
-    return RowFacts(fields, {row[0]: row for row in rows}, dict(db.query("SELECT id, file_name FROM import_file")))
+_ODD = "\x00"  # a REAL or BLOB value: SQLite would write it otherwise than Python's json
+
+
+def _facts(db: Database, table: str, ids: Iterable[int], facts: tuple[tuple[str, str], ...]) -> RowFacts:
+    """Each row's fields written by SQLite, as json.dumps(…, ensure_ascii=False) writes them: json_quote escapes
+    text exactly as json does (compared on every code point), an integer is its digits. The rare row holding a
+    REAL or BLOB is written by json here. File names are looked up in Python: a join per row costs a third of
+    the query."""
+    members = " || ', ' || ".join(
+        f"'\"{name}\": ' || CASE typeof({column}) WHEN 'text' THEN json_quote({column}) WHEN 'integer' THEN {column} "
+        f"WHEN 'null' THEN 'null' ELSE char(0) END" for name, column in facts)
+    rows = {row[0]: row for row in db.query(f"SELECT id, file_id, line, {members} FROM {table} "
+                                            "WHERE id IN (SELECT value FROM json_each(?))", (_id_json(ids),))}
+    odd = [id_ for id_, row in rows.items() if _ODD in row[3]]
+    if odd:
+        for id_, *values in db.query(f"SELECT id, {', '.join(c for _, c in facts)} FROM {table} "
+                                     "WHERE id IN (SELECT value FROM json_each(?))", (_id_json(odd),)):
+            members = json.dumps(dict(zip((n for n, _ in facts), values, strict=True)), ensure_ascii=False)[1:-1]
+            rows[id_] = (*rows[id_][:3], members)
+    return RowFacts(tuple(n for n, _ in facts), rows, dict(db.query("SELECT id, file_name FROM import_file")))
 
 
 def operation_rows(db: Database, ids: Sequence[int]) -> list[tuple[Any, ...]]:
