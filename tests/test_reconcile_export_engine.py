@@ -1,13 +1,15 @@
-"""concurrent_session groups each operator's uses of a terminal in (operator, terminal, time) order: for operations
-in time order one stable sort of the (operator, terminal) pair, else the three-key sort. Both give the order
-np.lexsort gives, and the same discrepancies whatever order the operations come in."""
+"""concurrent_session, against a plain reading of its rule (module docstring of rules/concurrency.py) one operation
+at a time: the same operations, and for each the other terminal's use the engine names (the latest begun, then
+the highest terminal code), in and out of time order and for several session gaps. Its uses are grouped in
+(operator, terminal, time) order: for operations in time order by one stable sort of the (operator, terminal)
+pair, else the three-key sort; both give the order np.lexsort gives."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from jukiaudit_desktop.reconcile.columns import Operations, Vocabulary
+from jukiaudit_desktop.reconcile.columns import Operations, Vocabulary, iso
 from jukiaudit_desktop.reconcile.rules.concurrency import _by_operator_terminal_time, check_concurrent
 
 
@@ -40,3 +42,36 @@ def test_the_same_discrepancies_whatever_the_order_of_the_operations(seed: int) 
 
     assert len(in_order) > 100
     assert sorted(in_order, key=lambda d: d.operation_ids) == sorted(shuffled, key=lambda d: d.operation_ids)
+
+
+def plainly(ops: Operations, gap: int, names: Vocabulary) -> dict[int, dict[str, str]]:
+    """Operation id → the detail the rule gives it, read one operation at a time."""
+    runs: dict[tuple[int, int], list[int]] = {}
+    for i in sorted(range(len(ops)), key=lambda i: (int(ops.at[i]), i)):
+        runs.setdefault((int(ops.operator[i]), int(ops.terminal[i])), []).append(int(ops.at[i]))
+    uses = []  # (operator, terminal, first, last)
+    for (operator, terminal), times in runs.items():
+        first = times[0]
+        for before, after in zip(times, [*times[1:], None], strict=True):
+            if after is None or after - before > gap:
+                uses.append((operator, terminal, first, before))
+                first = after
+    found = {}
+    for i in range(len(ops)):
+        at, terminal, operator = int(ops.at[i]), int(ops.terminal[i]), int(ops.operator[i])
+        others = [(f, t, last) for o, t, f, last in uses if o == operator and t != terminal and f <= at <= last]
+        if others:
+            first, other, last = max(others)
+            found[int(ops.id[i])] = {"other_terminal": names.name(other), "other_from": iso(first),
+                                     "other_to": iso(last)}
+    return found
+
+
+@pytest.mark.parametrize(("seed", "gap"), [(0, 600), (1, 60), (2, 0), (3, 3600)])
+def test_the_rule_read_one_operation_at_a_time(seed: int, gap: int) -> None:
+    ops, names = operations(seed, size=1200)
+    expected = plainly(ops, gap, names)
+    assert len(expected) > 20 or gap == 0
+    for case in (ops, ops.take(np.random.default_rng(seed).permutation(len(ops)))):
+        found = check_concurrent(case, gap, names)
+        assert {d.operation_ids[0]: d.detail for d in found} == expected
