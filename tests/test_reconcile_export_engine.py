@@ -1,4 +1,5 @@
-"""concurrent_session, against a plain reading of its rule (module docstring of rules/concurrency.py) one operation
+"""The attribution rule (reconcile/attribution.py) against a plain reading of it, one operation at a time, on
+registers with overlapping and day-long windows. concurrent_session, against a plain reading of its rule (module docstring of rules/concurrency.py) one operation
 at a time: the same operations, and for each the other terminal's use the engine names (the latest begun, then
 the highest terminal code), in and out of time order and for several session gaps. Its uses are grouped in
 (operator, terminal, time) order: for operations in time order by one stable sort of the (operator, terminal)
@@ -9,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from jukiaudit_desktop.reconcile.columns import Operations, Vocabulary, iso
+from jukiaudit_desktop.reconcile.attribution import attribute
+from jukiaudit_desktop.reconcile.columns import Operations, RegisterEntries, Vocabulary, iso
 from jukiaudit_desktop.reconcile.rules.concurrency import _by_operator_terminal_time, check_concurrent
 
 
@@ -75,3 +77,33 @@ def test_the_rule_read_one_operation_at_a_time(seed: int, gap: int) -> None:
     for case in (ops, ops.take(np.random.default_rng(seed).permutation(len(ops)))):
         found = check_concurrent(case, gap, names)
         assert {d.operation_ids[0]: d.detail for d in found} == expected
+
+
+def register(seed: int, ops: Operations, size: int = 400) -> RegisterEntries:
+    """Entries on the operations' terminals: short ones, overlapping ones, a few day-long ones, ids shuffled."""
+    rng = np.random.default_rng(seed + 100)
+    start = rng.integers(int(ops.at.min()) - 3600, int(ops.at.max()), size)
+    length = np.where(rng.random(size) < 0.03, 8 * 3600, rng.integers(0, 1800, size))
+    return RegisterEntries(id=rng.permutation(size) + 1, start=start, end=start + length + 59,
+                           terminal=rng.choice(np.unique(ops.terminal), size),
+                           operator=rng.choice(np.unique(ops.operator), size), jimu=np.zeros(size, dtype=np.int64),
+                           count=np.ones(size, dtype=np.int64))
+
+
+@pytest.mark.parametrize(("seed", "tolerance"), [(0, 300), (1, 0), (2, 900)])
+def test_attribution_read_one_operation_at_a_time(seed: int, tolerance: int) -> None:
+    ops, _ = operations(seed, size=1500)
+    entries = register(seed, ops)
+    expected = []
+    for i in range(len(ops)):
+        at, terminal, operator = int(ops.at[i]), int(ops.terminal[i]), int(ops.operator[i])
+        fitting = [(max(int(entries.start[e]) - at, at - int(entries.end[e]), 0), int(entries.operator[e]) != operator,
+                    int(entries.start[e]), int(entries.id[e]), e) for e in range(len(entries))
+                   if int(entries.terminal[e]) == terminal
+                   and int(entries.start[e]) - tolerance <= at <= int(entries.end[e]) + tolerance]
+        expected.append(min(fitting)[-1] if fitting else -1)
+
+    owner = attribute(ops, entries, tolerance)
+
+    assert owner.tolist() == expected
+    assert sum(e >= 0 for e in expected) > len(ops) // 3  # many attributed, some by overlapping windows
