@@ -28,18 +28,15 @@ def attribute(ops: Operations, entries: RegisterEntries, tolerance_seconds: int)
     order = np.lexsort((entries.id, widened_start, entries.terminal))
     base = min(int(ops.at.min()), int(widened_start.min()))
     start_key = entries.terminal[order] * _SPAN + (widened_start[order] - base)
+    # Longest reach of any window up to here: no earlier entry can contain a time past it.
+    reach = np.maximum.accumulate(entries.terminal[order] * _SPAN + (widened_end[order] - base))
     op_key = ops.terminal * _SPAN + (ops.at - base)
 
     position = np.searchsorted(start_key, op_key, side="right") - 1
-    # How many widened windows of its terminal contain each operation: those begun by then minus those ended
-    # before. Each operation walks back from the last window begun until it has seen them all (the choice
-    # among them does not depend on the order they are seen): one long window no longer makes every later
-    # operation of its terminal walk back to it (10^7 operations took 28× the time of 10^6).
-    ended = np.sort(entries.terminal * _SPAN + (widened_end - base))
-    containing = position + 1 - np.searchsorted(ended, op_key, side="left")
     best_distance = np.zeros(len(ops), dtype=np.int64)
     best_other = np.zeros(len(ops), dtype=np.bool_)
-    active = np.flatnonzero(containing > 0)
+    active = np.flatnonzero(position >= 0)
+    active = active[reach[position[active]] >= op_key[active]]
     while len(active):
         candidate = order[position[active]]
         at = ops.at[active]
@@ -53,9 +50,10 @@ def attribute(ops: Operations, entries: RegisterEntries, tolerance_seconds: int)
         best[chosen] = candidate[better]
         best_distance[chosen] = distance[better]
         best_other[chosen] = other[better]
-        containing[active] -= fits
         position[active] -= 1
-        active = active[containing[active] > 0]
+        still = position[active] >= 0
+        active = active[still]
+        active = active[reach[position[active]] >= op_key[active]]
     return best
 
 
