@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
 RowT = TypeVar("RowT")
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 NO_PARENT = QModelIndex()
 
 
@@ -121,8 +120,6 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
         column = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.display(row)
-        if role == SORT_ROLE:
-            return column.sort_key(row) if column.sort_key else column.display(row)
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
             return column.display(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
@@ -137,12 +134,12 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
 
 
 class RowFilterProxy(QSortFilterProxyModel):
-    """Sorts on SORT_ROLE (None last) and keeps rows matching the free text and every column filter."""
+    """Sorts on each column's sort keys (RowTableModel.sort_keys; None last) and keeps rows matching the free
+    text and every column filter."""
 
     def __init__(self, source: RowTableModel[Any]) -> None:
         super().__init__()
         self.setSourceModel(source)
-        self.setSortRole(SORT_ROLE)
         self._text = ""
         self._exact: dict[int, str] = {}
         self._predicate: Callable[[Any], bool] | None = None

@@ -3,12 +3,12 @@ activity kinds; and the business calendar."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
+
+import holidays
 
 from ..core.errors import InputError
 
@@ -122,7 +122,7 @@ class BusinessCalendar:
 
     def closed_reason(self, day: date) -> str | None:
         if day.year not in self._national:
-            self._national[day.year] = _japan()(years=day.year, language="ja")
+            self._national[day.year] = holidays.Japan(years=day.year, language="ja")  # type: ignore[attr-defined]
         name = self._national[day.year].get(day)
         if name is not None:
             return f"祝日({name})"
@@ -132,17 +132,3 @@ class BusinessCalendar:
         if day.weekday() >= 5:
             return "土曜日" if day.weekday() == 5 else "日曜日"
         return None
-
-
-def _japan() -> Any:
-    """The holidays package's Japan, without its 200-odd other countries: `holidays` loads each country's module
-    lazily, but importing any one runs holidays/countries/__init__.py, which imports them all (0.1–0.2 s at
-    the first calendar lookup of every reconciliation). The countries package is made known from its spec
-    (its folder, found as any import finds it: also in a frozen build) without running that file."""
-    if "holidays.countries" not in sys.modules:
-        spec = importlib.util.find_spec("holidays.countries")
-        if spec is not None and spec.submodule_search_locations is not None:
-            sys.modules["holidays.countries"] = importlib.util.module_from_spec(spec)
-    from holidays.countries.japan import Japan
-
-    return Japan
