@@ -170,10 +170,9 @@ def derive_early(db_path: Path, passphrase: str) -> None:
         salt = read_salt(salt_path(db_path)).salt
     except (OSError, JukiAuditError):
         return
-    if passphrase:
-        worker = ThreadPoolExecutor(max_workers=1)
-        _early[(passphrase, salt)] = worker.submit(_scrypt, passphrase, salt)
-        worker.shutdown(wait=False)  # the derivation runs on; the thread ends with it
+    worker = ThreadPoolExecutor(max_workers=1)
+    _early[(passphrase, salt)] = worker.submit(_scrypt, passphrase, salt)
+    worker.shutdown(wait=False)  # the derivation runs on; the thread ends with it
 
 
 # Salt file: MAGIC + salt + key check (HMAC of a constant under the derived key). The check tells a wrong

@@ -3,8 +3,9 @@
 bindings.digest(table, values) is SHA-256 over f"{table}\\x1f{values!r}" in UTF-8, and the repr of a tuple is
 its values' reprs joined by ", " in parentheses. Here the text of every row is made from its columns: one
 bytes format per batch, with %d for a column of ints (an int's repr), printable text as it is between quotes,
-each distinct value's repr written once for other text or NULL, and any other column repr'd value by value. The values every row shares are written into the format once. A million imported rows: ≈2.0 s of
-CPU instead of ≈3.1 s.
+each distinct value's repr written once for other text or NULL, and any other column repr'd value by value.
+The values every row shares are written into the format once. A million imported rows: ≈2.0 s of CPU instead
+of ≈3.1 s.
 """
 
 from __future__ import annotations
