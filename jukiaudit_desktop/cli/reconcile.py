@@ -145,7 +145,7 @@ def cmd_thresholds(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_reconcile(args: argparse.Namespace, ctx: Any) -> int:
     period = Period(None if args.first is None else parse_date(args.first, "--from"),
                     None if args.last is None else parse_date(args.last, "--to"))
-    db = ctx.db(create=False)
+    db = ctx.db(create=False, check_beside=True)  # the pages are checked while the operations are read
     result = reconciliation.run_reconciliation(db, args.agency, settings_from(args, db), period)
     exported = reconciliation.export_result(db, result)
     write_run_json(args.json, exported)
