@@ -7,6 +7,7 @@ second core (10^7 operations: 550,000 rows, most of the operation table decrypte
 from __future__ import annotations
 
 import contextlib
+from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -19,7 +20,8 @@ Rows = tuple[RowFacts, RowFacts]  # (operations, register entries) of one chunk
 
 
 class RowsAhead:
-    """Iterate once for each chunk's rows, in order; close() when done (or not done)."""
+    """Iterate once for each chunk's rows, in order; close() when done (or not done). Up to _AHEAD chunks are
+    read ahead: at 10^7 operations the storing takes several chunks' reading time."""
 
     def __init__(self, db: Database, chunks: Sequence[Sequence[Found]]) -> None:
         self._chunks = chunks
@@ -28,7 +30,9 @@ class RowsAhead:
         self._worker = None if db.in_transaction else ThreadPoolExecutor(1, thread_name_prefix="export-rows")
         self._reader = db if self._worker is None else None
         self._db = db
-        self._pending = self._submit(0)
+        self._pending: deque[Future[Rows]] = deque()
+        self._submitted = 0
+        self._submit(_AHEAD)
 
     def _read(self, k: int) -> Rows:
         if self._reader is None:  # made, used and closed in the worker (sqlite3 checks the thread)
@@ -37,21 +41,29 @@ class RowsAhead:
         return (repo.operation_facts(self._reader, (i for d in chunk for i in d.operation_ids)),
                 repo.register_facts(self._reader, (i for d in chunk for i in d.register_ids)))
 
-    def _submit(self, k: int) -> Future[Rows] | None:
-        return None if self._worker is None or k >= len(self._chunks) else self._worker.submit(self._read, k)
+    def _submit(self, up_to: int) -> None:
+        while self._worker is not None and self._submitted < min(up_to, len(self._chunks)):
+            self._pending.append(self._worker.submit(self._read, self._submitted))
+            self._submitted += 1
 
     def __iter__(self) -> Iterator[Rows]:
         for k in range(len(self._chunks)):
-            if self._pending is None:  # no worker
+            if self._worker is None:
                 yield self._read(k)
                 continue
-            rows = self._pending.result()
-            self._pending = self._submit(k + 1)
+            rows = self._pending.popleft().result()
+            self._submit(k + 1 + _AHEAD)
             yield rows
 
     def close(self) -> None:
-        """After any read still running: the worker's connection closed, the worker ended."""
+        """After the read running, if any (the others are dropped): the worker's connection closed, the worker
+        ended."""
         if self._worker is not None:
+            for waiting in self._pending:
+                waiting.cancel()
             self._worker.submit(self._opened.close).result()
             self._worker.shutdown()
             self._worker = None
+
+
+_AHEAD = 2  # chunks read ahead, each the rows of up to 65,536 discrepancies (tens of MB)
