@@ -43,6 +43,8 @@ class _Rows:
 
     def list(self, ids: tuple[int, ...]) -> str:
         """The ids' {"file", "line"} objects, as a JSON list."""
+        if not ids:
+            return "[]"
         if len(ids) == 1:
             return f"[{self.refs.get(ids[0], _REMOVED)}]"
         return f"[{', '.join([self.refs.get(i, _REMOVED) for i in ids])}]"

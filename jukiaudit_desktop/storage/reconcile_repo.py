@@ -335,7 +335,10 @@ def detail_json(detail: dict[str, Any], seen: dict[Any, str]) -> str:
 
 
 def _id_list(ids: tuple[int, ...]) -> str:
-    """The JSON list of ids, written directly (json.dumps costs more across 10^5 rows); most lists hold one."""
+    """The JSON list of ids, written directly (json.dumps costs more across 10^5 rows); most lists hold one
+    or none."""
+    if not ids:
+        return "[]"
     if len(ids) == 1:
         return f"[{ids[0]:d}]"
     return "[" + ", ".join(map(str, ids)) + "]"
