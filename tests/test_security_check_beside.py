@@ -164,3 +164,16 @@ def test_a_migration_waits_for_the_page_check(imported: Path, tmp_path: Path) ->
         open_database(imported, key_of(imported), check_beside=True,
                       migrations=[*database.find_migrations(), Migration(database.schema_version() + 1, step)])
     assert files(imported) == before  # no backup copy, no step
+
+
+def test_a_damaged_page_is_the_error_given_before_any_other_opening_finds(imported: Path) -> None:
+    """Here a schema newer than this version's: the page check's verdict still comes first, as when it runs
+    before anything else."""
+    conn = sqlcipher3.connect(str(imported), isolation_level=None)
+    conn.execute(f"PRAGMA key = \"x'{key_of(imported).hex()}'\"")
+    conn.execute(f"PRAGMA user_version = {database.schema_version() + 5}")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    flip(imported, root_page(imported, UNREAD))
+    with pytest.raises(StorageError, match=DAMAGED):
+        open_database(imported, key_of(imported), check_beside=True)

@@ -371,44 +371,39 @@ def open_database(
                 check = PageCheck(path, key)
             else:
                 _check_pages(conn, path)
+        db = Database(conn, path, key)
+        steps = find_migrations() if migrations is None else migrations
         if read_only and not is_new:
-            db = Database(conn, path, key)
             db.read_only = True
-            _check_version(db, find_migrations() if migrations is None else migrations, read_only=True)
+            _check_version(db, steps, read_only=True)
             return db
-        if check is not None and (_journal_mode(conn) != "wal" or _needs_migration(conn, migrations)):
+        if check is not None and (_journal_mode(conn) != "wal" or _check_version(db, steps, read_only=False)):
             check.wait()  # both write
             check = None
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
-        db = Database(conn, path, key)
         if is_new:
             _create_schema(db)
         else:
-            _check_and_migrate(db, find_migrations() if migrations is None else migrations)
+            _check_and_migrate(db, steps)
         capture_changes(db)
         if check is not None:
             db.writes_after(check.wait)
     except BaseException:
-        if check is not None:
-            with contextlib.suppress(Exception):
-                check.wait()  # the check's connection closes before this one
-        conn.close()
-        if is_new:
-            _remove_database_files(path)
+        try:
+            if check is not None:
+                check.wait()  # a damaged page is the error to give (and its connection closes first)
+        finally:
+            conn.close()
+            if is_new:
+                _remove_database_files(path)
         raise
     return db
 
 
 def _journal_mode(conn: sqlcipher3.Connection) -> str:
     return str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
-
-
-def _needs_migration(conn: sqlcipher3.Connection, migrations: Sequence[Migration] | None) -> bool:
-    found = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    steps = find_migrations() if migrations is None else migrations
-    return any(m.target_version > found for m in steps)
 
 
 def capture_changes(db: Database) -> Database:
