@@ -78,7 +78,7 @@ def run_reconciliation(db: Database, agency_code: str, settings: ReconcileSettin
     progress.update(2, steps, f"突合しています(操作 {len(ops):,} 件、記帳 {len(entries):,} 件)")
     outcome = within(period, reconcile(ops, entries, lists, names, settings, bounds(period)))
     progress.update(3, steps, f"結果を保存しています({len(outcome.discrepancies):,} 件)")
-    exported = _export(db, outcome.discrepancies, [s.as_json() for s in outcome.skipped], None) if exporting else None
+    exported = _export_outcome(db, outcome) if exporting else None
     try:
         with bulk_connection(db) as writer, writer.transaction():
             run_id = repo.insert_run(writer, agency.id, period, settings, outcome)
@@ -127,9 +127,11 @@ def export_run(db: Database, run_id: int) -> dict[str, Any]:
 def export_result(db: Database, result: RunResult) -> Export:
     """The run just made, as export_run gives it once stored, from the outcome in hand (not read back): the
     export made beside the storing when run_reconciliation was asked for it (exporting=True)."""
-    if result.export is not None:
-        return result.export
-    return _export(db, result.outcome.discrepancies, [s.as_json() for s in result.outcome.skipped], None)
+    return _export_outcome(db, result.outcome) if result.export is None else result.export
+
+
+def _export_outcome(db: Database, outcome: Outcome) -> Export:
+    return _export(db, outcome.discrepancies, [s.as_json() for s in outcome.skipped], None)
 
 
 def _export(db: Database, found: Sequence[Found], skipped: list[dict[str, str]], stale: str | None) -> Export:
