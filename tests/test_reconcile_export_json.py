@@ -168,7 +168,7 @@ def test_sqlite_writes_every_character_as_json_does(odd_db: Database) -> None:
         odd_db.execute("UPDATE operation SET operator = ? WHERE id = (SELECT min(id) FROM operation)", (every,))
     first = odd_db.scalar("SELECT min(id) FROM operation")
 
-    written = reconcile_repo.operation_facts(odd_db, [first]).rows[first][3]
+    written = reconcile_repo.operation_facts(odd_db, [first]).members[first]
 
     [row] = reconcile_repo.operation_rows(odd_db, [first])
     assert written == json.dumps(fields_of(row, register=False), ensure_ascii=False)[1:-1]

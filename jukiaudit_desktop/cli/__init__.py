@@ -68,15 +68,16 @@ class CliContext:
             raise JukiAuditError(f"環境変数 {var} が設定されていません({option} で指定)。")
         return value
 
-    def db(self, *, create: bool = True, read_only: bool = False) -> Database:
+    def db(self, *, create: bool = True, read_only: bool = False, check_beside: bool = False) -> Database:
         """The database, opened on first use (read_only=True: a command that writes nothing, not even the
-        trail's "database.open"; it works on a read-only file)."""
+        trail's "database.open"; it works on a read-only file). check_beside=True: a command that reads much
+        before it writes checks the pages meanwhile (services.database_access.open_app_database)."""
         if self._db is None:
             self._db = open_app_database(self.db_path, self.passphrase(), create=create and not read_only,
-                                         read_only=read_only)
+                                         read_only=read_only, check_beside=check_beside)
             if self._db.notice:
                 print(f"jukiaudit: {self._db.notice}", file=sys.stderr)
-            # Start-up check of the trail chain; opening has checked every page's HMAC before writing.
+            # Start-up check of the trail chain; every page's HMAC is checked before anything is written.
             self.integrity = integrity.check(self._db, pages=False)
             if not self.integrity.ok:
                 print(f"jukiaudit: {self.integrity.warning(self.db_path)}", file=sys.stderr)
@@ -95,6 +96,11 @@ class CliContext:
     def replace_db(self, db: Database) -> None:
         """Take over a database reopened by a command (after restore or rekey)."""
         self._db = db
+
+    def ready_to_write(self) -> None:
+        """Wait for a page check run beside the command (raising its error) and write what waited for it."""
+        if self._db is not None:
+            self._db.ready_to_write()
 
     def close(self) -> None:
         if self._db is not None:
@@ -159,7 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(args)
     ctx = CliContext(args)
     try:
-        return int(args.func(args, ctx) or EXIT_OK)
+        try:
+            return int(args.func(args, ctx) or EXIT_OK)
+        finally:
+            ctx.ready_to_write()  # a damaged page found beside the command is the error it reports
     except JukiAuditError as exc:
         print(f"jukiaudit: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

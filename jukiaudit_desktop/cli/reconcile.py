@@ -4,6 +4,7 @@ explain / reopen / answers (the answered 疑義照会 list)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 from pathlib import Path
@@ -145,10 +146,11 @@ def cmd_thresholds(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_reconcile(args: argparse.Namespace, ctx: Any) -> int:
     period = Period(None if args.first is None else parse_date(args.first, "--from"),
                     None if args.last is None else parse_date(args.last, "--to"))
-    db = ctx.db(create=False)
-    result = reconciliation.run_reconciliation(db, args.agency, settings_from(args, db), period)
+    db = ctx.db(create=False, check_beside=True)  # the pages are checked while the operations are read
+    result = reconciliation.run_reconciliation(db, args.agency, settings_from(args, db), period, exporting=True)
     exported = reconciliation.export_result(db, result)
-    write_run_json(args.json, exported)
+    with contextlib.closing(exported):
+        write_run_json(args.json, exported)
     counts = "、".join(f"{kind} {n}" for kind, n in exported.head["summary"].items())
     print(f"突合 {result.run_id}: {counts} → {args.json}")
     for skipped in exported.head["skipped"]:

@@ -278,13 +278,20 @@ def key_candidates(db_path: Path, passphrase: str | None) -> Iterator[Candidate]
                 yield Candidate(key, is_pending, known_good=salt.matches(key) is True)
 
 
+def change_pending(db_path: Path, *, passphrase_mode: bool) -> bool:
+    """Whether a key change was interrupted: a pending secret is there for `settle` to promote or drop."""
+    if passphrase_mode:
+        return pending_salt_path(db_path).exists()
+    return _keyring_get(db_path, pending=True) is not None
+
+
 def settle(db_path: Path, opened_with: Candidate, *, passphrase_mode: bool) -> str | None:
     """After opening with `opened_with`: promote the pending secret (the change had reached the database)
     or drop it (it had not). Returns what was done, in Japanese, or None when nothing was pending."""
+    if not change_pending(db_path, passphrase_mode=passphrase_mode):
+        return None
     if passphrase_mode:
         pending = pending_salt_path(db_path)
-        if not pending.exists():
-            return None
         if opened_with.pending:
             pending.replace(salt_path(db_path))
             fsync_directory(Path(db_path).parent)
@@ -292,8 +299,6 @@ def settle(db_path: Path, opened_with: Candidate, *, passphrase_mode: bool) -> s
         pending.unlink()
         fsync_directory(Path(db_path).parent)
         return "中断されていた鍵(パスフレーズ)の変更を取り消しました。以前のパスフレーズのままです。"
-    if _keyring_get(db_path, pending=True) is None:
-        return None
     if opened_with.pending:
         store_keyring_key(db_path, opened_with.key)
         forget_keyring_key(db_path, pending=True)

@@ -44,12 +44,15 @@ def can_write(path: Path) -> bool:
 
 
 def open_app_database(path: Path, passphrase: str | None = None, *, create: bool = False,
-                      read_only: bool = False) -> Database:
+                      read_only: bool = False, check_beside: bool = False) -> Database:
     """Unlock `path`: with a passphrase (passphrase mode), else with the key held by the keyring.
 
     create=True makes a new database where none exists: passphrase mode if a passphrase is given,
     keyring mode otherwise. An interrupted key change is finished or rolled back on the way in
     (`db.notice` says which). read_only=True writes nothing, not even the trail's "database.open".
+    check_beside=True checks the pages while the caller reads (storage.database.PageCheck): the trail's
+    "database.open" is written before the first write, or by `db.ready_to_write()` (unless a key change was
+    interrupted: then opening waits for the check as usual).
     """
     path = Path(path)
     if not path.exists():
@@ -57,24 +60,32 @@ def open_app_database(path: Path, passphrase: str | None = None, *, create: bool
             raise DatabaseMissingError(path)
         return _create(path, passphrase)
     candidates = keys.key_candidates(path, passphrase)
-    db, used = _open_first(path, candidates, passphrase, read_only=read_only)
+    db, used = _open_first(path, candidates, passphrase, read_only=read_only, check_beside=check_beside)
     if read_only:
         return db
+    if db.waits_to_write and not keys.change_pending(path, passphrase_mode=passphrase is not None):
+        db.before_first_write(lambda: _record_opening(db, used, passphrase))
+        return db
     try:
-        notice = keys.settle(path, used, passphrase_mode=passphrase is not None)
+        db.ready_to_write()
+        _record_opening(db, used, passphrase)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _record_opening(db: Database, used: keys.Candidate, passphrase: str | None) -> None:
+    try:
+        notice = keys.settle(db.path, used, passphrase_mode=passphrase is not None)
         with db.transaction():
             if notice:
                 trail.record(db, "database.recover_key_change", completed=used.pending)
             trail.record(db, "database.open", mode=_mode(passphrase))
             record_migration(db)
     except DatabaseError as exc:  # a damaged or tampered page on the way in
-        db.close()
-        raise explain_sqlite_error(exc, path) from exc
-    except BaseException:
-        db.close()
-        raise
+        raise explain_sqlite_error(exc, db.path) from exc
     db.notice = notice
-    return db
 
 
 def record_migration(db: Database) -> None:
@@ -101,12 +112,12 @@ def _create(path: Path, passphrase: str | None) -> Database:
 
 
 def _open_first(path: Path, candidates: Iterator[keys.Candidate], passphrase: str | None, *,
-                read_only: bool) -> tuple[Database, keys.Candidate]:
+                read_only: bool, check_beside: bool) -> tuple[Database, keys.Candidate]:
     """Open with the first candidate key that fits; say clearly why when none does."""
     tried = []
     for candidate in candidates:
         try:
-            return open_database(path, candidate.key, read_only=read_only), candidate
+            return open_database(path, candidate.key, read_only=read_only, check_beside=check_beside), candidate
         except WrongKeyError:
             tried.append(candidate)
     if keys.pending_salt_path(path).exists():

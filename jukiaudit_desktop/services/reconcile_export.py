@@ -33,40 +33,25 @@ class Found(Protocol):
     def detail(self) -> dict[str, Any]: ...
 
 
-def value(item: Any) -> str:
-    """One value as json.dumps(item, ensure_ascii=False) writes it."""
-    kind = type(item)
-    if kind is str:
-        return encode_basestring(item)
-    if kind is int:
-        return int.__repr__(item)
-    if item is None:
-        return "null"
-    return json.dumps(item, ensure_ascii=False)
-
-
 class _Rows:
     """The rows of one RowFacts as JSON text."""
 
     def __init__(self, facts: RowFacts) -> None:
-        self.facts = facts
         self.names = frozenset(facts.fields)
-        starts: dict[int | None, str] = {
-            file_id: f'{{"file": {encode_basestring(name)}, "line": ' for file_id, name in facts.files.items()}
-        typed_in = '{"file": null, "line": '
-        self.refs = {row[0]: f"{starts.get(row[1], typed_in)}{row[2] if type(row[2]) is int else value(row[2])}}}"
-                     for row in facts.rows.values()}
+        self.refs = facts.refs
+        self.members = facts.members
 
     def list(self, ids: tuple[int, ...]) -> str:
         """The ids' {"file", "line"} objects, as a JSON list."""
+        if not ids:
+            return "[]"
         if len(ids) == 1:
             return f"[{self.refs.get(ids[0], _REMOVED)}]"
         return f"[{', '.join([self.refs.get(i, _REMOVED) for i in ids])}]"
 
     def fields(self, id_: int) -> str | None:
         """What the row records, as the members of a JSON object; None when its import was removed."""
-        row = self.facts.rows.get(id_)
-        return None if row is None else row[3]
+        return self.members.get(id_)
 
 
 def objects(found: Sequence[Found], operations: RowFacts, entries: RowFacts) -> Iterator[str]:

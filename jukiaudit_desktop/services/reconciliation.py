@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from ..storage.reconcile_repo import ALL_TIME, Period, RunInfo, StoredDiscrepanc
 from . import reconcile_export
 from .master_data import require_agency
 from .reconcile_export import Found
+from .rows_ahead import RowsAhead
 
 OPEN, EXPLAINED, RAISED = "open", "explained", "raised"
 STATUS_LABELS = {OPEN: "未対応", EXPLAINED: "説明済み", RAISED: "指摘事項"}
@@ -31,6 +33,7 @@ REMOVED_IMPORT = "(削除した取込)"  # where a discrepancy's row was, once i
 class RunResult:
     run_id: int
     outcome: Outcome
+    export: Export | None = None  # run_reconciliation(exporting=True): the run's export, its rows read already
 
 
 def widened(period: Period) -> Period:
@@ -56,8 +59,9 @@ def within(period: Period, outcome: Outcome) -> Outcome:
 
 
 def run_reconciliation(db: Database, agency_code: str, settings: ReconcileSettings, period: Period = ALL_TIME,
-                       progress: Progress = NO_PROGRESS) -> RunResult:
-    """Reconcile the agency's imported operation logs with its register and store the run."""
+                       progress: Progress = NO_PROGRESS, *, exporting: bool = False) -> RunResult:
+    """Reconcile the agency's imported operation logs with its register and store the run. exporting=True: the
+    rows its export names are read beside the storing (services.rows_ahead), for export_result."""
     if period.first is not None and period.last is not None and period.first > period.last:
         raise InputError("期間の開始日が終了日より後です。")
     agency = require_agency(db, agency_code)
@@ -74,12 +78,18 @@ def run_reconciliation(db: Database, agency_code: str, settings: ReconcileSettin
     progress.update(2, steps, f"突合しています(操作 {len(ops):,} 件、記帳 {len(entries):,} 件)")
     outcome = within(period, reconcile(ops, entries, lists, names, settings, bounds(period)))
     progress.update(3, steps, f"結果を保存しています({len(outcome.discrepancies):,} 件)")
-    with bulk_connection(db) as writer, writer.transaction():
-        run_id = repo.insert_run(writer, agency.id, period, settings, outcome)
-        trail.record(writer, "reconcile.run", agency=agency.code, run_id=run_id, operations=len(ops),
-                     register_entries=len(entries), summary=outcome.summary())
+    exported = _export_outcome(db, outcome) if exporting else None
+    try:
+        with bulk_connection(db) as writer, writer.transaction():
+            run_id = repo.insert_run(writer, agency.id, period, settings, outcome)
+            trail.record(writer, "reconcile.run", agency=agency.code, run_id=run_id, operations=len(ops),
+                         register_entries=len(entries), summary=outcome.summary())
+    except BaseException:
+        if exported is not None:
+            exported.close()
+        raise
     progress.update(steps, steps, "")
-    return RunResult(run_id, outcome)
+    return RunResult(run_id, outcome, exported)
 
 
 def require_run(db: Database, run_id: int) -> RunInfo:
@@ -93,13 +103,18 @@ def require_run(db: Database, run_id: int) -> RunInfo:
 class Export:
     """A run as the CLI writes it: `head` (stale, summary per checked kind, skipped checks) and then, one at a
     time, every discrepancy's JSON object (reconcile_export: the file and physical line of each operation and
-    register entry, the fields of the one it is about, the detail) as json.dumps writes it."""
+    register entry, the fields of the one it is about, the detail) as json.dumps writes it. Its rows are read
+    from the start, in a worker thread (RowsAhead): close() it when not every object is taken."""
 
     head: dict[str, Any]
     discrepancies: Iterator[str]
+    rows: RowsAhead
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.head, "discrepancies": [json.loads(text) for text in self.discrepancies]}
+
+    def close(self) -> None:
+        self.rows.close()
 
 
 def export_run(db: Database, run_id: int) -> dict[str, Any]:
@@ -110,8 +125,13 @@ def export_run(db: Database, run_id: int) -> dict[str, Any]:
 
 
 def export_result(db: Database, result: RunResult) -> Export:
-    """The run just made, as export_run gives it once stored, from the outcome in hand (not read back)."""
-    return _export(db, result.outcome.discrepancies, [s.as_json() for s in result.outcome.skipped], None)
+    """The run just made, as export_run gives it once stored, from the outcome in hand (not read back): the
+    export made beside the storing when run_reconciliation was asked for it (exporting=True)."""
+    return _export_outcome(db, result.outcome) if result.export is None else result.export
+
+
+def _export_outcome(db: Database, outcome: Outcome) -> Export:
+    return _export(db, outcome.discrepancies, [s.as_json() for s in outcome.skipped], None)
 
 
 def _export(db: Database, found: Sequence[Found], skipped: list[dict[str, str]], stale: str | None) -> Export:
@@ -119,20 +139,19 @@ def _export(db: Database, found: Sequence[Found], skipped: list[dict[str, str]],
     summary = {kind.value: 0 for kind in Kind if kind.value not in skipped_kinds}
     for d in found:
         summary[d.kind.value] += 1
+    chunks = [found[start:start + _EXPORT_CHUNK] for start in range(0, len(found), _EXPORT_CHUNK)]
+    rows = RowsAhead(db, chunks)
     return Export({**({"stale": stale} if stale else {}), "summary": summary, "skipped": skipped},
-                  _exported(db, found))
+                  _objects(chunks, rows), rows)
 
 
 _EXPORT_CHUNK = 1 << 16  # discrepancies whose rows are read at once: memory stays bounded at 10^6 and more
 
 
-def _exported(db: Database, found: Sequence[Found]) -> Iterator[str]:
-    with bulk_connection(db) as reader:
-        for start in range(0, len(found), _EXPORT_CHUNK):
-            chunk = found[start:start + _EXPORT_CHUNK]
-            yield from reconcile_export.objects(
-                chunk, repo.operation_facts(reader, (i for d in chunk for i in d.operation_ids)),
-                repo.register_facts(reader, (i for d in chunk for i in d.register_ids)))
+def _objects(chunks: list[Sequence[Found]], rows: RowsAhead) -> Iterator[str]:
+    with contextlib.closing(rows):
+        for chunk, (operations, entries) in zip(chunks, rows, strict=True):
+            yield from reconcile_export.objects(chunk, operations, entries)
 
 
 def list_discrepancies(db: Database, run_id: int) -> list[StoredDiscrepancy]:

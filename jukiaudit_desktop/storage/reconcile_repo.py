@@ -335,7 +335,10 @@ def detail_json(detail: dict[str, Any], seen: dict[Any, str]) -> str:
 
 
 def _id_list(ids: tuple[int, ...]) -> str:
-    """The JSON list of ids, written directly (json.dumps costs more across 10^5 rows); most lists hold one."""
+    """The JSON list of ids, written directly (json.dumps costs more across 10^5 rows); most lists hold one
+    or none."""
+    if not ids:
+        return "[]"
     if len(ids) == 1:
         return f"[{ids[0]:d}]"
     return "[" + ", ".join(map(str, ids)) + "]"
@@ -423,13 +426,13 @@ def _id_json(ids: Iterable[int]) -> str:
 
 @dataclass(frozen=True)
 class RowFacts:
-    """Operations or register entries as the JSON export names them, by id: each row is (id, file id, physical
-    line, what it records as the members of a JSON object); `files` gives each file id's basename (a typed-in
-    entry has none). Plain tuples as SQLite returns them: built for 10^5 and more rows."""
+    """Operations or register entries as the JSON export names them, by id: `refs` holds each row's
+    {"file", "line"} object (file the basename, null for a typed-in entry) and `members` what it records
+    (`fields`), as the members of a JSON object; both as json.dumps(…, ensure_ascii=False) writes them."""
 
     fields: tuple[str, ...]
-    rows: dict[int, tuple[int, int | None, Any, str]]
-    files: dict[int, str]
+    refs: dict[int, str]
+    members: dict[int, str]
 
 
 # The export's fields of a row: (name, column), in the order written.
@@ -452,23 +455,35 @@ def register_facts(db: Database, ids: Iterable[int]) -> RowFacts:
 _ODD = "\x00"  # a REAL or BLOB value: SQLite would write it otherwise than Python's json
 
 
+def _json_sql(column: str) -> str:
+    """The column's value as json.dumps writes it: json_quote escapes text exactly as json does (compared on
+    every code point), an integer is its digits; a REAL or BLOB gives _ODD."""
+    return (f"CASE typeof({column}) WHEN 'text' THEN json_quote({column}) WHEN 'integer' THEN {column} "
+            f"WHEN 'null' THEN 'null' ELSE char(0) END")
+
+
 def _facts(db: Database, table: str, ids: Iterable[int], facts: tuple[tuple[str, str], ...]) -> RowFacts:
-    """Each row's fields written by SQLite, as json.dumps(…, ensure_ascii=False) writes them: json_quote escapes
-    text exactly as json does (compared on every code point), an integer is its digits. The rare row holding a
-    REAL or BLOB is written by json here. File names are looked up in Python: a join per row costs a third of
-    the query."""
-    members = " || ', ' || ".join(
-        f"'\"{name}\": ' || CASE typeof({column}) WHEN 'text' THEN json_quote({column}) WHEN 'integer' THEN {column} "
-        f"WHEN 'null' THEN 'null' ELSE char(0) END" for name, column in facts)
-    rows = {row[0]: row for row in db.query(f"SELECT id, file_id, line, {members} FROM {table} "
-                                            "WHERE id IN (SELECT value FROM json_each(?))", (_id_json(ids),))}
-    odd = [id_ for id_, row in rows.items() if _ODD in row[3]]
-    if odd:
-        for id_, *values in db.query(f"SELECT id, {', '.join(c for _, c in facts)} FROM {table} "
-                                     "WHERE id IN (SELECT value FROM json_each(?))", (_id_json(odd),)):
-            members = json.dumps(dict(zip((n for n, _ in facts), values, strict=True)), ensure_ascii=False)[1:-1]
-            rows[id_] = (*rows[id_][:3], members)
-    return RowFacts(tuple(n for n, _ in facts), rows, dict(db.query("SELECT id, file_name FROM import_file")))
+    """Each row's {"file", "line"} and fields written by SQLite, every row in one text per column (one aggregate
+    query: SQLite holds no GIL while it reads, so a worker thread reads beside the caller's work). The rare row
+    holding a REAL or BLOB is written by json here."""
+    ref = ("'{\"file\": ' || coalesce((SELECT json_quote(f.file_name) FROM import_file f WHERE f.id = t.file_id), "
+           f"'null') || ', \"line\": ' || {_json_sql('t.line')} || '}}'")
+    members = " || ', ' || ".join(f"'\"{name}\": ' || {_json_sql(column)}" for name, column in facts)
+    count, id_text, ref_text, member_text = db.execute(
+        f"SELECT count(*), group_concat(id), group_concat({ref}, char(30)), group_concat({members}, char(30)) "
+        f"FROM {table} t WHERE id IN (SELECT value FROM json_each(?))", (_id_json(ids),)).fetchone()
+    found = list(map(int, id_text.split(","))) if count else []
+    refs = dict(zip(found, ref_text.split(_ROW) if count else [], strict=True))
+    written = dict(zip(found, member_text.split(_ROW) if count else [], strict=True))
+    if _ODD in (ref_text or "") or _ODD in (member_text or ""):
+        odd = [id_ for id_ in found if _ODD in refs[id_] or _ODD in written[id_]]
+        files = dict(db.query("SELECT id, file_name FROM import_file"))
+        for id_, file_id, line, *values in db.query(
+                f"SELECT id, file_id, line, {', '.join(c for _, c in facts)} FROM {table} "
+                "WHERE id IN (SELECT value FROM json_each(?))", (_id_json(odd),)):
+            refs[id_] = json.dumps({"file": files.get(file_id), "line": line}, ensure_ascii=False)
+            written[id_] = json.dumps(dict(zip((n for n, _ in facts), values, strict=True)), ensure_ascii=False)[1:-1]
+    return RowFacts(tuple(n for n, _ in facts), refs, written)
 
 
 def operation_rows(db: Database, ids: Sequence[int]) -> list[tuple[Any, ...]]:
