@@ -1,0 +1,245 @@
+"""The reconciliation's input of each imported operation log, kept as compact columns (table operation_columns):
+reconciling reads a few blobs instead of scanning the operation table.
+
+Derived data. An operation row never changes after the transaction that imported it (the count rule is applied
+inside it: storage.count_rules), so a file's columns are written once, in that transaction, from its rows read
+back (store); a file without them (imported before they existed, or carried by a sealed package) gets them
+on first need (load). Only the rows are bound by the trail; verify-trail builds every file's columns from its
+rows again and compares (problems), so a column edited outside the app is found like an edited row.
+
+One table row per segment: a file's operations with ids in one window of _WINDOW ids (segment = id // _WINDOW),
+in id order; a file with no operations has one empty segment 0. Blobs, little-endian, one value per operation:
+  at        '<i8'  unixepoch(at): seconds, the log's local time read as UTC
+  ids       '<i8'  operation.id
+  counted   '<i8'  coalesce(counted, count): 照会件数 under the file's count rule
+  subject   '<i8'  the subject hash's first 15 hex digits as a number; -1 (NONE) without a subject
+  failed    '|u1'  1 where 処理結果 is given and is not one of the file's success values, else 0
+  terminal  '<u4'  index into `terminals`, JSON: the segment's 端末ID in order of first appearance
+  operator  '<u4'  index into `operators`, likewise the 操作者ID
+  jimu      '<u4'  index into `jimu_codes`, likewise the 事務 codes ("" for none)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from ..core.progress import NO_PROGRESS, Progress
+from ..core.records import DEFAULT_SUCCESS_RESULTS
+from ..reconcile.columns import NONE, SUBJECT_DIGITS, Operations, Vocabulary, to_seconds
+from . import trail
+from .column_reads import Rows, coded, read_rows
+from .database import Database
+
+_WINDOW = 1 << 20  # ids a segment spans: 8 MB a column at most
+_NUMBERS = (("at", "<i8"), ("ids", "<i8"), ("counted", "<i8"), ("subject", "<i8"), ("failed", "|u1"))
+_NAMES = (("terminal", "terminals"), ("operator", "operators"), ("jimu", "jimu_codes"))  # codes, their names
+_BLOBS = (*_NUMBERS, *((codes, "<u4") for codes, _ in _NAMES))
+_COLUMNS = ", ".join(["file_id", "segment", "rows", "first_id", "last_id", "first_at", "last_at",
+                      *(n for n, _ in _BLOBS), *(names for _, names in _NAMES)])
+_NO_SUBJECT = "0" * SUBJECT_DIGITS  # subject number 0: none
+
+
+# ----- building a file's columns from its rows -----
+
+
+def store(db: Database, file_id: int, after_id: int) -> None:
+    """Write the columns of a file just imported (its operations have ids above after_id), replacing any left
+    by a removed file of the same id. Inside the import's transaction, after its rows are final."""
+    db.execute("DELETE FROM operation_columns WHERE file_id = ?", (file_id,))
+    _insert(db, _built(db, _success_values(db, [file_id]), after_id + 1))
+
+
+def _insert(db: Database, segments: Iterator[tuple[Any, ...]]) -> None:
+    db.conn.executemany(f"INSERT INTO operation_columns ({_COLUMNS}) VALUES ({', '.join('?' * 18)})", segments)
+
+
+def _success_values(db: Database, file_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """Per file, in id order: the 処理結果 values its profile counts as success."""
+    rows = db.query("SELECT id, success_results FROM import_file WHERE id IN (SELECT value FROM json_each(?)) "
+                    "ORDER BY id", (json.dumps(file_ids),))
+    return {int(i): DEFAULT_SUCCESS_RESULTS if v is None else tuple(json.loads(v)) for i, v in rows}
+
+
+def _built(db: Database, files: dict[int, tuple[str, ...]], first_id: int = 0,
+           progress: Progress = NO_PROGRESS) -> Iterator[tuple[Any, ...]]:
+    """The segments of `files` (file id → success values) from their operations with ids ≥ first_id, window by
+    window (a window's rows at a time in memory); a file without operations gets its empty segment."""
+    low, high = db.execute("SELECT max(min(id), ?), max(id) FROM operation", (first_id,)).fetchone()
+    if low is None or low > high:
+        low, high = 0, -1  # no operations to read
+    failed, params = _failed_sql(files)
+    word = (f"coalesce(substr(subject_hash, 1, {SUBJECT_DIGITS}), '{_NO_SUBJECT}') || {failed}", params)
+    counted = "coalesce(counted, count)"  # 照会件数 under the file's count rule (importers: core.count_rule)
+    where = f"file_id IN ({', '.join(str(int(f)) for f in files)})"
+    seen: set[int] = set()
+    for window in range(low // _WINDOW, high // _WINDOW + 1):
+        progress.update(window * _WINDOW - low, high - low + 1, "操作ログを読み込んでいます")
+        start = window * _WINDOW
+        rows = read_rows(db, "operation", ["file_id", "id", "unixepoch(at)", counted], where, [], word=word,
+                         ids=(max(start, low), start + _WINDOW - 1))
+        for file_id in dict.fromkeys(rows.numbers[0].tolist()):
+            seen.add(file_id)
+            yield _segment(file_id, window, rows, rows.numbers[0] == file_id)
+    for file_id in files.keys() - seen:
+        yield (file_id, 0, 0, None, None, None, None, *(b"" for _ in _BLOBS), *("[]" for _ in _NAMES))
+
+
+def _failed_sql(files: dict[int, tuple[str, ...]]) -> tuple[str, list[str]]:
+    """An SQL expression, 1 for a failed operation and 0 otherwise, and its parameters: per file when the files
+    were imported with different success values."""
+    lists: dict[tuple[str, ...], list[int]] = {}
+    for file_id, values in files.items():
+        lists.setdefault(values, []).append(file_id)
+
+    def not_success(values: tuple[str, ...]) -> str:
+        return f"(result IS NOT NULL AND result NOT IN ({', '.join(['?'] * len(values))}))"
+
+    if len(lists) == 1:
+        values = next(iter(lists))
+        return not_success(values), list(values)
+    cases: list[str] = []
+    params: list[str] = []
+    for values, file_ids in lists.items():
+        cases.append(f"WHEN file_id IN ({', '.join(str(int(f)) for f in file_ids)}) THEN {not_success(values)}")
+        params += values
+    return f"(CASE {' '.join(cases)} ELSE 0 END)", params
+
+
+def _segment(file_id: int, window: int, rows: Rows, selected: Any) -> tuple[Any, ...]:
+    _file, ids, at, counted = (column[selected] for column in rows.numbers)
+    words = rows.word[selected]
+    subject = (words >> np.uint64(4)).astype(np.int64)
+    subject[subject == 0] = NONE
+    numbers = (at, ids, counted, subject, (words & np.uint64(1)).astype("|u1"))
+    combo = rows.combo[selected]
+    codes, names = [], []
+    for k in range(len(_NAMES)):
+        listed = list(dict.fromkeys(c[k] for c in rows.combos))  # the window's, then only the segment's
+        index = {name: i for i, name in enumerate(listed)}
+        code = np.array([index[c[k]] for c in rows.combos], dtype=np.int64)[combo]
+        present, first = np.unique(code, return_index=True)
+        in_order = present[np.argsort(first)]  # in order of first appearance in the segment
+        local = np.zeros(len(listed), dtype=np.int64)
+        local[in_order] = np.arange(len(in_order))
+        codes.append(local[code])
+        names.append(json.dumps([listed[i] for i in in_order.tolist()], ensure_ascii=False))
+    return (file_id, window, len(ids), int(ids[0]), int(ids[-1]), int(at.min()), int(at.max()),
+            *(np.ascontiguousarray(values, dtype=dtype).tobytes()
+              for values, (_, dtype) in zip((*numbers, *codes), _BLOBS, strict=True)), *names)
+
+
+def _store_missing(db: Database, agency_id: int, progress: Progress) -> None:
+    """Build the columns of the agency's operation logs that have none (imported before they existed)."""
+    missing = "SELECT id FROM import_file f WHERE agency_id = ? AND kind = 'oplog' AND NOT EXISTS " \
+              "(SELECT 1 FROM operation_columns c WHERE c.file_id = f.id) ORDER BY id"
+    if not db.query(missing, (agency_id,)):
+        return
+    with db.transaction():
+        file_ids = [int(i) for (i,) in db.query(missing, (agency_id,))]
+        _insert(db, _built(db, _success_values(db, file_ids), progress=progress))
+        trail.record(db, "import.columns", agency_id=agency_id, files=file_ids)
+
+
+# ----- reading -----
+
+
+def load(db: Database, agency_id: int, first: date | None, last: date | None, names: Vocabulary,
+         progress: Progress = NO_PROGRESS) -> Operations:
+    """The agency's operations with `at` on the days first … last (None: open), in id order, as the engine
+    takes them; terminal, operator and 事務 coded into `names` in order of first appearance (column_reads.Rows)."""
+    _store_missing(db, agency_id, progress)
+    start = None if first is None else to_seconds(datetime.combine(first, datetime.min.time()))
+    end = None if last is None else to_seconds(datetime.combine(last + timedelta(days=1), datetime.min.time()))
+    chosen: list[tuple[int, int, Any]] = []  # file id, segment, rows kept (None: all)
+    size, last_id = 0, None
+    for file_id, segment, rows, first_id, segment_last, first_at, last_at in db.query(
+            "SELECT c.file_id, c.segment, c.rows, c.first_id, c.last_id, c.first_at, c.last_at "
+            "FROM operation_columns c JOIN import_file f ON f.id = c.file_id "
+            "WHERE f.agency_id = ? AND c.rows > 0 ORDER BY c.first_id", (agency_id,)):
+        if last_id is not None and first_id <= last_id:
+            raise RuntimeError("operation columns of two files overlap")
+        last_id = segment_last
+        if (start is not None and last_at < start) or (end is not None and first_at >= end):
+            continue
+        kept = None
+        if (start is not None and first_at < start) or (end is not None and last_at >= end):
+            at = np.frombuffer(db.scalar("SELECT at FROM operation_columns WHERE file_id = ? AND segment = ?",
+                                         (file_id, segment)), dtype="<i8")
+            kept = np.ones(len(at), dtype=np.bool_)
+            if start is not None:
+                kept &= at >= start
+            if end is not None:
+                kept &= at < end
+        chosen.append((file_id, segment, kept))
+        size += rows if kept is None else int(kept.sum())
+    return _read(db, chosen, size, names, progress)
+
+
+def _read(db: Database, chosen: list[tuple[int, int, Any]], size: int, names: Vocabulary,
+          progress: Progress) -> Operations:
+    """The chosen segments' rows, copied into the result's columns a segment at a time."""
+    out: dict[str, Any] = {name: np.empty(size, dtype=np.bool_ if name == "failed" else np.int64)
+                           for name, _ in _BLOBS}
+    listed: list[dict[str, int]] = [{} for _ in _NAMES]  # each kind's names, in order of first appearance
+    done = 0
+    for number, (file_id, segment, kept) in enumerate(chosen):
+        progress.update(number, len(chosen), "操作ログを読み込んでいます")
+        row = db.execute(f"SELECT {', '.join(n for n, _ in _BLOBS)}, {', '.join(n for _, n in _NAMES)} "
+                         "FROM operation_columns WHERE file_id = ? AND segment = ?", (file_id, segment)).fetchone()
+        parts = [np.frombuffer(blob, dtype=dtype) for blob, (_, dtype) in zip(row, _BLOBS, strict=False)]
+        if kept is not None:
+            parts = [part[kept] for part in parts]
+        count = len(parts[0])
+        for (name, _), part in zip(_NUMBERS, parts, strict=False):
+            out[name][done:done + count] = part
+        for k, ((codes, _), text) in enumerate(zip(_NAMES, row[len(_BLOBS):], strict=True)):
+            local, segment_names = parts[len(_NUMBERS) + k], json.loads(text)
+            code = np.full(len(segment_names), -1, dtype=np.int64)
+            for i in _first_appearances(local, len(segment_names), kept is None):
+                code[i] = listed[k].setdefault(segment_names[i], len(listed[k]))
+            out[codes][done:done + count] = code[local]
+        done += count
+    # Every terminal coded in order of first appearance, then every operator, then every 事務, as column_reads.
+    terminal, operator, jimu = (coded(list(listed[k]), names)[out[codes]] for k, (codes, _) in enumerate(_NAMES))
+    return Operations(id=out["ids"], at=out["at"], terminal=terminal, operator=operator, jimu=jimu,
+                      count=out["counted"], subject=out["subject"], failed=out["failed"])
+
+
+def _first_appearances(local: Any, listed: int, whole: bool) -> list[int]:
+    """The segment's names present in `local`, in order of first appearance (a whole segment lists its own in
+    that order)."""
+    if whole:
+        return list(range(listed))
+    first = np.full(listed, len(local), dtype=np.int64)
+    np.minimum.at(first, local, np.arange(len(local), dtype=np.int64))
+    present = np.flatnonzero(first < len(local))
+    return [int(i) for i in present[np.argsort(first[present])]]
+
+
+# ----- checking -----
+
+
+def problems(db: Database) -> list[str]:
+    """Each file whose stored columns differ from the columns its operation rows give (a Japanese line each).
+    Built again agency by agency, a window at a time, and compared segment by segment."""
+    differing: set[int] = set()
+    for (agency_id,) in db.query("SELECT DISTINCT f.agency_id FROM operation_columns c "
+                                 "JOIN import_file f ON f.id = c.file_id ORDER BY 1"):
+        stored = set(db.query("SELECT c.file_id, c.segment FROM operation_columns c "
+                              "JOIN import_file f ON f.id = c.file_id WHERE f.agency_id = ?", (agency_id,)))
+        for segment in _built(db, _success_values(db, sorted({file_id for file_id, _ in stored}))):
+            if db.execute(f"SELECT {_COLUMNS} FROM operation_columns WHERE file_id = ? AND segment = ?",
+                          segment[:2]).fetchone() != segment:
+                differing.add(segment[0])
+            stored.discard(segment[:2])
+        differing |= {file_id for file_id, _ in stored}  # segments its rows do not give
+    return [f"操作ログ {name}(取込ファイル id {file_id})の突合用の列が取り込んだ行と一致しません"
+            "(アプリの外で変更されています)"
+            for file_id, name in db.query("SELECT id, file_name FROM import_file WHERE id IN "
+                                          "(SELECT value FROM json_each(?)) ORDER BY id",
+                                          (json.dumps(sorted(differing)),))]
