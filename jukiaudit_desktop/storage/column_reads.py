@@ -63,7 +63,7 @@ def read_rows(db: Database, table: str, numbers: Sequence[str], where: str, para
            "group_concat(terminal || char(31) || operator || char(31) || coalesce(jimu_code, ''), char(30)) "
            f"FROM {table} NOT INDEXED WHERE id >= ? AND id < ? AND {where}")
     firsts = range(low or 0, (high or -1) + 1, _CHUNK_IDS)
-    ahead = _read_ahead(db, sql, [[*word_params, f, f + _CHUNK_IDS, *params] for f in firsts])
+    ahead = _read_ahead(db, sql, [[*word_params, f, min(f + _CHUNK_IDS, high + 1), *params] for f in firsts])
     with contextlib.closing(ahead) as rows:  # cancelled (progress) or failed: the worker stops and closes
         for first, row in zip(firsts, rows, strict=True):
             progress.update(first - low, high - low + 1, "操作ログを読み込んでいます")
