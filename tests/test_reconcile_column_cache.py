@@ -111,10 +111,20 @@ def small_windows(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(operation_columns, "_WINDOW", 64)
 
 
-@pytest.fixture(params=["one-window", "many-segments"])
+@pytest.fixture
+def wide_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Times kept as int64 (not offsets) and names indexed by uint32, as for a segment whose times span more
+    than 2^32 s or that lists more than 65,536 names (ask for it before imports)."""
+    monkeypatch.setattr(operation_columns, "_NARROW_SPAN", 3600)
+    monkeypatch.setattr(operation_columns, "_NARROW_NAMES", 3)
+
+
+@pytest.fixture(params=["one-window", "many-segments", "wide-values"])
 def window(request: pytest.FixtureRequest) -> None:
     if request.param == "many-segments":
         request.getfixturevalue("small_windows")
+    if request.param == "wide-values":
+        request.getfixturevalue("wide_values")
 
 
 @pytest.fixture
@@ -141,6 +151,9 @@ def agency(db: Database, code: str = "C21") -> int:
 @pytest.mark.parametrize("period", PERIODS, ids=str)
 def test_the_cache_gives_what_the_rows_give(window: None, imported: Database, period: Period) -> None:
     db = imported
+    widths = {(len(at) // rows, len(terminal) // rows) for at, terminal, rows in db.query(
+        "SELECT at, terminal, rows FROM operation_columns WHERE rows > 0")}
+    assert widths == ({(8, 4)} if operation_columns._NARROW_NAMES == 3 else {(4, 2)})
     assert db.scalar("SELECT count(*) FROM operation WHERE counted IS NOT NULL AND counted != count") > 0
     assert db.scalar("SELECT count(*) FROM operation WHERE result = '該当なし'") > 0
     assert_cache_gives_the_rows(db, agency(db), period)

@@ -9,14 +9,16 @@ rows again and compares (problems), so a column edited outside the app is found 
 
 One table row per segment: a file's operations with ids in one window of _WINDOW ids (segment = id // _WINDOW),
 in id order; a file with no operations has one empty segment 0. Blobs, little-endian, one value per operation:
-  at        '<i8'  unixepoch(at): seconds, the log's local time read as UTC
-  ids       '<i8'  operation.id
+  at        seconds: unixepoch(at), the log's local time read as UTC; as '<u4' offsets from first_at when the
+            segment's times span less than 2^32 s (the blob is 4 bytes a row), else as '<i8' (8 bytes a row)
+  ids       '<u4'  operation.id - first_id (below _WINDOW)
   counted   '<i8'  coalesce(counted, count): 照会件数 under the file's count rule
   subject   '<i8'  the subject hash's first 15 hex digits as a number; -1 (NONE) without a subject
   failed    '|u1'  1 where 処理結果 is given and is not one of the file's success values, else 0
-  terminal  '<u4'  index into `terminals`, JSON: the segment's 端末ID in order of first appearance
-  operator  '<u4'  index into `operators`, likewise the 操作者ID
-  jimu      '<u4'  index into `jimu_codes`, likewise the 事務 codes ("" for none)
+  terminal  index into `terminals`, JSON: the segment's 端末ID in order of first appearance; '<u2' when it lists
+            at most 65,536 (2 bytes a row), else '<u4'
+  operator  index into `operators`, likewise the 操作者ID
+  jimu      index into `jimu_codes`, likewise the 事務 codes ("" for none)
 """
 
 from __future__ import annotations
@@ -36,12 +38,15 @@ from .column_reads import Rows, coded, read_rows
 from .database import Database
 
 _WINDOW = 1 << 20  # ids a segment spans: 8 MB a column at most
-_NUMBERS = (("at", "<i8"), ("ids", "<i8"), ("counted", "<i8"), ("subject", "<i8"), ("failed", "|u1"))
+_NUMBERS = ("at", "ids", "counted", "subject", "failed")
 _NAMES = (("terminal", "terminals"), ("operator", "operators"), ("jimu", "jimu_codes"))  # codes, their names
-_BLOBS = (*_NUMBERS, *((codes, "<u4") for codes, _ in _NAMES))
-_COLUMNS = ", ".join(["file_id", "segment", "rows", "first_id", "last_id", "first_at", "last_at",
-                      *(n for n, _ in _BLOBS), *(names for _, names in _NAMES)])
+_CODES = tuple(codes for codes, _ in _NAMES)
+_BLOBS = (*_NUMBERS, *_CODES)
+_COLUMNS = ", ".join(["file_id", "segment", "rows", "first_id", "last_id", "first_at", "last_at", *_BLOBS,
+                      *(names for _, names in _NAMES)])
 _NO_SUBJECT = "0" * SUBJECT_DIGITS  # subject number 0: none
+_NARROW_SPAN = 1 << 32  # a segment's times spanning less are kept as uint32 offsets
+_NARROW_NAMES = 1 << 16  # a segment listing at most this many names of a kind keeps uint16 indexes
 
 
 # ----- building a file's columns from its rows -----
@@ -115,22 +120,37 @@ def _segment(file_id: int, window: int, rows: Rows, selected: Any) -> tuple[Any,
     words = rows.word[selected]
     subject = (words >> np.uint64(4)).astype(np.int64)
     subject[subject == 0] = NONE
-    numbers = (at, ids, counted, subject, (words & np.uint64(1)).astype("|u1"))
+    first_at = int(at.min())
+    span = int(at.max()) - first_at
+    blobs = [(at - first_at).astype("<u4") if span < _NARROW_SPAN else at.astype("<i8"), (ids - ids[0]).astype("<u4"),
+             counted.astype("<i8"), subject.astype("<i8"), (words & np.uint64(1)).astype("|u1")]
+    names = []
     combo = rows.combo[selected]
-    codes, names = [], []
     for k in range(len(_NAMES)):
         listed = list(dict.fromkeys(c[k] for c in rows.combos))  # the window's, then only the segment's
         index = {name: i for i, name in enumerate(listed)}
         code = np.array([index[c[k]] for c in rows.combos], dtype=np.int64)[combo]
         present, first = np.unique(code, return_index=True)
         in_order = present[np.argsort(first)]  # in order of first appearance in the segment
-        local = np.zeros(len(listed), dtype=np.int64)
+        local = np.zeros(len(listed), dtype="<u2" if len(in_order) <= _NARROW_NAMES else "<u4")
         local[in_order] = np.arange(len(in_order))
-        codes.append(local[code])
+        blobs.append(local[code])
         names.append(json.dumps([listed[i] for i in in_order.tolist()], ensure_ascii=False))
-    return (file_id, window, len(ids), int(ids[0]), int(ids[-1]), int(at.min()), int(at.max()),
-            *(np.ascontiguousarray(values, dtype=dtype).tobytes()
-              for values, (_, dtype) in zip((*numbers, *codes), _BLOBS, strict=True)), *names)
+    return (file_id, window, len(ids), int(ids[0]), int(ids[-1]), first_at, first_at + span,
+            *(blob.tobytes() for blob in blobs), *names)
+
+
+def _decoded(name: str, blob: bytes, rows: int, first: int) -> tuple[Any, int]:
+    """A blob's values as stored, and what to add to each (an offset's base: `first`, the segment's first id or
+    time): the bytes a row tell which form it has (see the top)."""
+    if name in ("counted", "subject"):
+        return np.frombuffer(blob, dtype="<i8"), 0
+    if name == "failed":
+        return np.frombuffer(blob, dtype="|u1"), 0
+    if name in _CODES:
+        return np.frombuffer(blob, dtype="<u2" if len(blob) == 2 * rows else "<u4"), 0
+    narrow = len(blob) == 4 * rows  # at as offsets, ids always
+    return np.frombuffer(blob, dtype="<u4" if narrow else "<i8"), first if narrow else 0
 
 
 def _store_missing(db: Database, agency_id: int, progress: Progress) -> None:
@@ -155,7 +175,7 @@ def load(db: Database, agency_id: int, first: date | None, last: date | None, na
     _store_missing(db, agency_id, progress)
     start = None if first is None else to_seconds(datetime.combine(first, datetime.min.time()))
     end = None if last is None else to_seconds(datetime.combine(last + timedelta(days=1), datetime.min.time()))
-    chosen: list[tuple[int, int, Any]] = []  # file id, segment, rows kept (None: all)
+    chosen: list[tuple[int, int, int, int, int, Any]] = []  # file, segment, rows, first id and time, kept rows
     size, last_id = 0, None
     for file_id, segment, rows, first_id, segment_last, first_at, last_at in db.query(
             "SELECT c.file_id, c.segment, c.rows, c.first_id, c.last_id, c.first_at, c.last_at "
@@ -168,44 +188,47 @@ def load(db: Database, agency_id: int, first: date | None, last: date | None, na
             continue
         kept = None
         if (start is not None and first_at < start) or (end is not None and last_at >= end):
-            at = np.frombuffer(db.scalar("SELECT at FROM operation_columns WHERE file_id = ? AND segment = ?",
-                                         (file_id, segment)), dtype="<i8")
+            stored, base = _decoded("at", db.scalar("SELECT at FROM operation_columns WHERE file_id = ? AND "
+                                                    "segment = ?", (file_id, segment)), rows, first_at)
+            at = stored.astype(np.int64) + base
             kept = np.ones(len(at), dtype=np.bool_)
             if start is not None:
                 kept &= at >= start
             if end is not None:
                 kept &= at < end
-        chosen.append((file_id, segment, kept))
+        chosen.append((file_id, segment, rows, first_id, first_at, kept))
         size += rows if kept is None else int(kept.sum())
     return _read(db, chosen, size, names, progress)
 
 
-def _read(db: Database, chosen: list[tuple[int, int, Any]], size: int, names: Vocabulary,
+def _read(db: Database, chosen: list[tuple[int, int, int, int, int, Any]], size: int, names: Vocabulary,
           progress: Progress) -> Operations:
     """The chosen segments' rows, copied into the result's columns a segment at a time."""
-    out: dict[str, Any] = {name: np.empty(size, dtype=np.bool_ if name == "failed" else np.int64)
-                           for name, _ in _BLOBS}
+    out: dict[str, Any] = {name: np.empty(size, dtype=np.bool_ if name == "failed" else np.int64) for name in _BLOBS}
     listed: list[dict[str, int]] = [{} for _ in _NAMES]  # each kind's names, in order of first appearance
     done = 0
-    for number, (file_id, segment, kept) in enumerate(chosen):
+    for number, (file_id, segment, rows, first_id, first_at, kept) in enumerate(chosen):
         progress.update(number, len(chosen), "操作ログを読み込んでいます")
-        row = db.execute(f"SELECT {', '.join(n for n, _ in _BLOBS)}, {', '.join(n for _, n in _NAMES)} "
+        row = db.execute(f"SELECT {', '.join(_BLOBS)}, {', '.join(n for _, n in _NAMES)} "
                          "FROM operation_columns WHERE file_id = ? AND segment = ?", (file_id, segment)).fetchone()
-        parts = [np.frombuffer(blob, dtype=dtype) for blob, (_, dtype) in zip(row, _BLOBS, strict=False)]
-        if kept is not None:
-            parts = [part[kept] for part in parts]
-        count = len(parts[0])
-        for (name, _), part in zip(_NUMBERS, parts, strict=False):
-            out[name][done:done + count] = part
-        for k, ((codes, _), text) in enumerate(zip(_NAMES, row[len(_BLOBS):], strict=True)):
-            local, segment_names = parts[len(_NUMBERS) + k], json.loads(text)
-            code = np.full(len(segment_names), -1, dtype=np.int64)
-            for i in _first_appearances(local, len(segment_names), kept is None):
-                code[i] = listed[k].setdefault(segment_names[i], len(listed[k]))
-            out[codes][done:done + count] = code[local]
-        done += count
+        end = done + (rows if kept is None else int(np.count_nonzero(kept)))
+        for name, blob in zip(_BLOBS, row, strict=False):
+            values, base = _decoded(name, blob, rows, first_id if name == "ids" else first_at)
+            if kept is not None:
+                values = values[kept]
+            if name in _CODES:  # the segment's own indexes → the run's, in order of first appearance
+                k = _CODES.index(name)
+                segment_names = json.loads(row[len(_BLOBS) + k])
+                code = np.full(len(segment_names), -1, dtype=np.int64)
+                for i in _first_appearances(values, len(segment_names), kept is None):
+                    code[i] = listed[k].setdefault(segment_names[i], len(listed[k]))
+                values = code[values]
+            out[name][done:end] = values
+            if base:
+                out[name][done:end] += base
+        done = end
     # Every terminal coded in order of first appearance, then every operator, then every 事務, as column_reads.
-    terminal, operator, jimu = (coded(list(listed[k]), names)[out[codes]] for k, (codes, _) in enumerate(_NAMES))
+    terminal, operator, jimu = (coded(list(listed[k]), names)[out[codes]] for k, codes in enumerate(_CODES))
     return Operations(id=out["ids"], at=out["at"], terminal=terminal, operator=operator, jimu=jimu,
                       count=out["counted"], subject=out["subject"], failed=out["failed"])
 
