@@ -130,12 +130,11 @@ def _segment(file_id: int, window: int, rows: Rows, selected: Any) -> tuple[Any,
         listed = list(dict.fromkeys(c[k] for c in rows.combos))  # the window's, then only the segment's
         index = {name: i for i, name in enumerate(listed)}
         code = np.array([index[c[k]] for c in rows.combos], dtype=np.int64)[combo]
-        present, first = np.unique(code, return_index=True)
-        in_order = present[np.argsort(first)]  # in order of first appearance in the segment
+        in_order = _first_appearances(code, len(listed), False)
         local = np.zeros(len(listed), dtype="<u2" if len(in_order) <= _NARROW_NAMES else "<u4")
         local[in_order] = np.arange(len(in_order))
         blobs.append(local[code])
-        names.append(json.dumps([listed[i] for i in in_order.tolist()], ensure_ascii=False))
+        names.append(json.dumps([listed[i] for i in in_order], ensure_ascii=False))
     return (file_id, window, len(ids), int(ids[0]), int(ids[-1]), first_at, first_at + span,
             *(blob.tobytes() for blob in blobs), *names)
 
