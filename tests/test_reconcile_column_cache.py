@@ -28,7 +28,7 @@ from jukiaudit_desktop.services import import_batches, imports
 from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.services.reconciliation import export_run, run_reconciliation
 from jukiaudit_desktop.storage import operation_columns, reconcile_repo, trail_data
-from jukiaudit_desktop.storage.database import Database
+from jukiaudit_desktop.storage.database import Database, StorageError
 from jukiaudit_desktop.storage.reconcile_repo import ALL_TIME, Period
 
 HEADER = "操作日時,端末ID,操作者ID,処理区分,利用事務コード,照会件数,処理結果,住民票コード"
@@ -270,3 +270,17 @@ def test_the_cache_is_not_bound_row_by_row(imported: Database) -> None:
     """The trail binds the rows it is built from, not its blobs (hashing them would cost ~1 s a million rows)."""
     binds = [json.loads(b) for (b,) in imported.query("SELECT binds FROM trail WHERE binds IS NOT NULL")]
     assert not [r for b in binds for r in b.get("rows", []) if r[0] == "operation_columns"]
+
+
+@pytest.mark.parametrize("edit", ["a-row-dropped", "terminals-swapped"])
+def test_a_cache_that_does_not_fit_together_stops_the_reconciliation(imported: Database, db_path: Path,
+                                                                     edit: str) -> None:
+    imported.close()
+    tamper(db_path, EDITS[edit]())
+    db = open_app_database(db_path)
+    try:
+        with pytest.raises(StorageError, match="突合用の列.*verify-trail で確かめ"):
+            run_reconciliation(db, "Z99" if edit == "terminals-swapped" else "C21", ReconcileSettings())
+        assert db.scalar("SELECT count(*) FROM reconciliation") == 0
+    finally:
+        db.close()

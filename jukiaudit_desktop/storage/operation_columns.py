@@ -35,7 +35,7 @@ from ..core.records import DEFAULT_SUCCESS_RESULTS
 from ..reconcile.columns import NONE, SUBJECT_DIGITS, Operations, Vocabulary, to_seconds
 from . import trail
 from .column_reads import Rows, coded, read_rows
-from .database import Database
+from .database import Database, StorageError
 
 _WINDOW = 1 << 20  # ids a segment spans: 8 MB a column at most
 _NUMBERS = ("at", "ids", "counted", "subject", "failed")
@@ -181,7 +181,7 @@ def load(db: Database, agency_id: int, first: date | None, last: date | None, na
             "FROM operation_columns c JOIN import_file f ON f.id = c.file_id "
             "WHERE f.agency_id = ? AND c.rows > 0 ORDER BY c.first_id", (agency_id,)):
         if last_id is not None and first_id <= last_id:
-            raise RuntimeError("operation columns of two files overlap")
+            raise _damaged()
         last_id = segment_last
         if (start is not None and last_at < start) or (end is not None and first_at >= end):
             continue
@@ -211,25 +211,38 @@ def _read(db: Database, chosen: list[tuple[int, int, int, int, int, Any]], size:
         row = db.execute(f"SELECT {', '.join(_BLOBS)}, {', '.join(n for _, n in _NAMES)} "
                          "FROM operation_columns WHERE file_id = ? AND segment = ?", (file_id, segment)).fetchone()
         end = done + (rows if kept is None else int(np.count_nonzero(kept)))
-        for name, blob in zip(_BLOBS, row, strict=False):
-            values, base = _decoded(name, blob, rows, first_id if name == "ids" else first_at)
-            if kept is not None:
-                values = values[kept]
-            if name in _CODES:  # the segment's own indexes → the run's, in order of first appearance
-                k = _CODES.index(name)
-                segment_names = json.loads(row[len(_BLOBS) + k])
-                code = np.full(len(segment_names), -1, dtype=np.int64)
-                for i in _first_appearances(values, len(segment_names), kept is None):
-                    code[i] = listed[k].setdefault(segment_names[i], len(listed[k]))
-                values = code[values]
-            out[name][done:end] = values
-            if base:
-                out[name][done:end] += base
+        try:
+            for name, blob in zip(_BLOBS, row, strict=False):
+                values, base = _decoded(name, blob, rows, first_id if name == "ids" else first_at)
+                if kept is not None:
+                    values = values[kept]
+                if name in _CODES:  # the segment's own indexes → the run's, in order of first appearance
+                    values = _recoded(values, json.loads(row[len(_BLOBS) + _CODES.index(name)]),
+                                      listed[_CODES.index(name)], kept is None)
+                out[name][done:end] = values
+                if base:
+                    out[name][done:end] += base
+        except (ValueError, IndexError, TypeError) as exc:  # blobs or lists that do not fit together
+            raise _damaged() from exc
         done = end
     # Every terminal coded in order of first appearance, then every operator, then every 事務, as column_reads.
     terminal, operator, jimu = (coded(list(listed[k]), names)[out[codes]] for k, codes in enumerate(_CODES))
     return Operations(id=out["ids"], at=out["at"], terminal=terminal, operator=operator, jimu=jimu,
                       count=out["counted"], subject=out["subject"], failed=out["failed"])
+
+
+def _recoded(local: Any, segment_names: list[str], listed: dict[str, int], whole: bool) -> Any:
+    """A segment's indexes into its own names as indexes into `listed` (the run's names so far, in order of first
+    appearance), adding the segment's new names in their order of first appearance."""
+    code = np.full(len(segment_names), -1, dtype=np.int64)
+    for i in _first_appearances(local, len(segment_names), whole):
+        code[i] = listed.setdefault(segment_names[i], len(listed))
+    return code[local]
+
+
+def _damaged() -> StorageError:
+    return StorageError("操作ログの突合用の列(取込時に作る索引)が壊れているか、アプリの外で変更されています。"
+                        "verify-trail で確かめ、バックアップから復元してください。")
 
 
 def _first_appearances(local: Any, listed: int, whole: bool) -> list[int]:
