@@ -159,14 +159,14 @@ CREATE TABLE operation_columns (     -- one segment of a file's operations (ids 
     last_id   INTEGER,
     first_at  INTEGER,               -- the earliest and latest unixepoch(at); NULL when rows = 0
     last_at   INTEGER,
-    at        BLOB NOT NULL,         -- little-endian; uint32 offsets from first_at, or int64 (first: a period
-    ids       BLOB NOT NULL,         -- is chosen by it alone); uint32 offsets from first_id
-    counted   BLOB NOT NULL,         -- int64: coalesce(counted, count)
-    subject   BLOB NOT NULL,         -- int64: the subject hash's first 15 hex digits, -1 without one
-    failed    BLOB NOT NULL,         -- uint8: 1 = 処理結果 given and not a success value of the file
-    terminal  BLOB NOT NULL,         -- uint16 (or uint32 past 65,536 names): index into terminals
-    operator  BLOB NOT NULL,         -- likewise into operators
-    jimu      BLOB NOT NULL,         -- likewise into jimu_codes
+    at        BLOB NOT NULL,         -- per operation, as the base (int64) and offsets of 1, 2, 4 or 8 bytes:
+    ids       BLOB NOT NULL,         -- unixepoch(at) (first: a period is chosen by it alone), operation.id,
+    counted   BLOB NOT NULL,         -- coalesce(counted, count), subject (the hash's first 15 hex digits,
+    subject   BLOB NOT NULL,         -- -1 without one), failed (1: 処理結果 given and not a success value of
+    failed    BLOB NOT NULL,         -- the file), and the indexes into terminals, operators, jimu_codes
+    terminal  BLOB NOT NULL,
+    operator  BLOB NOT NULL,
+    jimu      BLOB NOT NULL,
     terminals TEXT NOT NULL,         -- JSON list of the segment's 端末ID, in order of first appearance
     operators TEXT NOT NULL,         -- JSON list of its 操作者ID, likewise
     jimu_codes TEXT NOT NULL,        -- JSON list of its 事務 codes ("" for none), likewise

@@ -111,20 +111,10 @@ def small_windows(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(operation_columns, "_WINDOW", 64)
 
 
-@pytest.fixture
-def wide_values(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Times kept as int64 (not offsets) and names indexed by uint32, as for a segment whose times span more
-    than 2^32 s or that lists more than 65,536 names (ask for it before imports)."""
-    monkeypatch.setattr(operation_columns, "_NARROW_SPAN", 3600)
-    monkeypatch.setattr(operation_columns, "_NARROW_NAMES", 3)
-
-
-@pytest.fixture(params=["one-window", "many-segments", "wide-values"])
+@pytest.fixture(params=["one-window", "many-segments"])
 def window(request: pytest.FixtureRequest) -> None:
     if request.param == "many-segments":
         request.getfixturevalue("small_windows")
-    if request.param == "wide-values":
-        request.getfixturevalue("wide_values")
 
 
 @pytest.fixture
@@ -151,13 +141,20 @@ def agency(db: Database, code: str = "C21") -> int:
 @pytest.mark.parametrize("period", PERIODS, ids=str)
 def test_the_cache_gives_what_the_rows_give(window: None, imported: Database, period: Period) -> None:
     db = imported
-    widths = {(len(at) // rows, len(terminal) // rows) for at, terminal, rows in db.query(
-        "SELECT at, terminal, rows FROM operation_columns WHERE rows > 0")}
-    assert widths == ({(8, 4)} if operation_columns._NARROW_NAMES == 3 else {(4, 2)})
+    widths = {(len(blob) - 8) // rows for row in db.query("SELECT * FROM operation_columns WHERE rows > 1")
+              for rows, blob in zip([row[2]] * 8, row[7:15], strict=True)}
+    assert {1, 4, 8} <= widths  # 2 too with segments of more than 256 operations
     assert db.scalar("SELECT count(*) FROM operation WHERE counted IS NOT NULL AND counted != count") > 0
     assert db.scalar("SELECT count(*) FROM operation WHERE result = '該当なし'") > 0
     assert_cache_gives_the_rows(db, agency(db), period)
     assert_cache_gives_the_rows(db, agency(db, "Z99"), period)
+
+
+@pytest.mark.parametrize("values", [[0], [-1, 1 << 60], [-(1 << 63), (1 << 63) - 1, 0], [7, 7, 300, 70_000]])
+def test_a_blob_gives_back_its_values(values: list[int]) -> None:
+    blob = operation_columns._encoded(np.array(values, dtype=np.int64))
+    offsets, base = operation_columns._decoded(blob, len(values))
+    assert (offsets.astype(np.int64) + base).tolist() == values
 
 
 def test_an_import_removed_takes_its_cache_with_it(small_windows: None, imported: Database) -> None:

@@ -8,15 +8,16 @@ on first need (load). Only the rows are bound by the trail; verify-trail builds 
 rows again and compares (problems), so a column edited outside the app is found like an edited row.
 
 One table row per segment: a file's operations with ids in one window of _WINDOW ids (segment = id // _WINDOW),
-in id order; a file with no operations has one empty segment 0. Blobs, little-endian, one value per operation:
-  at        seconds: unixepoch(at), the log's local time read as UTC; as '<u4' offsets from first_at when the
-            segment's times span less than 2^32 s (the blob is 4 bytes a row), else as '<i8' (8 bytes a row)
-  ids       '<u4'  operation.id - first_id (below _WINDOW)
-  counted   '<i8'  coalesce(counted, count): 照会件数 under the file's count rule
-  subject   '<i8'  the subject hash's first 15 hex digits as a number; -1 (NONE) without a subject
-  failed    '|u1'  1 where 処理結果 is given and is not one of the file's success values, else 0
-  terminal  index into `terminals`, JSON: the segment's 端末ID in order of first appearance; '<u2' when it lists
-            at most 65,536 (2 bytes a row), else '<u4'
+in id order; a file with no operations has one empty segment 0 (empty blobs). Each blob holds one integer per
+operation: 8 bytes, little-endian signed, the base (the smallest value), then each value minus the base as a
+little-endian unsigned integer of 1, 2, 4 or 8 bytes, the narrowest that holds the largest (the width is
+(length - 8) / rows). The values:
+  at        unixepoch(at): seconds, the log's local time read as UTC
+  ids       operation.id
+  counted   coalesce(counted, count): 照会件数 under the file's count rule
+  subject   the subject hash's first 15 hex digits as a number; -1 (NONE) without a subject
+  failed    1 where 処理結果 is given and is not one of the file's success values, else 0
+  terminal  index into `terminals`, JSON: the segment's 端末ID in order of first appearance
   operator  index into `operators`, likewise the 操作者ID
   jimu      index into `jimu_codes`, likewise the 事務 codes ("" for none)
 """
@@ -45,8 +46,7 @@ _BLOBS = (*_NUMBERS, *_CODES)
 _COLUMNS = ", ".join(["file_id", "segment", "rows", "first_id", "last_id", "first_at", "last_at", *_BLOBS,
                       *(names for _, names in _NAMES)])
 _NO_SUBJECT = "0" * SUBJECT_DIGITS  # subject number 0: none
-_NARROW_SPAN = 1 << 32  # a segment's times spanning less are kept as uint32 offsets
-_NARROW_NAMES = 1 << 16  # a segment listing at most this many names of a kind keeps uint16 indexes
+_WIDTHS = (1, 2, 4, 8)  # bytes a value may take in a blob, after the base
 
 
 # ----- building a file's columns from its rows -----
@@ -120,10 +120,7 @@ def _segment(file_id: int, window: int, rows: Rows, selected: Any) -> tuple[Any,
     words = rows.word[selected]
     subject = (words >> np.uint64(4)).astype(np.int64)
     subject[subject == 0] = NONE
-    first_at = int(at.min())
-    span = int(at.max()) - first_at
-    blobs = [(at - first_at).astype("<u4") if span < _NARROW_SPAN else at.astype("<i8"), (ids - ids[0]).astype("<u4"),
-             counted.astype("<i8"), subject.astype("<i8"), (words & np.uint64(1)).astype("|u1")]
+    blobs = [at, ids, counted, subject, (words & np.uint64(1)).astype(np.int64)]
     names = []
     combo = rows.combo[selected]
     for k in range(len(_NAMES)):
@@ -131,25 +128,28 @@ def _segment(file_id: int, window: int, rows: Rows, selected: Any) -> tuple[Any,
         index = {name: i for i, name in enumerate(listed)}
         code = np.array([index[c[k]] for c in rows.combos], dtype=np.int64)[combo]
         in_order = _first_appearances(code, len(listed), False)
-        local = np.zeros(len(listed), dtype="<u2" if len(in_order) <= _NARROW_NAMES else "<u4")
+        local = np.zeros(len(listed), dtype=np.int64)
         local[in_order] = np.arange(len(in_order))
         blobs.append(local[code])
         names.append(json.dumps([listed[i] for i in in_order], ensure_ascii=False))
-    return (file_id, window, len(ids), int(ids[0]), int(ids[-1]), first_at, first_at + span,
-            *(blob.tobytes() for blob in blobs), *names)
+    return (file_id, window, len(ids), int(ids[0]), int(ids[-1]), int(at.min()), int(at.max()),
+            *map(_encoded, blobs), *names)
 
 
-def _decoded(name: str, blob: bytes, rows: int, first: int) -> tuple[Any, int]:
-    """A blob's values as stored, and what to add to each (an offset's base: `first`, the segment's first id or
-    time): the bytes a row tell which form it has (see the top)."""
-    if name in ("counted", "subject"):
-        return np.frombuffer(blob, dtype="<i8"), 0
-    if name == "failed":
-        return np.frombuffer(blob, dtype="|u1"), 0
-    if name in _CODES:
-        return np.frombuffer(blob, dtype="<u2" if len(blob) == 2 * rows else "<u4"), 0
-    narrow = len(blob) == 4 * rows  # at as offsets, ids always
-    return np.frombuffer(blob, dtype="<u4" if narrow else "<i8"), first if narrow else 0
+def _encoded(values: Any) -> bytes:
+    """The values as a blob: their base, then each value's offset from it in the narrowest width (see the top)."""
+    base = int(values.min())
+    offsets = (values - base).astype(np.uint64)  # two's complement: exact for any span of int64 values
+    width = next(w for w in _WIDTHS if int(offsets.max()) < 1 << (8 * w))
+    return base.to_bytes(8, "little", signed=True) + bytes(offsets.astype(f"<u{width}").tobytes())
+
+
+def _decoded(blob: bytes, rows: int) -> tuple[Any, int]:
+    """A blob's offsets and base (see the top); a length that fits no width raises ValueError."""
+    width, rest = divmod(len(blob) - 8, rows)
+    if rest or width not in _WIDTHS:
+        raise ValueError(f"a blob of {len(blob)} bytes for {rows} rows")
+    return np.frombuffer(blob, dtype=f"<u{width}", offset=8), int.from_bytes(blob[:8], "little", signed=True)
 
 
 def _store_missing(db: Database, agency_id: int, progress: Progress) -> None:
@@ -174,7 +174,7 @@ def load(db: Database, agency_id: int, first: date | None, last: date | None, na
     _store_missing(db, agency_id, progress)
     start = None if first is None else to_seconds(datetime.combine(first, datetime.min.time()))
     end = None if last is None else to_seconds(datetime.combine(last + timedelta(days=1), datetime.min.time()))
-    chosen: list[tuple[int, int, int, int, int, Any]] = []  # file, segment, rows, first id and time, kept rows
+    chosen: list[tuple[int, int, int, Any]] = []  # file id, segment, rows, rows kept (None: all)
     size, last_id = 0, None
     for file_id, segment, rows, first_id, segment_last, first_at, last_at in db.query(
             "SELECT c.file_id, c.segment, c.rows, c.first_id, c.last_id, c.first_at, c.last_at "
@@ -187,41 +187,44 @@ def load(db: Database, agency_id: int, first: date | None, last: date | None, na
             continue
         kept = None
         if (start is not None and first_at < start) or (end is not None and last_at >= end):
-            stored, base = _decoded("at", db.scalar("SELECT at FROM operation_columns WHERE file_id = ? AND "
-                                                    "segment = ?", (file_id, segment)), rows, first_at)
-            at = stored.astype(np.int64) + base
+            offsets, base = _decoded(db.scalar("SELECT at FROM operation_columns WHERE file_id = ? AND segment = ?",
+                                               (file_id, segment)), rows)
+            at = offsets.astype(np.int64) + base
             kept = np.ones(len(at), dtype=np.bool_)
             if start is not None:
                 kept &= at >= start
             if end is not None:
                 kept &= at < end
-        chosen.append((file_id, segment, rows, first_id, first_at, kept))
+        chosen.append((file_id, segment, rows, kept))
         size += rows if kept is None else int(kept.sum())
     return _read(db, chosen, size, names, progress)
 
 
-def _read(db: Database, chosen: list[tuple[int, int, int, int, int, Any]], size: int, names: Vocabulary,
+def _read(db: Database, chosen: list[tuple[int, int, int, Any]], size: int, names: Vocabulary,
           progress: Progress) -> Operations:
     """The chosen segments' rows, copied into the result's columns a segment at a time."""
     out: dict[str, Any] = {name: np.empty(size, dtype=np.bool_ if name == "failed" else np.int64) for name in _BLOBS}
     listed: list[dict[str, int]] = [{} for _ in _NAMES]  # each kind's names, in order of first appearance
     done = 0
-    for number, (file_id, segment, rows, first_id, first_at, kept) in enumerate(chosen):
+    for number, (file_id, segment, rows, kept) in enumerate(chosen):
         progress.update(number, len(chosen), "操作ログを読み込んでいます")
         row = db.execute(f"SELECT {', '.join(_BLOBS)}, {', '.join(n for _, n in _NAMES)} "
                          "FROM operation_columns WHERE file_id = ? AND segment = ?", (file_id, segment)).fetchone()
         end = done + (rows if kept is None else int(np.count_nonzero(kept)))
         try:
             for name, blob in zip(_BLOBS, row, strict=False):
-                values, base = _decoded(name, blob, rows, first_id if name == "ids" else first_at)
+                values, base = _decoded(blob, rows)
                 if kept is not None:
                     values = values[kept]
                 if name in _CODES:  # the segment's own indexes → the run's, in order of first appearance
-                    values = _recoded(values, json.loads(row[len(_BLOBS) + _CODES.index(name)]),
-                                      listed[_CODES.index(name)], kept is None)
-                out[name][done:end] = values
-                if base:
-                    out[name][done:end] += base
+                    k = _CODES.index(name)
+                    values = _recoded(values + base, json.loads(row[len(_BLOBS) + k]), listed[k], kept is None)
+                elif name == "failed":
+                    values = values + base != 0
+                target = out[name][done:end]
+                target[...] = values
+                if base and name in _NUMBERS[:-1]:
+                    target += base
         except (ValueError, IndexError, TypeError) as exc:  # blobs or lists that do not fit together
             raise _damaged() from exc
         done = end
