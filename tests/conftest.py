@@ -15,6 +15,22 @@ import pytest
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
+
+def _temporary_files_in_memory(root: Path = Path("/dev/shm"), room: int = 2 << 30) -> None:
+    """tmp_path and the session's templates in memory (tmpfs) when it has room: every commit of the app's
+    databases (synchronous = FULL) waits for a disk's fsync, ~4 ms here, and the suite makes thousands. The
+    product still calls fsync; only the medium differs. pyproject keeps only failed tests' folders, so a
+    passing run leaves nothing there. PYTEST_DEBUG_TEMPROOT set by hand, or too little room, keeps pytest's
+    default (the system's temporary folder)."""
+    if "PYTEST_DEBUG_TEMPROOT" in os.environ or not (root.is_dir() and os.access(root, os.W_OK)):
+        return
+    space = os.statvfs(root)
+    if space.f_bavail * space.f_frsize >= room:
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(root)  # read by pytest when it first makes its base folder
+
+
+_temporary_files_in_memory()
+
 from support.memory_keyring import MemoryKeyring  # noqa: E402
 from support.modal import ModalGuard  # noqa: E402  (after the Qt platform is chosen)
 from support.promises import require  # noqa: E402

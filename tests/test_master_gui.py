@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
-from support.gui import in_db
+from support.gui import in_db, open_master_page
 
 from jukiaudit_desktop.gui.app import Application
 from jukiaudit_desktop.gui.pages.master import AgencyColumn, JimuColumn, MasterPage
@@ -31,13 +31,7 @@ def runner(demo_runner):
 
 @pytest.fixture
 def page(qtbot, runner):
-    page = MasterPage(runner)
-    qtbot.addWidget(page)
-    page.resize(1200, 700)
-    page.show()
-    page.refresh()
-    qtbot.waitUntil(lambda: page.agency_tab.model.rowCount() > 0, timeout=5000)
-    return page
+    return open_master_page(qtbot, runner, lambda p: p.agency_tab.model.rowCount() > 0)
 
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from support.gui import app_font, click_row, start_runner
+from support.gui import app_font, click_row, open_master_page, start_runner
 from support.shots import save_screenshot
 
 from jukiaudit_desktop.core.master import Agency, Operator
@@ -31,14 +31,7 @@ def page(qtbot, db, db_path: Path) -> MasterPage:
     master_data.add_jimu(db, "条例3-2", "他機関だけの事務", agency_codes=["C99"])
     master_data.add_operator(db, Operator("C17", "O01", "照会 太郎"))
     runner = start_runner(qtbot, db_path)
-    widget = MasterPage(runner)
-    qtbot.addWidget(widget)
-    widget.resize(1200, 700)
-    widget.show()
-    widget.refresh()
-    widget.tabs.setCurrentWidget(widget.operator_tab)
-    qtbot.waitUntil(lambda: widget.operator_tab.model.rowCount() == 1, timeout=10000)
-    return widget
+    return open_master_page(qtbot, runner, lambda p: p.operator_tab.model.rowCount() == 1, "operator_tab")
 
 
 def _open(qtbot, page: MasterPage) -> OperatorJimuDialog:

@@ -3,10 +3,13 @@ poppler's pdfsig and pyHanko's own CLI agree with verify-signature on each file.
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import hashes
+from support.demo_db import DemoTemplate, issued_sheet_template
 from support.documents import (
     ATTACKS,
     overwrite_page,
@@ -14,25 +17,39 @@ from support.documents import (
     pyhanko_says_valid,
     sign_as_someone_else,
 )
+from support.memory_keyring import MemoryKeyring
 from test_reports_sheet import make_audit
 
 from jukiaudit_desktop.services import reports, signing
+from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.storage.database import Database
 
 PASSPHRASE = "kansa-2025-secret"
 
 
+@pytest.fixture(scope="module")
+def issued_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoTemplate, Path]:
+    """A database with an issued sheet, the sheet, the same sheet signed by the inspector, and the inspector's key
+    and certificate: made once for the module, copied for each test (`issued`)."""
+    folder = tmp_path_factory.mktemp("issued")
+    template = issued_sheet_template(folder, make_audit)
+    signing.create_signing_key(folder / "yamada.p12", "山田太郎", "市町村課", PASSPHRASE)
+    signing.sign_file(folder / "sheet.pdf", folder / "signed.pdf", folder / "yamada.p12", PASSPHRASE,
+                      reason="監査結果の確認", location="")
+    return template, folder
+
+
 @pytest.fixture
-def issued(db: Database, tmp_path: Path) -> tuple[Database, Path, Path, Path]:
-    """An issued sheet, the same sheet signed by the inspector, and the inspector's certificate."""
-    pdf, _ = reports.findings_sheet_pdf(db, make_audit(db))
-    plain = tmp_path / "sheet.pdf"
-    plain.write_bytes(pdf)
-    key = tmp_path / "yamada.p12"
-    signing.create_signing_key(key, "山田太郎", "市町村課", PASSPHRASE)
-    signed = tmp_path / "signed.pdf"
-    signing.sign_file(plain, signed, key, PASSPHRASE, reason="監査結果の確認", location="")
-    return db, plain, signed, signing.certificate_path(key)
+def issued(issued_template: tuple[DemoTemplate, Path], db_path: Path, tmp_path: Path,
+           memory_keyring: MemoryKeyring) -> Iterator[tuple[Database, Path, Path, Path]]:
+    """A copy of the issued-sheet database at `db_path` (opened), and copies of its files in `tmp_path`."""
+    template, folder = issued_template
+    template.copy_to(db_path)
+    for name in ("sheet.pdf", "signed.pdf", "yamada.p12", signing.certificate_path(Path("yamada.p12")).name):
+        shutil.copy2(folder / name, tmp_path / name)
+    db = open_app_database(db_path)
+    yield db, tmp_path / "sheet.pdf", tmp_path / "signed.pdf", signing.certificate_path(tmp_path / "yamada.p12")
+    db.close()
 
 
 def test_issued_and_signed_sheets_verify(issued, cli) -> None:

@@ -2,26 +2,46 @@
 
 from __future__ import annotations
 
+import shutil
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.demo_db import DemoTemplate, issued_sheet_template
+from support.memory_keyring import MemoryKeyring
 from test_reports_sheet import make_audit
 
 from jukiaudit_desktop.cli import main
 from jukiaudit_desktop.core.errors import InputError, JukiAuditError
 from jukiaudit_desktop.reports.pdf_signing import make_signing_key
 from jukiaudit_desktop.services import reports, signing
+from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.storage.database import Database
 
 PASSPHRASE = "kansa-2025-secret"
 
 
+@pytest.fixture(scope="module")
+def issued_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoTemplate, Path]:
+    """A database with an issued sheet, and the sheet: made once for the module, copied for each test."""
+    folder = tmp_path_factory.mktemp("issued")
+    return issued_sheet_template(folder, make_audit), folder / "sheet.pdf"
+
+
 @pytest.fixture
-def sheet(db: Database, tmp_path: Path) -> Path:
-    pdf, _ = reports.findings_sheet_pdf(db, make_audit(db))
+def db(issued_template: tuple[DemoTemplate, Path], db_path: Path, memory_keyring: MemoryKeyring) -> Iterator[Database]:
+    """A copy of the database that issued `sheet`."""
+    database = open_app_database(issued_template[0].copy_to(db_path))
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def sheet(issued_template: tuple[DemoTemplate, Path], tmp_path: Path) -> Path:
+    """A copy of the issued sheet."""
     path = tmp_path / "sheet.pdf"
-    path.write_bytes(pdf)
+    shutil.copy2(issued_template[1], path)
     return path
 
 

@@ -4,7 +4,10 @@ with the old secret or the new one, and opening settles (finishes or rolls back)
 
 Process kills only lose what was not yet handed to the kernel, so the steps are the calls that change files:
 every rename, unlink and write (salt files, keyring file, copies), and a sample of SQLite's page writes and
-WAL truncations (pwrite64, ftruncate: first, last and evenly between) to keep the run short.
+WAL truncations (pwrite64, ftruncate: first, last and evenly between) to keep the run short. Each run is a
+process forked from one parent that has loaded the modules (support/file_keyring_cli.py's Forked), traced by
+strace from the key change's first system call: no interpreter start-up per kill point, and none of its
+system calls stopped at by strace.
 
 The passphrases here cost the suite's cheap scrypt (tests/support/kdf.py), in this process and, through SCRYPT_N,
 in the children: each kill point derives keys several times, and what is tested is the journaling of the
@@ -18,7 +21,7 @@ import json
 import os
 import re
 import shutil
-import subprocess
+import signal
 import sys
 from collections import Counter
 from pathlib import Path
@@ -33,9 +36,8 @@ from jukiaudit_desktop.storage.database import WrongKeyError
 
 SUPPORT = Path(__file__).resolve().parent / "support"
 sys.path.insert(0, str(SUPPORT))
-from file_keyring_cli import load_secrets  # noqa: E402
+from file_keyring_cli import Forked, load_secrets  # noqa: E402
 
-DRIVER = SUPPORT / "file_keyring_cli.py"
 EVERY_CALL = ("rename", "unlink", "write")
 SAMPLED = {"pwrite64": 4, "ftruncate": 2}
 OLD_PW, NEW_PW = "old passphrase 2026", "new passphrase 2026"
@@ -44,23 +46,16 @@ pytestmark = [pytest.mark.skipif(STRACE is None, reason="strace is needed to inj
               pytest.mark.slow]  # one child process per kill point
 
 
-def _child(keyring_file: Path, db_path: Path, *args: str) -> list[str]:
-    return [sys.executable, str(DRIVER), str(keyring_file), str(db_path), *args]
-
-
 def _env(**extra: str) -> dict[str, str]:
     root = str(Path(__file__).resolve().parents[1])
     return {**os.environ, "PYTHONPATH": root, "SCRYPT_N": str(keys.SCRYPT_N), **extra}
 
 
-def kill_points(command: list[str], env: dict[str, str], tmp: Path) -> list[tuple[str, int]]:
+def kill_points(runs: Forked, argv: tuple[str, ...], tmp: Path) -> list[tuple[str, int]]:
     """(system call, n): every call of EVERY_CALL and a sample of SAMPLED made by one undisturbed run."""
     log = tmp / "trace.log"
     calls = ",".join((*EVERY_CALL, *SAMPLED))
-    # --seccomp-bpf: the child stops only at the traced calls, not at each of its other system calls. The
-    # killed runs cannot use it: this strace ignores signal injection under seccomp.
-    subprocess.run([STRACE, "--seccomp-bpf", "-f", "-qq", "-o", str(log), "-e", f"trace={calls}", *command], env=env,
-                   check=True, capture_output=True)
+    assert runs.traced([STRACE, "-f", "-qq", "-o", str(log), "-e", f"trace={calls}"], *argv) == 0
     counts = Counter(m.group(1) for line in log.read_text().splitlines()
                      if (m := re.match(r"\d+\s+(\w+)\(", line)))
     points = [(name, n) for name in EVERY_CALL for n in range(1, counts[name] + 1)]
@@ -70,10 +65,11 @@ def kill_points(command: list[str], env: dict[str, str], tmp: Path) -> list[tupl
     return points
 
 
-def run_killed(command: list[str], env: dict[str, str], call: str, n: int) -> int:
-    done = subprocess.run([STRACE, "-f", "-qq", "-o", os.devnull, "-e", f"trace={call}",
-                           "-e", f"inject={call}:signal=KILL:when={n}", *command], env=env, capture_output=True)
-    return done.returncode
+def run_killed(runs: Forked, argv: tuple[str, ...], call: str, n: int) -> None:
+    """One run, killed (SIGKILL) at the entry of the n-th `call`."""
+    status = runs.traced([STRACE, "-f", "-qq", "-o", os.devnull, "-e", f"trace={call}",
+                          "-e", f"inject={call}:signal=KILL:when={n}"], *argv)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (call, n, status)
 
 
 def reset(work: Path, template: Path) -> None:
@@ -126,17 +122,16 @@ def test_keyring_rekey_killed_at_every_step_opens_with_the_old_or_new_key(tmp_pa
         keyring_file.write_text(json.dumps({f"{keys.KEYRING_SERVICE}|{db_path.resolve()}": old_key}))
 
     prepare()
-    command = _child(keyring_file, db_path, "rekey")
-    points = kill_points(command, _env(), tmp_path)
     outcomes = Counter()
-    for call, n in points:
-        prepare()
-        run_killed(command, _env(), call, n)
-        memory_keyring.secrets = load_secrets(keyring_file)
-        db = open_app_database(db_path)  # the current or the pending key, whichever fits
-        outcomes["old" if db.key == base64.b64decode(old_key) else "new"] += 1
-        assert_settled(db)
-        assert (keys.KEYRING_SERVICE, str(db_path.resolve()) + "#pending") not in memory_keyring.secrets, (call, n)
+    with Forked(keyring_file, db_path, _env()) as runs:
+        for call, n in kill_points(runs, ("rekey",), tmp_path):
+            prepare()
+            run_killed(runs, ("rekey",), call, n)
+            memory_keyring.secrets = load_secrets(keyring_file)
+            db = open_app_database(db_path)  # the current or the pending key, whichever fits
+            outcomes["old" if db.key == base64.b64decode(old_key) else "new"] += 1
+            assert_settled(db)
+            assert (keys.KEYRING_SERVICE, str(db_path.resolve()) + "#pending") not in memory_keyring.secrets, (call, n)
     assert outcomes["old"] and outcomes["new"], outcomes  # kills landed before and after the change took hold
 
 
@@ -159,11 +154,10 @@ def test_passphrase_rekey_and_restore_killed_at_every_step_open_with_the_old_or_
     db_path = work / "audit.db"
     reset(work, template)
     env = _env(PW=OLD_PW, BACKUP_PW=NEW_PW)
-    command = _child(work / "unused-keyring.json", db_path, *args)
-    points = kill_points(command, env, tmp_path)
     opened_with = Counter()
-    for call, n in points:
-        reset(work, template)
-        run_killed(command, env, call, n)
-        opened_with[open_with_either(db_path, (OLD_PW, NEW_PW))] += 1
+    with Forked(work / "unused-keyring.json", db_path, env) as runs:
+        for call, n in kill_points(runs, args, tmp_path):
+            reset(work, template)
+            run_killed(runs, args, call, n)
+            opened_with[open_with_either(db_path, (OLD_PW, NEW_PW))] += 1
     assert opened_with[OLD_PW] and opened_with[NEW_PW], opened_with

@@ -18,6 +18,7 @@ from support.promises import require, require_tool
 import jukiaudit_desktop
 from jukiaudit_desktop.cli import build_parser
 from jukiaudit_desktop.security import no_network
+from jukiaudit_desktop.services.database_access import open_app_database
 
 PACKAGE_DIR = Path(jukiaudit_desktop.__file__).resolve().parent
 SAMPLES = shared_data.SAMPLES
@@ -101,7 +102,7 @@ def test_cli_installs_the_hook_at_startup(tmp_path: Path) -> None:
         "    print('refused', no_network.installed())\n"
     )
     env = {**os.environ, "PW": "pass phrase one"}
-    subprocess.run([sys.executable, "-m", "jukiaudit_desktop", "--db", str(tmp_path / "a.db"),
+    subprocess.run([sys.executable, "-m", "jukiaudit_desktop", "--db", str(tmp_path / "a.db"),  # the entry point
                     "--passphrase-env", "PW", "init"], check=True, env=env, capture_output=True)
     result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "a.db")], env=env,
                             capture_output=True, text=True, timeout=60)
@@ -142,11 +143,11 @@ sys.exit(run_gui(argparse.Namespace(db=sys.argv[1], passphrase_env="PW")))
 """
 
 
+@pytest.mark.real_scrypt
 def test_a_real_gui_start_refuses_a_connection(tmp_path: Path) -> None:
     env = {**os.environ, "PW": "pass phrase one", "QT_QPA_PLATFORM": "offscreen"}
     db = tmp_path / "a.db"
-    subprocess.run([sys.executable, "-m", "jukiaudit_desktop", "--db", str(db), "--passphrase-env", "PW", "init"],
-                   check=True, env=env, capture_output=True)
+    open_app_database(db, env["PW"], create=True).close()  # at the product's scrypt cost, as the child derives
     result = subprocess.run([sys.executable, "-c", GUI_PROBE, str(db)], env=env, capture_output=True, text=True,
                             timeout=120)
     lines = result.stdout.strip().splitlines()

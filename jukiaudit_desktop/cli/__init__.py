@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.errors import JukiAuditError
-from ..security import app_log, integrity, no_network
+from ..security import app_log, integrity, keys, no_network
 from ..services.database_access import can_write, default_database_path, open_app_database
 from ..storage.database import Database
 
@@ -105,13 +105,29 @@ class CliContext:
 def command_word(argv: Sequence[str]) -> str | None:
     """The command named in argv (the first word after the top-level options), None when there is none or
     a top-level option such as --help comes first."""
+    return _top_level(argv)[1]
+
+
+def _top_level(argv: Sequence[str]) -> tuple[dict[str, str], str | None]:
+    """The values of the top-level options with a value (`--db X` or `--db=X`), and the command word."""
+    values: dict[str, str] = {}
     words = iter(argv)
     for word in words:
-        if word in _TOP_OPTIONS_WITH_VALUE:
-            next(words, None)
+        option, equals, value = word.partition("=")
+        if option in _TOP_OPTIONS_WITH_VALUE:
+            values[option] = value if equals else next(words, "")
         elif not word.startswith(_TOP_OPTIONS_WITH_VALUE):
-            return None if word.startswith("-") else word
-    return None
+            return values, None if word.startswith("-") else word
+    return values, None
+
+
+def derive_key_early(argv: Sequence[str]) -> None:
+    """With --passphrase-env naming a set variable: the key of the database named (or the default one) is
+    derived in a worker thread while the command's modules load (security.keys.derive_early)."""
+    values, _ = _top_level(argv)
+    passphrase = os.environ.get(values.get("--passphrase-env", ""), "")
+    if passphrase:
+        keys.derive_early(Path(values["--db"]) if values.get("--db") else default_database_path(), passphrase)
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -130,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     no_network.install()
     app_log.configure_logging()
+    derive_key_early(argv)
     parser = build_parser(command_word(argv))
     try:
         args = parser.parse_args(argv)  # exits 2 on a usage error

@@ -14,7 +14,7 @@ from typing import Any
 from ..core.errors import InputError
 from ..core.wareki import format_wareki
 from ..importers.profile import OPLOG, REGISTER, default_profile, load_profile
-from ..services import import_batches, imports
+from ..services import imports
 from ..services.import_guard import OtherAgencyError
 
 
@@ -60,6 +60,8 @@ def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_import_list(args: argparse.Namespace, ctx: Any) -> int:
+    from ..services import import_batches  # not on the import commands' path (it loads numpy)
+
     found = import_batches.list_imports(ctx.db(), args.agency)
     if args.json:
         print(json.dumps([{"id": b.id, "kind": b.kind, "profile": b.profile, "imported_at": b.imported_at,
@@ -76,6 +78,8 @@ def cmd_import_list(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_import_remove(args: argparse.Namespace, ctx: Any) -> int:
+    from ..services import import_batches
+
     removed = import_batches.remove_import(ctx.db(), args.id)
     print(f"取込 {args.id} を削除しました(操作ログ {removed.operations:,} 行、管理簿 {removed.register_entries:,} 行)。"
           f"古くなった突合結果 {removed.stale_runs} 件。")

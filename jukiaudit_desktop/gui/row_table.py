@@ -3,6 +3,10 @@ read-only table view every list in the app uses.
 
 Each column says how to show a row (display text) and how to sort it (a raw value), so tables sort on
 raw values, never on display strings. The proxy filters by free text and by exact per-column values.
+
+The proxy reads the rows' texts and sort keys straight from the model, each computed once per row (per
+column) after `set_rows`/`replace_row`, instead of through Qt's data() for every comparison and every filter
+pass: a table of thousands of rows (the trail) sorts and filters without calling back into Python per cell.
 """
 
 from __future__ import annotations
@@ -38,8 +42,6 @@ from PySide6.QtWidgets import (
 RowT = TypeVar("RowT")
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
 NO_PARENT = QModelIndex()
 
 
@@ -65,15 +67,36 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
         self.rows: list[RowT] = []
         self._background = background
         self._foreground = foreground
+        self._texts: dict[int, list[str]] = {}  # row number → each column's display text (for filters)
+        self._keys: dict[int, list[Any]] = {}  # column → each row's sort key
 
     def set_rows(self, rows: Sequence[RowT]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self._texts, self._keys = {}, {}
         self.endResetModel()
 
     def replace_row(self, row_number: int, row: RowT) -> None:
         self.rows[row_number] = row
+        self._texts.pop(row_number, None)
+        self._keys = {}
         self.dataChanged.emit(self.index(row_number, 0), self.index(row_number, len(self.columns) - 1))
+
+    def texts(self, row_number: int) -> list[str]:
+        """Each column's display text of a row (what the filters match)."""
+        texts = self._texts.get(row_number)
+        if texts is None:
+            row = self.rows[row_number]
+            texts = self._texts[row_number] = [str(column.display(row) or "") for column in self.columns]
+        return texts
+
+    def sort_keys(self, column: int) -> list[Any]:
+        """The column's sort key (its raw value, else its display text) of every row, in row order."""
+        keys = self._keys.get(column)
+        if keys is None:
+            key = self.columns[column].sort_key or self.columns[column].display
+            keys = self._keys[column] = [key(row) for row in self.rows]
+        return keys
 
     def row_at(self, index: AnyIndex) -> RowT:
         return self.rows[index.row()]
@@ -95,10 +118,8 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
             return None
         row = self.rows[index.row()]
         column = self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, FILTER_ROLE):
+        if role == Qt.ItemDataRole.DisplayRole:
             return column.display(row)
-        if role == SORT_ROLE:
-            return column.sort_key(row) if column.sort_key else column.display(row)
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
             return column.display(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
@@ -113,12 +134,12 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
 
 
 class RowFilterProxy(QSortFilterProxyModel):
-    """Sorts on SORT_ROLE (None last) and keeps rows matching the free text and every column filter."""
+    """Sorts on each column's sort keys (RowTableModel.sort_keys; None last) and keeps rows matching the free
+    text and every column filter."""
 
     def __init__(self, source: RowTableModel[Any]) -> None:
         super().__init__()
         self.setSourceModel(source)
-        self.setSortRole(SORT_ROLE)
         self._text = ""
         self._exact: dict[int, str] = {}
         self._predicate: Callable[[Any], bool] | None = None
@@ -155,19 +176,20 @@ class RowFilterProxy(QSortFilterProxyModel):
         return source.row_at(self.mapToSource(proxy_index))
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: N802
-        model = self.sourceModel()
-        texts = [str(model.data(model.index(source_row, c, source_parent), FILTER_ROLE) or "")
-                 for c in range(model.columnCount())]
+        source: RowTableModel[Any] = self.sourceModel()  # type: ignore[assignment]
+        if self._predicate is not None and not self._predicate(source.rows[source_row]):
+            return False
+        if not self._exact and not self._text:
+            return True
+        texts = source.texts(source_row)
         if any(texts[c] != value for c, value in self._exact.items()):
             return False
-        if self._predicate is not None:
-            source: RowTableModel[Any] = model  # type: ignore[assignment]
-            if not self._predicate(source.rows[source_row]):
-                return False
         return not self._text or any(self._text in t.casefold() for t in texts)
 
     def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:  # noqa: N802
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        source: RowTableModel[Any] = self.sourceModel()  # type: ignore[assignment]
+        keys = source.sort_keys(left.column())
+        a, b = keys[left.row()], keys[right.row()]
         if a is None or b is None:
             return a is not None and b is None
         try:
@@ -217,6 +239,9 @@ def select_source_row(table: QTableView, row_id: int | None) -> None:
 
 WIDEST_COLUMN = 420  # px: a column sized to its content stops here (the text is elided, its tooltip is whole)
 NARROWEST_COLUMN = 40
+# Rows a column is sized to: those in view, then the next ones up to this many (Qt's default is 1,000, and all
+# rows of a table not shown yet: each row one size hint through the model, for every page refreshed).
+FITTED_ROWS = 100
 
 
 class ElidedTextTips(QObject):
@@ -277,6 +302,7 @@ def readable_columns(table: QTableView, stretch: int | None = None) -> None:
     else:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     header.setMinimumSectionSize(NARROWEST_COLUMN)
+    header.setResizeContentsPrecision(FITTED_ROWS)
     ElidedTextTips(table)
     header.sectionResized.connect(lambda column, _old, new: _remember(table, column, new))
 
@@ -299,8 +325,8 @@ def _stretches(table: QTableView, column: int) -> bool:
 
 
 def fit_columns(table: QTableView, widest: int = WIDEST_COLUMN) -> None:
-    """Size each visible column to its header and the rows in view, at most `widest`, unless the user set its
-    width before (remembered)."""
+    """Size each visible column to its header and the rows in view (up to FITTED_ROWS), at most `widest`, unless
+    the user set its width before (remembered)."""
     header, settings = table.horizontalHeader(), _settings()
     table.setProperty("fitting", True)
     try:

@@ -23,6 +23,8 @@ _TIME = re.compile(r"^(\d{1,2})\s*[:時]\s*(\d{1,2})\s*(?:[:分]\s*(?:(\d{1,2})\
 _STAMP = "[0-9]{4}[/-][0-9]{2}[/-][0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}"
 _STAMP_LENGTH = 19
 _PLAIN_STAMPS = re.compile(f"{_STAMP}(?:\n{_STAMP})*")  # a column of them joined by newlines
+_EXACT_STAMP = "[0-9]{4}[/-][0-9]{2}[/-][0-9]{2} (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"  # a valid time of day
+_EXACT_STAMPS = re.compile(f"{_EXACT_STAMP}(?:\n{_EXACT_STAMP})*")
 _DAY_PART = operator.itemgetter(slice(0, 10))
 _CLOCK_PART = operator.itemgetter(slice(11, _STAMP_LENGTH))
 
@@ -70,27 +72,32 @@ class Uncached:
 
 class DateTimes(Uncached):
     """The date-time converter: a column of plain time stamps ("2025/04/01 08:42:04") is checked at once by a
-    regular expression and read as cached date and time parts, exactly as `convert` reads each of them."""
+    regular expression and read as cached date and time parts, exactly as `convert` reads each of them. When
+    every time is a valid "HH:MM:SS" that reads as itself and each distinct date reads as itself with "-", the
+    column is rewritten as one text instead."""
 
-    def __init__(self, convert: Callable[[Any], Any], date_part: Converter, time_part: Converter) -> None:
+    def __init__(self, convert: Callable[[Any], Any], date_part: Converter, time_part: Converter,
+                 clock_as_is: bool = False) -> None:
         super().__init__(convert)
         self.day_and_t = Cached(lambda raw: date_part[raw] + "T")
         self.time_part = time_part
+        self.clock_as_is = clock_as_is  # the time formats read a valid "HH:MM:SS" as itself
 
     def column(self, raws: Sequence[Any]) -> list[Any]:
-        if not _plain_stamps(raws):
+        try:
+            joined = "\n".join(raws)
+        except TypeError:  # xlsx cells that are not text
             return super().column(raws)
-        days = map(self.day_and_t.__getitem__, map(_DAY_PART, raws))
-        return list(map(operator.add, days, map(self.time_part.__getitem__, map(_CLOCK_PART, raws))))
-
-
-def _plain_stamps(raws: Sequence[Any]) -> bool:
-    """Whether every value is text "YYYY/MM/DD HH:MM:SS" (or with "-"), ASCII digits, nothing around it."""
-    try:
-        joined = "\n".join(raws)
-    except TypeError:  # xlsx cells that are not text
-        return False
-    return len(joined) == len(raws) * (_STAMP_LENGTH + 1) - 1 and _PLAIN_STAMPS.fullmatch(joined) is not None
+        if len(joined) != len(raws) * (_STAMP_LENGTH + 1) - 1:
+            return super().column(raws)
+        if self.clock_as_is and _EXACT_STAMPS.fullmatch(joined):
+            days = list(set(map(_DAY_PART, raws)))
+            if list(map(self.day_and_t.__getitem__, days)) == [day.replace("/", "-") + "T" for day in days]:
+                return joined.replace("/", "-").replace(" ", "T").split("\n")  # one " " and two "/" or "-" a line
+        elif not _PLAIN_STAMPS.fullmatch(joined):
+            return super().column(raws)
+        days_t = map(self.day_and_t.__getitem__, map(_DAY_PART, raws))
+        return list(map(operator.add, days_t, map(self.time_part.__getitem__, map(_CLOCK_PART, raws))))
 
 
 Converter = Cached | Uncached
@@ -159,7 +166,8 @@ def datetime_converter(formats: Sequence[str]) -> Converter:
         date_fmt, sep, time_fmt = fmt.partition(" ")
         split_formats.append((date_fmt, time_fmt) if sep else (fmt, ""))
     date_part = date_converter([d for d, t in split_formats if t] or [_AUTO])
-    time_part = time_converter([t for d, t in split_formats if t] or [_AUTO])
+    time_formats = [t for d, t in split_formats if t] or [_AUTO]
+    time_part = time_converter(time_formats)
     whole = [d for d, t in split_formats if not t and d != _AUTO]
 
     def convert(raw: Any) -> str:
@@ -182,7 +190,8 @@ def datetime_converter(formats: Sequence[str]) -> Converter:
                 continue
         raise ValueError(f"日時「{text}」を読めません(書式: {' / '.join(formats)})")
 
-    return DateTimes(convert, date_part, time_part)
+    clock_as_is = all(t in (_AUTO, "%H:%M:%S") for t in time_formats)
+    return DateTimes(convert, date_part, time_part, clock_as_is)
 
 
 def count_converter(allow_blank: bool = False) -> Converter:

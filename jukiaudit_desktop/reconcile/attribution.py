@@ -13,55 +13,61 @@ from __future__ import annotations
 
 import numpy as np
 
-from .columns import BoolArray, IntArray, Operations, RegisterEntries
+from .columns import BoolArray, IntArray, Operations, RegisterEntries, grouped_order
 
 _SPAN = np.int64(1) << 40  # separates terminals in a combined (terminal, time) key; > any time range
 
 
 def attribute(ops: Operations, entries: RegisterEntries, tolerance_seconds: int) -> IntArray:
-    """Index into `entries` of the entry each operation belongs to, or -1 for none."""
-    best = np.full(len(ops), -1, dtype=np.int64)
+    """Index into `entries` of the entry each operation belongs to, or -1 for none. `ops` in time order
+    (Operations.in_time_order): they are searched by terminal and time, which keeps the search's memory reads
+    close together (at 10^7 operations, a search in the operations' own order costs three times as much)."""
+    found = np.full(len(ops), -1, dtype=np.int64)
     if len(ops) == 0 or len(entries) == 0:
-        return best
+        return found
+    rows = grouped_order(ops.terminal)  # by terminal, then time
+    at, terminal, operator = ops.at[rows], ops.terminal[rows], ops.operator[rows]
     widened_start = entries.start - tolerance_seconds
     widened_end = entries.end + tolerance_seconds
     order = np.lexsort((entries.id, widened_start, entries.terminal))
-    base = min(int(ops.at.min()), int(widened_start.min()))
+    base = min(int(at.min()), int(widened_start.min()))
     start_key = entries.terminal[order] * _SPAN + (widened_start[order] - base)
     # Longest reach of any window up to here: no earlier entry can contain a time past it.
     reach = np.maximum.accumulate(entries.terminal[order] * _SPAN + (widened_end[order] - base))
-    op_key = ops.terminal * _SPAN + (ops.at - base)
+    op_key = terminal * _SPAN + (at - base)
 
     position = np.searchsorted(start_key, op_key, side="right") - 1
-    best_distance = np.zeros(len(ops), dtype=np.int64)
-    best_other = np.zeros(len(ops), dtype=np.bool_)
-    active = np.flatnonzero(position >= 0)
+    # First round, over whole columns (every operation takes part): the latest-starting window before each
+    # operation, taken when it holds the operation.
+    reaching = (position >= 0) & (reach[np.maximum(position, 0)] >= op_key)
+    candidate = order[np.maximum(position, 0)]
+    fits = reaching & (entries.terminal[candidate] == terminal) & (widened_end[candidate] >= at)
+    best = np.where(fits, candidate, -1)
+    # Later rounds: earlier windows that still reach the operation, each weighed against the choice so far.
+    active = np.flatnonzero(reaching & (position >= 1))
+    position[active] -= 1
     active = active[reach[position[active]] >= op_key[active]]
     while len(active):
         candidate = order[position[active]]
-        at = ops.at[active]
-        fits = (entries.terminal[candidate] == ops.terminal[active]) & (widened_end[candidate] >= at)
-        distance = np.maximum(np.maximum(entries.start[candidate] - at, at - entries.end[candidate]), 0)
-        other = entries.operator[candidate] != ops.operator[active]
-        current = best[active]
-        better = fits & _better(distance, other, candidate, best_distance[active], best_other[active],
-                                current, entries)
-        chosen = active[better]
-        best[chosen] = candidate[better]
-        best_distance[chosen] = distance[better]
-        best_other[chosen] = other[better]
+        fits = (entries.terminal[candidate] == terminal[active]) & (widened_end[candidate] >= at[active])
+        fitting, candidate = active[fits], candidate[fits]
+        better = _better(candidate, best[fitting], at[fitting], operator[fitting], entries)
+        best[fitting[better]] = candidate[better]
         position[active] -= 1
-        still = position[active] >= 0
-        active = active[still]
+        active = active[position[active] >= 0]
         active = active[reach[position[active]] >= op_key[active]]
-    return best
+    found[rows] = best
+    return found
 
 
-def _better(distance: IntArray, other: BoolArray, candidate: IntArray, best_distance: IntArray,
-            best_other: BoolArray, current: IntArray, entries: RegisterEntries) -> BoolArray:
-    """True where the candidate beats the current choice under the rule in the module docstring."""
+def _better(candidate: IntArray, current: IntArray, at: IntArray, operator: IntArray,
+            entries: RegisterEntries) -> BoolArray:
+    """True where the candidate entry beats the current one (-1: none yet) for operations at `at` by
+    `operator`, under the rule in the module docstring."""
     none_yet = current < 0
     safe = np.where(none_yet, candidate, current)
+    distance, best_distance = _distance(entries, candidate, at), _distance(entries, safe, at)
+    other, best_other = entries.operator[candidate] != operator, entries.operator[safe] != operator
     start, best_start = entries.start[candidate], entries.start[safe]
     ident, best_ident = entries.id[candidate], entries.id[safe]
     result: BoolArray = none_yet | (distance < best_distance) | (
@@ -69,3 +75,9 @@ def _better(distance: IntArray, other: BoolArray, candidate: IntArray, best_dist
         & ((other < best_other) | ((other == best_other)
                                    & ((start < best_start) | ((start == best_start) & (ident < best_ident))))))
     return result
+
+
+def _distance(entries: RegisterEntries, entry: IntArray, at: IntArray) -> IntArray:
+    """Seconds from each time to its entry's own (unwidened) window; 0 inside it."""
+    distance: IntArray = np.maximum(np.maximum(entries.start[entry] - at, at - entries.end[entry]), 0)
+    return distance

@@ -68,6 +68,22 @@ def stable_sort(key: IntArray) -> tuple[IntArray, IntArray]:
     return positions, values
 
 
+def grouped_order(*codes: IntArray) -> IntArray:
+    """Row positions ordered by `codes` (the first most significant), rows of equal codes in their given order:
+    what `np.lexsort((np.arange(n), *reversed(codes)))` gives. Rows in time order (Operations.in_time_order)
+    come out ordered by the codes, then time, then id. One stable pass per code, least significant first;
+    codes are vocabulary codes (≥ NONE), so each pass is numpy's radix sort on 16 bits (timsort when a
+    vocabulary outgrows them): at 10^7 rows a third of the time of lexsort."""
+    order: IntArray | None = None
+    for code in reversed(codes):
+        shifted = (code if order is None else code[order]) - NONE  # ≥ 0
+        narrow = shifted.astype(np.uint16) if len(shifted) == 0 or shifted.max() <= np.iinfo(np.uint16).max else shifted
+        passed = np.argsort(narrow, kind="stable")
+        order = passed if order is None else order[passed]
+    assert order is not None, "at least one code"
+    return order
+
+
 def run_bounds(*keys: IntArray) -> list[tuple[int, int]]:
     """(first, end) of each run of equal key values, on rows sorted by `keys`."""
     if len(keys[0]) == 0:

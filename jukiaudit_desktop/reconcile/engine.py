@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ import numpy as np
 
 from .attribution import attribute
 from .columns import AgencyLists, Operations, RegisterEntries, Vocabulary
-from .model import Outcome
+from .model import Discrepancy, Kind, Outcome
 from .rules.activity import check_activity, skipped_activity
 from .rules.authority import check_authority, skipped_checks
 from .rules.concurrency import check_concurrent
@@ -27,16 +28,19 @@ def reconcile(ops: Operations, entries: RegisterEntries, lists: AgencyLists, nam
     `period` (first second, end second exclusive; None = open): the operations read may reach beyond the
     period (attribution at its edges); the subject and activity kinds count only the operations inside it.
     Those kinds, the last ones in model.Kind, read the operations in time order and return their
-    discrepancies in the order above already (rules/groups.per_group); the others are sorted here.
+    discrepancies in the order above already (rules/groups.per_group), and so does off_hours, one per
+    operation in time order; the others are sorted here.
     """
+    ops = ops.in_time_order()  # what the rules read them in
     with _collector_paused():
         owner = attribute(ops, entries, settings.tolerance_seconds)
         found = check_register(ops, entries, owner, names)
-        found += check_hours(ops, settings)
         found += check_authority(ops, lists, names)
         found += check_concurrent(ops, settings.session_gap_minutes * 60, names)
-        found.sort(key=lambda d: d.sort_key())
-        inside = _inside(ops, *period).in_time_order()
+        found.sort(key=Discrepancy.sort_key)
+        off_hours = bisect.bisect_left(found, Kind.OFF_HOURS.rank, key=lambda d: d.kind.rank)
+        found[off_hours:off_hours] = check_hours(ops, settings)  # in order already: often the most
+        inside = _inside(ops, *period)
         found += check_subjects(inside, lists, settings)
         found += check_activity(inside, lists, settings)
     return Outcome(found, skipped_checks(lists) + skipped_activity(lists))

@@ -3,9 +3,10 @@ activity), one discrepancy, a check that was skipped."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Kind(StrEnum):
@@ -56,12 +57,12 @@ KIND_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Discrepancy:
+class Discrepancy(NamedTuple):
     """One finding of the engine. `at` (seconds, local time) and the first id give its place in the order.
 
     `detail` holds only what the referenced operation and entry rows do not say (reason, the entry's
-    operator …); exports add those rows' fields.
+    operator …); exports add those rows' fields. A named tuple: a run at 10^7 operations makes 10^5–10^6 of
+    them, and a tuple is made four times faster than a frozen dataclass.
     """
 
     kind: Kind
@@ -97,7 +98,5 @@ class Outcome:
     def summary(self) -> dict[str, int]:
         """Count per checked kind (zero included); skipped kinds are left out."""
         skipped = {s.kind for s in self.skipped}
-        counts = {kind.value: 0 for kind in Kind if kind not in skipped}
-        for d in self.discrepancies:
-            counts[d.kind.value] += 1
-        return counts
+        found = Counter(d.kind for d in self.discrepancies)  # Kind.value is a property: read once per kind
+        return {kind.value: found[kind] for kind in Kind if kind not in skipped}

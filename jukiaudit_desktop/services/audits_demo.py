@@ -16,11 +16,12 @@ Which agencies had which finding is not in the seed: 県庁 agencies from the in
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from itertools import product
 
-from ..core.audit import AuditStatus, AuditType, FindingClass, Severity
+from ..core.audit import AuditStatus, AuditType, FindingClass, ItemScore, Severity
 from ..core.errors import JukiAuditError
 from ..core.followup_status import DEFAULT_FOLLOWUP_STATUSES
 from ..core.scoring import counted, exact_mean, round_two
@@ -160,9 +161,9 @@ def _verification(db: Database, agency_code: str, audit_type: AuditType, day: da
     return audit.id
 
 
-def _aggregate(db: Database, audit_ids: list[int], field: str) -> Decimal:
+def _aggregate(items: list[list[ItemScore]], field: str) -> Decimal:
     """The average of the audits' averages of `field`, as annual_aggregate computes it."""
-    means = [exact_mean(counted(getattr(s, field) for s in audits.audit_items(db, audit_id))) for audit_id in audit_ids]
+    means = [exact_mean(counted(getattr(s, field) for s in rows)) for rows in items]
     total = exact_mean([m for m in means if m is not None])
     return Decimal(0) if total is None else round_two(total)
 
@@ -172,20 +173,21 @@ ScoreSetter = Callable[[Database, int, str, "int | None"], None]
 
 def _deduct_until(db: Database, candidates: list[int], target: str, population: list[int], setter: ScoreSetter,
                   field: str) -> None:
-    """Take one point off a weak item of each candidate audit in turn until the population rounds to target."""
+    """Take one point off a weak item of each candidate audit in turn until the population rounds to target.
+    The scores are read once and followed as they are set; the result is checked on the database."""
     goal = Decimal(target)
-    for code in WEAK_ITEMS:
-        for audit_id in candidates:
-            reached = _aggregate(db, population, field)
-            if reached <= goal:
-                if reached < goal:
-                    raise JukiAuditError(f"デモの点数が {target} になりません(現在 {reached})。")
-                return
-            current = next(getattr(s, field) for s in audits.audit_items(db, audit_id) if s.item.code == code)
-            if current and current > 1:
-                setter(db, audit_id, code, current - 1)
-    if _aggregate(db, population, field) != goal:
-        raise JukiAuditError(f"デモの点数が {target} になりません(現在 {_aggregate(db, population, field)})。")
+    items = {audit_id: audits.audit_items(db, audit_id) for audit_id in dict.fromkeys([*population, *candidates])}
+    for code, audit_id in product(WEAK_ITEMS, candidates):
+        if _aggregate([items[a] for a in population], field) <= goal:
+            break
+        number = next(i for i, s in enumerate(items[audit_id]) if s.item.code == code)
+        current = getattr(items[audit_id][number], field)
+        if current and current > 1:
+            setter(db, audit_id, code, current - 1)
+            items[audit_id][number] = replace(items[audit_id][number], **{field: current - 1})
+    reached = _aggregate([audits.audit_items(db, a) for a in population], field)
+    if reached != goal:
+        raise JukiAuditError(f"デモの点数が {target} になりません(現在 {reached})。")
 
 
 def _walk(db: Database, audit_id: int, final: AuditStatus, via_followup: bool = False) -> None:

@@ -6,19 +6,21 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from ..core.errors import InputError
 from ..core.progress import NO_PROGRESS, Progress
 from ..reconcile.columns import Vocabulary, to_seconds
 from ..reconcile.engine import reconcile
-from ..reconcile.model import REGISTER_KINDS, Kind, Outcome
+from ..reconcile.model import Kind, Outcome
 from ..reconcile.settings import ReconcileSettings
 from ..storage import reconcile_repo as repo
 from ..storage import trail
 from ..storage.database import Database, bulk_connection
 from ..storage.reconcile_repo import ALL_TIME, Period, RunInfo, StoredDiscrepancy
+from . import reconcile_export
 from .master_data import require_agency
+from .reconcile_export import Found
 
 OPEN, EXPLAINED, RAISED = "open", "explained", "raised"
 STATUS_LABELS = {OPEN: "未対応", EXPLAINED: "説明済み", RAISED: "指摘事項"}
@@ -87,29 +89,17 @@ def require_run(db: Database, run_id: int) -> RunInfo:
     return run
 
 
-class _Found(Protocol):
-    """A discrepancy as the engine found it (reconcile.model.Discrepancy) or as stored (StoredDiscrepancy)."""
-
-    @property
-    def kind(self) -> Kind: ...
-    @property
-    def operation_ids(self) -> tuple[int, ...]: ...
-    @property
-    def register_ids(self) -> tuple[int, ...]: ...
-    @property
-    def detail(self) -> dict[str, Any]: ...
-
-
 @dataclass(frozen=True)
 class Export:
     """A run as the CLI writes it: `head` (stale, summary per checked kind, skipped checks) and then, one at a
-    time, every discrepancy with the file and physical line of each operation and register entry."""
+    time, every discrepancy's JSON object (reconcile_export: the file and physical line of each operation and
+    register entry, the fields of the one it is about, the detail) as json.dumps writes it."""
 
     head: dict[str, Any]
-    discrepancies: Iterator[dict[str, Any]]
+    discrepancies: Iterator[str]
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.head, "discrepancies": list(self.discrepancies)}
+        return {**self.head, "discrepancies": [json.loads(text) for text in self.discrepancies]}
 
 
 def export_run(db: Database, run_id: int) -> dict[str, Any]:
@@ -124,7 +114,7 @@ def export_result(db: Database, result: RunResult) -> Export:
     return _export(db, result.outcome.discrepancies, [s.as_json() for s in result.outcome.skipped], None)
 
 
-def _export(db: Database, found: Sequence[_Found], skipped: list[dict[str, str]], stale: str | None) -> Export:
+def _export(db: Database, found: Sequence[Found], skipped: list[dict[str, str]], stale: str | None) -> Export:
     skipped_kinds = {s["kind"] for s in skipped}
     summary = {kind.value: 0 for kind in Kind if kind.value not in skipped_kinds}
     for d in found:
@@ -133,24 +123,16 @@ def _export(db: Database, found: Sequence[_Found], skipped: list[dict[str, str]]
                   _exported(db, found))
 
 
-_EXPORT_CHUNK = 1 << 16  # discrepancies whose rows are read at once (each read scans much of the table): memory
-# stays bounded at 10^6 and more
-_REMOVED: repo.RowFacts = (None, None, {})  # the row's import was removed (the run is stale)
+_EXPORT_CHUNK = 1 << 16  # discrepancies whose rows are read at once: memory stays bounded at 10^6 and more
 
 
-def _exported(db: Database, found: Sequence[_Found]) -> Iterator[dict[str, Any]]:
+def _exported(db: Database, found: Sequence[Found]) -> Iterator[str]:
     with bulk_connection(db) as reader:
         for start in range(0, len(found), _EXPORT_CHUNK):
             chunk = found[start:start + _EXPORT_CHUNK]
-            operations = repo.operation_facts(reader, (i for d in chunk for i in d.operation_ids))
-            entries = repo.register_facts(reader, (i for d in chunk for i in d.register_ids))
-            for d in chunk:
-                oplog = [operations.get(i, _REMOVED) for i in d.operation_ids]
-                register = [entries.get(i, _REMOVED) for i in d.register_ids]
-                subject = (register if d.kind in REGISTER_KINDS else oplog)[:1]
-                yield {"kind": d.kind.value, "oplog": [{"file": file, "line": line} for file, line, _ in oplog],
-                       "register": [{"file": file, "line": line} for file, line, _ in register],
-                       "detail": {**subject[0][2], **d.detail} if subject else dict(d.detail)}
+            yield from reconcile_export.objects(
+                chunk, repo.operation_facts(reader, (i for d in chunk for i in d.operation_ids)),
+                repo.register_facts(reader, (i for d in chunk for i in d.register_ids)))
 
 
 def list_discrepancies(db: Database, run_id: int) -> list[StoredDiscrepancy]:

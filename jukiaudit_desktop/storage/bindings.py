@@ -17,12 +17,12 @@ The rule an inspector could check by hand:
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
-import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from . import row_digests
 
 BULK_TABLES = ("operation", "register_entry", "discrepancy")
 # operation_columns is derived from the operation rows (bound as a bulk table): verify-trail builds it from them
@@ -159,7 +159,6 @@ class _Inserted:
 
 
 _inserted: dict[Any, dict[str, _Inserted]] = {}  # per connection, for the transaction in progress
-_DIGEST = operator.methodcaller("digest")
 
 
 def forget_inserted(conn: Any) -> None:
@@ -180,11 +179,10 @@ def hash_inserted(conn: Any, table: str, fields: Sequence[str], rows: Sequence[S
     first = last - len(rows) + 1
     running = _inserted.setdefault(conn, {})
     stream = running.pop(table, None)
-    values = _row_values(conn, table, fields, rows, fixed, first)
-    if values is None:
+    columns = _row_columns(conn, table, fields, rows, fixed, first)
+    if columns is None:
         return
-    texts = map(f"{table}\x1f{{!r}}".format, values)  # as digest() writes them, a C loop over whole rows
-    digests = list(map(_DIGEST, map(hashlib.sha256, map(str.encode, texts))))
+    digests = row_digests.digests(table, columns, len(rows))  # as digest() gives them, column by column
     if digests[0].hex() != current_digest(conn, table, first):
         return
     if stream is None or stream.next != first:  # rows in between were not hashed: start again here
@@ -194,24 +192,24 @@ def hash_inserted(conn: Any, table: str, fields: Sequence[str], rows: Sequence[S
     running[table] = stream
 
 
-def _row_values(conn: Any, table: str, fields: Sequence[str], rows: Sequence[Sequence[Any]],
-                fixed: Mapping[str, Any], first: int) -> Iterator[tuple[Any, ...]] | None:
-    """The rows' values in table order, as they were stored (the row id first); None when a column is neither
-    the row id, a field, a fixed value nor NULL by default."""
+def _row_columns(conn: Any, table: str, fields: Sequence[str], rows: Sequence[Sequence[Any]],
+                 fixed: Mapping[str, Any], first: int) -> list[row_digests.Column] | None:
+    """The rows' values by column in table order, as they were stored (the row id first); None when a column
+    is neither the row id, a field, a fixed value nor NULL by default."""
     by_field = list(zip(*rows, strict=True))
-    columns: list[Iterable[Any]] = []
+    columns: list[row_digests.Column] = []
     for _cid, name, kind, _notnull, default, pk in conn.execute(f'PRAGMA main.table_info("{table}")'):
         if pk == 1 and str(kind).upper() == "INTEGER":
             columns.append(range(first, first + len(rows)))
         elif name in fixed:
-            columns.append(itertools.repeat(fixed[name]))
+            columns.append(row_digests.Same(fixed[name]))
         elif name in fields:
             columns.append(by_field[fields.index(name)])
         elif default is None:
-            columns.append(itertools.repeat(None))
+            columns.append(row_digests.Same(None))
         else:
             return None
-    return zip(*columns, strict=False)  # the fixed columns repeat without end
+    return columns
 
 
 def _marks(conn: Any) -> dict[str, int]:

@@ -4,6 +4,7 @@ cache, storage.operation_columns; register entries through storage.column_reads)
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -24,9 +25,11 @@ from ..reconcile.columns import (
 )
 from ..reconcile.model import REGISTER_KINDS, Discrepancy, Kind, Outcome
 from ..reconcile.settings import ReconcileSettings
-from . import operation_columns
+from . import bindings, operation_columns
 from .column_reads import read_columns
 from .database import Database
+
+_FIELD, _ROW = "\x1f", "\x1e"
 
 
 @dataclass(frozen=True)
@@ -159,23 +162,46 @@ def insert_run(db: Database, agency_id: int, period: Period, settings: Reconcile
          json.dumps([s.as_json() for s in outcome.skipped], ensure_ascii=False), run_at),
     )
     run_id = int(cur.lastrowid)
-    db.conn.executemany(
-        "INSERT INTO discrepancy (reconciliation_id, ordinal, kind, operation_ids, register_ids, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        _discrepancy_rows(run_id, outcome.discrepancies),
-    )
+    sql = (f"INSERT INTO discrepancy (reconciliation_id, status, {', '.join(_DISCREPANCY_FIELDS)}) "
+           f"VALUES ({run_id:d}, 'open', ?, ?, ?, ?, ?)")
+    rows = _discrepancy_rows(outcome.discrepancies)
+    while chunk := list(itertools.islice(rows, _STORE_CHUNK)):
+        db.conn.executemany(sql, chunk)
+        if db.binds_changes and db.in_transaction:  # the trail binds the rows from these values (not read back)
+            bindings.hash_inserted(db.conn, "discrepancy", _DISCREPANCY_FIELDS, chunk,
+                                   {"reconciliation_id": run_id, "status": "open"})
     return run_id
 
 
-def _discrepancy_rows(run_id: int, found: Sequence[Discrepancy]) -> Iterator[tuple[Any, ...]]:
-    details: dict[tuple[Any, ...], str] = {}  # most details repeat (「土曜日」, 「業務時間外」 …): encode each once
+_DISCREPANCY_FIELDS = ("ordinal", "kind", "operation_ids", "register_ids", "detail")
+_STORE_CHUNK = 1 << 16  # discrepancies inserted and hashed at once: memory stays bounded at 10^6 and more
+
+
+def _discrepancy_rows(found: Sequence[Discrepancy]) -> Iterator[tuple[Any, ...]]:
+    details: dict[Any, str] = {}
     kinds = {kind: kind.value for kind in Kind}  # Enum.value is a property: dearer across 10^6 rows
     for ordinal, d in enumerate(found, start=1):
-        key = tuple(d.detail.items())
-        detail = details.get(key)
-        if detail is None:
-            detail = details[key] = json.dumps(d.detail, ensure_ascii=False)
-        yield (run_id, ordinal, kinds[d.kind], _id_list(d.operation_ids), _id_list(d.register_ids), detail)
+        yield ordinal, kinds[d.kind], _id_list(d.operation_ids), _id_list(d.register_ids), detail_json(d.detail, details)
+
+
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
+def detail_json(detail: dict[str, Any], seen: dict[Any, str]) -> str:
+    """json.dumps(detail, ensure_ascii=False), each distinct detail encoded once across the calls that share
+    `seen` (most details repeat: 「土曜日」, 「業務時間外」 …). Details are the same only with values of the same
+    types (1, 1.0 and True are equal in Python, not in JSON); one holding anything but strings, integers,
+    booleans and None (0.0 == -0.0, a list) is encoded each time."""
+    key = (tuple(detail.items()), tuple(map(type, detail.values())))
+    try:
+        text = seen.get(key)
+    except TypeError:  # an unhashable value
+        text = None
+    if text is None:
+        text = json.dumps(detail, ensure_ascii=False)
+        if _PLAIN.issuperset(key[1]):
+            seen[key] = text
+    return text
 
 
 def _id_list(ids: tuple[int, ...]) -> str:
@@ -265,41 +291,54 @@ def _id_json(ids: Iterable[int]) -> str:
     return _id_list(tuple(sorted(set(ids))))
 
 
-# An operation or register entry as the JSON export names it: file basename (None for a typed-in entry),
-# physical line, and what it records. A plain tuple: built for 10^5 and more rows.
-RowFacts = tuple[str | None, int | None, dict[str, Any]]
+@dataclass(frozen=True)
+class RowFacts:
+    """Operations or register entries as the JSON export names them, by id: each row is (id, file id, physical
+    line, what it records as the members of a JSON object); `files` gives each file id's basename (a typed-in
+    entry has none). Plain tuples as SQLite returns them: built for 10^5 and more rows."""
+
+    fields: tuple[str, ...]
+    rows: dict[int, tuple[int, int | None, Any, str]]
+    files: dict[int, str]
 
 
-def _file_names(db: Database) -> dict[int, str]:
-    return dict(db.query("SELECT id, file_name FROM import_file"))
+# The export's fields of a row: (name, column), in the order written.
+OPERATION_FACTS = (("at", "at"), ("terminal", "terminal"), ("operator", "operator"), ("jimu_code", "jimu_code"),
+                   ("count", "count"))
+REGISTER_FACTS = (("start", "start_at"), ("end", "end_at"), ("terminal", "terminal"), ("operator", "operator"),
+                  ("jimu_code", "jimu_code"), ("count", "count"))
 
 
-def operation_facts(db: Database, ids: Iterable[int]) -> dict[int, RowFacts]:
-    """Per operation id: its file basename and physical line, and what it records. File names are looked up
-    in Python: a join per row costs a third of the query."""
-    files = _file_names(db)
-    rows = db.query(
-        "SELECT id, file_id, line, at, terminal, operator, jimu_code, count "
-        "FROM operation WHERE id IN (SELECT value FROM json_each(?))",
-        (_id_json(ids),),
-    )
-    return {id_: (files[file_id], line,
-                  {"at": at, "terminal": terminal, "operator": operator, "jimu_code": jimu, "count": count})
-            for id_, file_id, line, at, terminal, operator, jimu, count in rows}
+def operation_facts(db: Database, ids: Iterable[int]) -> RowFacts:
+    """The operations' files, lines and what they record (OPERATION_FACTS)."""
+    return _facts(db, "operation", ids, OPERATION_FACTS)
 
 
-def register_facts(db: Database, ids: Iterable[int]) -> dict[int, RowFacts]:
-    """Per register entry id: file and line (None for typed-in entries), and what the entry says."""
-    files = _file_names(db)
-    rows = db.query(
-        "SELECT id, file_id, line, start_at, end_at, terminal, operator, jimu_code, count "
-        "FROM register_entry WHERE id IN (SELECT value FROM json_each(?))",
-        (_id_json(ids),),
-    )
-    return {id_: (files.get(file_id), line,
-                  {"start": start, "end": end, "terminal": terminal, "operator": operator, "jimu_code": jimu,
-                   "count": count})
-            for id_, file_id, line, start, end, terminal, operator, jimu, count in rows}
+def register_facts(db: Database, ids: Iterable[int]) -> RowFacts:
+    """The register entries' files and lines (None for typed-in entries) and what they say (REGISTER_FACTS)."""
+    return _facts(db, "register_entry", ids, REGISTER_FACTS)
+
+
+_ODD = "\x00"  # a REAL or BLOB value: SQLite would write it otherwise than Python's json
+
+
+def _facts(db: Database, table: str, ids: Iterable[int], facts: tuple[tuple[str, str], ...]) -> RowFacts:
+    """Each row's fields written by SQLite, as json.dumps(…, ensure_ascii=False) writes them: json_quote escapes
+    text exactly as json does (compared on every code point), an integer is its digits. The rare row holding a
+    REAL or BLOB is written by json here. File names are looked up in Python: a join per row costs a third of
+    the query."""
+    members = " || ', ' || ".join(
+        f"'\"{name}\": ' || CASE typeof({column}) WHEN 'text' THEN json_quote({column}) WHEN 'integer' THEN {column} "
+        f"WHEN 'null' THEN 'null' ELSE char(0) END" for name, column in facts)
+    rows = {row[0]: row for row in db.query(f"SELECT id, file_id, line, {members} FROM {table} "
+                                            "WHERE id IN (SELECT value FROM json_each(?))", (_id_json(ids),))}
+    odd = [id_ for id_, row in rows.items() if _ODD in row[3]]
+    if odd:
+        for id_, *values in db.query(f"SELECT id, {', '.join(c for _, c in facts)} FROM {table} "
+                                     "WHERE id IN (SELECT value FROM json_each(?))", (_id_json(odd),)):
+            members = json.dumps(dict(zip((n for n, _ in facts), values, strict=True)), ensure_ascii=False)[1:-1]
+            rows[id_] = (*rows[id_][:3], members)
+    return RowFacts(tuple(n for n, _ in facts), rows, dict(db.query("SELECT id, file_name FROM import_file")))
 
 
 def operation_rows(db: Database, ids: Sequence[int]) -> list[tuple[Any, ...]]:

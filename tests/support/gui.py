@@ -12,6 +12,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from jukiaudit_desktop.gui.app import install_japanese_font
+from jukiaudit_desktop.gui.pages.master import MasterPage
 from jukiaudit_desktop.gui.tasks import DbRunner
 from jukiaudit_desktop.services.database_access import open_app_database
 from jukiaudit_desktop.storage.database import Database
@@ -101,3 +102,17 @@ def app_font() -> Iterator[None]:
     finally:
         app.setFont(previous)
         QFontDatabase.removeAllApplicationFonts()
+
+
+def open_master_page(qtbot: Any, runner: DbRunner, ready: Callable[[MasterPage], bool],
+                     tab: str | None = None) -> MasterPage:
+    """The マスタ page shown (on its tab named `tab`, e.g. "operator_tab"), once `ready(page)` holds."""
+    page = MasterPage(runner)
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    page.refresh()
+    if tab is not None:
+        page.tabs.setCurrentWidget(getattr(page, tab))
+    qtbot.waitUntil(lambda: ready(page), timeout=10000)
+    return page

@@ -12,12 +12,12 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QTableView
 
 from jukiaudit_desktop.core.master import Agency
-from jukiaudit_desktop.gui.pages.master import MasterPage
 from jukiaudit_desktop.gui.tasks import DbRunner
 from jukiaudit_desktop.gui.watchlist_tab import WatchlistTab
 from jukiaudit_desktop.importers.profile import OPLOG, load_profile
 from jukiaudit_desktop.services import imports, master_data
 from jukiaudit_desktop.services.database_access import Database
+from support.gui import open_master_page
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,11 +45,5 @@ def click_header(qtbot: Any, table: QTableView, column: int) -> None:
 
 def open_watchlist_tab(qtbot: Any, runner: DbRunner, agencies: int = 1) -> WatchlistTab:
     """The マスタ page shown on its 注視対象者 tab, once the tab has listed the database's `agencies`."""
-    page = MasterPage(runner)
-    qtbot.addWidget(page)
-    page.resize(1200, 700)
-    page.show()
-    page.refresh()
-    page.tabs.setCurrentWidget(page.watchlist_tab)
-    qtbot.waitUntil(lambda: len(page.watchlist_tab.agencies) == agencies, timeout=10000)
+    page = open_master_page(qtbot, runner, lambda p: len(p.watchlist_tab.agencies) == agencies, "watchlist_tab")
     return page.watchlist_tab

@@ -72,7 +72,7 @@ from ..import_wizard import ImportWizard
 from ..inquiry_export import export_shown
 from ..oplog_model import OperationLogView
 from ..register_entry_dialog import RegisterEntryDialog
-from ..row_table import SORT_ROLE, Column, RowTableModel, fit_columns, read_only_table, readable_columns
+from ..row_table import Column, RowTableModel, fit_columns, read_only_table, readable_columns
 from ..sample_dialog import SampleDialog
 from ..subject_lookups import SubjectLookupsDialog
 from ..subject_thresholds import SubjectThresholdsDialog
@@ -220,8 +220,6 @@ class DiscrepancyModel(QAbstractTableModel):
         row, column = self.rows[index.row()], DiscrepancyColumn(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(row, column)
-        if role == SORT_ROLE:
-            return _sort_key(row, column)
         if role == Qt.ItemDataRole.ToolTipRole and column in (DiscrepancyColumn.SUMMARY, DiscrepancyColumn.SOURCE,
                                                                DiscrepancyColumn.EXPLANATION):
             return _display(row, column)

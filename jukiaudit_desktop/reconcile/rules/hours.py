@@ -12,7 +12,8 @@ from ..settings import BusinessCalendar, ReconcileSettings
 
 
 def check_hours(ops: Operations, settings: ReconcileSettings) -> list[Discrepancy]:
-    """Business hours are inclusive at both ends: 08:30:00 and 17:30:00 are inside 08:30–17:30."""
+    """Business hours are inclusive at both ends: 08:30:00 and 17:30:00 are inside 08:30–17:30. `ops` in time
+    order (Operations.in_time_order): the discrepancies come in the engine's order (time, then id)."""
     calendar = BusinessCalendar(settings)
     day, second = np.divmod(ops.at, DAY)
     first_day = int(day.min()) if len(day) else 0

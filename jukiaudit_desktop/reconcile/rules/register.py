@@ -32,11 +32,13 @@ def _mismatches(ops: Operations, entries: RegisterEntries, owner: IntArray,
                 names: Vocabulary) -> list[Discrepancy]:
     """Per operation: made by another operator ID, or for another 事務, than its entry says."""
     found: list[Discrepancy] = []
-    attributed = np.flatnonzero(owner >= 0)
-    entry = owner[attributed]
-    other_operator = attributed[ops.operator[attributed] != entries.operator[entry]]
-    both_jimu = (ops.jimu[attributed] != NONE) & (entries.jimu[entry] != NONE)
-    other_jimu = attributed[both_jimu & (ops.jimu[attributed] != entries.jimu[entry])]
+    if len(entries) == 0:
+        return found
+    attributed = owner >= 0
+    entry = np.where(attributed, owner, 0)  # whole columns compared: no gathers over every operation
+    other_operator = np.flatnonzero(attributed & (ops.operator != entries.operator[entry]))
+    entry_jimu = entries.jimu[entry]
+    other_jimu = np.flatnonzero(attributed & (ops.jimu != NONE) & (entry_jimu != NONE) & (ops.jimu != entry_jimu))
     for kind, indices, field, name in (
         (Kind.OPERATOR_MISMATCH, other_operator, "register_operator", entries.operator),
         (Kind.PURPOSE_MISMATCH, other_jimu, "register_jimu_code", entries.jimu),
@@ -65,7 +67,7 @@ def _entry_checks(ops: Operations, entries: RegisterEntries, owner: IntArray) ->
                                  int(entries.start[e])))
     wrong = np.flatnonzero((entries.count != NONE) & (entries.count != logged) & (n_ops > 0))
     if len(wrong):
-        members = _operations_by_entry(owner, ops, wrong)
+        members = _operations_by_entry(owner, ops, wrong, entries)
         for e in wrong:
             detail = {"register_count": int(entries.count[e]), "logged_count": int(logged[e]),
                       "operations": int(n_ops[e])}
@@ -74,9 +76,12 @@ def _entry_checks(ops: Operations, entries: RegisterEntries, owner: IntArray) ->
     return found
 
 
-def _operations_by_entry(owner: IntArray, ops: Operations, wanted: IntArray) -> dict[int, tuple[int, ...]]:
+def _operations_by_entry(owner: IntArray, ops: Operations, wanted: IntArray,
+                         entries: RegisterEntries) -> dict[int, tuple[int, ...]]:
     """Operation ids, in time order, of each wanted entry index."""
-    picked = np.flatnonzero(np.isin(owner, wanted))
+    is_wanted = np.zeros(len(entries), dtype=np.bool_)
+    is_wanted[wanted] = True
+    picked = np.flatnonzero((owner >= 0) & is_wanted[np.maximum(owner, 0)])
     order = picked[np.lexsort((ops.id[picked], ops.at[picked], owner[picked]))]
     groups: dict[int, list[int]] = {}
     for e, op_id in zip(owner[order].tolist(), ops.id[order].tolist(), strict=True):

@@ -1,0 +1,100 @@
+"""Where an operation-log import spends its time: CPU and wall seconds per phase, in one process.
+
+    PYTHONPATH=TREE python benchmarks/bench_import_phases.py --log DIR/oplog.csv [--db /tmp/phases.db]
+
+Imports the log (services.imports.import_files) into a fresh encrypted database and prints, per phase:
+  insert   the executemany statements (SQLite: rows, pages, encryption of spilled pages)
+  hash     the trail's digests of the inserted rows (storage.bindings.hash_inserted)
+  index    the index build after the load (CREATE INDEX: SQLite's in-memory sort)
+  commit   COMMIT (the WAL's last pages and its checkpoint into the database file)
+  rest     reading, decoding, checking and mapping the CSV, and everything else
+CPU seconds say more than wall seconds on a shared machine (the load is printed). The timing wrappers add a
+little to each phase; compare runs of this script only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from jukiaudit_desktop.importers.profile import default_profile
+from jukiaudit_desktop.services import imports
+from jukiaudit_desktop.services.database_access import open_app_database
+from jukiaudit_desktop.storage import bindings, imports_repo
+from jukiaudit_desktop.storage import database as storage_database
+
+PHASES: dict[str, list[float]] = {}  # phase → [CPU seconds, wall seconds]
+
+
+@contextmanager
+def _phase(name: str) -> Iterator[None]:
+    cpu, wall = time.process_time(), time.perf_counter()
+    try:
+        yield
+    finally:
+        spent = PHASES.setdefault(name, [0.0, 0.0])
+        spent[0] += time.process_time() - cpu
+        spent[1] += time.perf_counter() - wall
+
+
+def _timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        with _phase(name):
+            return function(*args, **kwargs)
+    return timed
+
+
+class _TimedConnection:
+    """The loader's connection, timing its executemany and COMMIT."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        if sql.strip().upper() != "COMMIT":
+            return self._conn.execute(sql, *args)
+        with _phase("commit"):
+            return self._conn.execute(sql, *args)
+
+    def executemany(self, sql: str, *args: Any) -> Any:
+        with _phase("insert"):
+            return self._conn.executemany(sql, *args)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--log", type=Path, required=True, help="a CP932 log made by gen_oplog.py")
+    parser.add_argument("--db", type=Path, default=Path("/tmp/bench-import-phases.db"))
+    args = parser.parse_args()
+    for old in args.db.parent.glob(f"{args.db.name}*"):
+        old.unlink()
+    db = open_app_database(args.db, "bench phases passphrase", create=True)
+    bindings.hash_inserted = _timed("hash", bindings.hash_inserted)  # type: ignore[method-assign]
+    imports_repo.create_indexes = _timed("index", imports_repo.create_indexes)  # type: ignore[method-assign]
+    connect = storage_database._connect
+    storage_database._connect = lambda *a, **k: _TimedConnection(connect(*a, **k))  # type: ignore[assignment]
+    load = os.getloadavg()[0]
+    with _phase("import_files"):
+        summary = imports.import_files(db, "B01", default_profile().layout("oplog"), [args.log])
+    db.close()
+    total_cpu, total_wall = PHASES.pop("import_files")
+    print(f"{summary.rows_added:,} rows, load {load:.1f}, peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    for name in ("insert", "hash", "index", "commit"):
+        cpu, wall = PHASES.get(name, [0.0, 0.0])
+        print(f"  {name:7s} cpu {cpu:7.2f} s  wall {wall:7.2f} s")
+    print(f"  rest    cpu {total_cpu - sum(c for c, _ in PHASES.values()):7.2f} s  "
+          f"wall {total_wall - sum(w for _, w in PHASES.values()):7.2f} s")
+    print(f"  all     cpu {total_cpu:7.2f} s  wall {total_wall:7.2f} s")
+
+
+if __name__ == "__main__":
+    main()
