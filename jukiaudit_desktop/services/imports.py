@@ -29,7 +29,6 @@ from ..importers.values import normalize
 from ..paths import resource
 from ..storage import agencies, count_rules, import_overlap, imports_repo, subject_keys, trail
 from ..storage.database import Database, bulk_connection
-from ..storage.operation_columns import store as store_operation_columns
 from . import import_guard
 from .import_skips import SkippedRows
 
@@ -281,7 +280,9 @@ class _Import:
         import_overlap.remove_rows(db, self.table, skipped.ids)
         if self.kind == OPLOG:
             count_rules.apply(db, file_id, first_new_id, self.layout.count_rule)
-            store_operation_columns(db, file_id, first_new_id)  # the reconciliation's input, from the final rows
+            from ..storage import operation_columns  # numpy: loaded by a log's import, not by a register's
+
+            operation_columns.store(db, file_id, first_new_id)  # the reconciliation's input, from the final rows
         imports_repo.set_row_count(db, file_id, count - len(skipped), len(skipped))
         return FileResult(path.name, source.encoding_label, count - len(skipped), duplicate=False,
                           skipped=len(skipped), skipped_note=skipped.describe(path.name))
