@@ -264,8 +264,11 @@ def _first_appearances(local: Any, listed: int, whole: bool) -> list[int]:
 
 def problems(db: Database) -> list[str]:
     """Each file whose stored columns differ from the columns its operation rows give (a Japanese line each).
-    Built again agency by agency, a window at a time, and compared segment by segment."""
+    Built again agency by agency, a window at a time, and compared segment by segment. A database before
+    schema 11 (migration 0011) has no cache to check."""
     differing: set[int] = set()
+    if db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'operation_columns'") == 0:
+        return []
     for (agency_id,) in db.query("SELECT DISTINCT f.agency_id FROM operation_columns c "
                                  "JOIN import_file f ON f.id = c.file_id ORDER BY 1"):
         stored = set(db.query("SELECT c.file_id, c.segment FROM operation_columns c "
