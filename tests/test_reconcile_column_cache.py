@@ -7,7 +7,6 @@ an edited cache is found by verify-trail."""
 from __future__ import annotations
 
 import json
-import random
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -16,11 +15,19 @@ from typing import Any
 import numpy as np
 import pytest
 import sqlcipher3
+from support.column_cache import (
+    LENIENT,
+    cache_rows,
+    forbid_read_back,
+    layout,
+    log_lines,
+    rows_cache,
+    use_small_windows,
+    write_log,
+)
 from support.release import RELEASE_PASSPHRASE, copy_release
 
-from jukiaudit_desktop.core.identifiers import juminhyo_check_digit
 from jukiaudit_desktop.core.records import DEFAULT_SUCCESS_RESULTS
-from jukiaudit_desktop.importers.profile import load_profile
 from jukiaudit_desktop.reconcile.columns import NONE, SUBJECT_DIGITS, Operations, Vocabulary
 from jukiaudit_desktop.reconcile.settings import ReconcileSettings
 from jukiaudit_desktop.security import keys
@@ -31,44 +38,8 @@ from jukiaudit_desktop.storage import operation_columns, reconcile_repo, trail_d
 from jukiaudit_desktop.storage.database import Database, StorageError
 from jukiaudit_desktop.storage.reconcile_repo import ALL_TIME, Period
 
-HEADER = "操作日時,端末ID,操作者ID,処理区分,利用事務コード,照会件数,処理結果,住民票コード"
-COLUMNS = ('[oplog.columns]\nat = "操作日時"\nterminal = "端末ID"\noperator = "操作者ID"\nop_kind = "処理区分"\n'
-           'jimu_code = "利用事務コード"\ncount = "照会件数"\nresult = "処理結果"\n'
-           '[[oplog.identifiers]]\nheader = "住民票コード"\nkind = "住民票コード"\n')
-# A vendor that counts 該当なし as a success, does not count errors and counts persons per second.
-LENIENT = ('[oplog]\nsuccess_results = ["正常", "該当なし"]\n[oplog.count_rule]\nfailed_results = ["エラー"]\n'
-           'count_failed = false\nper = "subject_second"\n')
 PERIODS = [ALL_TIME, Period(date(2025, 4, 2), date(2025, 4, 4)), Period(None, date(2025, 4, 3)),
            Period(date(2025, 4, 5), None), Period(date(2025, 5, 1), date(2025, 5, 2))]
-
-
-def log_lines(count: int, seed: int = 12) -> list[str]:
-    """Operation-log lines over a week: terminals, operators and 事務 (some missing) mixed, several results
-    (some empty), subjects (some missing), now and then two rows of one person in one second."""
-    rng = random.Random(seed)
-    lines: list[str] = []
-    while len(lines) < count:
-        moment = f"2025/04/0{rng.randint(1, 7)} {rng.randint(7, 21):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
-        first = f"{rng.randint(0, 99999):010d}"
-        subject = rng.choice(["", first + str(juminhyo_check_digit(first))])
-        row = (f"{moment},T{rng.randint(1, 9):03d},K{rng.randint(10001, 10015)},"
-               f"{rng.choice(['住民票コード検索', '4情報検索', '個人番号検索'])},"
-               f"{rng.choice(['別表5-10', '別表6-3', ''])},{rng.randint(1, 3)},"
-               f"{rng.choice(['正常'] * 5 + ['該当なし', 'エラー', ''])},{subject}")
-        lines += [row, row] if rng.random() < 0.05 else [row]
-    return lines[:count]
-
-
-def write_log(folder: Path, name: str, lines: list[str], encoding: str = "cp932") -> Path:
-    path = folder / name
-    path.write_bytes(("\r\n".join([HEADER, *lines, ""])).encode(encoding))
-    return path
-
-
-def layout(folder: Path, name: str, extra: str = "") -> Any:
-    path = folder / f"{name}.toml"
-    path.write_text(f'name = "{name}"\n{extra}{COLUMNS}', encoding="utf-8")
-    return load_profile(path).layout("oplog")
 
 
 def from_rows(db: Database, agency_id: int, period: Period) -> tuple[Operations, list[str]]:
@@ -107,8 +78,7 @@ def assert_cache_gives_the_rows(db: Database, agency_id: int, period: Period) ->
 
 @pytest.fixture
 def small_windows(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Segments of 64 ids: files over many segments, windows shared by two files (ask for it before imports)."""
-    monkeypatch.setattr(operation_columns, "_WINDOW", 64)
+    use_small_windows(monkeypatch)
 
 
 @pytest.fixture(params=["one-window", "many-segments"])
@@ -118,10 +88,17 @@ def window(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-def imported(db: Database, tmp_path: Path) -> Database:
+def imported(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
     """Three imports into C21 and one into another agency: a plain log; then a vendor's log with its own success
     values and count rule overlapping the first by 200 lines (skipped), in one batch with a UTF-16 log; then a
-    log imported last (removed by the tests that need it)."""
+    log imported last (removed by the tests that need it). Each writes its cache from the rows it inserts."""
+    with monkeypatch.context() as imports_only:
+        forbid_read_back(imports_only)
+        import_logs(db, tmp_path)
+    return db
+
+
+def import_logs(db: Database, tmp_path: Path) -> None:
     lines = log_lines(2400)
     plain = layout(tmp_path, "plain")
     first = imports.import_files(db, "C21", plain, [write_log(tmp_path, "a.csv", lines[:800])])
@@ -131,7 +108,6 @@ def imported(db: Database, tmp_path: Path) -> Database:
     imports.import_files(db, "C21", plain, [write_log(tmp_path, "d.csv", lines[2000:])])
     imports.import_files(db, "Z99", plain, [write_log(tmp_path, "z.csv", lines[:500])])
     assert first.rows_added == 800 and second.rows_skipped == 200
-    return db
 
 
 def agency(db: Database, code: str = "C21") -> int:
@@ -146,6 +122,7 @@ def test_the_cache_gives_what_the_rows_give(window: None, imported: Database, pe
     assert {1, 4, 8} <= widths  # 2 too with segments of more than 256 operations
     assert db.scalar("SELECT count(*) FROM operation WHERE counted IS NOT NULL AND counted != count") > 0
     assert db.scalar("SELECT count(*) FROM operation WHERE result = '該当なし'") > 0
+    assert cache_rows(db) == rows_cache(db)  # as the rows give it, byte for byte
     assert_cache_gives_the_rows(db, agency(db), period)
     assert_cache_gives_the_rows(db, agency(db, "Z99"), period)
 
@@ -190,10 +167,6 @@ def tamper(db_path: Path, *statements: str) -> None:
     for sql in statements:
         conn.execute(sql)
     conn.close()
-
-
-def cache_rows(db: Database) -> list[tuple[Any, ...]]:
-    return db.query("SELECT * FROM operation_columns ORDER BY file_id, segment")
 
 
 def test_logs_without_a_cache_get_it_when_first_reconciled(small_windows: None, imported: Database,

@@ -2,9 +2,9 @@
 reconciling reads a few blobs instead of scanning the operation table.
 
 Derived data. An operation row never changes after the transaction that imported it (the count rule is applied
-inside it: storage.count_rules), so a file's columns are written once, in that transaction, from its rows read
-back (store); a file without them (imported before they existed, or carried by a sealed package) gets them
-on first need (load). Only the rows are bound by the trail; verify-trail builds every file's columns from its
+inside it: storage.count_rules), so a file's columns are written once, in that transaction, from the rows the
+import inserts (storage.import_columns; from its rows read back when in doubt: store_from_rows); a file without
+them (imported before they existed, or carried by a sealed package) gets them on first need (load). Only the rows are bound by the trail; verify-trail builds every file's columns from its
 rows again and compares (problems), so a column edited outside the app is found like an edited row.
 
 One table row per segment: a file's operations with ids in one window of _WINDOW ids (segment = id // _WINDOW),
@@ -25,7 +25,8 @@ little-endian unsigned integer of 1, 2, 4 or 8 bytes, the narrowest that holds t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -52,18 +53,15 @@ _WIDTHS = (1, 2, 4, 8)  # bytes a value may take in a blob, after the base
 # ----- building a file's columns from its rows -----
 
 
-def store(db: Database, file_id: int, after_id: int) -> None:
-    """Write the columns of a file just imported (its operations have ids above after_id), replacing any left
-    by a removed file of the same id. Inside the import's transaction, after its rows are final."""
-    db.execute("DELETE FROM operation_columns WHERE file_id = ?", (file_id,))
-    _insert(db, _built(db, _success_values(db, [file_id]), after_id + 1))
+def store_from_rows(db: Database, file_id: int, after_id: int) -> None:
+    """Write the columns of a file just imported (its operations have ids above after_id) from its rows read back,
+    replacing any left by a removed file of the same id. Inside the import's transaction, after its rows are
+    final. (An import writes them from the rows it inserts instead: storage.import_columns.)"""
+    delete(db, file_id)
+    write(db, _built(db, success_values(db, [file_id]), after_id + 1))
 
 
-def _insert(db: Database, segments: Iterator[tuple[Any, ...]]) -> None:
-    db.conn.executemany(f"INSERT INTO operation_columns ({_COLUMNS}) VALUES ({', '.join('?' * 18)})", segments)
-
-
-def _success_values(db: Database, file_ids: list[int]) -> dict[int, tuple[str, ...]]:
+def success_values(db: Database, file_ids: list[int]) -> dict[int, tuple[str, ...]]:
     """Per file, in id order: the 処理結果 values its profile counts as success."""
     rows = db.query("SELECT id, success_results FROM import_file WHERE id IN (SELECT value FROM json_each(?)) "
                     "ORDER BY id", (json.dumps(file_ids),))
@@ -91,7 +89,7 @@ def _built(db: Database, files: dict[int, tuple[str, ...]], first_id: int = 0,
             seen.add(file_id)
             yield _segment(file_id, window, rows, rows.numbers[0] == file_id)
     for file_id in files.keys() - seen:
-        yield (file_id, 0, 0, None, None, None, None, *(b"" for _ in _BLOBS), *("[]" for _ in _NAMES))
+        yield empty_row(file_id)
 
 
 def _failed_sql(files: dict[int, tuple[str, ...]]) -> tuple[str, list[str]]:
@@ -120,24 +118,79 @@ def _segment(file_id: int, window: int, rows: Rows, selected: Any) -> tuple[Any,
     words = rows.word[selected]
     subject = (words >> np.uint64(4)).astype(np.int64)
     subject[subject == 0] = NONE
-    blobs = [at, ids, counted, subject, (words & np.uint64(1)).astype(np.int64)]
-    names = []
     combo = rows.combo[selected]
+    codes, names = [], []
     for k in range(len(_NAMES)):
         listed = list(dict.fromkeys(c[k] for c in rows.combos))  # the window's, then only the segment's
         index = {name: i for i, name in enumerate(listed)}
-        code = np.array([index[c[k]] for c in rows.combos], dtype=np.int64)[combo]
-        in_order = _first_appearances(code, len(listed), False)
-        local = np.zeros(len(listed), dtype=np.int64)
-        local[in_order] = np.arange(len(in_order))
-        blobs.append(local[code])
-        names.append(json.dumps([listed[i] for i in in_order], ensure_ascii=False))
-    return (file_id, window, len(ids), int(ids[0]), int(ids[-1]), int(at.min()), int(at.max()),
-            *map(_encoded, blobs), *names)
+        code, present = _listed(np.array([index[c[k]] for c in rows.combos], dtype=np.int64)[combo], listed)
+        codes.append(code)
+        names.append(present)
+    return Segment(window, [at, ids, counted, subject, words & np.uint64(1)], codes, names).row(file_id)
+
+
+@dataclass
+class Segment:
+    """A file's operations in one window of ids, in id order, as integer arrays: the _NUMBERS and, per coded
+    kind (_NAMES), each operation's index into the kind's names, which are listed in order of first appearance."""
+
+    window: int
+    numbers: list[Any]
+    codes: list[Any]
+    names: list[list[str]]
+
+    def row(self, file_id: int) -> tuple[Any, ...]:
+        """The segment as a row of operation_columns."""
+        at, ids = self.numbers[0], self.numbers[1]
+        return (file_id, self.window, len(ids), int(ids[0]), int(ids[-1]), int(at.min()), int(at.max()),
+                *map(_encoded, [*self.numbers, *self.codes]),
+                *(json.dumps(names, ensure_ascii=False) for names in self.names))
+
+    def kept(self, keep: Any) -> Segment:
+        """The operations where `keep` is true, each kind's names listed again."""
+        coded = [_listed(code[keep], names) for code, names in zip(self.codes, self.names, strict=True)]
+        return Segment(self.window, [values[keep] for values in self.numbers], [c for c, _ in coded],
+                       [n for _, n in coded])
+
+
+def empty_row(file_id: int) -> tuple[Any, ...]:
+    """The one segment of a file without operations."""
+    return (file_id, 0, 0, None, None, None, None, *(b"" for _ in _BLOBS), *("[]" for _ in _NAMES))
+
+
+def _listed(code: Any, names: list[str]) -> tuple[Any, list[str]]:
+    """Indexes into `names` as indexes into the names they use, listed in order of first appearance."""
+    in_order = _first_appearances(code, len(names), False)
+    local = np.zeros(len(names), dtype=np.int64)
+    local[in_order] = np.arange(len(in_order))
+    return local[code], [names[i] for i in in_order]
+
+
+def stored_segment(db: Database, file_id: int, window: int) -> Segment:
+    """A segment of a file as stored (it has operations)."""
+    row = db.execute(f"SELECT rows, {', '.join(_BLOBS)}, {', '.join(n for _, n in _NAMES)} FROM operation_columns "
+                     "WHERE file_id = ? AND segment = ?", (file_id, window)).fetchone()
+    values = [offsets.astype(np.int64) + base for offsets, base in (_decoded(blob, row[0]) for blob in row[1:9])]
+    return Segment(window, values[:len(_NUMBERS)], values[len(_NUMBERS):], [json.loads(n) for n in row[9:]])
+
+
+def write(db: Database, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Rows of operation_columns (Segment.row, empty_row), each replacing any of the same file and segment."""
+    db.conn.executemany(f"INSERT OR REPLACE INTO operation_columns ({_COLUMNS}) VALUES ({', '.join('?' * 18)})",
+                        rows)
+
+
+def delete(db: Database, file_id: int, window: int | None = None) -> None:
+    """Delete a file's segments: all of them, or the one of `window`."""
+    if window is None:
+        db.execute("DELETE FROM operation_columns WHERE file_id = ?", (file_id,))
+    else:
+        db.execute("DELETE FROM operation_columns WHERE file_id = ? AND segment = ?", (file_id, window))
 
 
 def _encoded(values: Any) -> bytes:
     """The values as a blob: their base, then each value's offset from it in the narrowest width (see the top)."""
+    values = values.astype(np.int64, copy=False)
     base = int(values.min())
     offsets = (values - base).astype(np.uint64)  # two's complement: exact for any span of int64 values
     width = next(w for w in _WIDTHS if int(offsets.max()) < 1 << (8 * w))
@@ -160,7 +213,7 @@ def _store_missing(db: Database, agency_id: int, progress: Progress) -> None:
         return
     with db.transaction():
         file_ids = [int(i) for (i,) in db.query(missing, (agency_id,))]
-        _insert(db, _built(db, _success_values(db, file_ids), progress=progress))
+        write(db, _built(db, success_values(db, file_ids), progress=progress))
         trail.record(db, "import.columns", agency_id=agency_id, files=file_ids)
 
 
@@ -273,7 +326,7 @@ def problems(db: Database) -> list[str]:
                                  "JOIN import_file f ON f.id = c.file_id ORDER BY 1"):
         stored = set(db.query("SELECT c.file_id, c.segment FROM operation_columns c "
                               "JOIN import_file f ON f.id = c.file_id WHERE f.agency_id = ?", (agency_id,)))
-        for segment in _built(db, _success_values(db, sorted({file_id for file_id, _ in stored}))):
+        for segment in _built(db, success_values(db, sorted({file_id for file_id, _ in stored}))):
             if db.execute(f"SELECT {_COLUMNS} FROM operation_columns WHERE file_id = ? AND segment = ?",
                           segment[:2]).fetchone() != segment:
                 differing.add(segment[0])
