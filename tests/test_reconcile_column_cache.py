@@ -119,7 +119,7 @@ def test_the_cache_gives_what_the_rows_give(window: None, imported: Database, pe
     db = imported
     widths = {(len(blob) - 8) // rows for row in db.query("SELECT * FROM operation_columns WHERE rows > 1")
               for rows, blob in zip([row[2]] * 8, row[7:15], strict=True)}
-    assert {1, 4, 8} <= widths  # 2 too with segments of more than 256 operations
+    assert {0, 1, 4, 8} <= widths  # 2 too with segments of more than 256 operations
     assert db.scalar("SELECT count(*) FROM operation WHERE counted IS NOT NULL AND counted != count") > 0
     assert db.scalar("SELECT count(*) FROM operation WHERE result = '該当なし'") > 0
     assert cache_rows(db) == rows_cache(db)  # as the rows give it, byte for byte
@@ -127,9 +127,12 @@ def test_the_cache_gives_what_the_rows_give(window: None, imported: Database, pe
     assert_cache_gives_the_rows(db, agency(db, "Z99"), period)
 
 
-@pytest.mark.parametrize("values", [[0], [-1, 1 << 60], [-(1 << 63), (1 << 63) - 1, 0], [7, 7, 300, 70_000]])
-def test_a_blob_gives_back_its_values(values: list[int]) -> None:
+@pytest.mark.parametrize(("values", "width"), [([0], 0), ([-1, 1 << 60], 8), ([-(1 << 63), (1 << 63) - 1, 0], 8),
+                                               ([7, 7, 300, 70_000], 4), ([5, 6, 7, 8], 0), ([5, 7, 6, 8], 1),
+                                               ([-2, -1, 0, 1 << 8], 2)])
+def test_a_blob_gives_back_its_values(values: list[int], width: int) -> None:
     blob = operation_columns._encoded(np.array(values, dtype=np.int64))
+    assert len(blob) == 8 + width * len(values)  # ids that follow on (width 0) take no room
     offsets, base = operation_columns._decoded(blob, len(values))
     assert (offsets.astype(np.int64) + base).tolist() == values
 

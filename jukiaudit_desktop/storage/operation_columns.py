@@ -4,14 +4,16 @@ reconciling reads a few blobs instead of scanning the operation table.
 Derived data. An operation row never changes after the transaction that imported it (the count rule is applied
 inside it: storage.count_rules), so a file's columns are written once, in that transaction, from the rows the
 import inserts (storage.import_columns; from its rows read back when in doubt: store_from_rows); a file without
-them (imported before they existed, or carried by a sealed package) gets them on first need (load). Only the rows are bound by the trail; verify-trail builds every file's columns from its
-rows again and compares (problems), so a column edited outside the app is found like an edited row.
+them (imported before they existed, or carried by a sealed package) gets them on first need (load). Only the
+rows are bound by the trail; verify-trail builds every file's columns from its rows again and compares
+(problems), so a column edited outside the app is found like an edited row.
 
 One table row per segment: a file's operations with ids in one window of _WINDOW ids (segment = id // _WINDOW),
 in id order; a file with no operations has one empty segment 0 (empty blobs). Each blob holds one integer per
 operation: 8 bytes, little-endian signed, the base (the smallest value), then each value minus the base as a
-little-endian unsigned integer of 1, 2, 4 or 8 bytes, the narrowest that holds the largest (the width is
-(length - 8) / rows). The values:
+little-endian unsigned integer of 1, 2, 4 or 8 bytes, the narrowest that holds the largest; or nothing (width 0)
+when the values are base, base + 1, base + 2 … (the ids of a segment without gaps). The width is
+(length - 8) / rows. The values:
   at        unixepoch(at): seconds, the log's local time read as UTC
   ids       operation.id
   counted   coalesce(counted, count): 照会件数 under the file's count rule
@@ -47,7 +49,7 @@ _BLOBS = (*_NUMBERS, *_CODES)
 _COLUMNS = ", ".join(["file_id", "segment", "rows", "first_id", "last_id", "first_at", "last_at", *_BLOBS,
                       *(names for _, names in _NAMES)])
 _NO_SUBJECT = "0" * SUBJECT_DIGITS  # subject number 0: none
-_WIDTHS = (1, 2, 4, 8)  # bytes a value may take in a blob, after the base
+_WIDTHS = (1, 2, 4, 8)  # bytes a value may take in a blob, after the base (or 0: values that follow on)
 
 
 # ----- building a file's columns from its rows -----
@@ -188,21 +190,29 @@ def delete(db: Database, file_id: int, window: int | None = None) -> None:
         db.execute("DELETE FROM operation_columns WHERE file_id = ? AND segment = ?", (file_id, window))
 
 
-def _encoded(values: Any) -> bytes:
+def _encoded(values: Any) -> bytearray:
     """The values as a blob: their base, then each value's offset from it in the narrowest width (see the top)."""
     values = values.astype(np.int64, copy=False)
-    base = int(values.min())
-    offsets = (values - base).astype(np.uint64)  # two's complement: exact for any span of int64 values
-    width = next(w for w in _WIDTHS if int(offsets.max()) < 1 << (8 * w))
-    return base.to_bytes(8, "little", signed=True) + bytes(offsets.astype(f"<u{width}").tobytes())
+    base, top = int(values.min()), int(values.max())
+    if top - base == len(values) - 1 and np.array_equal(values, np.arange(base, top + 1)):
+        return bytearray(base.to_bytes(8, "little", signed=True))  # base, base + 1, …: width 0
+    width = next(w for w in _WIDTHS if top - base < 1 << (8 * w))
+    blob = bytearray(8 + width * len(values))
+    blob[:8] = base.to_bytes(8, "little", signed=True)
+    # Offsets written in place; wrapping to the width is exact for any span of int64 values (two's complement).
+    np.subtract(values, base, out=np.frombuffer(blob, dtype=f"<u{width}", offset=8), casting="unsafe")
+    return blob
 
 
 def _decoded(blob: bytes, rows: int) -> tuple[Any, int]:
     """A blob's offsets and base (see the top); a length that fits no width raises ValueError."""
     width, rest = divmod(len(blob) - 8, rows)
-    if rest or width not in _WIDTHS:
+    if rest or width not in (0, *_WIDTHS):
         raise ValueError(f"a blob of {len(blob)} bytes for {rows} rows")
-    return np.frombuffer(blob, dtype=f"<u{width}", offset=8), int.from_bytes(blob[:8], "little", signed=True)
+    base = int.from_bytes(blob[:8], "little", signed=True)
+    if width == 0:
+        return np.arange(rows, dtype=np.uint64), base
+    return np.frombuffer(blob, dtype=f"<u{width}", offset=8), base
 
 
 def _store_missing(db: Database, agency_id: int, progress: Progress) -> None:
