@@ -30,8 +30,8 @@ from support.column_cache import (
 
 from jukiaudit_desktop.importers.profile import load_profile
 from jukiaudit_desktop.reconcile.columns import NONE, SUBJECT_DIGITS
-from jukiaudit_desktop.services import imports
-from jukiaudit_desktop.storage import import_columns, operation_columns
+from jukiaudit_desktop.services import import_batches, imports
+from jukiaudit_desktop.storage import import_columns, imports_repo, operation_columns
 from jukiaudit_desktop.storage.database import Database
 
 RULES = {
@@ -89,6 +89,21 @@ def test_removed_rows_leave_their_segments_and_empty_ones_go(db: Database, tmp_p
     ids = [i for (i,) in db.query("SELECT id FROM operation WHERE file_id = ?", (file_id,))]
     assert [s for s, _ in segments] == sorted({i // 64 for i in ids})  # the 200 skipped ids' windows are gone
     assert len(segments) < (max(ids) - min(ids)) // 64 + 1 and sum(r for _, r in segments) == 400
+    assert cache_rows(db) == rows_cache(db)
+
+
+def test_a_file_imported_under_the_id_of_a_removed_one_has_only_its_own_cache(db: Database, tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    use_small_windows(monkeypatch)
+    plain = layout(tmp_path, "plain")
+    imports.import_files(db, "C21", plain, [write_log(tmp_path, "a.csv", log_lines(300, seed=1))])
+    removed = imports.import_files(db, "C21", plain, [write_log(tmp_path, "b.csv", log_lines(300, seed=2))])
+    file_id = db.scalar("SELECT max(id) FROM import_file")
+    assert removed.batch_id is not None
+    import_batches.remove_import(db, removed.batch_id)
+    forbid_read_back(monkeypatch)
+    imports.import_files(db, "C21", plain, [write_log(tmp_path, "c.csv", log_lines(100, seed=3))])
+    assert db.scalar("SELECT max(id) FROM import_file") == file_id  # the removed file's id again
     assert cache_rows(db) == rows_cache(db)
 
 
@@ -216,3 +231,27 @@ def test_names_without_a_value_are_listed_as_empty_text() -> None:
     code, names = import_columns._texts(np.array([0, 1, 2, 1, 0]), [None, "別表5-10", ""])
     assert names == ["", "別表5-10"] and code.tolist() == [0, 1, 0, 1, 0]
     assert import_columns._texts(np.array([0, 1]), ["T001", 7]) is None
+
+
+def test_rows_that_do_not_follow_on_make_the_import_build_the_cache_from_rows(
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row the import did not insert itself among its own (another writer on the connection): the ids no longer
+    follow on from the batches, so the cache comes from the rows, that row included."""
+    built: list[int] = []
+    store_from_rows = operation_columns.store_from_rows
+    monkeypatch.setattr(operation_columns, "store_from_rows",
+                        lambda db, file_id, after_id: built.append(file_id) or store_from_rows(db, file_id, after_id))
+    insert_operations = imports_repo.insert_operations
+
+    def insert_and_copy(db: Database, file_id: int, agency_id: int, rows: Any) -> None:
+        insert_operations(db, file_id, agency_id, rows)
+        db.execute("INSERT INTO operation (file_id, agency_id, line, at, terminal, operator, count) "
+                   "SELECT file_id, agency_id, line, at, 'T999', operator, count FROM operation "
+                   "WHERE id = (SELECT max(id) FROM operation)")
+
+    monkeypatch.setattr(imports_repo, "insert_operations", insert_and_copy)
+    lines = log_lines(400, seed=4)
+    imports.import_files(db, "C21", layout(tmp_path, "plain"), [write_log(tmp_path, "a.csv", lines)])
+    assert db.scalar("SELECT count(*) FROM operation WHERE terminal = 'T999'") == 1
+    assert built == [db.scalar("SELECT id FROM import_file")]
+    assert cache_rows(db) == rows_cache(db)
