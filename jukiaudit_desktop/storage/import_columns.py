@@ -71,12 +71,12 @@ class _Collecting:
         return True
 
     def segment(self) -> Segment | None:
-        """The segment collected; None when a name is not text."""
-        at, counted, subject, failed = (np.concatenate(parts) for parts in self.numbers)
+        """The segment collected (the parts let go as they are joined); None when a name is not text."""
+        at, counted, subject, failed = (_joined(parts) for parts in self.numbers)
         ids = np.arange(self.first_id, self.first_id + self.rows, dtype=np.int64)
         codes, names = [], []
         for parts, index in zip(self.codes, self.index, strict=True):
-            named = _texts(np.concatenate(parts), list(index))
+            named = _texts(_joined(parts), list(index))
             if named is None:
                 return None
             codes.append(named[0])
@@ -172,6 +172,12 @@ class ImportColumns:
 
     def _give_up(self) -> None:
         self.exact, self.collecting = False, None
+
+
+def _joined(parts: list[Any]) -> Any:
+    joined = np.concatenate(parts)
+    parts.clear()
+    return joined
 
 
 def _numbers(rows: Sequence[tuple[Any, ...]], success: frozenset[str]) -> list[Any] | None:
