@@ -99,7 +99,8 @@ class ImportColumns:
         operation_columns.delete(db, file_id)  # any left by a removed file of the same id
 
     def add(self, batch: Sequence[tuple[Any, ...]]) -> None:
-        """The rows of importers.mapping just inserted (imports_repo.insert_operations), in order."""
+        """The rows of importers.mapping just inserted (imports_repo.insert_operations), in order: called right
+        after their insert, on the same connection (last_insert_rowid() must be their last id)."""
         first = self.next_id
         self.next_id += len(batch)
         if not self.exact or not batch:
@@ -107,7 +108,7 @@ class ImportColumns:
         if self.db.scalar("SELECT last_insert_rowid()") != self.next_id - 1:
             self._give_up()  # not the rows just inserted
             return
-        window = operation_columns._WINDOW
+        window = operation_columns.WINDOW
         start = 0
         while start < len(batch):
             segment = (first + start) // window
@@ -129,7 +130,7 @@ class ImportColumns:
             operation_columns.store_from_rows(self.db, self.file_id, self.after_id)
             return
         removed = np.unique(np.asarray(skipped_ids, dtype=np.int64))
-        window = operation_columns._WINDOW
+        window = operation_columns.WINDOW
         changed = self.windows if recount else sorted(set((removed // window).tolist()))
         left = len(self.windows)
         for segment in changed:

@@ -8,7 +8,7 @@ them (imported before they existed, or carried by a sealed package) gets them on
 rows are bound by the trail; verify-trail builds every file's columns from its rows again and compares
 (problems), so a column edited outside the app is found like an edited row.
 
-One table row per segment: a file's operations with ids in one window of _WINDOW ids (segment = id // _WINDOW),
+One table row per segment: a file's operations with ids in one window of WINDOW ids (segment = id // WINDOW),
 in id order; a file with no operations has one empty segment 0 (empty blobs). Each blob holds one integer per
 operation: 8 bytes, little-endian signed, the base (the smallest value), then each value minus the base as a
 little-endian unsigned integer of 1, 2, 4 or 8 bytes, the narrowest that holds the largest; or nothing (width 0)
@@ -41,7 +41,7 @@ from . import trail
 from .column_reads import Rows, coded, read_rows
 from .database import Database, StorageError
 
-_WINDOW = 1 << 20  # ids a segment spans: 8 MB a column at most
+WINDOW = 1 << 20  # ids a segment spans: 8 MB a column at most
 _NUMBERS = ("at", "ids", "counted", "subject", "failed")
 _NAMES = (("terminal", "terminals"), ("operator", "operators"), ("jimu", "jimu_codes"))  # codes, their names
 _CODES = tuple(codes for codes, _ in _NAMES)
@@ -82,11 +82,11 @@ def _built(db: Database, files: dict[int, tuple[str, ...]], first_id: int = 0,
     counted = "coalesce(counted, count)"  # 照会件数 under the file's count rule (importers: core.count_rule)
     where = f"file_id IN ({', '.join(str(int(f)) for f in files)})"
     seen: set[int] = set()
-    for window in range(low // _WINDOW, high // _WINDOW + 1):
-        progress.update(window * _WINDOW - low, high - low + 1, "操作ログを読み込んでいます")
-        start = window * _WINDOW
+    for window in range(low // WINDOW, high // WINDOW + 1):
+        progress.update(window * WINDOW - low, high - low + 1, "操作ログを読み込んでいます")
+        start = window * WINDOW
         rows = read_rows(db, "operation", ["file_id", "id", "unixepoch(at)", counted], where, [], word=word,
-                         ids=(max(start, low), start + _WINDOW - 1))
+                         ids=(max(start, low), start + WINDOW - 1))
         for file_id in dict.fromkeys(rows.numbers[0].tolist()):
             seen.add(file_id)
             yield _segment(file_id, window, rows, rows.numbers[0] == file_id)

@@ -67,7 +67,7 @@ def rows_cache(db: Database) -> list[tuple[Any, ...]]:
 
 def use_small_windows(monkeypatch: pytest.MonkeyPatch) -> None:
     """Segments of 64 ids: files over many segments, windows shared by two files (before the imports)."""
-    monkeypatch.setattr(operation_columns, "_WINDOW", 64)
+    monkeypatch.setattr(operation_columns, "WINDOW", 64)
 
 
 def forbid_read_back(monkeypatch: pytest.MonkeyPatch) -> None:
