@@ -3,7 +3,7 @@
 -- Dates are ISO 8601 text (YYYY-MM-DD, local time YYYY-MM-DDTHH:MM:SS); shown in 和暦 by the GUI.
 -- Sections belong to areas of the product; each area edits only its own section.
 
-PRAGMA user_version = 10;
+PRAGMA user_version = 11;
 
 -- ===== foundation: settings and the tamper-evident trail =====
 
@@ -148,6 +148,30 @@ CREATE TABLE register_entry (        -- one row of 業務端末使用管理簿
     count       INTEGER
 );
 CREATE INDEX register_by_terminal_time ON register_entry (agency_id, terminal, start_at);
+
+-- The reconciliation's input of each imported operation log as compact columns, derived from its rows
+-- (format in storage/operation_columns.py).
+CREATE TABLE operation_columns (     -- one segment of a file's operations (ids in one window), as columns
+    file_id   INTEGER NOT NULL REFERENCES import_file(id) ON DELETE CASCADE,
+    segment   INTEGER NOT NULL,      -- id // 2^20 of the segment's operations (0 for a file without any)
+    rows      INTEGER NOT NULL,
+    first_id  INTEGER,               -- the first and last operation.id; NULL when rows = 0
+    last_id   INTEGER,
+    first_at  INTEGER,               -- the earliest and latest unixepoch(at); NULL when rows = 0
+    last_at   INTEGER,
+    at        BLOB NOT NULL,         -- per operation, as the base (int64) and offsets of 1, 2, 4 or 8 bytes:
+    ids       BLOB NOT NULL,         -- unixepoch(at) (first: a period is chosen by it alone), operation.id,
+    counted   BLOB NOT NULL,         -- coalesce(counted, count), subject (the hash's first 15 hex digits,
+    subject   BLOB NOT NULL,         -- -1 without one), failed (1: 処理結果 given and not a success value of
+    failed    BLOB NOT NULL,         -- the file), and the indexes into terminals, operators, jimu_codes
+    terminal  BLOB NOT NULL,
+    operator  BLOB NOT NULL,
+    jimu      BLOB NOT NULL,
+    terminals TEXT NOT NULL,         -- JSON list of the segment's 端末ID, in order of first appearance
+    operators TEXT NOT NULL,         -- JSON list of its 操作者ID, likewise
+    jimu_codes TEXT NOT NULL,        -- JSON list of its 事務 codes ("" for none), likewise
+    PRIMARY KEY (file_id, segment)
+);
 
 -- ===== reconciliation =====
 

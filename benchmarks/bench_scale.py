@@ -116,6 +116,7 @@ def main() -> None:
     env = dict(os.environ, BENCH_PW=PASSPHRASE, PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
                PYTHONPATH=str(args.tree.resolve()))
     print(f"tree: {args.tree.resolve()}", flush=True)
+    os.chdir(args.tree.resolve())  # `python -m` puts the current folder first on sys.path, before PYTHONPATH
     sizes: list[tuple[str, dict[str, Figure]]] = []
     for item in args.dir:
         name, _, folder = item.partition("=")

@@ -1,5 +1,6 @@
-"""The import commands start quickly: importing a log loads neither numpy (the reconciliation engine's) nor the
-report and spreadsheet libraries; `import list` / `import remove` load what they need when they run."""
+"""The import commands start quickly: starting one loads neither numpy (the reconciliation's; a log's import
+loads it to store the log's column cache, once the file is read) nor the report and spreadsheet libraries;
+`import list` / `import remove` load what they need when they run."""
 
 from __future__ import annotations
 

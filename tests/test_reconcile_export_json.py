@@ -78,6 +78,8 @@ def odd_db(db: Database, cli, tmp_path: Path) -> Database:
         db.execute("INSERT INTO register_entry (file_id, line, agency_id, start_at, end_at, terminal, operator, "
                    "jimu_code, count) VALUES (NULL, NULL, ?, '2025-05-07T10:00', '2025-05-07T10:30', ?, ?, "
                    "'別表5-13', 3)", (agency_id, ODD, ODD))
+        # that client leaves no column cache for the file it changed: the run builds it from the rows
+        db.execute("DELETE FROM operation_columns WHERE file_id = ?", (file_id,))
     return db
 
 

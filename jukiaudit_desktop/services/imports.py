@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
@@ -31,6 +31,9 @@ from ..storage import agencies, count_rules, import_overlap, imports_repo, subje
 from ..storage.database import Database, bulk_connection
 from . import import_guard
 from .import_skips import SkippedRows
+
+if TYPE_CHECKING:
+    from ..storage.import_columns import ImportColumns
 
 KIND_LABELS = {OPLOG: "操作ログ", REGISTER: "業務端末使用管理簿"}
 _TABLES = {OPLOG: "operation", REGISTER: "register_entry"}
@@ -258,6 +261,7 @@ class _Import:
             imports_repo.set_success_results(db, file_id, self.layout.success_results)
             self.indexes.drop_if_worth_it(source.line_count)
         first_new_id = imports_repo.last_id(db, self.table)
+        columns = _log_columns(db, file_id, first_new_id) if self.kind == OPLOG else None
         terminals: set[str] = set()
         operators: set[str] = set()
         owner_columns = _OWNER_COLUMNS[self.kind]
@@ -265,6 +269,8 @@ class _Import:
         for batch in _guarded(mapper.batches(rows), issues):
             if not issues.errors:  # after the first error only look for more errors
                 _insert(db, self.kind, file_id, self.agency_id, batch)
+                if columns is not None:
+                    columns.add(batch)
                 for terminal, operator_id in set(map(owner_columns, batch)):
                     terminals.add(terminal)
                     operators.add(operator_id)
@@ -278,8 +284,9 @@ class _Import:
         for pair in import_overlap.stored_pairs(db, self.table, self.agency_id, file_id, first_new_id):
             skipped.add(pair)
         import_overlap.remove_rows(db, self.table, skipped.ids)
-        if self.kind == OPLOG:
+        if columns is not None:
             count_rules.apply(db, file_id, first_new_id, self.layout.count_rule)
+            columns.store(skipped.ids, recount=not self.layout.count_rule.is_default)
         imports_repo.set_row_count(db, file_id, count - len(skipped), len(skipped))
         return FileResult(path.name, source.encoding_label, count - len(skipped), duplicate=False,
                           skipped=len(skipped), skipped_note=skipped.describe(path.name))
@@ -304,6 +311,13 @@ def _user() -> str:
         return getpass.getuser()
     except (OSError, KeyError):
         return ""
+
+
+def _log_columns(db: Database, file_id: int, first_new_id: int) -> ImportColumns:
+    """The reconciliation's input of a log being imported, made from the rows inserted (storage.import_columns)."""
+    from ..storage.import_columns import ImportColumns  # numpy: loaded by a log's import, not by a register's
+
+    return ImportColumns(db, file_id, first_new_id)
 
 
 def _insert(db: Database, kind: str, file_id: int, agency_id: int, batch: list[tuple[Any, ...]]) -> None:

@@ -58,10 +58,12 @@ def get_batch(db: Database, batch_id: int) -> Batch | None:
 
 
 def delete_batch(db: Database, batch_id: int) -> tuple[int, int]:
-    """Delete the batch, its files and their rows; returns (operations, register entries) deleted."""
+    """Delete the batch, its files and their rows (with the operations' column cache); returns (operations,
+    register entries) deleted."""
     files = "SELECT id FROM import_file WHERE batch_id = ?"
     operations = db.execute(f"DELETE FROM operation WHERE file_id IN ({files})", (batch_id,)).rowcount
     entries = db.execute(f"DELETE FROM register_entry WHERE file_id IN ({files})", (batch_id,)).rowcount
+    db.execute(f"DELETE FROM operation_columns WHERE file_id IN ({files})", (batch_id,))
     db.execute("DELETE FROM import_file WHERE batch_id = ?", (batch_id,))
     db.execute("DELETE FROM import_batch WHERE id = ?", (batch_id,))
     return int(operations), int(entries)

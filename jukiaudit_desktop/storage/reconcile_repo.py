@@ -1,28 +1,19 @@
-"""Repository of reconciliation: reads the engine's input as compact columns, stores runs and discrepancies.
-
-Reading a million operations row by row through Python is slow, so each column comes back as one
-group_concat string that numpy parses; the table is scanned (NOT INDEXED), which is faster than following
-the (agency, terminal, time) index row by row.
+"""Repository of reconciliation: reads the engine's input as compact columns (operations from their column
+cache, storage.operation_columns; register entries through storage.column_reads), stores runs and discrepancies.
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
-from collections.abc import Generator, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import numpy as np
-
 from ..core.progress import NO_PROGRESS, Progress
-from ..core.records import DEFAULT_SUCCESS_RESULTS
 from ..reconcile.columns import (
     NONE,
-    SUBJECT_DIGITS,
     AgencyLists,
     JimuValidity,
     Operations,
@@ -30,13 +21,13 @@ from ..reconcile.columns import (
     RegisterEntries,
     Vocabulary,
     day_of,
-    hex_words,
     subject_number,
 )
 from ..reconcile.model import REGISTER_KINDS, Discrepancy, Kind, Outcome
 from ..reconcile.settings import ReconcileSettings
-from . import bindings
-from .database import Database, bulk_connection
+from . import bindings, operation_columns
+from .column_reads import read_columns
+from .database import Database
 
 _FIELD, _ROW = "\x1f", "\x1e"
 
@@ -62,139 +53,18 @@ class Period:
 ALL_TIME = Period()
 
 
-def _numbers(text: str | None, size: int) -> Any:
-    values = np.fromstring(text or "", dtype=np.int64, sep=",")
-    if len(values) != size:
-        raise RuntimeError("column lengths differ while reading reconciliation input")
-    return values
-
-
-_CHUNK_IDS = 1 << 17  # rows per read: short GIL holds (the GUI stays responsive), progress and cancel
-
-
-_NO_SUBJECT = "0" * SUBJECT_DIGITS  # subject number 0: none
-
-
-def _read_columns(db: Database, table: str, numbers: Sequence[str], where: str, params: Sequence[Any],
-                  names: Vocabulary, progress: Progress = NO_PROGRESS,
-                  word: tuple[str, Sequence[Any]] | None = None) -> tuple[list[Any], list[Any], Any]:
-    """Integer columns (SQL expressions that are never NULL) as arrays; terminal, operator and 事務 as
-    vocabulary codes; and `word` (an SQL expression of 16 hex digits, with its parameters) as 64-bit
-    numbers. Reads id ranges one after another, the next while this thread parses the last (_read_ahead);
-    within a range one aggregate query returns every column in the same row order."""
-    low, high = db.execute(f"SELECT min(id), max(id) FROM {table}").fetchone()
-    combos: dict[str, int] = {}
-    chunks: list[list[Any]] = []
-    word_sql, word_params = (f", group_concat({word[0]}, '')", list(word[1])) if word else ("", [])
-    sql = (f"SELECT count(*), {', '.join(f'group_concat({n})' for n in numbers)}{word_sql}, "
-           "group_concat(terminal || char(31) || operator || char(31) || coalesce(jimu_code, ''), char(30)) "
-           f"FROM {table} NOT INDEXED WHERE id >= ? AND id < ? AND {where}")
-    firsts = range(low or 0, (high or -1) + 1, _CHUNK_IDS)
-    ahead = _read_ahead(db, sql, [[*word_params, f, f + _CHUNK_IDS, *params] for f in firsts])
-    with contextlib.closing(ahead) as rows:  # cancelled (progress) or failed: the worker stops and closes
-        for first, row in zip(firsts, rows, strict=True):
-            progress.update(first - low, high - low + 1, "操作ログを読み込んでいます")
-            size = int(row[0])
-            if size:
-                parts = row[-1].split(_ROW)
-                for combo in dict.fromkeys(parts):  # the few distinct ones, in order of appearance
-                    combos.setdefault(combo, len(combos))
-                combo_of_row = np.fromiter(map(combos.__getitem__, parts), dtype=np.int64, count=size)
-                chunk = [_numbers(text, size) for text in row[1:len(numbers) + 1]]
-                chunks.append([*chunk, *([hex_words(row[-2])] if word else []), combo_of_row])
-    empty = np.zeros(0, dtype=np.int64)
-    width = len(numbers) + bool(word) + 1
-    columns = [_joined(chunks, k) if chunks else empty for k in range(width)]
-    fields = [combo.split(_FIELD) for combo in combos]
-    codes = [_coded([f[k] for f in fields], names)[columns[-1]] for k in range(3)]
-    return columns[:len(numbers)], codes, columns[len(numbers)].astype(np.uint64) if word else None
-
-
-def _read_ahead(db: Database, sql: str, params: list[list[Any]]) -> Generator[tuple[Any, ...], None, None]:
-    """The one row of `sql` for each of `params`, in order. The next query runs on a second connection in a
-    worker thread while the caller parses the row before (SQLite reads and decrypts without the GIL): with two
-    cores the read takes about as long as the larger of the two. Inside a transaction (demo data) every query
-    runs here: a second connection would not see the transaction's rows."""
-    if db.in_transaction or not params:
-        yield from (db.execute(sql, p).fetchone() for p in params)
-        return
-    with ThreadPoolExecutor(max_workers=1) as worker, contextlib.ExitStack() as opened:
-        # One worker thread: the connection is made, used and closed there (sqlite3 checks the thread).
-        reader = worker.submit(lambda: opened.enter_context(bulk_connection(db))).result()
-
-        def query(values: list[Any]) -> tuple[Any, ...]:
-            return tuple(reader.execute(sql, values).fetchone())
-
-        try:
-            pending = worker.submit(query, params[0])
-            for following in params[1:]:
-                row = pending.result()
-                pending = worker.submit(query, following)
-                yield row
-            yield pending.result()
-        finally:
-            worker.submit(opened.close).result()  # after any query still running
-
-
-def _coded(values: list[str], names: Vocabulary) -> Any:
-    """The values' vocabulary codes; each distinct value (a terminal among 10^5 rows) coded once, in order of
-    appearance, as one by one."""
-    code = {value: names.code(value) for value in dict.fromkeys(values)}
-    return np.array([code[value] for value in values], dtype=np.int64)
-
-
-def _joined(chunks: list[list[Any]], k: int) -> Any:
-    """Column k of all chunks as one array, each chunk's part let go at once: a column at a time, the read
-    needs little more memory than its result (10^7 rows: 80 MB a column)."""
-    joined = np.concatenate([chunk[k] for chunk in chunks])
-    for chunk in chunks:
-        chunk[k] = None
-    return joined
-
-
 def load_operations(db: Database, agency_id: int, period: Period, names: Vocabulary,
                     progress: Progress = NO_PROGRESS) -> Operations:
     """Subjects are NONE where the log gives none; `failed` is true where 処理結果 is not one of the success
-    values of the operation's file (its profile's, by default 正常); no 処理結果 is no failure. Both come in
-    one word a row: the subject hash's first 15 hex digits, then 1 for a failure or 0."""
-    where, params = period.sql("at")
-    failed_sql, failed_params = _failed_sql(db, agency_id)
-    word = f"coalesce(substr(subject_hash, 1, {SUBJECT_DIGITS}), '{_NO_SUBJECT}') || {failed_sql}"
-    counted = "coalesce(counted, count)"  # 照会件数 under the file's count rule (importers: core.count_rule)
-    (ids, at, count), (terminal, operator, jimu), words = _read_columns(
-        db, "operation", ["id", "unixepoch(at)", counted], f"agency_id = ?{where}", [agency_id, *params], names,
-        progress, (word, failed_params))
-    subject = (words >> np.uint64(4)).astype(np.int64)
-    return Operations(id=ids, at=at, terminal=terminal, operator=operator, jimu=jimu, count=count,
-                      subject=np.where(subject == 0, NONE, subject), failed=(words & np.uint64(1)) == 1)
-
-
-def _failed_sql(db: Database, agency_id: int) -> tuple[str, list[str]]:
-    """An SQL expression, 1 for a failed operation and 0 otherwise, and its parameters: per file when the
-    agency's logs were imported with different success values."""
-    lists: dict[tuple[str, ...], list[int]] = {}
-    for file_id, values in db.query("SELECT id, success_results FROM import_file WHERE agency_id = ? AND "
-                                    "kind = 'oplog' ORDER BY id", (agency_id,)):
-        lists.setdefault(DEFAULT_SUCCESS_RESULTS if values is None else tuple(json.loads(values)), []).append(file_id)
-
-    def not_success(values: tuple[str, ...]) -> str:
-        return f"(result IS NOT NULL AND result NOT IN ({', '.join(['?'] * len(values))}))"
-
-    if len(lists) <= 1:
-        values = next(iter(lists), DEFAULT_SUCCESS_RESULTS)
-        return not_success(values), list(values)
-    cases: list[str] = []
-    params: list[str] = []
-    for values, file_ids in lists.items():
-        cases.append(f"WHEN file_id IN ({', '.join(str(int(f)) for f in file_ids)}) THEN {not_success(values)}")
-        params += values
-    return f"(CASE {' '.join(cases)} ELSE 0 END)", params
+    values of the operation's file (its profile's, by default 正常); no 処理結果 is no failure. Read from each
+    file's column cache (storage.operation_columns)."""
+    return operation_columns.load(db, agency_id, period.first, period.last, names, progress)
 
 
 def load_register(db: Database, agency_id: int, period: Period, names: Vocabulary) -> RegisterEntries:
     """`end` is the last second of the end minute; a missing count is NONE."""
     where, params = period.sql("start_at")
-    (ids, start, end, count), (terminal, operator, jimu), _ = _read_columns(
+    (ids, start, end, count), (terminal, operator, jimu) = read_columns(
         db, "register_entry", ["id", "unixepoch(start_at)", "unixepoch(end_at) + 59", f"coalesce(count, {NONE})"],
         f"agency_id = ?{where}", [agency_id, *params], names)
     return RegisterEntries(id=ids, start=start, end=end, terminal=terminal, operator=operator, jimu=jimu,

@@ -28,6 +28,9 @@ def verify_data(db: Database) -> list[TrailProblem]:
         batches += [(seq, batch) for batch in binds.batches]
     problems = _rows(db, latest)
     problems += _unbound_rows(db, latest, batches)
+    from . import operation_columns  # numpy: loaded by verify-trail, not by every command's start
+
+    problems += [TrailProblem(0, message) for message in operation_columns.problems(db)]
     for seq, (table, first, last, count, value) in batches:
         later = {row_id: next(v for s, v in changes if s > seq) for (t, row_id), changes in before.items()
                  if t == table and first <= row_id <= last and any(s > seq for s, _ in changes)}
