@@ -165,6 +165,9 @@ class _Inserted:
 _inserted: dict[Any, dict[str, _Inserted]] = {}  # per connection, for the transaction in progress
 # Per connection: the thread that hashes inserted rows while the connection's thread inserts the next ones.
 _hashers: dict[Any, pipeline.OrderedWorker] = {}
+# Rows hashed at a time there: a longer run of C code would keep the connection's thread, back from SQLite,
+# waiting for the interpreter as long.
+_DIGEST_ROWS = 2_000
 
 
 def forget_inserted(conn: Any) -> None:
@@ -210,15 +213,17 @@ def _add_inserted(conn: Any, table: str, layout: list[tuple[Any, ...]], fields: 
     """On the hashing thread (never touching the connection): the rows' digests, added to the running one."""
     running = _inserted.setdefault(conn, {})
     stream = running.pop(table, None)
-    columns = _row_columns(layout, fields, rows, fixed, first)
-    if columns is None:
-        return
-    digests = row_digests.digests(table, columns, len(rows))  # as digest() gives them, column by column
-    if digests[0].hex() != stored:
-        return
     if stream is None or stream.next != first:  # rows in between were not hashed: start again here
         stream = _Inserted(first, first)
-    stream.hash.update(b"".join(digests))
+    for start in range(0, len(rows), _DIGEST_ROWS):
+        part = rows[start:start + _DIGEST_ROWS]
+        columns = _row_columns(layout, fields, part, fixed, first + start)
+        if columns is None:
+            return
+        digests = row_digests.digests(table, columns, len(part))  # as digest() gives them, column by column
+        if start == 0 and digests[0].hex() != stored:
+            return
+        stream.hash.update(b"".join(digests))
     stream.next = first + len(rows)
     running[table] = stream
 
