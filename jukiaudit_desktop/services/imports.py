@@ -36,7 +36,8 @@ from .import_skips import SkippedRows
 KIND_LABELS = {OPLOG: "操作ログ", REGISTER: "業務端末使用管理簿"}
 _TABLES = {OPLOG: "operation", REGISTER: "register_entry"}
 # Positions of 端末ID and 操作者ID in the rows importers.mapping makes (for the wrong-agency guard).
-_OWNER_COLUMNS = {OPLOG: operator.itemgetter(2, 3), REGISTER: operator.itemgetter(3, 4)}
+_OWNER_COLUMNS = {OPLOG: (operator.itemgetter(2), operator.itemgetter(3)),
+                  REGISTER: (operator.itemgetter(3), operator.itemgetter(4))}
 _PREVIEW_ROWS = 50
 
 
@@ -238,16 +239,15 @@ class _Import:
         first_new_id = imports_repo.last_id(db, self.table)
         terminals: set[str] = set()
         operators: set[str] = set()
-        owner_columns = _OWNER_COLUMNS[self.kind]
+        terminal_of, operator_of = _OWNER_COLUMNS[self.kind]
         count = 0
         # The file is read, checked and mapped on a thread of its own while this one stores the rows.
         with read_ahead(_guarded(mapper.batches(rows), issues), name="import-reader") as batches:
             for batch in batches:
                 if not issues.errors:  # after the first error only look for more errors
                     _insert(db, self.kind, file_id, self.agency_id, batch)
-                    for terminal, operator_id in set(map(owner_columns, batch)):
-                        terminals.add(terminal)
-                        operators.add(operator_id)
+                    terminals.update(map(terminal_of, batch))
+                    operators.update(map(operator_of, batch))
                 count += len(batch)
                 share = min(_progress_line(batch) / max(source.line_count, 1), 1.0)
                 progress.update(done_bytes + int(size * share), total_bytes, f"{path.name}: {count:,} 行")
