@@ -61,41 +61,24 @@ def test_an_error_in_a_late_batch_is_named_by_file_line_and_column_and_nothing_i
     _nothing_stored(db)
 
 
-def test_a_failure_on_the_reading_thread_is_raised_on_the_callers_thread(db: Database, tmp_path: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("owner", "name", "thread"), [(RowMapper, "_map_columns", "import-reader"),
+                                                       (row_digests, "digests", "trail-digests")])
+def test_a_failure_on_another_thread_is_raised_on_the_callers_and_nothing_is_stored(
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, thread: str) -> None:
     path = _log(tmp_path / "log.csv")
-    mapped = RowMapper._map_columns
+    real = getattr(owner, name)
     calls: list[str] = []
 
-    def failing(self: RowMapper, chunk: Any) -> Any:
-        calls.append(threading.current_thread().name)
-        if len(calls) == 2:
-            raise RuntimeError("読み取りスレッドの失敗")
-        return mapped(self, chunk)
-
-    monkeypatch.setattr(RowMapper, "_map_columns", failing)
-    with pytest.raises(RuntimeError, match="読み取りスレッドの失敗"):
-        imports.import_files(db, "A", layout("oplog"), [path])
-    assert calls == ["import-reader"] * 2  # the mapping ran beside the caller's thread
-    _nothing_stored(db)
-
-
-def test_a_failure_on_the_hashing_thread_is_raised_and_nothing_is_stored(db: Database, tmp_path: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    path = _log(tmp_path / "log.csv")
-    made = row_digests.digests
-    calls: list[str] = []
-
-    def failing(table: str, columns: Any, count: int) -> list[bytes]:
+    def failing(*args: Any) -> Any:
         calls.append(threading.current_thread().name.split("_")[0])
         if len(calls) == 2:
-            raise MemoryError("ハッシュスレッドの失敗")
-        return made(table, columns, count)
+            raise MemoryError(f"{thread} の失敗")
+        return real(*args)
 
-    monkeypatch.setattr(row_digests, "digests", failing)
-    with pytest.raises(MemoryError, match="ハッシュスレッドの失敗"):
+    monkeypatch.setattr(owner, name, failing)
+    with pytest.raises(MemoryError, match=f"{thread} の失敗"):
         imports.import_files(db, "A", layout("oplog"), [path])
-    assert set(calls) == {"trail-digests"}
+    assert len(calls) >= 2 and set(calls) == {thread}  # the work ran beside the caller's thread
     _nothing_stored(db)
 
 
@@ -227,3 +210,14 @@ def test_ordered_worker_keeps_at_most_depth_tasks_waiting() -> None:
     finally:
         worker.close()
     assert started == [0, 1, 2]
+
+
+def test_the_bulk_load_cache_is_given_back_to_a_connection_in_use(db: Database, tmp_path: Path) -> None:
+    """Inside a transaction the import loads through the app's own connection: its page cache is enlarged
+    for the load only."""
+    before = db.scalar("PRAGMA cache_size")
+    with db.transaction():
+        imports.import_files(db, "A", layout("oplog"), [_log(tmp_path / "log.csv")])
+        assert db.scalar("PRAGMA cache_size") == before
+    assert db.scalar("SELECT count(*) FROM operation") == ROWS
+    assert trail_data.verify_data(db) == [] and trail.verify(db) == []
