@@ -72,7 +72,7 @@ def open_source(path: Path, layout: Layout, found: Probe | None = None) -> Sourc
     delimiter = _sniff_delimiter(head) if layout.delimiter == "auto" else layout.delimiter
     lines_in_head = found.head.count(b"\n") + 1
     estimate = lines_in_head if len(found.head) >= found.size else found.size * lines_in_head // max(len(found.head), 1)
-    rows = _csv_rows(text, found, path, delimiter, layout.quote)
+    rows = itertools.chain.from_iterable(_csv_blocks(text, found, path, delimiter, layout.quote))
     return Source(name, found.label, rows, strict_width=True, line_count=estimate, close=text.close)
 
 
@@ -81,10 +81,12 @@ def _sniff_delimiter(text: str) -> str:
     return max(("\t", ",", ";", "|"), key=head.count)
 
 
-def _csv_rows(text: io.TextIOWrapper, found: Probe, path: Path, delimiter: str, quote: str) -> Iterator[Row]:
-    """Rows with their first physical line, read a block of lines at a time (memory stays bounded): a block
-    where every row is one line is numbered by counting; a block with a quoted line break is read again row by
-    row; a row still open at a block's end takes the next block with it (up to _CARRY_LINES lines)."""
+def _csv_blocks(text: io.TextIOWrapper, found: Probe, path: Path, delimiter: str, quote: str
+                ) -> Iterator[Iterator[Row]]:
+    """Rows with their first physical line, read a block of lines at a time (memory stays bounded) and given a
+    block at a time (so that taking a row is C code, not a generator's step): a block where every row is one
+    line is numbered by counting; a block with a quoted line break is read again row by row; a row still open
+    at a block's end takes the next block with it (up to _CARRY_LINES lines)."""
     file_name = str(path)
     line, carried = 1, list[str]()
     try:
@@ -105,7 +107,7 @@ def _csv_rows(text: io.TextIOWrapper, found: Probe, path: Path, delimiter: str, 
                 numbered = zip(range(line, line + len(block)), rows, strict=True)
             else:
                 numbered = _csv_rows_one_by_one("".join(block), line, file_name, delimiter, quote)
-            yield from _refusing_control_characters(numbered, file_name) if _has_control(block) else numbered
+            yield _refusing_control_characters(numbered, file_name) if _has_control(block) else numbered
             line += len(block)
     finally:
         text.close()

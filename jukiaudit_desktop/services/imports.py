@@ -18,6 +18,7 @@ import platformdirs
 from ..core.errors import InputError
 from ..core.identifiers import mask
 from ..core.master import Agency, AgencyKind
+from ..core.pipeline import read_ahead
 from ..core.progress import NO_PROGRESS, Progress
 from ..core.records import RegisterEntry
 from ..importers.encoding import Probe, probe
@@ -38,9 +39,8 @@ if TYPE_CHECKING:
 KIND_LABELS = {OPLOG: "操作ログ", REGISTER: "業務端末使用管理簿"}
 _TABLES = {OPLOG: "operation", REGISTER: "register_entry"}
 # Positions of 端末ID and 操作者ID in the rows importers.mapping makes (for the wrong-agency guard).
-_OWNER_COLUMNS = {OPLOG: operator.itemgetter(2, 3), REGISTER: operator.itemgetter(3, 4)}
-# Above this many new rows it is faster to drop the operation indexes and build them once at the end.
-REBUILD_INDEX_ROWS = 100_000
+_OWNER_COLUMNS = {OPLOG: (operator.itemgetter(2), operator.itemgetter(3)),
+                  REGISTER: (operator.itemgetter(3), operator.itemgetter(4))}
 _PREVIEW_ROWS = 50
 
 
@@ -127,44 +127,27 @@ def _progress_line(batch: list[tuple[Any, ...]]) -> int:
     return int(batch[-1][0] or 0)
 
 
-class _IndexRebuild:
-    """Drops the operation indexes for a big import and builds them again before the commit."""
-
-    def __init__(self, db: Database, threshold: int) -> None:
-        self.db = db
-        self.threshold = threshold
-        self.dropped: list[tuple[str, str]] = []
-
-    def drop_if_worth_it(self, new_rows_estimate: int) -> None:
-        if self.dropped or new_rows_estimate < max(self.threshold, imports_repo.last_operation_id(self.db)):
-            return
-        self.dropped = imports_repo.operation_indexes(self.db)
-        for name, _sql in self.dropped:
-            imports_repo.drop_index(self.db, name)
-
-    def rebuild(self) -> None:
-        imports_repo.create_indexes(self.db, [sql for _name, sql in self.dropped])
-
-
 def import_files(db: Database, agency: int | str, layout: Layout, paths: Sequence[Path | str], *,
-                 profile_name: str = "既定", allow_other_agency: bool = False, progress: Progress = NO_PROGRESS,
-                 rebuild_index_rows: int = REBUILD_INDEX_ROWS) -> ImportSummary:
+                 profile_name: str = "既定", allow_other_agency: bool = False,
+                 progress: Progress = NO_PROGRESS) -> ImportSummary:
     """Import every file in one transaction: all rows of all files, or nothing (ImportRejected lists the errors).
 
     `agency` is an agency id, or a code that is registered (本庁課, name = code) when missing, in the same
     transaction. Rows stored already for the agency are skipped (see storage.import_overlap); a file imported
     before (same SHA-256) adds nothing. A file whose terminals and operators are registered to another agency
-    is refused (services.import_guard.OtherAgencyError) unless `allow_other_agency`. An import of more than
-    `rebuild_index_rows` operations drops the operation indexes and builds them again before the commit.
+    is refused (services.import_guard.OtherAgencyError) unless `allow_other_agency`. The indexes are kept up to
+    date as rows are stored: SQLite does it in the same steps, beside the threads that read and hash (dropping
+    them and sorting at the end would leave that work for one core, after everything else).
     """
-    with _cycle_collector_paused(), bulk_connection(db, foreign_keys=False) as loader, loader.transaction():
+    with _cycle_collector_paused(), bulk_connection(db, foreign_keys=False) as loader, \
+            imports_repo.bulk_load_cache(loader), loader.transaction():
         created = None
         if isinstance(agency, str):
             found, was_created = ensure_agency(loader, agency)
             agency_id, created = _id(found), (found.code if was_created else None)
         else:
             agency_id = agency
-        job = _Import(loader, agency_id, layout, profile_name, allow_other_agency, rebuild_index_rows)
+        job = _Import(loader, agency_id, layout, profile_name, allow_other_agency)
         summary = job.run(paths, progress)
         return replace(summary, agency_created=created)
 
@@ -185,15 +168,14 @@ def _cycle_collector_paused() -> Iterator[None]:
 class _Import:
     """One import (one batch): the files in order, each compared with what is stored before it."""
 
-    def __init__(self, db: Database, agency_id: int, layout: Layout, profile_name: str, allow_other_agency: bool,
-                 rebuild_index_rows: int) -> None:
+    def __init__(self, db: Database, agency_id: int, layout: Layout, profile_name: str, allow_other_agency: bool
+                 ) -> None:
         self.db, self.agency_id, self.layout, self.kind = db, agency_id, layout, layout.kind
         self.table = _TABLES[layout.kind]
         self.profile_name, self.allow_other_agency = profile_name, allow_other_agency
         self.issues = IssueCollector()
         self.notices: list[str] = []
         self.accepted_owners: list[str] = []  # owners of files imported although they belong to another agency
-        self.indexes = _IndexRebuild(db, rebuild_index_rows)
         self.batch_id: int | None = None
         self.key = subject_keys.subject_key(db)  # unchanged by rekey
 
@@ -214,8 +196,6 @@ class _Import:
                         break
                 if issues.errors:
                     raise ImportRejected(issues.errors, issues.truncated)
-                progress.update(total_bytes, total_bytes, "索引を作成しています")
-                self.indexes.rebuild()
                 if self.batch_id is not None:
                     trail.record(self.db, f"import.{self.kind}", agency_id=self.agency_id, batch_id=self.batch_id,
                                  profile=self.profile_name,
@@ -259,24 +239,24 @@ class _Import:
                                            self.profile_name, self.batch_id)
         if self.kind == OPLOG:
             imports_repo.set_success_results(db, file_id, self.layout.success_results)
-            self.indexes.drop_if_worth_it(source.line_count)
         first_new_id = imports_repo.last_id(db, self.table)
         columns = _log_columns(db, file_id, first_new_id) if self.kind == OPLOG else None
         terminals: set[str] = set()
         operators: set[str] = set()
-        owner_columns = _OWNER_COLUMNS[self.kind]
+        terminal_of, operator_of = _OWNER_COLUMNS[self.kind]
         count = 0
-        for batch in _guarded(mapper.batches(rows), issues):
-            if not issues.errors:  # after the first error only look for more errors
-                _insert(db, self.kind, file_id, self.agency_id, batch)
-                if columns is not None:
-                    columns.add(batch)
-                for terminal, operator_id in set(map(owner_columns, batch)):
-                    terminals.add(terminal)
-                    operators.add(operator_id)
-            count += len(batch)
-            share = min(_progress_line(batch) / max(source.line_count, 1), 1.0)
-            progress.update(done_bytes + int(size * share), total_bytes, f"{path.name}: {count:,} 行")
+        # The file is read, checked and mapped on a thread of its own while this one stores the rows.
+        with read_ahead(_guarded(mapper.batches(rows), issues), name="import-reader") as batches:
+            for batch in batches:
+                if not issues.errors:  # after the first error only look for more errors
+                    _insert(db, self.kind, file_id, self.agency_id, batch)
+                    if columns is not None:
+                        columns.add(batch)
+                    terminals.update(map(terminal_of, batch))
+                    operators.update(map(operator_of, batch))
+                count += len(batch)
+                share = min(_progress_line(batch) / max(source.line_count, 1), 1.0)
+                progress.update(done_bytes + int(size * share), total_bytes, f"{path.name}: {count:,} 行")
         if issues.errors:
             return FileResult(path.name, source.encoding_label, count, duplicate=False)
         self._check_owner(name, terminals, operators)

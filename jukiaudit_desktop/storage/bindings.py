@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core import pipeline
 from . import row_digests
 
 BULK_TABLES = ("operation", "register_entry", "discrepancy")
@@ -37,19 +38,24 @@ def bound_tables(conn: Any) -> list[str]:
     return [name for (name,) in rows if name not in _SKIPPED]
 
 
-_columns: dict[Any, dict[str, list[str]]] = {}  # per open connection (forget() on close)
+_layouts: dict[Any, dict[str, list[tuple[Any, ...]]]] = {}  # per open connection (forget() on close)
 
 
 def forget(conn: Any) -> None:
-    _columns.pop(conn, None)
+    _layouts.pop(conn, None)
     forget_inserted(conn)
 
 
-def columns(conn: Any, table: str) -> list[str]:
-    cache = _columns.setdefault(conn, {})
+def _layout(conn: Any, table: str) -> list[tuple[Any, ...]]:
+    """The table's PRAGMA table_info rows (cid, name, type, notnull, default, pk), read once per connection."""
+    cache = _layouts.setdefault(conn, {})
     if table not in cache:
-        cache[table] = columns_now(conn, table)
+        cache[table] = conn.execute(f'PRAGMA main.table_info("{table}")').fetchall()
     return cache[table]
+
+
+def columns(conn: Any, table: str) -> list[str]:
+    return [str(row[1]) for row in _layout(conn, table)]
 
 
 def columns_now(conn: Any, table: str) -> list[str]:
@@ -96,7 +102,7 @@ def delete_unbound(conn: Any, table: str, ids: Sequence[int]) -> None:
     Rows bound already are deleted with their capture, as any change."""
     if not ids:
         return
-    _inserted.get(conn, {}).pop(table, None)  # the running digest of the table's new rows no longer holds
+    _hashed(conn).pop(table, None)  # the running digest of the table's new rows no longer holds
     unbound = min(ids) > _marks(conn).get(table, 0)
     if unbound:
         conn.execute(f'DROP TRIGGER IF EXISTS temp."trail_delete_{table}"')
@@ -159,46 +165,79 @@ class _Inserted:
 
 
 _inserted: dict[Any, dict[str, _Inserted]] = {}  # per connection, for the transaction in progress
+# Per connection: the thread that hashes inserted rows while the connection's thread inserts the next ones.
+_hashers: dict[Any, pipeline.OrderedWorker] = {}
+# Rows hashed at a time there: a longer run of C code would keep the connection's thread, back from SQLite,
+# waiting for the interpreter as long.
+_DIGEST_ROWS = 2_000
 
 
 def forget_inserted(conn: Any) -> None:
     """Drop the running digests (the transaction ended: committed, or rolled back with its rows)."""
+    hasher = _hashers.pop(conn, None)
+    if hasher is not None:
+        hasher.close()
     _inserted.pop(conn, None)
+
+
+def _hashed(conn: Any) -> dict[str, _Inserted]:
+    """The running digests, once every batch handed to the hashing thread has been added (its error raised)."""
+    hasher = _hashers.get(conn)
+    if hasher is not None:
+        hasher.wait()
+    return _inserted.setdefault(conn, {})
 
 
 def hash_inserted(conn: Any, table: str, fields: Sequence[str], rows: Sequence[Sequence[Any]],
                   fixed: Mapping[str, Any]) -> None:
-    """Add the rows just inserted into a bulk table (with one statement: consecutive ids ending at
-    last_insert_rowid()) to the table's running digest. `fields` name each row's values, `fixed` the values
-    every row shares; any other column must be NULL (no default). The digests are those digest() gives for
-    the rows read back: the first row is read back and compared, and on any doubt (a value SQLite would
-    store converted, ids that do not follow on) the running digest is dropped and collect() reads the rows."""
+    """Add the rows just inserted into a bulk table (consecutive ids ending at last_insert_rowid()) to the
+    table's running digest. `fields` name each row's values, `fixed` the values every row shares; any other
+    column must be NULL (no default). The digests are those digest() gives for the rows read back: the first
+    row is read back and compared, and on any doubt (a value SQLite would store converted, ids that do not
+    follow on) the running digest is dropped and collect() reads the rows.
+
+    The ids and the first row are read here, on the connection's thread; the digests are made on a thread of
+    their own, batch after batch in order, while this thread goes on (see _hashed). `rows` must not change."""
     if not rows:
         return
     last = int(conn.execute("SELECT last_insert_rowid()").fetchone()[0])
     first = last - len(rows) + 1
+    layout = _layout(conn, table)
+    stored = current_digest(conn, table, first)
+    hasher = _hashers.get(conn)
+    if hasher is None:
+        hasher = _hashers[conn] = pipeline.OrderedWorker(name="trail-digests")
+    hasher.submit(_add_inserted, conn, table, layout, fields, rows, fixed, first, stored)
+
+
+def _add_inserted(conn: Any, table: str, layout: list[tuple[Any, ...]], fields: Sequence[str],
+                  rows: Sequence[Sequence[Any]], fixed: Mapping[str, Any], first: int, stored: str | None) -> None:
+    """On the hashing thread (never touching the connection): the rows' digests, added to the running one."""
     running = _inserted.setdefault(conn, {})
     stream = running.pop(table, None)
-    columns = _row_columns(conn, table, fields, rows, fixed, first)
-    if columns is None:
-        return
-    digests = row_digests.digests(table, columns, len(rows))  # as digest() gives them, column by column
-    if digests[0].hex() != current_digest(conn, table, first):
-        return
     if stream is None or stream.next != first:  # rows in between were not hashed: start again here
         stream = _Inserted(first, first)
-    stream.hash.update(b"".join(digests))
-    stream.next = last + 1
+    for start in range(0, len(rows), _DIGEST_ROWS):
+        part = rows[start:start + _DIGEST_ROWS]
+        columns = _row_columns(layout, fields, part, fixed, first + start)
+        if columns is None:
+            return
+        digests = row_digests.digests(table, columns, len(part))  # as digest() gives them, column by column
+        if start == 0 and digests[0].hex() != stored:
+            return
+        stream.hash.update(b"".join(digests))
+    stream.next = first + len(rows)
     running[table] = stream
 
 
-def _row_columns(conn: Any, table: str, fields: Sequence[str], rows: Sequence[Sequence[Any]],
+def _row_columns(layout: list[tuple[Any, ...]], fields: Sequence[str], rows: Sequence[Sequence[Any]],
                  fixed: Mapping[str, Any], first: int) -> list[row_digests.Column] | None:
-    """The rows' values by column in table order, as they were stored (the row id first); None when a column
-    is neither the row id, a field, a fixed value nor NULL by default."""
+    """The rows' values by column in table order (`layout`: the table's PRAGMA table_info), as they were
+    stored (the row id first); None when a column is neither the row id, a field, a fixed value nor NULL by
+    default."""
     by_field = list(zip(*rows, strict=True))
     columns: list[row_digests.Column] = []
-    for _cid, name, kind, _notnull, default, pk in conn.execute(f'PRAGMA main.table_info("{table}")'):
+    for _cid, name, kind, _notnull, default, pk in layout:
         if pk == 1 and str(kind).upper() == "INTEGER":
             columns.append(range(first, first + len(rows)))
         elif name in fixed:
@@ -228,7 +267,8 @@ def collect(conn: Any, *, everything: bool = False) -> Binds:
     """The binds of the changes made since the last collect (then forgotten). everything=True binds every row
     (the first entry that binds, e.g. after an upgrade)."""
     binds = Binds()
-    inserted = _inserted.pop(conn, {})
+    inserted = _hashed(conn)
+    _inserted.pop(conn, None)
     touched = conn.execute("SELECT tbl, id, min(rowid), old FROM temp.trail_touched GROUP BY tbl, id "
                            "ORDER BY tbl, id").fetchall()
     if touched:

@@ -1,5 +1,6 @@
-"""An import killed (SIGKILL) while the operation indexes are dropped for a bulk load, or while they are built
-again, leaves all of it or none of it, and the indexes are there when the database is opened again."""
+"""An import killed (SIGKILL) at any moment of its bulk load — the file read on one thread, the trail's digests
+made on another, rows and index entries stored on the caller's, then the commit — leaves all of it or none of
+it, and the database is whole when it is opened again."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ from jukiaudit_desktop.storage import trail
 from jukiaudit_desktop.storage.database import open_database
 
 KEY = bytes(range(32))
-THRESHOLD = 1_000  # injected: far below the log's rows, so the import drops and rebuilds the indexes
-# The child imports with a progress callback that tells the parent where it is: after the first batch (the
-# indexes are dropped by then) it says DROPPED and waits to be killed; before the rebuild it says REBUILD.
+# The child imports with a progress callback that tells the parent where it is: after the first batch is
+# stored ("load") it says LOADING and waits to be killed; at its first report ("start") it says STARTED and
+# goes on, to be killed at a random moment.
 CHILD = """
 import os, sys, time
 from pathlib import Path
@@ -32,14 +33,15 @@ db = open_database(Path(sys.argv[1]), bytes.fromhex(os.environ["KEY"]))
 stop_at = sys.argv[3]
 
 def report(done, total, message):
-    if stop_at == "drop" and message.endswith(" 行"):
-        print("DROPPED", flush=True)
+    if stop_at == "load" and message.endswith(" 行"):
+        print("LOADING", flush=True)
         time.sleep(60)
-    if stop_at == "rebuild" and message == "索引を作成しています":
-        print("REBUILD", flush=True)
+    if stop_at == "start" and not started:
+        started.append(True)
+        print("STARTED", flush=True)
 
-imports.import_files(db, "C09", default_profile().layout("oplog"), [sys.argv[2]], progress=Progress(report),
-                     rebuild_index_rows=int(sys.argv[4]))
+started = []
+imports.import_files(db, "C09", default_profile().layout("oplog"), [sys.argv[2]], progress=Progress(report))
 print("DONE", flush=True)
 """
 
@@ -68,7 +70,7 @@ def _state(db_path: Path) -> tuple[int, int, set[str]]:
 
 def _run_child(db_path: Path, log: Path, stop_at: str, kill_delay: float | None) -> str:
     env = {**os.environ, "KEY": KEY.hex(), "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    with subprocess.Popen([sys.executable, "-c", CHILD, str(db_path), str(log), stop_at, str(THRESHOLD)],
+    with subprocess.Popen([sys.executable, "-c", CHILD, str(db_path), str(log), stop_at],
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True) as child:
         assert child.stdout is not None
         said = child.stdout.readline().strip()
@@ -82,7 +84,7 @@ def _run_child(db_path: Path, log: Path, stop_at: str, kill_delay: float | None)
 
 
 @pytest.mark.slow
-def test_killed_with_the_indexes_dropped_or_being_rebuilt_is_all_or_nothing(tmp_path: Path) -> None:
+def test_killed_while_loading_or_at_any_moment_is_all_or_nothing(tmp_path: Path) -> None:
     log, rows = _big_log(tmp_path)
     db_path = tmp_path / "audit.db"
     db = open_database(db_path, KEY, create=True)
@@ -92,14 +94,14 @@ def test_killed_with_the_indexes_dropped_or_being_rebuilt_is_all_or_nothing(tmp_
     schema_indexes = _state(db_path)[2]
     assert schema_indexes  # the schema's operation indexes
 
-    # Killed while the indexes are dropped and the rows are being written: nothing, indexes back.
-    assert _run_child(db_path, log, "drop", kill_delay=0.0) == "DROPPED"
+    # Killed with rows stored, the reading thread ahead and the hashing thread at work: nothing.
+    assert _run_child(db_path, log, "load", kill_delay=0.0) == "LOADING"
     assert _state(db_path) == (0, 0, schema_indexes)
 
-    # Killed at random moments of the rebuild (or of the commit right after it): all or nothing.
+    # Killed at random moments from the first report to the commit: all or nothing.
     rnd = random.Random()
-    for _ in range(3):
-        assert _run_child(db_path, log, "rebuild", kill_delay=rnd.uniform(0.0, 0.3)) == "REBUILD"
+    for _ in range(4):
+        assert _run_child(db_path, log, "start", kill_delay=rnd.uniform(0.0, 0.6)) == "STARTED"
         operations, batches, indexes = _state(db_path)
         assert (operations, batches) in {(0, 0), (rows, 1)} and indexes == schema_indexes
         if batches:
