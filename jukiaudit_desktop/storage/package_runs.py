@@ -150,7 +150,7 @@ def write_run(db: Database, run: dict[str, Any], agency_id: int) -> int:
     new_files = [(c, None) if (f := _local_file(db, agency_id, c["file"])) is None else (c, f) for c in run["files"]]
     new_operations = sum(len(c["rows"]) for c, f in new_files if f is None and c["table"] == "operation")
     dropped: list[tuple[str, str]] = []
-    if new_operations >= max(REBUILD_INDEX_ROWS, imports_repo.last_operation_id(db)):  # as a big import does
+    if new_operations >= max(REBUILD_INDEX_ROWS, imports_repo.last_operation_id(db)):  # many rows at once: one sort at the end
         dropped = imports_repo.operation_indexes(db)
         for name, _sql in dropped:
             imports_repo.drop_index(db, name)
