@@ -21,7 +21,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from ..reconcile.columns import NONE, SUBJECT_DIGITS
+from ..reconcile.columns import NONE, SUBJECT_DIGITS, hex_words
 from . import operation_columns
 from .database import Database
 from .operation_columns import Segment
@@ -36,9 +36,7 @@ _STAMP = 19  # characters of YYYY-MM-DDTHH:MM:SS
 _SEPARATORS = {4: "-", 7: "-", 10: "T", 13: ":", 16: ":"}
 _DIGITS = [i for i in range(_STAMP) if i not in _SEPARATORS]
 _HASH = 64  # hex digits of a subject hash (core.identifiers.keyed_hash)
-_HEX = np.full(256, 255, dtype=np.uint8)  # a hex digit's value by its byte; 255: not a hex digit
-for _digits, _first in (("0123456789", 0), ("abcdef", 10), ("ABCDEF", 10)):
-    _HEX[np.frombuffer(_digits.encode(), dtype=np.uint8)] = np.arange(_first, _first + len(_digits))
+_WORDS = _HASH // 16  # 16-digit words of a subject hash (reconcile.columns.hex_words)
 
 
 class _Codes(dict[Any, int]):
@@ -235,14 +233,15 @@ def subjects(hashes: list[str | None]) -> Any:
     if None in hashes:
         hashes = ["0" * _HASH if h is None else h for h in hashes]
     text = "".join(cast("list[str]", hashes))
-    if len(text) != _HASH * count or not text.isascii():
+    if len(text) != _HASH * count:
         return None
-    nibbles = _HEX[np.frombuffer(text.encode("ascii"), dtype=np.uint8).reshape(count, _HASH)[:, :SUBJECT_DIGITS]]
-    if (nibbles > 15).any():
+    try:
+        words = hex_words(text)
+    except ValueError:  # not hex digits
         return None
-    value = np.zeros(count, dtype=np.int64)
-    for k in range(SUBJECT_DIGITS):
-        value = (value << 4) | nibbles[:, k]
+    if len(words) != _WORDS * count:  # bytes.fromhex passes over white space
+        return None
+    value = (words.reshape(count, _WORDS)[:, 0] >> np.uint64(4 * (16 - SUBJECT_DIGITS))).astype(np.int64)
     value[value == 0] = NONE
     return value
 

@@ -172,7 +172,7 @@ def stored_segment(db: Database, file_id: int, window: int) -> Segment:
     """A segment of a file as stored (it has operations)."""
     row = db.execute(f"SELECT rows, {', '.join(_BLOBS)}, {', '.join(n for _, n in _NAMES)} FROM operation_columns "
                      "WHERE file_id = ? AND segment = ?", (file_id, window)).fetchone()
-    values = [offsets.astype(np.int64) + base for offsets, base in (_decoded(blob, row[0]) for blob in row[1:9])]
+    values = [_values(blob, row[0]) for blob in row[1:1 + len(_BLOBS)]]
     return Segment(window, values[:len(_NUMBERS)], values[len(_NUMBERS):], [json.loads(n) for n in row[9:]])
 
 
@@ -215,6 +215,12 @@ def _decoded(blob: bytes, rows: int) -> tuple[Any, int]:
     return np.frombuffer(blob, dtype=f"<u{width}", offset=8), base
 
 
+def _values(blob: bytes, rows: int) -> Any:
+    """A blob's values (see the top), as int64."""
+    offsets, base = _decoded(blob, rows)
+    return offsets.astype(np.int64) + base
+
+
 def _store_missing(db: Database, agency_id: int, progress: Progress) -> None:
     """Build the columns of the agency's operation logs that have none (imported before they existed)."""
     missing = "SELECT id FROM import_file f WHERE agency_id = ? AND kind = 'oplog' AND NOT EXISTS " \
@@ -250,9 +256,8 @@ def load(db: Database, agency_id: int, first: date | None, last: date | None, na
             continue
         kept = None
         if (start is not None and first_at < start) or (end is not None and last_at >= end):
-            offsets, base = _decoded(db.scalar("SELECT at FROM operation_columns WHERE file_id = ? AND segment = ?",
-                                               (file_id, segment)), rows)
-            at = offsets.astype(np.int64) + base
+            at = _values(db.scalar("SELECT at FROM operation_columns WHERE file_id = ? AND segment = ?",
+                                   (file_id, segment)), rows)
             kept = np.ones(len(at), dtype=np.bool_)
             if start is not None:
                 kept &= at >= start
