@@ -6,13 +6,13 @@ which is faster than following an index row by row.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Generator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ..core.pipeline import read_ahead
 from ..core.progress import NO_PROGRESS, Progress
 from ..reconcile.columns import Vocabulary, hex_words
 from .database import Database, bulk_connection
@@ -90,30 +90,22 @@ def read_columns(db: Database, table: str, numbers: Sequence[str], where: str, p
 
 
 def _read_ahead(db: Database, sql: str, params: list[list[Any]]) -> Generator[tuple[Any, ...], None, None]:
-    """The one row of `sql` for each of `params`, in order. The next query runs on a second connection in a
-    worker thread while the caller parses the row before (SQLite reads and decrypts without the GIL): with two
-    cores the read takes about as long as the larger of the two. Inside a transaction (an import, demo data)
-    every query runs here: a second connection would not see the transaction's rows; and on a database opened
-    read-only (verify-trail), which a second connection must not open for writing."""
+    """The one row of `sql` for each of `params`, in order. The next queries run on a second connection in a
+    worker thread (core.pipeline.read_ahead) while the caller parses the row before (SQLite reads and decrypts
+    without the GIL): with two cores the read takes about as long as the larger of the two. Inside a transaction
+    (an import, demo data) every query runs here: a second connection would not see the transaction's rows; and
+    on a database opened read-only (verify-trail), which a second connection must not open for writing."""
     if db.in_transaction or db.read_only or not params:
         yield from (db.execute(sql, p).fetchone() for p in params)
         return
-    with ThreadPoolExecutor(max_workers=1) as worker, contextlib.ExitStack() as opened:
-        # One worker thread: the connection is made, used and closed there (sqlite3 checks the thread).
-        reader = worker.submit(lambda: opened.enter_context(bulk_connection(db))).result()
 
-        def query(values: list[Any]) -> tuple[Any, ...]:
-            return tuple(reader.execute(sql, values).fetchone())
+    def rows() -> Iterator[tuple[Any, ...]]:  # on the worker: its connection made, used and closed there
+        with bulk_connection(db) as reader:
+            for values in params:
+                yield tuple(reader.execute(sql, values).fetchone())
 
-        try:
-            pending = worker.submit(query, params[0])
-            for following in params[1:]:
-                row = pending.result()
-                pending = worker.submit(query, following)
-                yield row
-            yield pending.result()
-        finally:
-            worker.submit(opened.close).result()  # after any query still running
+    with read_ahead(rows(), depth=1, name="column-reads") as ahead:
+        yield from ahead
 
 
 def coded(values: list[str], names: Vocabulary) -> Any:
