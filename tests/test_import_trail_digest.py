@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from support.imports import OPLOG, REGISTER, REGISTER_XLSX, layout, slice_of_log
 
+from jukiaudit_desktop.core.count_rule import CountRule
 from jukiaudit_desktop.importers.issues import ImportRejected
 from jukiaudit_desktop.importers.profile import load_profile
 from jukiaudit_desktop.services import import_batches, imports
-from jukiaudit_desktop.storage import bindings, import_overlap, imports_repo, trail, trail_data
+from jukiaudit_desktop.storage import bindings, count_rules, import_overlap, imports_repo, trail, trail_data
 from jukiaudit_desktop.storage.database import Database
 from jukiaudit_desktop.storage.operation_columns import store_from_rows
 
@@ -103,6 +104,30 @@ def test_rows_a_count_rule_updates_are_read_back(db: Database, read_back: list[s
     assert db.query("SELECT counted FROM operation ORDER BY id") == [(1,), (0,), (0,)]
     assert read_back == ["operation"]
     _assert_bound_as_stored(db)
+    db.execute("UPDATE operation SET counted = 1 WHERE id = 2")  # outside the app: what it counts is bound
+    assert "operation の行 id 1～3(記録 3 行、現在 3 行): アプリの外で変更または削除されています" in [
+        problem.message for problem in trail_data.verify_data(db)]
+
+
+def test_a_count_rule_sets_new_rows_uncaptured_and_bound_rows_captured(db: Database) -> None:
+    """The rule's updates of the rows just stored keep no copy of each row's old values (a million rows would
+    be held in memory until the trail entry); rows bound already are captured as any change."""
+    imports.import_files(db, "A", layout("oplog"), [OPLOG])  # rows 1…3187, bound
+    agency_id, file_id = db.query("SELECT agency_id, id FROM import_file")[0]
+    row = (2, "2025-04-01T10:00:05", "T001", "K10001", "住民票コード検索", "別表5-10", 1, "該当なし")
+    rule = CountRule(failed_results=("該当なし",), count_failed=False)
+    with db.transaction():
+        imports_repo.insert_operations(db, file_id, agency_id, [row, row])  # rows 3188 and 3189, not bound yet
+        count_rules.apply(db, file_id, 3187, rule)
+        assert db.scalar("SELECT count(*) FROM temp.trail_touched") == 0
+        count_rules.apply(db, file_id, 3185, rule)  # rows 3186 and 3187 were bound by the import
+        assert db.query("SELECT DISTINCT id FROM temp.trail_touched ORDER BY id") == [(3186,), (3187,), (3188,), (3189,)]
+        store_from_rows(db, file_id, 0)  # the file's rows changed after its import: its cache with them
+        trail.record(db, "test.count_rule")
+
+    assert db.query("SELECT id, counted FROM operation WHERE id > 3185 ORDER BY id") == [
+        (3186, 1), (3187, 1), (3188, 0), (3189, 0)]
+    assert trail_data.verify_data(db) == [] and trail.verify(db) == []
 
 
 def test_a_value_stored_otherwise_than_bound_is_read_back(db: Database, read_back: list[str]) -> None:

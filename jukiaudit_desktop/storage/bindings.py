@@ -16,6 +16,7 @@ The rule an inspector could check by hand:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -96,21 +97,30 @@ def _bulk_trigger(conn: Any, table: str, event: str) -> str:
 
 
 def delete_unbound(conn: Any, table: str, ids: Sequence[int]) -> None:
-    """Delete rows of a bulk table (added in the transaction in progress, e.g. an import's rows found stored
-    already). When no trail entry has bound any of them there is no digest to keep from before, so the
-    capture trigger is set aside for them: a million captured rows would be held in memory until the entry.
-    Rows bound already are deleted with their capture, as any change."""
+    """Delete rows of a bulk table added in the transaction in progress (e.g. an import's rows found stored
+    already); see unbound_changes."""
     if not ids:
         return
-    _hashed(conn).pop(table, None)  # the running digest of the table's new rows no longer holds
-    unbound = min(ids) > _marks(conn).get(table, 0)
-    if unbound:
-        conn.execute(f'DROP TRIGGER IF EXISTS temp."trail_delete_{table}"')
-    try:
+    with unbound_changes(conn, table, "DELETE", min(ids)):
         conn.executemany(f'DELETE FROM main."{table}" WHERE rowid = ?', ((i,) for i in ids))
+
+
+@contextlib.contextmanager
+def unbound_changes(conn: Any, table: str, event: str, first_id: int) -> Iterator[None]:
+    """Change (event UPDATE or DELETE) rows of a bulk table with ids from first_id on, added in the transaction
+    in progress. When no trail entry has bound any of them there is no digest to keep from before, so the
+    capture trigger is set aside meanwhile: a million captured rows would be held in memory until the entry.
+    Rows bound already are changed with their capture, as any change. The running digest of the table's new
+    rows no longer holds: the entry reads them back."""
+    _hashed(conn).pop(table, None)
+    unbound = first_id > _marks(conn).get(table, 0)
+    if unbound:
+        conn.execute(f'DROP TRIGGER IF EXISTS temp."trail_{event.lower()}_{table}"')
+    try:
+        yield
     finally:
         if unbound:
-            conn.execute(_bulk_trigger(conn, table, "DELETE"))
+            conn.execute(_bulk_trigger(conn, table, event))
 
 
 @dataclass

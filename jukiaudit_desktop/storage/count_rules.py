@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from ..core.count_rule import PER_SUBJECT_SECOND, CountRule
+from . import bindings
 from .database import Database
 
 
@@ -11,6 +14,14 @@ def apply(db: Database, file_id: int, first_new_id: int, rule: CountRule) -> Non
     """Set `counted` on the file's rows (ids above first_new_id); the default rule leaves it NULL (= count)."""
     if rule.is_default:
         return
+    # Rows no entry has bound yet (the file's own, during its import) are set without keeping their old values.
+    uncaptured = (bindings.unbound_changes(db.conn, "operation", "UPDATE", first_new_id + 1) if db.binds_changes
+                  else contextlib.nullcontext())
+    with uncaptured:
+        _set_counted(db, file_id, first_new_id, rule)
+
+
+def _set_counted(db: Database, file_id: int, first_new_id: int, rule: CountRule) -> None:
     rows = "id > ? AND file_id = ?"
     db.execute(f"UPDATE operation SET counted = count WHERE {rows}", (first_new_id, file_id))
     excluded: list[str] = []
