@@ -151,7 +151,15 @@ def bulk_load_cache(db: Database) -> Iterator[None]:
     """A page cache big enough for a bulk load that keeps its indexes up to date: each index takes new entries
     at one place per terminal (one leaf page each, over 1,600 terminals at 10^7 operations), and a smaller cache
     writes those pages out and reads them back again and again (SQLite's default 2 MiB: twice the CPU at 4·10^6
-    rows). Decrypted pages in memory, as any page read."""
+    rows). Decrypted pages in memory, as any page read.
+
+    Why 64 MiB (benchmarks/bench_insert_scaling.py, the 10^7 log): the pages in use (those leaves, the pages
+    beside them that a split rewrites, the index's inner pages) are 5,000–8,000 of 4 KiB; 64 MiB holds them
+    (≈100 pages read back a million rows), 32 MiB does not (8,000 a million rows, +17 % CPU). Every page is
+    written about once either way (into the WAL when the cache is full, ≈32,000 a million rows, the rest at
+    the COMMIT), so a bigger cache saves no work: 256 MiB took the same CPU (inserts −1.5 s, COMMIT +1.4 s)
+    and 250 MB more memory, and what it saves during the inserts (which overlap the reading threads) it adds
+    to the COMMIT, which overlaps nothing."""
     before = db.scalar("PRAGMA cache_size")
     db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB:d}")
     try:
