@@ -15,10 +15,10 @@ from ..core.records import OperationRecord, RegisterEntry
 from . import bindings
 from .database import Database
 
-_OPERATION_INSERT = ("INSERT INTO operation (file_id, agency_id, line, at, terminal, operator, op_kind, jimu_code, "
+_OPERATION_INSERT = ("INTO operation (file_id, agency_id, line, at, terminal, operator, op_kind, jimu_code, "
                      "count, result, subject_hash, subject_mask) VALUES ")
 _OPERATION_VALUES = "({file_id}, {agency_id}, ?, ?, ?, ?, ?, ?, ?, ?, {subject})"
-_REGISTER_INSERT = ("INSERT INTO register_entry (file_id, agency_id, line, start_at, end_at, terminal, operator, "
+_REGISTER_INSERT = ("INTO register_entry (file_id, agency_id, line, start_at, end_at, terminal, operator, "
                     "jimu_code, count) VALUES ")
 _REGISTER_VALUES = "({file_id}, {agency_id}, ?, ?, ?, ?, ?, ?, ?)"
 # Rows one INSERT statement takes: SQLite then stores them in one step, without holding Python's interpreter
@@ -117,8 +117,16 @@ def insert_register_rows(db: Database, file_id: int | None, agency_id: int, rows
     _hash_inserted(db, "register_entry", _REGISTER_FIELDS, rows, file_id, agency_id)
 
 
-def _insert_rows(db: Database, insert: str, values: str, rows: Sequence[Sequence[Any]]) -> None:
-    """INSERT `rows` (all of one width), ROWS_PER_STATEMENT at a time: `insert` … VALUES `values`, `values`, …"""
+def _insert_rows(db: Database, into: str, values: str, rows: Sequence[Sequence[Any]]) -> None:
+    """INSERT `rows` (all of one width), ROWS_PER_STATEMENT at a time: INSERT `into` … `values`, `values`, …
+
+    Inside a transaction the statements are INSERT OR FAIL: a statement that fails keeps the rows it stored
+    before the failure, so SQLite keeps no statement journal (a copy of every page a statement changes first,
+    to undo the statement alone). The caller's transaction is what undoes a failure (Database.transaction rolls
+    it all back). The journal's copies grow with the pages one statement touches: an index leaf per terminal
+    (1,600 in a 10^7 log), ≈10 % of the inserts' CPU there. Outside a transaction a failed statement is undone
+    as a whole, as usual."""
+    insert = ("INSERT OR FAIL " if db.in_transaction else "INSERT ") + into
     flat = list(itertools.chain.from_iterable(rows))
     width = len(rows[0])
     step = ROWS_PER_STATEMENT * width
@@ -143,7 +151,15 @@ def bulk_load_cache(db: Database) -> Iterator[None]:
     """A page cache big enough for a bulk load that keeps its indexes up to date: each index takes new entries
     at one place per terminal (one leaf page each, over 1,600 terminals at 10^7 operations), and a smaller cache
     writes those pages out and reads them back again and again (SQLite's default 2 MiB: twice the CPU at 4·10^6
-    rows). Decrypted pages in memory, as any page read."""
+    rows). Decrypted pages in memory, as any page read.
+
+    Why 64 MiB (benchmarks/bench_insert_scaling.py, the 10^7 log): the pages in use (those leaves, the pages
+    beside them that a split rewrites, the index's inner pages) are 5,000–8,000 of 4 KiB; 64 MiB holds them
+    (≈100 pages read back a million rows), 32 MiB does not (8,000 a million rows, +17 % CPU). Every page is
+    written about once either way (into the WAL when the cache is full, ≈32,000 a million rows, the rest at
+    the COMMIT), so a bigger cache saves no work: 256 MiB took the same CPU (inserts −1.5 s, COMMIT +1.4 s)
+    and 250 MB more memory, and what it saves during the inserts (which overlap the reading threads) it adds
+    to the COMMIT, which overlaps nothing."""
     before = db.scalar("PRAGMA cache_size")
     db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB:d}")
     try:
