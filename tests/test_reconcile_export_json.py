@@ -14,7 +14,7 @@ from support.imports import REGISTER, slice_of_log
 
 from jukiaudit_desktop.core.master import Agency
 from jukiaudit_desktop.reconcile.model import REGISTER_KINDS, Discrepancy, Kind
-from jukiaudit_desktop.services import master_data, reconcile_export, reconciliation
+from jukiaudit_desktop.services import master_data, reconcile_export, reconciliation, rows_ahead
 from jukiaudit_desktop.storage import reconcile_repo
 from jukiaudit_desktop.storage.database import Database
 from jukiaudit_desktop.storage.reconcile_repo import OPERATION_FACTS, REGISTER_FACTS
@@ -88,7 +88,7 @@ def test_the_cli_json_is_json_dumps_of_the_stored_run(odd_db: Database, cli, tmp
     from jukiaudit_desktop.cli import reconcile as cli_reconcile
 
     monkeypatch.setattr(cli_reconcile, "_JSON_CHUNK", 7)  # chunk edges everywhere
-    monkeypatch.setattr(reconciliation, "_EXPORT_CHUNK", 11)
+    monkeypatch.setattr(rows_ahead, "_CHUNK_ROWS", 11)
     out = tmp_path / "run.json"
 
     assert cli("reconcile", "--agency", "C09", "--json", str(out))[0] == 0
@@ -144,11 +144,12 @@ def test_details_that_override_or_resemble_each_other_and_odd_values_are_encoded
         Discrepancy(Kind.UNREGISTERED_OPERATION, (gone,), (), {}),
         Discrepancy(Kind.COUNT_MISMATCH, (odd_op,), (), {"logged_count": 1}),  # no entry: no subject row
     ]
-    operation_ids = [i for d in found for i in d.operation_ids]
-    entry_ids = [i for d in found for i in d.register_ids]
+    rows = reconcile_export.named(found)
+    operation_ids, entry_ids = rows.operations, rows.entries
 
-    texts = list(reconcile_export.objects(found, reconcile_repo.operation_facts(odd_db, operation_ids),
-                                          reconcile_repo.register_facts(odd_db, entry_ids)))
+    texts = list(reconcile_export.objects(
+        found, reconcile_repo.operation_facts(odd_db, operation_ids, rows.operation_subjects),
+        reconcile_repo.register_facts(odd_db, entry_ids, rows.entry_subjects)))
 
     operations = {r[0]: r for r in reconcile_repo.operation_rows(odd_db, operation_ids)}
     entries = {r[0]: r for r in reconcile_repo.register_rows(odd_db, entry_ids)}
@@ -170,7 +171,7 @@ def test_sqlite_writes_every_character_as_json_does(odd_db: Database) -> None:
         odd_db.execute("UPDATE operation SET operator = ? WHERE id = (SELECT min(id) FROM operation)", (every,))
     first = odd_db.scalar("SELECT min(id) FROM operation")
 
-    written = reconcile_repo.operation_facts(odd_db, [first]).members[first]
+    written = reconcile_repo.operation_facts(odd_db, [first], [first]).members[first]
 
     [row] = reconcile_repo.operation_rows(odd_db, [first])
     assert written == json.dumps(fields_of(row, register=False), ensure_ascii=False)[1:-1]

@@ -11,7 +11,7 @@ from support.imports import OPLOG, REGISTER, layout
 
 from jukiaudit_desktop.reconcile.model import REGISTER_KINDS, Kind
 from jukiaudit_desktop.reconcile.settings import ReconcileSettings
-from jukiaudit_desktop.services import imports, reconciliation
+from jukiaudit_desktop.services import imports, reconciliation, rows_ahead
 from jukiaudit_desktop.storage import reconcile_repo
 from jukiaudit_desktop.storage.database import Database
 
@@ -20,7 +20,7 @@ from jukiaudit_desktop.storage.database import Database
 def samples(db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
     imports.import_files(db, "C09", layout("oplog"), [OPLOG])
     imports.import_files(db, "C09", layout("register"), [REGISTER])
-    monkeypatch.setattr(reconciliation, "_EXPORT_CHUNK", 7)  # many chunks, each read ahead of the last
+    monkeypatch.setattr(rows_ahead, "_CHUNK_ROWS", 7)  # many chunks, each read ahead of the last
     return db
 
 
@@ -34,10 +34,10 @@ def test_the_rows_are_read_beside_the_storing_and_give_the_export_read_afterward
     reading = threading.Event()
     facts, insert_run = reconcile_repo.operation_facts, reconcile_repo.insert_run
 
-    def noted(db: Database, ids: Any) -> reconcile_repo.RowFacts:
+    def noted(db: Database, ids: Any, subjects: Any) -> reconcile_repo.RowFacts:
         read_on.append(threading.current_thread().name)
         reading.set()
-        return facts(db, ids)
+        return facts(db, ids, subjects)
 
     def stored_once_reading(*args: Any) -> int:
         assert reading.wait(10)  # the first chunk's rows are being read already: the store waits for no read

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from json.encoder import encode_basestring  # the string encoder json.dumps uses with ensure_ascii=False
 from typing import Any, Protocol
 
@@ -50,13 +51,35 @@ class _Rows:
         return f"[{', '.join([self.refs.get(i, _REMOVED) for i in ids])}]"
 
     def fields(self, id_: int) -> str | None:
-        """What the row records, as the members of a JSON object; None when its import was removed."""
+        """What the subject row records, as the members of a JSON object; None when its import was removed."""
         return self.members.get(id_)
 
 
+@dataclass(frozen=True)
+class Named:
+    """The rows some discrepancies name: every operation and register entry, and the subjects among them (the
+    row each discrepancy is about, whose fields its object holds)."""
+
+    operations: list[int]
+    operation_subjects: list[int]
+    entries: list[int]
+    entry_subjects: list[int]
+
+
+def named(found: Sequence[Found]) -> Named:
+    rows = Named([], [], [], [])
+    for d in found:
+        rows.operations.extend(d.operation_ids)
+        rows.entries.extend(d.register_ids)
+        subjects, subject_ids = ((rows.entry_subjects, d.register_ids) if d.kind in REGISTER_KINDS
+                                 else (rows.operation_subjects, d.operation_ids))
+        subjects.extend(subject_ids[:1])
+    return rows
+
+
 def objects(found: Sequence[Found], operations: RowFacts, entries: RowFacts) -> Iterator[str]:
-    """Each discrepancy's JSON object, in order. `operations` and `entries` hold every row they refer to that
-    is still stored."""
+    """Each discrepancy's JSON object, in order. `operations` and `entries` hold every row `found` names
+    (named) that is still stored."""
     kinds = {kind: encode_basestring(kind.value) for kind in Kind}
     details: dict[Any, str] = {}
     oplog, register = _Rows(operations), _Rows(entries)

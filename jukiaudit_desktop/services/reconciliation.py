@@ -139,18 +139,14 @@ def _export(db: Database, found: Sequence[Found], skipped: list[dict[str, str]],
     summary = {kind.value: 0 for kind in Kind if kind.value not in skipped_kinds}
     for d in found:
         summary[d.kind.value] += 1
-    chunks = [found[start:start + _EXPORT_CHUNK] for start in range(0, len(found), _EXPORT_CHUNK)]
-    rows = RowsAhead(db, chunks)
+    rows = RowsAhead(db, found)
     return Export({**({"stale": stale} if stale else {}), "summary": summary, "skipped": skipped},
-                  _objects(chunks, rows), rows)
+                  _objects(rows), rows)
 
 
-_EXPORT_CHUNK = 1 << 16  # discrepancies whose rows are read at once: memory stays bounded at 10^6 and more
-
-
-def _objects(chunks: list[Sequence[Found]], rows: RowsAhead) -> Iterator[str]:
+def _objects(rows: RowsAhead) -> Iterator[str]:
     with contextlib.closing(rows):
-        for chunk, (operations, entries) in zip(chunks, rows, strict=True):
+        for chunk, (operations, entries) in rows:
             yield from reconcile_export.objects(chunk, operations, entries)
 
 
