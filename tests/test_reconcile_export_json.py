@@ -148,7 +148,8 @@ def test_details_that_override_or_resemble_each_other_and_odd_values_are_encoded
     operation_ids, entry_ids = rows.operations, rows.entries
 
     texts = list(reconcile_export.objects(
-        found, reconcile_repo.operation_facts(odd_db, operation_ids, rows.operation_subjects),
+        found, reconcile_repo.detail_texts(found),
+        reconcile_repo.operation_facts(odd_db, operation_ids, rows.operation_subjects),
         reconcile_repo.register_facts(odd_db, entry_ids, rows.entry_subjects)))
 
     operations = {r[0]: r for r in reconcile_repo.operation_rows(odd_db, operation_ids)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -78,10 +79,11 @@ def run_reconciliation(db: Database, agency_code: str, settings: ReconcileSettin
     progress.update(2, steps, f"突合しています(操作 {len(ops):,} 件、記帳 {len(entries):,} 件)")
     outcome = within(period, reconcile(ops, entries, lists, names, settings, bounds(period)))
     progress.update(3, steps, f"結果を保存しています({len(outcome.discrepancies):,} 件)")
-    exported = _export_outcome(db, outcome) if exporting else None
+    details = repo.detail_texts(outcome.discrepancies)
+    exported = _export_outcome(db, outcome, details) if exporting else None
     try:
         with bulk_connection(db) as writer, writer.transaction():
-            run_id = repo.insert_run(writer, agency.id, period, settings, outcome)
+            run_id = repo.insert_run(writer, agency.id, period, settings, outcome, details)
             trail.record(writer, "reconcile.run", agency=agency.code, run_id=run_id, operations=len(ops),
                          register_entries=len(entries), summary=outcome.summary())
     except BaseException:
@@ -121,33 +123,38 @@ def export_run(db: Database, run_id: int) -> dict[str, Any]:
     """The stored run as the CLI writes it (Export). Operation kinds' details start with the operation's
     fields, register kinds' with the entry's."""
     run = require_run(db, run_id)
-    return _export(db, repo.list_discrepancies(db, run_id), run.skipped, run.stale).as_dict()
+    found = repo.list_discrepancies(db, run_id)
+    return _export(db, found, repo.detail_texts(found), run.skipped, run.stale).as_dict()
 
 
 def export_result(db: Database, result: RunResult) -> Export:
     """The run just made, as export_run gives it once stored, from the outcome in hand (not read back): the
     export made beside the storing when run_reconciliation was asked for it (exporting=True)."""
-    return _export_outcome(db, result.outcome) if result.export is None else result.export
+    if result.export is not None:
+        return result.export
+    return _export_outcome(db, result.outcome, repo.detail_texts(result.outcome.discrepancies))
 
 
-def _export_outcome(db: Database, outcome: Outcome) -> Export:
-    return _export(db, outcome.discrepancies, [s.as_json() for s in outcome.skipped], None)
+def _export_outcome(db: Database, outcome: Outcome, details: list[str]) -> Export:
+    return _export(db, outcome.discrepancies, details, [s.as_json() for s in outcome.skipped], None)
 
 
-def _export(db: Database, found: Sequence[Found], skipped: list[dict[str, str]], stale: str | None) -> Export:
+def _export(db: Database, found: Sequence[Found], details: list[str], skipped: list[dict[str, str]],
+            stale: str | None) -> Export:
     skipped_kinds = {s["kind"] for s in skipped}
     summary = {kind.value: 0 for kind in Kind if kind.value not in skipped_kinds}
     for d in found:
         summary[d.kind.value] += 1
     rows = RowsAhead(db, found)
     return Export({**({"stale": stale} if stale else {}), "summary": summary, "skipped": skipped},
-                  _objects(rows), rows)
+                  _objects(rows, details), rows)
 
 
-def _objects(rows: RowsAhead) -> Iterator[str]:
+def _objects(rows: RowsAhead, details: list[str]) -> Iterator[str]:
+    texts = iter(details)
     with contextlib.closing(rows):
         for chunk, (operations, entries) in rows:
-            yield from reconcile_export.objects(chunk, operations, entries)
+            yield from reconcile_export.objects(chunk, itertools.islice(texts, len(chunk)), operations, entries)
 
 
 def list_discrepancies(db: Database, run_id: int) -> list[StoredDiscrepancy]:

@@ -151,7 +151,8 @@ class StoredDiscrepancy:
 
 
 def insert_run(db: Database, agency_id: int, period: Period, settings: ReconcileSettings,
-               outcome: Outcome) -> int:
+               outcome: Outcome, details: Sequence[str]) -> int:
+    """`details`: each discrepancy's detail as JSON (detail_texts)."""
     run_at = datetime.now().astimezone().isoformat(timespec="seconds")
     cur = db.execute(
         "INSERT INTO reconciliation (agency_id, period_from, period_to, settings, skipped, run_at) "
@@ -164,7 +165,7 @@ def insert_run(db: Database, agency_id: int, period: Period, settings: Reconcile
     run_id = int(cur.lastrowid)
     sql = (f"INSERT INTO discrepancy (reconciliation_id, status, {', '.join(_DISCREPANCY_FIELDS)}) "
            f"VALUES ({run_id:d}, 'open', ?, ?, ?, ?, ?)")
-    rows = _discrepancy_rows(outcome.discrepancies)
+    rows = _discrepancy_rows(outcome.discrepancies, details)
     while chunk := list(itertools.islice(rows, _STORE_CHUNK)):
         db.conn.executemany(sql, chunk)
         if db.binds_changes and db.in_transaction:  # the trail binds the rows from these values (not read back)
@@ -177,11 +178,16 @@ _DISCREPANCY_FIELDS = ("ordinal", "kind", "operation_ids", "register_ids", "deta
 _STORE_CHUNK = 1 << 13  # discrepancies inserted at once: their digests are made (bindings) beside the next insert
 
 
-def _discrepancy_rows(found: Sequence[Discrepancy]) -> Iterator[tuple[Any, ...]]:
-    details: dict[Any, str] = {}
+def _discrepancy_rows(found: Sequence[Discrepancy], details: Sequence[str]) -> Iterator[tuple[Any, ...]]:
     kinds = {kind: kind.value for kind in Kind}  # Enum.value is a property: dearer across 10^6 rows
-    for ordinal, d in enumerate(found, start=1):
-        yield ordinal, kinds[d.kind], _id_list(d.operation_ids), _id_list(d.register_ids), detail_json(d.detail, details)
+    for ordinal, (d, detail) in enumerate(zip(found, details, strict=True), start=1):
+        yield ordinal, kinds[d.kind], _id_list(d.operation_ids), _id_list(d.register_ids), detail
+
+
+def detail_texts(found: Iterable[Discrepancy | StoredDiscrepancy]) -> list[str]:
+    """Each discrepancy's detail as JSON (detail_json): made once for both the storing and the export of a run."""
+    seen: dict[Any, str] = {}
+    return [detail_json(d.detail, seen) for d in found]
 
 
 _PLAIN = frozenset({str, int, bool, type(None)})
