@@ -1,13 +1,15 @@
 """The rows a run's export names (storage.reconcile_repo.operation_facts and register_facts), chunk by chunk, read
-on a connection of its own in a worker thread ahead of the caller (core.pipeline.read_ahead), the first from the
+on connections of their own in worker threads ahead of the caller (core.pipeline.read_ahead), the first from the
 start: beside the storing of the run (services.reconciliation.run_reconciliation(exporting=True)), then beside the
 building of each chunk's objects. Each read is one aggregate query that SQLite answers without holding the GIL, so
-it takes the second core (10^7 operations: 550,000 rows, most of the operation table decrypted once more)."""
+it takes another core (10^7 operations: 550,000 rows, most of the operation table decrypted once more)."""
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Iterator, Sequence
+from typing import TypeVar, cast
 
 from ..core.pipeline import read_ahead
 from ..storage import reconcile_repo as repo
@@ -15,16 +17,19 @@ from ..storage.database import Database, bulk_connection
 from ..storage.reconcile_repo import RowFacts
 from .reconcile_export import Found, named
 
+T = TypeVar("T")
 Rows = tuple[RowFacts, RowFacts]  # (operations, register entries) of one chunk
 _CHUNK_ROWS = 1 << 14  # rows named by the discrepancies of a chunk (but a chunk holds one discrepancy at least)
-_DEPTH = 7  # chunks read and waiting: some 130,000 rows in memory at 10^6 operations and more
+_READERS = 2  # threads reading chunks in turn, each on its own connection
+_DEPTH = 3  # chunks read and waiting, per reader: some 130,000 rows in memory at 10^6 operations and more
 
 
 class RowsAhead:
     """Iterate once for each chunk of the discrepancies, in order, with its rows; close() when done (or not
-    done). Up to _DEPTH + 1 chunks are read ahead (waiting, and one being read): the reading goes on beside the
-    storing of the run, and the caller writes a chunk's objects as soon as its rows are read, beside the
-    reading of the next."""
+    done). _READERS threads read the chunks in turn, each up to _DEPTH + 1 chunks ahead (waiting, and one being
+    read): the reading goes on beside the storing of the run, and the caller writes a chunk's objects as soon as
+    its rows are read. Two readers: once the run is stored, the caller's work is small beside the reading
+    (10^6 operations: 130,000 rows, most of the operation table decrypted once more), and both cores read."""
 
     def __init__(self, db: Database, found: Sequence[Found]) -> None:
         self._opened = contextlib.ExitStack()
@@ -32,16 +37,29 @@ class RowsAhead:
         if db.in_transaction:  # a second connection would not see the transaction's rows (demo data): read here
             self._rows = ((chunk, _read(db, chunk)) for chunk in _chunks(found))
         else:
-            self._rows = self._opened.enter_context(read_ahead(_read_all(db, found), depth=_DEPTH,
-                                                               name="export-rows"))
+            self._rows = _in_turn([self._opened.enter_context(read_ahead(
+                _read_all(db, found, reader), depth=_DEPTH, name="export-rows")) for reader in range(_READERS)])
 
     def __iter__(self) -> Iterator[tuple[Sequence[Found], Rows]]:
         return self._rows
 
     def close(self) -> None:
-        """After the read running, if any (the others are dropped): the worker's connection closed, the worker
-        ended."""
+        """After the reads running, if any (the others are dropped): the workers' connections closed, the
+        workers ended."""
         self._opened.close()
+
+
+def _in_turn(readers: list[Iterator[T]]) -> Iterator[T]:
+    """An item of each reader in turn, until one has none left: the chunks are dealt in turn, so the others have
+    none left either."""
+    for reader in itertools.cycle(readers):
+        item = next(reader, _END)
+        if item is _END:
+            return
+        yield cast(T, item)
+
+
+_END = object()
 
 
 def _chunks(found: Sequence[Found]) -> Iterator[Sequence[Found]]:
@@ -56,11 +74,12 @@ def _chunks(found: Sequence[Found]) -> Iterator[Sequence[Found]]:
         yield found[start:]
 
 
-def _read_all(db: Database, found: Sequence[Found]) -> Iterator[tuple[Sequence[Found], Rows]]:
-    """On the worker thread: its connection is made, used and closed there (sqlite3 checks the thread)."""
-    with bulk_connection(db) as reader:
-        for chunk in _chunks(found):
-            yield chunk, _read(reader, chunk)
+def _read_all(db: Database, found: Sequence[Found], reader: int) -> Iterator[tuple[Sequence[Found], Rows]]:
+    """On a worker thread, the reader's turns of the chunks: its connection is made, used and closed there
+    (sqlite3 checks the thread)."""
+    with bulk_connection(db) as connection:
+        for chunk in itertools.islice(_chunks(found), reader, None, _READERS):
+            yield chunk, _read(connection, chunk)
 
 
 def _read(db: Database, chunk: Sequence[Found]) -> Rows:
