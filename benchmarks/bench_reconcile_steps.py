@@ -74,7 +74,7 @@ def main() -> None:
             with bulk_connection(db) as writer, writer.transaction():
                 run_id = timed("insert_run (with the details' JSON)", lambda: reconcile_repo.insert_run(
                     writer, agency, reconcile_repo.ALL_TIME, settings, outcome,
-                    reconcile_repo.detail_texts(outcome.discrepancies)))
+                    reconcile_repo.detail_texts(d.detail for d in outcome.discrepancies)))
                 timed("trail.record (binding)", lambda: trail.record(writer, "reconcile.run", run_id=run_id))
                 raise _RolledBack
         except _RolledBack:

@@ -150,7 +150,7 @@ def test_details_that_override_or_resemble_each_other_and_odd_values_are_encoded
     operation_ids, entry_ids = rows.operations, rows.entries
 
     texts = list(reconcile_export.objects(
-        found, reconcile_repo.detail_texts(found),
+        found, reconcile_repo.detail_texts(d.detail for d in found),
         reconcile_repo.operation_facts(odd_db, operation_ids, rows.operation_subjects),
         reconcile_repo.register_facts(odd_db, entry_ids, rows.entry_subjects)))
 
@@ -198,7 +198,7 @@ def test_only_the_subjects_fields_are_read_and_an_odd_row_named_elsewhere_keeps_
     operations = {r[0]: r for r in reconcile_repo.operation_rows(odd_db, [plain_op, odd_op])}
     assert set(facts.members) == {plain_op}
     assert {i: json.loads(text) for i, text in facts.refs.items()} == {i: ref(operations[i]) for i in operations}
-    [text] = reconcile_export.objects(found, reconcile_repo.detail_texts(found), facts,
+    [text] = reconcile_export.objects(found, reconcile_repo.detail_texts(d.detail for d in found), facts,
                                       reconcile_repo.register_facts(odd_db, [], []))
     assert text == json.dumps({"kind": "volume_spike", "oplog": [ref(operations[plain_op]), ref(operations[odd_op])],
                                "register": [], "detail": {**fields_of(operations[plain_op], register=False),

@@ -184,10 +184,10 @@ def _discrepancy_rows(found: Sequence[Discrepancy], details: Sequence[str]) -> I
         yield ordinal, kinds[d.kind], _id_list(d.operation_ids), _id_list(d.register_ids), detail
 
 
-def detail_texts(found: Iterable[Discrepancy | StoredDiscrepancy]) -> list[str]:
-    """Each discrepancy's detail as JSON (detail_json): made once for both the storing and the export of a run."""
+def detail_texts(details: Iterable[dict[str, Any]]) -> list[str]:
+    """Discrepancies' details as JSON (detail_json): made once for both the storing and the export of a run."""
     seen: dict[Any, str] = {}
-    return [detail_json(d.detail, seen) for d in found]
+    return [detail_json(detail, seen) for detail in details]
 
 
 _PLAIN = frozenset({str, int, bool, type(None)})
