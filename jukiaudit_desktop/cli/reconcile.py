@@ -148,9 +148,11 @@ def cmd_thresholds(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_reconcile(args: argparse.Namespace, ctx: Any) -> int:
     period = Period(None if args.first is None else parse_date(args.first, "--from"),
                     None if args.last is None else parse_date(args.last, "--to"))
-    national_holidays(date.today().year)  # made while the key is derived (security.keys.derive_early)
-    db = ctx.db(create=False, check_beside=True)  # the pages are checked while the operations are read
-    with collector_paused():  # the run, its rows and its JSON texts: 10^5 and more objects, no cycles
+    # The cycle collector paused: the holiday calendars' modules, the run, its rows and its JSON texts make 10^5
+    # and more objects, and no cycles.
+    with collector_paused():
+        national_holidays(date.today().year)  # made while the key is derived (security.keys.derive_early)
+        db = ctx.db(create=False, check_beside=True)  # the pages are checked while the operations are read
         result = reconciliation.run_reconciliation(db, args.agency, settings_from(args, db), period,
                                                    exporting=True)
         exported = reconciliation.export_result(db, result)
