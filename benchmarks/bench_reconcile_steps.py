@@ -72,8 +72,9 @@ def main() -> None:
         outcome = timed("engine", lambda: engine.reconcile(ops, entries, lists, names, settings))
         try:
             with bulk_connection(db) as writer, writer.transaction():
-                run_id = timed("insert_run", lambda: reconcile_repo.insert_run(
-                    writer, agency, reconcile_repo.ALL_TIME, settings, outcome))
+                run_id = timed("insert_run (with the details' JSON)", lambda: reconcile_repo.insert_run(
+                    writer, agency, reconcile_repo.ALL_TIME, settings, outcome,
+                    reconcile_repo.detail_texts(d.detail for d in outcome.discrepancies)))
                 timed("trail.record (binding)", lambda: trail.record(writer, "reconcile.run", run_id=run_id))
                 raise _RolledBack
         except _RolledBack:

@@ -122,13 +122,13 @@ def test_json_written_in_chunks_is_the_run_as_one_document(db, db_path: Path, tm
     """The JSON is encoded and its rows read a few discrepancies at a time: across every chunk boundary the
     file is byte for byte the one json.dumps gives for the whole stored run, one discrepancy a line."""
     from jukiaudit_desktop.cli import reconcile as cli_reconcile
-    from jukiaudit_desktop.services import reconciliation
+    from jukiaudit_desktop.services import reconciliation, rows_ahead
 
     agency_id = ensure_agency(db)
     load_oplog(db, agency_id, SAMPLES / "oplog_cp932.csv")
     load_register(db, agency_id, SAMPLES / "register_cp932.csv")
     monkeypatch.setattr(cli_reconcile, "_JSON_CHUNK", 3)
-    monkeypatch.setattr(reconciliation, "_EXPORT_CHUNK", 5)
+    monkeypatch.setattr(rows_ahead, "_CHUNK_ROWS", 5)
     out = tmp_path / "run.json"
 
     assert main(["--db", str(db_path), "reconcile", "--agency", "C09", "--json", str(out)]) == 0

@@ -5,6 +5,7 @@ typed-in register entries (no file), a removed import (stale run), and details t
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ from support.imports import REGISTER, slice_of_log
 
 from jukiaudit_desktop.core.master import Agency
 from jukiaudit_desktop.reconcile.model import REGISTER_KINDS, Discrepancy, Kind
-from jukiaudit_desktop.services import master_data, reconcile_export, reconciliation
+from jukiaudit_desktop.reconcile.settings import ReconcileSettings
+from jukiaudit_desktop.services import master_data, reconcile_export, reconciliation, rows_ahead
 from jukiaudit_desktop.storage import reconcile_repo
 from jukiaudit_desktop.storage.database import Database
 from jukiaudit_desktop.storage.reconcile_repo import OPERATION_FACTS, REGISTER_FACTS
@@ -88,7 +90,7 @@ def test_the_cli_json_is_json_dumps_of_the_stored_run(odd_db: Database, cli, tmp
     from jukiaudit_desktop.cli import reconcile as cli_reconcile
 
     monkeypatch.setattr(cli_reconcile, "_JSON_CHUNK", 7)  # chunk edges everywhere
-    monkeypatch.setattr(reconciliation, "_EXPORT_CHUNK", 11)
+    monkeypatch.setattr(rows_ahead, "_CHUNK_ROWS", 11)
     out = tmp_path / "run.json"
 
     assert cli("reconcile", "--agency", "C09", "--json", str(out))[0] == 0
@@ -144,11 +146,13 @@ def test_details_that_override_or_resemble_each_other_and_odd_values_are_encoded
         Discrepancy(Kind.UNREGISTERED_OPERATION, (gone,), (), {}),
         Discrepancy(Kind.COUNT_MISMATCH, (odd_op,), (), {"logged_count": 1}),  # no entry: no subject row
     ]
-    operation_ids = [i for d in found for i in d.operation_ids]
-    entry_ids = [i for d in found for i in d.register_ids]
+    rows = reconcile_export.named(found)
+    operation_ids, entry_ids = rows.operations, rows.entries
 
-    texts = list(reconcile_export.objects(found, reconcile_repo.operation_facts(odd_db, operation_ids),
-                                          reconcile_repo.register_facts(odd_db, entry_ids)))
+    texts = list(reconcile_export.objects(
+        found, reconcile_repo.detail_texts(d.detail for d in found),
+        reconcile_repo.operation_facts(odd_db, operation_ids, rows.operation_subjects),
+        reconcile_repo.register_facts(odd_db, entry_ids, rows.entry_subjects)))
 
     operations = {r[0]: r for r in reconcile_repo.operation_rows(odd_db, operation_ids)}
     entries = {r[0]: r for r in reconcile_repo.register_rows(odd_db, entry_ids)}
@@ -170,8 +174,53 @@ def test_sqlite_writes_every_character_as_json_does(odd_db: Database) -> None:
         odd_db.execute("UPDATE operation SET operator = ? WHERE id = (SELECT min(id) FROM operation)", (every,))
     first = odd_db.scalar("SELECT min(id) FROM operation")
 
-    written = reconcile_repo.operation_facts(odd_db, [first]).members[first]
+    written = reconcile_repo.operation_facts(odd_db, [first], [first]).members[first]
 
     [row] = reconcile_repo.operation_rows(odd_db, [first])
     assert written == json.dumps(fields_of(row, register=False), ensure_ascii=False)[1:-1]
     assert row[5] == every
+
+
+def test_only_the_subjects_fields_are_read_and_an_odd_row_named_elsewhere_keeps_its_place(odd_db: Database) -> None:
+    """The fields are read only for the rows discrepancies are about; a row holding a REAL value (written by
+    json instead of SQLite) that is only named (a volume_spike's second operation) still gets its file and line,
+    and no fields."""
+    with odd_db.transaction():
+        odd_db.execute("UPDATE operation SET count = 2.5 WHERE id = (SELECT max(id) FROM operation)")
+    odd_op, plain_op = odd_db.query("SELECT max(id), min(id) FROM operation")[0]
+    found = [Discrepancy(Kind.VOLUME_SPIKE, (plain_op, odd_op), (), {"operations": 2, "median": 1})]
+    rows = reconcile_export.named(found)
+    assert (rows.operations, rows.operation_subjects, rows.entries, rows.entry_subjects) == (
+        [plain_op, odd_op], [plain_op], [], [])
+
+    facts = reconcile_repo.operation_facts(odd_db, rows.operations, rows.operation_subjects)
+
+    operations = {r[0]: r for r in reconcile_repo.operation_rows(odd_db, [plain_op, odd_op])}
+    assert set(facts.members) == {plain_op}
+    assert {i: json.loads(text) for i, text in facts.refs.items()} == {i: ref(operations[i]) for i in operations}
+    [text] = reconcile_export.objects(found, reconcile_repo.detail_texts(d.detail for d in found), facts,
+                                      reconcile_repo.register_facts(odd_db, [], []))
+    assert text == json.dumps({"kind": "volume_spike", "oplog": [ref(operations[plain_op]), ref(operations[odd_op])],
+                               "register": [], "detail": {**fields_of(operations[plain_op], register=False),
+                                                          "operations": 2, "median": 1}}, ensure_ascii=False)
+
+
+def test_the_export_reads_its_rows_in_chunks_cut_by_the_rows_named(odd_db: Database,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chunk ends once its discrepancies name _CHUNK_ROWS rows (one volume_spike names a day's operations), and
+    holds one discrepancy at least; the chunks, in order, are the run."""
+    monkeypatch.setattr(rows_ahead, "_CHUNK_ROWS", 11)
+    settings = ReconcileSettings(spike_minimum=1, spike_factor=1.5)  # volume_spikes naming many operations
+    run_id = reconciliation.run_reconciliation(odd_db, "C09", settings).run_id
+    found = reconciliation.list_discrepancies(odd_db, run_id)
+    assert max(len(d.operation_ids) for d in found) > 11  # a discrepancy naming more rows than a chunk's
+
+    ahead = rows_ahead.RowsAhead(odd_db, found)
+    with contextlib.closing(ahead):
+        chunks = [chunk for chunk, _ in ahead]
+
+    assert [d for chunk in chunks for d in chunk] == found and len(chunks) > 5
+    for chunk in chunks:
+        named = [len(d.operation_ids) + len(d.register_ids) for d in chunk]
+        assert len(chunk) == 1 or sum(named[:-1]) < 11
+        assert sum(named) >= 11 or chunk is chunks[-1]

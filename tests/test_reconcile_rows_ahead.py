@@ -1,8 +1,10 @@
-"""The rows a run's export names are read in a worker thread from before the run is stored (services.rows_ahead):
-beside the storing, the same export as read afterwards, and the worker and its connection gone whatever happens."""
+"""The rows a run's export names are read in worker threads from before the run is stored (services.rows_ahead):
+beside the storing, the same export as read afterwards, and the workers and their connections gone whatever
+happens."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any
 
@@ -11,7 +13,7 @@ from support.imports import OPLOG, REGISTER, layout
 
 from jukiaudit_desktop.reconcile.model import REGISTER_KINDS, Kind
 from jukiaudit_desktop.reconcile.settings import ReconcileSettings
-from jukiaudit_desktop.services import imports, reconciliation
+from jukiaudit_desktop.services import imports, reconcile_export, reconciliation, rows_ahead
 from jukiaudit_desktop.storage import reconcile_repo
 from jukiaudit_desktop.storage.database import Database
 
@@ -20,7 +22,7 @@ from jukiaudit_desktop.storage.database import Database
 def samples(db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
     imports.import_files(db, "C09", layout("oplog"), [OPLOG])
     imports.import_files(db, "C09", layout("register"), [REGISTER])
-    monkeypatch.setattr(reconciliation, "_EXPORT_CHUNK", 7)  # many chunks, each read ahead of the last
+    monkeypatch.setattr(rows_ahead, "_CHUNK_ROWS", 7)  # many chunks, each read ahead of the last
     return db
 
 
@@ -34,10 +36,10 @@ def test_the_rows_are_read_beside_the_storing_and_give_the_export_read_afterward
     reading = threading.Event()
     facts, insert_run = reconcile_repo.operation_facts, reconcile_repo.insert_run
 
-    def noted(db: Database, ids: Any) -> reconcile_repo.RowFacts:
+    def noted(db: Database, ids: Any, subjects: Any) -> reconcile_repo.RowFacts:
         read_on.append(threading.current_thread().name)
         reading.set()
-        return facts(db, ids)
+        return facts(db, ids, subjects)
 
     def stored_once_reading(*args: Any) -> int:
         assert reading.wait(10)  # the first chunk's rows are being read already: the store waits for no read
@@ -87,4 +89,32 @@ def test_a_store_that_fails_ends_the_reader(samples: Database, monkeypatch: pyte
     monkeypatch.setattr(reconcile_repo, "insert_run", full_disk)
     with pytest.raises(OSError, match="disk full"):
         reconciliation.run_reconciliation(samples, "C09", ReconcileSettings(), exporting=True)
+    assert readers() == []
+
+
+@pytest.mark.parametrize("failing", [0, 1, 2, 3])
+def test_a_read_that_fails_on_either_reader_is_raised_in_its_turn(samples: Database, monkeypatch: pytest.MonkeyPatch,
+                                                                  failing: int) -> None:
+    """The chunks are read by two threads in turn: the objects of the chunks before the failing one are given,
+    then its error; both readers end."""
+    facts = reconcile_repo.operation_facts
+
+    def fails_once(db: Database, ids: Any, subjects: Any) -> reconcile_repo.RowFacts:
+        if sorted(ids) == sorted(failing_ids):
+            raise OSError("read failed")
+        return facts(db, ids, subjects)
+
+    result = reconciliation.run_reconciliation(samples, "C09", ReconcileSettings())
+    found = reconciliation.list_discrepancies(samples, result.run_id)
+    chunks = list(rows_ahead._chunks(found))
+    assert len(chunks) > 4
+    failing_ids = reconcile_export.named(chunks[failing]).operations
+    monkeypatch.setattr(reconcile_repo, "operation_facts", fails_once)
+
+    ahead = rows_ahead.RowsAhead(samples, found)
+    taken = []
+    with pytest.raises(OSError, match="read failed"), contextlib.closing(ahead):
+        for chunk, _ in ahead:
+            taken.append(chunk)
+    assert taken == chunks[:failing]
     assert readers() == []

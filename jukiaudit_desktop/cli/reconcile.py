@@ -7,11 +7,13 @@ import argparse
 import contextlib
 import itertools
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..core.collector import collector_paused
 from ..core.wareki import parse_date
-from ..reconcile.settings import ReconcileSettings, parse_hours
+from ..reconcile.settings import ReconcileSettings, national_holidays, parse_hours
 from ..security.atomic import atomic_handle
 from ..services import agency_calendar, analysis_thresholds, reconciliation
 from ..storage.database import Database
@@ -146,11 +148,16 @@ def cmd_thresholds(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_reconcile(args: argparse.Namespace, ctx: Any) -> int:
     period = Period(None if args.first is None else parse_date(args.first, "--from"),
                     None if args.last is None else parse_date(args.last, "--to"))
-    db = ctx.db(create=False, check_beside=True)  # the pages are checked while the operations are read
-    result = reconciliation.run_reconciliation(db, args.agency, settings_from(args, db), period, exporting=True)
-    exported = reconciliation.export_result(db, result)
-    with contextlib.closing(exported):
-        write_run_json(args.json, exported)
+    # The cycle collector paused: the holiday calendars' modules, the run, its rows and its JSON texts make 10^5
+    # and more objects, and no cycles.
+    with collector_paused():
+        national_holidays(date.today().year)  # made while the key is derived (security.keys.derive_early)
+        db = ctx.db(create=False, check_beside=True)  # the pages are checked while the operations are read
+        result = reconciliation.run_reconciliation(db, args.agency, settings_from(args, db), period,
+                                                   exporting=True)
+        exported = reconciliation.export_result(db, result)
+        with contextlib.closing(exported):
+            write_run_json(args.json, exported)
     counts = "、".join(f"{kind} {n}" for kind, n in exported.head["summary"].items())
     print(f"突合 {result.run_id}: {counts} → {args.json}")
     for skipped in exported.head["skipped"]:

@@ -4,7 +4,7 @@ activity kinds; and the business calendar."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
@@ -113,17 +113,26 @@ def parse_closed_day(text: str) -> tuple[int | None, int, int]:
         raise InputError(f"休業日「{text}」を読めません。12-29(毎年)か 2025-12-29 の形で書いてください。") from None
 
 
+_NATIONAL: dict[int, Any] = {}  # national holidays by year, made once a process
+
+
+def national_holidays(year: int) -> Any:
+    """The year's national holidays (振替休日 included), by date. The first call takes a tenth of a second (the
+    holidays package loads the calendars of every country): `reconcile` makes it while its key is derived."""
+    found = _NATIONAL.get(year)
+    if found is None:
+        found = _NATIONAL[year] = holidays.Japan(years=year, language="ja")  # type: ignore[attr-defined]
+    return found
+
+
 @dataclass
 class BusinessCalendar:
     """Says why a day is closed: weekend, national holiday (振替休日 included), or an extra closed day."""
 
     settings: ReconcileSettings
-    _national: dict[int, Any] = field(default_factory=dict, init=False)
 
     def closed_reason(self, day: date) -> str | None:
-        if day.year not in self._national:
-            self._national[day.year] = holidays.Japan(years=day.year, language="ja")  # type: ignore[attr-defined]
-        name = self._national[day.year].get(day)
+        name = national_holidays(day.year).get(day)
         if name is not None:
             return f"祝日({name})"
         for year, month, dom in map(parse_closed_day, self.settings.closed_days):

@@ -10,12 +10,13 @@ null and records nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from json.encoder import encode_basestring  # the string encoder json.dumps uses with ensure_ascii=False
 from typing import Any, Protocol
 
 from ..reconcile.model import REGISTER_KINDS, Kind
-from ..storage.reconcile_repo import RowFacts, detail_json
+from ..storage.reconcile_repo import RowFacts
 
 _REMOVED = '{"file": null, "line": null}'  # where the row of a removed import was
 
@@ -50,20 +51,40 @@ class _Rows:
         return f"[{', '.join([self.refs.get(i, _REMOVED) for i in ids])}]"
 
     def fields(self, id_: int) -> str | None:
-        """What the row records, as the members of a JSON object; None when its import was removed."""
+        """What the subject row records, as the members of a JSON object; None when its import was removed."""
         return self.members.get(id_)
 
 
-def objects(found: Sequence[Found], operations: RowFacts, entries: RowFacts) -> Iterator[str]:
-    """Each discrepancy's JSON object, in order. `operations` and `entries` hold every row they refer to that
-    is still stored."""
-    kinds = {kind: encode_basestring(kind.value) for kind in Kind}
-    details: dict[Any, str] = {}
-    oplog, register = _Rows(operations), _Rows(entries)
+@dataclass(frozen=True)
+class Named:
+    """The rows some discrepancies name: every operation and register entry, and the subjects among them (the
+    row each discrepancy is about, whose fields its object holds)."""
+
+    operations: list[int]
+    operation_subjects: list[int]
+    entries: list[int]
+    entry_subjects: list[int]
+
+
+def named(found: Sequence[Found]) -> Named:
+    rows = Named([], [], [], [])
     for d in found:
+        rows.operations.extend(d.operation_ids)
+        rows.entries.extend(d.register_ids)
+        subjects, subject_ids = ((rows.entry_subjects, d.register_ids) if d.kind in REGISTER_KINDS
+                                 else (rows.operation_subjects, d.operation_ids))
+        subjects.extend(subject_ids[:1])
+    return rows
+
+
+def objects(found: Sequence[Found], details: Iterable[str], operations: RowFacts, entries: RowFacts) -> Iterator[str]:
+    """Each discrepancy's JSON object, in order. `details`: each one's detail as JSON (reconcile_repo.detail_texts);
+    `operations` and `entries` hold every row `found` names (named) that is still stored."""
+    kinds = {kind: encode_basestring(kind.value) for kind in Kind}
+    oplog, register = _Rows(operations), _Rows(entries)
+    for d, detail in zip(found, details, strict=True):
         rows, subject_ids = (register, d.register_ids) if d.kind in REGISTER_KINDS else (oplog, d.operation_ids)
         fields = rows.fields(subject_ids[0]) if subject_ids else None
-        detail = detail_json(d.detail, details)
         if fields is None:
             merged = detail
         elif not d.detail:

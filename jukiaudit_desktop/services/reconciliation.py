@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import Any
 
 from ..core.errors import InputError
@@ -79,9 +82,10 @@ def run_reconciliation(db: Database, agency_code: str, settings: ReconcileSettin
     outcome = within(period, reconcile(ops, entries, lists, names, settings, bounds(period)))
     progress.update(3, steps, f"結果を保存しています({len(outcome.discrepancies):,} 件)")
     exported = _export_outcome(db, outcome) if exporting else None
+    details = repo.detail_texts(d.detail for d in outcome.discrepancies) if exported is None else exported.details
     try:
         with bulk_connection(db) as writer, writer.transaction():
-            run_id = repo.insert_run(writer, agency.id, period, settings, outcome)
+            run_id = repo.insert_run(writer, agency.id, period, settings, outcome, details)
             trail.record(writer, "reconcile.run", agency=agency.code, run_id=run_id, operations=len(ops),
                          register_entries=len(entries), summary=outcome.summary())
     except BaseException:
@@ -104,11 +108,13 @@ class Export:
     """A run as the CLI writes it: `head` (stale, summary per checked kind, skipped checks) and then, one at a
     time, every discrepancy's JSON object (reconcile_export: the file and physical line of each operation and
     register entry, the fields of the one it is about, the detail) as json.dumps writes it. Its rows are read
-    from the start, in a worker thread (RowsAhead): close() it when not every object is taken."""
+    from the start, in worker threads (RowsAhead): close() it when not every object is taken. `details`: each
+    discrepancy's detail as JSON (reconcile_repo.detail_texts), as stored too."""
 
     head: dict[str, Any]
     discrepancies: Iterator[str]
     rows: RowsAhead
+    details: list[str]
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.head, "discrepancies": [json.loads(text) for text in self.discrepancies]}
@@ -121,7 +127,8 @@ def export_run(db: Database, run_id: int) -> dict[str, Any]:
     """The stored run as the CLI writes it (Export). Operation kinds' details start with the operation's
     fields, register kinds' with the entry's."""
     run = require_run(db, run_id)
-    return _export(db, repo.list_discrepancies(db, run_id), run.skipped, run.stale).as_dict()
+    found = repo.list_discrepancies(db, run_id)
+    return _export(db, found, run.skipped, run.stale).as_dict()
 
 
 def export_result(db: Database, result: RunResult) -> Export:
@@ -135,23 +142,24 @@ def _export_outcome(db: Database, outcome: Outcome) -> Export:
 
 
 def _export(db: Database, found: Sequence[Found], skipped: list[dict[str, str]], stale: str | None) -> Export:
-    skipped_kinds = {s["kind"] for s in skipped}
-    summary = {kind.value: 0 for kind in Kind if kind.value not in skipped_kinds}
-    for d in found:
-        summary[d.kind.value] += 1
-    chunks = [found[start:start + _EXPORT_CHUNK] for start in range(0, len(found), _EXPORT_CHUNK)]
-    rows = RowsAhead(db, chunks)
+    rows = RowsAhead(db, found)  # the reading starts first: the export waits for it, not for what follows
+    try:
+        details = repo.detail_texts(d.detail for d in found)
+        skipped_kinds = {s["kind"] for s in skipped}
+        counts = Counter(map(attrgetter("kind"), found))  # in C: Kind.value is a property, dear at 10^5 rows
+        summary = {kind.value: counts[kind] for kind in Kind if kind.value not in skipped_kinds}
+    except BaseException:
+        rows.close()
+        raise
     return Export({**({"stale": stale} if stale else {}), "summary": summary, "skipped": skipped},
-                  _objects(chunks, rows), rows)
+                  _objects(rows, details), rows, details)
 
 
-_EXPORT_CHUNK = 1 << 16  # discrepancies whose rows are read at once: memory stays bounded at 10^6 and more
-
-
-def _objects(chunks: list[Sequence[Found]], rows: RowsAhead) -> Iterator[str]:
+def _objects(rows: RowsAhead, details: list[str]) -> Iterator[str]:
+    texts = iter(details)
     with contextlib.closing(rows):
-        for chunk, (operations, entries) in zip(chunks, rows, strict=True):
-            yield from reconcile_export.objects(chunk, operations, entries)
+        for chunk, (operations, entries) in rows:
+            yield from reconcile_export.objects(chunk, itertools.islice(texts, len(chunk)), operations, entries)
 
 
 def list_discrepancies(db: Database, run_id: int) -> list[StoredDiscrepancy]:

@@ -151,7 +151,8 @@ class StoredDiscrepancy:
 
 
 def insert_run(db: Database, agency_id: int, period: Period, settings: ReconcileSettings,
-               outcome: Outcome) -> int:
+               outcome: Outcome, details: Sequence[str]) -> int:
+    """`details`: each discrepancy's detail as JSON (detail_texts)."""
     run_at = datetime.now().astimezone().isoformat(timespec="seconds")
     cur = db.execute(
         "INSERT INTO reconciliation (agency_id, period_from, period_to, settings, skipped, run_at) "
@@ -164,7 +165,7 @@ def insert_run(db: Database, agency_id: int, period: Period, settings: Reconcile
     run_id = int(cur.lastrowid)
     sql = (f"INSERT INTO discrepancy (reconciliation_id, status, {', '.join(_DISCREPANCY_FIELDS)}) "
            f"VALUES ({run_id:d}, 'open', ?, ?, ?, ?, ?)")
-    rows = _discrepancy_rows(outcome.discrepancies)
+    rows = _discrepancy_rows(outcome.discrepancies, details)
     while chunk := list(itertools.islice(rows, _STORE_CHUNK)):
         db.conn.executemany(sql, chunk)
         if db.binds_changes and db.in_transaction:  # the trail binds the rows from these values (not read back)
@@ -174,14 +175,19 @@ def insert_run(db: Database, agency_id: int, period: Period, settings: Reconcile
 
 
 _DISCREPANCY_FIELDS = ("ordinal", "kind", "operation_ids", "register_ids", "detail")
-_STORE_CHUNK = 1 << 16  # discrepancies inserted and hashed at once: memory stays bounded at 10^6 and more
+_STORE_CHUNK = 1 << 13  # discrepancies inserted at once: their digests are made (bindings) beside the next insert
 
 
-def _discrepancy_rows(found: Sequence[Discrepancy]) -> Iterator[tuple[Any, ...]]:
-    details: dict[Any, str] = {}
+def _discrepancy_rows(found: Sequence[Discrepancy], details: Sequence[str]) -> Iterator[tuple[Any, ...]]:
     kinds = {kind: kind.value for kind in Kind}  # Enum.value is a property: dearer across 10^6 rows
-    for ordinal, d in enumerate(found, start=1):
-        yield ordinal, kinds[d.kind], _id_list(d.operation_ids), _id_list(d.register_ids), detail_json(d.detail, details)
+    for ordinal, (d, detail) in enumerate(zip(found, details, strict=True), start=1):
+        yield ordinal, kinds[d.kind], _id_list(d.operation_ids), _id_list(d.register_ids), detail
+
+
+def detail_texts(details: Iterable[dict[str, Any]]) -> list[str]:
+    """Discrepancies' details as JSON (detail_json): made once for both the storing and the export of a run."""
+    seen: dict[Any, str] = {}
+    return [detail_json(detail, seen) for detail in details]
 
 
 _PLAIN = frozenset({str, int, bool, type(None)})
@@ -297,8 +303,9 @@ def _id_json(ids: Iterable[int]) -> str:
 @dataclass(frozen=True)
 class RowFacts:
     """Operations or register entries as the JSON export names them, by id: `refs` holds each row's
-    {"file", "line"} object (file the basename, null for a typed-in entry) and `members` what it records
-    (`fields`), as the members of a JSON object; both as json.dumps(…, ensure_ascii=False) writes them."""
+    {"file", "line"} object (file the basename, null for a typed-in entry) and `members` what each subject
+    (a row a discrepancy is about) records (`fields`), as the members of a JSON object; both as
+    json.dumps(…, ensure_ascii=False) writes them."""
 
     fields: tuple[str, ...]
     refs: dict[int, str]
@@ -312,14 +319,15 @@ REGISTER_FACTS = (("start", "start_at"), ("end", "end_at"), ("terminal", "termin
                   ("jimu_code", "jimu_code"), ("count", "count"))
 
 
-def operation_facts(db: Database, ids: Iterable[int]) -> RowFacts:
-    """The operations' files, lines and what they record (OPERATION_FACTS)."""
-    return _facts(db, "operation", ids, OPERATION_FACTS)
+def operation_facts(db: Database, ids: Iterable[int], subjects: Iterable[int]) -> RowFacts:
+    """The operations' files and lines, and what the `subjects` among them record (OPERATION_FACTS)."""
+    return _facts(db, "operation", ids, subjects, OPERATION_FACTS)
 
 
-def register_facts(db: Database, ids: Iterable[int]) -> RowFacts:
-    """The register entries' files and lines (None for typed-in entries) and what they say (REGISTER_FACTS)."""
-    return _facts(db, "register_entry", ids, REGISTER_FACTS)
+def register_facts(db: Database, ids: Iterable[int], subjects: Iterable[int]) -> RowFacts:
+    """The register entries' files and lines (None for typed-in entries), and what the `subjects` among them
+    say (REGISTER_FACTS)."""
+    return _facts(db, "register_entry", ids, subjects, REGISTER_FACTS)
 
 
 _ODD = "\x00"  # a REAL or BLOB value: SQLite would write it otherwise than Python's json
@@ -332,27 +340,35 @@ def _json_sql(column: str) -> str:
             f"WHEN 'null' THEN 'null' ELSE char(0) END")
 
 
-def _facts(db: Database, table: str, ids: Iterable[int], facts: tuple[tuple[str, str], ...]) -> RowFacts:
-    """Each row's {"file", "line"} and fields written by SQLite, every row in one text per column (one aggregate
-    query: SQLite holds no GIL while it reads, so a worker thread reads beside the caller's work). The rare row
-    holding a REAL or BLOB is written by json here."""
+def _facts(db: Database, table: str, ids: Iterable[int], subjects: Iterable[int],
+           facts: tuple[tuple[str, str], ...]) -> RowFacts:
+    """Each row's {"file", "line"}, and the subjects' fields, written by SQLite, every row in one text per column
+    (one aggregate query: SQLite holds no GIL while it reads, so a worker thread reads beside the caller's work;
+    the fields only of the subjects, a third of the rows a run names). The rare row holding a REAL or BLOB is
+    written by json here."""
     ref = ("'{\"file\": ' || coalesce((SELECT json_quote(f.file_name) FROM import_file f WHERE f.id = t.file_id), "
            f"'null') || ', \"line\": ' || {_json_sql('t.line')} || '}}'")
     members = " || ', ' || ".join(f"'\"{name}\": ' || {_json_sql(column)}" for name, column in facts)
-    count, id_text, ref_text, member_text = db.execute(
-        f"SELECT count(*), group_concat(id), group_concat({ref}, char(30)), group_concat({members}, char(30)) "
-        f"FROM {table} t WHERE id IN (SELECT value FROM json_each(?))", (_id_json(ids),)).fetchone()
+    subject = "FILTER (WHERE id IN (SELECT value FROM json_each(?2)))"
+    count, id_text, ref_text, subject_text, member_text = db.execute(
+        f"SELECT count(*), group_concat(id), group_concat({ref}, char(30)), group_concat(id) {subject}, "
+        f"group_concat({members}, char(30)) {subject} "
+        f"FROM {table} t WHERE id IN (SELECT value FROM json_each(?1))", (_id_json(ids), _id_json(subjects))
+    ).fetchone()
     found = list(map(int, id_text.split(","))) if count else []
     refs = dict(zip(found, ref_text.split(_ROW) if count else [], strict=True))
-    written = dict(zip(found, member_text.split(_ROW) if count else [], strict=True))
+    written = (dict(zip(map(int, subject_text.split(",")), member_text.split(_ROW), strict=True))
+               if subject_text else {})
     if _ODD in (ref_text or "") or _ODD in (member_text or ""):
-        odd = [id_ for id_ in found if _ODD in refs[id_] or _ODD in written[id_]]
+        odd = [id_ for id_ in found if _ODD in refs[id_] or _ODD in written.get(id_, "")]
         files = dict(db.query("SELECT id, file_name FROM import_file"))
         for id_, file_id, line, *values in db.query(
                 f"SELECT id, file_id, line, {', '.join(c for _, c in facts)} FROM {table} "
                 "WHERE id IN (SELECT value FROM json_each(?))", (_id_json(odd),)):
             refs[id_] = json.dumps({"file": files.get(file_id), "line": line}, ensure_ascii=False)
-            written[id_] = json.dumps(dict(zip((n for n, _ in facts), values, strict=True)), ensure_ascii=False)[1:-1]
+            if id_ in written:
+                written[id_] = json.dumps(dict(zip((n for n, _ in facts), values, strict=True)),
+                                          ensure_ascii=False)[1:-1]
     return RowFacts(tuple(n for n, _ in facts), refs, written)
 
 
