@@ -28,7 +28,7 @@ from jukiaudit_desktop.importers.issues import ImportRejected
 from jukiaudit_desktop.importers.mapping import BATCH_ROWS
 from jukiaudit_desktop.services import import_reading, import_worker, imports
 from jukiaudit_desktop.services.database_access import open_app_database
-from jukiaudit_desktop.storage import bindings, trail
+from jukiaudit_desktop.storage import bindings, imports_repo, trail
 from jukiaudit_desktop.storage.database import Database
 
 PASSPHRASE = "worker test passphrase"
@@ -269,3 +269,30 @@ def test_a_killed_caller_leaves_no_worker_and_the_key_is_never_on_its_command_li
     while _running(worker) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _running(worker)  # it wrote into a pipe nobody reads any more, and ended
+
+
+def test_digests_made_elsewhere_and_here_in_any_mix_bind_the_rows_as_read_back(db: Database) -> None:
+    """The worker leaves a batch's digests to the caller when the caller waited for it: the running digest takes
+    both kinds in order (and drops digests made for other ids)."""
+    rows = [(n + 2, f"2025-04-01T09:{n // 60 % 60:02d}:{n % 60:02d}", f"T{n % 5}", f"K{n % 3}", "照会", None, 1,
+             "正常") for n in range(3_000)]
+    agency = imports.ensure_agency(db, "A")[0].id
+    assert agency is not None
+    with db.transaction():
+        file_id = imports_repo.insert_file(db, agency, "oplog", "mix.csv", "00", "cp932", "既定",
+                                           imports_repo.insert_batch(db, agency, "oplog", "既定", "test"))
+        hashing = imports_repo.row_hashing(db, "operation", file_id, agency)
+        assert hashing is not None
+        first = imports_repo.last_id(db, "operation") + 1
+        for start, made_here in ((0, False), (700, True), (1_400, False), (2_100, False), (2_800, True)):
+            batch = rows[start:start + 700]
+            digests = None if made_here else hashing.digests(batch, first + start)
+            imports_repo.insert_operations(db, file_id, agency, batch, digests)
+        streams = bindings._hashed(db.conn)
+        assert (streams["operation"].first, streams["operation"].next) == (first, first + len(rows))
+        read_back = bindings.batch_digest(d for _, d in bindings.bulk_rows(db.conn, "operation", first, first + 2_999))
+        assert streams["operation"].hash.hexdigest() == read_back[1]
+        imports_repo.insert_operations(db, file_id, agency, rows[:10], hashing.digests(rows[:10], first))  # other ids
+        assert "operation" not in bindings._hashed(db.conn)  # dropped: the entry reads the rows back
+        trail.record(db, "import.oplog", file_id=file_id)
+    assert trail.verify(db) == []

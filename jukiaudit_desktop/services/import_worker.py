@@ -23,6 +23,7 @@ import gc
 import pickle
 import subprocess
 import sys
+import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +39,8 @@ from ..security import no_network
 from ..storage.bindings import RowHashing
 
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
+# A batch taken at once (its pickle is ~1.5 MB, the pipe holds 64 KiB): the caller was waiting for it, not storing.
+_CALLER_WAITS = 0.015
 
 
 class ImportWorkerError(RuntimeError):
@@ -154,10 +157,15 @@ def _serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
             with mapped_batches(Path(path), layout, found, issues, subject_key) as (source, batches):
                 channel.send("opened", source.encoding_label, source.line_count)
                 hashing, first = pickle.load(inbox)
+                caller_waits = False
                 for batch in batches:
-                    digests = None if hashing is None else hashing.digests(batch, first)
+                    # The caller makes the digests of a batch when it waited for the last (bindings.hash_inserted):
+                    # this process then sets the pace (a big file's inserts cost more a row: then not).
+                    digests = None if hashing is None or caller_waits else hashing.digests(batch, first)
                     first += len(batch)
+                    sending = time.perf_counter()
                     channel.send("rows", batch, digests)
+                    caller_waits = time.perf_counter() - sending < _CALLER_WAITS
         except InputError as exc:  # the file or its header cannot be read
             with contextlib.suppress(TooManyIssues):  # the caller's collector raises it again
                 issues.input_error(exc)

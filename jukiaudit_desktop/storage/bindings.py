@@ -210,11 +210,18 @@ def hash_inserted(conn: Any, table: str, fields: Sequence[str], rows: Sequence[S
 def add_hashed(conn: Any, table: str, count: int, digests: bytes) -> None:
     """As hash_inserted, for `count` rows just inserted whose digests were made before (RowHashing.digests,
     e.g. in another process, for the ids the rows were to get): the first row is read back and compared, and
-    a digest that differs (other ids, a value stored converted) drops the running digest."""
+    a digest that differs (other ids, a value stored converted) drops the running digest. Added after the
+    batches handed to the hashing thread before (in order), without waiting for them."""
     if not count:
         return
     first, stored = _inserted_first(conn, table, count)
-    _extend(_hashed(conn), table, first, count, digests if digests[:32].hex() == stored else None)
+    known = digests if digests[:32].hex() == stored else None
+    running = _inserted.setdefault(conn, {})
+    hasher = _hashers.get(conn)
+    if hasher is None:
+        _extend(running, table, first, count, known)
+    else:
+        hasher.submit(_extend, running, table, first, count, known)
 
 
 def _inserted_first(conn: Any, table: str, count: int) -> tuple[int, str | None]:
