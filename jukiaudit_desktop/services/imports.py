@@ -224,6 +224,7 @@ class _Import:
         if self.kind == OPLOG:
             imports_repo.set_success_results(db, file_id, self.layout.success_results)
         first_new_id = imports_repo.last_id(db, self.table)
+        earlier = import_overlap.any_stored(db, self.table, self.agency_id)
         hashing = imports_repo.row_hashing(db, self.table, file_id, self.agency_id)
         columns = _log_columns(db, file_id, first_new_id) if self.kind == OPLOG else None
         terminals: set[str] = set()
@@ -246,7 +247,7 @@ class _Import:
             return FileResult(path.name, reader.encoding_label, count, duplicate=False)
         self._check_owner(name, terminals, operators)
         skipped = SkippedRows()
-        for pair in import_overlap.stored_pairs(db, self.table, self.agency_id, file_id, first_new_id):
+        for pair in import_overlap.stored_pairs(db, self.table, self.agency_id, file_id, first_new_id) if earlier else ():
             skipped.add(pair)
         import_overlap.remove_rows(db, self.table, skipped.ids)
         if columns is not None:
