@@ -54,9 +54,12 @@ class WorkerReader:
                  subject_key: bytes | None) -> None:
         self._issues = issues
         argv, env = worker_command()
-        self._process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=subprocess.DEVNULL, env=env,
-                                         creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+        try:
+            self._process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                             stderr=subprocess.DEVNULL, env=env,
+                                             creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+        except OSError as exc:
+            raise ImportWorkerError(f"取込の作業プロセスを起動できません({exc})。何も取り込んでいません。") from exc
         self.encoding_label, self.line_count, self.opened = "", 0, False
         try:
             self._send((str(path), layout, found, subject_key, issues.errors, issues.warnings))

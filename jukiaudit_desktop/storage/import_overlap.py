@@ -36,7 +36,7 @@ def any_stored(db: Database, table: str, agency_id: int) -> bool:
     """Whether the agency has rows in `table`. Asked before a file's rows are stored, it costs nothing (after,
     it would scan the new rows' index entries: 0.15 s a million): without earlier rows there is nothing to pair,
     and the common first import skips stored_pairs."""
-    return db.scalar(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE agency_id = ? LIMIT 1)", (agency_id,)) > 0
+    return bool(db.scalar(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE agency_id = ? LIMIT 1)", (agency_id,)))
 
 
 def stored_pairs(db: Database, table: str, agency_id: int, file_id: int, first_new_id: int) -> Iterator[Pair]:
