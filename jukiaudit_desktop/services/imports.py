@@ -124,8 +124,8 @@ def import_files(db: Database, agency: int | str, layout: Layout, paths: Sequenc
     transaction. Rows stored already for the agency are skipped (see storage.import_overlap); a file imported
     before (same SHA-256) adds nothing. A file whose terminals and operators are registered to another agency
     is refused (services.import_guard.OtherAgencyError) unless `allow_other_agency`. The indexes are kept up to
-    date as rows are stored: SQLite does it in the same steps, beside the threads that read and hash (dropping
-    them and sorting at the end would leave that work for one core, after everything else).
+    date as rows are stored: SQLite does it in the same steps, beside the thread or the worker process that reads and
+    hashes (dropping them and sorting at the end would leave that work for one core, after everything else).
     """
     with _cycle_collector_paused(), bulk_connection(db, foreign_keys=False) as loader, \
             imports_repo.bulk_load_cache(loader), loader.transaction():

@@ -10,8 +10,10 @@ The rule an inspector could check by hand:
 - Bulk tables (operation, register_entry, discrepancy: up to millions of rows): rows added since the last
   entry form one batch (first id, last id, count, SHA-256 over the rows' digests in id order), computed once
   per import or run. A later change of a bulk row by the app lists the row's digest before and after.
-  A bulk insert may hash its rows as it inserts them (hash_inserted): the entry then takes that running
-  digest instead of reading the rows back, when it covers exactly the batch and none of its rows changed since.
+  A bulk insert may hash its rows as it inserts them (hash_inserted), or hand over digests made before for the
+  ids the rows get (add_hashed: the import's worker process makes them with RowHashing): the entry then takes
+  that running digest instead of reading the rows back, when it covers exactly the batch and none of its rows
+  changed since.
 """
 
 from __future__ import annotations
