@@ -3,7 +3,7 @@ caller's process stores them: Python runs one thread at a time per process, and 
 million operations) would otherwise share the interpreter with the inserts.
 
 The caller's process (WorkerReader) starts the worker from this program (launch.worker_command) and speaks to
-it over the worker's stdin and stdout only, in pickled messages:
+it over the worker's stdin and stdout only, in pickled messages (worker → caller: each after its length):
   caller → worker  the file's path, layout, probe, the subject key and the issues so far; then, once the file is
                    open, how its rows are hashed (bindings.RowHashing) and the first row's id
   worker → caller  ("opened", encoding, line count) or ("closed",) when the file cannot be read; ("rows", batch,
@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..core.errors import InputError
+from ..core.pipeline import read_ahead
 from ..importers.encoding import Probe
 from ..importers.issues import ImportIssue, IssueCollector, TooManyIssues
 from ..importers.mapping import Batch, mapped_batches
@@ -39,8 +40,10 @@ from ..security import no_network
 from ..storage.bindings import RowHashing
 
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
-# A batch taken at once (its pickle is ~1.5 MB, the pipe holds 64 KiB): the caller was waiting for it, not storing.
-_CALLER_WAITS = 0.015
+_LENGTH = 8  # bytes of the length before each message's pickle (worker → caller)
+_FRAMES_AHEAD = 2  # messages the caller takes off the pipe ahead of the batch it stores
+# A batch taken at once: the caller has room for it (it stores no more than _FRAMES_AHEAD behind).
+_CALLER_KEEPS_UP = 0.015
 
 
 class ImportWorkerError(RuntimeError):
@@ -48,11 +51,16 @@ class ImportWorkerError(RuntimeError):
 
 
 class WorkerReader:
-    """The caller's side: one file read by a worker process. Close it (or use `with`) in every case."""
+    """The caller's side: one file read by a worker process. Close it (or use `with`) in every case.
+
+    The worker's messages are taken off the pipe by a thread of this process (reading a pipe leaves the
+    interpreter free) up to _FRAMES_AHEAD ahead of the rows being stored, so that the worker seldom waits for
+    this process to read (the pipe itself holds 64 KiB, a batch ~1.5 MB)."""
 
     def __init__(self, path: Path, layout: Layout, found: Probe, issues: IssueCollector,
                  subject_key: bytes | None) -> None:
         self._issues = issues
+        self._ahead = contextlib.ExitStack()
         argv, env = worker_command()
         try:
             self._process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -63,7 +71,7 @@ class WorkerReader:
         self.encoding_label, self.line_count, self.opened = "", 0, False
         try:
             self._send((str(path), layout, found, subject_key, issues.errors, issues.warnings))
-            opened = self._receive()
+            opened = self._message(self._frame())
         except BaseException:
             self.close()
             raise
@@ -77,20 +85,26 @@ class WorkerReader:
         self.close()
 
     def batches(self, hashing: RowHashing | None, first_id: int) -> Iterator[tuple[Batch, bytes | None]]:
-        """The file's batches with their rows' digests (None when `hashing` is None): the rows are to be stored
-        with ids first_id, first_id + 1, … in order."""
+        """The file's batches with their rows' digests (None when `hashing` is None, or when the worker left them
+        to this process): the rows are to be stored with ids first_id, first_id + 1, … in order."""
         self._send((hashing, first_id))
         assert self._process.stdin is not None
         self._process.stdin.close()
-        while (message := self._receive())[0] == "rows":
-            yield message[1], message[2]
+        frames = self._ahead.enter_context(read_ahead(self._frames(), _FRAMES_AHEAD, name="import-worker-pipe"))
+        for frame in frames:
+            kind, *payload = self._message(frame)
+            if kind != "rows":  # "end", or "closed" (the reading ended with the error limit)
+                return
+            yield payload[0], payload[1]
+        raise self._ended()
 
     def close(self) -> None:
-        """Stop the worker (at once, when it has not ended) and wait for it."""
+        """Stop the worker (at once, when it has not ended), wait for it and for the thread reading its pipe."""
         process = self._process
         if process.poll() is None:
             process.kill()
         process.wait()
+        self._ahead.close()  # the pipe is at its end: the thread ends
         for pipe in (process.stdin, process.stdout):
             if pipe is not None:
                 pipe.close()
@@ -103,12 +117,24 @@ class WorkerReader:
         except BrokenPipeError:
             raise self._ended() from None
 
-    def _receive(self) -> tuple[Any, ...]:
+    def _frames(self) -> Iterator[bytes]:
+        while frame := self._frame():
+            yield frame
+
+    def _frame(self) -> bytes:
+        """The next message's pickle; b"" at the pipe's end (the worker ended, or died in the middle)."""
         assert self._process.stdout is not None
-        try:
-            kind, errors, warnings, *payload = pickle.load(self._process.stdout)
-        except EOFError:
-            raise self._ended() from None
+        head = self._process.stdout.read(_LENGTH)
+        if len(head) < _LENGTH:
+            return b""
+        size = int.from_bytes(head, "little")
+        frame = self._process.stdout.read(size)
+        return frame if len(frame) == size else b""
+
+    def _message(self, frame: bytes) -> tuple[Any, ...]:
+        if not frame:
+            raise self._ended()
+        kind, errors, warnings, *payload = pickle.loads(frame)
         for issue in warnings:
             self._issues.warn(issue.file, issue.line, issue.column, issue.message)
         for issue in errors:  # raises TooManyIssues at the limit, as it would have while reading here
@@ -146,7 +172,9 @@ class _Channel:
         errors, warnings = self.issues.errors, self.issues.warnings
         new: tuple[list[ImportIssue], list[ImportIssue]] = (errors[self.sent[0]:], warnings[self.sent[1]:])
         self.sent = (len(errors), len(warnings))
-        pickle.dump((kind, *new, *payload), self.outbox, protocol=_PROTOCOL)
+        frame = pickle.dumps((kind, *new, *payload), protocol=_PROTOCOL)
+        self.outbox.write(len(frame).to_bytes(_LENGTH, "little"))
+        self.outbox.write(frame)
         self.outbox.flush()
 
 
@@ -160,15 +188,15 @@ def _serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
             with mapped_batches(Path(path), layout, found, issues, subject_key) as (source, batches):
                 channel.send("opened", source.encoding_label, source.line_count)
                 hashing, first = pickle.load(inbox)
-                caller_waits = False
+                caller_keeps_up = False
                 for batch in batches:
-                    # The caller makes the digests of a batch when it waited for the last (bindings.hash_inserted):
-                    # this process then sets the pace (a big file's inserts cost more a row: then not).
-                    digests = None if hashing is None or caller_waits else hashing.digests(batch, first)
+                    # The caller makes the digests of a batch when it took the last at once (bindings.hash_inserted):
+                    # it keeps up, and this process sets the pace (a big file's inserts cost more a row: then not).
+                    digests = None if hashing is None or caller_keeps_up else hashing.digests(batch, first)
                     first += len(batch)
                     sending = time.perf_counter()
                     channel.send("rows", batch, digests)
-                    caller_waits = time.perf_counter() - sending < _CALLER_WAITS
+                    caller_keeps_up = time.perf_counter() - sending < _CALLER_KEEPS_UP
         except InputError as exc:  # the file or its header cannot be read
             with contextlib.suppress(TooManyIssues):  # the caller's collector raises it again
                 issues.input_error(exc)
