@@ -82,6 +82,14 @@ def _read_in_process(monkeypatch: pytest.MonkeyPatch, yes: bool) -> None:
     monkeypatch.setattr(import_reading, "WORKER_MIN_BYTES", 1 << 62 if yes else 0)
 
 
+def _worker_hook(monkeypatch: pytest.MonkeyPatch, folder: Path, code: str) -> None:
+    """Run `code` at the start of every worker process (a sitecustomize module on the workers' PYTHONPATH)."""
+    hooks = folder / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(code, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hooks), os.environ.get("PYTHONPATH", "")]))
+
+
 def _fresh(path: Path) -> Database:
     return open_app_database(path, PASSPHRASE, create=True)
 
@@ -93,8 +101,13 @@ def _nothing_stored(db: Database) -> None:
     assert _workers() == []
 
 
+@pytest.mark.parametrize("digests", ["made-by-the-worker", "shared-as-it-goes"])
 def test_the_rows_and_the_trail_binding_equal_the_in_process_import(tmp_path: Path, started: list[int],
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    digests: str) -> None:
+    if digests == "made-by-the-worker":  # it never leaves a batch's digests to the caller
+        _worker_hook(monkeypatch, tmp_path, "from jukiaudit_desktop.services import import_worker\n"
+                                            "import_worker._caller_keeps_up = lambda sending: False\n")
     lines = log_lines(3 * BATCH_ROWS + 700, seed=3)  # 住民票コード: the subject key hashes them in the worker
     log = write_log(tmp_path, "log.csv", lines)
     vendor = subjects_layout(tmp_path, "subjects")
@@ -178,18 +191,15 @@ def test_cancel_stops_the_worker_and_keeps_nothing(db: Database, tmp_path: Path,
 
 def test_a_failure_in_the_worker_is_raised_in_the_caller_and_nothing_is_stored(
         db: Database, tmp_path: Path, started: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
-    hooks = tmp_path / "hooks"
-    hooks.mkdir()
-    (hooks / "sitecustomize.py").write_text(  # loaded by the worker process only (its PYTHONPATH)
-        "from jukiaudit_desktop.storage import bindings\n"
-        "real, calls = bindings.RowHashing.digests, []\n"
-        "def failing(self, rows, first):\n"
-        "    calls.append(first)\n"
+    _worker_hook(monkeypatch, tmp_path,
+        "from jukiaudit_desktop.importers.mapping import RowMapper\n"
+        "real, calls = RowMapper._map_columns, []\n"
+        "def failing(self, chunk):\n"
+        "    calls.append(len(chunk))\n"
         "    if len(calls) == 3:\n"
         "        raise MemoryError('作業プロセスの三つ目のバッチで失敗')\n"
-        "    return real(self, rows, first)\n"
-        "bindings.RowHashing.digests = failing\n", encoding="utf-8")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hooks), os.environ.get("PYTHONPATH", "")]))
+        "    return real(self, chunk)\n"
+        "RowMapper._map_columns = failing\n")
     with pytest.raises(import_worker.ImportWorkerError) as failed:
         imports.import_files(db, "A", layout("oplog"), [_log(tmp_path / "log.csv")])
     assert "取込の作業プロセスで不具合が起きました。何も取り込んでいません。" in str(failed.value)

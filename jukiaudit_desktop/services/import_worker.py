@@ -178,6 +178,13 @@ class _Channel:
         self.outbox.flush()
 
 
+def _caller_keeps_up(sending: float | None) -> bool:
+    """Whether to leave the next batch's digests to the caller (bindings.hash_inserted), given how long the last
+    batch took to send (None: none sent yet, the caller waits for the first): when it was taken at once, the
+    caller keeps up and this process sets the pace (a big file's inserts cost more a row: then it does not)."""
+    return sending is None or sending < _CALLER_KEEPS_UP
+
+
 def _serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
     path, layout, found, subject_key, errors, warnings = pickle.load(inbox)
     issues = IssueCollector()
@@ -188,15 +195,13 @@ def _serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
             with mapped_batches(Path(path), layout, found, issues, subject_key) as (source, batches):
                 channel.send("opened", source.encoding_label, source.line_count)
                 hashing, first = pickle.load(inbox)
-                caller_keeps_up = False
+                sending: float | None = None
                 for batch in batches:
-                    # The caller makes the digests of a batch when it took the last at once (bindings.hash_inserted):
-                    # it keeps up, and this process sets the pace (a big file's inserts cost more a row: then not).
-                    digests = None if hashing is None or caller_keeps_up else hashing.digests(batch, first)
+                    digests = None if hashing is None or _caller_keeps_up(sending) else hashing.digests(batch, first)
                     first += len(batch)
-                    sending = time.perf_counter()
+                    started = time.perf_counter()
                     channel.send("rows", batch, digests)
-                    caller_keeps_up = time.perf_counter() - sending < _CALLER_KEEPS_UP
+                    sending = time.perf_counter() - started
         except InputError as exc:  # the file or its header cannot be read
             with contextlib.suppress(TooManyIssues):  # the caller's collector raises it again
                 issues.input_error(exc)
