@@ -107,7 +107,7 @@ def test_the_rows_and_the_trail_binding_equal_the_in_process_import(tmp_path: Pa
                                                                     digests: str) -> None:
     if digests == "made-by-the-worker":  # it never leaves a batch's digests to the caller
         _worker_hook(monkeypatch, tmp_path, "from jukiaudit_desktop.services import import_worker\n"
-                                            "import_worker._caller_keeps_up = lambda sending: False\n")
+                                            "import_worker._leave_to_caller = lambda sending, kept: False\n")
     lines = log_lines(3 * BATCH_ROWS + 700, seed=3)  # 住民票コード: the subject key hashes them in the worker
     log = write_log(tmp_path, "log.csv", lines)
     vendor = subjects_layout(tmp_path, "subjects")

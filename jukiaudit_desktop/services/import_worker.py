@@ -44,6 +44,7 @@ _LENGTH = 8  # bytes of the length before each message's pickle (worker → call
 _FRAMES_AHEAD = 2  # messages the caller takes off the pipe ahead of the batch it stores
 # A batch taken at once: the caller has room for it (it stores no more than _FRAMES_AHEAD behind).
 _CALLER_KEEPS_UP = 0.015
+_SHARE = 4
 
 
 class ImportWorkerError(RuntimeError):
@@ -178,11 +179,13 @@ class _Channel:
         self.outbox.flush()
 
 
-def _caller_keeps_up(sending: float | None) -> bool:
+def _leave_to_caller(sending: float | None, kept: int) -> bool:
     """Whether to leave the next batch's digests to the caller (bindings.hash_inserted), given how long the last
-    batch took to send (None: none sent yet, the caller waits for the first): when it was taken at once, the
-    caller keeps up and this process sets the pace (a big file's inserts cost more a row: then it does not)."""
-    return sending is None or sending < _CALLER_KEEPS_UP
+    batch took to send (None: none sent yet, the caller waits for the first) and how many batches were hashed
+    here since the caller last hashed one. When the last was taken at once, the caller keeps up and this
+    process sets the pace (a big file's inserts cost more a row: then it does not); the caller then takes one
+    batch in _SHARE at most (it hears of the work it took only batches later, when it falls behind)."""
+    return sending is None or (sending < _CALLER_KEEPS_UP and kept >= _SHARE - 1)
 
 
 def _serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
@@ -196,8 +199,11 @@ def _serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
                 channel.send("opened", source.encoding_label, source.line_count)
                 hashing, first = pickle.load(inbox)
                 sending: float | None = None
+                kept = 0  # batches hashed here since the caller last made the digests of one
                 for batch in batches:
-                    digests = None if hashing is None or _caller_keeps_up(sending) else hashing.digests(batch, first)
+                    leave = hashing is None or _leave_to_caller(sending, kept)
+                    digests = None if leave else hashing.digests(batch, first)
+                    kept = 0 if leave else kept + 1
                     first += len(batch)
                     started = time.perf_counter()
                     channel.send("rows", batch, digests)
