@@ -10,6 +10,8 @@ phase and thread (the import uses three):
   rest     everything else on the caller's thread
   digests  the hashing thread (storage.bindings._add_inserted: the rows' digests)
   reader   the reading thread (reading, decoding, checking and mapping the CSV: the process's CPU less the others)
+  worker   the worker process (services.import_worker: reading, decoding, checking, mapping and the digests of a
+           CSV file of import_reading.WORKER_MIN_BYTES or more; the reader and digests lines are then ≈0)
 With two idle cores the wall time is about the longest of: the caller's thread, or all Python work (reader,
 digests and the caller's own, which share the interpreter). CPU seconds say more than wall seconds on a shared
 machine (the load is printed). The timing wrappers add a little to each phase; compare runs of this script only.
@@ -87,9 +89,11 @@ def main() -> None:
     storage_database._connect = lambda *a, **k: _TimedConnection(connect(*a, **k))  # type: ignore[assignment]
     load = os.getloadavg()[0]
     process_cpu = time.process_time()
+    worker_cpu = _children_cpu()
     with _phase("import_files"):
         summary = imports.import_files(db, "B01", default_profile().layout("oplog"), [args.log])
     process_cpu = time.process_time() - process_cpu
+    worker_cpu = _children_cpu() - worker_cpu
     db.close()
     main_cpu, total_wall = PHASES.pop("import_files")
     digests_cpu = PHASES.pop("digests", [0.0, 0.0])[0]
@@ -100,7 +104,13 @@ def main() -> None:
     print(f"  rest    cpu {main_cpu - sum(c for c, _ in PHASES.values()):7.2f} s")
     print(f"  digests cpu {digests_cpu:7.2f} s  (hashing thread)")
     print(f"  reader  cpu {process_cpu - main_cpu - digests_cpu:7.2f} s  (reading thread)")
-    print(f"  all     cpu {process_cpu:7.2f} s  wall {total_wall:7.2f} s  (caller's thread {main_cpu:.2f} s)")
+    print(f"  worker  cpu {worker_cpu:7.2f} s  (worker process)")
+    print(f"  all     cpu {process_cpu + worker_cpu:7.2f} s  wall {total_wall:7.2f} s  (caller's thread {main_cpu:.2f} s)")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@
     python installer/build.py --smoke-only # check and smoke-test an existing dist/jukiaudit/
 
 The smoke test runs the frozen executable only (never this Python): --version; init, demo, findings-pdf,
-verify-sheet and verify-trail in passphrase mode in a temporary folder; the GUI started offscreen until its
+verify-sheet, import-oplog of a log big enough for the import's worker process (the frozen executable started
+again with its hidden worker argument) and verify-trail in passphrase mode in a temporary folder; the GUI started offscreen until its
 main window shows the database, then closed. Each must exit 0. It prints the bundle's size and start times.
 """
 
@@ -25,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from jukiaudit_desktop import __version__, licenses  # noqa: E402 (the checkout's package, for its licences)
+from jukiaudit_desktop.services.import_reading import WORKER_MIN_BYTES  # noqa: E402
 
 SPEC = ROOT / "installer" / "jukiaudit.spec"
 DIST = ROOT / "dist" / "jukiaudit"
@@ -142,12 +144,29 @@ def smoke() -> None:
         if b"IPAex" not in sheet.read_bytes():
             raise SystemExit("smoke: the sheet does not embed the bundled IPAex font")
         run(*db, "verify-sheet", str(sheet))
+        big = write_log(tmp / "big_oplog.csv", WORKER_MIN_BYTES + 1)
+        out = run(*db, "import-oplog", "--agency", "SMOKE", str(big))[0]
+        if f"{big.name}: {count_rows(big):,} 行を追加しました" not in out:
+            raise SystemExit(f"smoke: the big log was not imported whole: {out!r}")
         run(*db, "verify-trail")
         out, gui_seconds = run(*db, gui=True)
         if "jukiaudit: ready" not in out:
             raise SystemExit(f"smoke: the GUI did not report its main window: {out!r}")
         print(f"smoke: frozen start: --version {cold:.1f} s (first start after the build), "
               f"GUI to its main window with the database open {gui_seconds:.1f} s")
+
+
+def write_log(path: Path, size: int) -> Path:
+    """An operation log (CP932) of at least `size` bytes."""
+    header = "操作日時,端末ID,操作者ID,処理区分,利用事務コード,照会件数,処理結果"
+    rows = [f"2025/04/{1 + n // 40000:02d} {n // 3600 % 10 + 8:02d}:{n // 60 % 60:02d}:{n % 60:02d},T{n % 9:03d},"
+            f"K{10000 + n % 31},住民票コード検索,別表5-10,1,正常" for n in range(size // 60 + 1)]
+    path.write_bytes("\r\n".join([header, *rows, ""]).encode("cp932"))
+    return path
+
+
+def count_rows(path: Path) -> int:
+    return path.read_bytes().count(b"\r\n") - 1
 
 
 def main() -> int:

@@ -1,5 +1,6 @@
-"""The frozen application's entry point (PyInstaller): the same `main()` as the `jukiaudit` command."""
+"""The frozen application's entry point (PyInstaller): the same `main()` as the `jukiaudit` command, which also
+starts the import's worker process (jukiaudit_desktop.launch)."""
 
-from jukiaudit_desktop.cli import main
+from jukiaudit_desktop.launch import main
 
 raise SystemExit(main())

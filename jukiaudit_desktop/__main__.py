@@ -1,5 +1,5 @@
-"""`python -m jukiaudit_desktop` runs the same entry point as `jukiaudit`."""
+"""`python -m jukiaudit_desktop` runs the same entry point as `jukiaudit` (and starts import workers: launch)."""
 
-from .cli import main
+from .launch import main
 
 raise SystemExit(main())

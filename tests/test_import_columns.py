@@ -243,8 +243,8 @@ def test_rows_that_do_not_follow_on_make_the_import_build_the_cache_from_rows(
                         lambda db, file_id, after_id: built.append(file_id) or store_from_rows(db, file_id, after_id))
     insert_operations = imports_repo.insert_operations
 
-    def insert_and_copy(db: Database, file_id: int, agency_id: int, rows: Any) -> None:
-        insert_operations(db, file_id, agency_id, rows)
+    def insert_and_copy(db: Database, file_id: int, agency_id: int, rows: Any, digests: bytes | None) -> None:
+        insert_operations(db, file_id, agency_id, rows, digests)
         db.execute("INSERT INTO operation (file_id, agency_id, line, at, terminal, operator, count) "
                    "SELECT file_id, agency_id, line, at, 'T999', operator, count FROM operation "
                    "WHERE id = (SELECT max(id) FROM operation)")

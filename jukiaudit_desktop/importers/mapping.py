@@ -9,16 +9,20 @@ caller then refuses the import as a whole).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import operator
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
+from ..core.errors import InputError
 from ..core.identifiers import IdentifierKind, check_identifier, keyed_hash, mask
-from .issues import IssueCollector
+from .encoding import Probe
+from .issues import IssueCollector, TooManyIssues
 from .profile import FIELDS, OPLOG, REGISTER, ColumnSpec, Layout, missing_fields
-from .tables import Row, Source, header_index, is_blank, locate, split_header
+from .tables import Row, Source, header_index, is_blank, locate, open_source, split_header
 from .values import (
     Converter,
     code_converter,
@@ -241,3 +245,28 @@ def open_mapper(source: Source, layout: Layout, issues: IssueCollector,
                 subject_key: bytes | None = None) -> tuple[RowMapper, Iterator[Row]]:
     header, rows = split_header(source, layout, required_specs(layout))
     return RowMapper(layout, header, source.file_name, issues, subject_key, source.strict_width), rows
+
+
+Batch = list[tuple[Any, ...]]
+
+
+@contextlib.contextmanager
+def mapped_batches(path: Path, layout: Layout, found: Probe | None, issues: IssueCollector,
+                   subject_key: bytes | None = None) -> Iterator[tuple[Source, Iterator[Batch]]]:
+    """The file opened and its rows to store, a batch at a time (RowMapper.batches). Raises InputError when the
+    file or its header cannot be read; a reading error further on (bad CSV quoting) or the error limit becomes
+    issues and ends the batches there."""
+    with open_source(path, layout, found) as source:
+        mapper, rows = open_mapper(source, layout, issues, subject_key)
+        yield source, guarded(mapper.batches(rows), issues)
+
+
+def guarded(batches: Iterator[Batch], issues: IssueCollector) -> Iterator[Batch]:
+    """Turn a reading error (bad CSV quoting) or the error limit into issues, ending the file there."""
+    try:
+        yield from batches
+    except InputError as exc:
+        with contextlib.suppress(TooManyIssues):
+            issues.input_error(exc)
+    except TooManyIssues:
+        pass

@@ -18,19 +18,18 @@ import platformdirs
 from ..core.errors import InputError
 from ..core.identifiers import mask
 from ..core.master import Agency, AgencyKind
-from ..core.pipeline import read_ahead
 from ..core.progress import NO_PROGRESS, Progress
 from ..core.records import RegisterEntry
 from ..importers.encoding import Probe, probe
 from ..importers.issues import ImportIssue, ImportRejected, IssueCollector, TooManyIssues
-from ..importers.mapping import BATCH_ROWS, RowMapper, open_mapper
+from ..importers.mapping import RowMapper, mapped_batches, open_mapper
 from ..importers.profile import OPLOG, REGISTER, ImportProfile, Layout, default_profile, load_profile
-from ..importers.tables import Source, is_blank, open_source
+from ..importers.tables import is_blank, open_source
 from ..importers.values import normalize
 from ..paths import resource
 from ..storage import agencies, count_rules, import_overlap, imports_repo, subject_keys, trail
 from ..storage.database import Database, bulk_connection
-from . import import_guard
+from . import import_guard, import_reading
 from .import_skips import SkippedRows
 
 if TYPE_CHECKING:
@@ -112,17 +111,6 @@ def _probe(path: Path, layout: Layout) -> Probe:
         raise InputError(f"ファイルを読めません({exc.strerror})。", str(path)) from None
 
 
-def _guarded(batches: Iterator[list[tuple[Any, ...]]], issues: IssueCollector) -> Iterator[list[tuple[Any, ...]]]:
-    """Turn a reading error (bad CSV quoting) or the error limit into issues, ending the file there."""
-    try:
-        yield from batches
-    except InputError as exc:
-        with contextlib.suppress(TooManyIssues):
-            issues.input_error(exc)
-    except TooManyIssues:
-        pass
-
-
 def _progress_line(batch: list[tuple[Any, ...]]) -> int:
     return int(batch[-1][0] or 0)
 
@@ -136,8 +124,8 @@ def import_files(db: Database, agency: int | str, layout: Layout, paths: Sequenc
     transaction. Rows stored already for the agency are skipped (see storage.import_overlap); a file imported
     before (same SHA-256) adds nothing. A file whose terminals and operators are registered to another agency
     is refused (services.import_guard.OtherAgencyError) unless `allow_other_agency`. The indexes are kept up to
-    date as rows are stored: SQLite does it in the same steps, beside the threads that read and hash (dropping
-    them and sorting at the end would leave that work for one core, after everything else).
+    date as rows are stored: SQLite does it in the same steps, beside the thread or the worker process that reads and
+    hashes (dropping them and sorting at the end would leave that work for one core, after everything else).
     """
     with _cycle_collector_paused(), bulk_connection(db, foreign_keys=False) as loader, \
             imports_repo.bulk_load_cache(loader), loader.transaction():
@@ -214,61 +202,59 @@ class _Import:
         progress.update(done_bytes, total_bytes, f"{path.name} を読んでいます")
         try:
             found = _probe(path, self.layout)
-            digest = found.sha256
-            if digest in seen or imports_repo.find_file(db, self.agency_id, self.kind, digest):
-                return FileResult(path.name, "", 0, duplicate=True)
-            seen.add(digest)
-            source = open_source(path, self.layout, found)
         except InputError as exc:
             issues.input_error(exc)
             return None
-        with source:
-            return self._rows(path, source, digest, progress, done_bytes, size, total_bytes)
+        digest = found.sha256
+        if digest in seen or imports_repo.find_file(db, self.agency_id, self.kind, digest):
+            return FileResult(path.name, "", 0, duplicate=True)
+        seen.add(digest)
+        with import_reading.open_file(path, self.layout, found, issues, self.key) as reader:
+            if reader is None:
+                return None
+            return self._rows(path, reader, digest, progress, done_bytes, size, total_bytes)
 
-    def _rows(self, path: Path, source: Source, digest: str, progress: Progress, done_bytes: int, size: int,
-              total_bytes: int) -> FileResult | None:
+    def _rows(self, path: Path, reader: import_reading.FileReader, digest: str, progress: Progress,
+              done_bytes: int, size: int, total_bytes: int) -> FileResult | None:
         db, issues, name = self.db, self.issues, str(path)
-        try:
-            mapper, rows = open_mapper(source, self.layout, issues, self.key)
-        except InputError as exc:
-            issues.input_error(exc)
-            return None
         if self.batch_id is None:
             self.batch_id = imports_repo.insert_batch(db, self.agency_id, self.kind, self.profile_name, _user())
-        file_id = imports_repo.insert_file(db, self.agency_id, self.kind, path.name, digest, source.encoding_label,
+        file_id = imports_repo.insert_file(db, self.agency_id, self.kind, path.name, digest, reader.encoding_label,
                                            self.profile_name, self.batch_id)
         if self.kind == OPLOG:
             imports_repo.set_success_results(db, file_id, self.layout.success_results)
         first_new_id = imports_repo.last_id(db, self.table)
+        earlier = import_overlap.any_stored(db, self.table, self.agency_id)
+        hashing = imports_repo.row_hashing(db, self.table, file_id, self.agency_id)
         columns = _log_columns(db, file_id, first_new_id) if self.kind == OPLOG else None
         terminals: set[str] = set()
         operators: set[str] = set()
         terminal_of, operator_of = _OWNER_COLUMNS[self.kind]
         count = 0
-        # The file is read, checked and mapped on a thread of its own while this one stores the rows.
-        with read_ahead(_guarded(mapper.batches(rows), issues), name="import-reader") as batches:
-            for batch in batches:
-                if not issues.errors:  # after the first error only look for more errors
-                    _insert(db, self.kind, file_id, self.agency_id, batch)
-                    if columns is not None:
-                        columns.add(batch)
-                    terminals.update(map(terminal_of, batch))
-                    operators.update(map(operator_of, batch))
-                count += len(batch)
-                share = min(_progress_line(batch) / max(source.line_count, 1), 1.0)
-                progress.update(done_bytes + int(size * share), total_bytes, f"{path.name}: {count:,} 行")
+        # The file is read, checked and mapped beside this thread (a thread, or a process of its own with the
+        # rows' digests: services.import_reading) while this one stores the rows.
+        for batch, digests in reader.batches(hashing, first_new_id + 1):
+            if not issues.errors:  # after the first error only look for more errors
+                _insert(db, self.kind, file_id, self.agency_id, batch, digests)
+                if columns is not None:
+                    columns.add(batch)
+                terminals.update(map(terminal_of, batch))
+                operators.update(map(operator_of, batch))
+            count += len(batch)
+            share = min(_progress_line(batch) / max(reader.line_count, 1), 1.0)
+            progress.update(done_bytes + int(size * share), total_bytes, f"{path.name}: {count:,} 行")
         if issues.errors:
-            return FileResult(path.name, source.encoding_label, count, duplicate=False)
+            return FileResult(path.name, reader.encoding_label, count, duplicate=False)
         self._check_owner(name, terminals, operators)
         skipped = SkippedRows()
-        for pair in import_overlap.stored_pairs(db, self.table, self.agency_id, file_id, first_new_id):
+        for pair in import_overlap.stored_pairs(db, self.table, self.agency_id, file_id, first_new_id) if earlier else ():
             skipped.add(pair)
         import_overlap.remove_rows(db, self.table, skipped.ids)
         if columns is not None:
             count_rules.apply(db, file_id, first_new_id, self.layout.count_rule)
             columns.store(skipped.ids, recount=not self.layout.count_rule.is_default)
         imports_repo.set_row_count(db, file_id, count - len(skipped), len(skipped))
-        return FileResult(path.name, source.encoding_label, count - len(skipped), duplicate=False,
+        return FileResult(path.name, reader.encoding_label, count - len(skipped), duplicate=False,
                           skipped=len(skipped), skipped_note=skipped.describe(path.name))
 
     def _check_owner(self, file_name: str, terminals: set[str], operators: set[str]) -> None:
@@ -300,11 +286,12 @@ def _log_columns(db: Database, file_id: int, first_new_id: int) -> ImportColumns
     return ImportColumns(db, file_id, first_new_id)
 
 
-def _insert(db: Database, kind: str, file_id: int, agency_id: int, batch: list[tuple[Any, ...]]) -> None:
+def _insert(db: Database, kind: str, file_id: int, agency_id: int, batch: list[tuple[Any, ...]],
+            digests: bytes | None) -> None:
     if kind == OPLOG:
-        imports_repo.insert_operations(db, file_id, agency_id, batch)
+        imports_repo.insert_operations(db, file_id, agency_id, batch, digests)
     else:
-        imports_repo.insert_register_rows(db, file_id, agency_id, batch)
+        imports_repo.insert_register_rows(db, file_id, agency_id, batch, digests)
 
 
 # --- profiles an inspector keeps (the wizard lists them) ---
@@ -396,18 +383,14 @@ def check_files(paths: Sequence[Path | str], layout: Layout, progress: Progress 
     try:
         for number, path in enumerate(paths):
             progress.update(number, len(paths), f"{Path(path).name} を確認しています")
-            try:
-                source = open_source(Path(path), layout, _probe(Path(path), layout))
-            except InputError as exc:
-                issues.input_error(exc)
-                continue
-            with source:
+            with contextlib.ExitStack() as stack:
                 try:
-                    mapper, data_rows = open_mapper(source, layout, issues)
+                    _source, batches = stack.enter_context(
+                        mapped_batches(Path(path), layout, _probe(Path(path), layout), issues))
                 except InputError as exc:
                     issues.input_error(exc)
                     continue
-                for batch in _guarded(mapper.batches(data_rows, BATCH_ROWS), issues):
+                for batch in batches:
                     rows += len(batch)
                     progress.update(number, len(paths), f"{Path(path).name}: {rows:,} 行")
     except TooManyIssues:

@@ -10,8 +10,10 @@ The rule an inspector could check by hand:
 - Bulk tables (operation, register_entry, discrepancy: up to millions of rows): rows added since the last
   entry form one batch (first id, last id, count, SHA-256 over the rows' digests in id order), computed once
   per import or run. A later change of a bulk row by the app lists the row's digest before and after.
-  A bulk insert may hash its rows as it inserts them (hash_inserted): the entry then takes that running
-  digest instead of reading the rows back, when it covers exactly the batch and none of its rows changed since.
+  A bulk insert may hash its rows as it inserts them (hash_inserted), or hand over digests made before for the
+  ids the rows get (add_hashed: the import's worker process makes them with RowHashing): the entry then takes
+  that running digest instead of reading the rows back, when it covers exactly the batch and none of its rows
+  changed since.
 """
 
 from __future__ import annotations
@@ -210,37 +212,90 @@ def hash_inserted(conn: Any, table: str, fields: Sequence[str], rows: Sequence[S
     their own, batch after batch in order, while this thread goes on (see _hashed). `rows` must not change."""
     if not rows:
         return
-    last = int(conn.execute("SELECT last_insert_rowid()").fetchone()[0])
-    first = last - len(rows) + 1
-    layout = _layout(conn, table)
-    stored = current_digest(conn, table, first)
+    first, stored = _inserted_first(conn, table, len(rows))
     hasher = _hashers.get(conn)
     if hasher is None:
         hasher = _hashers[conn] = pipeline.OrderedWorker(name="trail-digests")
-    hasher.submit(_add_inserted, conn, table, layout, fields, rows, fixed, first, stored)
+    hasher.submit(_add_inserted, conn, row_hashing(conn, table, fields, fixed), rows, first, stored)
 
 
-def _add_inserted(conn: Any, table: str, layout: list[tuple[Any, ...]], fields: Sequence[str],
-                  rows: Sequence[Sequence[Any]], fixed: Mapping[str, Any], first: int, stored: str | None) -> None:
-    """On the hashing thread (never touching the connection): the rows' digests, added to the running one."""
+def add_hashed(conn: Any, table: str, count: int, digests: bytes) -> None:
+    """As hash_inserted, for `count` rows just inserted whose digests were made before (RowHashing.digests,
+    e.g. in another process, for the ids the rows were to get): the first row is read back and compared, and
+    a digest that differs (other ids, a value stored converted) drops the running digest. Added after the
+    batches handed to the hashing thread before (in order), without waiting for them."""
+    if not count:
+        return
+    first, stored = _inserted_first(conn, table, count)
+    known = digests if digests[:32].hex() == stored else None
     running = _inserted.setdefault(conn, {})
+    hasher = _hashers.get(conn)
+    if hasher is None:
+        _extend(running, table, first, count, known)
+    else:
+        hasher.submit(_extend, running, table, first, count, known)
+
+
+def _inserted_first(conn: Any, table: str, count: int) -> tuple[int, str | None]:
+    """(the first id of the `count` rows just inserted, that row's digest read back)."""
+    last = int(conn.execute("SELECT last_insert_rowid()").fetchone()[0])
+    first = last - count + 1
+    return first, current_digest(conn, table, first)
+
+
+@dataclass(frozen=True)
+class RowHashing:
+    """How rows inserted into a bulk table are hashed, without the connection (picklable: the import's worker
+    process makes the digests of the rows it maps, services.import_worker). `layout`: the table's PRAGMA
+    table_info; `fields` name the rows' values in order (a shorter row: the first fields); `fixed`: the values
+    every row shares; any other column NULL."""
+
+    table: str
+    layout: tuple[tuple[Any, ...], ...]
+    fields: tuple[str, ...]
+    fixed: dict[str, Any]
+
+    def digests(self, rows: Sequence[Sequence[Any]], first: int) -> bytes | None:
+        """The digests of `rows` stored with ids first, first + 1, …, joined; None when a column is neither the
+        row id, a field, a fixed value nor NULL by default."""
+        fields, joined = self.fields[:len(rows[0])], []
+        for start in range(0, len(rows), _DIGEST_ROWS):
+            part = rows[start:start + _DIGEST_ROWS]
+            columns = _row_columns(self.layout, fields, part, self.fixed, first + start)
+            if columns is None:
+                return None
+            joined += row_digests.digests(self.table, columns, len(part))  # as digest() gives them
+        return b"".join(joined)
+
+
+def row_hashing(conn: Any, table: str, fields: Sequence[str], fixed: Mapping[str, Any]) -> RowHashing:
+    """How rows of `table` with values `fields` (and `fixed`) are hashed on this connection's database."""
+    return RowHashing(table, tuple(_layout(conn, table)), tuple(fields), dict(fixed))
+
+
+def _add_inserted(conn: Any, hashing: RowHashing, rows: Sequence[Sequence[Any]], first: int,
+                  stored: str | None) -> None:
+    """On the hashing thread (never touching the connection): the rows' digests, added to the running one."""
+    digests = hashing.digests(rows, first)
+    if digests is not None and digests[:32].hex() != stored:
+        digests = None
+    _extend(_inserted.setdefault(conn, {}), hashing.table, first, len(rows), digests)
+
+
+def _extend(running: dict[str, _Inserted], table: str, first: int, count: int, digests: bytes | None) -> None:
+    """Add the digests of rows first … first + count - 1 to the table's running digest (None: they are not
+    known, the running digest no longer holds)."""
     stream = running.pop(table, None)
+    if digests is None:
+        return
     if stream is None or stream.next != first:  # rows in between were not hashed: start again here
         stream = _Inserted(first, first)
-    for start in range(0, len(rows), _DIGEST_ROWS):
-        part = rows[start:start + _DIGEST_ROWS]
-        columns = _row_columns(layout, fields, part, fixed, first + start)
-        if columns is None:
-            return
-        digests = row_digests.digests(table, columns, len(part))  # as digest() gives them, column by column
-        if start == 0 and digests[0].hex() != stored:
-            return
-        stream.hash.update(b"".join(digests))
-    stream.next = first + len(rows)
+    stream.hash.update(digests)
+    stream.next = first + count
     running[table] = stream
 
 
-def _row_columns(layout: list[tuple[Any, ...]], fields: Sequence[str], rows: Sequence[Sequence[Any]],
+def _row_columns(layout: Sequence[tuple[Any, ...]], fields: Sequence[str], rows: Sequence[Sequence[Any]],
                  fixed: Mapping[str, Any], first: int) -> list[row_digests.Column] | None:
     """The rows' values by column in table order (`layout`: the table's PRAGMA table_info), as they were
     stored (the row id first); None when a column is neither the row id, a field, a fixed value nor NULL by

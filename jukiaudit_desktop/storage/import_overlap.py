@@ -32,12 +32,16 @@ class Pair:
     old_line: int | None
 
 
+def any_stored(db: Database, table: str, agency_id: int) -> bool:
+    """Whether the agency has rows in `table`. Asked before a file's rows are stored, it costs nothing (after,
+    it would scan the new rows' index entries: 0.15 s a million): without earlier rows there is nothing to pair,
+    and the common first import skips stored_pairs."""
+    return bool(db.scalar(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE agency_id = ? LIMIT 1)", (agency_id,)))
+
+
 def stored_pairs(db: Database, table: str, agency_id: int, file_id: int, first_new_id: int) -> Iterator[Pair]:
     """Rows of `file_id` (ids above `first_new_id`) that pair with earlier rows of the agency, by new line."""
     fields, moment = _FIELDS[table], _TIME[table]
-    if db.scalar(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE agency_id = ? AND id <= ? LIMIT 1)",
-                 (agency_id, first_new_id)) == 0:
-        return  # nothing stored before: nothing to pair (the common first import costs no scan)
     low, high = db.execute(f"SELECT min({moment}), max({moment}) FROM {table} WHERE id > ? AND file_id = ?",
                            (first_new_id, file_id)).fetchone()
     if low is None:

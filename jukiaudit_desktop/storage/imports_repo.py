@@ -92,9 +92,11 @@ def last_id(db: Database, table: str) -> int:
     return int(db.scalar(f"SELECT coalesce(max(id), 0) FROM {table}"))
 
 
-def insert_operations(db: Database, file_id: int, agency_id: int, rows: Sequence[Sequence[Any]]) -> None:
+def insert_operations(db: Database, file_id: int, agency_id: int, rows: Sequence[Sequence[Any]],
+                      digests: bytes | None = None) -> None:
     """Rows as made by importers.mapping: (line, at, terminal, operator, op_kind, jimu_code, count, result), then
     (subject_hash, subject_mask) when the log has an identifier column. All rows have the same width.
+    `digests`: the trail's digests of the rows made already (row_hashing), else they are made here.
 
     Without identifiers the two columns are NULL in the statement: binding None costs sqlcipher3 two failed
     adapter look-ups (exceptions) a value, ≈10 % of inserting a million rows.
@@ -105,16 +107,18 @@ def insert_operations(db: Database, file_id: int, agency_id: int, rows: Sequence
     subject = "?, ?" if width == OPERATION_ROW_WIDTH + 2 else "NULL, NULL"
     _insert_rows(db, _OPERATION_INSERT,
                  _OPERATION_VALUES.format(file_id=int(file_id), agency_id=int(agency_id), subject=subject), rows)
-    _hash_inserted(db, "operation", _OPERATION_FIELDS[:width], rows, file_id, agency_id)
+    _hash_inserted(db, "operation", _OPERATION_FIELDS[:width], rows, file_id, agency_id, digests)
 
 
-def insert_register_rows(db: Database, file_id: int | None, agency_id: int, rows: Sequence[Sequence[Any]]) -> None:
-    """Rows (line, start_at, end_at, terminal, operator, jimu_code, count); file_id None for typed-in entries."""
+def insert_register_rows(db: Database, file_id: int | None, agency_id: int, rows: Sequence[Sequence[Any]],
+                         digests: bytes | None = None) -> None:
+    """Rows (line, start_at, end_at, terminal, operator, jimu_code, count); file_id None for typed-in entries.
+    `digests` as for insert_operations."""
     if not rows:
         return
     file_sql = "NULL" if file_id is None else str(int(file_id))
     _insert_rows(db, _REGISTER_INSERT, _REGISTER_VALUES.format(file_id=file_sql, agency_id=int(agency_id)), rows)
-    _hash_inserted(db, "register_entry", _REGISTER_FIELDS, rows, file_id, agency_id)
+    _hash_inserted(db, "register_entry", _REGISTER_FIELDS, rows, file_id, agency_id, digests)
 
 
 def _insert_rows(db: Database, into: str, values: str, rows: Sequence[Sequence[Any]]) -> None:
@@ -139,11 +143,27 @@ def _insert_rows(db: Database, into: str, values: str, rows: Sequence[Sequence[A
 
 
 def _hash_inserted(db: Database, table: str, fields: Sequence[str], rows: Sequence[Sequence[Any]],
-                   file_id: int | None, agency_id: int) -> None:
+                   file_id: int | None, agency_id: int, digests: bytes | None) -> None:
     """Let the trail bind the rows from the values just inserted, without reading them back."""
-    if db.binds_changes and db.in_transaction:
-        bindings.hash_inserted(db.conn, table, fields, rows,
-                               {"file_id": None if file_id is None else int(file_id), "agency_id": int(agency_id)})
+    if not (db.binds_changes and db.in_transaction):
+        return
+    if digests is not None:
+        bindings.add_hashed(db.conn, table, len(rows), digests)
+    else:
+        bindings.hash_inserted(db.conn, table, fields, rows, _fixed(file_id, agency_id))
+
+
+def row_hashing(db: Database, table: str, file_id: int, agency_id: int) -> bindings.RowHashing | None:
+    """How the trail hashes the rows insert_operations / insert_register_rows store for the file (`table`:
+    operation or register_entry), for making their digests elsewhere; None when the database binds no rows."""
+    if not (db.binds_changes and db.in_transaction):
+        return None
+    fields = _OPERATION_FIELDS if table == "operation" else _REGISTER_FIELDS
+    return bindings.row_hashing(db.conn, table, fields, _fixed(file_id, agency_id))
+
+
+def _fixed(file_id: int | None, agency_id: int) -> dict[str, Any]:
+    return {"file_id": None if file_id is None else int(file_id), "agency_id": int(agency_id)}
 
 
 @contextlib.contextmanager
