@@ -4,10 +4,9 @@ before importing, and type register entries in by hand."""
 from __future__ import annotations
 
 import contextlib
-import gc
 import getpass
 import operator
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
+from ..core.collector import collector_paused
 from ..core.errors import InputError
 from ..core.identifiers import mask
 from ..core.master import Agency, AgencyKind
@@ -127,7 +127,7 @@ def import_files(db: Database, agency: int | str, layout: Layout, paths: Sequenc
     date as rows are stored: SQLite does it in the same steps, beside the thread or the worker process that reads and
     hashes (dropping them and sorting at the end would leave that work for one core, after everything else).
     """
-    with _cycle_collector_paused(), bulk_connection(db, foreign_keys=False) as loader, \
+    with collector_paused(), bulk_connection(db, foreign_keys=False) as loader, \
             imports_repo.bulk_load_cache(loader), loader.transaction():
         created = None
         if isinstance(agency, str):
@@ -138,19 +138,6 @@ def import_files(db: Database, agency: int | str, layout: Layout, paths: Sequenc
         job = _Import(loader, agency_id, layout, profile_name, allow_other_agency)
         summary = job.run(paths, progress)
         return replace(summary, agency_created=created)
-
-
-@contextlib.contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector: rows form no cycles, and every collection would scan the batches in
-    flight again (≈1 s of a million-row import)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _Import:

@@ -26,6 +26,7 @@ from typing import Any
 
 from .. import __version__
 from ..core.audit import ChecklistTemplate
+from ..core.collector import collector_paused
 from ..core.errors import InputError, JukiAuditError
 from ..security.atomic import write_atomic
 from ..security.sealing import Identity, PublicIdentity, SealError, open_sealed, seal
@@ -34,7 +35,6 @@ from ..storage import packages_repo as repo
 from ..storage.database import Database, bulk_connection, schema_version
 from . import package_merge
 from .checklists import get_template, template_from_dict, template_to_dict
-from .imports import _cycle_collector_paused
 from .package_merge import CHOICES, Conflict
 from .reports import issuer
 
@@ -144,7 +144,7 @@ def export_package(db: Database, audit_ids: Iterable[int], peer_name: str, out: 
             parts[f"evidence/{info['sha256']}"] = repo.evidence_bytes(db, info["sha256"])
     runs = sorted({run for document in documents for run in repo.runs_of(document)})
     if runs:  # a run's files can hold millions of rows: read them on a fresh connection, without the collector
-        with _cycle_collector_paused(), bulk_connection(db) as reader:
+        with collector_paused(), bulk_connection(db) as reader:
             for run in runs:
                 parts[f"runs/{run}.json"] = _json(package_runs.read_run(reader, run))
     sheets = {document["uuid"]: _sheets(db, audit_id) for audit_id, document in zip(ids, documents, strict=True)}
@@ -411,7 +411,7 @@ def import_package(db: Database, path: Path, choices: dict[str, str] | None = No
                    default: str | None = None) -> ImportPlan:
     """Merge the package's audits in one transaction with one trail entry, or refuse with nothing changed."""
     choices = choices or {}
-    with _cycle_collector_paused():
+    with collector_paused():
         plan = plan_import(db, path, choices, default)
         open_conflicts = unresolved(plan, choices, default)
         if open_conflicts:
