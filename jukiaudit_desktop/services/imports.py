@@ -234,8 +234,9 @@ class _Import:
             return FileResult(path.name, reader.encoding_label, count, duplicate=False)
         self._check_owner(name, terminals, operators)
         skipped = SkippedRows()
-        for pair in import_overlap.stored_pairs(db, self.table, self.agency_id, file_id, first_new_id) if earlier else ():
-            skipped.add(pair)
+        if earlier:  # without earlier rows there is nothing to pair
+            for pair in import_overlap.stored_pairs(db, self.table, self.agency_id, file_id, first_new_id):
+                skipped.add(pair)
         import_overlap.remove_rows(db, self.table, skipped.ids)
         if columns is not None:
             count_rules.apply(db, file_id, first_new_id, self.layout.count_rule)

@@ -127,8 +127,7 @@ def export_run(db: Database, run_id: int) -> dict[str, Any]:
     """The stored run as the CLI writes it (Export). Operation kinds' details start with the operation's
     fields, register kinds' with the entry's."""
     run = require_run(db, run_id)
-    found = repo.list_discrepancies(db, run_id)
-    return _export(db, found, run.skipped, run.stale).as_dict()
+    return _export(db, repo.list_discrepancies(db, run_id), run.skipped, run.stale).as_dict()
 
 
 def export_result(db: Database, result: RunResult) -> Export:
